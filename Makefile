@@ -1,0 +1,143 @@
+# Antigravity ERP — build, run and test.
+#
+#   make run     deps + build + private PostgreSQL under .data/ + migrate + seed + serve
+#   make test    deps + build + every test suite (also under ASan/UBSan) + lint
+#
+# Every executable has its own explicit object list below; erp-server never
+# sees an object from server/scripts (make lint proves it with nm).
+
+BUILD    ?= build
+Q        ?= @
+SANITIZE ?= 0
+VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+PKGS      := libmicrohttpd libpq jansson libsodium
+TEST_PKGS := check libcurl
+
+WARNINGS := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes -Wshadow -fno-common
+CFLAGS_COMMON := -std=c17 -D_GNU_SOURCE -g $(WARNINGS) -fPIE -fstack-protector-strong \
+	-Iserver/src -DERP_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS))
+LDFLAGS_COMMON := -pie -Wl,-z,relro,-z,now
+LIBS := $(shell pkg-config --libs $(PKGS)) -lpthread
+
+ifeq ($(SANITIZE),1)
+# Sanitizer builds also compile allocation-failure injection (common/alloc.h).
+CFLAGS_COMMON += -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=undefined -DERP_FAULT_INJECTION
+LDFLAGS_COMMON += -fsanitize=address,undefined
+else
+CFLAGS_COMMON += -O2 -D_FORTIFY_SOURCE=2
+endif
+
+CFLAGS  ?=
+LDFLAGS ?=
+ALL_CFLAGS  = $(CFLAGS_COMMON) $(CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS_COMMON) $(LDFLAGS)
+
+obj = $(patsubst server/%.c,$(BUILD)/obj/%.o,$(1))
+
+# --- layers -----------------------------------------------------------------
+COMMON_SRC      := $(sort $(wildcard server/src/common/*.c))
+KERNEL_SRC      := $(sort $(wildcard server/src/shared-kernel/*.c))
+PLATFORM_SRC    := $(sort $(wildcard server/src/platform/*.c))
+MODULE_SRC      := $(sort $(wildcard server/src/modules/*/*.c))
+INTEGRATION_SRC := $(sort $(wildcard server/src/integrations/*/*.c))
+
+# What scripts may link of the platform: config, db and log only.
+PLATFORM_FOR_SCRIPTS_SRC := server/src/platform/config.c server/src/platform/db.c \
+	server/src/platform/log.c
+
+CORE_OBJS := $(call obj,$(COMMON_SRC) $(KERNEL_SRC) $(PLATFORM_SRC))
+APP_OBJS  := $(CORE_OBJS) $(call obj,$(MODULE_SRC) $(INTEGRATION_SRC))
+
+# --- executables --------------------------------------------------------------
+SERVER_OBJS := $(APP_OBJS) $(call obj,server/src/main.c)
+SERVER_BIN  := $(BUILD)/bin/erp-server
+
+# A test build of the server: the same objects, a composition root that also
+# mounts the test module (server/test/e2e/support), never shipped.
+TEST_SERVER_SRC  := $(sort $(wildcard server/test/e2e/support/*.c))
+TEST_SERVER_OBJS := $(APP_OBJS) $(call obj,$(TEST_SERVER_SRC))
+TEST_SERVER_BIN  := $(BUILD)/bin/erp-server-test
+
+TOOLS_BIN := $(BUILD)/bin/free-port
+
+# --- tests --------------------------------------------------------------------
+TEST_SUPPORT_SRC  := $(sort $(wildcard server/test/support/*.c))
+TEST_SUPPORT_OBJS := $(call obj,$(TEST_SUPPORT_SRC))
+TEST_SRC  := $(sort $(wildcard server/test/unit/*/*_test.c server/test/integration/*/*_test.c \
+	server/test/e2e/*/*_test.c))
+TEST_BINS := $(patsubst server/test/%_test.c,$(BUILD)/test/%_test,$(TEST_SRC))
+TEST_LIBS := $(shell pkg-config --libs $(TEST_PKGS))
+TEST_CFLAGS := -Iserver $(shell pkg-config --cflags $(TEST_PKGS))
+
+.PHONY: all build deps run stop test test-fast test-sanitize test-suites lint bench clean \
+	check-headers
+
+all: build
+
+build: $(SERVER_BIN) $(TEST_SERVER_BIN) $(TOOLS_BIN) $(TEST_BINS)
+
+deps:
+	@tools/install-deps
+
+$(BUILD)/obj/%.o: server/%.c
+	@mkdir -p $(@D)
+	@echo "  CC  $<"
+	$(Q)$(CC) $(ALL_CFLAGS) $(if $(filter $(BUILD)/obj/test/%,$@),$(TEST_CFLAGS)) -MMD -MP -c $< -o $@
+
+$(SERVER_BIN): $(SERVER_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(TEST_SERVER_BIN): $(TEST_SERVER_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/bin/free-port: tools/free-port.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+
+$(BUILD)/lib/liberp.a: $(APP_OBJS)
+	@mkdir -p $(@D)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/test/%_test: $(BUILD)/obj/test/%_test.o $(TEST_SUPPORT_OBJS) $(BUILD)/lib/liberp.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/lib/liberp.a $(TEST_LIBS) $(LIBS)
+
+# --- the two commands ---------------------------------------------------------
+run: deps build
+	@tools/dev-run
+
+stop:
+	@tools/dev-db stop
+
+test: deps
+	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory test-suites
+	@$(MAKE) --no-print-directory test-sanitize
+	@$(MAKE) --no-print-directory lint
+
+test-sanitize:
+	@$(MAKE) --no-print-directory BUILD=build/sanitize SANITIZE=1 build
+	@$(MAKE) --no-print-directory BUILD=build/sanitize SANITIZE=1 test-suites
+
+test-suites: build
+	@tools/run-tests $(BUILD)
+
+lint: check-headers
+	@tools/lint
+
+# git's check-headers: every header compiles on its own.
+check-headers:
+	@tools/check-headers "$(CC) $(CFLAGS_COMMON) -O0 -fsyntax-only"
+
+bench: deps build
+	@tools/bench
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

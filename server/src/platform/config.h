@@ -1,0 +1,84 @@
+#ifndef ERP_PLATFORM_CONFIG_H
+#define ERP_PLATFORM_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Configuration comes only from environment variables (ERP_*). Every variable,
+ * its default and its accepted values are in one table in config.c, which
+ * `erp-server --help` prints and the README mirrors (a test checks that).
+ */
+enum erp_env {
+	ERP_ENV_DEVELOPMENT,
+	ERP_ENV_TEST,
+	ERP_ENV_STAGING,
+	ERP_ENV_PRODUCTION,
+};
+
+enum erp_log_level { ERP_LOG_DEBUG, ERP_LOG_INFO, ERP_LOG_WARN, ERP_LOG_ERROR };
+enum erp_log_format { ERP_LOG_FORMAT_JSON, ERP_LOG_FORMAT_TEXT };
+
+enum { ERP_CONFIG_MAX_CORS_ORIGINS = 16 };
+
+struct erp_config {
+	char *database_url;          /* libpq connection string or URL; may hold a password */
+	char *http_addr;             /* IPv4 or IPv6 literal to bind */
+	uint16_t http_port;          /* 0 lets the kernel choose */
+	enum erp_env env;
+	unsigned threads;            /* HTTP worker threads; each owns one db connection */
+	enum erp_log_level log_level;
+	enum erp_log_format log_format;
+	size_t cors_origin_count;
+	char *cors_origins[ERP_CONFIG_MAX_CORS_ORIGINS];
+	size_t max_body_bytes;
+	unsigned max_json_depth;
+	unsigned connection_timeout_s;
+	unsigned max_connections;
+	unsigned max_connections_per_ip;
+	size_t connection_memory_bytes; /* bounds request line + headers per connection */
+	unsigned shutdown_grace_s;
+	unsigned db_statement_timeout_ms;
+	unsigned db_connect_timeout_s;
+	char *migrations_dir;
+};
+
+/* One row of the variable table. */
+struct erp_config_var {
+	const char *name;
+	const char *default_value; /* NULL: required */
+	const char *accepted;      /* human description of accepted values */
+	const char *description;
+};
+
+/* Looks a variable up; returns NULL when unset. getenv() for the real thing. */
+typedef const char *(*erp_config_lookup_fn)(const char *name, void *ctx);
+
+/*
+ * Fills cfg from the variables (unset ones take their default). On a bad
+ * value returns -1 and writes one sentence naming the variable and the
+ * accepted values into err; cfg then holds nothing that needs releasing.
+ */
+int config_load(struct erp_config *cfg, erp_config_lookup_fn lookup, void *ctx, char *err,
+		size_t err_size);
+
+/* config_load() with getenv(). */
+int config_load_env(struct erp_config *cfg, char *err, size_t err_size);
+
+/* Frees what config_load() allocated. */
+void config_release(struct erp_config *cfg);
+
+/* The variable table (count in *count). */
+const struct erp_config_var *config_variables(size_t *count);
+
+/* "development", "test", "staging", "production". */
+const char *config_env_name(enum erp_env env);
+
+/* Parses an environment name; -1 when unknown. */
+int config_env_parse(const char *text, enum erp_env *out);
+
+/* True when origin (exact, case-sensitive) is allowed for CORS. */
+bool config_cors_allows(const struct erp_config *cfg, const char *origin, size_t len);
+
+#endif

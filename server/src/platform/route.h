@@ -1,0 +1,73 @@
+#ifndef ERP_PLATFORM_ROUTE_H
+#define ERP_PLATFORM_ROUTE_H
+
+#include <stddef.h>
+
+/*
+ * What a module declares: routes (method, path pattern, required permission,
+ * handler, body/query/response schemas) and the permissions it owns. The
+ * router refuses, at start-up, a route that names no permission: deny by
+ * default, and public routes say so with ERP_PUBLIC.
+ */
+struct erp_request;
+struct schema_object;
+struct erp_server;
+
+enum erp_method {
+	ERP_GET = 1 << 0,
+	ERP_POST = 1 << 1,
+	ERP_PUT = 1 << 2,
+	ERP_PATCH = 1 << 3,
+	ERP_DELETE = 1 << 4,
+	ERP_HEAD = 1 << 5,
+	ERP_OPTIONS = 1 << 6,
+};
+
+/* Route markers in place of a permission name. */
+#define ERP_PUBLIC "@public"               /* no authentication at all */
+#define ERP_AUTHENTICATED "@authenticated" /* any valid token, no permission */
+
+/*
+ * A handler answers through http_respond_*() and returns 0, or returns an
+ * ERP_ERR_* code and the core renders the matching problem response.
+ */
+typedef int (*erp_handler_fn)(struct erp_request *req);
+
+struct erp_route {
+	enum erp_method method;
+	const char *pattern;      /* "/api/v1/companies/{company}/accounts" */
+	const char *permission;   /* "ledger.account.read", ERP_PUBLIC or ERP_AUTHENTICATED */
+	erp_handler_fn handler;
+	const char *summary;      /* one line for the OpenAPI document */
+	const struct schema_object *body;     /* JSON body; NULL: the route takes none */
+	const struct schema_object *query;    /* query parameters; NULL: none accepted */
+	const struct schema_object *response; /* success body; NULL: none (204) or free-form */
+	int success_status;       /* 200 when 0 */
+	const char *response_content_type;    /* "application/json" when NULL */
+};
+
+struct erp_permission {
+	const char *name;        /* "ledger.journal.post" */
+	const char *description;
+};
+
+struct erp_module {
+	const char *name;        /* "ledger"; also its permission prefix */
+	const char *description;
+	const struct erp_route *routes;
+	size_t route_count;
+	const struct erp_permission *permissions;
+	size_t permission_count;
+	/* Called once at start-up, after the router is built; NULL for none. 0 or -1. */
+	int (*init)(struct erp_server *server);
+};
+
+#define ERP_COUNT(array) (sizeof(array) / sizeof((array)[0]))
+
+/* "GET", "POST", ... */
+const char *erp_method_name(enum erp_method method);
+
+/* Parses an HTTP method token; 0 when unsupported. */
+enum erp_method erp_method_parse(const char *text);
+
+#endif

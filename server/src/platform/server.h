@@ -1,0 +1,78 @@
+#ifndef ERP_PLATFORM_SERVER_H
+#define ERP_PLATFORM_SERVER_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "platform/auth.h"
+#include "platform/config.h"
+#include "platform/migrate.h"
+#include "platform/route.h"
+
+struct router;
+struct metrics;
+struct db_pool;
+struct MHD_Daemon;
+struct erp_request;
+
+/*
+ * A readiness contributor: returns 0 when its part is ready, or non-zero
+ * with a one-line reason. Runs on a worker thread with that thread's
+ * database connection (platform/db.h).
+ */
+typedef int (*erp_readiness_fn)(struct erp_request *req, char *reason, size_t reason_size);
+
+enum { SERVER_MAX_READINESS_CHECKS = 8 };
+
+/*
+ * The long-lived state of erp-server: configuration, the route table, the
+ * modules, the database pool, metrics and the HTTP daemon. Created once by
+ * the composition root; everything request-scoped lives in erp_request.
+ */
+struct erp_server {
+	const struct erp_config *config;
+	const struct erp_module *const *modules;
+	size_t module_count;
+	struct router *router;
+	struct metrics *metrics;
+	struct db_pool *db;
+	struct erp_auth_hooks auth;
+	struct migration_set migrations;  /* what the schema must contain to be ready */
+	char *openapi_json;
+	size_t openapi_length;
+	erp_readiness_fn readiness[SERVER_MAX_READINESS_CHECKS];
+	const char *readiness_names[SERVER_MAX_READINESS_CHECKS];
+	size_t readiness_count;
+	struct MHD_Daemon *daemon;
+	unsigned short bound_port;
+	atomic_long in_flight;
+	atomic_bool shutting_down;
+};
+
+/*
+ * Builds the router from the platform's own routes and each module's, checks
+ * every schema, loads the migration list and renders the OpenAPI document.
+ * Returns 0, or -1 with a sentence in err (a route without a permission, a
+ * schema without limits, an unreadable migrations folder, ...).
+ */
+int server_init(struct erp_server *server, const struct erp_config *config,
+		const struct erp_module *const *modules, size_t module_count, char *err,
+		size_t err_size);
+
+/* Adds a readiness contributor (call from a module's init). 0 or -1 when full. */
+int server_add_readiness_check(struct erp_server *server, const char *name, erp_readiness_fn fn);
+
+/* Starts listening (config address/port). 0 or -1 with err. */
+int server_start(struct erp_server *server, char *err, size_t err_size);
+
+/*
+ * Graceful stop: stop accepting, wait up to grace_s for in-flight requests,
+ * then stop the daemon and close the database pool.
+ */
+void server_stop(struct erp_server *server, unsigned grace_s);
+
+/* Releases everything server_init() built. */
+void server_release(struct erp_server *server);
+
+#endif
