@@ -31,6 +31,7 @@ struct db_conn {
 	unsigned long connects;
 	bool lost; /* the last failure was a lost connection */
 	atomic_bool open; /* for the pool's gauge, read by other threads */
+	bool backing_off; /* the last call was refused without trying (already logged) */
 	char sqlstate[6];
 	char message[256];
 	struct db_pool *pool; /* for the in-use gauge; NULL outside a pool */
@@ -131,6 +132,14 @@ static void mark_lost(struct db_conn *conn)
 	conn->next_attempt_ns = now + (uint64_t)conn->backoff_ms * 1000000u;
 }
 
+/* Server notices go to our log as one escaped record, not raw to stderr. */
+static void on_notice(void *ctx, const char *message)
+{
+	(void)ctx;
+	if (log_enabled(ERP_LOG_DEBUG))
+		log_debug("db.notice", "%.*s", (int)strcspn(message, "\n"), message);
+}
+
 int db_connect(struct db_conn *conn)
 {
 	char timeout[16], options[64];
@@ -145,8 +154,10 @@ int db_connect(struct db_conn *conn)
 		conn->pg = NULL;
 		forget_prepared(conn);
 	} else if (conn->next_attempt_ns && now_ns() < conn->next_attempt_ns) {
+		conn->backing_off = true;
 		return ERP_ERR_UNAVAILABLE;
 	}
+	conn->backing_off = false;
 
 	snprintf(timeout, sizeof(timeout), "%u", conn->options.connect_timeout_s);
 	snprintf(options, sizeof(options), "-c statement_timeout=%u",
@@ -166,6 +177,7 @@ int db_connect(struct db_conn *conn)
 		mark_lost(conn);
 		return ERP_ERR_UNAVAILABLE;
 	}
+	PQsetNoticeProcessor(conn->pg, on_notice, NULL);
 	conn->backoff_ms = 0;
 	conn->next_attempt_ns = 0;
 	conn->lost = false;
@@ -322,7 +334,7 @@ int db_query(struct db_conn *conn, struct arena *arena, const struct db_statemen
 		conn->next_attempt_ns = 0;
 		rc = run_once(conn, arena, st, param_count, params, out);
 	}
-	if (rc && rc != DB_RETRY)
+	if (rc && rc != DB_RETRY && !conn->backing_off)
 		log_warn("db.query_failed", "%s failed: %s (%s)", st->name, conn->message,
 			 conn->sqlstate);
 	return rc;

@@ -16,7 +16,12 @@ struct erp_uuid {
 
 #define ERP_UUID_TEXT_LEN 36 /* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" */
 
-/* A new v7 UUID. Thread-safe; sodium_init() must have run. */
+/*
+ * A new v7 UUID. Thread-safe and fork-safe (a child never reuses its parent's
+ * buffered randomness); sodium_init() must have run. Ids of one thread carry a
+ * 12-bit counter within each millisecond; a thread that makes more than about
+ * 2048 in one millisecond borrows the next one, so its ids still increase.
+ */
 void erp_uuid_v7(struct erp_uuid *out);
 
 /* Writes the canonical lower-case form and a NUL into out. */

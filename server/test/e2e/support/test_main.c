@@ -1,0 +1,21 @@
+/*
+ * The composition root of the test build (erp-server-test): the same
+ * modules as server/src/main.c plus the test module.
+ */
+#include "platform/app.h"
+#include "test/e2e/support/test_module.h"
+
+static const struct erp_module *const modules[] = {
+	&test_module,
+};
+
+static const struct erp_app app = {
+	.modules = modules,
+	.module_count = ERP_COUNT(modules),
+	.compose = NULL,
+};
+
+int main(int argc, char **argv)
+{
+	return app_main(argc, argv, &app);
+}

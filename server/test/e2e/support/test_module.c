@@ -1,0 +1,102 @@
+/*
+ * A module that exists only in the test build of the server
+ * (build/bin/erp-server-test): JSON routes that exercise the platform's
+ * body validation, query parsing, slow handlers (graceful shutdown) and the
+ * deny-by-default authentication path. It is never linked into erp-server.
+ */
+#include "test/e2e/support/test_module.h"
+
+#include <time.h>
+
+#include "platform/http.h"
+#include "platform/schema.h"
+#include "shared-kernel/errors.h"
+
+static const char *const kinds[] = { "asset", "liability", "equity", NULL };
+
+static const struct schema_field line_fields[] = {
+	{ .name = "account", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .min = 1, .max = 20,
+	  .format = SCHEMA_FORMAT_CODE },
+	{ .name = "amount", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .min = 1, .max = 32,
+	  .format = SCHEMA_FORMAT_DECIMAL },
+};
+static SCHEMA_OBJECT_DEFINE(line_schema, "TestLine", line_fields, "A line of the echo body.");
+
+static const struct schema_field tag_item = { .name = "tag", .type = SCHEMA_STRING, .min = 1,
+					      .max = 10 };
+
+static const struct schema_field echo_fields[] = {
+	{ .name = "name", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .min = 1, .max = 40 },
+	{ .name = "count", .type = SCHEMA_INTEGER, .min = 0, .max = 100 },
+	{ .name = "kind", .type = SCHEMA_STRING, .max = 20, .enum_values = kinds },
+	{ .name = "date", .type = SCHEMA_STRING, .max = 10, .format = SCHEMA_FORMAT_DATE },
+	{ .name = "active", .type = SCHEMA_BOOLEAN },
+	{ .name = "note", .type = SCHEMA_STRING, .flags = SCHEMA_NULLABLE, .max = 200 },
+	{ .name = "lines", .type = SCHEMA_ARRAY, .min = 1, .max = 5, .object = &line_schema },
+	{ .name = "tags", .type = SCHEMA_ARRAY, .max = 3, .items = &tag_item },
+	{ .name = "id", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY, .format = SCHEMA_FORMAT_UUID },
+};
+static SCHEMA_OBJECT_DEFINE(echo_schema, "TestEcho", echo_fields, "Anything the echo route accepts.");
+
+static const struct schema_field slow_query_fields[] = {
+	{ .name = "ms", .type = SCHEMA_INTEGER, .flags = SCHEMA_REQUIRED, .min = 0, .max = 10000 },
+};
+static SCHEMA_OBJECT_DEFINE(slow_query, "TestSlowQuery", slow_query_fields, NULL);
+
+static int post_echo(struct erp_request *req)
+{
+	return http_respond_json(req, 201, json_incref(req->body));
+}
+
+static int get_slow(struct erp_request *req)
+{
+	json_int_t ms = json_integer_value(json_object_get(req->query, "ms"));
+	struct timespec pause = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&pause, NULL);
+	return http_respond_json(req, 200, json_pack("{s:I}", "slept_ms", (json_int_t)ms));
+}
+
+static int get_private(struct erp_request *req)
+{
+	return http_respond_json(req, 200, json_pack("{s:s}", "secret", "never without a token"));
+}
+
+static int get_item(struct erp_request *req)
+{
+	const char *id = http_param(req, "id");
+
+	if (!id)
+		return ERP_ERR_NO_MEMORY;
+	return http_respond_json(req, 200, json_pack("{s:s}", "id", id));
+}
+
+static int get_fail(struct erp_request *req)
+{
+	(void)req;
+	return ERP_ERR_INTERNAL;
+}
+
+static const struct erp_route test_routes[] = {
+	{ ERP_POST, "/test/echo", ERP_PUBLIC, post_echo, "Echoes a validated body.",
+	  .body = &echo_schema, .response = &echo_schema, .success_status = 201 },
+	{ ERP_GET, "/test/slow", ERP_PUBLIC, get_slow, "Sleeps ms milliseconds, then answers.",
+	  .query = &slow_query },
+	{ ERP_GET, "/test/private", "test.private.read", get_private, .summary = "Needs a permission." },
+	{ ERP_GET, "/test/items/{id}", ERP_PUBLIC, get_item, .summary = "Echoes a path parameter." },
+	{ ERP_DELETE, "/test/items/{id}", ERP_PUBLIC, get_item, .summary = "Echoes a path parameter." },
+	{ ERP_GET, "/test/fail", ERP_PUBLIC, get_fail, .summary = "Fails like a bug would." },
+};
+
+static const struct erp_permission test_permissions[] = {
+	{ "test.private.read", "Read the private test resource." },
+};
+
+const struct erp_module test_module = {
+	.name = "test",
+	.description = "Test-only routes (test build only)",
+	.routes = test_routes,
+	.route_count = ERP_COUNT(test_routes),
+	.permissions = test_permissions,
+	.permission_count = ERP_COUNT(test_permissions),
+};

@@ -1,0 +1,294 @@
+/* The database layer against a real PostgreSQL (server/src/platform/db.c). */
+#include <check.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "platform/db.h"
+#include "shared-kernel/errors.h"
+#include "test/support/check_main.h"
+#include "test/support/testlib.h"
+
+static const char *url;
+
+static const struct db_statement insert_item = {
+	"test_insert_item", "INSERT INTO items (code, parent) VALUES ($1, $2)", false,
+};
+static const struct db_statement count_items = {
+	"test_count_items", "SELECT count(*) FROM items", true,
+};
+static const struct db_statement select_echo = {
+	"test_select_echo", "SELECT $1::text || '!'", true,
+};
+static const struct db_statement backend_pid = {
+	"test_backend_pid", "SELECT pg_backend_pid()", true,
+};
+
+static void setup(void)
+{
+	url = test_db_create("t_db");
+	ck_assert_int_eq(test_db_exec(url, "CREATE TABLE items (code text PRIMARY KEY,"
+					   " parent text REFERENCES items (code))"), 0);
+}
+
+static struct db_conn *open_connected(void)
+{
+	struct db_options options = { .connect_timeout_s = 2, .application_name = "db_test" };
+	struct db_conn *conn = db_open(url, &options);
+
+	ck_assert_ptr_nonnull(conn);
+	ck_assert_int_eq(db_connect(conn), ERP_OK);
+	return conn;
+}
+
+static long count(struct db_conn *conn)
+{
+	struct arena *arena = arena_new(512);
+	PGresult *res;
+	long n;
+
+	ck_assert_int_eq(db_query(conn, arena, &count_items, 0, NULL, &res), ERP_OK);
+	n = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+	arena_free(arena);
+	return n;
+}
+
+START_TEST(parameters_are_passed_and_statements_prepared_once)
+{
+	struct db_conn *conn = open_connected();
+	struct arena *arena = arena_new(512);
+	const char *params[] = { "it's; DROP TABLE items; --" };
+	PGresult *res;
+
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(db_query(conn, arena, &select_echo, 1, params, &res), ERP_OK);
+		ck_assert_str_eq(PQgetvalue(res, 0, 0), "it's; DROP TABLE items; --!");
+	}
+	res = PQexec(db_pg(conn), "SELECT count(*) FROM pg_prepared_statements WHERE name = 'test_select_echo'");
+	ck_assert_str_eq(PQgetvalue(res, 0, 0), "1");
+	PQclear(res);
+	ck_assert_int_eq(count(conn), 0); /* the table survived the "injection" */
+	arena_free(arena);
+	db_close(conn);
+}
+END_TEST
+
+START_TEST(constraint_errors_map_to_codes)
+{
+	struct db_conn *conn = open_connected();
+	const char *a[] = { "A", NULL }, *orphan[] = { "B", "missing" };
+
+	ck_assert_int_eq(db_query(conn, NULL, &insert_item, 2, a, NULL), ERP_OK);
+	ck_assert_int_eq(db_query(conn, NULL, &insert_item, 2, a, NULL), ERP_ERR_CONFLICT);
+	ck_assert_str_eq(db_last_sqlstate(conn), "23505");
+	ck_assert_int_eq(db_query(conn, NULL, &insert_item, 2, orphan, NULL), ERP_ERR_INVALID);
+	ck_assert_str_eq(db_last_sqlstate(conn), "23503");
+	db_close(conn);
+}
+END_TEST
+
+struct flaky {
+	int attempts;
+	int fail_times;
+	const char *sqlstate_sql;
+};
+
+static int flaky_work(struct db_conn *conn, void *ctx)
+{
+	struct flaky *f = ctx;
+	const char *params[] = { "X", NULL };
+	int rc;
+
+	f->attempts++;
+	rc = db_query(conn, NULL, &insert_item, 2, params, NULL);
+	if (rc)
+		return rc;
+	if (f->attempts <= f->fail_times)
+		return db_exec(conn, f->sqlstate_sql);
+	return ERP_OK;
+}
+
+START_TEST(serialization_failures_are_retried)
+{
+	struct db_conn *conn = open_connected();
+	struct flaky f = { 0, 2, "DO $$BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = '40001'; END$$" };
+
+	ck_assert_int_eq(db_transaction(conn, flaky_work, &f), ERP_OK);
+	ck_assert_int_eq(f.attempts, 3);
+	ck_assert_int_eq(count(conn), 1); /* rolled back twice, committed once */
+	db_close(conn);
+}
+END_TEST
+
+START_TEST(deadlocks_are_retried_and_give_up_after_five)
+{
+	struct db_conn *conn = open_connected();
+	struct flaky f = { 0, 99, "DO $$BEGIN RAISE EXCEPTION 'deadlock' USING ERRCODE = '40P01'; END$$" };
+
+	ck_assert_int_eq(db_transaction(conn, flaky_work, &f), ERP_ERR_CONFLICT);
+	ck_assert_int_eq(f.attempts, 5);
+	ck_assert_int_eq(count(conn), 0);
+	db_close(conn);
+}
+END_TEST
+
+static int failing_work(struct db_conn *conn, void *ctx)
+{
+	const char *params[] = { "Y", NULL };
+
+	(void)ctx;
+	ck_assert_int_eq(db_query(conn, NULL, &insert_item, 2, params, NULL), ERP_OK);
+	return ERP_ERR_INVALID;
+}
+
+START_TEST(work_error_rolls_back)
+{
+	struct db_conn *conn = open_connected();
+
+	ck_assert_int_eq(db_transaction(conn, failing_work, NULL), ERP_ERR_INVALID);
+	ck_assert_int_eq(count(conn), 0);
+	db_close(conn);
+}
+END_TEST
+
+static void terminate_backend_of(struct db_conn *conn)
+{
+	struct arena *arena = arena_new(512);
+	PGresult *res;
+	char sql[128];
+
+	ck_assert_int_eq(db_query(conn, arena, &backend_pid, 0, NULL, &res), ERP_OK);
+	snprintf(sql, sizeof(sql), "SELECT pg_terminate_backend(%s)", PQgetvalue(res, 0, 0));
+	ck_assert_int_eq(test_db_exec(url, sql), 0);
+	arena_free(arena);
+}
+
+START_TEST(terminated_backend_is_replaced_for_reads)
+{
+	struct db_conn *conn = open_connected();
+
+	ck_assert_uint_eq(db_connect_count(conn), 1);
+	terminate_backend_of(conn);
+	ck_assert_int_eq(count(conn), 0); /* read-only: retried on a fresh session */
+	ck_assert_uint_eq(db_connect_count(conn), 2);
+	db_close(conn);
+}
+END_TEST
+
+static int insert_work(struct db_conn *conn, void *ctx)
+{
+	const char *params[] = { ctx, NULL };
+
+	return db_query(conn, NULL, &insert_item, 2, params, NULL);
+}
+
+START_TEST(terminated_backend_is_replaced_for_transactions)
+{
+	struct db_conn *conn = open_connected();
+
+	terminate_backend_of(conn);
+	ck_assert_int_eq(db_transaction(conn, insert_work, "Z"), ERP_OK);
+	ck_assert_int_eq(count(conn), 1);
+	ck_assert_uint_eq(db_connect_count(conn), 2);
+	db_close(conn);
+}
+END_TEST
+
+static void restart_cluster(void)
+{
+	test_cluster_start();
+}
+
+START_TEST(outage_fails_fast_then_recovers)
+{
+	struct db_conn *conn = open_connected();
+	double start, elapsed;
+	int rc = -1;
+
+	ck_assert_int_eq(test_cluster_stop(), 0);
+	start = test_now_ms();
+	ck_assert_int_eq(db_transaction(conn, insert_work, "Q"), ERP_ERR_UNAVAILABLE);
+	/* Within the back-off window the answer comes without touching the network. */
+	for (int i = 0; i < 100; i++)
+		ck_assert_int_eq(db_query(conn, NULL, &count_items, 0, NULL, NULL), ERP_ERR_UNAVAILABLE);
+	elapsed = test_now_ms() - start;
+	ck_assert_msg(elapsed < 2000, "failing took %.0f ms", elapsed);
+
+	ck_assert_int_eq(test_cluster_start(), 0);
+	start = test_now_ms();
+	while (test_now_ms() - start < 15000) {
+		rc = db_transaction(conn, insert_work, "R");
+		if (rc == ERP_OK)
+			break;
+		ck_assert_int_eq(rc, ERP_ERR_UNAVAILABLE);
+		usleep(100 * 1000);
+	}
+	ck_assert_int_eq(rc, ERP_OK);
+	ck_assert_msg(test_now_ms() - start < 7000, "recovery took %.0f ms", test_now_ms() - start);
+	ck_assert_int_eq(count(conn), 1);
+	db_close(conn);
+}
+END_TEST
+
+struct pool_probe {
+	struct db_pool *pool;
+	struct db_conn *first, *second;
+};
+
+static void *probe_thread(void *arg)
+{
+	struct pool_probe *p = arg;
+
+	p->first = db_pool_thread_conn(p->pool);
+	p->second = db_pool_thread_conn(p->pool);
+	return NULL;
+}
+
+START_TEST(pool_gives_each_thread_its_own_connection)
+{
+	struct db_pool *pool = db_pool_new(url, NULL, 4);
+	struct pool_probe a = { pool, NULL, NULL }, b = { pool, NULL, NULL };
+	struct db_pool_stats stats;
+	pthread_t ta, tb;
+
+	pthread_create(&ta, NULL, probe_thread, &a);
+	pthread_create(&tb, NULL, probe_thread, &b);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	ck_assert_ptr_nonnull(a.first);
+	ck_assert_ptr_eq(a.first, a.second);
+	ck_assert_ptr_eq(b.first, b.second);
+	ck_assert_ptr_ne(a.first, b.first);
+	ck_assert_int_eq(count(a.first), 0);
+	db_pool_stats(pool, &stats);
+	ck_assert_int_eq(stats.size, 4);
+	ck_assert_int_eq(stats.open, 1);
+	ck_assert_int_eq(stats.in_use, 0);
+	db_pool_free(pool);
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+	Suite *s = suite_create("platform/db");
+	TCase *tc = tcase_create("db");
+
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, parameters_are_passed_and_statements_prepared_once);
+	tcase_add_test(tc, constraint_errors_map_to_codes);
+	tcase_add_test(tc, serialization_failures_are_retried);
+	tcase_add_test(tc, deadlocks_are_retried_and_give_up_after_five);
+	tcase_add_test(tc, work_error_rolls_back);
+	tcase_add_test(tc, terminated_backend_is_replaced_for_reads);
+	tcase_add_test(tc, terminated_backend_is_replaced_for_transactions);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("outage");
+	tcase_add_checked_fixture(tc, setup, restart_cluster);
+	tcase_add_test(tc, outage_fails_fast_then_recovers);
+	tcase_add_test(tc, pool_gives_each_thread_its_own_connection);
+	suite_add_tcase(s, tc);
+	return s;
+}
