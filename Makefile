@@ -60,7 +60,7 @@ TEST_SERVER_SRC  := $(sort $(wildcard server/test/e2e/support/*.c))
 TEST_SERVER_OBJS := $(APP_OBJS) $(call obj,$(TEST_SERVER_SRC))
 TEST_SERVER_BIN  := $(BUILD)/bin/erp-server-test
 
-TOOLS_BIN := $(BUILD)/bin/free-port
+TOOLS_BIN := $(BUILD)/bin/free-port $(BUILD)/bin/bench-hello
 
 # --- tests --------------------------------------------------------------------
 TEST_SUPPORT_SRC  := $(sort $(wildcard server/test/support/*.c))
@@ -97,6 +97,11 @@ $(TEST_SERVER_BIN): $(TEST_SERVER_OBJS)
 $(BUILD)/bin/free-port: tools/free-port.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+
+# The benchmark baseline: bare libmicrohttpd, same flags (bench/hello.c).
+$(BUILD)/bin/bench-hello: bench/hello.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBS)
 
 $(BUILD)/lib/liberp.a: $(APP_OBJS)
 	@mkdir -p $(@D)
