@@ -116,7 +116,8 @@ void log_event(enum erp_log_level level, const char *event, const char *const *f
 {
 	char stack[1024];
 	struct strbuf sb;
-	char message[512];
+	char message[511 + 4]; /* 511 bytes kept, 3 more to see a character cut there */
+	size_t len;
 	va_list ap;
 
 	if (level < min_level)
@@ -124,6 +125,14 @@ void log_event(enum erp_log_level level, const char *event, const char *const *f
 	va_start(ap, fmt);
 	vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
+	/* Cut long messages at 511 bytes, never inside a UTF-8 character: JSON must stay valid. */
+	len = strlen(message);
+	if (len > 511) {
+		len = 511;
+		while (len > 0 && ((unsigned char)message[len] & 0xC0) == 0x80)
+			len--;
+		message[len] = '\0';
+	}
 
 	strbuf_init_fixed(&sb, stack, sizeof(stack));
 	begin_record(&sb, level);

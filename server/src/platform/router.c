@@ -275,14 +275,16 @@ enum router_result router_find(const struct router *router, enum erp_method meth
 
 		if (score < 0)
 			continue;
-		/* Among the most specific shape, collect the methods it allows. */
 		if (score > best_any_score) {
 			best_any_score = score;
 			best_any = r;
-			match->allowed_methods = 0;
 		}
-		if (score == best_any_score)
-			match->allowed_methods |= r->route->method;
+		/*
+		 * Every matching pattern's method is allowed, not only the most
+		 * specific shape's: a less specific pattern still serves its method
+		 * below (GET /a/{x} answers GET /a/b beside POST /a/b).
+		 */
+		match->allowed_methods |= r->route->method;
 		if (r->route->method == wanted && score > best_score) {
 			best_score = score;
 			best = r;

@@ -305,8 +305,6 @@ static void validate_value(struct validation *v, const struct schema_field *f, j
 				validate_value(v, f->items, item, pointer);
 			}
 			pointer[base] = '\0';
-			if (v->count > SCHEMA_MAX_ERRORS)
-				return;
 		}
 		return;
 	}
