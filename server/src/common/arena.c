@@ -22,6 +22,7 @@ struct arena_cleanup {
 
 struct arena {
 	struct arena_block *blocks;
+	struct arena_block *first;     /* the initial block, kept by arena_reset() */
 	struct arena_cleanup *cleanups;
 	size_t next_block_size;
 	size_t total_used;
@@ -57,19 +58,41 @@ struct arena *arena_new(size_t initial_bytes)
 		erp_free(arena);
 		return NULL;
 	}
+	arena->first = arena->blocks;
 	arena->cleanups = NULL;
 	arena->next_block_size = initial_bytes * 2;
 	arena->total_used = 0;
 	return arena;
 }
 
+static void run_cleanups(struct arena *arena)
+{
+	/* Cleanups may be arena-allocated themselves, so walk before freeing blocks. */
+	for (struct arena_cleanup *c = arena->cleanups; c; c = c->next)
+		c->fn(c->resource);
+	arena->cleanups = NULL;
+}
+
+void arena_reset(struct arena *arena)
+{
+	run_cleanups(arena);
+	for (struct arena_block *b = arena->blocks, *next; b; b = next) {
+		next = b->next;
+		if (b != arena->first)
+			erp_free(b);
+	}
+	arena->blocks = arena->first;
+	arena->first->next = NULL;
+	arena->first->used = 0;
+	arena->next_block_size = arena->first->size * 2;
+	arena->total_used = 0;
+}
+
 void arena_free(struct arena *arena)
 {
 	if (!arena)
 		return;
-	/* Cleanups may be arena-allocated themselves, so walk before freeing blocks. */
-	for (struct arena_cleanup *c = arena->cleanups; c; c = c->next)
-		c->fn(c->resource);
+	run_cleanups(arena);
 	for (struct arena_block *b = arena->blocks, *next; b; b = next) {
 		next = b->next;
 		erp_free(b);

@@ -22,6 +22,12 @@ struct arena *arena_new(size_t initial_bytes);
 /* Runs the cleanups, releases every block. Accepts NULL. */
 void arena_free(struct arena *arena);
 
+/*
+ * Runs the cleanups and forgets every allocation, keeping the first block so
+ * the arena can serve the next unit of work without touching malloc.
+ */
+void arena_reset(struct arena *arena);
+
 /* Uninitialised memory aligned for any type; NULL on overflow or out of memory. */
 void *arena_alloc(struct arena *arena, size_t size);
 

@@ -12,6 +12,7 @@
 #include "platform/config.h"
 #include "platform/db.h"
 #include "platform/log.h"
+#include "platform/log_sink.h"
 #include "platform/migrate.h"
 #include "platform/server.h"
 
@@ -79,7 +80,7 @@ static int run_serve(const struct erp_config *config, const struct erp_app *app)
 {
 	struct erp_server server;
 	sigset_t signals;
-	char err[1024];
+	char err[1024] = "";
 	int signal_number = 0;
 
 	/* Block the stop signals before any thread starts, so only sigwait() sees them. */
@@ -89,11 +90,13 @@ static int run_serve(const struct erp_config *config, const struct erp_app *app)
 	pthread_sigmask(SIG_BLOCK, &signals, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	log_sink_start(config->log_flush_ms);
 	if (server_init(&server, config, app->modules, app->module_count, err, sizeof(err)) ||
 	    (app->compose && app->compose(&server)) || server_start(&server, err, sizeof(err))) {
 		log_error("server.start_failed", "%s", err[0] ? err : "composition failed");
 		fprintf(stderr, "erp-server: %s\n", err[0] ? err : "composition failed");
 		server_release(&server);
+		log_sink_stop();
 		return EX_CONFIG;
 	}
 	{
@@ -112,6 +115,7 @@ static int run_serve(const struct erp_config *config, const struct erp_app *app)
 		 signal_number == SIGINT ? "SIGINT" : "SIGTERM", config->shutdown_grace_s);
 	server_stop(&server, config->shutdown_grace_s);
 	server_release(&server);
+	log_sink_stop();
 	log_info("server.stopped", "stopped cleanly");
 	return 0;
 }

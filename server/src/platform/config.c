@@ -20,6 +20,8 @@ static const struct erp_config_var variables[] = {
 	  "HTTP worker threads; each owns one database connection (see docs/benchmarks.md)." },
 	{ "ERP_LOG_LEVEL", "info", "debug|info|warn|error", "Lowest level written to stderr." },
 	{ "ERP_LOG_FORMAT", "json", "json|text", "One JSON object per line, or key=value text." },
+	{ "ERP_LOG_FLUSH_MS", "100", "0..10000 (0: unbuffered)",
+	  "Access-log lines are written in batches at least this often; warnings and errors at once." },
 	{ "ERP_CORS_ORIGINS", "", "comma-separated origins, e.g. https://app.example.com",
 	  "Browser origins allowed to call the API (empty: none)." },
 	{ "ERP_MAX_BODY_BYTES", "1048576", "1024..67108864", "Largest request body; 413 above." },
@@ -214,6 +216,7 @@ int config_load(struct erp_config *cfg, erp_config_lookup_fn lookup, void *ctx, 
 
 	LOAD_UINT(&l, "ERP_HTTP_PORT", 0, 65535, cfg->http_port);
 	LOAD_UINT(&l, "ERP_THREADS", 1, 256, cfg->threads);
+	LOAD_UINT(&l, "ERP_LOG_FLUSH_MS", 0, 10000, cfg->log_flush_ms);
 	LOAD_UINT(&l, "ERP_MAX_BODY_BYTES", 1024, 64 << 20, cfg->max_body_bytes);
 	LOAD_UINT(&l, "ERP_MAX_JSON_DEPTH", 2, 256, cfg->max_json_depth);
 	LOAD_UINT(&l, "ERP_CONNECTION_TIMEOUT_S", 1, 3600, cfg->connection_timeout_s);

@@ -30,6 +30,7 @@ struct erp_config {
 	unsigned threads;            /* HTTP worker threads; each owns one db connection */
 	enum erp_log_level log_level;
 	enum erp_log_format log_format;
+	unsigned log_flush_ms;        /* access-log buffering; 0: one write per line */
 	size_t cors_origin_count;
 	char *cors_origins[ERP_CONFIG_MAX_CORS_ORIGINS];
 	size_t max_body_bytes;

@@ -259,13 +259,15 @@ void pipeline_finish(struct erp_request *req)
 	req->company = http_param(req, "company");
 	if (!authenticate(req))
 		return;
-	errors = json_array();
-	if (!errors || arena_cleanup_add(req->arena, (arena_cleanup_fn)json_decref, errors)) {
-		respond_error_code(req, ERP_ERR_NO_MEMORY, "out of memory");
-		return;
+	if (req->route->query || req->route->body) {
+		errors = json_array();
+		if (!errors || arena_cleanup_add(req->arena, (arena_cleanup_fn)json_decref, errors)) {
+			respond_error_code(req, ERP_ERR_NO_MEMORY, "out of memory");
+			return;
+		}
+		if (!validate_query(req, errors) || !validate_body(req, errors))
+			return;
 	}
-	if (!validate_query(req, errors) || !validate_body(req, errors))
-		return;
 	rc = req->route->handler(req);
 	if (rc && !req->responded) {
 		if (problem_for_error(rc) == &PROBLEM_INTERNAL)

@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,44 @@
 #include "platform/schema.h"
 
 enum { REQUEST_ARENA_BYTES = 4096 };
+
+/*
+ * Each worker thread keeps the arena of its last finished request and
+ * reuses it (after arena_reset()) for its next one: no malloc per request
+ * for the common case. The key's destructor frees it when the thread ends.
+ */
+static pthread_key_t spare_arena_key;
+static pthread_once_t spare_arena_once = PTHREAD_ONCE_INIT;
+
+static void spare_arena_key_create(void)
+{
+	pthread_key_create(&spare_arena_key, (void (*)(void *))arena_free);
+}
+
+static struct arena *arena_take(void)
+{
+	struct arena *arena;
+
+	pthread_once(&spare_arena_once, spare_arena_key_create);
+	arena = pthread_getspecific(spare_arena_key);
+	if (arena) {
+		pthread_setspecific(spare_arena_key, NULL);
+		return arena;
+	}
+	return arena_new(REQUEST_ARENA_BYTES);
+}
+
+static void arena_give_back(struct erp_server *server, struct arena *arena)
+{
+	/* While stopping, completions may run on the main thread: free instead. */
+	if (atomic_load_explicit(&server->shutting_down, memory_order_relaxed) ||
+	    pthread_getspecific(spare_arena_key)) {
+		arena_free(arena);
+		return;
+	}
+	arena_reset(arena);
+	pthread_setspecific(spare_arena_key, arena);
+}
 
 static int check_route_schemas(const struct erp_route *route, char *err, size_t err_size)
 {
@@ -102,6 +141,23 @@ int server_add_readiness_check(struct erp_server *server, const char *name, erp_
 
 /* --- one request ------------------------------------------------------------ */
 
+/* inet_ntop() formats through sprintf; this runs on every request. */
+static void format_ipv4(const struct in_addr *addr, char *out)
+{
+	const unsigned char *octet = (const unsigned char *)&addr->s_addr;
+
+	for (int i = 0; i < 4; i++) {
+		unsigned v = octet[i];
+
+		if (v >= 100)
+			*out++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*out++ = (char)('0' + v / 10 % 10);
+		*out++ = (char)('0' + v % 10);
+		*out++ = i < 3 ? '.' : '\0';
+	}
+}
+
 static const char *client_address(struct erp_request *req)
 {
 	const union MHD_ConnectionInfo *info =
@@ -112,7 +168,7 @@ static const char *client_address(struct erp_request *req)
 		const struct sockaddr *sa = info->client_addr;
 
 		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, text, sizeof(text));
+			format_ipv4(&((const struct sockaddr_in *)sa)->sin_addr, text);
 		else if (sa->sa_family == AF_INET6)
 			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, text,
 				  sizeof(text));
@@ -124,7 +180,7 @@ static struct erp_request *request_begin(struct erp_server *server,
 					 struct MHD_Connection *connection, const char *url,
 					 const char *method)
 {
-	struct arena *arena = arena_new(REQUEST_ARENA_BYTES);
+	struct arena *arena = arena_take();
 	struct erp_request *req;
 
 	if (!arena)
@@ -281,7 +337,7 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **re
 		.client = req->client_address,
 	});
 	erp_free(req->upload);
-	arena_free(req->arena);
+	arena_give_back(server, req->arena);
 	atomic_fetch_sub_explicit(&server->in_flight, 1, memory_order_relaxed);
 }
 

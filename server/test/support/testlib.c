@@ -195,9 +195,7 @@ static bool server_answers(struct test_server *server)
 	bool ok;
 
 	snprintf(url, sizeof(url), "%s/healthz", server->base_url);
-	if (test_http("GET", url, NULL, NULL, 0, &r))
-		return false;
-	ok = r.status == 200;
+	ok = test_http("GET", url, NULL, NULL, 0, &r) == 0 && r.status == 200;
 	test_response_free(&r);
 	return ok;
 }

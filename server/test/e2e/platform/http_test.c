@@ -417,8 +417,16 @@ START_TEST(access_log_has_one_escaped_line_per_request)
 	request("GET", "/test/items/a%0d%0a%7b%22level%22:%22error%22%7d", evil, NULL, &r);
 	ck_assert_int_eq(r.status, 200);
 	test_response_free(&r);
-	usleep(100 * 1000);
-	log = test_server_log(&shared);
+	/* Access-log lines are flushed in batches (ERP_LOG_FLUSH_MS, 100 ms by default). */
+	for (int i = 0; i < 50; i++) {
+		log = test_server_log(&shared);
+		if (strstr(log, "\"request_id\":\"line-1\""))
+			break;
+		free(log);
+		log = NULL;
+		usleep(100 * 1000);
+	}
+	ck_assert_ptr_nonnull(log);
 	for (line = strtok(log, "\n"); line; line = strtok(NULL, "\n")) {
 		json_t *record = json_loads(line, 0, NULL);
 

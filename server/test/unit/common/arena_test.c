@@ -250,6 +250,27 @@ static void fail_if_called(void *resource)
 	ck_abort_msg("cleanup called for a NULL resource");
 }
 
+START_TEST(test_reset_runs_cleanups_and_reuses_the_first_block)
+{
+	struct arena *arena = arena_new(512);
+	unsigned char *first, *again;
+	reset_cleanup_log();
+	first = arena_alloc(arena, 64);
+	ck_assert_ptr_nonnull(arena_alloc(arena, 100000)); /* forces extra blocks */
+	ck_assert_ptr_nonnull(arena_alloc(arena, 4000));
+	ck_assert_int_eq(arena_cleanup_add(arena, record_cleanup, (void *)(intptr_t)8), 0);
+	arena_reset(arena);
+	ck_assert_int_eq(cleanup_calls, 1);
+	ck_assert_uint_eq(arena_used(arena), 0);
+	again = arena_alloc(arena, 64);
+	ck_assert_ptr_eq(again, first); /* the first block serves again */
+	arena_reset(arena);
+	ck_assert_int_eq(cleanup_calls, 1); /* cleanups ran once, not again */
+	arena_free(arena);
+	ck_assert_int_eq(cleanup_calls, 1);
+}
+END_TEST
+
 START_TEST(test_cleanup_of_null_resource_is_ignored)
 {
 	struct arena *arena = arena_new(0);
@@ -399,6 +420,7 @@ Suite *test_suite(void)
 	tcase_add_test(cleanups, test_cleanups_run_newest_first_exactly_once);
 	tcase_add_test(cleanups, test_cleanup_of_null_resource_is_ignored);
 	tcase_add_test(cleanups, test_cleanup_releases_heap_resources);
+	tcase_add_test(cleanups, test_reset_runs_cleanups_and_reuses_the_first_block);
 	suite_add_tcase(suite, cleanups);
 
 #ifdef ERP_FAULT_INJECTION

@@ -489,6 +489,45 @@ START_TEST(test_request_record_json)
 }
 END_TEST
 
+START_TEST(test_request_record_json_hostile_and_oversized_values)
+{
+	static char long_route[3000];
+	struct log_request_record r = {
+		.request_id = hostile,
+		.method = "GET",
+		.route = hostile,
+		.status = 200,
+		.duration_ms = 1.5,
+		.user_id = hostile,
+		.client = "127.0.0.1",
+	};
+	struct capture c;
+	char *out;
+	json_t *record;
+
+	memset(long_route, 'a', sizeof(long_route) - 1);
+	log_init(ERP_LOG_INFO, ERP_LOG_FORMAT_JSON);
+	capture_start(&c);
+	log_request(&r);
+	out = capture_end(&c);
+	record = only_json_record(out);
+	ck_assert_str_eq(member(record, "route"), hostile);
+	ck_assert_str_eq(member(record, "user"), hostile);
+	json_decref(record);
+	free(out);
+
+	/* Longer than the fast path's buffer: still one complete record. */
+	r.route = long_route;
+	capture_start(&c);
+	log_request(&r);
+	out = capture_end(&c);
+	record = only_json_record(out);
+	ck_assert_str_eq(member(record, "route"), long_route);
+	json_decref(record);
+	free(out);
+}
+END_TEST
+
 START_TEST(test_request_record_text)
 {
 	const struct log_request_record r = {
@@ -610,6 +649,7 @@ Suite *test_suite(void)
 	suite_add_tcase(suite, text);
 
 	tcase_add_test(request, test_request_record_json);
+	tcase_add_test(request, test_request_record_json_hostile_and_oversized_values);
 	tcase_add_test(request, test_request_record_text);
 	tcase_add_test(request, test_request_record_follows_level);
 	suite_add_tcase(suite, request);
