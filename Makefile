@@ -124,6 +124,9 @@ test: deps
 	@$(MAKE) --no-print-directory test-suites
 	@$(MAKE) --no-print-directory test-sanitize
 	@$(MAKE) --no-print-directory lint
+	@cat build/test-summary build/sanitize/test-summary | \
+		awk '{ p += $$1; f += $$2 } END { print "make test: normal and sanitizer builds, lint clean"; \
+		print p " passed, " f " failed" }'
 
 test-sanitize:
 	@$(MAKE) --no-print-directory BUILD=build/sanitize SANITIZE=1 build

@@ -16,7 +16,7 @@ static const struct erp_config_var variables[] = {
 	{ "ERP_HTTP_PORT", "8080", "0..65535 (0: any free port)", "TCP port to listen on." },
 	{ "ERP_ENV", "development", "development|test|staging|production",
 	  "Environment name; production enables the scripts' production guard." },
-	{ "ERP_THREADS", "8", "1..256",
+	{ "ERP_THREADS", "auto", "auto (2 per CPU core) or 1..256",
 	  "HTTP worker threads; each owns one database connection (see docs/benchmarks.md)." },
 	{ "ERP_LOG_LEVEL", "info", "debug|info|warn|error", "Lowest level written to stderr." },
 	{ "ERP_LOG_FORMAT", "json", "json|text", "One JSON object per line, or key=value text." },
@@ -215,7 +215,14 @@ int config_load(struct erp_config *cfg, erp_config_lookup_fn lookup, void *ctx, 
 		return reject(&l, "ERP_MIGRATIONS_DIR", text);
 
 	LOAD_UINT(&l, "ERP_HTTP_PORT", 0, 65535, cfg->http_port);
-	LOAD_UINT(&l, "ERP_THREADS", 1, 256, cfg->threads);
+	if (strcmp(value_of(&l, "ERP_THREADS"), "auto") == 0) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+		/* Measured best on a database-bound route: 2 per core (docs/benchmarks.md). */
+		cfg->threads = cores < 1 ? 2 : cores > 64 ? 128 : (unsigned)(2 * cores);
+	} else {
+		LOAD_UINT(&l, "ERP_THREADS", 1, 256, cfg->threads);
+	}
 	LOAD_UINT(&l, "ERP_LOG_FLUSH_MS", 0, 10000, cfg->log_flush_ms);
 	LOAD_UINT(&l, "ERP_MAX_BODY_BYTES", 1024, 64 << 20, cfg->max_body_bytes);
 	LOAD_UINT(&l, "ERP_MAX_JSON_DEPTH", 2, 256, cfg->max_json_depth);

@@ -1,5 +1,6 @@
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "platform/config.h"
 #include "test/support/check_main.h"
@@ -66,7 +67,8 @@ START_TEST(test_defaults)
 	ck_assert_str_eq(cfg.http_addr, "127.0.0.1");
 	ck_assert_uint_eq(cfg.http_port, 8080);
 	ck_assert_int_eq(cfg.env, ERP_ENV_DEVELOPMENT);
-	ck_assert_uint_eq(cfg.threads, 8);
+	/* auto: two worker threads per online core */
+	ck_assert_uint_eq(cfg.threads, 2 * (unsigned)sysconf(_SC_NPROCESSORS_ONLN));
 	ck_assert_int_eq(cfg.log_level, ERP_LOG_INFO);
 	ck_assert_int_eq(cfg.log_format, ERP_LOG_FORMAT_JSON);
 	ck_assert_uint_eq(cfg.cors_origin_count, 0);
