@@ -1,18 +1,23 @@
 /*
- * The composition root of erp-server: the list of modules it mounts and
- * the wiring between them and the platform. Nothing else lives here.
+ * The composition root of erp-server: the modules it mounts and the wiring
+ * between them and the platform. Nothing else lives here.
  */
+#include "modules/iam/iam.h"
 #include "platform/app.h"
 
 static const struct erp_module *const modules[] = {
-	/* Business modules are mounted here as they arrive (iam, ledger, ...). */
-	NULL,
+	&iam_module,
 };
+
+static int compose(struct erp_server *server)
+{
+	return iam_install(server);
+}
 
 static const struct erp_app app = {
 	.modules = modules,
-	.module_count = 0,
-	.compose = NULL,
+	.module_count = ERP_COUNT(modules),
+	.compose = compose,
 };
 
 int main(int argc, char **argv)

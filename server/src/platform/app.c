@@ -9,6 +9,7 @@
 #include <sysexits.h>
 
 #include "common/alloc.h"
+#include "platform/catalog.h"
 #include "platform/config.h"
 #include "platform/db.h"
 #include "platform/log.h"
@@ -38,7 +39,7 @@ static void print_help(FILE *out)
 		     "70 internal error, 78 configuration error.\n");
 }
 
-static int run_migrate(const struct erp_config *config, bool status_only)
+static int run_migrate(const struct erp_config *config, const struct erp_app *app, bool status_only)
 {
 	struct db_options options = { .connect_timeout_s = config->db_connect_timeout_s,
 				      .application_name = "erp-server migrate" };
@@ -68,6 +69,14 @@ static int run_migrate(const struct erp_config *config, bool status_only)
 		if (rc >= 0)
 			printf("applied %d migration%s; the schema is current (%zu in all)\n", rc,
 			       rc == 1 ? "" : "s", set.count);
+		if (rc >= 0) {
+			/* The catalog copy follows the schema: scripts read it from the database. */
+			int changes = catalog_sync(conn, app->modules, app->module_count, stdout, err,
+						   sizeof(err));
+			if (changes >= 0)
+				printf("permission catalog: %d change%s\n", changes, changes == 1 ? "" : "s");
+			rc = changes < 0 ? -1 : rc;
+		}
 	}
 	if (rc < 0)
 		fprintf(stderr, "erp-server migrate: %s\n", err);
@@ -147,9 +156,9 @@ int app_main(int argc, char **argv, const struct erp_app *app)
 	if (strcmp(argv[1], "serve") == 0 && argc == 2)
 		rc = run_serve(&config, app);
 	else if (strcmp(argv[1], "migrate") == 0 && argc == 2)
-		rc = run_migrate(&config, false);
+		rc = run_migrate(&config, app, false);
 	else if (strcmp(argv[1], "migrate") == 0 && argc == 3 && strcmp(argv[2], "--status") == 0)
-		rc = run_migrate(&config, true);
+		rc = run_migrate(&config, app, true);
 	else {
 		fprintf(stderr, "erp-server: unknown command \"%s\"; see erp-server --help\n", argv[1]);
 		rc = EX_USAGE;

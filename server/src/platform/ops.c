@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/strbuf.h"
+#include "platform/catalog.h"
 #include "platform/db.h"
 #include "platform/http.h"
 #include "platform/metrics.h"
@@ -40,6 +41,11 @@ static int get_ready(struct erp_request *req)
 		return not_ready(req, "database", "the database is unreachable");
 	if (rc > 0)
 		return not_ready(req, "schema", reason);
+	rc = catalog_check_current(db, server->modules, server->module_count, reason, sizeof(reason));
+	if (rc < 0)
+		return not_ready(req, "database", "the database is unreachable");
+	if (rc > 0)
+		return not_ready(req, "catalog", reason);
 	for (size_t i = 0; i < server->readiness_count; i++) {
 		reason[0] = '\0';
 		if (server->readiness[i](req, reason, sizeof(reason)))

@@ -51,6 +51,13 @@ struct erp_permission {
 	const char *description;
 };
 
+/* Two permissions one user may not hold in one company (segregation of duties). */
+struct erp_sod_rule {
+	const char *permission_a;
+	const char *permission_b;
+	const char *description; /* why they conflict, shown in the 409 */
+};
+
 struct erp_module {
 	const char *name;        /* "ledger"; also its permission prefix */
 	const char *description;
@@ -58,6 +65,8 @@ struct erp_module {
 	size_t route_count;
 	const struct erp_permission *permissions;
 	size_t permission_count;
+	const struct erp_sod_rule *sod_rules;  /* pairs among this module's permissions */
+	size_t sod_rule_count;
 	/* Called once at start-up, after the router is built; NULL for none. 0 or -1. */
 	int (*init)(struct erp_server *server);
 };

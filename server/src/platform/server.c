@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "common/alloc.h"
+#include "platform/catalog.h"
 #include "platform/cors.h"
 #include "platform/db.h"
 #include "platform/http.h"
@@ -112,6 +113,8 @@ int server_init(struct erp_server *server, const struct erp_config *config,
 	for (size_t i = 0; i < module_count; i++)
 		if (add_module_routes(server, modules[i], err, err_size))
 			return -1;
+	if (catalog_check_code(modules, module_count, err, err_size))
+		return -1;
 	if (migration_set_load(config->migrations_dir, &server->migrations, err, err_size))
 		return -1;
 	server->metrics = metrics_new(router_count(server->router));

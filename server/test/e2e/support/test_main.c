@@ -2,17 +2,24 @@
  * The composition root of the test build (erp-server-test): the same
  * modules as server/src/main.c plus the test module.
  */
+#include "modules/iam/iam.h"
 #include "platform/app.h"
 #include "test/e2e/support/test_module.h"
 
 static const struct erp_module *const modules[] = {
+	&iam_module,
 	&test_module,
 };
+
+static int compose(struct erp_server *server)
+{
+	return iam_install(server);
+}
 
 static const struct erp_app app = {
 	.modules = modules,
 	.module_count = ERP_COUNT(modules),
-	.compose = NULL,
+	.compose = compose,
 };
 
 int main(int argc, char **argv)

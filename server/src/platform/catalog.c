@@ -1,0 +1,272 @@
+#include "platform/catalog.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "platform/db.h"
+#include "shared-kernel/errors.h"
+
+/* Both documents travel as one jsonb parameter each: one round trip, no SQL built from data. */
+static const struct db_statement sync_permissions = {
+	"catalog_sync_permissions",
+	"WITH wanted AS ("
+	"  SELECT * FROM jsonb_to_recordset($1::jsonb) AS w(name text, module text, description text)),"
+	" upserted AS ("
+	"  INSERT INTO permissions (name, module, description)"
+	"  SELECT name, module, description FROM wanted"
+	"  ON CONFLICT (name) DO UPDATE SET module = EXCLUDED.module, description = EXCLUDED.description"
+	"  WHERE (permissions.module, permissions.description)"
+	"        IS DISTINCT FROM (EXCLUDED.module, EXCLUDED.description)"
+	"  RETURNING name, (xmax = 0) AS inserted),"
+	" removed AS ("
+	"  DELETE FROM permissions p WHERE NOT EXISTS (SELECT 1 FROM wanted w WHERE w.name = p.name)"
+	"  RETURNING name)"
+	" SELECT CASE WHEN inserted THEN 'added' ELSE 'updated' END, name FROM upserted"
+	" UNION ALL SELECT 'removed', name FROM removed ORDER BY 2",
+	false,
+};
+
+static const struct db_statement sync_sod_rules = {
+	"catalog_sync_sod_rules",
+	"WITH wanted AS ("
+	"  SELECT least(a, b) AS a, greatest(a, b) AS b, description"
+	"  FROM jsonb_to_recordset($1::jsonb) AS w(a text, b text, description text)),"
+	" upserted AS ("
+	"  INSERT INTO sod_rules (permission_a, permission_b, description)"
+	"  SELECT a, b, description FROM wanted"
+	"  ON CONFLICT (permission_a, permission_b) DO UPDATE SET description = EXCLUDED.description"
+	"  WHERE sod_rules.description IS DISTINCT FROM EXCLUDED.description"
+	"  RETURNING permission_a, permission_b, (xmax = 0) AS inserted),"
+	" removed AS ("
+	"  DELETE FROM sod_rules s WHERE NOT EXISTS ("
+	"    SELECT 1 FROM wanted w WHERE w.a = s.permission_a AND w.b = s.permission_b)"
+	"  RETURNING permission_a, permission_b)"
+	" SELECT CASE WHEN inserted THEN 'added' ELSE 'updated' END, permission_a || ' / ' || permission_b"
+	" FROM upserted"
+	" UNION ALL SELECT 'removed', permission_a || ' / ' || permission_b FROM removed ORDER BY 2",
+	false,
+};
+
+static const struct db_statement bump_authz_version = {
+	"catalog_bump_authz_version", "UPDATE authz_version SET version = version + 1", false,
+};
+
+static const struct db_statement count_differences = {
+	"catalog_count_differences",
+	"WITH wp AS ("
+	"  SELECT * FROM jsonb_to_recordset($1::jsonb) AS w(name text, module text, description text)),"
+	" ws AS ("
+	"  SELECT least(a, b) AS a, greatest(a, b) AS b, description"
+	"  FROM jsonb_to_recordset($2::jsonb) AS w(a text, b text, description text))"
+	" SELECT (SELECT count(*) FROM wp FULL JOIN permissions p ON p.name = wp.name"
+	"         WHERE wp.name IS NULL OR p.name IS NULL"
+	"            OR (wp.module, wp.description) IS DISTINCT FROM (p.module, p.description))"
+	"      + (SELECT count(*) FROM ws FULL JOIN sod_rules s"
+	"           ON s.permission_a = ws.a AND s.permission_b = ws.b"
+	"         WHERE ws.a IS NULL OR s.permission_a IS NULL"
+	"            OR ws.description IS DISTINCT FROM s.description)",
+	true,
+};
+
+static bool is_permission_name(const char *name, const char *module)
+{
+	size_t prefix = strlen(module);
+	bool segment_start = true;
+	int dots = 0;
+
+	if (strncmp(name, module, prefix) != 0 || name[prefix] != '.' || strlen(name) > 100)
+		return false;
+	for (const char *p = name; *p; p++) {
+		if (*p == '.') {
+			if (segment_start)
+				return false;
+			dots++;
+			segment_start = true;
+			continue;
+		}
+		if (segment_start ? !(*p >= 'a' && *p <= 'z')
+				  : !((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' ||
+				      *p == '-'))
+			return false;
+		segment_start = false;
+	}
+	return dots > 0 && !segment_start;
+}
+
+static const struct erp_permission *find_permission(const struct erp_module *const *modules,
+						    size_t count, const char *name)
+{
+	for (size_t m = 0; m < count; m++)
+		for (size_t i = 0; i < modules[m]->permission_count; i++)
+			if (strcmp(modules[m]->permissions[i].name, name) == 0)
+				return &modules[m]->permissions[i];
+	return NULL;
+}
+
+int catalog_check_code(const struct erp_module *const *modules, size_t count, char *err,
+		       size_t err_size)
+{
+	for (size_t m = 0; m < count; m++) {
+		const struct erp_module *module = modules[m];
+
+		for (size_t i = 0; i < module->permission_count; i++) {
+			const struct erp_permission *p = &module->permissions[i];
+
+			if (!is_permission_name(p->name, module->name)) {
+				snprintf(err, err_size,
+					 "module %s declares permission \"%s\": names are "
+					 "<module>.<lower-case words separated by dots>", module->name,
+					 p->name);
+				return -1;
+			}
+			if (find_permission(modules, count, p->name) != p) {
+				snprintf(err, err_size, "permission %s is declared twice", p->name);
+				return -1;
+			}
+			if (!p->description || !*p->description) {
+				snprintf(err, err_size, "permission %s has no description", p->name);
+				return -1;
+			}
+		}
+		for (size_t i = 0; i < module->route_count; i++) {
+			const char *needed = module->routes[i].permission;
+
+			if (needed && needed[0] != '@' && !find_permission(modules, count, needed)) {
+				snprintf(err, err_size, "route %s needs permission %s, which no module declares",
+					 module->routes[i].pattern, needed);
+				return -1;
+			}
+		}
+		for (size_t i = 0; i < module->sod_rule_count; i++) {
+			const struct erp_sod_rule *r = &module->sod_rules[i];
+
+			if (!find_permission(modules, count, r->permission_a) ||
+			    !find_permission(modules, count, r->permission_b) ||
+			    strcmp(r->permission_a, r->permission_b) == 0 || !r->description) {
+				snprintf(err, err_size,
+					 "module %s declares a segregation-of-duties pair %s / %s that "
+					 "does not name two declared permissions", module->name,
+					 r->permission_a, r->permission_b);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* The catalog as the JSON documents the statements take; caller frees. */
+static int catalog_documents(const struct erp_module *const *modules, size_t count,
+			     char **permissions, char **sod_rules)
+{
+	json_t *p = json_array(), *s = json_array();
+
+	for (size_t m = 0; m < count; m++) {
+		for (size_t i = 0; i < modules[m]->permission_count; i++)
+			json_array_append_new(p, json_pack("{s:s, s:s, s:s}", "name",
+							   modules[m]->permissions[i].name, "module",
+							   modules[m]->name, "description",
+							   modules[m]->permissions[i].description));
+		for (size_t i = 0; i < modules[m]->sod_rule_count; i++)
+			json_array_append_new(s, json_pack("{s:s, s:s, s:s}", "a",
+							   modules[m]->sod_rules[i].permission_a, "b",
+							   modules[m]->sod_rules[i].permission_b,
+							   "description",
+							   modules[m]->sod_rules[i].description));
+	}
+	*permissions = json_dumps(p, JSON_COMPACT);
+	*sod_rules = json_dumps(s, JSON_COMPACT);
+	json_decref(p);
+	json_decref(s);
+	if (!*permissions || !*sod_rules) {
+		free(*permissions);
+		free(*sod_rules);
+		return ERP_ERR_NO_MEMORY;
+	}
+	return ERP_OK;
+}
+
+struct sync_job {
+	const char *permissions;
+	const char *sod_rules;
+	struct arena *arena;
+	PGresult *permission_changes;
+	PGresult *sod_changes;
+};
+
+static int sync_work(struct db_conn *conn, void *ctx)
+{
+	struct sync_job *job = ctx;
+	int rc;
+
+	rc = db_query(conn, job->arena, &sync_permissions, 1, &job->permissions,
+		      &job->permission_changes);
+	if (!rc)
+		rc = db_query(conn, job->arena, &sync_sod_rules, 1, &job->sod_rules, &job->sod_changes);
+	if (!rc && PQntuples(job->permission_changes) + PQntuples(job->sod_changes) > 0)
+		rc = db_query(conn, NULL, &bump_authz_version, 0, NULL, NULL);
+	return rc;
+}
+
+int catalog_sync(struct db_conn *conn, const struct erp_module *const *modules, size_t count,
+		 FILE *report, char *err, size_t err_size)
+{
+	struct sync_job job = { 0 };
+	char *permissions = NULL, *sod_rules = NULL;
+	int changes = -1;
+
+	if (catalog_check_code(modules, count, err, err_size))
+		return -1;
+	job.arena = arena_new(1024);
+	if (!job.arena || catalog_documents(modules, count, &permissions, &sod_rules)) {
+		snprintf(err, err_size, "out of memory");
+		goto out;
+	}
+	job.permissions = permissions;
+	job.sod_rules = sod_rules;
+	if (db_transaction(conn, sync_work, &job)) {
+		snprintf(err, err_size, "cannot write the permission catalog: %s", db_last_message(conn));
+		goto out;
+	}
+	changes = PQntuples(job.permission_changes) + PQntuples(job.sod_changes);
+	for (int i = 0; report && i < PQntuples(job.permission_changes); i++)
+		fprintf(report, "permission %s: %s\n", PQgetvalue(job.permission_changes, i, 1),
+			PQgetvalue(job.permission_changes, i, 0));
+	for (int i = 0; report && i < PQntuples(job.sod_changes); i++)
+		fprintf(report, "segregation of duties %s: %s\n", PQgetvalue(job.sod_changes, i, 1),
+			PQgetvalue(job.sod_changes, i, 0));
+out:
+	free(permissions);
+	free(sod_rules);
+	arena_free(job.arena);
+	return changes;
+}
+
+int catalog_check_current(struct db_conn *conn, const struct erp_module *const *modules,
+			  size_t count, char *reason, size_t reason_size)
+{
+	char *permissions = NULL, *sod_rules = NULL;
+	const char *params[2];
+	struct arena *arena = arena_new(512);
+	PGresult *res;
+	int rc;
+
+	if (!arena || catalog_documents(modules, count, &permissions, &sod_rules)) {
+		arena_free(arena);
+		return ERP_ERR_NO_MEMORY;
+	}
+	params[0] = permissions;
+	params[1] = sod_rules;
+	rc = db_query(conn, arena, &count_differences, 2, params, &res);
+	if (rc == ERP_OK && strcmp(PQgetvalue(res, 0, 0), "0") != 0) {
+		snprintf(reason, reason_size,
+			 "the permission catalog in the database differs from the code in %s "
+			 "places: run `erp-server migrate`", PQgetvalue(res, 0, 0));
+		rc = 1;
+	}
+	free(permissions);
+	free(sod_rules);
+	arena_free(arena);
+	return rc;
+}
