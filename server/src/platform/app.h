@@ -19,8 +19,8 @@ struct erp_app {
 };
 
 /*
- * The erp-server command line: `serve`, `migrate [--status]`, `--help`,
- * `--version`. Returns the process exit status (sysexits.h codes).
+ * The erp-server command line: `serve`, `migrate [--status]`,
+ * `audit verify-scripts`, `--help`, `--version`. Returns the process exit status (sysexits.h codes).
  */
 int app_main(int argc, char **argv, const struct erp_app *app);
 
