@@ -38,6 +38,14 @@ static const struct erp_config_var variables[] = {
 	{ "ERP_DB_STATEMENT_TIMEOUT_MS", "10000", "0..600000 (0: none)",
 	  "Longest a single SQL statement may run." },
 	{ "ERP_DB_CONNECT_TIMEOUT_S", "3", "1..60", "Longest a database connection attempt may take." },
+	{ "ERP_SESSION_TTL_S", "43200", "60..2592000", "A session (token) ends this long after login." },
+	{ "ERP_SESSION_IDLE_S", "1800", "60..86400", "A session ends after this long unused." },
+	{ "ERP_LOGIN_MAX_FAILURES", "5", "1..100",
+	  "Failed logins per account within the window before it is throttled (429)." },
+	{ "ERP_LOGIN_MAX_FAILURES_PER_ADDRESS", "20", "1..10000",
+	  "Failed logins per client address within the window before it is throttled (429)." },
+	{ "ERP_LOGIN_WINDOW_S", "900", "10..86400",
+	  "Window for counting failed logins, and how long throttling lasts." },
 	{ "ERP_MIGRATIONS_DIR", "server/prisma/migrations", "a directory",
 	  "Where the schema migrations are (read by migrate, and by serve for readiness)." },
 };
@@ -233,6 +241,11 @@ int config_load(struct erp_config *cfg, erp_config_lookup_fn lookup, void *ctx, 
 	LOAD_UINT(&l, "ERP_SHUTDOWN_GRACE_S", 0, 300, cfg->shutdown_grace_s);
 	LOAD_UINT(&l, "ERP_DB_STATEMENT_TIMEOUT_MS", 0, 600000, cfg->db_statement_timeout_ms);
 	LOAD_UINT(&l, "ERP_DB_CONNECT_TIMEOUT_S", 1, 60, cfg->db_connect_timeout_s);
+	LOAD_UINT(&l, "ERP_SESSION_TTL_S", 60, 2592000, cfg->session_ttl_s);
+	LOAD_UINT(&l, "ERP_SESSION_IDLE_S", 60, 86400, cfg->session_idle_s);
+	LOAD_UINT(&l, "ERP_LOGIN_MAX_FAILURES", 1, 100, cfg->login_max_failures);
+	LOAD_UINT(&l, "ERP_LOGIN_MAX_FAILURES_PER_ADDRESS", 1, 10000, cfg->login_max_failures_per_address);
+	LOAD_UINT(&l, "ERP_LOGIN_WINDOW_S", 10, 86400, cfg->login_window_s);
 
 	if (load_origins(&l, cfg))
 		goto fail;

@@ -43,6 +43,11 @@ struct erp_config {
 	unsigned db_statement_timeout_ms;
 	unsigned db_connect_timeout_s;
 	char *migrations_dir;
+	unsigned session_ttl_s;         /* absolute session lifetime */
+	unsigned session_idle_s;        /* session ends after this long unused */
+	unsigned login_max_failures;    /* per account, within login_window_s */
+	unsigned login_max_failures_per_address;
+	unsigned login_window_s;
 };
 
 /* One row of the variable table. */

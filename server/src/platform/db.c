@@ -160,7 +160,7 @@ int db_connect(struct db_conn *conn)
 	conn->backing_off = false;
 
 	snprintf(timeout, sizeof(timeout), "%u", conn->options.connect_timeout_s);
-	snprintf(options, sizeof(options), "-c statement_timeout=%u",
+	snprintf(options, sizeof(options), "-c statement_timeout=%u -c TimeZone=UTC",
 		 conn->options.statement_timeout_ms);
 	keys[n] = "dbname", values[n++] = conn->url;
 	keys[n] = "application_name", values[n++] = conn->options.application_name;

@@ -12,6 +12,8 @@ const struct problem_kind PROBLEM_METHOD_NOT_ALLOWED = { 405, "/problems/method-
 const struct problem_kind PROBLEM_CONFLICT = { 409, "/problems/conflict", "Conflict" };
 const struct problem_kind PROBLEM_PRECONDITION = { 412, "/problems/precondition-failed",
 						   "Precondition failed" };
+const struct problem_kind PROBLEM_PRECONDITION_REQUIRED = { 428, "/problems/precondition-required",
+							    "Precondition required" };
 const struct problem_kind PROBLEM_TOO_LARGE = { 413, "/problems/payload-too-large",
 						"Request body too large" };
 const struct problem_kind PROBLEM_URI_TOO_LONG = { 414, "/problems/uri-too-long",

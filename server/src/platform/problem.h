@@ -22,6 +22,7 @@ extern const struct problem_kind PROBLEM_NOT_FOUND;          /* 404 */
 extern const struct problem_kind PROBLEM_METHOD_NOT_ALLOWED; /* 405 */
 extern const struct problem_kind PROBLEM_CONFLICT;           /* 409 */
 extern const struct problem_kind PROBLEM_PRECONDITION;       /* 412 stale If-Match */
+extern const struct problem_kind PROBLEM_PRECONDITION_REQUIRED; /* 428 If-Match missing */
 extern const struct problem_kind PROBLEM_TOO_LARGE;          /* 413 */
 extern const struct problem_kind PROBLEM_URI_TOO_LONG;       /* 414 */
 extern const struct problem_kind PROBLEM_UNSUPPORTED_MEDIA;  /* 415 */

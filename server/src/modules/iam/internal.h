@@ -2,9 +2,151 @@
 #define ERP_MODULES_IAM_INTERNAL_H
 
 /* Shared by the IAM module's own files only. */
+#include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "modules/iam/iam.h"
+#include "platform/db.h"
+#include "platform/http.h"
 #include "platform/route.h"
+
+struct erp_server;
+
+/* --- the authenticated caller (auth.c) --------------------------------------- */
+
+struct iam_principal {
+	char user_id[40];
+	char token_hash_hex[65];
+	int64_t authz_version;
+};
+
+/* The caller of an authenticated request (never NULL on non-public routes). */
+const struct iam_principal *iam_principal(const struct erp_request *req);
+
+/* {"global": [...], "companies": {"CODE": [...effective...]}} for the caller; NULL on failure. */
+json_t *iam_caller_grants_json(struct erp_request *req);
+
+/* Whether the caller holds permission globally or in company (code; NULL: globally). */
+bool iam_caller_holds(struct erp_request *req, const char *permission, const char *company);
+
+/* --- rules (service.c) ----------------------------------------------------------- */
+
+enum { IAM_PASSWORD_MIN = 12, IAM_PASSWORD_MAX = 1024, IAM_TOKEN_BYTES = 32 };
+
+/* argon2id hash (libsodium interactive limits or stronger) into out (crypto_pwhash_STRBYTES). */
+int iam_password_hash(const char *password, char *out);
+
+/* Whether password matches hash; *needs_rehash when the stored parameters are weaker. */
+bool iam_password_verify(const char *hash, const char *password, bool *needs_rehash);
+
+/* Burns the time of a verification, for unknown accounts (same timing either way). */
+void iam_password_verify_dummy(const char *password);
+
+/* A new random token (base64url, 43 chars) and the hex of its BLAKE2b hash. */
+void iam_token_new(char token[64], char hash_hex[65]);
+
+/* The hex hash of a presented token; -1 when it is not a well-formed token. */
+int iam_token_hash(const char *token, char hash_hex[65]);
+
+/* Lower-cases ASCII in place (emails are stored lower-case). */
+void iam_lowercase(char *text);
+
+/* --- segregation of duties (sod.c) --------------------------------------------------- */
+
+/*
+ * Inside the caller's transaction, after a change: ERP_ERR_CONFLICT with a
+ * sentence naming user, pair and company when user_id (or any holder of
+ * role_id) now holds both sides of a pair in one scope; 0 when clean.
+ */
+int iam_sod_conflict(struct db_conn *db, struct arena *arena, const char *user_id,
+		     const char *role_id, char **sentence);
+
+/* ERP_ERR_CONFLICT when one permission set (JSON array text) holds both sides of a pair. */
+int iam_sod_pair_in_set(struct db_conn *db, struct arena *arena, const char *permissions_json,
+			char **sentence);
+
+/* --- storage helpers (store.c) ----------------------------------------------------- */
+
+/*
+ * Runs a statement whose first column of the first row is JSON text and parses
+ * it. *out is registered with the arena. ERP_ERR_NOT_FOUND when no row.
+ */
+int iam_query_json(struct db_conn *conn, struct arena *arena, const struct db_statement *st,
+		   int count, const char *const *params, json_t **out);
+
+/* Runs a statement that must touch at least one row; ERP_ERR_NOT_FOUND otherwise. */
+int iam_exec_one(struct db_conn *conn, const struct db_statement *st, int count,
+		 const char *const *params);
+
+/* Bumps authz_version: permissions are re-derived on every replica's next request. */
+int iam_bump_authz_version(struct db_conn *conn);
+
+/* A fresh UUIDv7 as text. */
+void iam_new_id(char out[40]);
+
+/* Shared statements. */
+extern const struct db_statement iam_sql_session_lookup;
+extern const struct db_statement iam_sql_session_touch;
+extern const struct db_statement iam_sql_user_permissions;
+
+/* --- list paging (paging.c) --------------------------------------------------------- */
+
+/* limit from the query (default 50, schema-bounded). */
+int iam_page_limit(const struct erp_request *req);
+
+/* Decodes the "cursor" query parameter into up to 2 keys; 0 ok/absent, -1 malformed. */
+int iam_page_cursor(struct erp_request *req, const char *keys[2]);
+
+/*
+ * Responds {"items": rows[0..limit-1], "next_cursor": ...} from a JSON array of
+ * limit+1 rows; the cursor is built from the last returned row's key fields.
+ */
+int iam_respond_page(struct erp_request *req, json_t *rows, int limit, const char *key1,
+		     const char *key2);
+
+/* --- handlers (http_*.c) ------------------------------------------------------------ */
+
+int iam_login(struct erp_request *req);
+int iam_logout(struct erp_request *req);
+int iam_me(struct erp_request *req);
+int iam_change_password(struct erp_request *req);
+
+int iam_users_create(struct erp_request *req);
+int iam_users_list(struct erp_request *req);
+int iam_users_get(struct erp_request *req);
+int iam_users_update(struct erp_request *req);
+int iam_users_deactivate(struct erp_request *req);
+int iam_users_reactivate(struct erp_request *req);
+
+int iam_roles_create(struct erp_request *req);
+int iam_roles_list(struct erp_request *req);
+int iam_roles_get(struct erp_request *req);
+int iam_roles_update(struct erp_request *req);
+int iam_roles_delete(struct erp_request *req);
+
+int iam_assignments_grant(struct erp_request *req);
+int iam_assignments_list(struct erp_request *req);
+int iam_assignments_revoke(struct erp_request *req);
+
+int iam_companies_create(struct erp_request *req);
+int iam_companies_list(struct erp_request *req);
+int iam_companies_get(struct erp_request *req);
+int iam_companies_update(struct erp_request *req);
+
+int iam_permissions_list(struct erp_request *req);
+int iam_audit_list(struct erp_request *req);
+
+/* --- If-Match (etag.c) ---------------------------------------------------------------- */
+
+/*
+ * The version a client's If-Match names ("\"3\"" or W/"3"): 0 and *version,
+ * or responds 428 (missing) / 412 (malformed) and returns -1.
+ */
+int iam_if_match(struct erp_request *req, int *version);
+
+/* Sets ETag: "<version>" from a JSON entity's "version" field. */
+void iam_set_etag(struct erp_request *req, json_t *entity);
 
 #endif

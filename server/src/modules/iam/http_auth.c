@@ -1,0 +1,350 @@
+/* Login, logout, the caller's own profile and password. */
+#include <sodium.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "modules/iam/internal.h"
+#include "platform/audit.h"
+#include "platform/log.h"
+#include "platform/schema.h"
+#include "platform/server.h"
+#include "shared-kernel/errors.h"
+
+static const struct db_statement throttle_blocked = {
+	"iam_throttle_blocked",
+	"SELECT ceil(extract(epoch FROM max(blocked_until) - now()))::int FROM login_throttle"
+	" WHERE key IN ($1, $2) AND blocked_until > now()",
+	true,
+};
+static const struct db_statement throttle_fail = {
+	"iam_throttle_fail",
+	"INSERT INTO login_throttle AS t (key, failures, window_start) VALUES ($1, 1, now())"
+	" ON CONFLICT (key) DO UPDATE SET"
+	"  failures = CASE WHEN t.window_start < now() - make_interval(secs => $2::int)"
+	"                  THEN 1 ELSE t.failures + 1 END,"
+	"  window_start = CASE WHEN t.window_start < now() - make_interval(secs => $2::int)"
+	"                      THEN now() ELSE t.window_start END,"
+	"  blocked_until = CASE WHEN (CASE WHEN t.window_start < now() - make_interval(secs => $2::int)"
+	"                                  THEN 1 ELSE t.failures + 1 END) >= $3::int"
+	"                       THEN now() + make_interval(secs => $2::int) ELSE t.blocked_until END",
+	false,
+};
+static const struct db_statement throttle_clear = {
+	"iam_throttle_clear", "DELETE FROM login_throttle WHERE key = $1", false,
+};
+static const struct db_statement user_credentials = {
+	"iam_user_credentials", "SELECT id, password_hash, active FROM users WHERE email = $1", true,
+};
+static const struct db_statement user_set_hash = {
+	"iam_user_set_hash", "UPDATE users SET password_hash = $2 WHERE id = $1", false,
+};
+static const struct db_statement session_insert = {
+	"iam_session_insert",
+	"INSERT INTO sessions (token_hash, user_id, expires_at)"
+	" VALUES (decode($1, 'hex'), $2, now() + make_interval(secs => $3::int))"
+	" RETURNING to_char(expires_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
+	false,
+};
+static const struct db_statement session_revoke = {
+	"iam_session_revoke",
+	"UPDATE sessions SET revoked_at = now() WHERE token_hash = decode($1, 'hex') AND revoked_at IS NULL",
+	false,
+};
+static const struct db_statement sessions_revoke_others = {
+	"iam_sessions_revoke_others",
+	"UPDATE sessions SET revoked_at = now()"
+	" WHERE user_id = $1 AND token_hash <> decode($2, 'hex') AND revoked_at IS NULL",
+	false,
+};
+static const struct db_statement user_password_hash = {
+	"iam_user_password_hash", "SELECT password_hash FROM users WHERE id = $1", true,
+};
+static const struct db_statement user_change_password = {
+	"iam_user_change_password",
+	"UPDATE users SET password_hash = $2, password_changed_at = now(), updated_at = now(),"
+	" version = version + 1 WHERE id = $1",
+	false,
+};
+static const struct db_statement user_json = {
+	"iam_user_json",
+	"SELECT json_build_object('id', id, 'email', email, 'display_name', display_name,"
+	" 'active', active, 'version', version, 'created_at', created_at, 'updated_at', updated_at)"
+	" FROM users WHERE id = $1",
+	true,
+};
+static const struct db_statement companies_named = {
+	"iam_companies_named",
+	"SELECT coalesce(json_object_agg(code, json_build_object('code', code, 'name', name,"
+	" 'currency', currency)), '{}') FROM companies"
+	" WHERE code IN (SELECT jsonb_object_keys($1::jsonb))",
+	true,
+};
+
+/* --- login -------------------------------------------------------------------------- */
+
+struct login {
+	struct erp_request *req;
+	const struct erp_config *config;
+	char email[256];
+	const char *password;
+	char account_key[300];
+	char address_key[80];
+	char user_id[40];
+	char token[64];
+	char token_hash[65];
+	char expires_at[40];
+	bool known;
+	char new_hash[crypto_pwhash_STRBYTES];
+	bool rehash;
+};
+
+static int record_failure(struct db_conn *db, void *ctx)
+{
+	struct login *l = ctx;
+	char window[16], account_max[16], address_max[16];
+	const char *account[] = { l->account_key, window, account_max };
+	const char *address[] = { l->address_key, window, address_max };
+	json_t *changes = json_pack("{s:{s:s}}", "email", "new", l->email);
+	int rc;
+
+	snprintf(window, sizeof(window), "%u", l->config->login_window_s);
+	snprintf(account_max, sizeof(account_max), "%u", l->config->login_max_failures);
+	snprintf(address_max, sizeof(address_max), "%u", l->config->login_max_failures_per_address);
+	rc = db_query(db, NULL, &throttle_fail, 3, account, NULL);
+	if (!rc)
+		rc = db_query(db, NULL, &throttle_fail, 3, address, NULL);
+	if (!rc)
+		rc = audit_record(db, &(struct audit_event){
+			.action = "iam.login.failed", .entity = "user",
+			.entity_id = l->known ? l->user_id : NULL, .request_id = l->req->request_id,
+			.changes = changes });
+	json_decref(changes);
+	return rc;
+}
+
+static int record_success(struct db_conn *db, void *ctx)
+{
+	struct login *l = ctx;
+	char ttl[16];
+	const char *session[] = { l->token_hash, l->user_id, ttl };
+	const char *rehash[] = { l->user_id, l->new_hash };
+	json_t *changes = NULL;
+	PGresult *res;
+	int rc;
+
+	snprintf(ttl, sizeof(ttl), "%u", l->config->session_ttl_s);
+	rc = db_query(db, l->req->arena, &session_insert, 3, session, &res);
+	if (rc)
+		return rc;
+	snprintf(l->expires_at, sizeof(l->expires_at), "%s", PQgetvalue(res, 0, 0));
+	if (l->rehash)
+		rc = db_query(db, NULL, &user_set_hash, 2, rehash, NULL);
+	if (!rc) {
+		const char *key = l->account_key;
+
+		rc = db_query(db, NULL, &throttle_clear, 1, &key, NULL);
+	}
+	if (!rc && l->rehash)
+		changes = json_pack("{s:{s:s}}", "password_hash", "new", "rehashed with current parameters");
+	if (!rc)
+		rc = audit_record(db, &(struct audit_event){
+			.actor_id = l->user_id, .action = "iam.login.succeeded", .entity = "user",
+			.entity_id = l->user_id, .request_id = l->req->request_id, .changes = changes });
+	json_decref(changes);
+	return rc;
+}
+
+static int respond_throttled(struct erp_request *req, const char *seconds)
+{
+	http_add_header(req, "Retry-After", arena_strdup(req->arena, seconds));
+	return http_respond_problem(req, &PROBLEM_THROTTLED,
+				    "too many failed logins; try again later");
+}
+
+int iam_login(struct erp_request *req)
+{
+	struct login *l = arena_calloc(req->arena, 1, sizeof(*l));
+	struct db_conn *db = http_db(req);
+	const char *keys[2];
+	PGresult *res;
+	json_t *user;
+	bool rehash = false, ok = false;
+	int rc;
+
+	if (!l)
+		return ERP_ERR_NO_MEMORY;
+	l->req = req;
+	l->config = req->server->config;
+	snprintf(l->email, sizeof(l->email), "%s", json_string_value(json_object_get(req->body, "email")));
+	iam_lowercase(l->email);
+	l->password = json_string_value(json_object_get(req->body, "password"));
+	snprintf(l->account_key, sizeof(l->account_key), "account:%s", l->email);
+	snprintf(l->address_key, sizeof(l->address_key), "address:%s", req->client_address);
+	keys[0] = l->account_key;
+	keys[1] = l->address_key;
+
+	rc = db_query(db, req->arena, &throttle_blocked, 2, keys, &res);
+	if (rc)
+		return rc;
+	if (!PQgetisnull(res, 0, 0))
+		return respond_throttled(req, PQgetvalue(res, 0, 0));
+
+	keys[0] = l->email;
+	rc = db_query(db, req->arena, &user_credentials, 1, keys, &res);
+	if (rc)
+		return rc;
+	if (PQntuples(res) == 1) {
+		l->known = true;
+		snprintf(l->user_id, sizeof(l->user_id), "%s", PQgetvalue(res, 0, 0));
+		ok = iam_password_verify(PQgetvalue(res, 0, 1), l->password, &rehash) &&
+		     strcmp(PQgetvalue(res, 0, 2), "t") == 0;
+	} else {
+		iam_password_verify_dummy(l->password); /* same time for unknown accounts */
+	}
+	if (!ok) {
+		rc = db_transaction(db, record_failure, l);
+		log_event(ERP_LOG_WARN, "iam.login_failed", NULL, "failed login (request %s)",
+			  req->request_id);
+		if (rc)
+			return rc;
+		http_add_header(req, "WWW-Authenticate", "Bearer");
+		return http_respond_problem(req, &PROBLEM_UNAUTHORIZED, "invalid email or password");
+	}
+	if (rehash) {
+		rc = iam_password_hash(l->password, l->new_hash);
+		if (rc)
+			return rc;
+		l->rehash = true;
+	}
+	iam_token_new(l->token, l->token_hash);
+	rc = db_transaction(db, record_success, l);
+	if (rc)
+		return rc;
+	keys[0] = l->user_id;
+	rc = iam_query_json(db, req->arena, &user_json, 1, keys, &user);
+	if (rc)
+		return rc;
+	return http_respond_json(req, 200, json_pack("{s:s, s:s, s:O}", "token", l->token,
+						     "expires_at", l->expires_at, "user", user));
+}
+
+/* --- logout --------------------------------------------------------------------------- */
+
+static int logout_work(struct db_conn *db, void *ctx)
+{
+	struct erp_request *req = ctx;
+	const struct iam_principal *p = iam_principal(req);
+	const char *params[] = { p->token_hash_hex };
+	int rc = db_query(db, NULL, &session_revoke, 1, params, NULL);
+
+	if (!rc)
+		rc = audit_record(db, &(struct audit_event){
+			.actor_id = p->user_id, .action = "iam.logout", .entity = "user",
+			.entity_id = p->user_id, .request_id = req->request_id });
+	return rc;
+}
+
+int iam_logout(struct erp_request *req)
+{
+	int rc = db_transaction(http_db(req), logout_work, req);
+
+	return rc ? rc : http_respond_empty(req, 204);
+}
+
+/* --- me --------------------------------------------------------------------------------- */
+
+int iam_me(struct erp_request *req)
+{
+	const struct iam_principal *p = iam_principal(req);
+	json_t *user, *grants, *named, *companies, *perms;
+	const char *code;
+	char *codes;
+	const char *params[1];
+	int rc;
+
+	params[0] = p->user_id;
+	rc = iam_query_json(http_db(req), req->arena, &user_json, 1, params, &user);
+	if (rc)
+		return rc;
+	grants = iam_caller_grants_json(req);
+	if (!grants || arena_cleanup_add(req->arena, (arena_cleanup_fn)json_decref, grants))
+		return ERP_ERR_NO_MEMORY;
+	codes = json_dumps(json_object_get(grants, "companies"), JSON_COMPACT);
+	if (!codes || arena_cleanup_add(req->arena, free, codes))
+		return ERP_ERR_NO_MEMORY;
+	params[0] = codes;
+	rc = iam_query_json(http_db(req), req->arena, &companies_named, 1, params, &named);
+	if (rc)
+		return rc;
+	companies = json_array();
+	json_object_foreach(json_object_get(grants, "companies"), code, perms) {
+		json_t *company = json_object_get(named, code);
+
+		if (company)
+			json_array_append_new(companies, json_pack("{s:s, s:O, s:O, s:O}", "code", code,
+								   "name", json_object_get(company, "name"),
+								   "currency", json_object_get(company, "currency"),
+								   "permissions", perms));
+	}
+	return http_respond_json(req, 200, json_pack("{s:O, s:O, s:o}", "user", user,
+						     "global_permissions",
+						     json_object_get(grants, "global"),
+						     "companies", companies));
+}
+
+/* --- password ---------------------------------------------------------------------------- */
+
+struct password_change {
+	struct erp_request *req;
+	char hash[crypto_pwhash_STRBYTES];
+};
+
+static int password_work(struct db_conn *db, void *ctx)
+{
+	struct password_change *c = ctx;
+	const struct iam_principal *p = iam_principal(c->req);
+	const char *update[] = { p->user_id, c->hash };
+	const char *revoke[] = { p->user_id, p->token_hash_hex };
+	int rc = db_query(db, NULL, &user_change_password, 2, update, NULL);
+
+	if (!rc)
+		rc = db_query(db, NULL, &sessions_revoke_others, 2, revoke, NULL);
+	if (!rc)
+		rc = audit_record(db, &(struct audit_event){
+			.actor_id = p->user_id, .action = "iam.user.password_changed", .entity = "user",
+			.entity_id = p->user_id, .request_id = c->req->request_id,
+			.changes = NULL });
+	return rc;
+}
+
+int iam_change_password(struct erp_request *req)
+{
+	const struct iam_principal *p = iam_principal(req);
+	struct password_change *c = arena_calloc(req->arena, 1, sizeof(*c));
+	const char *current = json_string_value(json_object_get(req->body, "current_password"));
+	const char *next = json_string_value(json_object_get(req->body, "new_password"));
+	const char *params[] = { p->user_id };
+	bool rehash;
+	PGresult *res;
+	int rc;
+
+	if (!c)
+		return ERP_ERR_NO_MEMORY;
+	c->req = req;
+	rc = db_query(http_db(req), req->arena, &user_password_hash, 1, params, &res);
+	if (rc)
+		return rc;
+	if (PQntuples(res) != 1 || !iam_password_verify(PQgetvalue(res, 0, 0), current, &rehash)) {
+		json_t *errors = json_array();
+
+		schema_error_add(errors, "/current_password", "mismatch", "is not your current password");
+		rc = http_respond_invalid(req, "the current password is wrong", errors);
+		json_decref(errors);
+		return rc;
+	}
+	rc = iam_password_hash(next, c->hash);
+	if (!rc)
+		rc = db_transaction(http_db(req), password_work, c);
+	return rc ? rc : http_respond_empty(req, 204);
+}

@@ -1,0 +1,179 @@
+/* Companies: create, list, get, update (If-Match). The code is the company's name in URLs. */
+#include <stdio.h>
+#include <string.h>
+
+#include "modules/iam/internal.h"
+#include "platform/audit.h"
+#include "platform/schema.h"
+#include "shared-kernel/errors.h"
+#include "shared-kernel/money.h"
+
+#define COMPANY_JSON                                                                       \
+	"json_build_object('id', id, 'code', code, 'name', name, 'currency', currency,"    \
+	" 'version', version, 'created_at', created_at, 'updated_at', updated_at)"
+
+static const struct db_statement insert_company = {
+	"iam_companies_insert",
+	"INSERT INTO companies (id, code, name, currency) VALUES ($1, $2, $3, $4)"
+	" RETURNING " COMPANY_JSON,
+	false,
+};
+static const struct db_statement list_companies = {
+	"iam_companies_list",
+	"SELECT coalesce(json_agg(j ORDER BY code), '[]') FROM ("
+	"  SELECT " COMPANY_JSON " AS j, code FROM companies"
+	"  WHERE ($1::text IS NULL OR code > $1) ORDER BY code LIMIT $2::int) page",
+	true,
+};
+static const struct db_statement get_company = {
+	"iam_companies_get", "SELECT " COMPANY_JSON " FROM companies WHERE code = $1", true,
+};
+static const struct db_statement lock_company = {
+	"iam_companies_lock", "SELECT " COMPANY_JSON " FROM companies WHERE code = $1 FOR UPDATE", false,
+};
+static const struct db_statement update_company = {
+	"iam_companies_update",
+	"UPDATE companies SET name = coalesce($2, name), currency = coalesce($3, currency),"
+	" version = version + 1, updated_at = now() WHERE code = $1 RETURNING " COMPANY_JSON,
+	false,
+};
+
+struct company_change {
+	struct erp_request *req;
+	char id[40];
+	const char *code;
+	int expected_version;
+	json_t *before;
+	json_t *after;
+};
+
+static int audit_company(struct db_conn *db, struct company_change *c, const char *action)
+{
+	json_t *changes = json_object();
+	const char *fields[] = { "code", "name", "currency" };
+	int rc = ERP_OK;
+
+	for (size_t i = 0; i < ERP_COUNT(fields) && rc == ERP_OK; i++)
+		if (audit_change(changes, fields[i], c->before ? json_object_get(c->before, fields[i]) : NULL,
+				 json_object_get(c->after, fields[i])))
+			rc = ERP_ERR_NO_MEMORY;
+	if (!rc)
+		rc = audit_record(db, &(struct audit_event){
+			.actor_id = iam_principal(c->req)->user_id, .action = action, .entity = "company",
+			.company_id = json_string_value(json_object_get(c->after, "id")),
+			.entity_id = json_string_value(json_object_get(c->after, "id")),
+			.request_id = c->req->request_id, .changes = changes });
+	json_decref(changes);
+	return rc;
+}
+
+/* 422 unless the currency is an ISO 4217 code we know the exponent of. */
+static bool currency_known(struct erp_request *req, const char *currency)
+{
+	json_t *errors;
+
+	if (!currency || erp_currency_find(currency))
+		return true;
+	errors = json_array();
+	schema_error_add(errors, "/currency", "unknown", "is not an active ISO 4217 currency code");
+	http_respond_invalid(req, "unknown currency", errors);
+	json_decref(errors);
+	return false;
+}
+
+static int respond_company(struct erp_request *req, int status, json_t *company)
+{
+	iam_set_etag(req, company);
+	return http_respond_json(req, status, json_incref(company));
+}
+
+static int create_work(struct db_conn *db, void *ctx)
+{
+	struct company_change *c = ctx;
+	const char *params[] = { c->id, c->code, json_string_value(json_object_get(c->req->body, "name")),
+				 json_string_value(json_object_get(c->req->body, "currency")) };
+	int rc = iam_query_json(db, c->req->arena, &insert_company, 4, params, &c->after);
+
+	return rc ? rc : audit_company(db, c, "iam.company.created");
+}
+
+int iam_companies_create(struct erp_request *req)
+{
+	struct company_change *c = arena_calloc(req->arena, 1, sizeof(*c));
+	int rc;
+
+	if (!c)
+		return ERP_ERR_NO_MEMORY;
+	c->req = req;
+	c->code = json_string_value(json_object_get(req->body, "code"));
+	if (!currency_known(req, json_string_value(json_object_get(req->body, "currency"))))
+		return 0;
+	iam_new_id(c->id);
+	rc = db_transaction(http_db(req), create_work, c);
+	if (rc == ERP_ERR_CONFLICT)
+		return http_respond_problem(req, &PROBLEM_CONFLICT, "a company with this code already exists");
+	if (rc)
+		return rc;
+	http_add_header(req, "Location", arena_printf(req->arena, "/api/v1/companies/%s", c->code));
+	return respond_company(req, 201, c->after);
+}
+
+int iam_companies_list(struct erp_request *req)
+{
+	const char *cursor[2];
+	char limit[16];
+	const char *params[2];
+	json_t *rows;
+	int rc, page = iam_page_limit(req);
+
+	if (iam_page_cursor(req, cursor))
+		return 0;
+	snprintf(limit, sizeof(limit), "%d", page + 1);
+	params[0] = cursor[0];
+	params[1] = limit;
+	rc = iam_query_json(http_db(req), req->arena, &list_companies, 2, params, &rows);
+	return rc ? rc : iam_respond_page(req, rows, page, "code", "code");
+}
+
+int iam_companies_get(struct erp_request *req)
+{
+	json_t *company;
+	int rc = iam_query_json(http_db(req), req->arena, &get_company, 1, &req->company, &company);
+
+	return rc ? rc : respond_company(req, 200, company);
+}
+
+static int update_work(struct db_conn *db, void *ctx)
+{
+	struct company_change *c = ctx;
+	const char *params[] = { c->code, json_string_value(json_object_get(c->req->body, "name")),
+				 json_string_value(json_object_get(c->req->body, "currency")) };
+	int rc = iam_query_json(db, c->req->arena, &lock_company, 1, &c->code, &c->before);
+
+	if (rc)
+		return rc;
+	if (json_integer_value(json_object_get(c->before, "version")) != c->expected_version)
+		return ERP_ERR_STALE;
+	rc = iam_query_json(db, c->req->arena, &update_company, 3, params, &c->after);
+	return rc ? rc : audit_company(db, c, "iam.company.updated");
+}
+
+int iam_companies_update(struct erp_request *req)
+{
+	struct company_change *c = arena_calloc(req->arena, 1, sizeof(*c));
+	int rc;
+
+	if (!c)
+		return ERP_ERR_NO_MEMORY;
+	c->req = req;
+	c->code = req->company;
+	if (!currency_known(req, json_string_value(json_object_get(req->body, "currency"))))
+		return 0;
+	if (iam_if_match(req, &c->expected_version))
+		return 0;
+	rc = db_transaction(http_db(req), update_work, c);
+	if (rc == ERP_ERR_STALE)
+		return http_respond_problem(req, &PROBLEM_PRECONDITION,
+					    "the company was changed since you read it; read it again");
+	return rc ? rc : respond_company(req, 200, c->after);
+}

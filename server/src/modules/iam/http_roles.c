@@ -1,0 +1,301 @@
+/* Roles: create, list, get, update the permission set (If-Match), delete when unassigned. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "modules/iam/internal.h"
+#include "platform/audit.h"
+#include "platform/schema.h"
+#include "shared-kernel/errors.h"
+
+#define ROLE_JSON                                                                          \
+	"json_build_object('id', r.id, 'name', r.name, 'description', r.description,"      \
+	" 'system', r.system, 'version', r.version,"                                       \
+	" 'permissions', (SELECT coalesce(json_agg(permission ORDER BY permission), '[]')"  \
+	"                 FROM role_permissions WHERE role_id = r.id),"                      \
+	" 'created_at', r.created_at, 'updated_at', r.updated_at)"
+
+static const struct db_statement unknown_permissions = {
+	"iam_roles_unknown_permissions",
+	"SELECT string_agg(p, ', ' ORDER BY p) FROM jsonb_array_elements_text($1::jsonb) p"
+	" WHERE p NOT IN (SELECT name FROM permissions)",
+	true,
+};
+static const struct db_statement insert_role = {
+	"iam_roles_insert",
+	"INSERT INTO roles (id, name, description) VALUES ($1, $2, coalesce($3, ''))",
+	false,
+};
+static const struct db_statement set_permissions = {
+	"iam_roles_set_permissions",
+	"WITH cleared AS (DELETE FROM role_permissions WHERE role_id = $1)"
+	" INSERT INTO role_permissions (role_id, permission)"
+	" SELECT DISTINCT $1::uuid, p FROM jsonb_array_elements_text($2::jsonb) p",
+	false,
+};
+static const struct db_statement list_roles = {
+	"iam_roles_list",
+	"SELECT coalesce(json_agg(j ORDER BY name, id), '[]') FROM ("
+	"  SELECT " ROLE_JSON " AS j, r.name, r.id::text AS id FROM roles r"
+	"  WHERE ($1::text IS NULL OR (r.name, r.id::text) > ($1, $2))"
+	"  ORDER BY r.name, r.id::text LIMIT $3::int) page",
+	true,
+};
+static const struct db_statement get_role = {
+	"iam_roles_get", "SELECT " ROLE_JSON " FROM roles r WHERE r.name = $1", true,
+};
+static const struct db_statement lock_role = {
+	"iam_roles_lock", "SELECT " ROLE_JSON " FROM roles r WHERE r.name = $1 FOR UPDATE", false,
+};
+static const struct db_statement touch_role = {
+	"iam_roles_touch",
+	"UPDATE roles SET description = coalesce($2, description), version = version + 1,"
+	" updated_at = now() WHERE id = $1",
+	false,
+};
+static const struct db_statement role_assigned = {
+	"iam_roles_assigned", "SELECT count(*) FROM role_assignments WHERE role_id = $1", false,
+};
+static const struct db_statement delete_role = {
+	"iam_roles_delete", "DELETE FROM roles WHERE id = $1", false,
+};
+
+struct role_change {
+	struct erp_request *req;
+	char id[40];
+	const char *name;
+	int expected_version;
+	const char *permissions;  /* JSON array text, or NULL: unchanged */
+	json_t *before;
+	json_t *after;
+	char *problem;            /* a sentence for 409/422 */
+	bool unknown;             /* problem is about unknown permissions (422) */
+};
+
+static int check_permission_set(struct db_conn *db, struct role_change *c)
+{
+	PGresult *res;
+	int rc = db_query(db, c->req->arena, &unknown_permissions, 1, &c->permissions, &res);
+
+	if (rc)
+		return rc;
+	if (!PQgetisnull(res, 0, 0)) {
+		c->problem = arena_printf(c->req->arena, "unknown permissions: %s", PQgetvalue(res, 0, 0));
+		c->unknown = true;
+		return ERP_ERR_INVALID;
+	}
+	return iam_sod_pair_in_set(db, c->req->arena, c->permissions, &c->problem);
+}
+
+static int audit_role(struct db_conn *db, struct role_change *c, const char *action)
+{
+	json_t *changes = json_object();
+	const char *fields[] = { "name", "description", "permissions" };
+	int rc = ERP_OK;
+
+	for (size_t i = 0; i < ERP_COUNT(fields) && rc == ERP_OK; i++)
+		if (audit_change(changes, fields[i], c->before ? json_object_get(c->before, fields[i]) : NULL,
+				 c->after ? json_object_get(c->after, fields[i]) : NULL))
+			rc = ERP_ERR_NO_MEMORY;
+	if (!rc)
+		rc = audit_record(db, &(struct audit_event){
+			.actor_id = iam_principal(c->req)->user_id, .action = action, .entity = "role",
+			.entity_id = c->id, .request_id = c->req->request_id, .changes = changes });
+	json_decref(changes);
+	return rc;
+}
+
+static int respond_change_error(struct erp_request *req, struct role_change *c, int rc)
+{
+	if (rc == ERP_ERR_INVALID && c->unknown) {
+		json_t *errors = json_array();
+
+		schema_error_add(errors, "/permissions", "unknown", c->problem);
+		rc = http_respond_invalid(req, c->problem, errors);
+		json_decref(errors);
+		return rc;
+	}
+	if (rc == ERP_ERR_CONFLICT)
+		return http_respond_problem(req, &PROBLEM_CONFLICT,
+					    c->problem ? c->problem : "a role with this name already exists");
+	if (rc == ERP_ERR_STALE)
+		return http_respond_problem(req, &PROBLEM_PRECONDITION,
+					    "the role was changed since you read it; read it again");
+	return rc;
+}
+
+static int respond_role(struct erp_request *req, int status, json_t *role)
+{
+	iam_set_etag(req, role);
+	return http_respond_json(req, status, json_incref(role));
+}
+
+/* --- create ------------------------------------------------------------------------------ */
+
+static int create_work(struct db_conn *db, void *ctx)
+{
+	struct role_change *c = ctx;
+	const char *insert[] = { c->id, c->name,
+				 json_string_value(json_object_get(c->req->body, "description")) };
+	const char *perms[] = { c->id, c->permissions };
+	int rc = check_permission_set(db, c);
+
+	if (!rc)
+		rc = db_query(db, NULL, &insert_role, 3, insert, NULL);
+	if (!rc)
+		rc = db_query(db, NULL, &set_permissions, 2, perms, NULL);
+	if (!rc)
+		rc = iam_query_json(db, c->req->arena, &get_role, 1, &c->name, &c->after);
+	return rc ? rc : audit_role(db, c, "iam.role.created");
+}
+
+int iam_roles_create(struct erp_request *req)
+{
+	struct role_change *c = arena_calloc(req->arena, 1, sizeof(*c));
+	char *perms;
+	int rc;
+
+	if (!c)
+		return ERP_ERR_NO_MEMORY;
+	perms = json_dumps(json_object_get(req->body, "permissions"), JSON_COMPACT);
+	if (!perms || arena_cleanup_add(req->arena, free, perms))
+		return ERP_ERR_NO_MEMORY;
+	c->req = req;
+	c->name = json_string_value(json_object_get(req->body, "name"));
+	c->permissions = perms;
+	iam_new_id(c->id);
+	rc = db_transaction(http_db(req), create_work, c);
+	if (rc)
+		return respond_change_error(req, c, rc);
+	http_add_header(req, "Location", arena_printf(req->arena, "/api/v1/roles/%s", c->name));
+	return respond_role(req, 201, c->after);
+}
+
+/* --- list, get ------------------------------------------------------------------------------ */
+
+int iam_roles_list(struct erp_request *req)
+{
+	const char *cursor[2];
+	char limit[16];
+	const char *params[3];
+	json_t *rows;
+	int rc, page = iam_page_limit(req);
+
+	if (iam_page_cursor(req, cursor))
+		return 0;
+	snprintf(limit, sizeof(limit), "%d", page + 1);
+	params[0] = cursor[0];
+	params[1] = cursor[1];
+	params[2] = limit;
+	rc = iam_query_json(http_db(req), req->arena, &list_roles, 3, params, &rows);
+	return rc ? rc : iam_respond_page(req, rows, page, "name", "id");
+}
+
+int iam_roles_get(struct erp_request *req)
+{
+	const char *name = http_param(req, "role");
+	json_t *role;
+	int rc = iam_query_json(http_db(req), req->arena, &get_role, 1, &name, &role);
+
+	return rc ? rc : respond_role(req, 200, role);
+}
+
+/* --- update ---------------------------------------------------------------------------------- */
+
+static int update_work(struct db_conn *db, void *ctx)
+{
+	struct role_change *c = ctx;
+	const char *touch[2], *perms[2];
+	int rc = iam_query_json(db, c->req->arena, &lock_role, 1, &c->name, &c->before);
+
+	if (rc)
+		return rc;
+	snprintf(c->id, sizeof(c->id), "%s", json_string_value(json_object_get(c->before, "id")));
+	if (json_integer_value(json_object_get(c->before, "version")) != c->expected_version)
+		return ERP_ERR_STALE;
+	if (c->permissions) {
+		rc = check_permission_set(db, c);
+		perms[0] = c->id;
+		perms[1] = c->permissions;
+		if (!rc)
+			rc = db_query(db, NULL, &set_permissions, 2, perms, NULL);
+		/* Everyone holding the role gets the new set: none may end up in a conflict. */
+		if (!rc)
+			rc = iam_sod_conflict(db, c->req->arena, NULL, c->id, &c->problem);
+		if (!rc)
+			rc = iam_bump_authz_version(db);
+		if (rc)
+			return rc;
+	}
+	touch[0] = c->id;
+	touch[1] = json_string_value(json_object_get(c->req->body, "description"));
+	rc = db_query(db, NULL, &touch_role, 2, touch, NULL);
+	if (!rc)
+		rc = iam_query_json(db, c->req->arena, &get_role, 1, &c->name, &c->after);
+	return rc ? rc : audit_role(db, c, "iam.role.updated");
+}
+
+int iam_roles_update(struct erp_request *req)
+{
+	struct role_change *c = arena_calloc(req->arena, 1, sizeof(*c));
+	json_t *perms;
+	int rc;
+
+	if (!c)
+		return ERP_ERR_NO_MEMORY;
+	c->req = req;
+	c->name = http_param(req, "role");
+	perms = json_object_get(req->body, "permissions");
+	if (perms) {
+		char *text = json_dumps(perms, JSON_COMPACT);
+
+		if (!text || arena_cleanup_add(req->arena, free, text))
+			return ERP_ERR_NO_MEMORY;
+		c->permissions = text;
+	}
+	if (iam_if_match(req, &c->expected_version))
+		return 0;
+	rc = db_transaction(http_db(req), update_work, c);
+	return rc ? respond_change_error(req, c, rc) : respond_role(req, 200, c->after);
+}
+
+/* --- delete ------------------------------------------------------------------------------------ */
+
+static int delete_work(struct db_conn *db, void *ctx)
+{
+	struct role_change *c = ctx;
+	const char *id[1];
+	PGresult *res;
+	int rc = iam_query_json(db, c->req->arena, &lock_role, 1, &c->name, &c->before);
+
+	if (rc)
+		return rc;
+	snprintf(c->id, sizeof(c->id), "%s", json_string_value(json_object_get(c->before, "id")));
+	id[0] = c->id;
+	rc = db_query(db, c->req->arena, &role_assigned, 1, id, &res);
+	if (rc)
+		return rc;
+	if (strcmp(PQgetvalue(res, 0, 0), "0") != 0) {
+		c->problem = arena_printf(c->req->arena,
+					  "the role is assigned %s time(s); revoke the assignments first",
+					  PQgetvalue(res, 0, 0));
+		return ERP_ERR_CONFLICT;
+	}
+	rc = db_query(db, NULL, &delete_role, 1, id, NULL);
+	if (!rc)
+		rc = iam_bump_authz_version(db);
+	return rc ? rc : audit_role(db, c, "iam.role.deleted");
+}
+
+int iam_roles_delete(struct erp_request *req)
+{
+	struct role_change *c = arena_calloc(req->arena, 1, sizeof(*c));
+	int rc;
+
+	if (!c)
+		return ERP_ERR_NO_MEMORY;
+	c->req = req;
+	c->name = http_param(req, "role");
+	rc = db_transaction(http_db(req), delete_work, c);
+	return rc ? respond_change_error(req, c, rc) : http_respond_empty(req, 204);
+}

@@ -1,0 +1,94 @@
+/* IAM rules that need no database: passwords, tokens, normalisation. */
+#include <sodium.h>
+#include <string.h>
+
+#include "modules/iam/internal.h"
+#include "shared-kernel/errors.h"
+#include "shared-kernel/uuid.h"
+
+/* Interactive limits are the floor (ISSUE: "at least libsodium's interactive limits"). */
+#define IAM_OPSLIMIT crypto_pwhash_OPSLIMIT_INTERACTIVE
+#define IAM_MEMLIMIT crypto_pwhash_MEMLIMIT_INTERACTIVE
+
+int iam_password_hash(const char *password, char *out)
+{
+	if (crypto_pwhash_str(out, password, strlen(password), IAM_OPSLIMIT, IAM_MEMLIMIT) != 0)
+		return ERP_ERR_NO_MEMORY; /* argon2id could not get its memory */
+	return ERP_OK;
+}
+
+bool iam_password_verify(const char *hash, const char *password, bool *needs_rehash)
+{
+	if (crypto_pwhash_str_verify(hash, password, strlen(password)) != 0)
+		return false;
+	*needs_rehash = crypto_pwhash_str_needs_rehash(hash, IAM_OPSLIMIT, IAM_MEMLIMIT) != 0;
+	return true;
+}
+
+void iam_password_verify_dummy(const char *password)
+{
+	/* Made once: verifying against it costs what a real verification costs. */
+	static char dummy[crypto_pwhash_STRBYTES];
+	static int ready;
+
+	if (!__atomic_load_n(&ready, __ATOMIC_ACQUIRE)) {
+		char made[crypto_pwhash_STRBYTES];
+
+		if (crypto_pwhash_str(made, "not a password of anyone", 24, IAM_OPSLIMIT,
+				      IAM_MEMLIMIT) != 0)
+			return;
+		memcpy(dummy, made, sizeof(made));
+		__atomic_store_n(&ready, 1, __ATOMIC_RELEASE);
+	}
+	if (crypto_pwhash_str_verify(dummy, password, strlen(password)) == 0)
+		return; /* cannot match: the dummy's password is not a valid login */
+}
+
+static void hash_hex(const unsigned char *token, char hash_hex[65])
+{
+	unsigned char digest[32];
+
+	crypto_generichash(digest, sizeof(digest), token, IAM_TOKEN_BYTES, NULL, 0);
+	sodium_bin2hex(hash_hex, 65, digest, sizeof(digest));
+}
+
+void iam_token_new(char token[64], char hash_hex_out[65])
+{
+	unsigned char raw[IAM_TOKEN_BYTES];
+
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(token, 64, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	hash_hex(raw, hash_hex_out);
+	sodium_memzero(raw, sizeof(raw));
+}
+
+int iam_token_hash(const char *token, char hash_hex_out[65])
+{
+	unsigned char raw[IAM_TOKEN_BYTES];
+	size_t length = 0;
+	const char *end = NULL;
+
+	if (strlen(token) != 43 ||
+	    sodium_base642bin(raw, sizeof(raw), token, 43, NULL, &length, &end,
+			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	    length != IAM_TOKEN_BYTES || *end != '\0')
+		return -1;
+	hash_hex(raw, hash_hex_out);
+	sodium_memzero(raw, sizeof(raw));
+	return 0;
+}
+
+void iam_lowercase(char *text)
+{
+	for (; *text; text++)
+		if (*text >= 'A' && *text <= 'Z')
+			*text = (char)(*text - 'A' + 'a');
+}
+
+void iam_new_id(char out[40])
+{
+	struct erp_uuid id;
+
+	erp_uuid_v7(&id);
+	erp_uuid_format(&id, out);
+}

@@ -1,0 +1,52 @@
+#include "platform/audit.h"
+
+#include <stdlib.h>
+
+#include "platform/db.h"
+#include "shared-kernel/errors.h"
+#include "shared-kernel/uuid.h"
+
+static const struct db_statement insert_event = {
+	"audit_insert_event",
+	"INSERT INTO audit_events (id, actor_id, action, company_id, entity, entity_id, request_id,"
+	" changes, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9)",
+	false,
+};
+
+int audit_record(struct db_conn *conn, const struct audit_event *e)
+{
+	char id[ERP_UUID_TEXT_LEN + 1];
+	struct erp_uuid uuid;
+	char *changes = e->changes ? json_dumps(e->changes, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	const char *params[9];
+	int rc;
+
+	if (e->changes && !changes)
+		return ERP_ERR_NO_MEMORY;
+	erp_uuid_v7(&uuid);
+	erp_uuid_format(&uuid, id);
+	params[0] = id;
+	params[1] = e->actor_id;
+	params[2] = e->action;
+	params[3] = e->company_id;
+	params[4] = e->entity;
+	params[5] = e->entity_id;
+	params[6] = e->request_id;
+	params[7] = changes ? changes : "{}";
+	params[8] = e->reason;
+	rc = db_query(conn, NULL, &insert_event, 9, params, NULL);
+	free(changes);
+	return rc;
+}
+
+int audit_change(json_t *changes, const char *field, json_t *old_value, json_t *new_value)
+{
+	json_t *entry;
+
+	if (old_value && new_value && json_equal(old_value, new_value))
+		return 0;
+	entry = json_pack("{s:O?, s:O?}", "old", old_value, "new", new_value);
+	if (!entry || json_object_set_new(changes, field, entry))
+		return -1;
+	return 0;
+}

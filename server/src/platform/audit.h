@@ -1,0 +1,35 @@
+#ifndef ERP_PLATFORM_AUDIT_H
+#define ERP_PLATFORM_AUDIT_H
+
+#include <jansson.h>
+
+struct db_conn;
+
+/*
+ * The audit trail's write side, for every module: one row in audit_events
+ * per mutation, written on the caller's connection inside the caller's
+ * transaction, so the change and its record commit or vanish together.
+ * The table is append-only (ARCHITECTURE.md §6).
+ */
+struct audit_event {
+	const char *actor_id;   /* user id, or NULL for the system / an anonymous attempt */
+	const char *action;     /* "iam.user.created" */
+	const char *company_id; /* NULL when not company-scoped */
+	const char *entity;     /* "user" */
+	const char *entity_id;
+	const char *request_id;
+	json_t *changes;        /* {"field": {"old": x, "new": y}}, secrets omitted; borrowed; may be NULL */
+	const char *reason;     /* may be NULL */
+};
+
+/* Inserts the event. 0 or an ERP_ERR_* code from the database layer. */
+int audit_record(struct db_conn *conn, const struct audit_event *event);
+
+/*
+ * Adds {"old": old_value, "new": new_value} under field to changes when the
+ * two differ (either may be NULL: created or removed). Takes no references.
+ * Returns 0, or -1 when out of memory.
+ */
+int audit_change(json_t *changes, const char *field, json_t *old_value, json_t *new_value);
+
+#endif

@@ -1,0 +1,85 @@
+#include "test/support/iam_fixture.h"
+
+#include <check.h>
+#include <libpq-fe.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test/support/testlib.h"
+
+const char *test_iam_bootstrap_admin(const char *db_url, const char *email, const char *password)
+{
+	static char id[40];
+	char hash[crypto_pwhash_STRBYTES];
+	PGconn *conn;
+	PGresult *res;
+	const char *params[3];
+
+	ck_assert_int_ge(sodium_init(), 0);
+	ck_assert_int_eq(crypto_pwhash_str(hash, password, strlen(password),
+					   crypto_pwhash_OPSLIMIT_INTERACTIVE,
+					   crypto_pwhash_MEMLIMIT_INTERACTIVE), 0);
+	conn = PQconnectdb(db_url);
+	ck_assert_msg(PQstatus(conn) == CONNECTION_OK, "%s", PQerrorMessage(conn));
+	res = PQexec(conn,
+		     "INSERT INTO roles (id, name, description, system)"
+		     " VALUES (gen_random_uuid(), 'administrator', 'Administers users and roles', true)"
+		     " ON CONFLICT (name) DO NOTHING;"
+		     "INSERT INTO role_permissions (role_id, permission)"
+		     " SELECT r.id, p.name FROM roles r, permissions p"
+		     " WHERE r.name = 'administrator' AND p.name LIKE 'iam.%' AND p.name <> 'iam.audit.read'"
+		     " ON CONFLICT DO NOTHING");
+	ck_assert_msg(PQresultStatus(res) == PGRES_COMMAND_OK, "%s", PQerrorMessage(conn));
+	PQclear(res);
+	params[0] = email;
+	params[1] = hash;
+	res = PQexecParams(conn,
+			   "INSERT INTO users (id, email, display_name, password_hash)"
+			   " VALUES (gen_random_uuid(), $1, 'Bootstrap Admin', $2) RETURNING id",
+			   2, NULL, params, NULL, NULL, 0);
+	ck_assert_msg(PQresultStatus(res) == PGRES_TUPLES_OK, "%s", PQerrorMessage(conn));
+	snprintf(id, sizeof(id), "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	params[0] = id;
+	res = PQexecParams(conn,
+			   "INSERT INTO role_assignments (id, user_id, role_id)"
+			   " SELECT gen_random_uuid(), $1, id FROM roles WHERE name = 'administrator';"
+			   , 1, NULL, params, NULL, NULL, 0);
+	ck_assert_msg(PQresultStatus(res) == PGRES_COMMAND_OK, "%s", PQerrorMessage(conn));
+	PQclear(res);
+	res = PQexec(conn, "UPDATE authz_version SET version = version + 1");
+	PQclear(res);
+	PQfinish(conn);
+	return id;
+}
+
+int test_iam_login(const char *base_url, const char *email, const char *password, char token[64])
+{
+	const char *const headers[] = { "Content-Type: application/json", NULL };
+	struct test_response r;
+	char url[256];
+	json_t *body = json_pack("{s:s, s:s}", "email", email, "password", password);
+	char *text = json_dumps(body, JSON_COMPACT);
+	int rc = -1;
+
+	snprintf(url, sizeof(url), "%s/api/v1/auth/login", base_url);
+	if (test_http("POST", url, headers, text, strlen(text), &r) == 0 && r.status == 200 &&
+	    json_is_string(json_object_get(r.json, "token"))) {
+		snprintf(token, 64, "%s", json_string_value(json_object_get(r.json, "token")));
+		rc = 0;
+	}
+	test_response_free(&r);
+	free(text);
+	json_decref(body);
+	return rc;
+}
+
+const char *test_iam_bearer(const char *token, int slot)
+{
+	static char headers[4][96];
+
+	snprintf(headers[slot & 3], sizeof(headers[0]), "Authorization: Bearer %s", token);
+	return headers[slot & 3];
+}
