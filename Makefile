@@ -60,7 +60,7 @@ TEST_SERVER_SRC  := $(sort $(wildcard server/test/e2e/support/*.c))
 TEST_SERVER_OBJS := $(APP_OBJS) $(call obj,$(TEST_SERVER_SRC))
 TEST_SERVER_BIN  := $(BUILD)/bin/erp-server-test
 
-TOOLS_BIN := $(BUILD)/bin/free-port $(BUILD)/bin/bench-hello
+TOOLS_BIN := $(BUILD)/bin/free-port $(BUILD)/bin/bench-hello $(BUILD)/bin/bench-seed
 
 # --- tests --------------------------------------------------------------------
 TEST_SUPPORT_SRC  := $(sort $(wildcard server/test/support/*.c))
@@ -100,6 +100,11 @@ $(BUILD)/bin/free-port: tools/free-port.c
 
 # The benchmark baseline: bare libmicrohttpd, same flags (bench/hello.c).
 $(BUILD)/bin/bench-hello: bench/hello.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBS)
+
+# Seeds the benchmark's throw-away database with a user to log in as (bench/seed.c).
+$(BUILD)/bin/bench-seed: bench/seed.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBS)
 
