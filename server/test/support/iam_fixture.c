@@ -83,3 +83,80 @@ const char *test_iam_bearer(const char *token, int slot)
 	snprintf(headers[slot & 3], sizeof(headers[0]), "Authorization: Bearer %s", token);
 	return headers[slot & 3];
 }
+
+void test_iam_migrate(const char *db_url)
+{
+	char env_url[1100], env_dir[1100];
+	const char *env[] = { env_url, env_dir, NULL };
+	char binary[1024];
+	const char *argv[] = { binary, "migrate", NULL };
+
+	snprintf(binary, sizeof(binary), "%s/bin/erp-server-test", test_env("ERP_TEST_BUILD"));
+	snprintf(env_url, sizeof(env_url), "ERP_DATABASE_URL=%s", db_url);
+	snprintf(env_dir, sizeof(env_dir), "ERP_MIGRATIONS_DIR=%s", test_env("ERP_TEST_MIGRATIONS_DIR"));
+	ck_assert_int_eq(test_run(argv, env, NULL), 0);
+}
+
+void test_iam_request(const char *base_url, const char *method, const char *path,
+		      const char *token, const char *extra_header, const char *body,
+		      struct test_response *r)
+{
+	char url[2048], auth[128];
+	const char *headers[4];
+	int n = 0;
+
+	snprintf(url, sizeof(url), "%s%s", base_url, path);
+	if (token) {
+		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
+		headers[n++] = auth;
+	}
+	if (extra_header)
+		headers[n++] = extra_header;
+	if (body)
+		headers[n++] = "Content-Type: application/json";
+	headers[n] = NULL;
+	ck_assert_int_eq(test_http(method, url, headers, body, body ? strlen(body) : 0, r), 0);
+}
+
+void test_iam_create_user(const char *base_url, const char *admin_token, const char *email,
+			  const char *password, char id[40])
+{
+	json_t *body = json_pack("{s:s, s:s, s:s}", "email", email, "display_name", email,
+				 "password", password);
+	char *text = json_dumps(body, JSON_COMPACT);
+	struct test_response r;
+
+	test_iam_request(base_url, "POST", "/api/v1/users", admin_token, NULL, text, &r);
+	ck_assert_msg(r.status == 201, "create user %s: %ld %s", email, r.status, r.body);
+	snprintf(id, 40, "%s", json_string_value(json_object_get(r.json, "id")));
+	test_response_free(&r);
+	free(text);
+	json_decref(body);
+}
+
+void test_iam_grant_new_role(const char *base_url, const char *admin_token, const char *user_id,
+			     const char *name, const char *permissions, const char *company)
+{
+	char path[256];
+	char *text;
+	json_t *body;
+	struct test_response r;
+
+	body = json_pack("{s:s, s:o}", "name", name, "permissions", json_loads(permissions, 0, NULL));
+	text = json_dumps(body, JSON_COMPACT);
+	test_iam_request(base_url, "POST", "/api/v1/roles", admin_token, NULL, text, &r);
+	ck_assert_msg(r.status == 201, "create role %s: %ld %s", name, r.status, r.body);
+	test_response_free(&r);
+	free(text);
+	json_decref(body);
+
+	body = company ? json_pack("{s:s, s:s}", "role", name, "company", company)
+		       : json_pack("{s:s, s:n}", "role", name, "company");
+	text = json_dumps(body, JSON_COMPACT);
+	snprintf(path, sizeof(path), "/api/v1/users/%s/role-assignments", user_id);
+	test_iam_request(base_url, "POST", path, admin_token, NULL, text, &r);
+	ck_assert_msg(r.status == 201, "grant %s: %ld %s", name, r.status, r.body);
+	test_response_free(&r);
+	free(text);
+	json_decref(body);
+}

@@ -22,3 +22,28 @@ int test_iam_login(const char *base_url, const char *email, const char *password
 const char *test_iam_bearer(const char *token, int slot);
 
 #endif
+
+struct test_response;
+
+/* Migrates db_url with bin/erp-server-test migrate (ERP_TEST_BUILD); asserts success. */
+void test_iam_migrate(const char *db_url);
+
+/*
+ * One request to base_url + path with an optional bearer token, an optional
+ * extra header ("Name: value") and an optional JSON body (Content-Type set).
+ * Asserts that a response arrived; the caller frees r.
+ */
+void test_iam_request(const char *base_url, const char *method, const char *path,
+		      const char *token, const char *extra_header, const char *body,
+		      struct test_response *r);
+
+/* Creates a user over the API with the admin token; asserts 201; writes its id (40 bytes). */
+void test_iam_create_user(const char *base_url, const char *admin_token, const char *email,
+			  const char *password, char id[40]);
+
+/*
+ * Creates role name holding permissions (JSON array text, e.g. "[\"iam.user.read\"]")
+ * and grants it to user_id in company (code, or NULL: globally); asserts 201 for both.
+ */
+void test_iam_grant_new_role(const char *base_url, const char *admin_token, const char *user_id,
+			     const char *name, const char *permissions, const char *company);
