@@ -28,9 +28,13 @@ static const struct db_statement insert_role = {
 };
 static const struct db_statement set_permissions = {
 	"iam_roles_set_permissions",
-	"WITH cleared AS (DELETE FROM role_permissions WHERE role_id = $1)"
+	/* One statement's CTEs share a snapshot: deleting every row and re-inserting a kept
+	 * one collides with itself, so only the dropped permissions are deleted. */
+	"WITH dropped AS (DELETE FROM role_permissions WHERE role_id = $1"
+	"  AND permission NOT IN (SELECT jsonb_array_elements_text($2::jsonb)))"
 	" INSERT INTO role_permissions (role_id, permission)"
-	" SELECT DISTINCT $1::uuid, p FROM jsonb_array_elements_text($2::jsonb) p",
+	" SELECT DISTINCT $1::uuid, p FROM jsonb_array_elements_text($2::jsonb) p"
+	" ON CONFLICT DO NOTHING",
 	false,
 };
 static const struct db_statement list_roles = {
