@@ -1,0 +1,123 @@
+/* Unit tests of server/src/modules/iam/service.c: passwords and tokens, no database. */
+#include <check.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "modules/iam/internal.h"
+#include "test/support/check_main.h"
+
+START_TEST(a_new_token_hashes_to_what_was_stored)
+{
+	char token[64], stored[65], presented[65];
+
+	iam_token_new(token, stored);
+	ck_assert_uint_eq(strlen(token), 43);
+	ck_assert_uint_eq(strlen(stored), 64);
+	ck_assert_int_eq(iam_token_hash(token, presented), 0);
+	ck_assert_str_eq(stored, presented);
+}
+END_TEST
+
+START_TEST(tokens_are_random)
+{
+	char a[64], b[64], ha[65], hb[65];
+
+	iam_token_new(a, ha);
+	iam_token_new(b, hb);
+	ck_assert_str_ne(a, b);
+	ck_assert_str_ne(ha, hb);
+}
+END_TEST
+
+START_TEST(malformed_tokens_are_refused_without_a_hash)
+{
+	char token[64], hash[65], bad[128];
+	const char *const garbage[] = {
+		"", "x", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",    /* 42 */
+		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",          /* 44 */
+		"!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!",           /* 43, not base64url */
+		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",           /* padding */
+		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA+",           /* standard alphabet */
+		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA A",
+	};
+
+	for (size_t i = 0; i < sizeof(garbage) / sizeof(garbage[0]); i++)
+		ck_assert_msg(iam_token_hash(garbage[i], hash) == -1, "accepted '%s'", garbage[i]);
+	/* A real token with a trailing character is not that token. */
+	iam_token_new(token, hash);
+	snprintf(bad, sizeof(bad), "%s=", token);
+	ck_assert_int_eq(iam_token_hash(bad, hash), -1);
+	snprintf(bad, sizeof(bad), "%s ", token);
+	ck_assert_int_eq(iam_token_hash(bad, hash), -1);
+	/* Well-formed but never issued: hashes (the database will not know it). */
+	ck_assert_int_eq(iam_token_hash("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", hash), 0);
+}
+END_TEST
+
+START_TEST(passwords_hash_with_argon2id_at_interactive_limits)
+{
+	char hash[crypto_pwhash_STRBYTES];
+	bool rehash = true;
+
+	ck_assert_int_eq(iam_password_hash("correct horse battery", hash), 0);
+	ck_assert_int_eq(strncmp(hash, "$argon2id$", 10), 0);
+	ck_assert(iam_password_verify(hash, "correct horse battery", &rehash));
+	ck_assert(!rehash);
+	ck_assert(!iam_password_verify(hash, "correct horse batterY", &rehash));
+	ck_assert(!iam_password_verify("not a hash", "correct horse battery", &rehash));
+}
+END_TEST
+
+START_TEST(weaker_hashes_need_a_rehash)
+{
+	char weak[crypto_pwhash_STRBYTES];
+	bool rehash = false;
+
+	ck_assert_int_eq(crypto_pwhash_str(weak, "correct horse battery", 21, crypto_pwhash_OPSLIMIT_MIN,
+					   crypto_pwhash_MEMLIMIT_MIN), 0);
+	ck_assert(iam_password_verify(weak, "correct horse battery", &rehash));
+	ck_assert(rehash);
+}
+END_TEST
+
+START_TEST(the_dummy_verification_never_fails_loudly)
+{
+	iam_password_verify_dummy("anything at all");
+	iam_password_verify_dummy("not a password of anyone");
+}
+END_TEST
+
+START_TEST(emails_are_lower_cased_in_ascii_only)
+{
+	char email[] = "Ann.O'Neil@Example.COM";
+
+	iam_lowercase(email);
+	ck_assert_str_eq(email, "ann.o'neil@example.com");
+}
+END_TEST
+
+static void sodium_ready(void)
+{
+	if (sodium_init() < 0)
+		abort();
+}
+
+Suite *test_suite(void)
+{
+	Suite *s = suite_create("unit/iam/service");
+	TCase *tc = tcase_create("service");
+
+	tcase_add_unchecked_fixture(tc, sodium_ready, NULL);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, a_new_token_hashes_to_what_was_stored);
+	tcase_add_test(tc, tokens_are_random);
+	tcase_add_test(tc, malformed_tokens_are_refused_without_a_hash);
+	tcase_add_test(tc, passwords_hash_with_argon2id_at_interactive_limits);
+	tcase_add_test(tc, weaker_hashes_need_a_rehash);
+	tcase_add_test(tc, the_dummy_verification_never_fails_loudly);
+	tcase_add_test(tc, emails_are_lower_cased_in_ascii_only);
+	suite_add_tcase(s, tc);
+	return s;
+}
