@@ -11,16 +11,16 @@
 #include "modules/iam/internal.h"
 #include "shared-kernel/errors.h"
 
-/* $1 user id or NULL, $2 role id or NULL: the users to check. Users granted
- * through an audited override are exempt (their conflict was accepted). */
+/* $1 user id or NULL, $2 role id or NULL: the users to check. A conflict is
+ * exempt when an audited override accepted it: an override assignment of that
+ * user in that scope (or globally) whose role holds a side of that pair. Only
+ * that conflict: the user's other companies and pairs are still checked. */
 static const struct db_statement first_conflict = {
 	"iam_sod_first_conflict",
 	"WITH affected AS ("
 	"   SELECT id AS user_id FROM users WHERE id = $1::uuid"
 	"   UNION SELECT user_id FROM role_assignments WHERE role_id = $2::uuid),"
-	" checked AS ("
-	"   SELECT user_id FROM affected a WHERE NOT EXISTS ("
-	"     SELECT 1 FROM role_assignments o WHERE o.user_id = a.user_id AND o.sod_override)),"
+	" checked AS (SELECT user_id FROM affected),"
 	" held AS ("
 	"   SELECT ra.user_id, ra.company_id, rp.permission FROM role_assignments ra"
 	"   JOIN role_permissions rp ON rp.role_id = ra.role_id"
@@ -37,6 +37,11 @@ static const struct db_statement first_conflict = {
 	" JOIN effective b ON b.permission = r.permission_b AND b.user_id = a.user_id"
 	"      AND b.company_id IS NOT DISTINCT FROM a.company_id"
 	" JOIN users u ON u.id = a.user_id LEFT JOIN companies c ON c.id = a.company_id"
+	" WHERE NOT EXISTS ("
+	"   SELECT 1 FROM role_assignments o JOIN role_permissions op ON op.role_id = o.role_id"
+	"   WHERE o.user_id = a.user_id AND o.sod_override"
+	"     AND (o.company_id IS NULL OR o.company_id IS NOT DISTINCT FROM a.company_id)"
+	"     AND op.permission IN (r.permission_a, r.permission_b))"
 	" ORDER BY u.email, c.code NULLS FIRST LIMIT 1",
 	false,
 };

@@ -189,6 +189,12 @@ START_TEST(an_override_needs_the_permission_and_a_reason_and_is_audited)
 	ck_assert_str_eq(value, "iam.assignment.granted_with_sod_override=interim audit cover, ticket 42,"
 				"iam.sod.override=interim audit cover, ticket 42");
 	free(value);
+
+	/* The override accepted that conflict in S1, not every future one of this user. */
+	ck_assert_int_eq(grant(admin_token, id, "{\"role\":\"sod-manager\",\"company\":\"S2\"}", NULL, 0), 201);
+	ck_assert_int_eq(grant(admin_token, id, "{\"role\":\"sod-auditor\",\"company\":\"S2\"}",
+			       detail, sizeof(detail)), 409);
+	ck_assert_ptr_nonnull(strstr(detail, "S2"));
 }
 END_TEST
 
