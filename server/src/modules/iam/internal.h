@@ -14,6 +14,32 @@
 
 struct erp_server;
 
+/* --- a user's grants and the permission rule (grants.c) ----------------------------- */
+
+struct iam_grants;
+
+/* An empty set of grants for user at an authorisation version; NULL when out of memory. */
+struct iam_grants *iam_grants_new(const char *user_id, int64_t version);
+void iam_grants_free(struct iam_grants *grants);
+const char *iam_grants_user(const struct iam_grants *grants);
+int64_t iam_grants_version(const struct iam_grants *grants);
+
+/*
+ * Records that the user holds permission in company (NULL: globally); a NULL
+ * permission records membership alone (a role without permissions there).
+ */
+int iam_grants_add(struct iam_grants *grants, const char *company, const char *permission);
+
+/*
+ * The rule: ERP_OK when permission is held globally or in company;
+ * ERP_ERR_NOT_FOUND when company is named and the user has no role there
+ * (its existence is not revealed); ERP_ERR_FORBIDDEN otherwise.
+ */
+int iam_grants_check(const struct iam_grants *grants, const char *permission, const char *company);
+
+/* {"global": [...], "companies": {"CODE": [effective permissions]}}; new reference or NULL. */
+json_t *iam_grants_json(const struct iam_grants *grants);
+
 /* --- the authenticated caller (auth.c) --------------------------------------- */
 
 struct iam_principal {
