@@ -221,6 +221,12 @@ int iam_login(struct erp_request *req)
 	rc = db_transaction(db, record_success, l);
 	if (rc)
 		return rc;
+	{
+		const char *fields[] = { "user", l->user_id, NULL };
+
+		log_event(ERP_LOG_INFO, "iam.login_succeeded", fields, "login (request %s)",
+			  req->request_id);
+	}
 	keys[0] = l->user_id;
 	rc = iam_query_json(db, req->arena, &user_json, 1, keys, &user);
 	if (rc)
