@@ -106,7 +106,7 @@ static void sodium_ready(void)
 
 Suite *test_suite(void)
 {
-	Suite *s = suite_create("unit/iam/service");
+	Suite *s = suite_create("unit/modules/iam/service");
 	TCase *tc = tcase_create("service");
 
 	tcase_add_unchecked_fixture(tc, sodium_ready, NULL);
