@@ -43,9 +43,10 @@ PLATFORM_SRC    := $(sort $(wildcard server/src/platform/*.c))
 MODULE_SRC      := $(sort $(wildcard server/src/modules/*/*.c))
 INTEGRATION_SRC := $(sort $(wildcard server/src/integrations/*/*.c))
 
-# What scripts may link of the platform: config, db and log only.
+# What scripts may link of the platform: config, db and log only (log.c writes
+# its records through log_sink.c, so that comes along; nothing else does).
 PLATFORM_FOR_SCRIPTS_SRC := server/src/platform/config.c server/src/platform/db.c \
-	server/src/platform/log.c
+	server/src/platform/log.c server/src/platform/log_sink.c
 
 CORE_OBJS := $(call obj,$(COMMON_SRC) $(KERNEL_SRC) $(PLATFORM_SRC))
 APP_OBJS  := $(CORE_OBJS) $(call obj,$(MODULE_SRC) $(INTEGRATION_SRC))
@@ -62,11 +63,23 @@ TEST_SERVER_BIN  := $(BUILD)/bin/erp-server-test
 
 TOOLS_BIN := $(BUILD)/bin/free-port $(BUILD)/bin/bench-hello $(BUILD)/bin/bench-seed
 
+# The admin scripts (server/scripts): erp-<name> from server/scripts/<name>.c.
+# Each links its own object, the governed runtime, common, shared-kernel and
+# the platform's config/db/log, and nothing else: no module, no HTTP, no
+# libmicrohttpd. Their objects live under $(BUILD)/obj/scripts, which make
+# lint checks with nm against erp-server.
+SCRIPT_SRC         := $(sort $(wildcard server/scripts/*.c))
+SCRIPT_RUNTIME_SRC := $(sort $(wildcard server/scripts/runtime/*.c))
+SCRIPT_LINK_OBJS   := $(call obj,$(SCRIPT_RUNTIME_SRC) $(COMMON_SRC) $(KERNEL_SRC) \
+	$(PLATFORM_FOR_SCRIPTS_SRC))
+SCRIPT_BINS        := $(patsubst server/scripts/%.c,$(BUILD)/bin/erp-%,$(SCRIPT_SRC))
+SCRIPT_LIBS        := $(shell pkg-config --libs libpq jansson libsodium) -lpthread
+
 # --- tests --------------------------------------------------------------------
 TEST_SUPPORT_SRC  := $(sort $(wildcard server/test/support/*.c))
 TEST_SUPPORT_OBJS := $(call obj,$(TEST_SUPPORT_SRC))
 TEST_SRC  := $(sort $(wildcard server/test/unit/*/*_test.c server/test/integration/*/*_test.c \
-	server/test/e2e/*/*_test.c))
+	server/test/e2e/*/*_test.c server/test/governance/*_test.c))
 TEST_BINS := $(patsubst server/test/%_test.c,$(BUILD)/test/%_test,$(TEST_SRC))
 TEST_LIBS := $(shell pkg-config --libs $(TEST_PKGS))
 TEST_CFLAGS := -Iserver $(shell pkg-config --cflags $(TEST_PKGS))
@@ -76,7 +89,7 @@ TEST_CFLAGS := -Iserver $(shell pkg-config --cflags $(TEST_PKGS))
 
 all: build
 
-build: $(SERVER_BIN) $(TEST_SERVER_BIN) $(TOOLS_BIN) $(TEST_BINS)
+build: $(SERVER_BIN) $(TEST_SERVER_BIN) $(SCRIPT_BINS) $(TOOLS_BIN) $(TEST_BINS)
 
 deps:
 	@tools/install-deps
@@ -84,7 +97,8 @@ deps:
 $(BUILD)/obj/%.o: server/%.c
 	@mkdir -p $(@D)
 	@echo "  CC  $<"
-	$(Q)$(CC) $(ALL_CFLAGS) $(if $(filter $(BUILD)/obj/test/%,$@),$(TEST_CFLAGS)) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(if $(filter $(BUILD)/obj/test/%,$@),$(TEST_CFLAGS)) \
+		$(if $(filter $(BUILD)/obj/scripts/%,$@),-Iserver) -MMD -MP -c $< -o $@
 
 $(SERVER_BIN): $(SERVER_OBJS)
 	@mkdir -p $(@D)
@@ -93,6 +107,10 @@ $(SERVER_BIN): $(SERVER_OBJS)
 $(TEST_SERVER_BIN): $(TEST_SERVER_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(SCRIPT_BINS): $(BUILD)/bin/erp-%: $(BUILD)/obj/scripts/%.o $(SCRIPT_LINK_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(SCRIPT_LIBS)
 
 $(BUILD)/bin/free-port: tools/free-port.c
 	@mkdir -p $(@D)

@@ -26,7 +26,7 @@ static const struct db_statement page = {
 	"       binary_version, database_name, encode(prev_hash, 'hex'), encode(row_hash, 'hex')"
 	"  FROM script_executions"
 	" WHERE id > $1"
-	" ORDER BY id"
+	" ORDER BY script_executions.id" /* the column: a bare "id" would sort the text alias */
 	" LIMIT $2",
 	true,
 };

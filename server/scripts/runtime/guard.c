@@ -1,0 +1,47 @@
+/*
+ * The guards: which environment a run targets, and whether it may run there.
+ * A refusal is a normal outcome of the run: audited, exit 77.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "scripts/runtime/internal.h"
+
+void runtime_resolve_environment(struct script_ctx *ctx, const struct erp_config *config)
+{
+	enum erp_env env;
+
+	/* A bad --env is already a usage error; the run is then audited under ERP_ENV. */
+	if (ctx->env_flag && config_env_parse(ctx->env_flag, &env) == 0)
+		ctx->env = env;
+	else
+		ctx->env = config->env;
+	ctx->environment = config_env_name(ctx->env);
+}
+
+int runtime_guard(struct script_ctx *ctx)
+{
+	const char *ci = getenv("CI");
+
+	/* CI exercises scripts only against its own throw-away test databases. */
+	if (ci && *ci && ctx->env != ERP_ENV_TEST)
+		return script_refuse(ctx,
+				     "CI is set: under CI scripts run only with --env test, not against %s",
+				     ctx->environment);
+	/* A confirmation that names another database is a mistake in any environment. */
+	if (ctx->confirm_production && strcmp(ctx->confirm_production, ctx->database_name) != 0)
+		return script_refuse(ctx,
+				     "--confirm-production names \"%s\", but the database connected to is "
+				     "\"%s\"",
+				     ctx->confirm_production, ctx->database_name);
+	if (ctx->env == ERP_ENV_PRODUCTION) {
+		if (!ctx->confirm_production)
+			return script_refuse(ctx,
+					     "production: --confirm-production=<name of the database> "
+					     "and --reason \"<change ticket>\" are required");
+		if (!ctx->reason)
+			return script_refuse(ctx,
+					     "production: --reason \"<change ticket>\" is required");
+	}
+	return 0;
+}

@@ -1,0 +1,506 @@
+/*
+ * erp-seed-roles: upserts the system roles of the role catalog
+ * (server/prisma/seed/role-catalog.json) and exactly their permission sets.
+ * Permission names and segregation-of-duties pairs come from the database
+ * (written by erp-server migrate from the modules' catalogs), never from
+ * module code. Idempotent: a second run reports "0 changes".
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "scripts/runtime/script.h"
+#include "shared-kernel/uuid.h"
+
+#define DEFAULT_CATALOG "server/prisma/seed/role-catalog.json"
+
+static const struct script_flag flags[] = {
+	{ "catalog", "FILE", "the role catalog (default: " DEFAULT_CATALOG ")", false },
+};
+
+/* --- SQL ------------------------------------------------------------------------------------ */
+
+static const struct db_statement lock_roles = {
+	"seed_roles_lock", "LOCK TABLE roles, role_permissions IN SHARE ROW EXCLUSIVE MODE", false,
+};
+static const struct db_statement list_permissions = {
+	"seed_roles_permissions", "SELECT name FROM permissions ORDER BY name", true,
+};
+static const struct db_statement list_sod_rules = {
+	"seed_roles_sod_rules",
+	"SELECT permission_a, permission_b, description FROM sod_rules"
+	" ORDER BY permission_a, permission_b",
+	true,
+};
+static const struct db_statement select_role = {
+	"seed_roles_select_role",
+	"SELECT id, description, system FROM roles WHERE name = $1 FOR UPDATE",
+	false,
+};
+static const struct db_statement insert_role = {
+	"seed_roles_insert_role",
+	"INSERT INTO roles (id, name, description, system) VALUES ($1, $2, $3, true)",
+	false,
+};
+static const struct db_statement update_role = {
+	"seed_roles_update_role",
+	"UPDATE roles SET description = $2, system = true, version = version + 1,"
+	"       updated_at = now()"
+	" WHERE id = $1",
+	false,
+};
+static const struct db_statement role_permissions = {
+	"seed_roles_role_permissions",
+	"SELECT permission FROM role_permissions WHERE role_id = $1 ORDER BY permission",
+	false,
+};
+static const struct db_statement grant_permission = {
+	"seed_roles_grant",
+	"INSERT INTO role_permissions (role_id, permission) VALUES ($1, $2)",
+	false,
+};
+static const struct db_statement revoke_permission = {
+	"seed_roles_revoke",
+	"DELETE FROM role_permissions WHERE role_id = $1 AND permission = $2",
+	false,
+};
+static const struct db_statement bump_authz = {
+	"seed_roles_bump_authz",
+	"UPDATE authz_version SET version = version + 1 RETURNING version",
+	false,
+};
+static const struct db_statement system_roles = {
+	"seed_roles_system_roles", "SELECT name FROM roles WHERE system ORDER BY name", true,
+};
+
+/* --- the catalog file (prepare) ---------------------------------------------------------------- */
+
+struct catalog {
+	const char *path;
+	json_t *roles; /* validated shape: [{name, description, permissions[]}] */
+};
+
+static void free_json(void *json)
+{
+	json_decref(json);
+}
+
+static bool has_only_keys(json_t *object, const char *const *keys, size_t count,
+			  const char **unknown)
+{
+	const char *key;
+	json_t *value;
+
+	json_object_foreach(object, key, value) {
+		bool known = false;
+
+		(void)value;
+		for (size_t i = 0; i < count && !known; i++)
+			known = strcmp(key, keys[i]) == 0;
+		if (!known) {
+			*unknown = key;
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The shape of one role entry; the database checks (names, SoD) come in work. */
+static int check_role_shape(struct script_ctx *ctx, const char *path, size_t index, json_t *role)
+{
+	static const char *const keys[] = { "name", "description", "permissions" };
+	const char *unknown, *name;
+	json_t *perms, *perm;
+	size_t i;
+
+	if (!json_is_object(role))
+		return script_fail(ctx, EX_DATAERR, "%s: roles[%zu] is not an object", path, index);
+	name = json_string_value(json_object_get(role, "name"));
+	if (!name)
+		return script_fail(ctx, EX_DATAERR, "%s: roles[%zu] has no \"name\" string", path,
+				   index);
+	if (!has_only_keys(role, keys, 3, &unknown))
+		return script_fail(ctx, EX_DATAERR, "%s: role \"%s\": unknown field \"%s\"", path,
+				   name, unknown);
+	if (!json_is_string(json_object_get(role, "description")))
+		return script_fail(ctx, EX_DATAERR, "%s: role \"%s\" has no \"description\" string",
+				   path, name);
+	perms = json_object_get(role, "permissions");
+	if (!json_is_array(perms))
+		return script_fail(ctx, EX_DATAERR, "%s: role \"%s\" has no \"permissions\" array",
+				   path, name);
+	json_array_foreach(perms, i, perm)
+		if (!json_is_string(perm))
+			return script_fail(ctx, EX_DATAERR,
+					   "%s: role \"%s\": permissions[%zu] is not a string", path,
+					   name, i);
+	return 0;
+}
+
+static int load_catalog(struct script_ctx *ctx)
+{
+	static const char *const keys[] = { "comment", "roles" };
+	struct catalog *catalog = arena_calloc(script_arena(ctx), 1, sizeof(*catalog));
+	const char *unknown;
+	json_error_t error;
+	json_t *root, *role;
+	size_t i;
+	int rc;
+
+	if (!catalog)
+		return script_fail(ctx, EX_SOFTWARE, "out of memory");
+	catalog->path = script_flag(ctx, "catalog") ? script_flag(ctx, "catalog") : DEFAULT_CATALOG;
+	if (access(catalog->path, R_OK) != 0)
+		return script_fail(ctx, EX_NOINPUT, "cannot read the role catalog %s: %s",
+				   catalog->path, strerror(errno));
+	root = json_load_file(catalog->path, JSON_REJECT_DUPLICATES, &error);
+	if (!root)
+		return script_fail(ctx, EX_DATAERR, "%s:%d:%d: %s", catalog->path, error.line,
+				   error.column, error.text);
+	if (arena_cleanup_add(script_arena(ctx), free_json, root))
+		return script_fail(ctx, EX_SOFTWARE, "out of memory");
+	if (!json_is_object(root) || !has_only_keys(root, keys, 2, &unknown))
+		return script_fail(ctx, EX_DATAERR,
+				   "%s: expected an object with \"roles\" (and \"comment\")",
+				   catalog->path);
+	catalog->roles = json_object_get(root, "roles");
+	if (!json_is_array(catalog->roles) || json_array_size(catalog->roles) == 0)
+		return script_fail(ctx, EX_DATAERR, "%s: \"roles\" must be a non-empty array",
+				   catalog->path);
+	json_array_foreach(catalog->roles, i, role) {
+		rc = check_role_shape(ctx, catalog->path, i, role);
+		if (rc)
+			return rc;
+	}
+	script_set_data(ctx, catalog);
+	return 0;
+}
+
+/* --- string sets ------------------------------------------------------------------------------- */
+
+struct names {
+	const char **items;
+	size_t count;
+};
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static bool names_contain(const struct names *set, const char *name)
+{
+	return set->count &&
+	       bsearch(&name, set->items, set->count, sizeof(*set->items), compare_names) != NULL;
+}
+
+/* Column 0 of every row (already ordered by the query). */
+static int names_from_result(struct script_ctx *ctx, PGresult *res, struct names *out)
+{
+	out->count = (size_t)PQntuples(res);
+	out->items = arena_calloc(script_arena(ctx), out->count + 1, sizeof(*out->items));
+	if (!out->items)
+		return script_fail(ctx, EX_SOFTWARE, "out of memory");
+	for (size_t i = 0; i < out->count; i++)
+		out->items[i] = PQgetvalue(res, (int)i, 0);
+	return 0;
+}
+
+static json_t *names_json(const struct names *set)
+{
+	json_t *array = json_array();
+
+	for (size_t i = 0; array && i < set->count; i++)
+		json_array_append_new(array, json_string(set->items[i]));
+	return array;
+}
+
+/* --- one role ------------------------------------------------------------------------------------ */
+
+struct seed {
+	struct names known;  /* the permissions table */
+	PGresult *sod_rules; /* permission_a, permission_b, description */
+	bool changed;
+};
+
+static bool is_role_name(const char *name)
+{
+	size_t length = strlen(name);
+
+	if (length < 1 || length > 64 || name[0] < 'a' || name[0] > 'z')
+		return false;
+	for (size_t i = 0; i < length; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') ||
+		      name[i] == '_' || name[i] == '-'))
+			return false;
+	return true;
+}
+
+/* The catalog's permission set of a role, sorted, checked against the database. */
+static int wanted_permissions(struct script_ctx *ctx, struct seed *seed, const char *path,
+			      const char *name, json_t *perms, struct names *out)
+{
+	json_t *perm;
+	size_t i;
+
+	out->count = json_array_size(perms);
+	out->items = arena_calloc(script_arena(ctx), out->count + 1, sizeof(*out->items));
+	if (!out->items)
+		return script_fail(ctx, EX_SOFTWARE, "out of memory");
+	json_array_foreach(perms, i, perm) {
+		out->items[i] = json_string_value(perm);
+		if (!names_contain(&seed->known, out->items[i]))
+			return script_fail(ctx, EX_DATAERR,
+					   "%s: role \"%s\": unknown permission \"%s\" (not in the "
+					   "permissions table; is erp-server migrate current?)",
+					   path, name, out->items[i]);
+	}
+	qsort(out->items, out->count, sizeof(*out->items), compare_names);
+	for (i = 1; i < out->count; i++)
+		if (strcmp(out->items[i - 1], out->items[i]) == 0)
+			return script_fail(ctx, EX_DATAERR, "%s: role \"%s\": permission \"%s\" twice",
+					   path, name, out->items[i]);
+	for (int r = 0; r < PQntuples(seed->sod_rules); r++)
+		if (names_contain(out, PQgetvalue(seed->sod_rules, r, 0)) &&
+		    names_contain(out, PQgetvalue(seed->sod_rules, r, 1)))
+			return script_fail(ctx, EX_DATAERR,
+					   "%s: role \"%s\" holds both %s and %s, a "
+					   "segregation-of-duties pair (%s)",
+					   path, name, PQgetvalue(seed->sod_rules, r, 0),
+					   PQgetvalue(seed->sod_rules, r, 1),
+					   PQgetvalue(seed->sod_rules, r, 2));
+	return 0;
+}
+
+/* Makes the role's permissions exactly wanted; *changed when anything moved. */
+static int sync_permissions(struct script_ctx *ctx, const char *id, const char *name,
+			    const struct names *have, const struct names *wanted, bool *changed)
+{
+	size_t h = 0, w = 0;
+	int rc = 0;
+
+	while (rc == 0 && (h < have->count || w < wanted->count)) {
+		int order = h == have->count	 ? 1
+			    : w == wanted->count ? -1
+						 : strcmp(have->items[h], wanted->items[w]);
+
+		if (order == 0) {
+			h++, w++;
+		} else if (order < 0) {
+			const char *params[] = { id, have->items[h] };
+
+			rc = script_query(ctx, &revoke_permission, 2, params, NULL);
+			if (rc == 0)
+				script_change(ctx, "role_permissions", "%s: revoked %s", name,
+					      have->items[h]);
+			h++;
+			*changed = true;
+		} else {
+			const char *params[] = { id, wanted->items[w] };
+
+			rc = script_query(ctx, &grant_permission, 2, params, NULL);
+			if (rc == 0)
+				script_change(ctx, "role_permissions", "%s: granted %s", name,
+					      wanted->items[w]);
+			w++;
+			*changed = true;
+		}
+	}
+	return rc;
+}
+
+/* {"field": {"old": x, "new": y}} for the audit trail; NULL when out of memory. */
+static char *role_changes(struct script_ctx *ctx, const char *name, const char *old_description,
+			  const char *new_description, const struct names *old_perms,
+			  const struct names *new_perms, bool created)
+{
+	json_t *changes = json_object();
+	char *text, *copy;
+
+	if (!changes)
+		return NULL;
+	if (created)
+		json_object_set_new(changes, "name", json_pack("{s:n, s:s}", "old", "new", name));
+	if (!old_description || strcmp(old_description, new_description) != 0)
+		json_object_set_new(changes, "description",
+				    json_pack("{s:o, s:s}", "old",
+					      old_description ? json_string(old_description)
+							      : json_null(),
+					      "new", new_description));
+	json_object_set_new(changes, "permissions",
+			    json_pack("{s:o, s:o}", "old", created ? json_null() : names_json(old_perms),
+				      "new", names_json(new_perms)));
+	text = json_dumps(changes, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(changes);
+	copy = text ? arena_strdup(script_arena(ctx), text) : NULL;
+	free(text);
+	return copy;
+}
+
+static int seed_role(struct script_ctx *ctx, struct seed *seed, const char *path, json_t *role,
+		     size_t index)
+{
+	const char *name = json_string_value(json_object_get(role, "name"));
+	const char *description = json_string_value(json_object_get(role, "description"));
+	json_t *entries = script_data(ctx) ? ((struct catalog *)script_data(ctx))->roles : NULL;
+	struct names wanted, have = { NULL, 0 };
+	bool created = false, updated = false, perms_changed = false;
+	const char *old_description = NULL;
+	char id[ERP_UUID_TEXT_LEN + 1];
+	PGresult *res;
+	int rc;
+
+	if (!is_role_name(name))
+		return script_fail(ctx, EX_DATAERR,
+				   "%s: role \"%s\": a role name is 1..64 of a-z 0-9 _ - and starts "
+				   "with a letter",
+				   path, name);
+	for (size_t j = 0; j < index; j++)
+		if (strcmp(json_string_value(json_object_get(json_array_get(entries, j), "name")),
+			   name) == 0)
+			return script_fail(ctx, EX_DATAERR, "%s: role \"%s\" is listed twice", path,
+					   name);
+	rc = wanted_permissions(ctx, seed, path, name, json_object_get(role, "permissions"),
+				&wanted);
+	if (rc)
+		return rc;
+
+	rc = script_query(ctx, &select_role, 1, &name, &res);
+	if (rc)
+		return rc;
+	if (PQntuples(res) == 0) {
+		struct erp_uuid uuid;
+		const char *params[] = { id, name, description };
+
+		erp_uuid_v7(&uuid);
+		erp_uuid_format(&uuid, id);
+		rc = script_query(ctx, &insert_role, 3, params, NULL);
+		if (rc)
+			return rc;
+		script_change(ctx, "roles", "created role %s", name);
+		created = true;
+	} else {
+		snprintf(id, sizeof(id), "%s", PQgetvalue(res, 0, 0));
+		old_description = PQgetvalue(res, 0, 1);
+		updated = strcmp(old_description, description) != 0 ||
+			  strcmp(PQgetvalue(res, 0, 2), "t") != 0;
+		{
+			const char *params[] = { id };
+
+			rc = script_query(ctx, &role_permissions, 1, params, &res);
+			if (rc)
+				return rc;
+			rc = names_from_result(ctx, res, &have);
+			if (rc)
+				return rc;
+		}
+	}
+	rc = sync_permissions(ctx, id, name, &have, &wanted, &perms_changed);
+	if (rc)
+		return rc;
+	if (!created && (updated || perms_changed)) {
+		const char *params[] = { id, description };
+
+		rc = script_query(ctx, &update_role, 2, params, NULL);
+		if (rc)
+			return rc;
+		script_change(ctx, "roles", "updated role %s (%s%s%s)", name,
+			      updated ? "description, system" : "",
+			      updated && perms_changed ? "; " : "", perms_changed ? "permissions" : "");
+	}
+	if (created || updated || perms_changed) {
+		char *changes = role_changes(ctx, name, old_description, description, &have,
+					     &wanted, created);
+
+		if (!changes)
+			return script_fail(ctx, EX_SOFTWARE, "out of memory");
+		rc = script_audit_event(ctx, created ? "iam.role.created" : "iam.role.updated", "role",
+					id, NULL, changes);
+		if (rc)
+			return rc;
+		seed->changed = true;
+	}
+	return 0;
+}
+
+/* --- work ------------------------------------------------------------------------------------------- */
+
+static int work(struct script_ctx *ctx)
+{
+	struct catalog *catalog = script_data(ctx);
+	struct seed seed = { 0 };
+	struct names catalog_names = { NULL, 0 };
+	PGresult *res;
+	json_t *role;
+	size_t i;
+	int rc;
+
+	/* Serializes with other seeds and with role edits through the API meanwhile. */
+	rc = script_query(ctx, &lock_roles, 0, NULL, NULL);
+	if (!rc)
+		rc = script_query(ctx, &list_permissions, 0, NULL, &res);
+	if (!rc)
+		rc = names_from_result(ctx, res, &seed.known);
+	if (!rc)
+		rc = script_query(ctx, &list_sod_rules, 0, NULL, &seed.sod_rules);
+	if (rc)
+		return rc;
+	if (seed.known.count == 0)
+		return script_fail(ctx, EX_DATAERR,
+				   "the permissions table is empty: run erp-server migrate first");
+
+	json_array_foreach(catalog->roles, i, role) {
+		rc = seed_role(ctx, &seed, catalog->path, role, i);
+		if (rc)
+			return rc;
+	}
+	if (seed.changed) {
+		rc = script_query(ctx, &bump_authz, 0, NULL, &res);
+		if (rc)
+			return rc;
+		script_change(ctx, "authz_version", "bumped to %s (servers re-derive permissions)",
+			      PQgetvalue(res, 0, 0));
+	}
+
+	/* System roles that left the catalog are reported, never deleted here. */
+	catalog_names.count = json_array_size(catalog->roles);
+	catalog_names.items = arena_calloc(script_arena(ctx), catalog_names.count + 1,
+					   sizeof(*catalog_names.items));
+	if (!catalog_names.items)
+		return script_fail(ctx, EX_SOFTWARE, "out of memory");
+	json_array_foreach(catalog->roles, i, role)
+		catalog_names.items[i] = json_string_value(json_object_get(role, "name"));
+	qsort(catalog_names.items, catalog_names.count, sizeof(*catalog_names.items),
+	      compare_names);
+	rc = script_query(ctx, &system_roles, 0, NULL, &res);
+	if (rc)
+		return rc;
+	for (int r = 0; r < PQntuples(res); r++)
+		if (!names_contain(&catalog_names, PQgetvalue(res, r, 0)))
+			script_note(ctx,
+				    "system role %s is not in the catalog any more: retire it with "
+				    "erp-migrate-roles",
+				    PQgetvalue(res, r, 0));
+	return 0;
+}
+
+static const struct script_descriptor descriptor = {
+	.name = "seed-roles",
+	.summary = "Upserts the system roles of the role catalog and exactly their permissions.",
+	.details = "Unknown permission names and a role holding both sides of a\n"
+		   "segregation-of-duties pair are data errors (exit 65) naming the entry.\n"
+		   "Roles not in the catalog are left alone (system ones are reported).",
+	.idempotent = true,
+	.flags = flags,
+	.flag_count = sizeof(flags) / sizeof(flags[0]),
+	.prepare = load_catalog,
+	.work = work,
+};
+
+int main(int argc, char **argv)
+{
+	return script_main(argc, argv, &descriptor);
+}
