@@ -176,6 +176,8 @@ json_t *iam_caller_grants_json(struct erp_request *req)
 
 int iam_install(struct erp_server *server)
 {
+	/* Build the dummy hash now, so the first unknown-email login costs what the others do. */
+	iam_password_verify_dummy("warm up");
 	server->auth.ctx = (void *)server->config;
 	server->auth.authenticate = authenticate;
 	server->auth.authorize = authorize;
