@@ -78,7 +78,8 @@ SCRIPT_LIBS        := $(shell pkg-config --libs libpq jansson libsodium) -lpthre
 # --- tests --------------------------------------------------------------------
 TEST_SUPPORT_SRC  := $(sort $(wildcard server/test/support/*.c))
 TEST_SUPPORT_OBJS := $(call obj,$(TEST_SUPPORT_SRC))
-TEST_SRC  := $(sort $(wildcard server/test/unit/*/*_test.c server/test/integration/*/*_test.c \
+TEST_SRC  := $(sort $(wildcard server/test/unit/*/*_test.c server/test/unit/*/*/*_test.c \
+	server/test/integration/*/*_test.c \
 	server/test/e2e/*/*_test.c server/test/governance/*_test.c))
 TEST_BINS := $(patsubst server/test/%_test.c,$(BUILD)/test/%_test,$(TEST_SRC))
 TEST_LIBS := $(shell pkg-config --libs $(TEST_PKGS))
