@@ -106,6 +106,9 @@ int iam_companies_create(struct erp_request *req)
 		return ERP_ERR_NO_MEMORY;
 	c->req = req;
 	c->code = json_string_value(json_object_get(req->body, "code"));
+	if (!iam_is_company_code(c->code))
+		return iam_respond_field_error(req, "/code",
+					       "must be upper-case letters, digits, '_' or '-', starting with a letter or digit");
 	if (!currency_known(req, json_string_value(json_object_get(req->body, "currency"))))
 		return 0;
 	iam_new_id(c->id);

@@ -166,6 +166,9 @@ int iam_roles_create(struct erp_request *req)
 		return ERP_ERR_NO_MEMORY;
 	c->req = req;
 	c->name = json_string_value(json_object_get(req->body, "name"));
+	if (!iam_is_role_name(c->name))
+		return iam_respond_field_error(req, "/name",
+					       "must be lower-case letters, digits, '_' or '-', starting with a letter");
 	c->permissions = perms;
 	iam_new_id(c->id);
 	rc = db_transaction(http_db(req), create_work, c);

@@ -76,6 +76,13 @@ void iam_token_new(char token[64], char hash_hex[65]);
 /* The hex hash of a presented token; -1 when it is not a well-formed token. */
 int iam_token_hash(const char *token, char hash_hex[65]);
 
+/* Whether name is a valid role name / company code (as the tables' checks require). */
+bool iam_is_role_name(const char *name);
+bool iam_is_company_code(const char *code);
+
+/* Responds 422 with one field error; returns 0 (the handler's answer). */
+int iam_respond_field_error(struct erp_request *req, const char *pointer, const char *detail);
+
 /* Lower-cases ASCII in place (emails are stored lower-case). */
 void iam_lowercase(char *text);
 

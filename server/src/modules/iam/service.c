@@ -92,3 +92,31 @@ void iam_new_id(char out[40])
 	erp_uuid_v7(&id);
 	erp_uuid_format(&id, out);
 }
+
+/* Role names: ^[a-z][a-z0-9_-]{0,63}$ (the roles table checks the same). */
+bool iam_is_role_name(const char *name)
+{
+	size_t length = strlen(name);
+
+	if (length < 1 || length > 64 || !(name[0] >= 'a' && name[0] <= 'z'))
+		return false;
+	for (size_t i = 1; i < length; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') ||
+		      name[i] == '_' || name[i] == '-'))
+			return false;
+	return true;
+}
+
+/* Company codes: ^[A-Z0-9][A-Z0-9_-]{0,19}$ (the companies table checks the same). */
+bool iam_is_company_code(const char *code)
+{
+	size_t length = strlen(code);
+
+	if (length < 1 || length > 20)
+		return false;
+	for (size_t i = 0; i < length; i++)
+		if (!((code[i] >= 'A' && code[i] <= 'Z') || (code[i] >= '0' && code[i] <= '9') ||
+		      (i > 0 && (code[i] == '_' || code[i] == '-'))))
+			return false;
+	return true;
+}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "modules/iam/internal.h"
+#include "platform/schema.h"
 #include "shared-kernel/errors.h"
 
 const struct db_statement iam_sql_session_lookup = {
@@ -76,4 +77,18 @@ int iam_exec_one(struct db_conn *conn, const struct db_statement *st, int count,
 int iam_bump_authz_version(struct db_conn *conn)
 {
 	return db_query(conn, NULL, &bump_version, 0, NULL, NULL);
+}
+
+int iam_respond_field_error(struct erp_request *req, const char *pointer, const char *detail)
+{
+	json_t *errors = json_array();
+	int rc;
+
+	if (!errors || schema_error_add(errors, pointer, "format", detail)) {
+		json_decref(errors);
+		return ERP_ERR_NO_MEMORY;
+	}
+	rc = http_respond_invalid(req, detail, errors);
+	json_decref(errors);
+	return rc;
 }

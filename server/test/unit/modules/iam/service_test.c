@@ -104,6 +104,25 @@ static void sodium_ready(void)
 		abort();
 }
 
+START_TEST(role_names_and_company_codes)
+{
+	static const char *const good_roles[] = { "a", "clerk", "ap-clerk_2", NULL };
+	static const char *const bad_roles[] = { "", "Clerk", "2fa", "-x", "a b", "a.b",
+						 "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcde", NULL };
+	static const char *const good_codes[] = { "A", "ACME", "1ST", "DE-01", "X_Y", NULL };
+	static const char *const bad_codes[] = { "", "acme", "-AB", "_AB", "A B", "ABCDEFGHIJKLMNOPQRSTU", NULL };
+
+	for (const char *const *p = good_roles; *p; p++)
+		ck_assert_msg(iam_is_role_name(*p), "%s", *p);
+	for (const char *const *p = bad_roles; *p; p++)
+		ck_assert_msg(!iam_is_role_name(*p), "%s", *p);
+	for (const char *const *p = good_codes; *p; p++)
+		ck_assert_msg(iam_is_company_code(*p), "%s", *p);
+	for (const char *const *p = bad_codes; *p; p++)
+		ck_assert_msg(!iam_is_company_code(*p), "%s", *p);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("unit/modules/iam/service");
@@ -118,6 +137,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, weaker_hashes_need_a_rehash);
 	tcase_add_test(tc, the_dummy_verification_never_fails_loudly);
 	tcase_add_test(tc, emails_are_lower_cased_in_ascii_only);
+	tcase_add_test(tc, role_names_and_company_codes);
 	suite_add_tcase(s, tc);
 	return s;
 }
