@@ -465,6 +465,17 @@ START_TEST(readiness_follows_the_database)
 	ck_assert_int_eq(r.status, 200);
 	test_response_free(&r);
 
+	/* The permission catalog's database copy must equal the code's. */
+	ck_assert_int_eq(test_db_exec(db_url, "DELETE FROM permissions WHERE name = 'iam.permission.read'"), 0);
+	ck_assert_int_eq(test_http("GET", url, NULL, NULL, 0, &r), 0);
+	assert_problem(&r, 503, "/problems/unavailable");
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(r.json, "detail")), "catalog"));
+	test_response_free(&r);
+	migrate(db_url);
+	ck_assert_int_eq(test_http("GET", url, NULL, NULL, 0, &r), 0);
+	ck_assert_int_eq(r.status, 200);
+	test_response_free(&r);
+
 	ck_assert_int_eq(test_cluster_stop(), 0);
 	start = test_now_ms();
 	ck_assert_int_eq(test_http("GET", url, NULL, NULL, 0, &r), 0);
