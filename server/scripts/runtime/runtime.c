@@ -266,6 +266,11 @@ int script_main(int argc, char **argv, const struct script_descriptor *descripto
 	/* Report lines and the error line keep their order when both go to one pipe. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	snprintf(ctx.program, sizeof(ctx.program), "erp-%s", descriptor->name);
+	if (!descriptor->work || !descriptor->summary) {
+		fprintf(stderr, "%s: the script's descriptor has no work or summary (not audited)\n",
+			ctx.program);
+		return EX_SOFTWARE;
+	}
 	if (sodium_init() < 0) {
 		fprintf(stderr, "%s: libsodium failed to initialise (not audited)\n", ctx.program);
 		return EX_SOFTWARE;
