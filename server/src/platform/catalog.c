@@ -243,21 +243,29 @@ out:
 	return changes;
 }
 
-int catalog_check_current(struct db_conn *conn, const struct erp_module *const *modules,
-			  size_t count, char *reason, size_t reason_size)
+int catalog_snapshot_make(const struct erp_module *const *modules, size_t count,
+			  struct catalog_snapshot *snapshot)
 {
-	char *permissions = NULL, *sod_rules = NULL;
-	const char *params[2];
+	return catalog_documents(modules, count, &snapshot->permissions, &snapshot->sod_rules);
+}
+
+void catalog_snapshot_release(struct catalog_snapshot *snapshot)
+{
+	free(snapshot->permissions);
+	free(snapshot->sod_rules);
+	snapshot->permissions = snapshot->sod_rules = NULL;
+}
+
+int catalog_check_current(struct db_conn *conn, const struct catalog_snapshot *snapshot,
+			  char *reason, size_t reason_size)
+{
+	const char *params[] = { snapshot->permissions, snapshot->sod_rules };
 	struct arena *arena = arena_new(512);
 	PGresult *res;
 	int rc;
 
-	if (!arena || catalog_documents(modules, count, &permissions, &sod_rules)) {
-		arena_free(arena);
+	if (!arena)
 		return ERP_ERR_NO_MEMORY;
-	}
-	params[0] = permissions;
-	params[1] = sod_rules;
 	rc = db_query(conn, arena, &count_differences, 2, params, &res);
 	if (rc == ERP_OK && strcmp(PQgetvalue(res, 0, 0), "0") != 0) {
 		snprintf(reason, reason_size,
@@ -265,8 +273,6 @@ int catalog_check_current(struct db_conn *conn, const struct erp_module *const *
 			 "places: run `erp-server migrate`", PQgetvalue(res, 0, 0));
 		rc = 1;
 	}
-	free(permissions);
-	free(sod_rules);
 	arena_free(arena);
 	return rc;
 }

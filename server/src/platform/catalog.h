@@ -34,11 +34,22 @@ int catalog_check_code(const struct erp_module *const *modules, size_t count, ch
 int catalog_sync(struct db_conn *conn, const struct erp_module *const *modules, size_t count,
 		 FILE *report, char *err, size_t err_size);
 
+/* The catalog rendered once, as the JSON documents the database statements take. */
+struct catalog_snapshot {
+	char *permissions;
+	char *sod_rules;
+};
+
+/* 0, or ERP_ERR_NO_MEMORY. Release with catalog_snapshot_release(). */
+int catalog_snapshot_make(const struct erp_module *const *modules, size_t count,
+			  struct catalog_snapshot *snapshot);
+void catalog_snapshot_release(struct catalog_snapshot *snapshot);
+
 /*
- * 0 when the database copy equals the code, 1 with a reason when it differs,
- * or a negative ERP_ERR_* code when the database cannot be asked.
+ * 0 when the database copy equals the snapshot of the code, 1 with a reason
+ * when it differs, or a negative ERP_ERR_* code when the database cannot be asked.
  */
-int catalog_check_current(struct db_conn *conn, const struct erp_module *const *modules,
-			  size_t count, char *reason, size_t reason_size);
+int catalog_check_current(struct db_conn *conn, const struct catalog_snapshot *snapshot,
+			  char *reason, size_t reason_size);
 
 #endif

@@ -41,7 +41,7 @@ static int get_ready(struct erp_request *req)
 		return not_ready(req, "database", "the database is unreachable");
 	if (rc > 0)
 		return not_ready(req, "schema", reason);
-	rc = catalog_check_current(db, server->modules, server->module_count, reason, sizeof(reason));
+	rc = catalog_check_current(db, &server->catalog, reason, sizeof(reason));
 	if (rc < 0)
 		return not_ready(req, "database", "the database is unreachable");
 	if (rc > 0)

@@ -115,6 +115,10 @@ int server_init(struct erp_server *server, const struct erp_config *config,
 			return -1;
 	if (catalog_check_code(modules, module_count, err, err_size))
 		return -1;
+	if (catalog_snapshot_make(modules, module_count, &server->catalog)) {
+		snprintf(err, err_size, "out of memory rendering the permission catalog");
+		return -1;
+	}
 	if (migration_set_load(config->migrations_dir, &server->migrations, err, err_size))
 		return -1;
 	server->metrics = metrics_new(router_count(server->router));
@@ -425,6 +429,7 @@ void server_release(struct erp_server *server)
 	metrics_free(server->metrics);
 	db_pool_free(server->db);
 	migration_set_release(&server->migrations);
+	catalog_snapshot_release(&server->catalog);
 	free(server->openapi_json);
 	memset(server, 0, sizeof(*server));
 }

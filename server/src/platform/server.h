@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "platform/auth.h"
+#include "platform/catalog.h"
 #include "platform/config.h"
 #include "platform/migrate.h"
 #include "platform/route.h"
@@ -39,6 +40,7 @@ struct erp_server {
 	struct db_pool *db;
 	struct erp_auth_hooks auth;
 	struct migration_set migrations;  /* what the schema must contain to be ready */
+	struct catalog_snapshot catalog;  /* what the permission catalog copy must equal */
 	char *openapi_json;
 	size_t openapi_length;
 	erp_readiness_fn readiness[SERVER_MAX_READINESS_CHECKS];
