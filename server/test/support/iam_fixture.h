@@ -10,8 +10,10 @@
 
 /*
  * Creates the role "administrator" (if missing) holding every iam.* permission
- * except iam.audit.read (the segregation-of-duties-clean administrator), and a
- * user with that role globally. Returns the user id (static storage).
+ * except iam.audit.read (segregation-of-duties clean), and a user with that role
+ * globally. Unlike the seeded catalog's administrator (server/prisma/seed), this
+ * one also holds iam.sod.override, so override paths can be tested without
+ * another role. Returns the user id (static storage).
  */
 const char *test_iam_bootstrap_admin(const char *db_url, const char *email, const char *password);
 
