@@ -51,28 +51,11 @@ static const char *text_of(struct erp_request *req, const char *name)
 
 int iam_audit_list(struct erp_request *req)
 {
-	const char *cursor[2];
-	char limit[16];
-	const char *params[10];
-	json_t *rows;
-	int rc, page = iam_page_limit(req);
+	const char *filters[] = {
+		text_of(req, "company"), text_of(req, "actor"), text_of(req, "entity"),
+		text_of(req, "entity_id"), text_of(req, "action"), text_of(req, "from"),
+		text_of(req, "to"),
+	};
 
-	if (iam_page_cursor(req, cursor))
-		return 0;
-	snprintf(limit, sizeof(limit), "%d", page + 1);
-	params[0] = cursor[0];
-	params[1] = cursor[1];
-	params[2] = text_of(req, "company");
-	params[3] = text_of(req, "actor");
-	params[4] = text_of(req, "entity");
-	params[5] = text_of(req, "entity_id");
-	params[6] = text_of(req, "action");
-	params[7] = text_of(req, "from");
-	params[8] = text_of(req, "to");
-	params[9] = limit;
-	rc = iam_query_json(http_db(req), req->arena, &list_events, 10, params, &rows);
-	if (rc == ERP_ERR_INVALID) /* a cursor whose keys are not a time and an id */
-		return http_respond_problem(req, &PROBLEM_BAD_REQUEST,
-					    "the cursor is not one this server issued for this list");
-	return rc ? rc : iam_respond_page(req, rows, page, "occurred_at", "id");
+	return iam_respond_list(req, &list_events, 2, filters, 7, "occurred_at", "id");
 }

@@ -123,19 +123,7 @@ int iam_companies_create(struct erp_request *req)
 
 int iam_companies_list(struct erp_request *req)
 {
-	const char *cursor[2];
-	char limit[16];
-	const char *params[2];
-	json_t *rows;
-	int rc, page = iam_page_limit(req);
-
-	if (iam_page_cursor(req, cursor))
-		return 0;
-	snprintf(limit, sizeof(limit), "%d", page + 1);
-	params[0] = cursor[0];
-	params[1] = limit;
-	rc = iam_query_json(http_db(req), req->arena, &list_companies, 2, params, &rows);
-	return rc ? rc : iam_respond_page(req, rows, page, "code", "code");
+	return iam_respond_list(req, &list_companies, 1, NULL, 0, "code", "code");
 }
 
 int iam_companies_get(struct erp_request *req)

@@ -182,20 +182,7 @@ int iam_roles_create(struct erp_request *req)
 
 int iam_roles_list(struct erp_request *req)
 {
-	const char *cursor[2];
-	char limit[16];
-	const char *params[3];
-	json_t *rows;
-	int rc, page = iam_page_limit(req);
-
-	if (iam_page_cursor(req, cursor))
-		return 0;
-	snprintf(limit, sizeof(limit), "%d", page + 1);
-	params[0] = cursor[0];
-	params[1] = cursor[1];
-	params[2] = limit;
-	rc = iam_query_json(http_db(req), req->arena, &list_roles, 3, params, &rows);
-	return rc ? rc : iam_respond_page(req, rows, page, "name", "id");
+	return iam_respond_list(req, &list_roles, 2, NULL, 0, "name", "id");
 }
 
 int iam_roles_get(struct erp_request *req)

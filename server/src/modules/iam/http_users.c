@@ -134,24 +134,13 @@ int iam_users_create(struct erp_request *req)
 
 int iam_users_list(struct erp_request *req)
 {
-	const char *cursor[2];
-	char limit[16];
-	const char *params[5];
-	json_t *active = json_object_get(req->query, "active"), *rows;
-	int rc, page = iam_page_limit(req);
+	json_t *active = json_object_get(req->query, "active");
+	const char *filters[] = {
+		active ? (json_is_true(active) ? "true" : "false") : NULL,
+		json_string_value(json_object_get(req->query, "email")),
+	};
 
-	if (iam_page_cursor(req, cursor))
-		return 0;
-	snprintf(limit, sizeof(limit), "%d", page + 1);
-	params[0] = cursor[0];
-	params[1] = cursor[1];
-	params[2] = active ? (json_is_true(active) ? "true" : "false") : NULL;
-	params[3] = json_string_value(json_object_get(req->query, "email"));
-	params[4] = limit;
-	rc = iam_query_json(http_db(req), req->arena, &list_users, 5, params, &rows);
-	if (rc)
-		return rc;
-	return iam_respond_page(req, rows, page, "email", "id");
+	return iam_respond_list(req, &list_users, 2, filters, 2, "email", "id");
 }
 
 int iam_users_get(struct erp_request *req)

@@ -139,6 +139,15 @@ int iam_page_cursor(struct erp_request *req, const char *keys[2]);
 int iam_respond_page(struct erp_request *req, json_t *rows, int limit, const char *key1,
 		     const char *key2);
 
+/*
+ * The whole of a list endpoint: decodes the cursor, runs statement with
+ * parameters (cursor keys [cursor_keys of them], filters..., limit + 1) and
+ * responds with a page keyed by key1/key2. Returns like a handler.
+ */
+int iam_respond_list(struct erp_request *req, const struct db_statement *statement,
+		     int cursor_keys, const char *const *filters, int filter_count,
+		     const char *key1, const char *key2);
+
 /* --- handlers (http_*.c) ------------------------------------------------------------ */
 
 int iam_login(struct erp_request *req);

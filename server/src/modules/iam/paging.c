@@ -1,4 +1,5 @@
 /* Cursor paging for IAM lists: stable order, opaque cursors (shared-kernel/cursor.h). */
+#include <stdio.h>
 #include <string.h>
 
 #include "modules/iam/internal.h"
@@ -69,4 +70,28 @@ int iam_respond_page(struct erp_request *req, json_t *rows, int limit, const cha
 	}
 	body = json_pack("{s:O, s:o}", "items", rows, "next_cursor", next);
 	return http_respond_json(req, 200, body);
+}
+
+int iam_respond_list(struct erp_request *req, const struct db_statement *statement,
+		     int cursor_keys, const char *const *filters, int filter_count,
+		     const char *key1, const char *key2)
+{
+	const char *cursor[2], *params[16];
+	char limit[16];
+	json_t *rows;
+	int count = 0, rc, page = iam_page_limit(req);
+
+	if (iam_page_cursor(req, cursor))
+		return 0; /* answered 400 */
+	for (int i = 0; i < cursor_keys; i++)
+		params[count++] = cursor[i];
+	for (int i = 0; i < filter_count && count < 15; i++)
+		params[count++] = filters[i];
+	snprintf(limit, sizeof(limit), "%d", page + 1); /* one more row says whether a next page exists */
+	params[count++] = limit;
+	rc = iam_query_json(http_db(req), req->arena, statement, count, params, &rows);
+	if (rc == ERP_ERR_INVALID) /* cursor keys the statement's casts refuse */
+		return http_respond_problem(req, &PROBLEM_BAD_REQUEST,
+					    "the cursor is not one this server issued for this list");
+	return rc ? rc : iam_respond_page(req, rows, page, key1, key2);
 }
