@@ -73,11 +73,17 @@ static const struct db_statement user_json = {
 	" FROM users WHERE id = $1",
 	true,
 };
-static const struct db_statement companies_named = {
-	"iam_companies_named",
-	"SELECT coalesce(json_object_agg(code, json_build_object('code', code, 'name', name,"
-	" 'currency', currency)), '{}') FROM companies"
-	" WHERE code IN (SELECT jsonb_object_keys($1::jsonb))",
+/* The caller and the names of the companies they hold roles in, in one round trip. */
+static const struct db_statement me_json = {
+	"iam_me_json",
+	"SELECT json_build_object("
+	" 'user', json_build_object('id', u.id, 'email', u.email, 'display_name', u.display_name,"
+	"   'active', u.active, 'version', u.version, 'created_at', u.created_at,"
+	"   'updated_at', u.updated_at),"
+	" 'companies', (SELECT coalesce(json_object_agg(code, json_build_object('code', code,"
+	"   'name', name, 'currency', currency)), '{}') FROM companies"
+	"   WHERE code IN (SELECT jsonb_object_keys($2::jsonb))))"
+	" FROM users u WHERE u.id = $1",
 	true,
 };
 
@@ -263,26 +269,24 @@ int iam_logout(struct erp_request *req)
 int iam_me(struct erp_request *req)
 {
 	const struct iam_principal *p = iam_principal(req);
-	json_t *user, *grants, *named, *companies, *perms;
+	json_t *me, *grants, *named, *companies, *perms;
 	const char *code;
+	const char *params[2];
 	char *codes;
-	const char *params[1];
 	int rc;
 
-	params[0] = p->user_id;
-	rc = iam_query_json(http_db(req), req->arena, &user_json, 1, params, &user);
-	if (rc)
-		return rc;
 	grants = iam_caller_grants_json(req);
 	if (!grants || arena_cleanup_add(req->arena, (arena_cleanup_fn)json_decref, grants))
 		return ERP_ERR_NO_MEMORY;
 	codes = json_dumps(json_object_get(grants, "companies"), JSON_COMPACT);
 	if (!codes || arena_cleanup_add(req->arena, free, codes))
 		return ERP_ERR_NO_MEMORY;
-	params[0] = codes;
-	rc = iam_query_json(http_db(req), req->arena, &companies_named, 1, params, &named);
+	params[0] = p->user_id;
+	params[1] = codes;
+	rc = iam_query_json(http_db(req), req->arena, &me_json, 2, params, &me);
 	if (rc)
 		return rc;
+	named = json_object_get(me, "companies");
 	companies = json_array();
 	json_object_foreach(json_object_get(grants, "companies"), code, perms) {
 		json_t *company = json_object_get(named, code);
@@ -293,8 +297,8 @@ int iam_me(struct erp_request *req)
 								   "currency", json_object_get(company, "currency"),
 								   "permissions", perms));
 	}
-	return http_respond_json(req, 200, json_pack("{s:O, s:O, s:o}", "user", user,
-						     "global_permissions",
+	return http_respond_json(req, 200, json_pack("{s:O, s:O, s:o}", "user",
+						     json_object_get(me, "user"), "global_permissions",
 						     json_object_get(grants, "global"),
 						     "companies", companies));
 }
