@@ -17,12 +17,23 @@ void runtime_resolve_environment(struct script_ctx *ctx, const struct erp_config
 	else
 		ctx->env = config->env;
 	ctx->environment = config_env_name(ctx->env);
+	ctx->env_variable = getenv("ERP_ENV");
 }
 
 int runtime_guard(struct script_ctx *ctx)
 {
 	const char *ci = getenv("CI");
 
+	/*
+	 * The flag names where the operator thinks the run goes; the machine's
+	 * ERP_ENV says where it is. They must agree, or `--env development` in a
+	 * production shell would switch the production guard off.
+	 */
+	if (ctx->env_flag && ctx->env_variable && *ctx->env_variable &&
+	    strcmp(ctx->env_flag, ctx->env_variable) != 0)
+		return script_refuse(ctx,
+				     "--env %s contradicts ERP_ENV=%s: a run cannot change the environment "
+				     "it targets", ctx->env_flag, ctx->env_variable);
 	/* CI exercises scripts only against its own throw-away test databases. */
 	if (ci && *ci && ctx->env != ERP_ENV_TEST)
 		return script_refuse(ctx,

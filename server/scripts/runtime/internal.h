@@ -48,6 +48,7 @@ struct script_ctx {
 	const char *sudo_user;
 	enum erp_env env;
 	const char *environment;
+	const char *env_variable;   /* ERP_ENV when set: --env may not contradict it */
 
 	/* The database. */
 	struct db_conn *conn;

@@ -174,6 +174,29 @@ START_TEST(production_without_the_flags_is_refused)
 }
 END_TEST
 
+START_TEST(env_flag_cannot_contradict_erp_env)
+{
+	const char *url = script_fixture_database("t_rt_env_conflict");
+	const char *development[] = { "--env", "development", NULL };
+	const char *production[] = { "--env", "production", NULL };
+	const char *const production_env[] = { "ERP_ENV=production", NULL };
+	struct script_run r;
+
+	/* A production shell: --env development must not switch the production guard off. */
+	script_fixture_run(&r, url, "seed-roles", development, production_env, NULL);
+	ck_assert_int_eq(r.status, 77);
+	assert_one_error_line(&r, "--env development contradicts ERP_ENV=production");
+	assert_last_end(url, "status", "refused");
+	script_run_free(&r);
+	/* Agreeing names are fine (and then production asks for its confirmation). */
+	script_fixture_run(&r, url, "seed-roles", production, production_env, NULL);
+	ck_assert_int_eq(r.status, 77);
+	assert_one_error_line(&r, "--confirm-production");
+	script_run_free(&r);
+	ck_assert_int_eq(roles(url), 0);
+}
+END_TEST
+
 START_TEST(production_with_the_flags_runs)
 {
 	const char *url = script_fixture_database("t_rt_prod_ok");
@@ -547,6 +570,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, dry_run_commits_nothing_but_is_audited);
 	tcase_add_test(tc, second_seed_run_changes_nothing);
 	tcase_add_test(tc, production_without_the_flags_is_refused);
+	tcase_add_test(tc, env_flag_cannot_contradict_erp_env);
 	tcase_add_test(tc, production_with_the_flags_runs);
 	tcase_add_test(tc, ci_refuses_every_environment_but_test);
 	tcase_add_test(tc, failure_half_way_leaves_no_partial_change);
