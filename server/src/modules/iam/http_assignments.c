@@ -50,14 +50,6 @@ static const struct db_statement delete_assignment = {
 	"DELETE FROM role_assignments WHERE id = $1 AND user_id = $2", false,
 };
 
-static const char *uuid_param(struct erp_request *req, const char *name)
-{
-	const char *value = http_param(req, name);
-	struct erp_uuid uuid;
-
-	return value && erp_uuid_parse(value, &uuid) == 0 ? value : NULL;
-}
-
 struct grant {
 	struct erp_request *req;
 	char id[40];
@@ -164,7 +156,7 @@ int iam_assignments_grant(struct erp_request *req)
 	if (!g)
 		return ERP_ERR_NO_MEMORY;
 	g->req = req;
-	g->user_id = uuid_param(req, "id");
+	g->user_id = iam_uuid_param(req, "id");
 	if (!g->user_id)
 		return ERP_ERR_NOT_FOUND;
 	g->role = json_string_value(json_object_get(req->body, "role"));
@@ -198,7 +190,7 @@ int iam_assignments_grant(struct erp_request *req)
 
 int iam_assignments_list(struct erp_request *req)
 {
-	const char *user_id = uuid_param(req, "id");
+	const char *user_id = iam_uuid_param(req, "id");
 	char *exists;
 	json_t *rows;
 	int rc;
@@ -244,7 +236,7 @@ static int revoke_work(struct db_conn *db, void *ctx)
 
 int iam_assignments_revoke(struct erp_request *req)
 {
-	struct revoke r = { req, uuid_param(req, "id"), uuid_param(req, "assignment"), NULL };
+	struct revoke r = { req, iam_uuid_param(req, "id"), iam_uuid_param(req, "assignment"), NULL };
 	int rc;
 
 	if (!r.user_id || !r.id)

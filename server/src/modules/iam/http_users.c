@@ -53,15 +53,6 @@ static const struct db_statement revoke_all_sessions = {
 	false,
 };
 
-/* The {id} parameter as a canonical UUID, or NULL (answered 404: nothing has that id). */
-static const char *user_id_param(struct erp_request *req)
-{
-	const char *id = http_param(req, "id");
-	struct erp_uuid uuid;
-
-	return id && erp_uuid_parse(id, &uuid) == 0 ? id : NULL;
-}
-
 struct user_change {
 	struct erp_request *req;
 	const char *id;
@@ -145,7 +136,7 @@ int iam_users_list(struct erp_request *req)
 
 int iam_users_get(struct erp_request *req)
 {
-	const char *id = user_id_param(req);
+	const char *id = iam_uuid_param(req, "id");
 	json_t *user;
 	int rc;
 
@@ -208,7 +199,7 @@ int iam_users_update(struct erp_request *req)
 	if (!c)
 		return ERP_ERR_NO_MEMORY;
 	c->req = req;
-	c->id = user_id_param(req);
+	c->id = iam_uuid_param(req, "id");
 	if (!c->id)
 		return ERP_ERR_NOT_FOUND;
 	if (iam_if_match(req, &c->expected_version))
@@ -257,7 +248,7 @@ static int set_activation(struct erp_request *req, bool activate)
 		return ERP_ERR_NO_MEMORY;
 	c->req = req;
 	c->activate = activate;
-	c->id = user_id_param(req);
+	c->id = iam_uuid_param(req, "id");
 	if (!c->id)
 		return ERP_ERR_NOT_FOUND;
 	if (!activate && strcmp(c->id, iam_principal(req)->user_id) == 0)

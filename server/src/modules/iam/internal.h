@@ -113,6 +113,12 @@ int iam_query_json(struct db_conn *conn, struct arena *arena, const struct db_st
 int iam_exec_one(struct db_conn *conn, const struct db_statement *st, int count,
 		 const char *const *params);
 
+/*
+ * A {name} path parameter as a canonical lower-case UUID (so comparisons and
+ * audit rows see one spelling), or NULL when it is not a UUID (answer 404).
+ */
+const char *iam_uuid_param(struct erp_request *req, const char *name);
+
 /* Bumps authz_version: permissions are re-derived on every replica's next request. */
 int iam_bump_authz_version(struct db_conn *conn);
 

@@ -8,6 +8,7 @@
 #include "modules/iam/internal.h"
 #include "platform/schema.h"
 #include "shared-kernel/errors.h"
+#include "shared-kernel/uuid.h"
 
 const struct db_statement iam_sql_session_lookup = {
 	"iam_session_lookup",
@@ -91,4 +92,18 @@ int iam_respond_field_error(struct erp_request *req, const char *pointer, const 
 	rc = http_respond_invalid(req, detail, errors);
 	json_decref(errors);
 	return rc;
+}
+
+const char *iam_uuid_param(struct erp_request *req, const char *name)
+{
+	const char *value = http_param(req, name);
+	struct erp_uuid uuid;
+	char *canonical;
+
+	if (!value || erp_uuid_parse(value, &uuid) != 0)
+		return NULL;
+	canonical = arena_alloc(req->arena, ERP_UUID_TEXT_LEN + 1);
+	if (canonical)
+		erp_uuid_format(&uuid, canonical);
+	return canonical;
 }

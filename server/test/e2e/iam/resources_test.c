@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "test/support/check_main.h"
 #include "test/support/iam_fixture.h"
@@ -260,6 +261,28 @@ START_TEST(sessions_expire_absolutely_and_when_idle)
 }
 END_TEST
 
+START_TEST(ids_are_canonical_whatever_their_spelling)
+{
+	struct test_response r;
+	char id[40], path[128];
+
+	ck_assert_int_eq(call("GET", "/api/v1/me", NULL, &r), 200);
+	snprintf(id, sizeof(id), "%s", json_string_value(json_object_get(json_object_get(r.json, "user"), "id")));
+	test_response_free(&r);
+	for (char *c = id; *c; c++)
+		if (*c >= 'a' && *c <= 'f')
+			*c = (char)(*c - 'a' + 'A');
+	/* The same user in capitals is still yourself. */
+	snprintf(path, sizeof(path), "/api/v1/users/%s/deactivate", id);
+	ck_assert_int_eq(call("POST", path, NULL, &r), 409);
+	test_response_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/users/%s", id);
+	ck_assert_int_eq(call("GET", path, NULL, &r), 200);
+	ck_assert_int_eq(strcasecmp(json_string_value(json_object_get(r.json, "id")), id), 0);
+	test_response_free(&r);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("e2e/iam/resources");
@@ -271,6 +294,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, assigned_role_cannot_be_deleted);
 	tcase_add_test(tc, companies_conflicts_currency_and_if_match);
 	tcase_add_test(tc, audit_events_filter_and_page);
+	tcase_add_test(tc, ids_are_canonical_whatever_their_spelling);
 	tcase_add_test(tc, sessions_expire_absolutely_and_when_idle);
 	suite_add_tcase(s, tc);
 	return s;
