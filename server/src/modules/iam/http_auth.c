@@ -30,6 +30,16 @@ static const struct db_statement throttle_fail = {
 	"                       THEN now() + make_interval(secs => $2::int) ELSE t.blocked_until END",
 	false,
 };
+static const struct db_statement throttle_lock = {
+	"iam_throttle_lock", "SELECT pg_advisory_xact_lock(hashtext($1))", false,
+};
+/* Rows whose window has passed and that block nothing: failures of random emails must not pile up. */
+static const struct db_statement throttle_purge = {
+	"iam_throttle_purge",
+	"DELETE FROM login_throttle WHERE window_start < now() - make_interval(secs => $1::int)"
+	" AND (blocked_until IS NULL OR blocked_until < now())",
+	false,
+};
 static const struct db_statement throttle_clear = {
 	"iam_throttle_clear", "DELETE FROM login_throttle WHERE key = $1", false,
 };
@@ -58,7 +68,7 @@ static const struct db_statement sessions_revoke_others = {
 	false,
 };
 static const struct db_statement user_password_hash = {
-	"iam_user_password_hash", "SELECT password_hash FROM users WHERE id = $1", true,
+	"iam_user_password_hash", "SELECT password_hash, email FROM users WHERE id = $1", false,
 };
 static const struct db_statement user_change_password = {
 	"iam_user_change_password",
@@ -93,48 +103,76 @@ struct login {
 	struct erp_request *req;
 	const struct erp_config *config;
 	char email[256];
-	const char *password;
+	const char *password;       /* the one being tried */
+	const char *action;         /* audited on failure: "iam.login.failed", ... */
 	char account_key[300];
 	char address_key[80];
 	char user_id[40];
 	char token[64];
 	char token_hash[65];
 	char expires_at[40];
+	char retry_after[16];
 	bool known;
+	bool throttled;
+	bool failed;
 	char new_hash[crypto_pwhash_STRBYTES];
 	bool rehash;
 };
 
-static int record_failure(struct db_conn *db, void *ctx)
+/*
+ * Serialises attempts on one account and answers whether it (or the client's
+ * address) is blocked. Inside the attempt's transaction: the check, the
+ * verification and the failure record are one step, so concurrent guesses
+ * cannot slip past the limit.
+ */
+static int throttle_begin(struct db_conn *db, struct login *l)
 {
-	struct login *l = ctx;
+	const char *keys[] = { l->account_key, l->address_key };
+	PGresult *res;
+	int rc = db_query(db, NULL, &throttle_lock, 1, keys, NULL);
+
+	if (!rc)
+		rc = db_query(db, l->req->arena, &throttle_blocked, 2, keys, &res);
+	if (!rc && !PQgetisnull(res, 0, 0)) {
+		l->throttled = true;
+		snprintf(l->retry_after, sizeof(l->retry_after), "%s", PQgetvalue(res, 0, 0));
+	}
+	return rc;
+}
+
+static int record_failure(struct db_conn *db, struct login *l)
+{
 	char window[16], account_max[16], address_max[16];
 	const char *account[] = { l->account_key, window, account_max };
 	const char *address[] = { l->address_key, window, address_max };
+	const char *purge[] = { window };
 	json_t *changes = json_pack("{s:{s:s}}", "email", "new", l->email);
 	int rc;
 
 	snprintf(window, sizeof(window), "%u", l->config->login_window_s);
 	snprintf(account_max, sizeof(account_max), "%u", l->config->login_max_failures);
 	snprintf(address_max, sizeof(address_max), "%u", l->config->login_max_failures_per_address);
-	rc = db_query(db, NULL, &throttle_fail, 3, account, NULL);
+	rc = db_query(db, NULL, &throttle_purge, 1, purge, NULL);
+	if (!rc)
+		rc = db_query(db, NULL, &throttle_fail, 3, account, NULL);
 	if (!rc)
 		rc = db_query(db, NULL, &throttle_fail, 3, address, NULL);
 	if (!rc)
 		rc = audit_record(db, &(struct audit_event){
-			.action = "iam.login.failed", .entity = "user",
+			.actor_id = l->known ? l->user_id : NULL, .action = l->action, .entity = "user",
 			.entity_id = l->known ? l->user_id : NULL, .request_id = l->req->request_id,
 			.changes = changes });
 	json_decref(changes);
+	l->failed = true;
 	return rc;
 }
 
-static int record_success(struct db_conn *db, void *ctx)
+static int record_success(struct db_conn *db, struct login *l)
 {
-	struct login *l = ctx;
 	char ttl[16];
 	const char *session[] = { l->token_hash, l->user_id, ttl };
 	const char *rehash[] = { l->user_id, l->new_hash };
+	const char *key = l->account_key;
 	json_t *changes = NULL;
 	PGresult *res;
 	int rc;
@@ -146,11 +184,8 @@ static int record_success(struct db_conn *db, void *ctx)
 	snprintf(l->expires_at, sizeof(l->expires_at), "%s", PQgetvalue(res, 0, 0));
 	if (l->rehash)
 		rc = db_query(db, NULL, &user_set_hash, 2, rehash, NULL);
-	if (!rc) {
-		const char *key = l->account_key;
-
+	if (!rc)
 		rc = db_query(db, NULL, &throttle_clear, 1, &key, NULL);
-	}
 	if (!rc && l->rehash)
 		changes = json_pack("{s:{s:s}}", "password_hash", "new", "rehashed with current parameters");
 	if (!rc)
@@ -161,43 +196,19 @@ static int record_success(struct db_conn *db, void *ctx)
 	return rc;
 }
 
-static int respond_throttled(struct erp_request *req, const char *seconds)
+static int login_work(struct db_conn *db, void *ctx)
 {
-	http_add_header(req, "Retry-After", arena_strdup(req->arena, seconds));
-	return http_respond_problem(req, &PROBLEM_THROTTLED,
-				    "too many failed logins; try again later");
-}
-
-int iam_login(struct erp_request *req)
-{
-	struct login *l = arena_calloc(req->arena, 1, sizeof(*l));
-	struct db_conn *db = http_db(req);
-	const char *keys[2];
-	PGresult *res;
-	json_t *user;
+	struct login *l = ctx;
+	const char *email = l->email;
 	bool rehash = false, ok = false;
+	PGresult *res;
 	int rc;
 
-	if (!l)
-		return ERP_ERR_NO_MEMORY;
-	l->req = req;
-	l->config = req->server->config;
-	snprintf(l->email, sizeof(l->email), "%s", json_string_value(json_object_get(req->body, "email")));
-	iam_lowercase(l->email);
-	l->password = json_string_value(json_object_get(req->body, "password"));
-	snprintf(l->account_key, sizeof(l->account_key), "account:%s", l->email);
-	snprintf(l->address_key, sizeof(l->address_key), "address:%s", req->client_address);
-	keys[0] = l->account_key;
-	keys[1] = l->address_key;
-
-	rc = db_query(db, req->arena, &throttle_blocked, 2, keys, &res);
-	if (rc)
+	l->throttled = l->failed = l->known = false;
+	rc = throttle_begin(db, l);
+	if (rc || l->throttled)
 		return rc;
-	if (!PQgetisnull(res, 0, 0))
-		return respond_throttled(req, PQgetvalue(res, 0, 0));
-
-	keys[0] = l->email;
-	rc = db_query(db, req->arena, &user_credentials, 1, keys, &res);
+	rc = db_query(db, l->req->arena, &user_credentials, 1, &email, &res);
 	if (rc)
 		return rc;
 	if (PQntuples(res) == 1) {
@@ -208,25 +219,54 @@ int iam_login(struct erp_request *req)
 	} else {
 		iam_password_verify_dummy(l->password); /* same time for unknown accounts */
 	}
-	if (!ok) {
-		rc = db_transaction(db, record_failure, l);
-		log_event(ERP_LOG_WARN, "iam.login_failed", NULL, "failed login (request %s)",
-			  req->request_id);
-		if (rc)
-			return rc;
-		http_add_header(req, "WWW-Authenticate", "Bearer");
-		return http_respond_problem(req, &PROBLEM_UNAUTHORIZED, "invalid email or password");
-	}
-	if (rehash) {
+	if (!ok)
+		return record_failure(db, l);
+	if (rehash && !l->rehash) {
 		rc = iam_password_hash(l->password, l->new_hash);
 		if (rc)
 			return rc;
 		l->rehash = true;
 	}
+	return record_success(db, l);
+}
+
+static int respond_throttled(struct erp_request *req, const char *seconds)
+{
+	http_add_header(req, "Retry-After", arena_strdup(req->arena, seconds));
+	return http_respond_problem(req, &PROBLEM_THROTTLED, "too many failed attempts; try again later");
+}
+
+int iam_login(struct erp_request *req)
+{
+	struct login *l = arena_calloc(req->arena, 1, sizeof(*l));
+	struct db_conn *db = http_db(req);
+	const char *keys[1];
+	json_t *user;
+	int rc;
+
+	if (!l)
+		return ERP_ERR_NO_MEMORY;
+	l->req = req;
+	l->config = req->server->config;
+	l->action = "iam.login.failed";
+	snprintf(l->email, sizeof(l->email), "%s", json_string_value(json_object_get(req->body, "email")));
+	iam_lowercase(l->email);
+	l->password = json_string_value(json_object_get(req->body, "password"));
+	snprintf(l->account_key, sizeof(l->account_key), "account:%s", l->email);
+	snprintf(l->address_key, sizeof(l->address_key), "address:%s", req->client_address);
 	iam_token_new(l->token, l->token_hash);
-	rc = db_transaction(db, record_success, l);
+
+	rc = db_transaction(db, login_work, l);
 	if (rc)
 		return rc;
+	if (l->throttled)
+		return respond_throttled(req, l->retry_after);
+	if (l->failed) {
+		log_event(ERP_LOG_WARN, "iam.login_failed", NULL, "failed login (request %s)",
+			  req->request_id);
+		http_add_header(req, "WWW-Authenticate", "Bearer");
+		return http_respond_problem(req, &PROBLEM_UNAUTHORIZED, "invalid email or password");
+	}
 	{
 		const char *fields[] = { "user", l->user_id, NULL };
 
@@ -306,46 +346,73 @@ int iam_me(struct erp_request *req)
 /* --- password ---------------------------------------------------------------------------- */
 
 struct password_change {
-	struct erp_request *req;
+	struct login attempt;       /* the current password is throttled like a login */
+	const char *next;
 	char hash[crypto_pwhash_STRBYTES];
 };
 
 static int password_work(struct db_conn *db, void *ctx)
 {
 	struct password_change *c = ctx;
-	const struct iam_principal *p = iam_principal(c->req);
+	struct login *l = &c->attempt;
+	const struct iam_principal *p = iam_principal(l->req);
+	const char *id[] = { p->user_id };
 	const char *update[] = { p->user_id, c->hash };
 	const char *revoke[] = { p->user_id, p->token_hash_hex };
-	int rc = db_query(db, NULL, &user_change_password, 2, update, NULL);
+	bool rehash;
+	PGresult *res;
+	int rc;
 
+	l->throttled = l->failed = false;
+	rc = db_query(db, l->req->arena, &user_password_hash, 1, id, &res);
+	if (rc)
+		return rc;
+	if (PQntuples(res) != 1)
+		return ERP_ERR_UNAUTHORIZED;
+	l->known = true;
+	snprintf(l->user_id, sizeof(l->user_id), "%s", p->user_id);
+	snprintf(l->email, sizeof(l->email), "%s", PQgetvalue(res, 0, 1));
+	snprintf(l->account_key, sizeof(l->account_key), "account:%s", l->email);
+	rc = throttle_begin(db, l);
+	if (rc || l->throttled)
+		return rc;
+	if (!iam_password_verify(PQgetvalue(res, 0, 0), l->password, &rehash))
+		return record_failure(db, l);
+	if (!c->hash[0]) {
+		rc = iam_password_hash(c->next, c->hash);
+		if (rc)
+			return rc;
+	}
+	rc = db_query(db, NULL, &user_change_password, 2, update, NULL);
 	if (!rc)
 		rc = db_query(db, NULL, &sessions_revoke_others, 2, revoke, NULL);
 	if (!rc)
 		rc = audit_record(db, &(struct audit_event){
 			.actor_id = p->user_id, .action = "iam.user.password_changed", .entity = "user",
-			.entity_id = p->user_id, .request_id = c->req->request_id,
-			.changes = NULL });
+			.entity_id = p->user_id, .request_id = l->req->request_id });
 	return rc;
 }
 
 int iam_change_password(struct erp_request *req)
 {
-	const struct iam_principal *p = iam_principal(req);
 	struct password_change *c = arena_calloc(req->arena, 1, sizeof(*c));
-	const char *current = json_string_value(json_object_get(req->body, "current_password"));
-	const char *next = json_string_value(json_object_get(req->body, "new_password"));
-	const char *params[] = { p->user_id };
-	bool rehash;
-	PGresult *res;
 	int rc;
 
 	if (!c)
 		return ERP_ERR_NO_MEMORY;
-	c->req = req;
-	rc = db_query(http_db(req), req->arena, &user_password_hash, 1, params, &res);
+	c->attempt.req = req;
+	c->attempt.config = req->server->config;
+	c->attempt.action = "iam.password_change.failed";
+	c->attempt.password = json_string_value(json_object_get(req->body, "current_password"));
+	c->next = json_string_value(json_object_get(req->body, "new_password"));
+	snprintf(c->attempt.address_key, sizeof(c->attempt.address_key), "address:%s",
+		 req->client_address);
+	rc = db_transaction(http_db(req), password_work, c);
 	if (rc)
 		return rc;
-	if (PQntuples(res) != 1 || !iam_password_verify(PQgetvalue(res, 0, 0), current, &rehash)) {
+	if (c->attempt.throttled)
+		return respond_throttled(req, c->attempt.retry_after);
+	if (c->attempt.failed) {
 		json_t *errors = json_array();
 
 		schema_error_add(errors, "/current_password", "mismatch", "is not your current password");
@@ -353,8 +420,5 @@ int iam_change_password(struct erp_request *req)
 		json_decref(errors);
 		return rc;
 	}
-	rc = iam_password_hash(next, c->hash);
-	if (!rc)
-		rc = db_transaction(http_db(req), password_work, c);
-	return rc ? rc : http_respond_empty(req, 204);
+	return http_respond_empty(req, 204);
 }

@@ -6,6 +6,7 @@
  * audit changes or the log.
  */
 #include <check.h>
+#include <pthread.h>
 #include <libpq-fe.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -209,6 +210,74 @@ START_TEST(failed_logins_are_throttled_per_account_and_per_address)
 	free(retry);
 	test_response_free(&r);
 
+	ck_assert_int_eq(test_server_stop(&server), 0);
+}
+END_TEST
+
+struct racer {
+	const struct test_server *server;
+	long status;
+};
+
+static void *race_login(void *arg)
+{
+	struct racer *r = arg;
+
+	r->status = login_status(r->server, "racer@throttle2.test", "wrong-password-00");
+	return NULL;
+}
+
+START_TEST(concurrent_guesses_and_password_changes_are_throttled)
+{
+	static const char *const env[] = { "ERP_LOGIN_MAX_FAILURES=3",
+					   "ERP_LOGIN_MAX_FAILURES_PER_ADDRESS=1000", "ERP_THREADS=8",
+					   NULL };
+	struct test_server server;
+	struct test_response r;
+	struct racer racers[8];
+	pthread_t threads[8];
+	char url[1024], id[40], token[64], admin[64], *count;
+	int unauthorized = 0, throttled = 0;
+
+	snprintf(url, sizeof(url), "%s", test_db_create("t_iam_throttle2"));
+	test_iam_migrate(url);
+	test_iam_bootstrap_admin(url, "admin@throttle2.test", admin_password);
+	ck_assert_int_eq(test_server_start(&server, "bin/erp-server-test", url, env), 0);
+	ck_assert_int_eq(test_iam_login(server.base_url, "admin@throttle2.test", admin_password, admin), 0);
+	test_iam_create_user(server.base_url, admin, "racer@throttle2.test", member_password, id);
+	test_iam_create_user(server.base_url, admin, "changer@throttle2.test", member_password, id);
+
+	/* Eight wrong guesses at once: no more than the limit may be tried. */
+	for (int i = 0; i < 8; i++) {
+		racers[i].server = &server;
+		pthread_create(&threads[i], NULL, race_login, &racers[i]);
+	}
+	for (int i = 0; i < 8; i++) {
+		pthread_join(threads[i], NULL);
+		unauthorized += racers[i].status == 401;
+		throttled += racers[i].status == 429;
+	}
+	ck_assert_int_eq(unauthorized, 3);
+	ck_assert_int_eq(throttled, 5);
+	count = test_db_value(url, "SELECT count(*) FROM audit_events WHERE action = 'iam.login.failed'");
+	ck_assert_str_eq(count, "3");
+	free(count);
+
+	/* With a token, wrong current passwords count like failed logins, and are audited. */
+	ck_assert_int_eq(test_iam_login(server.base_url, "changer@throttle2.test", member_password, token), 0);
+	for (int i = 0; i < 3; i++) {
+		test_iam_request(server.base_url, "POST", "/api/v1/me/password", token, NULL,
+				 "{\"current_password\":\"not-it-at-all-0\",\"new_password\":\"a brand new password\"}", &r);
+		ck_assert_int_eq(r.status, 422);
+		test_response_free(&r);
+	}
+	test_iam_request(server.base_url, "POST", "/api/v1/me/password", token, NULL,
+			 "{\"current_password\":\"member-password-01\",\"new_password\":\"a brand new password\"}", &r);
+	ck_assert_int_eq(r.status, 429); /* even the right one, until the window ends */
+	test_response_free(&r);
+	count = test_db_value(url, "SELECT count(*) FROM audit_events WHERE action = 'iam.password_change.failed'");
+	ck_assert_str_eq(count, "3");
+	free(count);
 	ck_assert_int_eq(test_server_stop(&server), 0);
 }
 END_TEST
@@ -592,6 +661,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, unknown_email_and_wrong_password_look_the_same);
 	tcase_add_test(tc, unknown_email_and_wrong_password_take_similar_time);
 	tcase_add_test(tc, failed_logins_are_throttled_per_account_and_per_address);
+	tcase_add_test(tc, concurrent_guesses_and_password_changes_are_throttled);
 	tcase_add_test(tc, tokens_are_accepted_only_as_bearer);
 	tcase_add_test(tc, malformed_tokens_are_401_never_5xx);
 	tcase_add_test(tc, password_length_is_12_to_1024);
