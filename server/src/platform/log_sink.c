@@ -24,9 +24,7 @@ static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t stop_signal = PTHREAD_COND_INITIALIZER;
 static bool stopping;
 static struct thread_buffer *buffers;
-static atomic_ulong generation; /* bumped by every start/stop, so stale thread pointers are dropped */
-static _Thread_local struct thread_buffer *own_buffer;
-static _Thread_local unsigned long own_generation;
+static _Thread_local struct thread_buffer *own_buffer; /* lives as long as the process */
 
 static void write_all(const char *data, size_t length)
 {
@@ -52,7 +50,7 @@ static struct thread_buffer *thread_buffer(void)
 	struct thread_buffer *b;
 
 	pthread_mutex_lock(&registry_lock);
-	if (own_buffer && own_generation == atomic_load(&generation)) {
+	if (own_buffer) {
 		pthread_mutex_unlock(&registry_lock);
 		return own_buffer;
 	}
@@ -63,7 +61,6 @@ static struct thread_buffer *thread_buffer(void)
 		b->next = buffers;
 		buffers = b;
 		own_buffer = b;
-		own_generation = atomic_load(&generation);
 	}
 	pthread_mutex_unlock(&registry_lock);
 	return b;
@@ -74,8 +71,7 @@ void log_sink_write(const char *record, size_t length, bool bufferable)
 	struct thread_buffer *b;
 
 	if (!atomic_load_explicit(&buffering, memory_order_acquire) ||
-	    !(b = own_buffer && own_generation == atomic_load(&generation) ? own_buffer
-									: thread_buffer())) {
+	    !(b = own_buffer ? own_buffer : thread_buffer())) {
 		write_all(record, length);
 		return;
 	}
@@ -128,7 +124,6 @@ void log_sink_start(unsigned flush_ms)
 	if (flush_ms == 0 || atomic_load(&buffering))
 		return;
 	pthread_mutex_lock(&registry_lock);
-	atomic_fetch_add(&generation, 1);
 	stopping = false;
 	flush_interval_ms = flush_ms;
 	pthread_mutex_unlock(&registry_lock);
@@ -138,8 +133,6 @@ void log_sink_start(unsigned flush_ms)
 
 void log_sink_stop(void)
 {
-	struct thread_buffer *b, *next;
-
 	if (!atomic_load(&buffering))
 		return;
 	pthread_mutex_lock(&registry_lock);
@@ -147,18 +140,13 @@ void log_sink_stop(void)
 	pthread_cond_signal(&stop_signal);
 	pthread_mutex_unlock(&registry_lock);
 	pthread_join(flusher, NULL);
-	/* Callers stop the HTTP workers first, so no thread writes any more. */
 	atomic_store_explicit(&buffering, false, memory_order_release);
+	/*
+	 * Drained, never freed: a thread that read `buffering` just before it
+	 * turned false may still be about to lock its buffer. The buffers stay
+	 * reachable from the list, and a later start reuses them.
+	 */
 	pthread_mutex_lock(&registry_lock);
-	for (b = buffers; b; b = next) {
-		next = b->next;
-		pthread_mutex_lock(&b->lock);
-		drain(b);
-		pthread_mutex_unlock(&b->lock);
-		pthread_mutex_destroy(&b->lock);
-		erp_free(b);
-	}
-	buffers = NULL;
-	atomic_fetch_add(&generation, 1);
+	flush_all();
 	pthread_mutex_unlock(&registry_lock);
 }

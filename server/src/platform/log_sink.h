@@ -21,7 +21,7 @@ void log_sink_write(const char *record, size_t length, bool bufferable);
 /* Starts buffering with a flusher thread; flush_ms == 0 keeps records unbuffered. */
 void log_sink_start(unsigned flush_ms);
 
-/* Flushes everything, stops the flusher and frees the buffers. */
+/* Flushes everything and stops the flusher; later records are written directly. */
 void log_sink_stop(void);
 
 #endif

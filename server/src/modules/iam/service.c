@@ -1,4 +1,5 @@
 /* IAM rules that need no database: passwords, tokens, normalisation. */
+#include <pthread.h>
 #include <sodium.h>
 #include <string.h>
 
@@ -25,22 +26,21 @@ bool iam_password_verify(const char *hash, const char *password, bool *needs_reh
 	return true;
 }
 
+static char dummy_hash[crypto_pwhash_STRBYTES];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void make_dummy_hash(void)
+{
+	if (crypto_pwhash_str(dummy_hash, "not a password of anyone", 24, IAM_OPSLIMIT,
+			      IAM_MEMLIMIT) != 0)
+		dummy_hash[0] = '\0';
+}
+
 void iam_password_verify_dummy(const char *password)
 {
 	/* Made once: verifying against it costs what a real verification costs. */
-	static char dummy[crypto_pwhash_STRBYTES];
-	static int ready;
-
-	if (!__atomic_load_n(&ready, __ATOMIC_ACQUIRE)) {
-		char made[crypto_pwhash_STRBYTES];
-
-		if (crypto_pwhash_str(made, "not a password of anyone", 24, IAM_OPSLIMIT,
-				      IAM_MEMLIMIT) != 0)
-			return;
-		memcpy(dummy, made, sizeof(made));
-		__atomic_store_n(&ready, 1, __ATOMIC_RELEASE);
-	}
-	if (crypto_pwhash_str_verify(dummy, password, strlen(password)) == 0)
+	pthread_once(&dummy_once, make_dummy_hash);
+	if (dummy_hash[0] && crypto_pwhash_str_verify(dummy_hash, password, strlen(password)) == 0)
 		return; /* cannot match: the dummy's password is not a valid login */
 }
 
