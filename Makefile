@@ -172,4 +172,7 @@ bench: deps build
 clean:
 	rm -rf build
 
+# Objects are real products, not intermediates to delete after linking.
+.SECONDARY:
+
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
