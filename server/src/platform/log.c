@@ -56,17 +56,27 @@ static void add_time(struct strbuf *sb)
 	strbuf_addstr(sb, millis);
 }
 
+/* Writes value's decimal digits at the end of digits; returns where they start. */
+static const char *format_unsigned(char digits[24], unsigned long long value, size_t *length)
+{
+	size_t n = 0;
+
+	do {
+		digits[23 - n++] = (char)('0' + value % 10);
+		value /= 10;
+	} while (value);
+	*length = n;
+	return digits + 24 - n;
+}
+
 /* Appends a non-negative integer without printf. */
 static void add_unsigned(struct strbuf *sb, unsigned long long value)
 {
 	char digits[24];
-	int n = 0;
+	size_t length;
+	const char *text = format_unsigned(digits, value, &length);
 
-	do {
-		digits[sizeof(digits) - 1 - n++] = (char)('0' + value % 10);
-		value /= 10;
-	} while (value);
-	strbuf_add(sb, digits + sizeof(digits) - n, (size_t)n);
+	strbuf_add(sb, text, length);
 }
 
 /* A text value goes bare only when it cannot be mistaken for more fields. */
@@ -234,13 +244,10 @@ static void put_json_string(struct line *l, const char *value)
 static void put_unsigned(struct line *l, unsigned long long value)
 {
 	char digits[24];
-	int n = 0;
+	size_t length;
+	const char *text = format_unsigned(digits, value, &length);
 
-	do {
-		digits[sizeof(digits) - 1 - n++] = (char)('0' + value % 10);
-		value /= 10;
-	} while (value);
-	put(l, digits + sizeof(digits) - n, (size_t)n);
+	put(l, text, length);
 }
 
 #define PUT_LITERAL(l, text) put(l, text, sizeof(text) - 1)
