@@ -217,9 +217,13 @@ int runtime_parse_flags(struct script_ctx *ctx, int argc, char **argv)
 		if (takes_value) {
 			if (eq)
 				value = eq + 1;
-			else if (i + 1 < argc)
+			else if (i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0)
 				value = argv[++i];
 			else {
+				/*
+				 * `--reason --dry-run` must not make "--dry-run" the reason (and the
+				 * run real): a value that starts with -- goes as --flag=--value.
+				 */
 				usage_error(ctx, "--%s needs a value (see --help)",
 					    index >= 0 ? runtime_flags[index].name
 						       : ctx->descriptor->flags[-2 - index].name);

@@ -328,6 +328,7 @@ START_TEST(usage_errors_are_audited_without_values)
 	const char *url = script_fixture_database("t_rt_usage");
 	const char *args[] = { "--env", "test", "--password=hunter2hunter2", "positional", NULL };
 	const char *bad_env[] = { "--env", "prod", NULL };
+	const char *swallowing[] = { "--env", "test", "--reason", "--dry-run", NULL };
 	struct script_run r;
 	char *arguments;
 
@@ -351,6 +352,12 @@ START_TEST(usage_errors_are_audited_without_values)
 	script_fixture_run(&r, url, "seed-roles", bad_env, NULL, NULL);
 	ck_assert_int_eq(r.status, 64);
 	assert_one_error_line(&r, "--env must be development, test, staging or production");
+	script_run_free(&r);
+
+	/* A forgotten value must not swallow the next flag: this run would not be a dry run. */
+	script_fixture_run(&r, url, "seed-roles", swallowing, NULL, NULL);
+	ck_assert_int_eq(r.status, 64);
+	assert_one_error_line(&r, "--reason needs a value");
 	script_run_free(&r);
 	ck_assert_int_eq(roles(url), 0);
 }
