@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "platform/audit.h"
 #include "platform/db.h"
 #include "shared-kernel/errors.h"
 
@@ -95,6 +96,14 @@ static bool is_permission_name(const char *name, const char *module)
 	return dots > 0 && !segment_start;
 }
 
+static bool is_utf8(const char *text)
+{
+	json_t *probe = json_string(text); /* jansson accepts only valid UTF-8 */
+
+	json_decref(probe);
+	return probe != NULL;
+}
+
 static const struct erp_permission *find_permission(const struct erp_module *const *modules,
 						    size_t count, const char *name)
 {
@@ -125,8 +134,8 @@ int catalog_check_code(const struct erp_module *const *modules, size_t count, ch
 				snprintf(err, err_size, "permission %s is declared twice", p->name);
 				return -1;
 			}
-			if (!p->description || !*p->description) {
-				snprintf(err, err_size, "permission %s has no description", p->name);
+			if (!p->description || !*p->description || !is_utf8(p->description)) {
+				snprintf(err, err_size, "permission %s has no description in UTF-8", p->name);
 				return -1;
 			}
 		}
@@ -144,7 +153,8 @@ int catalog_check_code(const struct erp_module *const *modules, size_t count, ch
 
 			if (!find_permission(modules, count, r->permission_a) ||
 			    !find_permission(modules, count, r->permission_b) ||
-			    strcmp(r->permission_a, r->permission_b) == 0 || !r->description) {
+			    strcmp(r->permission_a, r->permission_b) == 0 || !r->description ||
+			    !is_utf8(r->description)) {
 				snprintf(err, err_size,
 					 "module %s declares a segregation-of-duties pair %s / %s that "
 					 "does not name two declared permissions", module->name,
@@ -156,32 +166,42 @@ int catalog_check_code(const struct erp_module *const *modules, size_t count, ch
 	return 0;
 }
 
+static int append(json_t *array, json_t *item)
+{
+	/* json_pack returns NULL for invalid UTF-8 or when out of memory: never drop an entry silently. */
+	return item && json_array_append_new(array, item) == 0 ? 0 : -1;
+}
+
 /* The catalog as the JSON documents the statements take; caller frees. */
 static int catalog_documents(const struct erp_module *const *modules, size_t count,
 			     char **permissions, char **sod_rules)
 {
 	json_t *p = json_array(), *s = json_array();
+	int failed = !p || !s;
 
-	for (size_t m = 0; m < count; m++) {
-		for (size_t i = 0; i < modules[m]->permission_count; i++)
-			json_array_append_new(p, json_pack("{s:s, s:s, s:s}", "name",
-							   modules[m]->permissions[i].name, "module",
-							   modules[m]->name, "description",
-							   modules[m]->permissions[i].description));
-		for (size_t i = 0; i < modules[m]->sod_rule_count; i++)
-			json_array_append_new(s, json_pack("{s:s, s:s, s:s}", "a",
-							   modules[m]->sod_rules[i].permission_a, "b",
-							   modules[m]->sod_rules[i].permission_b,
-							   "description",
-							   modules[m]->sod_rules[i].description));
+	*permissions = *sod_rules = NULL;
+	for (size_t m = 0; m < count && !failed; m++) {
+		for (size_t i = 0; i < modules[m]->permission_count && !failed; i++)
+			failed = append(p, json_pack("{s:s, s:s, s:s}", "name",
+						     modules[m]->permissions[i].name, "module",
+						     modules[m]->name, "description",
+						     modules[m]->permissions[i].description));
+		for (size_t i = 0; i < modules[m]->sod_rule_count && !failed; i++)
+			failed = append(s, json_pack("{s:s, s:s, s:s}", "a",
+						     modules[m]->sod_rules[i].permission_a, "b",
+						     modules[m]->sod_rules[i].permission_b, "description",
+						     modules[m]->sod_rules[i].description));
 	}
-	*permissions = json_dumps(p, JSON_COMPACT);
-	*sod_rules = json_dumps(s, JSON_COMPACT);
+	if (!failed) {
+		*permissions = json_dumps(p, JSON_COMPACT);
+		*sod_rules = json_dumps(s, JSON_COMPACT);
+	}
 	json_decref(p);
 	json_decref(s);
 	if (!*permissions || !*sod_rules) {
 		free(*permissions);
 		free(*sod_rules);
+		*permissions = *sod_rules = NULL;
 		return ERP_ERR_NO_MEMORY;
 	}
 	return ERP_OK;
@@ -195,6 +215,35 @@ struct sync_job {
 	PGresult *sod_changes;
 };
 
+/*
+ * A removed permission takes its grants with it (ON DELETE CASCADE), so every
+ * change to the catalog is on the record, in the same transaction.
+ */
+static int audit_sync(struct db_conn *conn, struct sync_job *job)
+{
+	json_t *changes = json_object();
+	PGresult *sets[] = { job->permission_changes, job->sod_changes };
+	const char *names[] = { "permissions", "sod_rules" };
+	int rc = changes ? ERP_OK : ERP_ERR_NO_MEMORY;
+
+	for (int k = 0; k < 2 && !rc; k++) {
+		json_t *list = json_array();
+
+		for (int i = 0; list && i < PQntuples(sets[k]); i++)
+			if (append(list, json_pack("{s:s, s:s}", "change", PQgetvalue(sets[k], i, 0),
+						   "name", PQgetvalue(sets[k], i, 1))))
+				break;
+		if (!list || json_object_set_new(changes, names[k], list))
+			rc = ERP_ERR_NO_MEMORY;
+	}
+	if (!rc)
+		rc = audit_record(conn, &(struct audit_event){
+			.action = "platform.catalog.synced", .entity = "permission_catalog",
+			.request_id = "erp-server migrate", .changes = changes });
+	json_decref(changes);
+	return rc;
+}
+
 static int sync_work(struct db_conn *conn, void *ctx)
 {
 	struct sync_job *job = ctx;
@@ -206,6 +255,8 @@ static int sync_work(struct db_conn *conn, void *ctx)
 		rc = db_query(conn, job->arena, &sync_sod_rules, 1, &job->sod_rules, &job->sod_changes);
 	if (!rc && PQntuples(job->permission_changes) + PQntuples(job->sod_changes) > 0)
 		rc = db_query(conn, NULL, &bump_authz_version, 0, NULL, NULL);
+	if (!rc && PQntuples(job->permission_changes) + PQntuples(job->sod_changes) > 0)
+		rc = audit_sync(conn, job);
 	return rc;
 }
 

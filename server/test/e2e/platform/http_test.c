@@ -475,6 +475,15 @@ START_TEST(readiness_follows_the_database)
 	ck_assert_int_eq(test_http("GET", url, NULL, NULL, 0, &r), 0);
 	ck_assert_int_eq(r.status, 200);
 	test_response_free(&r);
+	{
+		/* Both syncs (first migrate, then the repair) are on the record. */
+		char *synced = test_db_value(db_url, "SELECT count(*) FROM audit_events"
+						     " WHERE action = 'platform.catalog.synced'"
+						     " AND changes::text LIKE '%iam.permission.read%'");
+
+		ck_assert_str_eq(synced, "2");
+		free(synced);
+	}
 
 	ck_assert_int_eq(test_cluster_stop(), 0);
 	start = test_now_ms();
