@@ -143,7 +143,7 @@ static void on_notice(void *ctx, const char *message)
 int db_connect(struct db_conn *conn)
 {
 	char timeout[16], options[64];
-	const char *keys[8], *values[8];
+	const char *keys[10], *values[10];
 	int n = 0;
 
 	if (conn->pg && PQstatus(conn->pg) == CONNECTION_OK)
@@ -165,6 +165,8 @@ int db_connect(struct db_conn *conn)
 	keys[n] = "dbname", values[n++] = conn->url;
 	keys[n] = "application_name", values[n++] = conn->options.application_name;
 	keys[n] = "options", values[n++] = options;
+	/* Text is UTF-8 whatever PGCLIENTENCODING says: hashes over it must not depend on a shell. */
+	keys[n] = "client_encoding", values[n++] = "UTF8";
 	keys[n] = "keepalives", values[n++] = "1";
 	keys[n] = "keepalives_idle", values[n++] = "10";
 	if (conn->options.connect_timeout_s)

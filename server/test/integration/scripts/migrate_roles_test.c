@@ -218,7 +218,7 @@ START_TEST(split_refuses_a_new_sod_conflict)
 	ck_assert(role_exists(url, "people-admin"));
 	ck_assert(!role_exists(url, "user-admin"));
 	assert_roles(url, "owner", NULL, "people-admin");
-	ck_assert_int_eq(count(url, "SELECT count(*) FROM audit_events"), 0);
+	ck_assert_int_eq(count(url, "SELECT count(*) FROM audit_events WHERE action <> 'platform.catalog.synced'"), 0);
 	script_run_free(&r);
 
 	/* Accepting it for another scope or another pair is no acceptance. */
@@ -373,7 +373,7 @@ START_TEST(a_failing_operation_rolls_back_the_earlier_ones)
 	ck_assert_ptr_nonnull(strstr(r.out, "renamed role readers to reader"));
 	ck_assert(role_exists(url, "readers"));
 	ck_assert(!role_exists(url, "reader"));
-	ck_assert_int_eq(count(url, "SELECT count(*) FROM audit_events"), 0);
+	ck_assert_int_eq(count(url, "SELECT count(*) FROM audit_events WHERE action <> 'platform.catalog.synced'"), 0);
 	ck_assert_int_eq(count(url, "SELECT count(*) FROM script_executions"
 				    " WHERE phase = 'end' AND status = 'failed' AND exit_code = 65"),
 			 1);
