@@ -44,7 +44,7 @@ static const struct db_statement active_administrators = {
 	"seed_admin_active",
 	"SELECT DISTINCT u.email FROM users u"
 	" JOIN role_assignments a ON a.user_id = u.id"
-	" WHERE a.role_id = $1 AND u.active"
+	" WHERE a.role_id = $1 AND a.company_id IS NULL AND u.active"
 	" ORDER BY u.email",
 	false,
 };
@@ -118,6 +118,8 @@ static int read_password_line(char *buf, size_t size)
 		rc = -1; /* no newline within the buffer: longer than allowed */
 	if (length && buf[length - 1] == '\r')
 		buf[--length] = '\0';
+	if (length > PASSWORD_MAX)
+		rc = -1; /* the buffer holds one byte more than allowed, to see this */
 	if (terminal) {
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
 		fputc('\n', stderr);

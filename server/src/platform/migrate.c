@@ -138,12 +138,15 @@ int migration_set_load(const char *dir, struct migration_set *set, char *err, si
 			goto fail;
 		}
 		if (set->count == capacity) {
-			capacity = capacity ? capacity * 2 : 16;
-			set->items = realloc(set->items, capacity * sizeof(*set->items));
-			if (!set->items) {
+			size_t grown_capacity = capacity ? capacity * 2 : 16;
+			struct migration *grown = realloc(set->items, grown_capacity * sizeof(*grown));
+
+			if (!grown) {
 				snprintf(err, err_size, "out of memory");
 				goto fail;
 			}
+			set->items = grown;
+			capacity = grown_capacity;
 		}
 		m = &set->items[set->count];
 		snprintf(path, sizeof(path), "%s/%s/migration.sql", dir, entry->d_name);

@@ -189,6 +189,18 @@ START_TEST(bad_inputs_change_nothing)
 	ck_assert_ptr_nonnull(strstr(r.err, "no password"));
 	script_run_free(&r);
 
+	{
+		/* 1025 bytes on stdin, newline-terminated: one over the limit. */
+		static char too_long[1027];
+
+		memset(too_long, 'p', 1025);
+		too_long[1025] = '\n';
+		seed_admin(&r, url, "a@example.com", NULL, NULL, too_long);
+		ck_assert_int_eq(r.status, 65);
+		script_run_free(&r);
+		ck_assert_int_eq(users(url), 0);
+	}
+
 	seed_admin(&r, url, "not an email", NULL, password_env, NULL);
 	ck_assert_int_eq(r.status, 64);
 	script_run_free(&r);
@@ -206,7 +218,7 @@ START_TEST(bad_inputs_change_nothing)
 	ck_assert_int_eq(script_fixture_count(url, "SELECT count(*) FROM script_executions"
 						   " WHERE script = 'seed-admin' AND phase = 'end'"
 						   "   AND status = 'failed'"),
-			 4);
+			 5);
 	ck_assert_int_eq(users(url), 1);
 }
 END_TEST
