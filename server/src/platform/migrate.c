@@ -109,6 +109,86 @@ static void checksum_hex(const char *data, size_t length, char out[65])
 	sodium_bin2hex(out, 65, digest, sizeof(digest));
 }
 
+/*
+ * The first word of every top-level statement, skipping comments, quoted text
+ * and dollar-quoted bodies (a PL/pgSQL BEGIN ... END is not transaction
+ * control). Returns the first statement that controls the transaction, or
+ * NULL; a migration must not commit half of itself.
+ */
+static const char *transaction_control(const char *sql, char *word, size_t word_size)
+{
+	static const char *const banned[] = { "begin", "commit", "rollback", "end", "start",
+					      "savepoint", "release", "abort" };
+	const char *p = sql;
+	bool statement_start = true;
+
+	while (*p) {
+		if (p[0] == '-' && p[1] == '-') {
+			p += strcspn(p, "\n");
+			continue;
+		}
+		if (p[0] == '/' && p[1] == '*') {
+			const char *end = strstr(p + 2, "*/");
+			p = end ? end + 2 : p + strlen(p);
+			continue;
+		}
+		if (*p == '\'' || *p == '"') {
+			char quote = *p++;
+
+			while (*p && !(*p == quote && p[1] != quote))
+				p += (*p == quote) ? 2 : 1;
+			if (*p)
+				p++;
+			statement_start = false;
+			continue;
+		}
+		if (*p == '$') {
+			size_t tag = 1 + strspn(p + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789");
+
+			if (p[tag] == '$') {
+				char delimiter[64];
+				const char *end;
+
+				if (tag + 1 >= sizeof(delimiter))
+					return NULL;
+				memcpy(delimiter, p, tag + 1);
+				delimiter[tag + 1] = '\0';
+				end = strstr(p + tag + 1, delimiter);
+				p = end ? end + tag + 1 : p + strlen(p);
+				statement_start = false;
+				continue;
+			}
+		}
+		if (*p == ';') {
+			statement_start = true;
+			p++;
+			continue;
+		}
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) {
+			size_t n = 0;
+
+			while (((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_') &&
+			       n + 1 < word_size) {
+				word[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+				p++;
+			}
+			word[n] = '\0';
+			if (statement_start)
+				for (size_t i = 0; i < sizeof(banned) / sizeof(banned[0]); i++)
+					if (strcmp(word, banned[i]) == 0)
+						return word;
+			statement_start = false;
+			while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_')
+				p++;
+			continue;
+		}
+		if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+			statement_start = false;
+		p++;
+	}
+	return NULL;
+}
+
 int migration_set_load(const char *dir, struct migration_set *set, char *err, size_t err_size)
 {
 	DIR *d = opendir(dir);
@@ -152,6 +232,17 @@ int migration_set_load(const char *dir, struct migration_set *set, char *err, si
 		snprintf(path, sizeof(path), "%s/%s/migration.sql", dir, entry->d_name);
 		if (read_file(path, &m->sql, &m->sql_length, err, err_size))
 			goto fail;
+		{
+			char word[32];
+
+			if (transaction_control(m->sql, word, sizeof(word))) {
+				snprintf(err, err_size,
+					 "migration %s contains a top-level %s: each migration runs in "
+					 "one transaction that the migrator owns", entry->d_name, word);
+				erp_free(m->sql);
+				goto fail;
+			}
+		}
 		m->name = erp_xstrdup(entry->d_name);
 		checksum_hex(m->sql, m->sql_length, m->checksum);
 		set->count++;
@@ -257,6 +348,9 @@ static int apply_work(struct db_conn *conn, void *ctx)
 	rc = db_exec(conn, m->sql);
 	if (rc)
 		return rc;
+	/* Belt and braces behind the load-time scan: still inside the migrator's transaction? */
+	if (PQtransactionStatus(db_pg(conn)) != PQTRANS_INTRANS)
+		return ERP_ERR_INTERNAL;
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	snprintf(duration, sizeof(duration), "%ld",
 		 (long)((end.tv_sec - start.tv_sec) * 1000 + (end.tv_nsec - start.tv_nsec) / 1000000));

@@ -200,6 +200,43 @@ START_TEST(project_migrations_apply_cleanly)
 }
 END_TEST
 
+START_TEST(transaction_control_in_a_migration_is_refused)
+{
+	static const char *const bad[] = {
+		"CREATE TABLE a (id int);\nCOMMIT;\nCREATE TABLE b (id int);",
+		"begin;\nCREATE TABLE a (id int);\nend;",
+		"-- a comment first\n  Rollback ;",
+		"CREATE TABLE a (id int); /* note */ START TRANSACTION;",
+	};
+	struct migration_set set;
+	char err[512];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char name[64];
+
+		teardown();
+		setup();
+		snprintf(name, sizeof(name), "2026010100000%zu_bad", i);
+		write_migration(name, bad[i]);
+		err[0] = '\0';
+		ck_assert_int_eq(migration_set_load(dir, &set, err, sizeof(err)), -1);
+		ck_assert_msg(strstr(err, name) && strstr(err, "transaction"), "case %zu: %s", i, err);
+	}
+	/* Function bodies, quoted text and comments may say BEGIN, END and COMMIT. */
+	teardown();
+	setup();
+	write_migration("20260101000000_fine",
+			"CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $body$\n"
+			"BEGIN\n  RETURN 1;\nEND;\n$body$;\n"
+			"COMMENT ON FUNCTION f() IS 'do not commit; begin again';\n"
+			"-- commit;\n"
+			"CREATE TABLE \"end\" (id int);");
+	ck_assert_int_eq(migration_set_load(dir, &set, err, sizeof(err)), 0);
+	ck_assert_uint_eq(set.count, 1);
+	migration_set_release(&set);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("platform/migrate");
@@ -212,6 +249,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, failing_migration_is_rolled_back_whole);
 	tcase_add_test(tc, unknown_applied_migration_is_reported);
 	tcase_add_test(tc, badly_named_folder_is_refused);
+	tcase_add_test(tc, transaction_control_in_a_migration_is_refused);
 	tcase_add_test(tc, project_migrations_apply_cleanly);
 	suite_add_tcase(s, tc);
 	return s;
