@@ -367,6 +367,7 @@ int migrate_apply(struct db_conn *conn, const struct migration_set *set, FILE *r
 	const char *lock_param[1];
 	char lock_key[16];
 	PGresult *history = NULL;
+	unsigned long connects;
 	int applied = 0, rc;
 
 	if (!arena) {
@@ -386,12 +387,22 @@ int migrate_apply(struct db_conn *conn, const struct migration_set *set, FILE *r
 		applied = -1;
 		goto out;
 	}
+	connects = db_connect_count(conn);
 	for (size_t i = 0; i < set->count; i++) {
 		struct apply_one job = { &set->items[i], 0 };
 
 		if (is_applied(history, set->items[i].name))
 			continue;
 		rc = db_transaction(conn, apply_work, &job);
+		if (db_connect_count(conn) != connects) {
+			/* The session holding the advisory lock is gone: another migrator may be running. */
+			snprintf(err, err_size,
+				 "the database connection was re-established during migration %s, which "
+				 "released the migration lock; run erp-server migrate again",
+				 set->items[i].name);
+			applied = -1;
+			goto out;
+		}
 		if (rc) {
 			snprintf(err, err_size, "migration %s failed and was rolled back: %s%s%s%s",
 				 set->items[i].name, db_last_message(conn),

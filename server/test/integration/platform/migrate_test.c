@@ -237,6 +237,31 @@ START_TEST(transaction_control_in_a_migration_is_refused)
 }
 END_TEST
 
+START_TEST(a_lost_session_stops_the_run)
+{
+	const char *url = test_db_create("t_migrate_reconnect");
+	struct migration_set set;
+	struct db_conn *conn;
+	char err[512] = "", *count;
+
+	write_migration("20260101000000_sequence", "CREATE SEQUENCE once;");
+	/* Kills its own session the first time only (nextval survives the rollback). */
+	write_migration("20260102000000_flaky",
+			"SELECT CASE WHEN nextval('once') = 1 THEN pg_terminate_backend(pg_backend_pid()) END;");
+	write_migration("20260103000000_after", "CREATE TABLE after_the_loss (id int);");
+	ck_assert_int_eq(migration_set_load(dir, &set, err, sizeof(err)), 0);
+	conn = connect_to(url);
+	ck_assert_int_eq(migrate_apply(conn, &set, NULL, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "re-established") && strstr(err, "20260102000000_flaky"), "err: %s", err);
+	/* Nothing after the lost lock ran. */
+	count = test_db_value(url, "SELECT count(*) FROM schema_migrations WHERE name = '20260103000000_after'");
+	ck_assert_str_eq(count, "0");
+	free(count);
+	db_close(conn);
+	migration_set_release(&set);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("platform/migrate");
@@ -250,6 +275,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, unknown_applied_migration_is_reported);
 	tcase_add_test(tc, badly_named_folder_is_refused);
 	tcase_add_test(tc, transaction_control_in_a_migration_is_refused);
+	tcase_add_test(tc, a_lost_session_stops_the_run);
 	tcase_add_test(tc, project_migrations_apply_cleanly);
 	suite_add_tcase(s, tc);
 	return s;
