@@ -428,6 +428,36 @@ static int seed_role(struct script_ctx *ctx, struct seed *seed, const char *path
 
 /* --- work ------------------------------------------------------------------------------------------- */
 
+/*
+ * After the upsert: a user who now holds both sides of a pair in one scope
+ * (global roles count in every company), through several roles. The same
+ * rule as the API applies after a role change; users whose conflict was
+ * accepted through an override are exempt there too.
+ */
+static const struct db_statement user_conflict = {
+	"seed_roles_user_conflict",
+	"WITH checked AS ("
+	"   SELECT id AS user_id FROM users u WHERE NOT EXISTS ("
+	"     SELECT 1 FROM role_assignments o WHERE o.user_id = u.id AND o.sod_override)),"
+	" held AS ("
+	"   SELECT ra.user_id, ra.company_id, rp.permission FROM role_assignments ra"
+	"   JOIN role_permissions rp ON rp.role_id = ra.role_id"
+	"   WHERE ra.user_id IN (SELECT user_id FROM checked)),"
+	" scopes AS (SELECT DISTINCT user_id, company_id FROM held"
+	"   UNION SELECT user_id, NULL::uuid FROM checked),"
+	" effective AS ("
+	"   SELECT s.user_id, s.company_id, h.permission FROM scopes s"
+	"   JOIN held h ON h.user_id = s.user_id AND (h.company_id IS NULL OR h.company_id = s.company_id))"
+	" SELECT u.email, coalesce(c.code, 'every company (global roles)'), r.permission_a, r.permission_b"
+	" FROM sod_rules r"
+	" JOIN effective a ON a.permission = r.permission_a"
+	" JOIN effective b ON b.permission = r.permission_b AND b.user_id = a.user_id"
+	"      AND b.company_id IS NOT DISTINCT FROM a.company_id"
+	" JOIN users u ON u.id = a.user_id LEFT JOIN companies c ON c.id = a.company_id"
+	" ORDER BY 1, 2 LIMIT 1",
+	false,
+};
+
 static int work(struct script_ctx *ctx)
 {
 	struct catalog *catalog = script_data(ctx);
@@ -458,6 +488,15 @@ static int work(struct script_ctx *ctx)
 			return rc;
 	}
 	if (seed.changed) {
+		rc = script_query(ctx, &user_conflict, 0, NULL, &res);
+		if (rc)
+			return rc;
+		if (PQntuples(res) > 0)
+			return script_fail(ctx, EX_DATAERR,
+					   "the catalog would give %s both %s and %s in %s "
+					   "(segregation of duties); change the catalog or the assignments",
+					   PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 2),
+					   PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 1));
 		rc = script_query(ctx, &bump_authz, 0, NULL, &res);
 		if (rc)
 			return rc;
@@ -491,7 +530,8 @@ static const struct script_descriptor descriptor = {
 	.name = "seed-roles",
 	.summary = "Upserts the system roles of the role catalog and exactly their permissions.",
 	.details = "Unknown permission names and a role holding both sides of a\n"
-		   "segregation-of-duties pair are data errors (exit 65) naming the entry.\n"
+		   "segregation-of-duties pair are data errors (exit 65) naming the entry,\n"
+		   "and so is a catalog that would give one user both sides through several roles.\n"
 		   "Roles not in the catalog are left alone (system ones are reported).",
 	.idempotent = true,
 	.flags = flags,

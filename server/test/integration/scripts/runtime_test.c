@@ -284,6 +284,41 @@ START_TEST(failure_half_way_leaves_no_partial_change)
 }
 END_TEST
 
+START_TEST(a_seed_that_would_give_a_user_both_sides_is_refused)
+{
+	const char *url = script_fixture_database("t_rt_user_sod");
+	const char *args[] = { "--env", "test", "--catalog", catalog_path, NULL };
+	struct script_run r;
+
+	write_catalog("{\"roles\": ["
+		      " {\"name\": \"reviewer\", \"description\": \"r\", \"permissions\": [\"iam.audit.read\"]},"
+		      " {\"name\": \"helper\", \"description\": \"h\", \"permissions\": [\"iam.user.read\"]}]}");
+	script_fixture_run(&r, url, "seed-roles", args, NULL, NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	script_run_free(&r);
+	remove_catalog();
+	/* One user holds both roles, which is clean today. */
+	ck_assert_int_eq(test_db_exec(url,
+		"INSERT INTO users (id, email, display_name, password_hash)"
+		" VALUES (gen_random_uuid(), 'both@example.com', 'Both', 'x');"
+		"INSERT INTO role_assignments (id, user_id, role_id)"
+		" SELECT gen_random_uuid(), u.id, r.id FROM users u, roles r"
+		" WHERE r.name IN ('reviewer', 'helper')"), 0);
+
+	/* Each role stays clean alone, but the user would hold both sides of a pair. */
+	write_catalog("{\"roles\": ["
+		      " {\"name\": \"reviewer\", \"description\": \"r\", \"permissions\": [\"iam.audit.read\"]},"
+		      " {\"name\": \"helper\", \"description\": \"h\", \"permissions\": [\"iam.user.manage\"]}]}");
+	script_fixture_run(&r, url, "seed-roles", args, NULL, NULL);
+	ck_assert_int_eq(r.status, 65);
+	assert_one_error_line(&r, "both@example.com both iam.audit.read and iam.user.manage");
+	script_run_free(&r);
+	remove_catalog();
+	ck_assert_int_eq(script_fixture_count(url, "SELECT count(*) FROM role_permissions"
+						   " WHERE permission = 'iam.user.manage'"), 0);
+}
+END_TEST
+
 START_TEST(bad_catalogs_are_data_errors_naming_the_entry)
 {
 	const char *url = script_fixture_database("t_rt_bad_catalog");
@@ -598,6 +633,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, production_with_the_flags_runs);
 	tcase_add_test(tc, ci_refuses_every_environment_but_test);
 	tcase_add_test(tc, failure_half_way_leaves_no_partial_change);
+	tcase_add_test(tc, a_seed_that_would_give_a_user_both_sides_is_refused);
 	tcase_add_test(tc, bad_catalogs_are_data_errors_naming_the_entry);
 	tcase_add_test(tc, usage_errors_are_audited_without_values);
 	tcase_add_test(tc, the_chain_does_not_depend_on_the_shell_encoding);
