@@ -139,7 +139,8 @@ static const struct db_statement mark_override = {
 	"UPDATE role_assignments a SET sod_override = true, reason = $5"
 	"  FROM roles r"
 	" WHERE r.id = a.role_id AND a.user_id = $1::uuid AND NOT a.sod_override"
-	"   AND (a.company_id IS NULL OR a.company_id = $2::uuid)"
+	/* Only the accepted scope: a company's acceptance must not mark a global assignment. */
+	"   AND a.company_id IS NOT DISTINCT FROM $2::uuid"
 	"   AND EXISTS (SELECT 1 FROM role_permissions rp"
 	"                WHERE rp.role_id = a.role_id AND rp.permission IN ($3, $4))"
 	" RETURNING a.id, r.name",
@@ -1134,8 +1135,19 @@ static int accept_conflict(struct script_ctx *ctx, struct migration *m,
 			      s->email, s->company ? "in " : "globally", s->company ? s->company : "",
 			      PQgetvalue(res, i, 1), a, b, reason);
 		m->changed = true;
-		rc = script_audit_event(ctx, "iam.sod.override", "role_assignment",
-					PQgetvalue(res, i, 0), s->company_id, NULL);
+		{
+			/* What was accepted, not just that something was. */
+			json_t *changes = json_pack("{s:s, s:s?, s:[s,s], s:s}", "user", s->email,
+						    "company", s->company, "pair", a, b, "reason", reason);
+			char *text = changes ? json_dumps(changes, JSON_COMPACT) : NULL;
+
+			json_decref(changes);
+			if (!text)
+				return script_fail(ctx, EX_SOFTWARE, "out of memory");
+			rc = script_audit_event(ctx, "iam.sod.override", "role_assignment",
+						PQgetvalue(res, i, 0), s->company_id, text);
+			free(text);
+		}
 	}
 	return rc;
 }

@@ -257,6 +257,13 @@ START_TEST(split_with_the_conflict_accepted)
 	ck_assert_int_eq(count(url, "SELECT count(*) FROM audit_events"
 				    " WHERE action = 'iam.sod.override'"),
 			 2);
+	/* Each says what was accepted: whose conflict, which pair, why. */
+	ck_assert_int_eq(count(url, "SELECT count(*) FROM audit_events"
+				    " WHERE action = 'iam.sod.override'"
+				    "   AND changes->>'user' = 'owner@example.com'"
+				    "   AND changes->'pair' ? 'iam.audit.read'"
+				    "   AND changes->>'reason' = 'CHG-7: founder until 2027'"),
+			 2);
 	ck_assert_ptr_nonnull(strstr(r.out, "marked as segregation-of-duties override"));
 	script_run_free(&r);
 }
