@@ -229,6 +229,18 @@ int runtime_parse_flags(struct script_ctx *ctx, int argc, char **argv)
 						       : ctx->descriptor->flags[-2 - index].name);
 				continue;
 			}
+			if (value) {
+				/* Everything a value reaches (audit columns, JSON) is UTF-8. */
+				json_t *probe = json_string(value);
+
+				if (!probe) {
+					usage_error(ctx, "the value of --%s is not valid UTF-8",
+						    index >= 0 ? runtime_flags[index].name
+							       : ctx->descriptor->flags[-2 - index].name);
+					value = "(not UTF-8)";
+				}
+				json_decref(probe);
+			}
 		} else if (eq) {
 			usage_error(ctx, "--%s takes no value",
 				    index >= 0 ? runtime_flags[index].name

@@ -364,6 +364,7 @@ START_TEST(usage_errors_are_audited_without_values)
 	const char *args[] = { "--env", "test", "--password=hunter2hunter2", "positional", NULL };
 	const char *bad_env[] = { "--env", "prod", NULL };
 	const char *swallowing[] = { "--env", "test", "--reason", "--dry-run", NULL };
+	const char *not_utf8[] = { "--env", "test", "--reason", "CHG \xff", NULL };
 	struct script_run r;
 	char *arguments;
 
@@ -387,6 +388,15 @@ START_TEST(usage_errors_are_audited_without_values)
 	script_fixture_run(&r, url, "seed-roles", bad_env, NULL, NULL);
 	ck_assert_int_eq(r.status, 64);
 	assert_one_error_line(&r, "--env must be development, test, staging or production");
+	script_run_free(&r);
+
+	/* A value that is not UTF-8 is a usage error, and the run is still on the record. */
+	script_fixture_run(&r, url, "seed-roles", not_utf8, NULL, NULL);
+	ck_assert_int_eq(r.status, 64);
+	assert_one_error_line(&r, "--reason is not valid UTF-8");
+	arguments = last_end(url, "arguments::text");
+	ck_assert_ptr_nonnull(strstr(arguments, "(not UTF-8)"));
+	free(arguments);
 	script_run_free(&r);
 
 	/* A forgotten value must not swallow the next flag: this run would not be a dry run. */
