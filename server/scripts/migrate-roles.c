@@ -17,6 +17,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "scripts/runtime/names.h"
 #include "scripts/runtime/script.h"
 #include "shared-kernel/uuid.h"
 
@@ -361,88 +362,11 @@ static int load_plan(struct script_ctx *ctx)
 
 /* --- name sets --------------------------------------------------------------------------------- */
 
-struct names {
-	const char **items;
-	size_t count;
-};
-
-static int compare_names(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static bool names_contain(const struct names *set, const char *name)
-{
-	return set->count &&
-	       bsearch(&name, set->items, set->count, sizeof(*set->items), compare_names) != NULL;
-}
-
-/* Splits "a,b,c" (copied into the arena) into a sorted set. */
-static int names_split(struct script_ctx *ctx, const char *list, struct names *out)
-{
-	char *copy = arena_strdup(script_arena(ctx), list);
-	size_t count = *list ? 1 : 0;
-
-	if (!copy)
-		return script_fail(ctx, EX_SOFTWARE, "out of memory");
-	for (const char *p = list; *p; p++)
-		count += *p == ',';
-	out->items = arena_calloc(script_arena(ctx), count + 1, sizeof(*out->items));
-	if (!out->items)
-		return script_fail(ctx, EX_SOFTWARE, "out of memory");
-	out->count = 0;
-	for (char *p = copy, *next; *p && out->count < count; p = next) {
-		next = strchr(p, ',');
-		if (next)
-			*next++ = '\0';
-		else
-			next = p + strlen(p);
-		out->items[out->count++] = p;
-	}
-	qsort(out->items, out->count, sizeof(*out->items), compare_names);
-	return 0;
-}
-
-static int names_from_json(struct script_ctx *ctx, json_t *array, struct names *out)
-{
-	json_t *item;
-	size_t i;
-
-	out->count = json_array_size(array);
-	out->items = arena_calloc(script_arena(ctx), out->count + 1, sizeof(*out->items));
-	if (!out->items)
-		return script_fail(ctx, EX_SOFTWARE, "out of memory");
-	json_array_foreach(array, i, item)
-		out->items[i] = json_string_value(item);
-	qsort(out->items, out->count, sizeof(*out->items), compare_names);
-	return 0;
-}
-
-static int names_from_result(struct script_ctx *ctx, PGresult *res, struct names *out)
-{
-	out->count = (size_t)PQntuples(res);
-	out->items = arena_calloc(script_arena(ctx), out->count + 1, sizeof(*out->items));
-	if (!out->items)
-		return script_fail(ctx, EX_SOFTWARE, "out of memory");
-	for (size_t i = 0; i < out->count; i++)
-		out->items[i] = PQgetvalue(res, (int)i, 0);
-	return 0;
-}
-
-static json_t *names_json(const struct names *set)
-{
-	json_t *array = json_array();
-
-	for (size_t i = 0; array && i < set->count; i++)
-		json_array_append_new(array, json_string(set->items[i]));
-	return array;
-}
-
 /* --- the migration's state ---------------------------------------------------------------------- */
 
 struct migration {
 	struct plan *plan;
-	struct names known;  /* the permissions table */
+	struct script_names known;  /* the permissions table */
 	PGresult *sod_rules; /* permission_a, permission_b, description */
 	const char *op_name; /* for messages: "operation 3 (merge)" */
 	size_t op_number;
@@ -486,13 +410,13 @@ static int existing_role(struct script_ctx *ctx, const struct migration *m, cons
 	return rc == 1 ? op_fail(ctx, m, "no such role", name) : rc;
 }
 
-static int permissions_of(struct script_ctx *ctx, const struct role *role, struct names *out)
+static int permissions_of(struct script_ctx *ctx, const struct role *role, struct script_names *out)
 {
 	const char *params[] = { role->id };
 	PGresult *res;
 	int rc = script_query(ctx, &role_permissions, 1, params, &res);
 
-	return rc ? rc : names_from_result(ctx, res, out);
+	return rc ? rc : script_names_from_result(ctx, res, out);
 }
 
 static char *json_text(struct script_ctx *ctx, json_t *value)
@@ -515,24 +439,11 @@ static int event(struct script_ctx *ctx, const char *action, const char *entity,
 	return script_audit_event(ctx, action, entity, id, NULL, text);
 }
 
-static bool is_role_name(const char *name)
-{
-	size_t length = strlen(name);
-
-	if (length < 1 || length > 64 || name[0] < 'a' || name[0] > 'z')
-		return false;
-	for (size_t i = 0; i < length; i++)
-		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') ||
-		      name[i] == '_' || name[i] == '-'))
-			return false;
-	return true;
-}
-
 /* Checks names against the permissions table. */
-static int check_known(struct script_ctx *ctx, const struct migration *m, const struct names *set)
+static int check_known(struct script_ctx *ctx, const struct migration *m, const struct script_names *set)
 {
 	for (size_t i = 0; i < set->count; i++)
-		if (!names_contain(&m->known, set->items[i]))
+		if (!script_names_contain(&m->known, set->items[i]))
 			return op_fail(ctx, m, "unknown permission", set->items[i]);
 	return 0;
 }
@@ -541,14 +452,14 @@ static int check_known(struct script_ctx *ctx, const struct migration *m, const 
 static int check_role_sod(struct script_ctx *ctx, const struct migration *m,
 			  const struct role *role)
 {
-	struct names set;
+	struct script_names set;
 	int rc = permissions_of(ctx, role, &set);
 
 	if (rc)
 		return rc;
 	for (int r = 0; r < PQntuples(m->sod_rules); r++)
-		if (names_contain(&set, PQgetvalue(m->sod_rules, r, 0)) &&
-		    names_contain(&set, PQgetvalue(m->sod_rules, r, 1)))
+		if (script_names_contain(&set, PQgetvalue(m->sod_rules, r, 0)) &&
+		    script_names_contain(&set, PQgetvalue(m->sod_rules, r, 1)))
 			return script_fail(ctx, EX_DATAERR,
 					   "%s: operation %zu (%s): role \"%s\" would hold both %s and "
 					   "%s, a segregation-of-duties pair (%s)",
@@ -560,9 +471,9 @@ static int check_role_sod(struct script_ctx *ctx, const struct migration *m,
 
 /* Adds and removes permissions of a role; reports, bumps its version, audits. */
 static int change_permissions(struct script_ctx *ctx, struct migration *m, const struct role *role,
-			      const struct names *add, const struct names *remove)
+			      const struct script_names *add, const struct script_names *remove)
 {
-	struct names before, after;
+	struct script_names before, after;
 	bool changed = false;
 	int rc = check_known(ctx, m, add);
 
@@ -573,7 +484,7 @@ static int change_permissions(struct script_ctx *ctx, struct migration *m, const
 	for (size_t i = 0; !rc && i < add->count; i++) {
 		const char *params[] = { role->id, add->items[i] };
 
-		if (names_contain(&before, add->items[i]))
+		if (script_names_contain(&before, add->items[i]))
 			continue;
 		rc = script_query(ctx, &grant_permission, 2, params, NULL);
 		if (!rc)
@@ -584,7 +495,7 @@ static int change_permissions(struct script_ctx *ctx, struct migration *m, const
 	for (size_t i = 0; !rc && i < remove->count; i++) {
 		const char *params[] = { role->id, remove->items[i] };
 
-		if (!names_contain(&before, remove->items[i]))
+		if (!script_names_contain(&before, remove->items[i]))
 			continue;
 		rc = script_query(ctx, &revoke_permission, 2, params, NULL);
 		if (!rc)
@@ -604,20 +515,20 @@ static int change_permissions(struct script_ctx *ctx, struct migration *m, const
 		rc = permissions_of(ctx, role, &after);
 	if (!rc)
 		rc = event(ctx, "iam.role.updated", "role", role->id,
-			   json_pack("{s:{s:o, s:o}}", "permissions", "old", names_json(&before),
-				     "new", names_json(&after)));
+			   json_pack("{s:{s:o, s:o}}", "permissions", "old", script_names_json(&before),
+				     "new", script_names_json(&after)));
 	return rc ? rc : check_role_sod(ctx, m, role);
 }
 
 static int create_role(struct script_ctx *ctx, struct migration *m, const char *name,
 		       const char *description, json_t *permissions, struct role *role)
 {
-	struct names add, none = { NULL, 0 };
+	struct script_names add, none = { NULL, 0 };
 	struct erp_uuid uuid;
 	const char *params[3];
 	int rc;
 
-	if (!is_role_name(name))
+	if (!script_is_role_name(name))
 		return op_fail(ctx, m, "not a role name (a-z 0-9 _ -, starting with a letter)", name);
 	rc = find_role(ctx, name, role);
 	if (rc == 0)
@@ -640,7 +551,7 @@ static int create_role(struct script_ctx *ctx, struct migration *m, const char *
 		   json_pack("{s:{s:n, s:s}, s:{s:n, s:s}}", "name", "old", "new", name,
 			     "description", "old", "new", params[2]));
 	if (!rc && permissions)
-		rc = names_from_json(ctx, permissions, &add);
+		rc = script_names_from_json(ctx, permissions, &add);
 	if (!rc && permissions)
 		rc = change_permissions(ctx, m, role, &add, &none);
 	return rc;
@@ -721,7 +632,7 @@ static int remove_assignments(struct script_ctx *ctx, struct migration *m, const
 static int retire_role(struct script_ctx *ctx, struct migration *m, const struct role *role)
 {
 	const char *params[] = { role->id };
-	struct names perms;
+	struct script_names perms;
 	PGresult *res;
 	int rc = script_query(ctx, &assignments_of, 1, params, &res);
 
@@ -755,7 +666,7 @@ static int retire_role(struct script_ctx *ctx, struct migration *m, const struct
 			    role->name);
 	return event(ctx, "iam.role.deleted", "role", role->id,
 		     json_pack("{s:{s:s, s:n}, s:{s:o, s:n}}", "name", "old", role->name, "new",
-			       "permissions", "old", names_json(&perms), "new"));
+			       "permissions", "old", script_names_json(&perms), "new"));
 }
 
 /* --- the operations ------------------------------------------------------------------------------ */
@@ -782,7 +693,7 @@ static int op_rename(struct script_ctx *ctx, struct migration *m, json_t *op)
 
 	if (rc)
 		return rc;
-	if (!is_role_name(to))
+	if (!script_is_role_name(to))
 		return op_fail(ctx, m, "not a role name (a-z 0-9 _ -, starting with a letter)", to);
 	rc = find_role(ctx, to, &clash);
 	if (rc == 0)
@@ -807,12 +718,12 @@ static int op_rename(struct script_ctx *ctx, struct migration *m, json_t *op)
 
 static int op_permissions(struct script_ctx *ctx, struct migration *m, json_t *op, bool add)
 {
-	struct names set, none = { NULL, 0 };
+	struct script_names set, none = { NULL, 0 };
 	struct role role;
 	int rc = existing_role(ctx, m, str(op, "role"), &role);
 
 	if (!rc)
-		rc = names_from_json(ctx, json_object_get(op, "permissions"), &set);
+		rc = script_names_from_json(ctx, json_object_get(op, "permissions"), &set);
 	if (rc)
 		return rc;
 	return add ? change_permissions(ctx, m, &role, &set, &none)
@@ -838,7 +749,7 @@ static int op_merge(struct script_ctx *ctx, struct migration *m, json_t *op)
 	}
 	rc = role_or_create(ctx, m, str(op, "into"), str(op, "description"), &into);
 	json_array_foreach(sources, i, item) {
-		struct names perms, none = { NULL, 0 };
+		struct script_names perms, none = { NULL, 0 };
 		struct role source;
 
 		if (rc)
@@ -863,7 +774,7 @@ static int op_merge(struct script_ctx *ctx, struct migration *m, json_t *op)
 static int op_split(struct script_ctx *ctx, struct migration *m, json_t *op)
 {
 	json_t *targets = json_object_get(op, "into"), *target;
-	struct names source_perms;
+	struct script_names source_perms;
 	struct role source;
 	size_t i;
 	int rc = existing_role(ctx, m, str(op, "role"), &source);
@@ -871,7 +782,7 @@ static int op_split(struct script_ctx *ctx, struct migration *m, json_t *op)
 	if (!rc)
 		rc = permissions_of(ctx, &source, &source_perms);
 	json_array_foreach(targets, i, target) {
-		struct names perms, none = { NULL, 0 };
+		struct script_names perms, none = { NULL, 0 };
 		struct role into;
 
 		if (rc)
@@ -880,7 +791,7 @@ static int op_split(struct script_ctx *ctx, struct migration *m, json_t *op)
 			return op_fail(ctx, m, "cannot split a role into itself", source.name);
 		rc = role_or_create(ctx, m, str(target, "role"), str(target, "description"), &into);
 		if (!rc)
-			rc = names_from_json(ctx, json_object_get(target, "permissions"), &perms);
+			rc = script_names_from_json(ctx, json_object_get(target, "permissions"), &perms);
 		if (!rc)
 			rc = change_permissions(ctx, m, &into, &perms, &none);
 		if (!rc)
@@ -890,13 +801,13 @@ static int op_split(struct script_ctx *ctx, struct migration *m, json_t *op)
 		return rc;
 	/* Say which of the old role's permissions no replacement carries on. */
 	json_array_foreach(targets, i, target) {
-		struct names perms;
+		struct script_names perms;
 
-		rc = names_from_json(ctx, json_object_get(target, "permissions"), &perms);
+		rc = script_names_from_json(ctx, json_object_get(target, "permissions"), &perms);
 		if (rc)
 			return rc;
 		for (size_t p = 0; p < source_perms.count; p++)
-			if (names_contain(&perms, source_perms.items[p]))
+			if (script_names_contain(&perms, source_perms.items[p]))
 				source_perms.items[p] = "";
 	}
 	for (size_t p = 0; p < source_perms.count; p++)
@@ -969,8 +880,8 @@ struct scope_state {
 	const char *user_id;
 	const char *company_id;
 	const char *roles;   /* "a,b": assigned in exactly this scope */
-	struct names perms;  /* effective here */
-	struct names exempt; /* held through override assignments */
+	struct script_names perms;  /* effective here */
+	struct script_names exempt; /* held through override assignments */
 };
 
 struct snapshot {
@@ -1010,9 +921,9 @@ static int take_snapshot(struct script_ctx *ctx, struct snapshot *out)
 		s->user_id = PQgetvalue(res, row, 2);
 		s->company_id = PQgetisnull(res, row, 3) ? NULL : PQgetvalue(res, row, 3);
 		s->roles = PQgetvalue(res, row, 4);
-		rc = names_split(ctx, PQgetvalue(res, row, 5), &s->perms);
+		rc = script_names_split(ctx, PQgetvalue(res, row, 5), &s->perms);
 		if (!rc)
-			rc = names_split(ctx, PQgetvalue(res, row, 6), &s->exempt);
+			rc = script_names_split(ctx, PQgetvalue(res, row, 6), &s->exempt);
 		if (rc)
 			return rc;
 	}
@@ -1034,26 +945,26 @@ static bool conflicts(const struct scope_state *s, PGresult *rules, int r)
 {
 	const char *a = PQgetvalue(rules, r, 0), *b = PQgetvalue(rules, r, 1);
 
-	return s && names_contain(&s->perms, a) && names_contain(&s->perms, b) &&
-	       !names_contain(&s->exempt, a) && !names_contain(&s->exempt, b);
+	return s && script_names_contain(&s->perms, a) && script_names_contain(&s->perms, b) &&
+	       !script_names_contain(&s->exempt, a) && !script_names_contain(&s->exempt, b);
 }
 
 static void report_scope_change(struct script_ctx *ctx, const struct scope_state *before,
 				const struct scope_state *after)
 {
 	const struct scope_state *any = after ? after : before;
-	const struct names empty = { NULL, 0 };
-	const struct names *old_perms = before ? &before->perms : &empty;
-	const struct names *new_perms = after ? &after->perms : &empty;
+	const struct script_names empty = { NULL, 0 };
+	const struct script_names *old_perms = before ? &before->perms : &empty;
+	const struct script_names *new_perms = after ? &after->perms : &empty;
 	char diff[1024] = "";
 	size_t used = 0;
 
 	for (size_t i = 0; i < new_perms->count && used < sizeof(diff) - 80; i++)
-		if (!names_contain(old_perms, new_perms->items[i]))
+		if (!script_names_contain(old_perms, new_perms->items[i]))
 			used += (size_t)snprintf(diff + used, sizeof(diff) - used, " +%s",
 						 new_perms->items[i]);
 	for (size_t i = 0; i < old_perms->count && used < sizeof(diff) - 80; i++)
-		if (!names_contain(new_perms, old_perms->items[i]))
+		if (!script_names_contain(new_perms, old_perms->items[i]))
 			used += (size_t)snprintf(diff + used, sizeof(diff) - used, " -%s",
 						 old_perms->items[i]);
 	script_note(ctx, "user %s %s%s: roles [%s] -> [%s]; permissions%s", any->email,
@@ -1219,7 +1130,7 @@ static int work(struct script_ctx *ctx)
 	if (!rc)
 		rc = script_query(ctx, &list_permissions, 0, NULL, &res);
 	if (!rc)
-		rc = names_from_result(ctx, res, &m.known);
+		rc = script_names_from_result(ctx, res, &m.known);
 	if (!rc)
 		rc = script_query(ctx, &list_sod_rules, 0, NULL, &m.sod_rules);
 	if (!rc)

@@ -12,6 +12,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "scripts/runtime/names.h"
 #include "scripts/runtime/script.h"
 #include "shared-kernel/uuid.h"
 
@@ -179,69 +180,17 @@ static int load_catalog(struct script_ctx *ctx)
 	return 0;
 }
 
-/* --- string sets ------------------------------------------------------------------------------- */
-
-struct names {
-	const char **items;
-	size_t count;
-};
-
-static int compare_names(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static bool names_contain(const struct names *set, const char *name)
-{
-	return set->count &&
-	       bsearch(&name, set->items, set->count, sizeof(*set->items), compare_names) != NULL;
-}
-
-/* Column 0 of every row (already ordered by the query). */
-static int names_from_result(struct script_ctx *ctx, PGresult *res, struct names *out)
-{
-	out->count = (size_t)PQntuples(res);
-	out->items = arena_calloc(script_arena(ctx), out->count + 1, sizeof(*out->items));
-	if (!out->items)
-		return script_fail(ctx, EX_SOFTWARE, "out of memory");
-	for (size_t i = 0; i < out->count; i++)
-		out->items[i] = PQgetvalue(res, (int)i, 0);
-	return 0;
-}
-
-static json_t *names_json(const struct names *set)
-{
-	json_t *array = json_array();
-
-	for (size_t i = 0; array && i < set->count; i++)
-		json_array_append_new(array, json_string(set->items[i]));
-	return array;
-}
-
 /* --- one role ------------------------------------------------------------------------------------ */
 
 struct seed {
-	struct names known;  /* the permissions table */
+	struct script_names known;  /* the permissions table */
 	PGresult *sod_rules; /* permission_a, permission_b, description */
 	bool changed;
 };
 
-static bool is_role_name(const char *name)
-{
-	size_t length = strlen(name);
-
-	if (length < 1 || length > 64 || name[0] < 'a' || name[0] > 'z')
-		return false;
-	for (size_t i = 0; i < length; i++)
-		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') ||
-		      name[i] == '_' || name[i] == '-'))
-			return false;
-	return true;
-}
-
 /* The catalog's permission set of a role, sorted, checked against the database. */
 static int wanted_permissions(struct script_ctx *ctx, struct seed *seed, const char *path,
-			      const char *name, json_t *perms, struct names *out)
+			      const char *name, json_t *perms, struct script_names *out)
 {
 	json_t *perm;
 	size_t i;
@@ -252,20 +201,20 @@ static int wanted_permissions(struct script_ctx *ctx, struct seed *seed, const c
 		return script_fail(ctx, EX_SOFTWARE, "out of memory");
 	json_array_foreach(perms, i, perm) {
 		out->items[i] = json_string_value(perm);
-		if (!names_contain(&seed->known, out->items[i]))
+		if (!script_names_contain(&seed->known, out->items[i]))
 			return script_fail(ctx, EX_DATAERR,
 					   "%s: role \"%s\": unknown permission \"%s\" (not in the "
 					   "permissions table; is erp-server migrate current?)",
 					   path, name, out->items[i]);
 	}
-	qsort(out->items, out->count, sizeof(*out->items), compare_names);
+	qsort(out->items, out->count, sizeof(*out->items), script_names_compare);
 	for (i = 1; i < out->count; i++)
 		if (strcmp(out->items[i - 1], out->items[i]) == 0)
 			return script_fail(ctx, EX_DATAERR, "%s: role \"%s\": permission \"%s\" twice",
 					   path, name, out->items[i]);
 	for (int r = 0; r < PQntuples(seed->sod_rules); r++)
-		if (names_contain(out, PQgetvalue(seed->sod_rules, r, 0)) &&
-		    names_contain(out, PQgetvalue(seed->sod_rules, r, 1)))
+		if (script_names_contain(out, PQgetvalue(seed->sod_rules, r, 0)) &&
+		    script_names_contain(out, PQgetvalue(seed->sod_rules, r, 1)))
 			return script_fail(ctx, EX_DATAERR,
 					   "%s: role \"%s\" holds both %s and %s, a "
 					   "segregation-of-duties pair (%s)",
@@ -277,7 +226,7 @@ static int wanted_permissions(struct script_ctx *ctx, struct seed *seed, const c
 
 /* Makes the role's permissions exactly wanted; *changed when anything moved. */
 static int sync_permissions(struct script_ctx *ctx, const char *id, const char *name,
-			    const struct names *have, const struct names *wanted, bool *changed)
+			    const struct script_names *have, const struct script_names *wanted, bool *changed)
 {
 	size_t h = 0, w = 0;
 	int rc = 0;
@@ -314,8 +263,8 @@ static int sync_permissions(struct script_ctx *ctx, const char *id, const char *
 
 /* {"field": {"old": x, "new": y}} for the audit trail; NULL when out of memory. */
 static char *role_changes(struct script_ctx *ctx, const char *name, const char *old_description,
-			  const char *new_description, const struct names *old_perms,
-			  const struct names *new_perms, bool created)
+			  const char *new_description, const struct script_names *old_perms,
+			  const struct script_names *new_perms, bool created)
 {
 	json_t *changes = json_object();
 	char *text, *copy;
@@ -331,8 +280,8 @@ static char *role_changes(struct script_ctx *ctx, const char *name, const char *
 							      : json_null(),
 					      "new", new_description));
 	json_object_set_new(changes, "permissions",
-			    json_pack("{s:o, s:o}", "old", created ? json_null() : names_json(old_perms),
-				      "new", names_json(new_perms)));
+			    json_pack("{s:o, s:o}", "old", created ? json_null() : script_names_json(old_perms),
+				      "new", script_names_json(new_perms)));
 	text = json_dumps(changes, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(changes);
 	copy = text ? arena_strdup(script_arena(ctx), text) : NULL;
@@ -346,14 +295,14 @@ static int seed_role(struct script_ctx *ctx, struct seed *seed, const char *path
 	const char *name = json_string_value(json_object_get(role, "name"));
 	const char *description = json_string_value(json_object_get(role, "description"));
 	json_t *entries = script_data(ctx) ? ((struct catalog *)script_data(ctx))->roles : NULL;
-	struct names wanted, have = { NULL, 0 };
+	struct script_names wanted, have = { NULL, 0 };
 	bool created = false, updated = false, perms_changed = false;
 	const char *old_description = NULL;
 	char id[ERP_UUID_TEXT_LEN + 1];
 	PGresult *res;
 	int rc;
 
-	if (!is_role_name(name))
+	if (!script_is_role_name(name))
 		return script_fail(ctx, EX_DATAERR,
 				   "%s: role \"%s\": a role name is 1..64 of a-z 0-9 _ - and starts "
 				   "with a letter",
@@ -393,7 +342,7 @@ static int seed_role(struct script_ctx *ctx, struct seed *seed, const char *path
 			rc = script_query(ctx, &role_permissions, 1, params, &res);
 			if (rc)
 				return rc;
-			rc = names_from_result(ctx, res, &have);
+			rc = script_names_from_result(ctx, res, &have);
 			if (rc)
 				return rc;
 		}
@@ -462,7 +411,7 @@ static int work(struct script_ctx *ctx)
 {
 	struct catalog *catalog = script_data(ctx);
 	struct seed seed = { 0 };
-	struct names catalog_names = { NULL, 0 };
+	struct script_names catalog_names = { NULL, 0 };
 	PGresult *res;
 	json_t *role;
 	size_t i;
@@ -473,7 +422,7 @@ static int work(struct script_ctx *ctx)
 	if (!rc)
 		rc = script_query(ctx, &list_permissions, 0, NULL, &res);
 	if (!rc)
-		rc = names_from_result(ctx, res, &seed.known);
+		rc = script_names_from_result(ctx, res, &seed.known);
 	if (!rc)
 		rc = script_query(ctx, &list_sod_rules, 0, NULL, &seed.sod_rules);
 	if (rc)
@@ -513,12 +462,12 @@ static int work(struct script_ctx *ctx)
 	json_array_foreach(catalog->roles, i, role)
 		catalog_names.items[i] = json_string_value(json_object_get(role, "name"));
 	qsort(catalog_names.items, catalog_names.count, sizeof(*catalog_names.items),
-	      compare_names);
+	      script_names_compare);
 	rc = script_query(ctx, &system_roles, 0, NULL, &res);
 	if (rc)
 		return rc;
 	for (int r = 0; r < PQntuples(res); r++)
-		if (!names_contain(&catalog_names, PQgetvalue(res, r, 0)))
+		if (!script_names_contain(&catalog_names, PQgetvalue(res, r, 0)))
 			script_note(ctx,
 				    "system role %s is not in the catalog any more: retire it with "
 				    "erp-migrate-roles",
