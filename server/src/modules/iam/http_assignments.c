@@ -128,7 +128,7 @@ static int grant_work(struct db_conn *db, void *ctx)
 		rc = iam_bump_authz_version(db);
 	params[1] = g->user_id;
 	if (!rc)
-		rc = iam_query_json(db, arena, &get_assignment, 2, params, &g->after);
+		rc = resource_query_json(db, arena, &get_assignment, 2, params, &g->after);
 	if (rc)
 		return rc;
 	changes = json_pack("{s:{s:s}, s:{s:s?}, s:{s:s}}", "role", "new", g->role, "company", "new",
@@ -156,7 +156,7 @@ int iam_assignments_grant(struct erp_request *req)
 	if (!g)
 		return ERP_ERR_NO_MEMORY;
 	g->req = req;
-	g->user_id = iam_uuid_param(req, "id");
+	g->user_id = resource_uuid_param(req, "id");
 	if (!g->user_id)
 		return ERP_ERR_NOT_FOUND;
 	g->role = json_string_value(json_object_get(req->body, "role"));
@@ -190,7 +190,7 @@ int iam_assignments_grant(struct erp_request *req)
 
 int iam_assignments_list(struct erp_request *req)
 {
-	const char *user_id = iam_uuid_param(req, "id");
+	const char *user_id = resource_uuid_param(req, "id");
 	char *exists;
 	json_t *rows;
 	int rc;
@@ -199,7 +199,7 @@ int iam_assignments_list(struct erp_request *req)
 		return ERP_ERR_NOT_FOUND;
 	rc = lookup_id(http_db(req), req->arena, &user_exists, user_id, &exists);
 	if (!rc)
-		rc = iam_query_json(http_db(req), req->arena, &list_assignments, 1, &user_id, &rows);
+		rc = resource_query_json(http_db(req), req->arena, &list_assignments, 1, &user_id, &rows);
 	return rc ? rc : http_respond_json(req, 200, json_pack("{s:O}", "items", rows));
 }
 
@@ -215,10 +215,10 @@ static int revoke_work(struct db_conn *db, void *ctx)
 	struct revoke *r = ctx;
 	const char *params[] = { r->id, r->user_id };
 	json_t *changes;
-	int rc = iam_query_json(db, r->req->arena, &get_assignment, 2, params, &r->before);
+	int rc = resource_query_json(db, r->req->arena, &get_assignment, 2, params, &r->before);
 
 	if (!rc)
-		rc = iam_exec_one(db, &delete_assignment, 2, params);
+		rc = resource_exec_one(db, &delete_assignment, 2, params);
 	if (!rc)
 		rc = iam_bump_authz_version(db);
 	if (rc)
@@ -236,7 +236,7 @@ static int revoke_work(struct db_conn *db, void *ctx)
 
 int iam_assignments_revoke(struct erp_request *req)
 {
-	struct revoke r = { req, iam_uuid_param(req, "id"), iam_uuid_param(req, "assignment"), NULL };
+	struct revoke r = { req, resource_uuid_param(req, "id"), resource_uuid_param(req, "assignment"), NULL };
 	int rc;
 
 	if (!r.user_id || !r.id)

@@ -274,7 +274,7 @@ int iam_login(struct erp_request *req)
 			  req->request_id);
 	}
 	keys[0] = l->user_id;
-	rc = iam_query_json(db, req->arena, &user_json, 1, keys, &user);
+	rc = resource_query_json(db, req->arena, &user_json, 1, keys, &user);
 	if (rc)
 		return rc;
 	return http_respond_json(req, 200, json_pack("{s:s, s:s, s:O}", "token", l->token,
@@ -323,7 +323,7 @@ int iam_me(struct erp_request *req)
 		return ERP_ERR_NO_MEMORY;
 	params[0] = p->user_id;
 	params[1] = codes;
-	rc = iam_query_json(http_db(req), req->arena, &me_json, 2, params, &me);
+	rc = resource_query_json(http_db(req), req->arena, &me_json, 2, params, &me);
 	if (rc)
 		return rc;
 	named = json_object_get(me, "companies");

@@ -39,7 +39,7 @@ static const struct db_statement list_events = {
 int iam_permissions_list(struct erp_request *req)
 {
 	json_t *body;
-	int rc = iam_query_json(http_db(req), req->arena, &list_permissions, 0, NULL, &body);
+	int rc = resource_query_json(http_db(req), req->arena, &list_permissions, 0, NULL, &body);
 
 	return rc ? rc : http_respond_json(req, 200, json_incref(body));
 }
@@ -57,5 +57,5 @@ int iam_audit_list(struct erp_request *req)
 		text_of(req, "to"),
 	};
 
-	return iam_respond_list(req, &list_events, 2, filters, 7, "occurred_at", "id");
+	return paging_respond_list(req, &list_events, 2, filters, 7, "occurred_at", "id");
 }

@@ -83,7 +83,7 @@ static bool currency_known(struct erp_request *req, const char *currency)
 
 static int respond_company(struct erp_request *req, int status, json_t *company)
 {
-	iam_set_etag(req, company);
+	etag_set(req, company);
 	return http_respond_json(req, status, json_incref(company));
 }
 
@@ -92,7 +92,7 @@ static int create_work(struct db_conn *db, void *ctx)
 	struct company_change *c = ctx;
 	const char *params[] = { c->id, c->code, json_string_value(json_object_get(c->req->body, "name")),
 				 json_string_value(json_object_get(c->req->body, "currency")) };
-	int rc = iam_query_json(db, c->req->arena, &insert_company, 4, params, &c->after);
+	int rc = resource_query_json(db, c->req->arena, &insert_company, 4, params, &c->after);
 
 	return rc ? rc : audit_company(db, c, "iam.company.created");
 }
@@ -107,7 +107,7 @@ int iam_companies_create(struct erp_request *req)
 	c->req = req;
 	c->code = json_string_value(json_object_get(req->body, "code"));
 	if (!iam_is_company_code(c->code))
-		return iam_respond_field_error(req, "/code",
+		return resource_field_error(req, "/code",
 					       "must be upper-case letters, digits, '_' or '-', starting with a letter or digit");
 	if (!currency_known(req, json_string_value(json_object_get(req->body, "currency"))))
 		return 0;
@@ -123,13 +123,13 @@ int iam_companies_create(struct erp_request *req)
 
 int iam_companies_list(struct erp_request *req)
 {
-	return iam_respond_list(req, &list_companies, 1, NULL, 0, "code", "code");
+	return paging_respond_list(req, &list_companies, 1, NULL, 0, "code", "code");
 }
 
 int iam_companies_get(struct erp_request *req)
 {
 	json_t *company;
-	int rc = iam_query_json(http_db(req), req->arena, &get_company, 1, &req->company, &company);
+	int rc = resource_query_json(http_db(req), req->arena, &get_company, 1, &req->company, &company);
 
 	return rc ? rc : respond_company(req, 200, company);
 }
@@ -139,13 +139,13 @@ static int update_work(struct db_conn *db, void *ctx)
 	struct company_change *c = ctx;
 	const char *params[] = { c->code, json_string_value(json_object_get(c->req->body, "name")),
 				 json_string_value(json_object_get(c->req->body, "currency")) };
-	int rc = iam_query_json(db, c->req->arena, &lock_company, 1, &c->code, &c->before);
+	int rc = resource_query_json(db, c->req->arena, &lock_company, 1, &c->code, &c->before);
 
 	if (rc)
 		return rc;
 	if (json_integer_value(json_object_get(c->before, "version")) != c->expected_version)
 		return ERP_ERR_STALE;
-	rc = iam_query_json(db, c->req->arena, &update_company, 3, params, &c->after);
+	rc = resource_query_json(db, c->req->arena, &update_company, 3, params, &c->after);
 	return rc ? rc : audit_company(db, c, "iam.company.updated");
 }
 
@@ -160,7 +160,7 @@ int iam_companies_update(struct erp_request *req)
 	c->code = req->company;
 	if (!currency_known(req, json_string_value(json_object_get(req->body, "currency"))))
 		return 0;
-	if (iam_if_match(req, &c->expected_version))
+	if (etag_if_match(req, &c->expected_version))
 		return 0;
 	rc = db_transaction(http_db(req), update_work, c);
 	if (rc == ERP_ERR_STALE)

@@ -130,7 +130,7 @@ static int respond_change_error(struct erp_request *req, struct role_change *c, 
 
 static int respond_role(struct erp_request *req, int status, json_t *role)
 {
-	iam_set_etag(req, role);
+	etag_set(req, role);
 	return http_respond_json(req, status, json_incref(role));
 }
 
@@ -149,7 +149,7 @@ static int create_work(struct db_conn *db, void *ctx)
 	if (!rc)
 		rc = db_query(db, NULL, &set_permissions, 2, perms, NULL);
 	if (!rc)
-		rc = iam_query_json(db, c->req->arena, &get_role, 1, &c->name, &c->after);
+		rc = resource_query_json(db, c->req->arena, &get_role, 1, &c->name, &c->after);
 	return rc ? rc : audit_role(db, c, "iam.role.created");
 }
 
@@ -167,7 +167,7 @@ int iam_roles_create(struct erp_request *req)
 	c->req = req;
 	c->name = json_string_value(json_object_get(req->body, "name"));
 	if (!iam_is_role_name(c->name))
-		return iam_respond_field_error(req, "/name",
+		return resource_field_error(req, "/name",
 					       "must be lower-case letters, digits, '_' or '-', starting with a letter");
 	c->permissions = perms;
 	iam_new_id(c->id);
@@ -182,14 +182,14 @@ int iam_roles_create(struct erp_request *req)
 
 int iam_roles_list(struct erp_request *req)
 {
-	return iam_respond_list(req, &list_roles, 2, NULL, 0, "name", "id");
+	return paging_respond_list(req, &list_roles, 2, NULL, 0, "name", "id");
 }
 
 int iam_roles_get(struct erp_request *req)
 {
 	const char *name = http_param(req, "role");
 	json_t *role;
-	int rc = iam_query_json(http_db(req), req->arena, &get_role, 1, &name, &role);
+	int rc = resource_query_json(http_db(req), req->arena, &get_role, 1, &name, &role);
 
 	return rc ? rc : respond_role(req, 200, role);
 }
@@ -200,7 +200,7 @@ static int update_work(struct db_conn *db, void *ctx)
 {
 	struct role_change *c = ctx;
 	const char *touch[2], *perms[2];
-	int rc = iam_query_json(db, c->req->arena, &lock_role, 1, &c->name, &c->before);
+	int rc = resource_query_json(db, c->req->arena, &lock_role, 1, &c->name, &c->before);
 
 	if (rc)
 		return rc;
@@ -225,7 +225,7 @@ static int update_work(struct db_conn *db, void *ctx)
 	touch[1] = json_string_value(json_object_get(c->req->body, "description"));
 	rc = db_query(db, NULL, &touch_role, 2, touch, NULL);
 	if (!rc)
-		rc = iam_query_json(db, c->req->arena, &get_role, 1, &c->name, &c->after);
+		rc = resource_query_json(db, c->req->arena, &get_role, 1, &c->name, &c->after);
 	return rc ? rc : audit_role(db, c, "iam.role.updated");
 }
 
@@ -247,7 +247,7 @@ int iam_roles_update(struct erp_request *req)
 			return ERP_ERR_NO_MEMORY;
 		c->permissions = text;
 	}
-	if (iam_if_match(req, &c->expected_version))
+	if (etag_if_match(req, &c->expected_version))
 		return 0;
 	rc = db_transaction(http_db(req), update_work, c);
 	return rc ? respond_change_error(req, c, rc) : respond_role(req, 200, c->after);
@@ -260,7 +260,7 @@ static int delete_work(struct db_conn *db, void *ctx)
 	struct role_change *c = ctx;
 	const char *id[1];
 	PGresult *res;
-	int rc = iam_query_json(db, c->req->arena, &lock_role, 1, &c->name, &c->before);
+	int rc = resource_query_json(db, c->req->arena, &lock_role, 1, &c->name, &c->before);
 
 	if (rc)
 		return rc;

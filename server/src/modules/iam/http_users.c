@@ -65,7 +65,7 @@ struct user_change {
 
 static int respond_user(struct erp_request *req, int status, json_t *user)
 {
-	iam_set_etag(req, user);
+	etag_set(req, user);
 	return http_respond_json(req, status, json_incref(user));
 }
 
@@ -85,7 +85,7 @@ static int create_work(struct db_conn *db, void *ctx)
 	params[1] = email;
 	params[2] = json_string_value(json_object_get(c->req->body, "display_name"));
 	params[3] = c->password_hash;
-	rc = iam_query_json(db, c->req->arena, &insert_user, 4, params, &c->after);
+	rc = resource_query_json(db, c->req->arena, &insert_user, 4, params, &c->after);
 	if (rc)
 		return rc;
 	changes = json_pack("{s:{s:O}, s:{s:O}, s:{s:b}}", "email", "new",
@@ -131,18 +131,18 @@ int iam_users_list(struct erp_request *req)
 		json_string_value(json_object_get(req->query, "email")),
 	};
 
-	return iam_respond_list(req, &list_users, 2, filters, 2, "email", "id");
+	return paging_respond_list(req, &list_users, 2, filters, 2, "email", "id");
 }
 
 int iam_users_get(struct erp_request *req)
 {
-	const char *id = iam_uuid_param(req, "id");
+	const char *id = resource_uuid_param(req, "id");
 	json_t *user;
 	int rc;
 
 	if (!id)
 		return ERP_ERR_NOT_FOUND;
-	rc = iam_query_json(http_db(req), req->arena, &get_user, 1, &id, &user);
+	rc = resource_query_json(http_db(req), req->arena, &get_user, 1, &id, &user);
 	return rc ? rc : respond_user(req, 200, user);
 }
 
@@ -175,7 +175,7 @@ static int update_work(struct db_conn *db, void *ctx)
 	const char *params[3];
 	int rc;
 
-	rc = iam_query_json(db, c->req->arena, &lock_user, 1, &c->id, &c->before);
+	rc = resource_query_json(db, c->req->arena, &lock_user, 1, &c->id, &c->before);
 	if (rc)
 		return rc;
 	if (json_integer_value(json_object_get(c->before, "version")) != c->expected_version)
@@ -187,7 +187,7 @@ static int update_work(struct db_conn *db, void *ctx)
 	params[0] = c->id;
 	params[1] = json_string_value(json_object_get(c->req->body, "display_name"));
 	params[2] = given_email ? email : NULL;
-	rc = iam_query_json(db, c->req->arena, &update_user, 3, params, &c->after);
+	rc = resource_query_json(db, c->req->arena, &update_user, 3, params, &c->after);
 	return rc ? rc : audit_user_change(db, c, "iam.user.updated");
 }
 
@@ -199,10 +199,10 @@ int iam_users_update(struct erp_request *req)
 	if (!c)
 		return ERP_ERR_NO_MEMORY;
 	c->req = req;
-	c->id = iam_uuid_param(req, "id");
+	c->id = resource_uuid_param(req, "id");
 	if (!c->id)
 		return ERP_ERR_NOT_FOUND;
-	if (iam_if_match(req, &c->expected_version))
+	if (etag_if_match(req, &c->expected_version))
 		return 0;
 	rc = db_transaction(http_db(req), update_work, c);
 	if (rc == ERP_ERR_CONFLICT)
@@ -221,14 +221,14 @@ static int activation_work(struct db_conn *db, void *ctx)
 	const char *params[] = { c->id, c->activate ? "true" : "false" };
 	int rc;
 
-	rc = iam_query_json(db, c->req->arena, &lock_user, 1, &c->id, &c->before);
+	rc = resource_query_json(db, c->req->arena, &lock_user, 1, &c->id, &c->before);
 	if (rc)
 		return rc;
 	if (json_is_true(json_object_get(c->before, "active")) == c->activate) {
 		c->after = c->before; /* already so: nothing to change, nothing to audit */
 		return ERP_OK;
 	}
-	rc = iam_query_json(db, c->req->arena, &set_active, 2, params, &c->after);
+	rc = resource_query_json(db, c->req->arena, &set_active, 2, params, &c->after);
 	/* A deactivated user's sessions end at once, everywhere. */
 	if (!rc && !c->activate)
 		rc = db_query(db, NULL, &revoke_all_sessions, 1, &c->id, NULL);
@@ -248,7 +248,7 @@ static int set_activation(struct erp_request *req, bool activate)
 		return ERP_ERR_NO_MEMORY;
 	c->req = req;
 	c->activate = activate;
-	c->id = iam_uuid_param(req, "id");
+	c->id = resource_uuid_param(req, "id");
 	if (!c->id)
 		return ERP_ERR_NOT_FOUND;
 	if (!activate && strcmp(c->id, iam_principal(req)->user_id) == 0)

@@ -10,6 +10,7 @@
 #include "modules/iam/iam.h"
 #include "platform/db.h"
 #include "platform/http.h"
+#include "platform/resource.h"
 #include "platform/route.h"
 
 struct erp_server;
@@ -80,9 +81,6 @@ int iam_token_hash(const char *token, char hash_hex[65]);
 bool iam_is_role_name(const char *name);
 bool iam_is_company_code(const char *code);
 
-/* Responds 422 with one field error; returns 0 (the handler's answer). */
-int iam_respond_field_error(struct erp_request *req, const char *pointer, const char *detail);
-
 /* Lower-cases ASCII in place (emails are stored lower-case). */
 void iam_lowercase(char *text);
 
@@ -100,24 +98,7 @@ int iam_sod_conflict(struct db_conn *db, struct arena *arena, const char *user_i
 int iam_sod_pair_in_set(struct db_conn *db, struct arena *arena, const char *permissions_json,
 			char **sentence);
 
-/* --- storage helpers (store.c) ----------------------------------------------------- */
-
-/*
- * Runs a statement whose first column of the first row is JSON text and parses
- * it. *out is registered with the arena. ERP_ERR_NOT_FOUND when no row.
- */
-int iam_query_json(struct db_conn *conn, struct arena *arena, const struct db_statement *st,
-		   int count, const char *const *params, json_t **out);
-
-/* Runs a statement that must touch at least one row; ERP_ERR_NOT_FOUND otherwise. */
-int iam_exec_one(struct db_conn *conn, const struct db_statement *st, int count,
-		 const char *const *params);
-
-/*
- * A {name} path parameter as a canonical lower-case UUID (so comparisons and
- * audit rows see one spelling), or NULL when it is not a UUID (answer 404).
- */
-const char *iam_uuid_param(struct erp_request *req, const char *name);
+/* --- storage (store.c) ---------------------------------------------------------------- */
 
 /* Bumps authz_version: permissions are re-derived on every replica's next request. */
 int iam_bump_authz_version(struct db_conn *conn);
@@ -129,30 +110,6 @@ void iam_new_id(char out[40]);
 extern const struct db_statement iam_sql_session_lookup;
 extern const struct db_statement iam_sql_session_touch;
 extern const struct db_statement iam_sql_user_permissions;
-
-/* --- list paging (paging.c) --------------------------------------------------------- */
-
-/* limit from the query (default 50, schema-bounded). */
-int iam_page_limit(const struct erp_request *req);
-
-/* Decodes the "cursor" query parameter into up to 2 keys; 0 ok/absent, -1 malformed. */
-int iam_page_cursor(struct erp_request *req, const char *keys[2]);
-
-/*
- * Responds {"items": rows[0..limit-1], "next_cursor": ...} from a JSON array of
- * limit+1 rows; the cursor is built from the last returned row's key fields.
- */
-int iam_respond_page(struct erp_request *req, json_t *rows, int limit, const char *key1,
-		     const char *key2);
-
-/*
- * The whole of a list endpoint: decodes the cursor, runs statement with
- * parameters (cursor keys [cursor_keys of them], filters..., limit + 1) and
- * responds with a page keyed by key1/key2. Returns like a handler.
- */
-int iam_respond_list(struct erp_request *req, const struct db_statement *statement,
-		     int cursor_keys, const char *const *filters, int filter_count,
-		     const char *key1, const char *key2);
 
 /* --- handlers (http_*.c) ------------------------------------------------------------ */
 
@@ -185,16 +142,5 @@ int iam_companies_update(struct erp_request *req);
 
 int iam_permissions_list(struct erp_request *req);
 int iam_audit_list(struct erp_request *req);
-
-/* --- If-Match (etag.c) ---------------------------------------------------------------- */
-
-/*
- * The version a client's If-Match names ("\"3\"" or W/"3"): 0 and *version,
- * or responds 428 (missing) / 412 (malformed) and returns -1.
- */
-int iam_if_match(struct erp_request *req, int *version);
-
-/* Sets ETag: "<version>" from a JSON entity's "version" field. */
-void iam_set_etag(struct erp_request *req, json_t *entity);
 
 #endif

@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "modules/iam/internal.h"
+#include "platform/resource.h"
 
-int iam_if_match(struct erp_request *req, int *version)
+int etag_if_match(struct erp_request *req, int *version)
 {
 	const char *value = http_header(req, "If-Match");
 	char *end;
@@ -31,7 +31,7 @@ int iam_if_match(struct erp_request *req, int *version)
 	return 0;
 }
 
-void iam_set_etag(struct erp_request *req, json_t *entity)
+void etag_set(struct erp_request *req, json_t *entity)
 {
 	json_t *version = json_object_get(entity, "version");
 

@@ -1,19 +1,19 @@
-/* Cursor paging for IAM lists: stable order, opaque cursors (shared-kernel/cursor.h). */
+/* Cursor paging for lists: stable order, opaque cursors (shared-kernel/cursor.h). */
 #include <stdio.h>
 #include <string.h>
 
-#include "modules/iam/internal.h"
+#include "platform/resource.h"
 #include "shared-kernel/cursor.h"
 #include "shared-kernel/errors.h"
 
-int iam_page_limit(const struct erp_request *req)
+int paging_limit(const struct erp_request *req)
 {
 	json_t *limit = json_object_get(req->query, "limit");
 
 	return json_is_integer(limit) ? (int)json_integer_value(limit) : 50;
 }
 
-int iam_page_cursor(struct erp_request *req, const char *keys[2])
+int paging_cursor(struct erp_request *req, const char *keys[2])
 {
 	json_t *text = json_object_get(req->query, "cursor");
 	struct erp_cursor cursor;
@@ -48,7 +48,7 @@ static const char *key_text(json_t *row, const char *key, char *buffer, size_t s
 	return "";
 }
 
-int iam_respond_page(struct erp_request *req, json_t *rows, int limit, const char *key1,
+int paging_respond(struct erp_request *req, json_t *rows, int limit, const char *key1,
 		     const char *key2)
 {
 	json_t *body, *next = json_null();
@@ -72,16 +72,16 @@ int iam_respond_page(struct erp_request *req, json_t *rows, int limit, const cha
 	return http_respond_json(req, 200, body);
 }
 
-int iam_respond_list(struct erp_request *req, const struct db_statement *statement,
+int paging_respond_list(struct erp_request *req, const struct db_statement *statement,
 		     int cursor_keys, const char *const *filters, int filter_count,
 		     const char *key1, const char *key2)
 {
 	const char *cursor[2], *params[16];
 	char limit[16];
 	json_t *rows;
-	int count = 0, rc, page = iam_page_limit(req);
+	int count = 0, rc, page = paging_limit(req);
 
-	if (iam_page_cursor(req, cursor))
+	if (paging_cursor(req, cursor))
 		return 0; /* answered 400 */
 	for (int i = 0; i < cursor_keys; i++)
 		params[count++] = cursor[i];
@@ -89,9 +89,9 @@ int iam_respond_list(struct erp_request *req, const struct db_statement *stateme
 		params[count++] = filters[i];
 	snprintf(limit, sizeof(limit), "%d", page + 1); /* one more row says whether a next page exists */
 	params[count++] = limit;
-	rc = iam_query_json(http_db(req), req->arena, statement, count, params, &rows);
+	rc = resource_query_json(http_db(req), req->arena, statement, count, params, &rows);
 	if (rc == ERP_ERR_INVALID) /* cursor keys the statement's casts refuse */
 		return http_respond_problem(req, &PROBLEM_BAD_REQUEST,
 					    "the cursor is not one this server issued for this list");
-	return rc ? rc : iam_respond_page(req, rows, page, key1, key2);
+	return rc ? rc : paging_respond(req, rows, page, key1, key2);
 }
