@@ -3,10 +3,12 @@
  * between them and the platform. Nothing else lives here.
  */
 #include "modules/iam/iam.h"
+#include "modules/ledger/ledger.h"
 #include "platform/app.h"
 
 static const struct erp_module *const modules[] = {
 	&iam_module,
+	&ledger_module,
 };
 
 static int compose(struct erp_server *server)

@@ -107,6 +107,14 @@ int http_respond_invalid(struct erp_request *req, const char *detail, json_t *er
 	return respond_problem_errors(req, &PROBLEM_VALIDATION, detail, errors);
 }
 
+bool http_caller_holds(struct erp_request *req, const char *permission)
+{
+	const struct erp_auth_hooks *hooks = &req->server->auth;
+
+	return req->principal && hooks->authorize &&
+	       hooks->authorize(hooks->ctx, req, permission, req->company) == ERP_OK;
+}
+
 struct db_conn *http_db(struct erp_request *req)
 {
 	return db_pool_thread_conn(req->server->db);

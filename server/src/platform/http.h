@@ -94,6 +94,13 @@ int http_respond_problem(struct erp_request *req, const struct problem_kind *kin
 /* 422 with per-field errors (not consumed). Returns 0. */
 int http_respond_invalid(struct erp_request *req, const char *detail, json_t *errors);
 
+/*
+ * Whether the authenticated caller holds permission in the request's company
+ * (or globally): for rules inside a handler beyond the route's own permission
+ * (e.g. posting into a closed period). False when unauthenticated or unsure.
+ */
+bool http_caller_holds(struct erp_request *req, const char *permission);
+
 /* The database connection of the calling worker thread (see platform/db.h). */
 struct db_conn *http_db(struct erp_request *req);
 

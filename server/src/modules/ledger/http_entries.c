@@ -1,0 +1,481 @@
+/*
+ * Journal entries over HTTP: create a draft (Idempotency-Key honoured),
+ * list, read, replace or delete a draft (its author only), post (four-eyes)
+ * and reverse.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "modules/ledger/internal.h"
+#include "platform/audit.h"
+#include "platform/idempotency.h"
+#include "shared-kernel/errors.h"
+#include "shared-kernel/uuid.h"
+
+#define ENTRY_LIST_JSON                                                                      \
+	"json_build_object('id', e.id, 'number', e.number, 'status', e.status,"               \
+	" 'date', e.entry_date, 'memo', e.memo, 'reference', e.reference, 'source', e.source," \
+	" 'author_id', e.author_id, 'posted_at', e.posted_at, 'version', e.version)"
+
+static const struct db_statement list_entries = {
+	"ledger_entries_list",
+	"SELECT coalesce(json_agg(j ORDER BY d, id), '[]') FROM ("
+	"  SELECT " ENTRY_LIST_JSON " AS j, e.entry_date AS d, e.id FROM ledger_entries e"
+	"  WHERE e.company_id = (SELECT id FROM companies WHERE code = $3)"
+	"    AND ($1::date IS NULL OR (e.entry_date, e.id) > ($1::date, $2::uuid))"
+	"    AND ($4::text IS NULL OR e.status = $4)"
+	"    AND ($5::date IS NULL OR e.entry_date >= $5::date)"
+	"    AND ($6::date IS NULL OR e.entry_date <= $6::date)"
+	"    AND ($7::text IS NULL OR e.number = $7)"
+	"    AND ($8::text IS NULL OR EXISTS (SELECT 1 FROM ledger_lines l"
+	"         JOIN ledger_accounts a ON a.id = l.account_id WHERE l.entry_id = e.id AND a.code = $8))"
+	"  ORDER BY e.entry_date, e.id LIMIT $9::int) page",
+	true,
+};
+static const struct db_statement lock_draft = {
+	"ledger_entries_lock",
+	"SELECT status, author_id, version, number FROM ledger_entries"
+	" WHERE id = $2 AND company_id = $1 FOR UPDATE",
+	false,
+};
+static const struct db_statement delete_entry = {
+	"ledger_entries_delete", "DELETE FROM ledger_entries WHERE id = $1 AND status = 'draft'", false,
+};
+static const struct db_statement insert_reversal = {
+	"ledger_entries_insert_reversal",
+	"WITH e AS (INSERT INTO ledger_entries"
+	"   (id, company_id, entry_date, memo, reference, source, author_id, reverses_id)"
+	"   SELECT $1, o.company_id, $3, coalesce($4, 'Reversal of ' || o.number), o.reference,"
+	"          o.source, $5, o.id FROM ledger_entries o WHERE o.id = $2 RETURNING id)"
+	" INSERT INTO ledger_lines (entry_id, line_no, company_id, account_id, debit_minor,"
+	"   credit_minor, description)"
+	" SELECT e.id, l.line_no, l.company_id, l.account_id, l.credit_minor, l.debit_minor,"
+	"        l.description FROM e, ledger_lines l WHERE l.entry_id = $2",
+	false,
+};
+
+struct entry_change {
+	struct erp_request *req;
+	struct ledger_company company;
+	char id[40];
+	const char *target;          /* the entry acted on (path id) */
+	struct ledger_header header;
+	struct ledger_line *lines;
+	size_t line_count;
+	json_t *errors;              /* line problems: 422 */
+	struct idempotency idem;
+	int idem_rc;                 /* the claim's refusal, answered as such */
+	int expected_version;
+	json_t *before;
+	json_t *after;
+	char *response;              /* the created entry's text, stored for replays */
+	struct ledger_post post;
+};
+
+static struct entry_change *change_new(struct erp_request *req)
+{
+	struct entry_change *c = arena_calloc(req->arena, 1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->req = req;
+	c->errors = json_array();
+	if (!c->errors || arena_cleanup_add(req->arena, (arena_cleanup_fn)json_decref, c->errors))
+		return NULL;
+	return c;
+}
+
+static void header_from_body(struct ledger_header *header, json_t *body)
+{
+	header->date = json_string_value(json_object_get(body, "date"));
+	header->memo = json_string_value(json_object_get(body, "memo"));
+	header->reference = json_string_value(json_object_get(body, "reference"));
+	header->source = json_string_value(json_object_get(body, "source"));
+}
+
+struct ledger_line *ledger_lines_from_body(struct arena *arena, json_t *body, size_t *count)
+{
+	json_t *array = json_object_get(body, "lines");
+	struct ledger_line *lines;
+
+	*count = json_array_size(array);
+	lines = arena_calloc(arena, *count ? *count : 1, sizeof(*lines));
+	for (size_t i = 0; lines && i < *count; i++) {
+		json_t *line = json_array_get(array, i);
+
+		lines[i].account = json_string_value(json_object_get(line, "account"));
+		lines[i].debit = json_string_value(json_object_get(line, "debit"));
+		lines[i].credit = json_string_value(json_object_get(line, "credit"));
+		lines[i].description = json_string_value(json_object_get(line, "description"));
+	}
+	return lines;
+}
+
+int ledger_respond_refusal(struct erp_request *req, int status, const char *problem)
+{
+	const struct problem_kind *kind = status == 403 ? &PROBLEM_FORBIDDEN
+					  : status == 409 ? &PROBLEM_CONFLICT
+							  : &PROBLEM_VALIDATION;
+
+	return http_respond_problem(req, kind, problem);
+}
+
+/* Resolves and checks the lines; ERP_ERR_INVALID with c->errors filled when they break a rule. */
+static int check_lines(struct db_conn *db, struct entry_change *c)
+{
+	int problems, rc;
+
+	json_array_clear(c->errors);
+	rc = ledger_accounts_resolve(db, c->req->arena, c->company.id, c->lines, c->line_count);
+	if (rc)
+		return rc;
+	problems = ledger_check_lines(c->lines, c->line_count, c->errors);
+	return problems < 0 ? ERP_ERR_NO_MEMORY : problems > 0 ? ERP_ERR_INVALID : ERP_OK;
+}
+
+static int audit_entry(struct db_conn *db, struct entry_change *c, const char *action)
+{
+	json_t *changes = json_object();
+	const char *fields[] = { "date", "memo", "reference", "lines" };
+	int rc = changes ? ERP_OK : ERP_ERR_NO_MEMORY;
+
+	for (size_t i = 0; i < ERP_COUNT(fields) && rc == ERP_OK; i++)
+		if (audit_change(changes, fields[i],
+				 c->before ? json_object_get(c->before, fields[i]) : NULL,
+				 c->after ? json_object_get(c->after, fields[i]) : NULL))
+			rc = ERP_ERR_NO_MEMORY;
+	if (!rc)
+		rc = audit_record(db, &(struct audit_event){
+			.actor_id = c->req->user_id, .action = action, .company_id = c->company.id,
+			.entity = "journal_entry", .entity_id = c->id, .request_id = c->req->request_id,
+			.changes = changes });
+	json_decref(changes);
+	return rc;
+}
+
+/* Answers a failed change: line problems, rule refusals, idempotency refusals. */
+static int respond_failure(struct erp_request *req, struct entry_change *c, int rc)
+{
+	if (c->idem_rc)
+		return idempotency_respond(req, &c->idem, c->idem_rc);
+	if (rc == ERP_ERR_INVALID && json_array_size(c->errors) > 0)
+		return http_respond_invalid(req, "the journal entry is not valid", c->errors);
+	if (c->post.problem)
+		return ledger_respond_refusal(req, c->post.problem_status, c->post.problem);
+	if (rc == ERP_ERR_STALE)
+		return http_respond_problem(req, &PROBLEM_PRECONDITION,
+					    "the entry was changed since you read it; read it again");
+	return rc;
+}
+
+static int respond_entry(struct erp_request *req, int status, json_t *entry)
+{
+	etag_set(req, entry);
+	return http_respond_json(req, status, json_incref(entry));
+}
+
+static bool source_ok(struct erp_request *req, const char *source)
+{
+	if (!source || ledger_is_source(source))
+		return true;
+	resource_field_error(req, "/source",
+			     "must be lower-case letters, digits, '.', '_' or '-', starting with a letter");
+	return false;
+}
+
+/* --- create ------------------------------------------------------------------------------ */
+
+static int create_work(struct db_conn *db, void *ctx)
+{
+	struct entry_change *c = ctx;
+	int rc = idempotency_claim(db, c->req, &c->idem);
+
+	if (rc) {
+		c->idem_rc = rc;
+		return rc;
+	}
+	if (c->idem.replay)
+		return ERP_OK;
+	rc = ledger_company_get(db, c->req->arena, c->req->company, &c->company);
+	if (!rc)
+		rc = check_lines(db, c);
+	if (!rc)
+		rc = ledger_entry_insert(db, c->req->arena, c->id, c->company.id, c->req->user_id,
+					 &c->header, c->lines, c->line_count, NULL);
+	if (!rc)
+		rc = ledger_entry_json(db, c->req->arena, c->company.id, c->id, &c->after);
+	if (!rc)
+		rc = audit_entry(db, c, "ledger.journal.created");
+	if (!rc) {
+		c->response = json_dumps(c->after, JSON_COMPACT);
+		if (!c->response || arena_cleanup_add(c->req->arena, free, c->response))
+			return ERP_ERR_NO_MEMORY;
+		rc = idempotency_store(db, c->req, &c->idem, 201, c->response);
+	}
+	return rc;
+}
+
+int ledger_entries_create(struct erp_request *req)
+{
+	struct entry_change *c = change_new(req);
+	struct erp_uuid id;
+	int rc;
+
+	if (!c)
+		return ERP_ERR_NO_MEMORY;
+	header_from_body(&c->header, req->body);
+	if (!source_ok(req, c->header.source))
+		return 0;
+	c->lines = ledger_lines_from_body(req->arena, req->body, &c->line_count);
+	if (!c->lines)
+		return ERP_ERR_NO_MEMORY;
+	if (idempotency_prepare(req, &c->idem))
+		return 0;
+	erp_uuid_v7(&id);
+	erp_uuid_format(&id, c->id);
+	rc = db_transaction(http_db(req), create_work, c);
+	if (rc)
+		return respond_failure(req, c, rc);
+	if (c->idem.replay)
+		return idempotency_respond(req, &c->idem, 0);
+	http_add_header(req, "Location", arena_printf(req->arena, "/api/v1/companies/%s/journal-entries/%s",
+						      req->company, c->id));
+	etag_set(req, c->after);
+	return http_respond_bytes(req, 201, "application/json", c->response, strlen(c->response));
+}
+
+/* --- list, get --------------------------------------------------------------------------- */
+
+int ledger_entries_list(struct erp_request *req)
+{
+	const char *filters[] = {
+		req->company,
+		json_string_value(json_object_get(req->query, "status")),
+		json_string_value(json_object_get(req->query, "from")),
+		json_string_value(json_object_get(req->query, "to")),
+		json_string_value(json_object_get(req->query, "number")),
+		json_string_value(json_object_get(req->query, "account")),
+	};
+
+	return paging_respond_list(req, &list_entries, 2, filters, ERP_COUNT(filters), "date", "id");
+}
+
+int ledger_entries_get(struct erp_request *req)
+{
+	const char *id = resource_uuid_param(req, "id");
+	struct ledger_company company;
+	json_t *entry;
+	int rc;
+
+	if (!id)
+		return ERP_ERR_NOT_FOUND;
+	rc = ledger_company_get(http_db(req), req->arena, req->company, &company);
+	if (!rc)
+		rc = ledger_entry_json(http_db(req), req->arena, company.id, id, &entry);
+	return rc ? rc : respond_entry(req, 200, entry);
+}
+
+/* --- the author's draft: replace, delete ---------------------------------------------------- */
+
+/* Locks the target and checks it is a draft of the caller's (and, with If-Match, unchanged). */
+static int lock_own_draft(struct db_conn *db, struct entry_change *c, enum ledger_action action)
+{
+	const char *key[] = { c->company.id, c->target };
+	PGresult *res;
+	int rc = ledger_company_get(db, c->req->arena, c->req->company, &c->company);
+
+	key[0] = c->company.id;
+	if (!rc)
+		rc = db_query(db, c->req->arena, &lock_draft, 2, key, &res);
+	if (rc)
+		return rc;
+	if (PQntuples(res) == 0)
+		return ERP_ERR_NOT_FOUND;
+	c->post.problem_status = 409;
+	if (!ledger_action_allowed(PQgetvalue(res, 0, 0), action)) {
+		c->post.problem = arena_printf(c->req->arena, "entry %s is posted; posted entries are"
+					       " corrected by reversing them", PQgetvalue(res, 0, 3));
+		return ERP_ERR_CONFLICT;
+	}
+	if (strcmp(PQgetvalue(res, 0, 1), c->req->user_id) != 0) {
+		c->post.problem_status = 403;
+		c->post.problem = "only the author of a draft may change or delete it";
+		return ERP_ERR_FORBIDDEN;
+	}
+	if (action == LEDGER_EDIT && strtol(PQgetvalue(res, 0, 2), NULL, 10) != c->expected_version)
+		return ERP_ERR_STALE;
+	snprintf(c->id, sizeof(c->id), "%s", c->target);
+	return ledger_entry_json(db, c->req->arena, c->company.id, c->target, &c->before);
+}
+
+static int replace_work(struct db_conn *db, void *ctx)
+{
+	struct entry_change *c = ctx;
+	int rc = lock_own_draft(db, c, LEDGER_EDIT);
+
+	if (!rc)
+		rc = check_lines(db, c);
+	if (!rc)
+		rc = ledger_entry_replace(db, c->req->arena, c->id, &c->header, c->lines, c->line_count);
+	if (!rc)
+		rc = ledger_entry_json(db, c->req->arena, c->company.id, c->id, &c->after);
+	return rc ? rc : audit_entry(db, c, "ledger.journal.updated");
+}
+
+int ledger_entries_update(struct erp_request *req)
+{
+	struct entry_change *c = change_new(req);
+	int rc;
+
+	if (!c)
+		return ERP_ERR_NO_MEMORY;
+	c->target = resource_uuid_param(req, "id");
+	if (!c->target)
+		return ERP_ERR_NOT_FOUND;
+	header_from_body(&c->header, req->body);
+	if (c->header.source)
+		return resource_field_error(req, "/source", "the source of an entry cannot change");
+	c->lines = ledger_lines_from_body(req->arena, req->body, &c->line_count);
+	if (!c->lines)
+		return ERP_ERR_NO_MEMORY;
+	if (etag_if_match(req, &c->expected_version))
+		return 0;
+	rc = db_transaction(http_db(req), replace_work, c);
+	return rc ? respond_failure(req, c, rc) : respond_entry(req, 200, c->after);
+}
+
+static int delete_work(struct db_conn *db, void *ctx)
+{
+	struct entry_change *c = ctx;
+	int rc = lock_own_draft(db, c, LEDGER_DELETE);
+
+	if (!rc)
+		rc = resource_exec_one(db, &delete_entry, 1, &c->target);
+	return rc ? rc : audit_entry(db, c, "ledger.journal.deleted");
+}
+
+int ledger_entries_delete(struct erp_request *req)
+{
+	struct entry_change *c = change_new(req);
+	int rc;
+
+	if (!c)
+		return ERP_ERR_NO_MEMORY;
+	c->target = resource_uuid_param(req, "id");
+	if (!c->target)
+		return ERP_ERR_NOT_FOUND;
+	rc = db_transaction(http_db(req), delete_work, c);
+	return rc ? respond_failure(req, c, rc) : http_respond_empty(req, 204);
+}
+
+/* --- post, reverse ---------------------------------------------------------------------------- */
+
+static int post_work(struct db_conn *db, void *ctx)
+{
+	struct entry_change *c = ctx;
+	int rc = ledger_company_get(db, c->req->arena, c->req->company, &c->company);
+
+	c->post.company_id = c->company.id;
+	if (!rc)
+		rc = ledger_post_draft(db, c->req->arena, &c->post);
+	return rc ? rc : ledger_entry_json(db, c->req->arena, c->company.id, c->post.entry_id, &c->after);
+}
+
+static void post_setup(struct entry_change *c, const char *entry_id)
+{
+	c->post = (struct ledger_post){
+		.entry_id = entry_id, .poster_id = c->req->user_id, .request_id = c->req->request_id,
+		.four_eyes = true,
+		.may_post_closed = http_caller_holds(c->req, "ledger.period.post-closed") };
+}
+
+int ledger_entries_post(struct erp_request *req)
+{
+	struct entry_change *c = change_new(req);
+	const char *id = resource_uuid_param(req, "id");
+	int rc;
+
+	if (!c)
+		return ERP_ERR_NO_MEMORY;
+	if (!id)
+		return ERP_ERR_NOT_FOUND;
+	post_setup(c, id);
+	rc = db_transaction(http_db(req), post_work, c);
+	return rc ? respond_failure(req, c, rc) : respond_entry(req, 200, c->after);
+}
+
+static int reverse_work(struct db_conn *db, void *ctx)
+{
+	struct entry_change *c = ctx;
+	const char *key[2], *insert[5];
+	PGresult *res;
+	int rc = ledger_company_get(db, c->req->arena, c->req->company, &c->company);
+
+	key[0] = c->company.id;
+	key[1] = c->target;
+	if (!rc)
+		rc = db_query(db, c->req->arena, &lock_draft, 2, key, &res);
+	if (rc)
+		return rc;
+	if (PQntuples(res) == 0)
+		return ERP_ERR_NOT_FOUND;
+	c->post.problem_status = 409;
+	if (!ledger_action_allowed(PQgetvalue(res, 0, 0), LEDGER_REVERSE)) {
+		c->post.problem = "only posted entries are reversed; edit or delete a draft instead";
+		return ERP_ERR_CONFLICT;
+	}
+	c->post.reverses_author = arena_strdup(c->req->arena, PQgetvalue(res, 0, 1));
+	c->post.company_id = c->company.id;
+	insert[0] = c->id;
+	insert[1] = c->target;
+	insert[2] = c->header.date;
+	insert[3] = c->header.memo;
+	insert[4] = c->req->user_id;
+	rc = db_query(db, NULL, &insert_reversal, 5, insert, NULL);
+	if (rc == ERP_ERR_CONFLICT) {
+		c->post.problem = arena_printf(c->req->arena, "entry %s is already reversed",
+					       PQgetvalue(res, 0, 3));
+		return rc;
+	}
+	if (!rc)
+		rc = audit_record(db, &(struct audit_event){
+			.actor_id = c->req->user_id, .action = "ledger.journal.reversed",
+			.company_id = c->company.id, .entity = "journal_entry", .entity_id = c->target,
+			.request_id = c->req->request_id,
+			.reason = arena_printf(c->req->arena, "reversed by entry %s", c->id) });
+	if (!rc)
+		rc = ledger_post_draft(db, c->req->arena, &c->post);
+	return rc ? rc : ledger_entry_json(db, c->req->arena, c->company.id, c->id, &c->after);
+}
+
+int ledger_entries_reverse(struct erp_request *req)
+{
+	struct entry_change *c = change_new(req);
+	struct erp_uuid id;
+	char today[11];
+	time_t now = time(NULL);
+	struct tm tm;
+	int rc;
+
+	if (!c)
+		return ERP_ERR_NO_MEMORY;
+	c->target = resource_uuid_param(req, "id");
+	if (!c->target)
+		return ERP_ERR_NOT_FOUND;
+	header_from_body(&c->header, req->body);
+	if (!c->header.date) {
+		gmtime_r(&now, &tm);
+		strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+		c->header.date = arena_strdup(req->arena, today);
+	}
+	erp_uuid_v7(&id);
+	erp_uuid_format(&id, c->id);
+	post_setup(c, c->id);
+	rc = db_transaction(http_db(req), reverse_work, c);
+	if (rc)
+		return respond_failure(req, c, rc);
+	http_add_header(req, "Location", arena_printf(req->arena, "/api/v1/companies/%s/journal-entries/%s",
+						      req->company, c->id));
+	return respond_entry(req, 201, c->after);
+}

@@ -1,0 +1,167 @@
+#ifndef ERP_MODULES_LEDGER_INTERNAL_H
+#define ERP_MODULES_LEDGER_INTERNAL_H
+
+/* Shared by the ledger module's own files only. */
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "modules/ledger/ledger.h"
+#include "platform/http.h"
+#include "platform/resource.h"
+
+/* --- rules without a database (service.c) ----------------------------------------- */
+
+/* A line as the service checks it. Inputs first, then what resolution and parsing fill in. */
+struct ledger_line {
+	const char *account;         /* code, as given */
+	const char *debit;           /* decimal text, or NULL */
+	const char *credit;
+	const char *description;
+	/* from the account (store.c) */
+	bool found;
+	bool active;
+	char account_id[40];
+	char currency[4];
+	int exponent;
+	/* from the text (ledger_check_lines) */
+	int64_t debit_minor;
+	int64_t credit_minor;
+};
+
+/*
+ * The rules a journal entry's lines obey: at least two; each names a known,
+ * active account; exactly one of debit/credit; amounts positive, within the
+ * currency's decimals; debits equal credits per currency. Parses the amounts
+ * into *_minor. Appends one error per problem to errors (pointer
+ * /lines/<i>/<field>, or /lines for a currency that does not balance, its
+ * detail naming the currency and the difference). Returns the number of
+ * problems, -1 when out of memory.
+ */
+int ledger_check_lines(struct ledger_line *lines, size_t count, json_t *errors);
+
+/* "JE-2026-000042"; -1 when out is too small or the numbers are out of range. */
+int ledger_number_format(int fiscal_year, int sequence, char *out, size_t size);
+
+/* Lifecycle: what may happen to an entry in a status. */
+enum ledger_action { LEDGER_EDIT, LEDGER_DELETE, LEDGER_POST, LEDGER_REVERSE };
+bool ledger_action_allowed(const char *status, enum ledger_action action);
+
+/* Period lifecycle: open -> closed -> open (reopen), open|closed -> locked (final). */
+bool ledger_period_transition_allowed(const char *from, const char *to);
+
+/* The first and last day of month `number` (1..12) of a fiscal year starting in first_month. */
+void ledger_period_bounds(int fiscal_year, int first_month, int number, char starts_on[11],
+			  char ends_on[11]);
+
+/* Whether code is a valid account code: [0-9A-Za-z][0-9A-Za-z._-]{0,19}. */
+bool ledger_is_account_code(const char *code);
+
+/* Whether source names a document type: [a-z][a-z0-9._-]{0,39} ("manual", "sales.invoice"). */
+bool ledger_is_source(const char *source);
+
+/* --- storage (store.c) ---------------------------------------------------------------- */
+
+/* The company behind a {company} code: id and functional currency. ERP_ERR_NOT_FOUND if none. */
+struct ledger_company {
+	char id[40];
+	char currency[4];
+	bool self_posting;
+};
+int ledger_company_get(struct db_conn *db, struct arena *arena, const char *code,
+		       struct ledger_company *out);
+
+/* Fills found/active/account_id/currency/exponent of each line from the company's accounts. */
+int ledger_accounts_resolve(struct db_conn *db, struct arena *arena, const char *company_id,
+			    struct ledger_line *lines, size_t count);
+
+/*
+ * Inserts a draft entry and its (checked) lines. header: date, memo,
+ * reference, source (NULL: "manual"). reverses: the entry this one reverses,
+ * or NULL.
+ */
+struct ledger_header {
+	const char *date;
+	const char *memo;
+	const char *reference;
+	const char *source;
+};
+int ledger_entry_insert(struct db_conn *db, struct arena *arena, const char *id,
+			const char *company_id, const char *author_id,
+			const struct ledger_header *header, const struct ledger_line *lines,
+			size_t count, const char *reverses);
+
+/* Replaces a draft's header and lines and bumps its version. */
+int ledger_entry_replace(struct db_conn *db, struct arena *arena, const char *id,
+			 const struct ledger_header *header, const struct ledger_line *lines,
+			 size_t count);
+
+/* The entry as clients see it (ENTRY_JSON in store.c). ERP_ERR_NOT_FOUND if not in company. */
+int ledger_entry_json(struct db_conn *db, struct arena *arena, const char *company_id,
+		      const char *id, json_t **out);
+
+/* Lines as JSON for the audit trail: [{"account","debit"|"credit","description"}]. */
+json_t *ledger_lines_json(const struct ledger_line *lines, size_t count);
+
+/* --- posting (posting.c) ---------------------------------------------------------------- */
+
+struct ledger_post {
+	const char *company_id;
+	const char *entry_id;
+	const char *poster_id;
+	const char *request_id;
+	bool four_eyes;              /* the poster may not be the author (unless the company relaxes it) */
+	bool may_post_closed;        /* the poster holds ledger.period.post-closed */
+	const char *reverses_author; /* for a reversal: the original's author, for four-eyes */
+	/* out */
+	char number[24];
+	char *problem;               /* why not, for the answer */
+	int problem_status;          /* 403, 409 or 422 */
+};
+
+/*
+ * Posts a draft inside the caller's transaction: period open (or closed
+ * with may_post_closed, recorded), four-eyes, accounts active, the next
+ * gapless number, lines stamped for reports, audit event. ERP_OK, or
+ * ERP_ERR_FORBIDDEN / ERP_ERR_CONFLICT / ERP_ERR_INVALID with post->problem,
+ * or a database error.
+ */
+int ledger_post_draft(struct db_conn *db, struct arena *arena, struct ledger_post *post);
+
+/* --- HTTP (http_*.c) -------------------------------------------------------------------- */
+
+/* Reads the lines of a body ("lines" array) into an arena array. NULL when out of memory. */
+struct ledger_line *ledger_lines_from_body(struct arena *arena, json_t *body, size_t *count);
+
+/* Answers a rule refusal from a post->problem_status and sentence. */
+int ledger_respond_refusal(struct erp_request *req, int status, const char *problem);
+
+int ledger_accounts_list(struct erp_request *req);
+int ledger_accounts_create(struct erp_request *req);
+int ledger_accounts_get(struct erp_request *req);
+int ledger_accounts_update(struct erp_request *req);
+int ledger_accounts_deactivate(struct erp_request *req);
+int ledger_accounts_reactivate(struct erp_request *req);
+
+int ledger_periods_list(struct erp_request *req);
+int ledger_periods_create_year(struct erp_request *req);
+int ledger_periods_close(struct erp_request *req);
+int ledger_periods_reopen(struct erp_request *req);
+int ledger_periods_lock(struct erp_request *req);
+
+int ledger_entries_create(struct erp_request *req);
+int ledger_entries_list(struct erp_request *req);
+int ledger_entries_get(struct erp_request *req);
+int ledger_entries_update(struct erp_request *req);
+int ledger_entries_delete(struct erp_request *req);
+int ledger_entries_post(struct erp_request *req);
+int ledger_entries_reverse(struct erp_request *req);
+
+int ledger_trial_balance(struct erp_request *req);
+int ledger_account_ledger(struct erp_request *req);
+
+int ledger_settings_get(struct erp_request *req);
+int ledger_settings_update(struct erp_request *req);
+
+#endif

@@ -1,0 +1,69 @@
+#ifndef ERP_MODULES_LEDGER_H
+#define ERP_MODULES_LEDGER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/arena.h"
+#include "platform/db.h"
+#include "platform/route.h"
+
+/*
+ * The general ledger: chart of accounts, fiscal periods, journal entries
+ * (draft -> posted, four-eyes, gapless numbers, reversal) and reports. Other
+ * modules (sales, purchasing, inventory) post through this header only, on
+ * their own connection and inside their own transaction, so a document and
+ * its ledger entry commit or vanish together.
+ */
+
+/* The module descriptor: routes, the ledger.* catalog, SoD pairs. */
+extern const struct erp_module ledger_module;
+
+enum { LEDGER_LINES_MAX = 500 };
+
+/* One line of an entry posted from code: exactly one of debit/credit > 0, in the account's currency. */
+struct ledger_line_spec {
+	const char *account;      /* account code in the company */
+	int64_t debit_minor;
+	int64_t credit_minor;
+	const char *description;  /* may be NULL */
+};
+
+struct ledger_entry_spec {
+	const char *company_id;   /* UUID */
+	const char *date;         /* YYYY-MM-DD; its period must be open */
+	const char *memo;
+	const char *reference;    /* may be NULL */
+	const char *source;       /* the posting module's document type, e.g. "sales.invoice" */
+	const char *actor_id;     /* the user whose action caused the entry */
+	const char *request_id;   /* for the audit trail; may be NULL */
+	const struct ledger_line_spec *lines;
+	size_t line_count;
+};
+
+struct ledger_posted {
+	char id[40];
+	char number[24];          /* "JE-2026-000001" */
+};
+
+/*
+ * Creates and posts a balanced entry inside the caller's transaction (the
+ * caller's BEGIN ... COMMIT on db). Module postings are approved by the
+ * document that caused them, so four-eyes does not apply; the period rules
+ * do: closed and locked periods refuse. Returns 0 and fills *out, or
+ * ERP_ERR_INVALID / ERP_ERR_CONFLICT with a sentence in *problem (arena
+ * memory) naming the rule, or a database error code. On error the caller
+ * must roll back.
+ */
+int ledger_post_entry(struct db_conn *db, struct arena *arena, const struct ledger_entry_spec *spec,
+		      struct ledger_posted *out, char **problem);
+
+/*
+ * The posted balance (debits minus credits, minor units of the account's
+ * currency) of an account on a date (inclusive; NULL: everything posted).
+ * ERP_ERR_NOT_FOUND when the company has no such account.
+ */
+int ledger_account_balance(struct db_conn *db, struct arena *arena, const char *company_id,
+			   const char *account, const char *as_of, int64_t *balance_minor);
+
+#endif

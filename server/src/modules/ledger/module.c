@@ -1,0 +1,267 @@
+/*
+ * The ledger module descriptor (ARCHITECTURE.md §3): its permission catalog,
+ * its segregation-of-duties pair and its route table with the request and
+ * response shapes the platform validates and documents.
+ */
+#include "modules/ledger/internal.h"
+#include "platform/schema.h"
+
+#define RO(field_name, field_type, field_format)                                            \
+	{ .name = field_name, .type = field_type, .flags = SCHEMA_READ_ONLY,                \
+	  .format = field_format }
+
+#define PAGING_FIELDS                                                                        \
+	{ .name = "limit", .type = SCHEMA_INTEGER, .min = 1, .max = 200 },                    \
+	{ .name = "cursor", .type = SCHEMA_STRING, .min = 1, .max = 1400 }
+
+static const char *const account_types[] = { "asset", "liability", "equity", "revenue", "expense",
+					      NULL };
+static const char *const entry_statuses[] = { "draft", "posted", NULL };
+
+/* --- accounts ------------------------------------------------------------------------------ */
+
+static const struct schema_field account_fields[] = {
+	RO("id", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	RO("code", SCHEMA_STRING, SCHEMA_FORMAT_CODE),
+	RO("name", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	RO("type", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	RO("currency", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	RO("parent", SCHEMA_STRING, SCHEMA_FORMAT_CODE),
+	RO("active", SCHEMA_BOOLEAN, SCHEMA_FORMAT_NONE),
+	RO("version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	RO("created_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
+	RO("updated_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
+};
+static SCHEMA_OBJECT_DEFINE(account_schema, "Account", account_fields,
+			    "An account of the chart (ETag: its version).");
+
+static const struct schema_field account_create_fields[] = {
+	{ .name = "code", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .min = 1, .max = 20,
+	  .format = SCHEMA_FORMAT_CODE, .description = "unique in the company, e.g. 1000" },
+	{ .name = "name", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .min = 1, .max = 200 },
+	{ .name = "type", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .max = 20,
+	  .enum_values = account_types },
+	{ .name = "currency", .type = SCHEMA_STRING, .min = 3, .max = 3,
+	  .description = "ISO 4217; default the company's currency" },
+	{ .name = "parent", .type = SCHEMA_STRING, .flags = SCHEMA_NULLABLE, .min = 1, .max = 20,
+	  .description = "the parent account's code, for a hierarchy" },
+};
+static SCHEMA_OBJECT_DEFINE(account_create_schema, "AccountCreate", account_create_fields, NULL);
+
+static const struct schema_field account_update_fields[] = {
+	{ .name = "name", .type = SCHEMA_STRING, .min = 1, .max = 200 },
+	{ .name = "type", .type = SCHEMA_STRING, .max = 20, .enum_values = account_types,
+	  .description = "only while the account has no journal lines" },
+	{ .name = "currency", .type = SCHEMA_STRING, .min = 3, .max = 3,
+	  .description = "only while the account has no journal lines" },
+	{ .name = "parent", .type = SCHEMA_STRING, .flags = SCHEMA_NULLABLE, .min = 1, .max = 20,
+	  .description = "null removes the parent" },
+};
+static SCHEMA_OBJECT_DEFINE(account_update_schema, "AccountUpdate", account_update_fields,
+			    "Send If-Match with the account's ETag.");
+
+static const struct schema_field account_query_fields[] = {
+	PAGING_FIELDS,
+	{ .name = "type", .type = SCHEMA_STRING, .max = 20, .enum_values = account_types },
+	{ .name = "active", .type = SCHEMA_BOOLEAN },
+	{ .name = "prefix", .type = SCHEMA_STRING, .min = 1, .max = 20, .description = "code prefix" },
+};
+static SCHEMA_OBJECT_DEFINE(account_query, NULL, account_query_fields, NULL);
+
+/* --- fiscal periods -------------------------------------------------------------------------- */
+
+static const struct schema_field year_create_fields[] = {
+	{ .name = "fiscal_year", .type = SCHEMA_INTEGER, .flags = SCHEMA_REQUIRED, .min = 1900,
+	  .max = 9998, .description = "the calendar year the fiscal year starts in" },
+	{ .name = "first_month", .type = SCHEMA_INTEGER, .min = 1, .max = 12,
+	  .description = "the month the fiscal year starts with; default 1 (January)" },
+};
+static SCHEMA_OBJECT_DEFINE(year_create_schema, "FiscalYearCreate", year_create_fields,
+			    "Creates twelve monthly periods, all open.");
+
+static const struct schema_field period_query_fields[] = {
+	PAGING_FIELDS,
+	{ .name = "fiscal_year", .type = SCHEMA_INTEGER, .min = 1900, .max = 9999 },
+};
+static SCHEMA_OBJECT_DEFINE(period_query, NULL, period_query_fields, NULL);
+
+/* --- journal entries ----------------------------------------------------------------------------- */
+
+static const struct schema_field line_fields[] = {
+	{ .name = "account", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .min = 1, .max = 20,
+	  .description = "account code" },
+	{ .name = "debit", .type = SCHEMA_STRING, .min = 1, .max = 32, .format = SCHEMA_FORMAT_DECIMAL,
+	  .description = "decimal string in the account's currency, e.g. \"125.50\"" },
+	{ .name = "credit", .type = SCHEMA_STRING, .min = 1, .max = 32, .format = SCHEMA_FORMAT_DECIMAL },
+	{ .name = "description", .type = SCHEMA_STRING, .max = 500 },
+};
+static SCHEMA_OBJECT_DEFINE(line_schema, "JournalLine", line_fields,
+			    "Exactly one of debit and credit, positive.");
+
+static const struct schema_field entry_write_fields[] = {
+	{ .name = "date", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .max = 10,
+	  .format = SCHEMA_FORMAT_DATE },
+	{ .name = "memo", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .min = 1, .max = 500 },
+	{ .name = "reference", .type = SCHEMA_STRING, .max = 100 },
+	{ .name = "source", .type = SCHEMA_STRING, .min = 1, .max = 40,
+	  .description = "document type; default \"manual\"; fixed after creation" },
+	{ .name = "lines", .type = SCHEMA_ARRAY, .flags = SCHEMA_REQUIRED, .min = 2,
+	  .max = LEDGER_LINES_MAX, .object = &line_schema },
+};
+static SCHEMA_OBJECT_DEFINE(entry_write_schema, "JournalEntryWrite", entry_write_fields,
+			    "A draft: balanced per currency. Send Idempotency-Key on create;"
+			    " If-Match with the ETag on replace.");
+
+static const struct schema_field entry_fields[] = {
+	RO("id", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	RO("number", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	RO("status", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	RO("date", SCHEMA_STRING, SCHEMA_FORMAT_DATE),
+	RO("memo", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	RO("reference", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	RO("source", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	RO("author_id", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	RO("posted_by", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	RO("posted_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
+	RO("reverses", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	RO("reversed_by", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	RO("version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	{ .name = "lines", .type = SCHEMA_ARRAY, .flags = SCHEMA_READ_ONLY, .max = LEDGER_LINES_MAX,
+	  .object = &line_schema },
+	RO("created_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
+	RO("updated_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
+};
+static SCHEMA_OBJECT_DEFINE(entry_schema, "JournalEntry", entry_fields,
+			    "A journal entry (ETag: its version); number is set when posted.");
+
+static const struct schema_field reverse_fields[] = {
+	{ .name = "date", .type = SCHEMA_STRING, .max = 10, .format = SCHEMA_FORMAT_DATE,
+	  .description = "the reversal's date; default today (UTC)" },
+	{ .name = "memo", .type = SCHEMA_STRING, .min = 1, .max = 500,
+	  .description = "default \"Reversal of <number>\"" },
+};
+static SCHEMA_OBJECT_DEFINE(reverse_schema, "JournalEntryReverse", reverse_fields,
+			    "Send {} for a reversal dated today.");
+
+static const struct schema_field entry_query_fields[] = {
+	PAGING_FIELDS,
+	{ .name = "status", .type = SCHEMA_STRING, .max = 10, .enum_values = entry_statuses },
+	{ .name = "from", .type = SCHEMA_STRING, .max = 10, .format = SCHEMA_FORMAT_DATE },
+	{ .name = "to", .type = SCHEMA_STRING, .max = 10, .format = SCHEMA_FORMAT_DATE },
+	{ .name = "number", .type = SCHEMA_STRING, .min = 1, .max = 24 },
+	{ .name = "account", .type = SCHEMA_STRING, .min = 1, .max = 20,
+	  .description = "entries with a line on this account code" },
+};
+static SCHEMA_OBJECT_DEFINE(entry_query, NULL, entry_query_fields, NULL);
+
+/* --- reports and settings -------------------------------------------------------------------------- */
+
+static const struct schema_field trial_balance_query_fields[] = {
+	{ .name = "as_of", .type = SCHEMA_STRING, .max = 10, .format = SCHEMA_FORMAT_DATE,
+	  .description = "inclusive; default today (UTC)" },
+};
+static SCHEMA_OBJECT_DEFINE(trial_balance_query, NULL, trial_balance_query_fields, NULL);
+
+static const struct schema_field account_ledger_query_fields[] = {
+	PAGING_FIELDS,
+	{ .name = "from", .type = SCHEMA_STRING, .max = 10, .format = SCHEMA_FORMAT_DATE },
+	{ .name = "to", .type = SCHEMA_STRING, .max = 10, .format = SCHEMA_FORMAT_DATE },
+};
+static SCHEMA_OBJECT_DEFINE(account_ledger_query, NULL, account_ledger_query_fields, NULL);
+
+static const struct schema_field settings_fields[] = {
+	{ .name = "self_posting", .type = SCHEMA_BOOLEAN, .flags = SCHEMA_REQUIRED,
+	  .description = "true lets authors post their own entries (relaxes four-eyes)" },
+};
+static SCHEMA_OBJECT_DEFINE(settings_schema, "LedgerSettings", settings_fields, NULL);
+
+/* --- routes ----------------------------------------------------------------------------------------- */
+
+#define COMPANY "/api/v1/companies/{company}"
+
+static const struct erp_route routes[] = {
+	{ ERP_GET, COMPANY "/accounts", "ledger.account.read", ledger_accounts_list,
+	  "List the chart of accounts.", .query = &account_query },
+	{ ERP_POST, COMPANY "/accounts", "ledger.account.manage", ledger_accounts_create,
+	  "Create an account.", .body = &account_create_schema, .response = &account_schema,
+	  .success_status = 201 },
+	{ ERP_GET, COMPANY "/accounts/{code}", "ledger.account.read", ledger_accounts_get,
+	  "Read an account.", .response = &account_schema },
+	{ ERP_PATCH, COMPANY "/accounts/{code}", "ledger.account.manage", ledger_accounts_update,
+	  "Change an account's name, parent, or (without lines) type and currency.",
+	  .body = &account_update_schema, .response = &account_schema },
+	{ ERP_POST, COMPANY "/accounts/{code}/deactivate", "ledger.account.manage",
+	  ledger_accounts_deactivate, "Deactivate an account: it refuses new postings.",
+	  .response = &account_schema },
+	{ ERP_POST, COMPANY "/accounts/{code}/reactivate", "ledger.account.manage",
+	  ledger_accounts_reactivate, "Reactivate an account.", .response = &account_schema },
+	{ ERP_GET, COMPANY "/accounts/{code}/ledger", "ledger.report.read", ledger_account_ledger,
+	  "An account's posted lines with the running balance.", .query = &account_ledger_query },
+
+	{ ERP_GET, COMPANY "/fiscal-periods", "ledger.period.read", ledger_periods_list,
+	  "List fiscal periods.", .query = &period_query },
+	{ ERP_POST, COMPANY "/fiscal-periods", "ledger.period.manage", ledger_periods_create_year,
+	  "Create a fiscal year of twelve monthly periods.", .body = &year_create_schema,
+	  .success_status = 201 },
+	{ ERP_POST, COMPANY "/fiscal-periods/{period}/close", "ledger.period.manage",
+	  ledger_periods_close, "Close an open period.", .success_status = 200 },
+	{ ERP_POST, COMPANY "/fiscal-periods/{period}/reopen", "ledger.period.manage",
+	  ledger_periods_reopen, "Reopen a closed period.", .success_status = 200 },
+	{ ERP_POST, COMPANY "/fiscal-periods/{period}/lock", "ledger.period.manage",
+	  ledger_periods_lock, "Lock a period for good: nobody posts into it.", .success_status = 200 },
+
+	{ ERP_GET, COMPANY "/journal-entries", "ledger.journal.read", ledger_entries_list,
+	  "List journal entries.", .query = &entry_query },
+	{ ERP_POST, COMPANY "/journal-entries", "ledger.journal.create", ledger_entries_create,
+	  "Create a draft journal entry (Idempotency-Key honoured).", .body = &entry_write_schema,
+	  .response = &entry_schema, .success_status = 201 },
+	{ ERP_GET, COMPANY "/journal-entries/{id}", "ledger.journal.read", ledger_entries_get,
+	  "Read a journal entry.", .response = &entry_schema },
+	{ ERP_PUT, COMPANY "/journal-entries/{id}", "ledger.journal.create", ledger_entries_update,
+	  "Replace your draft (If-Match).", .body = &entry_write_schema, .response = &entry_schema },
+	{ ERP_DELETE, COMPANY "/journal-entries/{id}", "ledger.journal.create", ledger_entries_delete,
+	  "Delete your draft.", .success_status = 204 },
+	{ ERP_POST, COMPANY "/journal-entries/{id}/post", "ledger.journal.post", ledger_entries_post,
+	  "Post a draft someone else wrote: it gets its number.", .response = &entry_schema },
+	{ ERP_POST, COMPANY "/journal-entries/{id}/reverse", "ledger.journal.post",
+	  ledger_entries_reverse, "Reverse a posted entry with a posted mirror entry.",
+	  .body = &reverse_schema, .response = &entry_schema, .success_status = 201 },
+
+	{ ERP_GET, COMPANY "/reports/trial-balance", "ledger.report.read", ledger_trial_balance,
+	  "Debits, credits and balance per account on a date, with totals per currency.",
+	  .query = &trial_balance_query },
+
+	{ ERP_GET, COMPANY "/ledger-settings", "ledger.settings.manage", ledger_settings_get,
+	  "The company's ledger settings.", .success_status = 200 },
+	{ ERP_PUT, COMPANY "/ledger-settings", "ledger.settings.manage", ledger_settings_update,
+	  "Change the company's ledger settings.", .body = &settings_schema },
+};
+
+static const struct erp_permission permissions[] = {
+	{ "ledger.account.read", "List and read the chart of accounts." },
+	{ "ledger.account.manage", "Create, change, deactivate and reactivate accounts." },
+	{ "ledger.period.read", "List fiscal periods." },
+	{ "ledger.period.manage", "Create fiscal years; close, reopen and lock periods." },
+	{ "ledger.period.post-closed", "Post into a closed period (recorded in the audit trail)." },
+	{ "ledger.journal.read", "List and read journal entries." },
+	{ "ledger.journal.create", "Write draft journal entries; change and delete your own drafts." },
+	{ "ledger.journal.post", "Post and reverse journal entries written by others." },
+	{ "ledger.report.read", "Trial balance and account ledgers." },
+	{ "ledger.settings.manage", "Read and change the company's ledger settings." },
+};
+
+static const struct erp_sod_rule sod_rules[] = {
+	{ "ledger.journal.create", "ledger.journal.post",
+	  "who writes journal entries does not approve and post them" },
+};
+
+const struct erp_module ledger_module = {
+	.name = "ledger",
+	.description = "General ledger",
+	.routes = routes,
+	.route_count = ERP_COUNT(routes),
+	.permissions = permissions,
+	.permission_count = ERP_COUNT(permissions),
+	.sod_rules = sod_rules,
+	.sod_rule_count = ERP_COUNT(sod_rules),
+};

@@ -1,0 +1,150 @@
+/*
+ * Posting a draft: the one place that decides whether an entry may enter
+ * the books (period, four-eyes, active accounts), gives it the next gapless
+ * number and stamps its lines for the reports. Used by the post and reverse
+ * endpoints and by ledger_post_entry() for other modules.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "modules/ledger/internal.h"
+#include "platform/audit.h"
+#include "shared-kernel/errors.h"
+
+static const struct db_statement lock_entry = {
+	"ledger_post_lock_entry",
+	"SELECT e.status, e.author_id, e.entry_date, p.id, p.status, p.fiscal_year,"
+	"  to_char(p.starts_on, 'YYYY-MM'), coalesce(s.self_posting, false),"
+	"  (SELECT string_agg(DISTINCT a.code, ', ') FROM ledger_lines l"
+	"   JOIN ledger_accounts a ON a.id = l.account_id WHERE l.entry_id = e.id AND NOT a.active)"
+	" FROM ledger_entries e"
+	" LEFT JOIN ledger_periods p ON p.company_id = e.company_id"
+	"   AND e.entry_date BETWEEN p.starts_on AND p.ends_on"
+	" LEFT JOIN ledger_settings s ON s.company_id = e.company_id"
+	" WHERE e.id = $2 AND e.company_id = $1 FOR UPDATE OF e",
+	false,
+};
+static const struct db_statement next_number = {
+	"ledger_post_next_number",
+	/* The row lock serialises postings per company and year until commit: no gaps. */
+	"INSERT INTO ledger_numbering (company_id, fiscal_year, last_number) VALUES ($1, $2, 1)"
+	" ON CONFLICT (company_id, fiscal_year)"
+	" DO UPDATE SET last_number = ledger_numbering.last_number + 1 RETURNING last_number",
+	false,
+};
+static const struct db_statement stamp_lines = {
+	"ledger_post_stamp_lines",
+	"UPDATE ledger_lines SET posted_on = $2, posting_no = nextval('ledger_posting_no')"
+	" WHERE entry_id = $1",
+	false,
+};
+static const struct db_statement mark_posted = {
+	"ledger_post_mark",
+	"UPDATE ledger_entries SET status = 'posted', fiscal_year = $2, sequence = $3, number = $4,"
+	" posted_by = $5, posted_at = now(), version = version + 1, updated_at = now()"
+	" WHERE id = $1",
+	false,
+};
+
+static int refuse(struct arena *arena, struct ledger_post *post, int status, int rc,
+		  const char *sentence)
+{
+	post->problem = arena_strdup(arena, sentence);
+	post->problem_status = status;
+	return post->problem ? rc : ERP_ERR_NO_MEMORY;
+}
+
+/* Period and four-eyes rules against the locked row; *closed says a closed period is used. */
+static int check_rules(struct arena *arena, struct ledger_post *post, PGresult *row, bool *closed)
+{
+	const char *status = PQgetvalue(row, 0, 0), *author = PQgetvalue(row, 0, 1);
+	const char *period = PQgetvalue(row, 0, 6), *period_status = PQgetvalue(row, 0, 4);
+	bool self_posting = strcmp(PQgetvalue(row, 0, 7), "t") == 0;
+	const char *author_of_record = post->reverses_author ? post->reverses_author : author;
+
+	if (!ledger_action_allowed(status, LEDGER_POST))
+		return refuse(arena, post, 409, ERP_ERR_CONFLICT, "the entry is already posted");
+	if (PQgetisnull(row, 0, 3))
+		return refuse(arena, post, 422, ERP_ERR_INVALID,
+			      arena_printf(arena, "no fiscal period covers %s; create the fiscal year first",
+					   PQgetvalue(row, 0, 2)));
+	if (strcmp(period_status, "locked") == 0)
+		return refuse(arena, post, 409, ERP_ERR_CONFLICT,
+			      arena_printf(arena, "period %s is locked; nothing can be posted into it", period));
+	*closed = strcmp(period_status, "closed") == 0;
+	if (*closed && !post->may_post_closed)
+		return refuse(arena, post, 403, ERP_ERR_FORBIDDEN,
+			      arena_printf(arena, "period %s is closed; posting into it needs"
+					   " ledger.period.post-closed", period));
+	if (post->four_eyes && !self_posting && strcmp(author_of_record, post->poster_id) == 0)
+		return refuse(arena, post, 403, ERP_ERR_FORBIDDEN,
+			      post->reverses_author
+				      ? "four-eyes: you wrote the entry being reversed; another user must reverse it"
+				      : "four-eyes: you wrote this entry; another user with ledger.journal.post must post it");
+	if (!PQgetisnull(row, 0, 8))
+		return refuse(arena, post, 422, ERP_ERR_INVALID,
+			      arena_printf(arena, "inactive accounts refuse postings: %s", PQgetvalue(row, 0, 8)));
+	return ERP_OK;
+}
+
+static int audit_posting(struct db_conn *db, struct ledger_post *post, bool closed,
+			 const char *period)
+{
+	json_t *changes = json_pack("{s:{s:s, s:s}, s:{s:n, s:s}}", "status", "old", "draft", "new",
+				    "posted", "number", "old", "new", post->number);
+	int rc;
+
+	if (!changes)
+		return ERP_ERR_NO_MEMORY;
+	rc = audit_record(db, &(struct audit_event){
+		.actor_id = post->poster_id, .action = "ledger.journal.posted",
+		.company_id = post->company_id, .entity = "journal_entry", .entity_id = post->entry_id,
+		.request_id = post->request_id, .changes = changes,
+		.reason = closed ? period : NULL });
+	json_decref(changes);
+	return rc;
+}
+
+int ledger_post_draft(struct db_conn *db, struct arena *arena, struct ledger_post *post)
+{
+	const char *key[] = { post->company_id, post->entry_id };
+	const char *number_params[2], *stamp[2], *mark[5];
+	char sequence[16];
+	bool closed = false;
+	PGresult *row, *res;
+	int rc = db_query(db, arena, &lock_entry, 2, key, &row);
+
+	if (rc)
+		return rc;
+	if (PQntuples(row) == 0)
+		return ERP_ERR_NOT_FOUND;
+	rc = check_rules(arena, post, row, &closed);
+	if (rc)
+		return rc;
+	number_params[0] = post->company_id;
+	number_params[1] = PQgetvalue(row, 0, 5);
+	rc = db_query(db, arena, &next_number, 2, number_params, &res);
+	if (rc)
+		return rc;
+	snprintf(sequence, sizeof(sequence), "%s", PQgetvalue(res, 0, 0));
+	if (ledger_number_format((int)strtol(number_params[1], NULL, 10),
+				 (int)strtol(sequence, NULL, 10), post->number, sizeof(post->number)) < 0)
+		return ERP_ERR_INTERNAL;
+	stamp[0] = post->entry_id;
+	stamp[1] = PQgetvalue(row, 0, 2);
+	rc = db_query(db, NULL, &stamp_lines, 2, stamp, NULL);
+	mark[0] = post->entry_id;
+	mark[1] = number_params[1];
+	mark[2] = sequence;
+	mark[3] = post->number;
+	mark[4] = post->poster_id;
+	if (!rc)
+		rc = db_query(db, NULL, &mark_posted, 5, mark, NULL);
+	if (rc)
+		return rc;
+	return audit_posting(db, post, closed,
+			     closed ? arena_printf(arena, "posted into closed period %s",
+						   PQgetvalue(row, 0, 6))
+				    : NULL);
+}

@@ -1,0 +1,209 @@
+/*
+ * The ledger's shared SQL: companies, account resolution, inserting and
+ * replacing drafts, and the entry as clients see it. Entities are rendered
+ * by PostgreSQL (json_build_object), amounts by erp_minor_text() with the
+ * account's currency exponent, so the text is exact.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "modules/ledger/internal.h"
+#include "shared-kernel/errors.h"
+
+#define LINE_JSON                                                                            \
+	"json_strip_nulls(json_build_object('line', l.line_no, 'account', a.code,"            \
+	" 'currency', a.currency,"                                                            \
+	" 'debit', CASE WHEN l.debit_minor > 0 THEN erp_minor_text(l.debit_minor, a.exponent) END," \
+	" 'credit', CASE WHEN l.credit_minor > 0 THEN erp_minor_text(l.credit_minor, a.exponent) END," \
+	" 'description', l.description))"
+
+#define ENTRY_JSON                                                                           \
+	"json_build_object('id', e.id, 'number', e.number, 'status', e.status,"               \
+	" 'date', e.entry_date, 'memo', e.memo, 'reference', e.reference, 'source', e.source," \
+	" 'author_id', e.author_id, 'posted_by', e.posted_by, 'posted_at', e.posted_at,"       \
+	" 'reverses', e.reverses_id,"                                                          \
+	" 'reversed_by', (SELECT r.id FROM ledger_entries r WHERE r.reverses_id = e.id),"     \
+	" 'version', e.version,"                                                               \
+	" 'lines', (SELECT json_agg(" LINE_JSON " ORDER BY l.line_no) FROM ledger_lines l"    \
+	"           JOIN ledger_accounts a ON a.id = l.account_id WHERE l.entry_id = e.id),"   \
+	" 'created_at', e.created_at, 'updated_at', e.updated_at)"
+
+static const struct db_statement company_get = {
+	"ledger_company_get",
+	"SELECT c.id, c.currency, coalesce(s.self_posting, false)"
+	" FROM companies c LEFT JOIN ledger_settings s ON s.company_id = c.id WHERE c.code = $1",
+	true,
+};
+static const struct db_statement accounts_resolve = {
+	"ledger_accounts_resolve",
+	"SELECT code, id, currency, exponent, active FROM ledger_accounts"
+	" WHERE company_id = $1 AND code IN (SELECT jsonb_array_elements_text($2::jsonb))",
+	true,
+};
+static const struct db_statement entry_insert = {
+	"ledger_entry_insert",
+	"WITH e AS (INSERT INTO ledger_entries"
+	"   (id, company_id, entry_date, memo, reference, source, author_id, reverses_id)"
+	"   VALUES ($1, $2, $3, $4, $5, coalesce($6, 'manual'), $7, $9) RETURNING id, company_id)"
+	" INSERT INTO ledger_lines (entry_id, line_no, company_id, account_id, debit_minor,"
+	"   credit_minor, description)"
+	" SELECT e.id, x.line_no, e.company_id, x.account_id, x.debit, x.credit, x.description"
+	" FROM e, jsonb_to_recordset($8::jsonb) AS x(line_no int, account_id uuid,"
+	"   debit bigint, credit bigint, description text)",
+	false,
+};
+static const struct db_statement entry_update_header = {
+	"ledger_entry_update_header",
+	"UPDATE ledger_entries SET entry_date = $2, memo = $3, reference = $4,"
+	" version = version + 1, updated_at = now() WHERE id = $1 AND status = 'draft'",
+	false,
+};
+static const struct db_statement lines_delete = {
+	"ledger_lines_delete", "DELETE FROM ledger_lines WHERE entry_id = $1", false,
+};
+static const struct db_statement lines_insert = {
+	"ledger_lines_insert",
+	"INSERT INTO ledger_lines (entry_id, line_no, company_id, account_id, debit_minor,"
+	"   credit_minor, description)"
+	" SELECT $1, x.line_no, e.company_id, x.account_id, x.debit, x.credit, x.description"
+	" FROM ledger_entries e, jsonb_to_recordset($2::jsonb) AS x(line_no int, account_id uuid,"
+	"   debit bigint, credit bigint, description text) WHERE e.id = $1",
+	false,
+};
+static const struct db_statement entry_get = {
+	"ledger_entry_get",
+	"SELECT " ENTRY_JSON " FROM ledger_entries e WHERE e.id = $2 AND e.company_id = $1",
+	true,
+};
+
+int ledger_company_get(struct db_conn *db, struct arena *arena, const char *code,
+		       struct ledger_company *out)
+{
+	PGresult *res;
+	int rc = db_query(db, arena, &company_get, 1, &code, &res);
+
+	if (rc)
+		return rc;
+	if (PQntuples(res) == 0)
+		return ERP_ERR_NOT_FOUND;
+	snprintf(out->id, sizeof(out->id), "%s", PQgetvalue(res, 0, 0));
+	snprintf(out->currency, sizeof(out->currency), "%s", PQgetvalue(res, 0, 1));
+	out->self_posting = strcmp(PQgetvalue(res, 0, 2), "t") == 0;
+	return ERP_OK;
+}
+
+static char *dump_to_arena(struct arena *arena, json_t *value)
+{
+	char *text = value ? json_dumps(value, JSON_COMPACT) : NULL;
+
+	json_decref(value);
+	if (text && arena_cleanup_add(arena, free, text))
+		return NULL; /* the cleanup list freed it */
+	return text;
+}
+
+int ledger_accounts_resolve(struct db_conn *db, struct arena *arena, const char *company_id,
+			    struct ledger_line *lines, size_t count)
+{
+	json_t *codes = json_array();
+	const char *params[2] = { company_id, NULL };
+	PGresult *res;
+	int rc;
+
+	for (size_t i = 0; codes && i < count; i++)
+		if (json_array_append_new(codes, json_string(lines[i].account)))
+			json_decref(codes), codes = NULL;
+	params[1] = dump_to_arena(arena, codes);
+	if (!params[1])
+		return ERP_ERR_NO_MEMORY;
+	rc = db_query(db, arena, &accounts_resolve, 2, params, &res);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < count; i++) {
+		struct ledger_line *line = &lines[i];
+
+		line->found = false;
+		for (int row = 0; row < PQntuples(res); row++) {
+			if (strcmp(PQgetvalue(res, row, 0), line->account) != 0)
+				continue;
+			line->found = true;
+			snprintf(line->account_id, sizeof(line->account_id), "%s", PQgetvalue(res, row, 1));
+			snprintf(line->currency, sizeof(line->currency), "%s", PQgetvalue(res, row, 2));
+			line->exponent = (int)strtol(PQgetvalue(res, row, 3), NULL, 10);
+			line->active = strcmp(PQgetvalue(res, row, 4), "t") == 0;
+			break;
+		}
+	}
+	return ERP_OK;
+}
+
+/* [{"line_no","account_id","debit","credit","description"}] as arena text. */
+static const char *lines_rows(struct arena *arena, const struct ledger_line *lines, size_t count)
+{
+	json_t *rows = json_array();
+
+	for (size_t i = 0; rows && i < count; i++) {
+		json_t *row = json_pack("{s:I, s:s, s:I, s:I, s:s?}", "line_no", (json_int_t)(i + 1),
+					"account_id", lines[i].account_id, "debit",
+					(json_int_t)lines[i].debit_minor, "credit",
+					(json_int_t)lines[i].credit_minor, "description",
+					lines[i].description);
+
+		if (json_array_append_new(rows, row))
+			json_decref(rows), rows = NULL;
+	}
+	return dump_to_arena(arena, rows);
+}
+
+int ledger_entry_insert(struct db_conn *db, struct arena *arena, const char *id,
+			const char *company_id, const char *author_id,
+			const struct ledger_header *header, const struct ledger_line *lines,
+			size_t count, const char *reverses)
+{
+	const char *params[] = { id, company_id, header->date, header->memo, header->reference,
+				 header->source, author_id, lines_rows(arena, lines, count), reverses };
+
+	if (!params[7])
+		return ERP_ERR_NO_MEMORY;
+	return db_query(db, NULL, &entry_insert, 9, params, NULL);
+}
+
+int ledger_entry_replace(struct db_conn *db, struct arena *arena, const char *id,
+			 const struct ledger_header *header, const struct ledger_line *lines,
+			 size_t count)
+{
+	const char *head[] = { id, header->date, header->memo, header->reference };
+	const char *insert[] = { id, lines_rows(arena, lines, count) };
+	int rc;
+
+	if (!insert[1])
+		return ERP_ERR_NO_MEMORY;
+	rc = resource_exec_one(db, &entry_update_header, 4, head);
+	if (!rc)
+		rc = db_query(db, NULL, &lines_delete, 1, &id, NULL);
+	return rc ? rc : db_query(db, NULL, &lines_insert, 2, insert, NULL);
+}
+
+int ledger_entry_json(struct db_conn *db, struct arena *arena, const char *company_id,
+		      const char *id, json_t **out)
+{
+	const char *params[] = { company_id, id };
+
+	return resource_query_json(db, arena, &entry_get, 2, params, out);
+}
+
+json_t *ledger_lines_json(const struct ledger_line *lines, size_t count)
+{
+	json_t *array = json_array();
+
+	for (size_t i = 0; array && i < count; i++) {
+		json_t *line = json_pack("{s:s, s:s*, s:s*, s:s*}", "account", lines[i].account,
+					 "debit", lines[i].debit, "credit", lines[i].credit,
+					 "description", lines[i].description);
+
+		if (json_array_append_new(array, line))
+			json_decref(array), array = NULL;
+	}
+	return array;
+}
