@@ -3,11 +3,13 @@
  * modules as server/src/main.c plus the test module.
  */
 #include "modules/iam/iam.h"
+#include "modules/ledger/ledger.h"
 #include "platform/app.h"
 #include "test/e2e/support/test_module.h"
 
 static const struct erp_module *const modules[] = {
 	&iam_module,
+	&ledger_module,
 	&test_module,
 };
 
