@@ -1,0 +1,267 @@
+/* The ledger's rules without a database (server/src/modules/ledger/service.c). */
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "modules/ledger/internal.h"
+#include "test/support/check_main.h"
+
+static json_t *errors;
+
+static void setup(void)
+{
+	errors = json_array();
+}
+
+static void teardown(void)
+{
+	json_decref(errors);
+}
+
+/* A resolved, active line on an account in currency with exponent decimals. */
+static struct ledger_line line(const char *account, const char *currency, int exponent,
+			       const char *debit, const char *credit)
+{
+	struct ledger_line l = { .account = account, .debit = debit, .credit = credit,
+				 .found = true, .active = true, .exponent = exponent };
+
+	snprintf(l.currency, sizeof(l.currency), "%s", currency);
+	return l;
+}
+
+static const char *error_field(size_t i, const char *field)
+{
+	return json_string_value(json_object_get(json_array_get(errors, i), field));
+}
+
+/* --- balance --------------------------------------------------------------------------- */
+
+START_TEST(balanced_entry_passes_and_amounts_are_parsed)
+{
+	struct ledger_line lines[] = { line("1000", "USD", 2, "100.5", NULL),
+				       line("4000", "USD", 2, NULL, "60.25"),
+				       line("4100", "USD", 2, NULL, "40.25") };
+
+	ck_assert_int_eq(ledger_check_lines(lines, 3, errors), 0);
+	ck_assert_int_eq(lines[0].debit_minor, 10050);
+	ck_assert_int_eq(lines[0].credit_minor, 0);
+	ck_assert_int_eq(lines[1].credit_minor, 6025);
+	ck_assert_int_eq(json_array_size(errors), 0);
+}
+END_TEST
+
+START_TEST(unbalanced_entry_names_currency_and_difference)
+{
+	struct ledger_line lines[] = { line("1000", "USD", 2, "100.50", NULL),
+				       line("4000", "USD", 2, NULL, "90") };
+
+	ck_assert_int_eq(ledger_check_lines(lines, 2, errors), 1);
+	ck_assert_str_eq(error_field(0, "pointer"), "/lines");
+	ck_assert_str_eq(error_field(0, "code"), "unbalanced");
+	ck_assert_str_eq(error_field(0, "detail"),
+			 "the entry does not balance in USD: debits 100.50, credits 90.00, difference 10.50");
+}
+END_TEST
+
+START_TEST(each_currency_balances_by_itself)
+{
+	/* 100 USD against 100 EUR is two unbalanced currencies, not a balanced entry. */
+	struct ledger_line mixed[] = { line("1000", "USD", 2, "100", NULL),
+				       line("1100", "EUR", 2, NULL, "100") };
+	struct ledger_line both[] = { line("1000", "USD", 2, "5", NULL), line("1100", "EUR", 2, "7", NULL),
+				      line("4000", "USD", 2, NULL, "5"), line("4100", "EUR", 2, NULL, "7") };
+
+	ck_assert_int_eq(ledger_check_lines(mixed, 2, errors), 2);
+	ck_assert_ptr_nonnull(strstr(error_field(0, "detail"), "in USD"));
+	ck_assert_ptr_nonnull(strstr(error_field(1, "detail"), "in EUR"));
+	json_array_clear(errors);
+	ck_assert_int_eq(ledger_check_lines(both, 4, errors), 0);
+}
+END_TEST
+
+START_TEST(fewer_than_two_lines_are_refused)
+{
+	struct ledger_line lines[] = { line("1000", "USD", 2, "1", NULL) };
+
+	ck_assert_int_eq(ledger_check_lines(lines, 1, errors), 1);
+	ck_assert_str_eq(error_field(0, "code"), "min_items");
+}
+END_TEST
+
+START_TEST(a_line_has_exactly_one_side)
+{
+	struct ledger_line lines[] = { line("1000", "USD", 2, "1", "1"), line("4000", "USD", 2, NULL, NULL) };
+
+	ck_assert_int_eq(ledger_check_lines(lines, 2, errors), 2);
+	ck_assert_str_eq(error_field(0, "pointer"), "/lines/0/credit");
+	ck_assert_str_eq(error_field(0, "code"), "one_side");
+	ck_assert_str_eq(error_field(1, "pointer"), "/lines/1/debit");
+}
+END_TEST
+
+START_TEST(unknown_and_inactive_accounts_are_named)
+{
+	struct ledger_line lines[] = { line("9999", "USD", 2, "1", NULL), line("4000", "USD", 2, NULL, "1") };
+
+	lines[0].found = false;
+	lines[1].active = false;
+	ck_assert_int_eq(ledger_check_lines(lines, 2, errors), 2);
+	ck_assert_str_eq(error_field(0, "code"), "unknown");
+	ck_assert_str_eq(error_field(0, "detail"), "this company has no account 9999");
+	ck_assert_str_eq(error_field(1, "code"), "inactive");
+	ck_assert_str_eq(error_field(1, "pointer"), "/lines/1/account");
+}
+END_TEST
+
+/* --- amounts per currency ---------------------------------------------------------------- */
+
+START_TEST(decimals_follow_the_currency)
+{
+	struct ledger_line usd[] = { line("1", "USD", 2, "1.005", NULL), line("2", "USD", 2, NULL, "1.00") };
+	struct ledger_line jpy[] = { line("1", "JPY", 0, "1500", NULL), line("2", "JPY", 0, NULL, "1500.0") };
+	struct ledger_line kwd[] = { line("1", "KWD", 3, "1.005", NULL), line("2", "KWD", 3, NULL, "1.005") };
+
+	ck_assert_int_eq(ledger_check_lines(usd, 2, errors), 1);
+	ck_assert_str_eq(error_field(0, "detail"), "USD allows at most 2 decimals");
+	json_array_clear(errors);
+	ck_assert_int_eq(ledger_check_lines(jpy, 2, errors), 1);
+	ck_assert_str_eq(error_field(0, "pointer"), "/lines/1/credit");
+	ck_assert_str_eq(error_field(0, "detail"), "JPY allows at most 0 decimals");
+	json_array_clear(errors);
+	ck_assert_int_eq(ledger_check_lines(kwd, 2, errors), 0);
+	ck_assert_int_eq(kwd[0].debit_minor, 1005);
+}
+END_TEST
+
+START_TEST(zero_negative_and_malformed_amounts_are_refused)
+{
+	const char *bad[] = { "0", "0.00", "-1.00", "1e3", "", " 1", "01", "+1", "1.", ".5" };
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct ledger_line lines[] = { line("1", "USD", 2, bad[i], NULL),
+					       line("2", "USD", 2, NULL, "1") };
+
+		json_array_clear(errors);
+		ck_assert_msg(ledger_check_lines(lines, 2, errors) == 1, "amount \"%s\" accepted", bad[i]);
+		ck_assert_str_eq(error_field(0, "pointer"), "/lines/0/debit");
+		ck_assert_str_eq(error_field(0, "code"), "amount");
+	}
+}
+END_TEST
+
+START_TEST(totals_that_overflow_are_refused_not_wrapped)
+{
+	struct ledger_line lines[] = { line("1", "USD", 2, "90000000000000000.00", NULL),
+				       line("2", "USD", 2, "90000000000000000.00", NULL),
+				       line("3", "USD", 2, NULL, "1") };
+
+	ck_assert_int_eq(ledger_check_lines(lines, 3, errors), 1);
+	ck_assert_str_eq(error_field(0, "detail"), "the entry's totals are too large");
+}
+END_TEST
+
+/* --- numbering, lifecycle, periods ---------------------------------------------------------- */
+
+START_TEST(numbers_are_je_year_and_six_digits)
+{
+	char out[24];
+
+	ck_assert_int_eq(ledger_number_format(2026, 1, out, sizeof(out)), 14);
+	ck_assert_str_eq(out, "JE-2026-000001");
+	ck_assert_int_eq(ledger_number_format(2026, 999999, out, sizeof(out)), 14);
+	ck_assert_str_eq(out, "JE-2026-999999");
+	/* Past a million the number grows a digit rather than wrapping. */
+	ck_assert_int_eq(ledger_number_format(2026, 1000000, out, sizeof(out)), 15);
+	ck_assert_str_eq(out, "JE-2026-1000000");
+	ck_assert_int_eq(ledger_number_format(2026, 0, out, sizeof(out)), -1);
+	ck_assert_int_eq(ledger_number_format(10000, 1, out, sizeof(out)), -1);
+	ck_assert_int_eq(ledger_number_format(2026, 1, out, 10), -1);
+}
+END_TEST
+
+START_TEST(drafts_change_posted_entries_only_reverse)
+{
+	ck_assert(ledger_action_allowed("draft", LEDGER_EDIT));
+	ck_assert(ledger_action_allowed("draft", LEDGER_DELETE));
+	ck_assert(ledger_action_allowed("draft", LEDGER_POST));
+	ck_assert(!ledger_action_allowed("draft", LEDGER_REVERSE));
+	ck_assert(!ledger_action_allowed("posted", LEDGER_EDIT));
+	ck_assert(!ledger_action_allowed("posted", LEDGER_DELETE));
+	ck_assert(!ledger_action_allowed("posted", LEDGER_POST));
+	ck_assert(ledger_action_allowed("posted", LEDGER_REVERSE));
+	ck_assert(!ledger_action_allowed("", LEDGER_POST));
+}
+END_TEST
+
+START_TEST(period_transitions)
+{
+	ck_assert(ledger_period_transition_allowed("open", "closed"));
+	ck_assert(ledger_period_transition_allowed("closed", "open"));
+	ck_assert(ledger_period_transition_allowed("open", "locked"));
+	ck_assert(ledger_period_transition_allowed("closed", "locked"));
+	ck_assert(!ledger_period_transition_allowed("locked", "open"));
+	ck_assert(!ledger_period_transition_allowed("locked", "closed"));
+	ck_assert(!ledger_period_transition_allowed("open", "open"));
+	ck_assert(!ledger_period_transition_allowed("closed", "closed"));
+	ck_assert(!ledger_period_transition_allowed("locked", "locked"));
+}
+END_TEST
+
+START_TEST(period_bounds_cover_months_leap_years_and_shifted_years)
+{
+	char from[11], to[11];
+
+	ledger_period_bounds(2028, 1, 2, from, to);
+	ck_assert_str_eq(from, "2028-02-01");
+	ck_assert_str_eq(to, "2028-02-29");
+	ledger_period_bounds(2100, 1, 2, from, to);
+	ck_assert_str_eq(to, "2100-02-28");
+	ledger_period_bounds(2026, 7, 1, from, to);
+	ck_assert_str_eq(from, "2026-07-01");
+	ledger_period_bounds(2026, 7, 12, from, to);
+	ck_assert_str_eq(from, "2027-06-01");
+	ck_assert_str_eq(to, "2027-06-30");
+}
+END_TEST
+
+START_TEST(codes_and_sources)
+{
+	ck_assert(ledger_is_account_code("1000"));
+	ck_assert(ledger_is_account_code("4000-EU.b_2"));
+	ck_assert(!ledger_is_account_code(""));
+	ck_assert(!ledger_is_account_code("-1000"));
+	ck_assert(!ledger_is_account_code("10 00"));
+	ck_assert(!ledger_is_account_code("123456789012345678901"));
+	ck_assert(ledger_is_source("manual"));
+	ck_assert(ledger_is_source("sales.invoice"));
+	ck_assert(!ledger_is_source("Sales"));
+	ck_assert(!ledger_is_source("1sales"));
+	ck_assert(!ledger_is_source("sales invoice"));
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+	Suite *s = suite_create("modules/ledger/service");
+	TCase *balance = tcase_create("balance");
+	TCase *rules = tcase_create("rules");
+
+	tcase_add_checked_fixture(balance, setup, teardown);
+	tcase_add_test(balance, balanced_entry_passes_and_amounts_are_parsed);
+	tcase_add_test(balance, unbalanced_entry_names_currency_and_difference);
+	tcase_add_test(balance, each_currency_balances_by_itself);
+	tcase_add_test(balance, fewer_than_two_lines_are_refused);
+	tcase_add_test(balance, a_line_has_exactly_one_side);
+	tcase_add_test(balance, unknown_and_inactive_accounts_are_named);
+	tcase_add_test(balance, decimals_follow_the_currency);
+	tcase_add_test(balance, zero_negative_and_malformed_amounts_are_refused);
+	tcase_add_test(balance, totals_that_overflow_are_refused_not_wrapped);
+	suite_add_tcase(s, balance);
+	tcase_add_test(rules, numbers_are_je_year_and_six_digits);
+	tcase_add_test(rules, drafts_change_posted_entries_only_reverse);
+	tcase_add_test(rules, period_transitions);
+	tcase_add_test(rules, period_bounds_cover_months_leap_years_and_shifted_years);
+	tcase_add_test(rules, codes_and_sources);
+	suite_add_tcase(s, rules);
+	return s;
+}
