@@ -127,7 +127,8 @@ static int check_lines(struct db_conn *db, struct entry_change *c)
 	int problems, rc;
 
 	json_array_clear(c->errors);
-	rc = ledger_accounts_resolve(db, c->req->arena, c->company.id, c->lines, c->line_count);
+	rc = ledger_accounts_resolve(db, c->req->arena, c->req->company, true, c->company.id, c->lines,
+				     c->line_count);
 	if (rc)
 		return rc;
 	problems = ledger_check_lines(c->lines, c->line_count, c->errors);
@@ -197,14 +198,10 @@ static int create_work(struct db_conn *db, void *ctx)
 	}
 	if (c->idem.replay)
 		return ERP_OK;
-	rc = ledger_company_get(db, c->req->arena, c->req->company, &c->company);
-	if (!rc)
-		rc = check_lines(db, c);
+	rc = check_lines(db, c);
 	if (!rc)
 		rc = ledger_entry_insert(db, c->req->arena, c->id, c->company.id, c->req->user_id,
-					 &c->header, c->lines, c->line_count, NULL);
-	if (!rc)
-		rc = ledger_entry_json(db, c->req->arena, c->company.id, c->id, &c->after);
+					 &c->header, c->lines, c->line_count, &c->after);
 	if (!rc)
 		rc = audit_entry(db, c, "ledger.journal.created");
 	if (!rc) {

@@ -72,14 +72,18 @@ struct ledger_company {
 int ledger_company_get(struct db_conn *db, struct arena *arena, const char *code,
 		       struct ledger_company *out);
 
-/* Fills found/active/account_id/currency/exponent of each line from the company's accounts. */
-int ledger_accounts_resolve(struct db_conn *db, struct arena *arena, const char *company_id,
-			    struct ledger_line *lines, size_t count);
+/*
+ * Fills found/active/account_id/currency/exponent of each line from the
+ * accounts of a company named by code (by_code) or id, and the company's id.
+ * ERP_ERR_NOT_FOUND when there is no such company.
+ */
+int ledger_accounts_resolve(struct db_conn *db, struct arena *arena, const char *company,
+			    bool by_code, char company_id[40], struct ledger_line *lines, size_t count);
 
 /*
- * Inserts a draft entry and its (checked) lines. header: date, memo,
- * reference, source (NULL: "manual"). reverses: the entry this one reverses,
- * or NULL.
+ * Inserts a draft entry and its (checked) lines; header: date, memo,
+ * reference, source (NULL: "manual"). *out (when out is not NULL) receives
+ * the entry as clients see it.
  */
 struct ledger_header {
 	const char *date;
@@ -90,7 +94,7 @@ struct ledger_header {
 int ledger_entry_insert(struct db_conn *db, struct arena *arena, const char *id,
 			const char *company_id, const char *author_id,
 			const struct ledger_header *header, const struct ledger_line *lines,
-			size_t count, const char *reverses);
+			size_t count, json_t **out);
 
 /* Replaces a draft's header and lines and bumps its version. */
 int ledger_entry_replace(struct db_conn *db, struct arena *arena, const char *id,

@@ -18,16 +18,24 @@
 	" 'credit', CASE WHEN l.credit_minor > 0 THEN erp_minor_text(l.credit_minor, a.exponent) END," \
 	" 'description', l.description))"
 
-#define ENTRY_JSON                                                                           \
+/* An entry as clients see it; lines_table is where its lines are read from. */
+#define ENTRY_JSON(lines_table)                                                              \
 	"json_build_object('id', e.id, 'number', e.number, 'status', e.status,"               \
 	" 'date', e.entry_date, 'memo', e.memo, 'reference', e.reference, 'source', e.source," \
 	" 'author_id', e.author_id, 'posted_by', e.posted_by, 'posted_at', e.posted_at,"       \
 	" 'reverses', e.reverses_id,"                                                          \
 	" 'reversed_by', (SELECT r.id FROM ledger_entries r WHERE r.reverses_id = e.id),"     \
 	" 'version', e.version,"                                                               \
-	" 'lines', (SELECT json_agg(" LINE_JSON " ORDER BY l.line_no) FROM ledger_lines l"    \
+	" 'lines', (SELECT json_agg(" LINE_JSON " ORDER BY l.line_no) FROM " lines_table " l" \
 	"           JOIN ledger_accounts a ON a.id = l.account_id WHERE l.entry_id = e.id),"   \
 	" 'created_at', e.created_at, 'updated_at', e.updated_at)"
+
+/* The company and the named accounts (NULL columns for codes it lacks), in one round trip. */
+#define ACCOUNTS_RESOLVE(company_match)                                                      \
+	"SELECT c.id, a.code, a.id, a.currency, a.exponent, a.active FROM companies c"        \
+	" LEFT JOIN ledger_accounts a ON a.company_id = c.id"                                  \
+	"   AND a.code IN (SELECT jsonb_array_elements_text($2::jsonb))"                       \
+	" WHERE " company_match
 
 static const struct db_statement company_get = {
 	"ledger_company_get",
@@ -35,22 +43,24 @@ static const struct db_statement company_get = {
 	" FROM companies c LEFT JOIN ledger_settings s ON s.company_id = c.id WHERE c.code = $1",
 	true,
 };
-static const struct db_statement accounts_resolve = {
-	"ledger_accounts_resolve",
-	"SELECT code, id, currency, exponent, active FROM ledger_accounts"
-	" WHERE company_id = $1 AND code IN (SELECT jsonb_array_elements_text($2::jsonb))",
-	true,
+static const struct db_statement accounts_resolve_by_code = {
+	"ledger_accounts_resolve_by_code", ACCOUNTS_RESOLVE("c.code = $1"), true,
+};
+static const struct db_statement accounts_resolve_by_id = {
+	"ledger_accounts_resolve_by_id", ACCOUNTS_RESOLVE("c.id = $1::uuid"), true,
 };
 static const struct db_statement entry_insert = {
 	"ledger_entry_insert",
+	/* Inserts and renders in one round trip: the JSON reads the CTEs' RETURNING rows. */
 	"WITH e AS (INSERT INTO ledger_entries"
 	"   (id, company_id, entry_date, memo, reference, source, author_id, reverses_id)"
-	"   VALUES ($1, $2, $3, $4, $5, coalesce($6, 'manual'), $7, $9) RETURNING id, company_id)"
-	" INSERT INTO ledger_lines (entry_id, line_no, company_id, account_id, debit_minor,"
-	"   credit_minor, description)"
-	" SELECT e.id, x.line_no, e.company_id, x.account_id, x.debit, x.credit, x.description"
-	" FROM e, jsonb_to_recordset($8::jsonb) AS x(line_no int, account_id uuid,"
-	"   debit bigint, credit bigint, description text)",
+	"   VALUES ($1, $2, $3, $4, $5, coalesce($6, 'manual'), $7, $9) RETURNING *),"
+	" new_lines AS (INSERT INTO ledger_lines (entry_id, line_no, company_id, account_id,"
+	"   debit_minor, credit_minor, description)"
+	"   SELECT e.id, x.line_no, e.company_id, x.account_id, x.debit, x.credit, x.description"
+	"   FROM e, jsonb_to_recordset($8::jsonb) AS x(line_no int, account_id uuid,"
+	"     debit bigint, credit bigint, description text) RETURNING *)"
+	" SELECT " ENTRY_JSON("new_lines") " FROM e",
 	false,
 };
 static const struct db_statement entry_update_header = {
@@ -73,7 +83,7 @@ static const struct db_statement lines_insert = {
 };
 static const struct db_statement entry_get = {
 	"ledger_entry_get",
-	"SELECT " ENTRY_JSON " FROM ledger_entries e WHERE e.id = $2 AND e.company_id = $1",
+	"SELECT " ENTRY_JSON("ledger_lines") " FROM ledger_entries e WHERE e.id = $2 AND e.company_id = $1",
 	true,
 };
 
@@ -103,11 +113,11 @@ static char *dump_to_arena(struct arena *arena, json_t *value)
 	return text;
 }
 
-int ledger_accounts_resolve(struct db_conn *db, struct arena *arena, const char *company_id,
-			    struct ledger_line *lines, size_t count)
+int ledger_accounts_resolve(struct db_conn *db, struct arena *arena, const char *company,
+			    bool by_code, char company_id[40], struct ledger_line *lines, size_t count)
 {
 	json_t *codes = json_array();
-	const char *params[2] = { company_id, NULL };
+	const char *params[2] = { company, NULL };
 	PGresult *res;
 	int rc;
 
@@ -117,22 +127,25 @@ int ledger_accounts_resolve(struct db_conn *db, struct arena *arena, const char 
 	params[1] = dump_to_arena(arena, codes);
 	if (!params[1])
 		return ERP_ERR_NO_MEMORY;
-	rc = db_query(db, arena, &accounts_resolve, 2, params, &res);
+	rc = db_query(db, arena, by_code ? &accounts_resolve_by_code : &accounts_resolve_by_id, 2,
+		      params, &res);
 	if (rc)
 		return rc;
+	if (PQntuples(res) == 0)
+		return ERP_ERR_NOT_FOUND;
+	snprintf(company_id, 40, "%s", PQgetvalue(res, 0, 0));
 	for (size_t i = 0; i < count; i++) {
 		struct ledger_line *line = &lines[i];
 
 		line->found = false;
-		for (int row = 0; row < PQntuples(res); row++) {
-			if (strcmp(PQgetvalue(res, row, 0), line->account) != 0)
+		for (int row = 0; row < PQntuples(res) && !line->found; row++) {
+			if (PQgetisnull(res, row, 1) || strcmp(PQgetvalue(res, row, 1), line->account) != 0)
 				continue;
 			line->found = true;
-			snprintf(line->account_id, sizeof(line->account_id), "%s", PQgetvalue(res, row, 1));
-			snprintf(line->currency, sizeof(line->currency), "%s", PQgetvalue(res, row, 2));
-			line->exponent = (int)strtol(PQgetvalue(res, row, 3), NULL, 10);
-			line->active = strcmp(PQgetvalue(res, row, 4), "t") == 0;
-			break;
+			snprintf(line->account_id, sizeof(line->account_id), "%s", PQgetvalue(res, row, 2));
+			snprintf(line->currency, sizeof(line->currency), "%s", PQgetvalue(res, row, 3));
+			line->exponent = (int)strtol(PQgetvalue(res, row, 4), NULL, 10);
+			line->active = strcmp(PQgetvalue(res, row, 5), "t") == 0;
 		}
 	}
 	return ERP_OK;
@@ -159,14 +172,16 @@ static const char *lines_rows(struct arena *arena, const struct ledger_line *lin
 int ledger_entry_insert(struct db_conn *db, struct arena *arena, const char *id,
 			const char *company_id, const char *author_id,
 			const struct ledger_header *header, const struct ledger_line *lines,
-			size_t count, const char *reverses)
+			size_t count, json_t **out)
 {
 	const char *params[] = { id, company_id, header->date, header->memo, header->reference,
-				 header->source, author_id, lines_rows(arena, lines, count), reverses };
+				 header->source, author_id, lines_rows(arena, lines, count), NULL };
 
 	if (!params[7])
 		return ERP_ERR_NO_MEMORY;
-	return db_query(db, NULL, &entry_insert, 9, params, NULL);
+	if (!out)
+		return db_query(db, NULL, &entry_insert, 9, params, NULL);
+	return resource_query_json(db, arena, &entry_insert, 9, params, out);
 }
 
 int ledger_entry_replace(struct db_conn *db, struct arena *arena, const char *id,
