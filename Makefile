@@ -168,6 +168,7 @@ check-headers:
 
 bench: deps build
 	@tools/bench
+	@tools/bench-ledger
 
 clean:
 	rm -rf build
