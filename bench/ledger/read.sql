@@ -9,7 +9,10 @@ SELECT 1 FROM role_assignments ra JOIN role_permissions rp ON rp.role_id = ra.ro
  WHERE ra.user_id = :user_id AND c.code = 'BENCH' AND rp.permission = 'ledger.account.read';
 SELECT coalesce(json_agg(j ORDER BY code), '[]') FROM (
   SELECT json_build_object('id', a.id, 'code', a.code, 'name', a.name, 'type', a.type,
-         'currency', a.currency, 'active', a.active, 'version', a.version) AS j, a.code
+         'currency', a.currency,
+         'parent', (SELECT p.code FROM ledger_accounts p WHERE p.id = a.parent_id),
+         'active', a.active, 'version', a.version,
+         'created_at', a.created_at, 'updated_at', a.updated_at) AS j, a.code
     FROM ledger_accounts a
    WHERE a.company_id = (SELECT id FROM companies WHERE code = 'BENCH')
    ORDER BY a.code LIMIT 51) page;

@@ -66,7 +66,7 @@ static void scale_amounts(struct ledger_line *lines, const struct ledger_entry_s
 }
 
 int ledger_post_entry(struct db_conn *db, struct arena *arena, const struct ledger_entry_spec *spec,
-		      struct ledger_posted *out, char **problem)
+		      struct ledger_posted *out, const char **problem)
 {
 	struct ledger_header header = { spec->date, spec->memo, spec->reference, spec->source };
 	struct ledger_post post = { .company_id = spec->company_id, .entry_id = out->id,
@@ -78,6 +78,11 @@ int ledger_post_entry(struct db_conn *db, struct arena *arena, const struct ledg
 	int rc, problems;
 
 	*problem = NULL;
+	if (spec->source && !ledger_is_source(spec->source)) {
+		json_decref(errors);
+		*problem = "source must be lower-case letters, digits, '.', '_' or '-', starting with a letter";
+		return ERP_ERR_INVALID;
+	}
 	if (!lines || !errors) {
 		json_decref(errors);
 		return ERP_ERR_NO_MEMORY;

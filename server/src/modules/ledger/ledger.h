@@ -56,7 +56,7 @@ struct ledger_posted {
  * must roll back.
  */
 int ledger_post_entry(struct db_conn *db, struct arena *arena, const struct ledger_entry_spec *spec,
-		      struct ledger_posted *out, char **problem);
+		      struct ledger_posted *out, const char **problem);
 
 /*
  * The posted balance (debits minus credits, minor units of the account's

@@ -50,7 +50,7 @@ static const struct db_statement mark_posted = {
 static int refuse(struct arena *arena, struct ledger_post *post, int status, int rc,
 		  const char *sentence)
 {
-	post->problem = arena_strdup(arena, sentence);
+	post->problem = sentence ? arena_strdup(arena, sentence) : NULL;
 	post->problem_status = status;
 	return post->problem ? rc : ERP_ERR_NO_MEMORY;
 }
