@@ -44,7 +44,7 @@ static struct ledger_line *lines_from_spec(struct arena *arena, const struct led
 		snprintf(text, ERP_MONEY_TEXT_MAX + 1, "%lld", (long long)amount);
 		lines[i].account = s->account;
 		lines[i].description = s->description;
-		if (s->debit_minor != 0)
+		if (s->debit_minor != 0 || s->credit_minor == 0) /* 0 and 0: "must be more than zero" */
 			lines[i].debit = text;
 		if (s->credit_minor != 0)
 			lines[i].credit = text;
