@@ -1,0 +1,223 @@
+#include "test/support/ledger_fixture.h"
+
+#include <check.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test/support/iam_fixture.h"
+
+const char test_ledger_password[] = "ledger-password-0001";
+
+static const char admin_email[] = "admin@ledger.test";
+static const char admin_password[] = "admin-password-0001";
+
+void test_ledger_start(struct test_ledger *ledger, const char *db_name, const char *const extra_env[])
+{
+	memset(ledger, 0, sizeof(*ledger));
+	snprintf(ledger->db_url, sizeof(ledger->db_url), "%s", test_db_create(db_name));
+	test_iam_migrate(ledger->db_url);
+	snprintf(ledger->admin_id, sizeof(ledger->admin_id), "%s",
+		 test_iam_bootstrap_admin(ledger->db_url, admin_email, admin_password));
+	ck_assert_int_eq(test_server_start(&ledger->server, "bin/erp-server-test", ledger->db_url,
+					   extra_env), 0);
+	ck_assert_int_eq(test_iam_login(ledger->server.base_url, admin_email, admin_password,
+					ledger->admin_token), 0);
+}
+
+void test_ledger_stop(struct test_ledger *ledger)
+{
+	ck_assert_int_eq(test_server_stop(&ledger->server), 0);
+}
+
+const char *test_ledger_path(const char *format, ...)
+{
+	static char paths[8][1024];
+	static unsigned next;
+	char *path = paths[next++ % 8];
+	va_list args;
+
+	va_start(args, format);
+	vsnprintf(path, sizeof(paths[0]), format, args);
+	va_end(args);
+	return path;
+}
+
+long test_ledger_call(const struct test_ledger *ledger, const char *token, const char *method,
+		      const char *path, const char *extra_header, const char *body,
+		      struct test_response *r)
+{
+	struct test_response own;
+	long status;
+
+	test_iam_request(ledger->server.base_url, method, path, token, extra_header, body,
+			 r ? r : &own);
+	status = r ? r->status : own.status;
+	if (!r)
+		test_response_free(&own);
+	return status;
+}
+
+/* A call as the administrator that must answer 201. */
+static void admin_create(const struct test_ledger *ledger, const char *path, json_t *body)
+{
+	char *text = json_dumps(body, JSON_COMPACT);
+	struct test_response r;
+
+	test_ledger_call(ledger, ledger->admin_token, "POST", path, NULL, text, &r);
+	ck_assert_msg(r.status == 201, "POST %s %s: %ld %s", path, text, r.status, r.body);
+	test_response_free(&r);
+	free(text);
+	json_decref(body);
+}
+
+void test_ledger_company(const struct test_ledger *ledger, const char *code, const char *currency)
+{
+	admin_create(ledger, "/api/v1/companies",
+		     json_pack("{s:s, s:s, s:s}", "code", code, "name", code, "currency", currency));
+}
+
+void test_ledger_role(const struct test_ledger *ledger, const char *name, const char *permissions)
+{
+	json_t *list = json_loads(permissions, 0, NULL);
+
+	ck_assert_msg(list != NULL, "permissions are not JSON: %s", permissions);
+	admin_create(ledger, "/api/v1/roles", json_pack("{s:s, s:o}", "name", name, "permissions", list));
+}
+
+void test_ledger_grant(const struct test_ledger *ledger, const char *user_id, const char *role,
+		       const char *company, const char *reason)
+{
+	json_t *body = json_pack("{s:s, s:s?, s:s*}", "role", role, "company", company, "reason", reason);
+
+	admin_create(ledger, test_ledger_path("/api/v1/users/%s/role-assignments", user_id), body);
+}
+
+void test_ledger_user(const struct test_ledger *ledger, const char *email,
+		      struct test_ledger_user *user)
+{
+	test_iam_create_user(ledger->server.base_url, ledger->admin_token, email, test_ledger_password,
+			     user->id);
+	ck_assert_int_eq(test_iam_login(ledger->server.base_url, email, test_ledger_password,
+					user->token), 0);
+}
+
+/* A call as token that must answer expected; the body is built from a json_t (stolen). */
+static void expect(const struct test_ledger *ledger, const char *token, const char *method,
+		   const char *path, json_t *body, long expected, struct test_response *r)
+{
+	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+
+	test_ledger_call(ledger, token, method, path, NULL, text, r);
+	ck_assert_msg(r->status == expected, "%s %s %s: %ld %s", method, path, text ? text : "",
+		      r->status, r->body);
+	free(text);
+	json_decref(body);
+}
+
+void test_ledger_account(const struct test_ledger *ledger, const char *token, const char *company,
+			 const char *code, const char *type, const char *currency)
+{
+	struct test_response r;
+
+	expect(ledger, token, "POST", test_ledger_path("/api/v1/companies/%s/accounts", company),
+	       json_pack("{s:s, s:s, s:s, s:s*}", "code", code, "name", code, "type", type, "currency",
+			 currency),
+	       201, &r);
+	test_response_free(&r);
+}
+
+void test_ledger_fiscal_year(const struct test_ledger *ledger, const char *token,
+			     const char *company, int fiscal_year)
+{
+	struct test_response r;
+
+	expect(ledger, token, "POST", test_ledger_path("/api/v1/companies/%s/fiscal-periods", company),
+	       json_pack("{s:i}", "fiscal_year", fiscal_year), 201, &r);
+	ck_assert_uint_eq(json_array_size(json_object_get(r.json, "periods")), 12);
+	test_response_free(&r);
+}
+
+void test_ledger_period_id(const struct test_ledger *ledger, const char *token, const char *company,
+			   const char *name, char id[40])
+{
+	struct test_response r;
+	json_t *period;
+	size_t i;
+
+	id[0] = '\0';
+	expect(ledger, token, "GET",
+	       test_ledger_path("/api/v1/companies/%s/fiscal-periods?fiscal_year=%.4s&limit=12", company,
+				name),
+	       NULL, 200, &r);
+	json_array_foreach(json_object_get(r.json, "items"), i, period)
+		if (strcmp(test_ledger_text(period, "name"), name) == 0)
+			snprintf(id, 40, "%s", test_ledger_text(period, "id"));
+	test_response_free(&r);
+	ck_assert_msg(strlen(id) == 36, "company %s has no period %s", company, name);
+}
+
+void test_ledger_draft(const struct test_ledger *ledger, const char *token, const char *company,
+		       const char *date, const char *debit_account, const char *credit_account,
+		       const char *amount, const char *memo, char id[40])
+{
+	struct test_response r;
+
+	expect(ledger, token, "POST", test_ledger_path("/api/v1/companies/%s/journal-entries", company),
+	       json_pack("{s:s, s:s, s:[{s:s, s:s}, {s:s, s:s}]}", "date", date, "memo", memo, "lines",
+			 "account", debit_account, "debit", amount, "account", credit_account,
+			 "credit", amount),
+	       201, &r);
+	snprintf(id, 40, "%s", test_ledger_text(r.json, "id"));
+	test_response_free(&r);
+}
+
+void test_ledger_post(const struct test_ledger *ledger, const char *token, const char *company,
+		      const char *id, char number[24])
+{
+	struct test_response r;
+
+	expect(ledger, token, "POST",
+	       test_ledger_path("/api/v1/companies/%s/journal-entries/%s/post", company, id), NULL, 200,
+	       &r);
+	ck_assert_str_eq(test_ledger_text(r.json, "status"), "posted");
+	if (number)
+		snprintf(number, 24, "%s", test_ledger_text(r.json, "number"));
+	test_response_free(&r);
+}
+
+long long test_ledger_db_number(const struct test_ledger *ledger, const char *format, ...)
+{
+	char sql[4096];
+	char *value;
+	long long number;
+	va_list args;
+
+	va_start(args, format);
+	vsnprintf(sql, sizeof(sql), format, args);
+	va_end(args);
+	value = test_db_value(ledger->db_url, sql);
+	ck_assert_msg(value != NULL, "no value from: %s", sql);
+	number = strtoll(value, NULL, 10);
+	free(value);
+	return number;
+}
+
+const char *test_ledger_text(json_t *object, const char *name)
+{
+	const char *text = json_string_value(json_object_get(object, name));
+
+	return text ? text : "";
+}
+
+const char *test_ledger_if_match(const struct test_response *r)
+{
+	static char header[96];
+	char *etag = test_response_header(r, "ETag");
+
+	ck_assert_msg(etag != NULL, "no ETag in the answer: %s", r->headers);
+	snprintf(header, sizeof(header), "If-Match: %s", etag);
+	free(etag);
+	return header;
+}

@@ -1,0 +1,114 @@
+#ifndef ERP_TEST_LEDGER_FIXTURE_H
+#define ERP_TEST_LEDGER_FIXTURE_H
+
+/*
+ * Test fixtures for the general ledger (server/src/modules/ledger) over real
+ * HTTP: a started erp-server-test on a fresh migrated database with the
+ * bootstrap administrator logged in, and one-line helpers for the setup
+ * every ledger test repeats (companies, roles, users, accounts, fiscal
+ * years, drafts, postings). Each helper asserts its own success, so a test
+ * reads as the story it checks.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "test/support/testlib.h"
+
+/* A running server and its database, for one test binary (Check unchecked fixture). */
+struct test_ledger {
+	struct test_server server;
+	char db_url[1024];
+	char admin_token[64];
+	char admin_id[40];
+};
+
+/* A user created over the API and logged in. */
+struct test_ledger_user {
+	char id[40];
+	char token[64];
+};
+
+/* The password every user made by test_ledger_user() has. */
+extern const char test_ledger_password[];
+
+/*
+ * Creates (or recreates) database db_name, migrates it, writes the bootstrap
+ * administrator (who also holds iam.sod.override), starts bin/erp-server-test
+ * with extra_env (as test_server_start; may be NULL) and logs the
+ * administrator in.
+ */
+void test_ledger_start(struct test_ledger *ledger, const char *db_name, const char *const extra_env[]);
+
+/* Stops the server; asserts a clean exit. */
+void test_ledger_stop(struct test_ledger *ledger);
+
+/*
+ * A path from a printf format, in one of eight rotating static buffers, so a
+ * call can take several at once: test_ledger_path("/api/v1/companies/%s", code).
+ */
+const char *test_ledger_path(const char *format, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * One request as token (NULL: anonymous) with an optional extra header
+ * ("Name: value") and JSON body. Returns the status. With r the caller gets
+ * the response and frees it; with r NULL it is freed here. Asserts that an
+ * answer arrived.
+ */
+long test_ledger_call(const struct test_ledger *ledger, const char *token, const char *method,
+		      const char *path, const char *extra_header, const char *body,
+		      struct test_response *r);
+
+/* The administrator creates company code in currency; asserts 201. */
+void test_ledger_company(const struct test_ledger *ledger, const char *code, const char *currency);
+
+/* The administrator creates role name holding permissions (JSON array text); asserts 201. */
+void test_ledger_role(const struct test_ledger *ledger, const char *name, const char *permissions);
+
+/*
+ * The administrator grants role to user_id in company (NULL: globally).
+ * reason: NULL, or the reason that accepts a segregation-of-duties conflict
+ * (the administrator holds iam.sod.override). Asserts 201.
+ */
+void test_ledger_grant(const struct test_ledger *ledger, const char *user_id, const char *role,
+		       const char *company, const char *reason);
+
+/* Creates a user with test_ledger_password over the API and logs it in. */
+void test_ledger_user(const struct test_ledger *ledger, const char *email,
+		      struct test_ledger_user *user);
+
+/* Creates account code (currency NULL: the company's) as token; asserts 201. */
+void test_ledger_account(const struct test_ledger *ledger, const char *token, const char *company,
+			 const char *code, const char *type, const char *currency);
+
+/* Creates the twelve monthly periods of fiscal_year (from January) as token; asserts 201. */
+void test_ledger_fiscal_year(const struct test_ledger *ledger, const char *token,
+			     const char *company, int fiscal_year);
+
+/* The id (37 bytes with the NUL) of the period called name ("2026-03"); asserts it exists. */
+void test_ledger_period_id(const struct test_ledger *ledger, const char *token, const char *company,
+			   const char *name, char id[40]);
+
+/*
+ * Creates a balanced two-line draft as token: debit_account debited and
+ * credit_account credited with amount (decimal text) on date. Asserts 201;
+ * writes the entry id.
+ */
+void test_ledger_draft(const struct test_ledger *ledger, const char *token, const char *company,
+		       const char *date, const char *debit_account, const char *credit_account,
+		       const char *amount, const char *memo, char id[40]);
+
+/* Posts entry id as token; asserts 200; writes its number (24 bytes) unless number is NULL. */
+void test_ledger_post(const struct test_ledger *ledger, const char *token, const char *company,
+		      const char *id, char number[24]);
+
+/* The first column of the first row of a query (printf format) as a number; asserts a value. */
+long long test_ledger_db_number(const struct test_ledger *ledger, const char *format, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* A string member of a JSON object, or "" when absent or not a string (never NULL). */
+const char *test_ledger_text(json_t *object, const char *name);
+
+/* The ETag of a response as an "If-Match: <etag>" header, in static storage; asserts one. */
+const char *test_ledger_if_match(const struct test_response *r);
+
+#endif
