@@ -1,19 +1,31 @@
-/* Cursor paging for lists: stable order, opaque cursors (shared-kernel/cursor.h). */
+/*
+ * Cursor paging for lists: stable order, opaque cursors (shared-kernel/cursor.h).
+ * The page arrives from PostgreSQL as JSON text and is passed through without
+ * parsing (PAGING_SQL in resource.h); only the cursor is built here.
+ */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "platform/resource.h"
 #include "shared-kernel/cursor.h"
 #include "shared-kernel/errors.h"
 
-int paging_limit(const struct erp_request *req)
+static int page_limit(const struct erp_request *req)
 {
 	json_t *limit = json_object_get(req->query, "limit");
 
 	return json_is_integer(limit) ? (int)json_integer_value(limit) : 50;
 }
 
-int paging_cursor(struct erp_request *req, const char *keys[2])
+static int respond_bad_cursor(struct erp_request *req)
+{
+	return http_respond_problem(req, &PROBLEM_BAD_REQUEST,
+				    "the cursor is not one this server issued for this list");
+}
+
+/* Decodes the "cursor" query parameter into two keys; 0 ok/absent, -1 when malformed. */
+static int decode_cursor(struct erp_request *req, const char *keys[2])
 {
 	json_t *text = json_object_get(req->query, "cursor");
 	struct erp_cursor cursor;
@@ -25,73 +37,55 @@ int paging_cursor(struct erp_request *req, const char *keys[2])
 	storage = arena_alloc(req->arena, ERP_CURSOR_TEXT_MAX);
 	if (!storage ||
 	    erp_cursor_decode(json_string_value(text), &cursor, storage, ERP_CURSOR_TEXT_MAX) ||
-	    cursor.key_count != 2) {
-		http_respond_problem(req, &PROBLEM_BAD_REQUEST,
-				     "the cursor is not one this server issued for this list");
+	    cursor.key_count != 2)
 		return -1;
-	}
 	keys[0] = cursor.keys[0];
 	keys[1] = cursor.keys[1];
 	return 0;
 }
 
-static const char *key_text(json_t *row, const char *key, char *buffer, size_t size)
+/* The cursor after a row with these keys, as arena text; NULL when out of memory. */
+static char *encode_cursor(struct arena *arena, const char *key1, const char *key2)
 {
-	json_t *value = json_object_get(row, key);
+	struct erp_cursor cursor = { 2, { key1, key2 }, { strlen(key1), strlen(key2) } };
+	char *text = arena_alloc(arena, ERP_CURSOR_TEXT_MAX + 1);
 
-	if (json_is_string(value))
-		return json_string_value(value);
-	if (json_is_integer(value)) {
-		snprintf(buffer, size, "%lld", (long long)json_integer_value(value));
-		return buffer;
-	}
-	return "";
-}
-
-int paging_respond(struct erp_request *req, json_t *rows, int limit, const char *key1,
-		     const char *key2)
-{
-	json_t *body, *next = json_null();
-	char buffer1[32], buffer2[32];
-
-	if ((int)json_array_size(rows) > limit) {
-		json_t *last = json_array_get(rows, (size_t)limit - 1);
-		struct erp_cursor cursor = { 2, { key_text(last, key1, buffer1, sizeof(buffer1)),
-						 key_text(last, key2, buffer2, sizeof(buffer2)) },
-					     { 0, 0 } };
-		char *text = arena_alloc(req->arena, ERP_CURSOR_TEXT_MAX + 1);
-
-		cursor.key_lengths[0] = strlen(cursor.keys[0]);
-		cursor.key_lengths[1] = strlen(cursor.keys[1]);
-		if (!text || erp_cursor_encode(&cursor, text, ERP_CURSOR_TEXT_MAX + 1) < 0)
-			return ERP_ERR_NO_MEMORY;
-		next = json_string(text);
-		json_array_remove(rows, (size_t)limit);
-	}
-	body = json_pack("{s:O, s:o}", "items", rows, "next_cursor", next);
-	return http_respond_json(req, 200, body);
+	if (!text || erp_cursor_encode(&cursor, text, ERP_CURSOR_TEXT_MAX + 1) < 0)
+		return NULL;
+	return text;
 }
 
 int paging_respond_list(struct erp_request *req, const struct db_statement *statement,
-		     int cursor_keys, const char *const *filters, int filter_count,
-		     const char *key1, const char *key2)
+			int cursor_keys, const char *const *filters, int filter_count)
 {
 	const char *cursor[2], *params[16];
-	char limit[16];
-	json_t *rows;
-	int count = 0, rc, page = paging_limit(req);
+	char limit[16], *body;
+	const char *next = "null";
+	int count = 0, rc, page = page_limit(req);
+	PGresult *res;
 
-	if (paging_cursor(req, cursor))
-		return 0; /* answered 400 */
+	if (decode_cursor(req, cursor))
+		return respond_bad_cursor(req);
 	for (int i = 0; i < cursor_keys; i++)
 		params[count++] = cursor[i];
 	for (int i = 0; i < filter_count && count < 15; i++)
 		params[count++] = filters[i];
 	snprintf(limit, sizeof(limit), "%d", page + 1); /* one more row says whether a next page exists */
 	params[count++] = limit;
-	rc = resource_query_json(http_db(req), req->arena, statement, count, params, &rows);
+	rc = db_query(http_db(req), req->arena, statement, count, params, &res);
 	if (rc == ERP_ERR_INVALID) /* cursor keys the statement's casts refuse */
-		return http_respond_problem(req, &PROBLEM_BAD_REQUEST,
-					    "the cursor is not one this server issued for this list");
-	return rc ? rc : paging_respond(req, rows, page, key1, key2);
+		return respond_bad_cursor(req);
+	if (rc)
+		return rc;
+	if (strtol(PQgetvalue(res, 0, 3), NULL, 10) > page) {
+		char *cursor_text = encode_cursor(req->arena, PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2));
+
+		next = cursor_text ? arena_printf(req->arena, "\"%s\"", cursor_text) : NULL;
+		if (!next)
+			return ERP_ERR_NO_MEMORY;
+	}
+	body = arena_printf(req->arena, "{\"items\":%s,\"next_cursor\":%s}", PQgetvalue(res, 0, 0), next);
+	if (!body)
+		return ERP_ERR_NO_MEMORY;
+	return http_respond_bytes(req, 200, "application/json", body, strlen(body));
 }

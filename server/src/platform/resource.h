@@ -45,26 +45,27 @@ void etag_set(struct erp_request *req, json_t *entity);
 
 /* --- cursor paging (paging.c) ------------------------------------------------------- */
 
-/* limit from the query (default 50; the query schema bounds it). */
-int paging_limit(const struct erp_request *req);
-
-/* Decodes the "cursor" query parameter into up to 2 keys; 0 ok/absent, -1 answered 400. */
-int paging_cursor(struct erp_request *req, const char *keys[2]);
-
 /*
- * Responds {"items": rows[0..limit-1], "next_cursor": ...} from a JSON array of
- * limit+1 rows; the cursor is built from the last returned row's key fields.
+ * A list statement in one round trip and without the server parsing rows:
+ * rows_sql selects (j json, k1 text, k2 text) in page order, the keys being
+ * what the cursor resumes after, with LIMIT limit_param (the parameter
+ * holding page size + 1). The statement answers the page's JSON array, the
+ * keys of its last row and how many rows were found (page size + 1 means
+ * there is a next page).
  */
-int paging_respond(struct erp_request *req, json_t *rows, int limit, const char *key1,
-		   const char *key2);
+#define PAGING_SQL(rows_sql, limit_param)                                                   \
+	"SELECT coalesce(json_agg(p.j ORDER BY p.n) FILTER (WHERE p.n < " limit_param "::int), '[]'),"  \
+	" max(p.k1) FILTER (WHERE p.n = " limit_param "::int - 1),"                          \
+	" max(p.k2) FILTER (WHERE p.n = " limit_param "::int - 1), count(*)"                 \
+	" FROM (SELECT r.j, r.k1, r.k2, row_number() OVER () AS n FROM (" rows_sql ") r) p"
 
 /*
- * The whole of a list endpoint: decodes the cursor, runs statement with
- * parameters (cursor keys [cursor_keys of them], filters..., limit + 1) and
- * responds with a page keyed by key1/key2. Returns like a handler.
+ * The whole of a list endpoint: decodes the "cursor" query parameter (400 when
+ * it is not one of ours), runs a PAGING_SQL statement with parameters (cursor
+ * keys [cursor_keys of them, 1 or 2], filters..., "limit" + 1) and responds
+ * {"items": [...], "next_cursor": string|null}. Returns like a handler.
  */
 int paging_respond_list(struct erp_request *req, const struct db_statement *statement,
-			int cursor_keys, const char *const *filters, int filter_count,
-			const char *key1, const char *key2);
+			int cursor_keys, const char *const *filters, int filter_count);
 
 #endif

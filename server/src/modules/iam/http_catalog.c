@@ -18,21 +18,20 @@ static const struct db_statement list_permissions = {
 /* Newest first; the cursor is (occurred_at, id) of the last row returned. */
 static const struct db_statement list_events = {
 	"iam_audit_list",
-	"SELECT coalesce(json_agg(j ORDER BY occurred_at DESC, id DESC), '[]') FROM ("
-	"  SELECT json_build_object('id', e.id, 'occurred_at', e.occurred_at, 'actor_id', e.actor_id,"
-	"    'action', e.action, 'company', c.code, 'entity', e.entity, 'entity_id', e.entity_id,"
-	"    'request_id', e.request_id, 'changes', e.changes, 'reason', e.reason) AS j,"
-	"    e.occurred_at, e.id"
-	"  FROM audit_events e LEFT JOIN companies c ON c.id = e.company_id"
-	"  WHERE ($1::text IS NULL OR (e.occurred_at, e.id) < ($1::timestamptz, $2::uuid))"
-	"    AND ($3::text IS NULL OR c.code = $3)"
-	"    AND ($4::uuid IS NULL OR e.actor_id = $4::uuid)"
-	"    AND ($5::text IS NULL OR e.entity = $5)"
-	"    AND ($6::text IS NULL OR e.entity_id = $6)"
-	"    AND ($7::text IS NULL OR e.action = $7)"
-	"    AND ($8::date IS NULL OR e.occurred_at >= $8::date)"
-	"    AND ($9::date IS NULL OR e.occurred_at < $9::date + 1)"
-	"  ORDER BY e.occurred_at DESC, e.id DESC LIMIT $10::int) page",
+	PAGING_SQL("SELECT json_build_object('id', e.id, 'occurred_at', e.occurred_at,"
+		   "   'actor_id', e.actor_id, 'action', e.action, 'company', c.code, 'entity', e.entity,"
+		   "   'entity_id', e.entity_id, 'request_id', e.request_id, 'changes', e.changes,"
+		   "   'reason', e.reason) AS j, e.occurred_at::text AS k1, e.id::text AS k2"
+		   " FROM audit_events e LEFT JOIN companies c ON c.id = e.company_id"
+		   " WHERE ($1::text IS NULL OR (e.occurred_at, e.id) < ($1::timestamptz, $2::uuid))"
+		   "   AND ($3::text IS NULL OR c.code = $3)"
+		   "   AND ($4::uuid IS NULL OR e.actor_id = $4::uuid)"
+		   "   AND ($5::text IS NULL OR e.entity = $5)"
+		   "   AND ($6::text IS NULL OR e.entity_id = $6)"
+		   "   AND ($7::text IS NULL OR e.action = $7)"
+		   "   AND ($8::date IS NULL OR e.occurred_at >= $8::date)"
+		   "   AND ($9::date IS NULL OR e.occurred_at < $9::date + 1)"
+		   " ORDER BY e.occurred_at DESC, e.id DESC LIMIT $10::int", "$10"),
 	true,
 };
 
@@ -57,5 +56,5 @@ int iam_audit_list(struct erp_request *req)
 		text_of(req, "to"),
 	};
 
-	return paging_respond_list(req, &list_events, 2, filters, 7, "occurred_at", "id");
+	return paging_respond_list(req, &list_events, 2, filters, 7);
 }

@@ -20,9 +20,8 @@ static const struct db_statement insert_company = {
 };
 static const struct db_statement list_companies = {
 	"iam_companies_list",
-	"SELECT coalesce(json_agg(j ORDER BY code), '[]') FROM ("
-	"  SELECT " COMPANY_JSON " AS j, code FROM companies"
-	"  WHERE ($1::text IS NULL OR code > $1) ORDER BY code LIMIT $2::int) page",
+	PAGING_SQL("SELECT " COMPANY_JSON " AS j, code AS k1, code AS k2 FROM companies"
+		   " WHERE ($1::text IS NULL OR code > $1) ORDER BY code LIMIT $2::int", "$2"),
 	true,
 };
 static const struct db_statement get_company = {
@@ -123,7 +122,7 @@ int iam_companies_create(struct erp_request *req)
 
 int iam_companies_list(struct erp_request *req)
 {
-	return paging_respond_list(req, &list_companies, 1, NULL, 0, "code", "code");
+	return paging_respond_list(req, &list_companies, 1, NULL, 0);
 }
 
 int iam_companies_get(struct erp_request *req)

@@ -39,10 +39,9 @@ static const struct db_statement set_permissions = {
 };
 static const struct db_statement list_roles = {
 	"iam_roles_list",
-	"SELECT coalesce(json_agg(j ORDER BY name, id), '[]') FROM ("
-	"  SELECT " ROLE_JSON " AS j, r.name, r.id::text AS id FROM roles r"
-	"  WHERE ($1::text IS NULL OR (r.name, r.id::text) > ($1, $2))"
-	"  ORDER BY r.name, r.id::text LIMIT $3::int) page",
+	PAGING_SQL("SELECT " ROLE_JSON " AS j, r.name AS k1, r.id::text AS k2 FROM roles r"
+		   " WHERE ($1::text IS NULL OR (r.name, r.id::text) > ($1, $2))"
+		   " ORDER BY r.name, r.id::text LIMIT $3::int", "$3"),
 	true,
 };
 static const struct db_statement get_role = {
@@ -182,7 +181,7 @@ int iam_roles_create(struct erp_request *req)
 
 int iam_roles_list(struct erp_request *req)
 {
-	return paging_respond_list(req, &list_roles, 2, NULL, 0, "name", "id");
+	return paging_respond_list(req, &list_roles, 2, NULL, 0);
 }
 
 int iam_roles_get(struct erp_request *req)

@@ -21,12 +21,11 @@ static const struct db_statement insert_user = {
 };
 static const struct db_statement list_users = {
 	"iam_users_list",
-	"SELECT coalesce(json_agg(j ORDER BY email, id), '[]') FROM ("
-	"  SELECT " USER_JSON " AS j, email, id::text AS id FROM users"
-	"  WHERE ($1::text IS NULL OR (email, id::text) > ($1, $2))"
-	"    AND ($3::boolean IS NULL OR active = $3::boolean)"
-	"    AND ($4::text IS NULL OR starts_with(email, $4))"
-	"  ORDER BY email, id::text LIMIT $5::int) page",
+	PAGING_SQL("SELECT " USER_JSON " AS j, email AS k1, id::text AS k2 FROM users"
+		   " WHERE ($1::text IS NULL OR (email, id::text) > ($1, $2))"
+		   "   AND ($3::boolean IS NULL OR active = $3::boolean)"
+		   "   AND ($4::text IS NULL OR starts_with(email, $4))"
+		   " ORDER BY email, id::text LIMIT $5::int", "$5"),
 	true,
 };
 static const struct db_statement get_user = {
@@ -131,7 +130,7 @@ int iam_users_list(struct erp_request *req)
 		json_string_value(json_object_get(req->query, "email")),
 	};
 
-	return paging_respond_list(req, &list_users, 2, filters, 2, "email", "id");
+	return paging_respond_list(req, &list_users, 2, filters, 2);
 }
 
 int iam_users_get(struct erp_request *req)

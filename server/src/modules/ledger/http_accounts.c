@@ -18,14 +18,13 @@
 
 static const struct db_statement list_accounts = {
 	"ledger_accounts_list",
-	"SELECT coalesce(json_agg(j ORDER BY code), '[]') FROM ("
-	"  SELECT " ACCOUNT_JSON " AS j, a.code FROM ledger_accounts a"
-	"  WHERE a.company_id = (SELECT id FROM companies WHERE code = $3)"
-	"    AND ($1::text IS NULL OR (a.code, a.id::text) > ($1, $2))"
-	"    AND ($4::text IS NULL OR a.type = $4)"
-	"    AND ($5::boolean IS NULL OR a.active = $5::boolean)"
-	"    AND ($6::text IS NULL OR starts_with(a.code, $6))"
-	"  ORDER BY a.code LIMIT $7::int) page",
+	PAGING_SQL("SELECT " ACCOUNT_JSON " AS j, a.code AS k1, a.id::text AS k2 FROM ledger_accounts a"
+		   " WHERE a.company_id = (SELECT id FROM companies WHERE code = $3)"
+		   "   AND ($1::text IS NULL OR (a.code, a.id::text) > ($1, $2))"
+		   "   AND ($4::text IS NULL OR a.type = $4)"
+		   "   AND ($5::boolean IS NULL OR a.active = $5::boolean)"
+		   "   AND ($6::text IS NULL OR starts_with(a.code, $6))"
+		   " ORDER BY a.code, a.id::text LIMIT $7::int", "$7"),
 	true,
 };
 static const struct db_statement get_account = {
@@ -179,7 +178,7 @@ int ledger_accounts_list(struct erp_request *req)
 		json_string_value(json_object_get(req->query, "prefix")),
 	};
 
-	return paging_respond_list(req, &list_accounts, 2, filters, ERP_COUNT(filters), "code", "id");
+	return paging_respond_list(req, &list_accounts, 2, filters, ERP_COUNT(filters));
 }
 
 int ledger_accounts_get(struct erp_request *req)

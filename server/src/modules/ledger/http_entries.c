@@ -20,8 +20,8 @@
 
 static const struct db_statement list_entries = {
 	"ledger_entries_list",
-	"SELECT coalesce(json_agg(j ORDER BY d, id), '[]') FROM ("
-	"  SELECT " ENTRY_LIST_JSON " AS j, e.entry_date AS d, e.id FROM ledger_entries e"
+	PAGING_SQL("SELECT " ENTRY_LIST_JSON " AS j, e.entry_date::text AS k1, e.id::text AS k2"
+	"  FROM ledger_entries e"
 	"  WHERE e.company_id = (SELECT id FROM companies WHERE code = $3)"
 	"    AND ($1::date IS NULL OR (e.entry_date, e.id) > ($1::date, $2::uuid))"
 	"    AND ($4::text IS NULL OR e.status = $4)"
@@ -30,7 +30,7 @@ static const struct db_statement list_entries = {
 	"    AND ($7::text IS NULL OR e.number = $7)"
 	"    AND ($8::text IS NULL OR EXISTS (SELECT 1 FROM ledger_lines l"
 	"         JOIN ledger_accounts a ON a.id = l.account_id WHERE l.entry_id = e.id AND a.code = $8))"
-	"  ORDER BY e.entry_date, e.id LIMIT $9::int) page",
+	"  ORDER BY e.entry_date, e.id LIMIT $9::int", "$9"),
 	true,
 };
 static const struct db_statement lock_draft = {
@@ -255,7 +255,7 @@ int ledger_entries_list(struct erp_request *req)
 		json_string_value(json_object_get(req->query, "account")),
 	};
 
-	return paging_respond_list(req, &list_entries, 2, filters, ERP_COUNT(filters), "date", "id");
+	return paging_respond_list(req, &list_entries, 2, filters, ERP_COUNT(filters));
 }
 
 int ledger_entries_get(struct erp_request *req)

@@ -15,12 +15,12 @@
 
 static const struct db_statement list_periods = {
 	"ledger_periods_list",
-	"SELECT coalesce(json_agg(j ORDER BY s, id), '[]') FROM ("
-	"  SELECT " PERIOD_JSON " AS j, p.starts_on AS s, p.id FROM ledger_periods p"
+	PAGING_SQL("SELECT " PERIOD_JSON " AS j, p.starts_on::text AS k1, p.id::text AS k2"
+	"  FROM ledger_periods p"
 	"  WHERE p.company_id = (SELECT id FROM companies WHERE code = $3)"
 	"    AND ($1::date IS NULL OR (p.starts_on, p.id) > ($1::date, $2::uuid))"
 	"    AND ($4::int IS NULL OR p.fiscal_year = $4::int)"
-	"  ORDER BY p.starts_on, p.id LIMIT $5::int) page",
+	"  ORDER BY p.starts_on, p.id LIMIT $5::int", "$5"),
 	true,
 };
 static const struct db_statement lock_company_periods = {
@@ -73,7 +73,7 @@ int ledger_periods_list(struct erp_request *req)
 		snprintf(year_text, sizeof(year_text), "%lld", (long long)json_integer_value(year));
 		filters[1] = year_text;
 	}
-	return paging_respond_list(req, &list_periods, 2, filters, ERP_COUNT(filters), "starts_on", "id");
+	return paging_respond_list(req, &list_periods, 2, filters, ERP_COUNT(filters));
 }
 
 /* --- create a fiscal year --------------------------------------------------------------------- */

@@ -46,16 +46,15 @@ static const struct db_statement account_ledger = {
 	"   FROM ledger_lines l, a, opening WHERE l.account_id = a.id AND l.posted_on IS NOT NULL"
 	"     AND ($5::date IS NULL OR l.posted_on >= $5::date)"
 	"     AND ($6::date IS NULL OR l.posted_on <= $6::date))"
-	" SELECT coalesce(json_agg(j ORDER BY posted_on, posting_no), '[]') FROM ("
-	"  SELECT json_strip_nulls(json_build_object('date', r.posted_on, 'posting', r.posting_no,"
+	PAGING_SQL("SELECT json_strip_nulls(json_build_object('date', r.posted_on, 'posting', r.posting_no,"
 	"    'entry_id', r.entry_id, 'number', e.number, 'line', r.line_no, 'memo', e.memo,"
 	"    'debit', CASE WHEN r.debit_minor > 0 THEN erp_minor_text(r.debit_minor, r.exponent) END,"
 	"    'credit', CASE WHEN r.credit_minor > 0 THEN erp_minor_text(r.credit_minor, r.exponent) END,"
 	"    'description', r.description, 'balance', erp_minor_text(r.running, r.exponent))) AS j,"
-	"    r.posted_on, r.posting_no"
+	"    r.posted_on::text AS k1, r.posting_no::text AS k2"
 	"  FROM rows r JOIN ledger_entries e ON e.id = r.entry_id"
 	"  WHERE $1::date IS NULL OR (r.posted_on, r.posting_no) > ($1::date, $2::bigint)"
-	"  ORDER BY r.posted_on, r.posting_no LIMIT $7::int) page",
+	"  ORDER BY r.posted_on, r.posting_no LIMIT $7::int", "$7"),
 	true,
 };
 
@@ -90,6 +89,5 @@ int ledger_account_ledger(struct erp_request *req)
 		return rc;
 	if (PQntuples(res) == 0)
 		return ERP_ERR_NOT_FOUND;
-	return paging_respond_list(req, &account_ledger, 2, filters, ERP_COUNT(filters), "date",
-				   "posting");
+	return paging_respond_list(req, &account_ledger, 2, filters, ERP_COUNT(filters));
 }
