@@ -261,6 +261,14 @@ struct account_update {
 	json_t *fields;             /* what to change: name, type, currency, parent, active */
 };
 
+/* Whether fields gives name a value other than the current one (restating it is no change). */
+static bool changes(json_t *fields, const char *name, json_t *current)
+{
+	json_t *value = json_object_get(fields, name);
+
+	return value && !json_equal(value, json_object_get(current, name));
+}
+
 static const char *text_or(json_t *fields, const char *name, json_t *current)
 {
 	json_t *value = json_object_get(fields, name);
@@ -294,7 +302,7 @@ static int update_work(struct db_conn *db, void *ctx)
 	if (c->expected_version && json_integer_value(json_object_get(b, "version")) != c->expected_version)
 		return ERP_ERR_STALE;
 	if (strcmp(PQgetvalue(res, 0, 1), "t") == 0 &&
-	    (json_object_get(u->fields, "type") || json_object_get(u->fields, "currency")))
+	    (changes(u->fields, "type", b) || changes(u->fields, "currency", b)))
 		return refuse(c, 409, NULL, "the account has journal lines: its type and currency are fixed");
 	rc = currency_exponent(c, text_or(u->fields, "currency", b), exponent);
 	parent_field = json_object_get(u->fields, "parent");
