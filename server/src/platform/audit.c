@@ -1,5 +1,6 @@
 #include "platform/audit.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "platform/db.h"
@@ -41,9 +42,12 @@ int audit_record(struct db_conn *conn, const struct audit_event *e)
 
 int audit_change(json_t *changes, const char *field, json_t *old_value, json_t *new_value)
 {
+	bool old_null = !old_value || json_is_null(old_value);
+	bool new_null = !new_value || json_is_null(new_value);
 	json_t *entry;
 
-	if (old_value && new_value && json_equal(old_value, new_value))
+	/* Absent and null are the same "no value": no change to record. */
+	if ((old_null && new_null) || (old_value && new_value && json_equal(old_value, new_value)))
 		return 0;
 	entry = json_pack("{s:O?, s:O?}", "old", old_value, "new", new_value);
 	if (!entry || json_object_set_new(changes, field, entry))

@@ -83,7 +83,7 @@ int ledger_accounts_resolve(struct db_conn *db, struct arena *arena, const char 
 /*
  * Inserts a draft entry and its (checked) lines; header: date, memo,
  * reference, source (NULL: "manual"). *out (when out is not NULL) receives
- * the entry as clients see it.
+ * the entry as clients see it, as JSON text in the arena.
  */
 struct ledger_header {
 	const char *date;
@@ -94,7 +94,7 @@ struct ledger_header {
 int ledger_entry_insert(struct db_conn *db, struct arena *arena, const char *id,
 			const char *company_id, const char *author_id,
 			const struct ledger_header *header, const struct ledger_line *lines,
-			size_t count, json_t **out);
+			size_t count, const char **out);
 
 /* Replaces a draft's header and lines and bumps its version. */
 int ledger_entry_replace(struct db_conn *db, struct arena *arena, const char *id,
@@ -105,7 +105,7 @@ int ledger_entry_replace(struct db_conn *db, struct arena *arena, const char *id
 int ledger_entry_json(struct db_conn *db, struct arena *arena, const char *company_id,
 		      const char *id, json_t **out);
 
-/* Lines as JSON for the audit trail: [{"account","debit"|"credit","description"}]. */
+/* Checked lines as the entry shows them: [{"line","account","currency","debit"|"credit","description"?}]. */
 json_t *ledger_lines_json(const struct ledger_line *lines, size_t count);
 
 /* --- posting (posting.c) ---------------------------------------------------------------- */

@@ -10,6 +10,7 @@
 
 #include "modules/ledger/internal.h"
 #include "shared-kernel/errors.h"
+#include "shared-kernel/money.h"
 
 #define LINE_JSON                                                                            \
 	"json_strip_nulls(json_build_object('line', l.line_no, 'account', a.code,"            \
@@ -172,16 +173,19 @@ static const char *lines_rows(struct arena *arena, const struct ledger_line *lin
 int ledger_entry_insert(struct db_conn *db, struct arena *arena, const char *id,
 			const char *company_id, const char *author_id,
 			const struct ledger_header *header, const struct ledger_line *lines,
-			size_t count, json_t **out)
+			size_t count, const char **out)
 {
 	const char *params[] = { id, company_id, header->date, header->memo, header->reference,
 				 header->source, author_id, lines_rows(arena, lines, count), NULL };
+	PGresult *res;
+	int rc;
 
 	if (!params[7])
 		return ERP_ERR_NO_MEMORY;
-	if (!out)
-		return db_query(db, NULL, &entry_insert, 9, params, NULL);
-	return resource_query_json(db, arena, &entry_insert, 9, params, out);
+	rc = db_query(db, arena, &entry_insert, 9, params, &res);
+	if (!rc && out)
+		*out = PQgetvalue(res, 0, 0); /* lives as long as the arena */
+	return rc;
 }
 
 int ledger_entry_replace(struct db_conn *db, struct arena *arena, const char *id,
@@ -213,10 +217,15 @@ json_t *ledger_lines_json(const struct ledger_line *lines, size_t count)
 	json_t *array = json_array();
 
 	for (size_t i = 0; array && i < count; i++) {
-		json_t *line = json_pack("{s:s, s:s*, s:s*, s:s*}", "account", lines[i].account,
-					 "debit", lines[i].debit, "credit", lines[i].credit,
-					 "description", lines[i].description);
+		const struct ledger_line *l = &lines[i];
+		char amount[ERP_MONEY_TEXT_MAX + 1];
+		json_t *line;
 
+		erp_money_format(l->debit_minor ? l->debit_minor : l->credit_minor, l->exponent, amount,
+				 sizeof(amount));
+		line = json_pack("{s:I, s:s, s:s, s:s, s:s*}", "line", (json_int_t)(i + 1), "account",
+				 l->account, "currency", l->currency, l->debit_minor ? "debit" : "credit",
+				 amount, "description", l->description);
 		if (json_array_append_new(array, line))
 			json_decref(array), array = NULL;
 	}
