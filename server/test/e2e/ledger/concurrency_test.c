@@ -1,0 +1,387 @@
+/*
+ * The ledger under concurrent load, end to end against the real
+ * erp-server-test binary: eight client threads (one libcurl client each)
+ * write and post 2,000 journal entries through HTTP at once. Afterwards the
+ * numbers of the fiscal year are exactly 1..2,000 (unique, gapless), the
+ * trial balance from the API balances to the cent, and no client saw a 5xx.
+ * Then two posters race for the same drafts (one wins each, the numbers stay
+ * gapless) and clients race with one Idempotency-Key (one entry is made).
+ *
+ * ERP_TEST_LEDGER_ENTRIES overrides the 2,000 (say, for a quick local run);
+ * the sanitizer build keeps the full number too, as long as it stays well
+ * inside Check's timeout.
+ */
+#include <check.h>
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test/support/check_main.h"
+#include "test/support/ledger_fixture.h"
+#include "test/support/testlib.h"
+
+#define ENTRIES "/api/v1/companies/CC/journal-entries"
+
+enum { THREADS = 8, CREATORS = 2, APPROVERS = 4, ENTRIES_DEFAULT = 2000 };
+
+static struct test_ledger L;
+static struct test_ledger_user creators[CREATORS], approvers[APPROVERS];
+
+/* More server threads than clients, so the clients' requests really overlap. */
+static const char *const server_env[] = { "ERP_THREADS=12", NULL };
+
+static void start_shared(void)
+{
+	ck_assert_int_eq(curl_global_init(CURL_GLOBAL_DEFAULT), 0); /* before any thread */
+	test_ledger_start(&L, "t_ledger_concurrency", server_env);
+	test_ledger_company(&L, "CC", "EUR");
+	test_ledger_role(&L, "cc-controller", "[\"ledger.account.manage\",\"ledger.period.manage\","
+					      "\"ledger.report.read\"]");
+	test_ledger_role(&L, "cc-clerk", "[\"ledger.journal.create\",\"ledger.journal.read\"]");
+	test_ledger_role(&L, "cc-approver", "[\"ledger.journal.post\",\"ledger.journal.read\"]");
+	for (int i = 0; i < CREATORS; i++) {
+		test_ledger_user(&L, test_ledger_path("creator%d@concurrency.test", i), &creators[i]);
+		test_ledger_grant(&L, creators[i].id, "cc-clerk", "CC", NULL);
+	}
+	for (int i = 0; i < APPROVERS; i++) {
+		test_ledger_user(&L, test_ledger_path("approver%d@concurrency.test", i), &approvers[i]);
+		test_ledger_grant(&L, approvers[i].id, "cc-approver", "CC", NULL);
+	}
+	/* The controller is the first approver's second hat; reports and setup only. */
+	test_ledger_grant(&L, approvers[0].id, "cc-controller", "CC", NULL);
+	test_ledger_account(&L, approvers[0].token, "CC", "1000", "asset", NULL);
+	test_ledger_account(&L, approvers[0].token, "CC", "4000", "revenue", NULL);
+	test_ledger_account(&L, approvers[0].token, "CC", "5000", "expense", NULL);
+	test_ledger_account(&L, approvers[0].token, "CC", "2000", "liability", NULL);
+	test_ledger_fiscal_year(&L, approvers[0].token, "CC", 2026);
+	test_ledger_fiscal_year(&L, approvers[0].token, "CC", 2027);
+}
+
+static void stop_shared(void)
+{
+	test_ledger_stop(&L);
+	curl_global_cleanup();
+}
+
+static int entry_count(void)
+{
+	const char *text = getenv("ERP_TEST_LEDGER_ENTRIES");
+	int count = text ? atoi(text) : ENTRIES_DEFAULT;
+
+	return count > 0 ? count : ENTRIES_DEFAULT;
+}
+
+/* What one client thread saw. */
+struct client {
+	pthread_t thread;
+	int index;
+	int first;          /* entries first .. first+count-1 of the run */
+	int count;
+	int created;
+	int posted;
+	int server_errors;  /* 5xx */
+	int failures;       /* no answer, or an answer other than the expected one */
+	char problem[512];  /* the first failure, for the report */
+};
+
+static void note_failure(struct client *c, const char *what, long status, const char *body)
+{
+	c->failures++;
+	if (status >= 500)
+		c->server_errors++;
+	if (!c->problem[0])
+		snprintf(c->problem, sizeof(c->problem), "%s: %ld %.400s", what, status, body ? body : "");
+}
+
+/* One request without any Check assertion (threads report, the main thread asserts). */
+static long request(const char *token, const char *method, const char *path, const char *key,
+		    const char *body, char id[40], char **text)
+{
+	char url[512], auth[128], idem[96];
+	const char *headers[4];
+	struct test_response r;
+	long status;
+	int n = 0;
+
+	snprintf(url, sizeof(url), "%s%s", L.server.base_url, path);
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
+	headers[n++] = auth;
+	if (key) {
+		snprintf(idem, sizeof(idem), "Idempotency-Key: %s", key);
+		headers[n++] = idem;
+	}
+	if (body)
+		headers[n++] = "Content-Type: application/json";
+	headers[n] = NULL;
+	if (test_http(method, url, headers, body, body ? strlen(body) : 0, &r) != 0)
+		return -1;
+	status = r.status;
+	if (id)
+		snprintf(id, 40, "%s", test_ledger_text(r.json, "id"));
+	if (text)
+		*text = r.body ? strdup(r.body) : NULL;
+	test_response_free(&r);
+	return status;
+}
+
+/* Entry k of the run: a date in 2026, one of two account pairs, an amount in cents. */
+static void entry_of(int k, char date[16], int *pair, long *cents)
+{
+	snprintf(date, 16, "2026-%02d-%02d", k % 12 + 1, k % 28 + 1);
+	*pair = k % 2;
+	*cents = 100 + (k * 7919L) % 100000; /* 1.00 .. 1000.99 */
+}
+
+static void *client_run(void *arg)
+{
+	struct client *c = arg;
+	const struct test_ledger_user *creator = &creators[c->index % CREATORS];
+	const struct test_ledger_user *approver = &approvers[c->index % APPROVERS];
+
+	for (int k = c->first; k < c->first + c->count; k++) {
+		char date[16], body[512], key[64], id[40], path[256], *text = NULL;
+		int pair;
+		long cents, status;
+
+		entry_of(k, date, &pair, &cents);
+		snprintf(body, sizeof(body),
+			 "{\"date\":\"%s\",\"memo\":\"Load %d\",\"lines\":["
+			 "{\"account\":\"%s\",\"debit\":\"%ld.%02ld\"},"
+			 "{\"account\":\"%s\",\"credit\":\"%ld.%02ld\"}]}",
+			 date, k, pair ? "5000" : "1000", cents / 100, cents % 100, pair ? "2000" : "4000",
+			 cents / 100, cents % 100);
+		snprintf(key, sizeof(key), "load-%d", k);
+		status = request(creator->token, "POST", ENTRIES, key, body, id, &text);
+		if (status != 201) {
+			note_failure(c, "create", status, text);
+			free(text);
+			continue;
+		}
+		free(text);
+		c->created++;
+		snprintf(path, sizeof(path), ENTRIES "/%s/post", id);
+		status = request(approver->token, "POST", path, NULL, NULL, NULL, &text);
+		if (status == 200)
+			c->posted++;
+		else
+			note_failure(c, "post", status, text);
+		free(text);
+	}
+	return NULL;
+}
+
+static void run_clients(struct client *clients, void *(*run)(void *))
+{
+	for (int t = 0; t < THREADS; t++)
+		ck_assert_int_eq(pthread_create(&clients[t].thread, NULL, run, &clients[t]), 0);
+	for (int t = 0; t < THREADS; t++)
+		ck_assert_int_eq(pthread_join(clients[t].thread, NULL), 0);
+}
+
+/* Posted entries of CC in fiscal_year are numbered 1..expected, each once, as JE-YYYY-NNNNNN. */
+static void assert_numbers(int fiscal_year, long long expected)
+{
+	const char *scope = test_ledger_path(
+		"FROM ledger_entries WHERE status = 'posted' AND fiscal_year = %d"
+		" AND company_id = (SELECT id FROM companies WHERE code = 'CC')", fiscal_year);
+
+	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT count(*) %s", scope), expected);
+	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT count(DISTINCT sequence) %s", scope), expected);
+	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT count(DISTINCT number) %s", scope), expected);
+	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT min(sequence) %s", scope), 1);
+	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT max(sequence) %s", scope), expected);
+	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT count(*) %s AND number <>"
+					       " format('JE-%%s-%%s', fiscal_year, lpad(sequence::text, 6, '0'))",
+					       scope), 0);
+	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT last_number FROM ledger_numbering"
+					       " WHERE fiscal_year = %d AND company_id ="
+					       " (SELECT id FROM companies WHERE code = 'CC')", fiscal_year),
+			 expected);
+}
+
+/* The trial balance row of account code in r's report. */
+static const char *tb_amount(json_t *report, const char *code, const char *field)
+{
+	json_t *row;
+	size_t i;
+
+	json_array_foreach(json_object_get(report, "accounts"), i, row)
+		if (strcmp(test_ledger_text(row, "code"), code) == 0)
+			return test_ledger_text(row, field);
+	return "";
+}
+
+static void money_text(long long cents, char out[32])
+{
+	snprintf(out, 32, "%lld.%02lld", cents / 100, cents % 100);
+}
+
+START_TEST(eight_clients_write_and_post_two_thousand_entries)
+{
+	struct client clients[THREADS];
+	int total = entry_count(), created = 0, posted = 0, server_errors = 0;
+	long long pair_cents[2] = { 0, 0 };
+	char expected[32];
+	struct test_response r;
+	json_t *totals;
+	double started = test_now_ms();
+
+	memset(clients, 0, sizeof(clients));
+	for (int t = 0; t < THREADS; t++) {
+		clients[t].index = t;
+		clients[t].first = total * t / THREADS;
+		clients[t].count = total * (t + 1) / THREADS - clients[t].first;
+	}
+	run_clients(clients, client_run);
+	for (int t = 0; t < THREADS; t++) {
+		created += clients[t].created;
+		posted += clients[t].posted;
+		server_errors += clients[t].server_errors;
+		ck_assert_msg(clients[t].failures == 0, "client %d: %d failures, first: %s", t,
+			      clients[t].failures, clients[t].problem);
+	}
+	fprintf(stderr, "concurrency: %d entries written and posted by %d clients in %.0f ms\n", total,
+		THREADS, test_now_ms() - started);
+	ck_assert_int_eq(server_errors, 0);
+	ck_assert_int_eq(created, total);
+	ck_assert_int_eq(posted, total);
+
+	assert_numbers(2026, total);
+
+	for (int k = 0; k < total; k++) {
+		char date[16];
+		int pair;
+		long cents;
+
+		entry_of(k, date, &pair, &cents);
+		pair_cents[pair] += cents;
+	}
+	ck_assert_int_eq(test_ledger_call(&L, approvers[0].token, "GET",
+					  "/api/v1/companies/CC/reports/trial-balance?as_of=2026-12-31",
+					  NULL, NULL, &r), 200);
+	totals = json_object_get(r.json, "totals");
+	ck_assert_uint_eq(json_array_size(totals), 1);
+	ck_assert(json_is_true(json_object_get(json_array_get(totals, 0), "balanced")));
+	money_text(pair_cents[0] + pair_cents[1], expected);
+	ck_assert_str_eq(test_ledger_text(json_array_get(totals, 0), "debit"), expected);
+	ck_assert_str_eq(test_ledger_text(json_array_get(totals, 0), "credit"), expected);
+	money_text(pair_cents[0], expected);
+	ck_assert_str_eq(tb_amount(r.json, "1000", "debit"), expected);
+	ck_assert_str_eq(tb_amount(r.json, "4000", "credit"), expected);
+	money_text(pair_cents[1], expected);
+	ck_assert_str_eq(tb_amount(r.json, "5000", "debit"), expected);
+	ck_assert_str_eq(tb_amount(r.json, "2000", "credit"), expected);
+	test_response_free(&r);
+}
+END_TEST
+
+/* --- racing posters -------------------------------------------------------------------------------- */
+
+enum { RACE_DRAFTS = 100 };
+
+static char race_ids[RACE_DRAFTS][40];
+
+/* Every racer tries to post every draft; counts what it won. */
+static void *racer_run(void *arg)
+{
+	struct client *c = arg;
+	const struct test_ledger_user *approver = &approvers[c->index % APPROVERS];
+
+	for (int i = 0; i < RACE_DRAFTS; i++) {
+		/* Half the racers go forwards, half backwards, so they meet in the middle too. */
+		int k = c->index % 2 ? RACE_DRAFTS - 1 - i : i;
+		char path[256], *text = NULL;
+		long status;
+
+		snprintf(path, sizeof(path), ENTRIES "/%s/post", race_ids[k]);
+		status = request(approver->token, "POST", path, NULL, NULL, NULL, &text);
+		if (status == 200)
+			c->posted++;
+		else if (status != 409)
+			note_failure(c, "post", status, text);
+		free(text);
+	}
+	return NULL;
+}
+
+START_TEST(racing_posters_win_each_draft_once_and_leave_no_gap)
+{
+	struct client clients[THREADS];
+	int posted = 0;
+
+	/* Fiscal year 2027: its own numbers, so this test stands alone. */
+	for (int i = 0; i < RACE_DRAFTS; i++)
+		test_ledger_draft(&L, creators[i % CREATORS].token, "CC",
+				  test_ledger_path("2027-%02d-15", i % 12 + 1), "1000", "4000", "3.00",
+				  "Race", race_ids[i]);
+	memset(clients, 0, sizeof(clients));
+	for (int t = 0; t < THREADS; t++)
+		clients[t].index = t;
+	run_clients(clients, racer_run);
+	for (int t = 0; t < THREADS; t++) {
+		posted += clients[t].posted;
+		ck_assert_msg(clients[t].failures == 0, "racer %d: %d failures, first: %s", t,
+			      clients[t].failures, clients[t].problem);
+	}
+	ck_assert_int_eq(posted, RACE_DRAFTS);
+	assert_numbers(2027, RACE_DRAFTS);
+	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT count(*) FROM audit_events"
+					       " WHERE action = 'ledger.journal.posted' AND entity_id IN"
+					       " (SELECT id::text FROM ledger_entries WHERE memo = 'Race')"),
+			 RACE_DRAFTS);
+}
+END_TEST
+
+/* --- one Idempotency-Key, many clients ----------------------------------------------------------------- */
+
+static void *duplicate_run(void *arg)
+{
+	struct client *c = arg;
+	const char *body = "{\"date\":\"2027-03-03\",\"memo\":\"Only once\",\"lines\":["
+			   "{\"account\":\"1000\",\"debit\":\"9.00\"},{\"account\":\"4000\",\"credit\":\"9.00\"}]}";
+	char *text = NULL;
+	long status = request(creators[0].token, "POST", ENTRIES, "only-once", body, NULL, &text);
+
+	/* 201 first or replayed, or 409 while the first is still running: never anything else. */
+	if (status == 201)
+		c->created++;
+	else if (status != 409)
+		note_failure(c, "create", status, text);
+	free(text);
+	return NULL;
+}
+
+START_TEST(one_idempotency_key_makes_one_entry_however_many_clients_send_it)
+{
+	struct client clients[THREADS];
+	int answered = 0;
+
+	memset(clients, 0, sizeof(clients));
+	for (int t = 0; t < THREADS; t++)
+		clients[t].index = t;
+	run_clients(clients, duplicate_run);
+	for (int t = 0; t < THREADS; t++) {
+		answered += clients[t].created;
+		ck_assert_msg(clients[t].failures == 0, "client %d: %s", t, clients[t].problem);
+	}
+	ck_assert_int_ge(answered, 1);
+	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT count(*) FROM ledger_entries"
+					       " WHERE memo = 'Only once'"), 1);
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+	Suite *s = suite_create("e2e/ledger/concurrency");
+	TCase *tc = tcase_create("concurrency");
+
+	tcase_add_unchecked_fixture(tc, start_shared, stop_shared);
+	tcase_set_timeout(tc, 600);
+	tcase_add_test(tc, eight_clients_write_and_post_two_thousand_entries);
+	tcase_add_test(tc, racing_posters_win_each_draft_once_and_leave_no_gap);
+	tcase_add_test(tc, one_idempotency_key_makes_one_entry_however_many_clients_send_it);
+	suite_add_tcase(s, tc);
+	return s;
+}
