@@ -25,6 +25,17 @@ static const struct db_statement lock_entry = {
 	" WHERE e.id = $2 AND e.company_id = $1 FOR UPDATE OF e",
 	false,
 };
+static const struct db_statement share_period = {
+	"ledger_post_share_period",
+	/*
+	 * Shared until commit: postings into a period run side by side, while a close
+	 * or lock (FOR UPDATE) waits for them and they for it, so a period confirmed
+	 * closed or locked takes no posting that was still running. The status read
+	 * here, after any wait, is the one that holds.
+	 */
+	"SELECT status FROM ledger_periods WHERE id = $1 FOR SHARE",
+	false,
+};
 static const struct db_statement next_number = {
 	"ledger_post_next_number",
 	/* The row lock serialises postings per company and year until commit: no gaps. */
@@ -55,11 +66,15 @@ static int refuse(struct arena *arena, struct ledger_post *post, int status, int
 	return post->problem ? rc : ERP_ERR_NO_MEMORY;
 }
 
-/* Period and four-eyes rules against the locked row; *closed says a closed period is used. */
-static int check_rules(struct arena *arena, struct ledger_post *post, PGresult *row, bool *closed)
+/*
+ * Period and four-eyes rules against the locked row and the share-locked period's
+ * status; *closed says a closed period is used.
+ */
+static int check_rules(struct arena *arena, struct ledger_post *post, PGresult *row,
+		       const char *period_status, bool *closed)
 {
 	const char *status = PQgetvalue(row, 0, 0), *author = PQgetvalue(row, 0, 1);
-	const char *period = PQgetvalue(row, 0, 6), *period_status = PQgetvalue(row, 0, 4);
+	const char *period = PQgetvalue(row, 0, 6);
 	bool self_posting = strcmp(PQgetvalue(row, 0, 7), "t") == 0;
 	const char *author_of_record = post->reverses_author ? post->reverses_author : author;
 
@@ -109,7 +124,7 @@ static int audit_posting(struct db_conn *db, struct ledger_post *post, bool clos
 int ledger_post_draft(struct db_conn *db, struct arena *arena, struct ledger_post *post)
 {
 	const char *key[] = { post->company_id, post->entry_id };
-	const char *number_params[2], *stamp[2], *mark[5];
+	const char *number_params[2], *stamp[2], *mark[5], *period_status = NULL;
 	char sequence[16];
 	bool closed = false;
 	PGresult *row, *res;
@@ -119,7 +134,15 @@ int ledger_post_draft(struct db_conn *db, struct arena *arena, struct ledger_pos
 		return rc;
 	if (PQntuples(row) == 0)
 		return ERP_ERR_NOT_FOUND;
-	rc = check_rules(arena, post, row, &closed);
+	if (!PQgetisnull(row, 0, 3)) {
+		const char *period_id = PQgetvalue(row, 0, 3);
+
+		rc = db_query(db, arena, &share_period, 1, &period_id, &res);
+		if (rc)
+			return rc;
+		period_status = PQntuples(res) ? PQgetvalue(res, 0, 0) : PQgetvalue(row, 0, 4);
+	}
+	rc = check_rules(arena, post, row, period_status, &closed);
 	if (rc)
 		return rc;
 	number_params[0] = post->company_id;
