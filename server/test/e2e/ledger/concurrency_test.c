@@ -4,8 +4,9 @@
  * write and post 2,000 journal entries through HTTP at once. Afterwards the
  * numbers of the fiscal year are exactly 1..2,000 (unique, gapless), the
  * trial balance from the API balances to the cent, and no client saw a 5xx.
- * Then two posters race for the same drafts (one wins each, the numbers stay
- * gapless) and clients race with one Idempotency-Key (one entry is made).
+ * Then posters race for the same drafts (one wins each, the numbers stay
+ * gapless), clients race with one Idempotency-Key (one entry is made), and a
+ * lock of a period waits for a posting into it that is still running.
  *
  * ERP_TEST_LEDGER_ENTRIES overrides the 2,000 (say, for a quick local run);
  * the sanitizer build keeps the full number too, as long as it stays well
@@ -13,10 +14,12 @@
  */
 #include <check.h>
 #include <curl/curl.h>
+#include <libpq-fe.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "test/support/check_main.h"
 #include "test/support/ledger_fixture.h"
@@ -372,6 +375,92 @@ START_TEST(one_idempotency_key_makes_one_entry_however_many_clients_send_it)
 }
 END_TEST
 
+/* --- a period locked while a posting into it runs ------------------------------------------------ */
+
+struct pending {
+	pthread_t thread;
+	const char *token;
+	const char *path;
+	long status;
+	double answered_ms;
+};
+
+static void *pending_run(void *arg)
+{
+	struct pending *p = arg;
+
+	p->status = request(p->token, "POST", p->path, NULL, NULL, NULL, NULL);
+	p->answered_ms = test_now_ms();
+	return NULL;
+}
+
+static void sql_ok(PGconn *conn, const char *sql)
+{
+	PGresult *res = PQexec(conn, sql);
+
+	ck_assert_msg(PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK,
+		      "%s: %s", sql, PQerrorMessage(conn));
+	PQclear(res);
+}
+
+/* Waits (up to 10 s) until at least count sessions of the test database wait for a lock. */
+static void await_lock_waiters(int count)
+{
+	for (int i = 0; i < 1000; i++) {
+		if (test_ledger_db_number(&L, "SELECT count(*) FROM pg_stat_activity WHERE"
+					  " datname = current_database() AND wait_event_type = 'Lock'") >= count)
+			return;
+		usleep(10 * 1000);
+	}
+	ck_abort_msg("no session waits for a lock");
+}
+
+START_TEST(a_lock_is_not_confirmed_while_a_posting_into_the_period_still_runs)
+{
+	struct pending post = { 0 }, lock = { 0 };
+	char id[40], post_path[256], lock_path[256], *period;
+	PGconn *blocker;
+	double released_ms;
+
+	test_ledger_draft(&L, creators[0].token, "CC", "2027-10-10", "1000", "4000", "4.00", "Late", id);
+	period = test_db_value(L.db_url, "SELECT p.id FROM ledger_periods p JOIN companies c"
+				       " ON c.id = p.company_id WHERE c.code = 'CC' AND p.starts_on = '2027-10-01'");
+	ck_assert_ptr_nonnull(period);
+
+	/* Hold 2027's number: the posting stops there, after it checked its period. */
+	blocker = PQconnectdb(L.db_url);
+	ck_assert_msg(PQstatus(blocker) == CONNECTION_OK, "%s", PQerrorMessage(blocker));
+	sql_ok(blocker, "BEGIN");
+	sql_ok(blocker, "INSERT INTO ledger_numbering (company_id, fiscal_year, last_number)"
+			" SELECT id, 2027, 0 FROM companies WHERE code = 'CC'"
+			" ON CONFLICT (company_id, fiscal_year)"
+			" DO UPDATE SET last_number = ledger_numbering.last_number");
+	snprintf(post_path, sizeof(post_path), ENTRIES "/%s/post", id);
+	post = (struct pending){ .token = approvers[1].token, .path = post_path };
+	ck_assert_int_eq(pthread_create(&post.thread, NULL, pending_run, &post), 0);
+	await_lock_waiters(1);
+
+	/* Now the period is locked. The answer must not come before the posting is decided. */
+	snprintf(lock_path, sizeof(lock_path), "/api/v1/companies/CC/fiscal-periods/%s/lock", period);
+	lock = (struct pending){ .token = approvers[0].token, .path = lock_path };
+	ck_assert_int_eq(pthread_create(&lock.thread, NULL, pending_run, &lock), 0);
+	usleep(500 * 1000);
+	released_ms = test_now_ms();
+	sql_ok(blocker, "ROLLBACK");
+	PQfinish(blocker);
+	ck_assert_int_eq(pthread_join(post.thread, NULL), 0);
+	ck_assert_int_eq(pthread_join(lock.thread, NULL), 0);
+
+	/* The posting came first and stands; the lock was confirmed only after it. */
+	ck_assert_int_eq(post.status, 200);
+	ck_assert_int_eq(lock.status, 200);
+	ck_assert_msg(lock.answered_ms >= released_ms,
+		      "period locked %.0f ms before a posting into it committed",
+		      released_ms - lock.answered_ms);
+	free(period);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("e2e/ledger/concurrency");
@@ -382,6 +471,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, eight_clients_write_and_post_two_thousand_entries);
 	tcase_add_test(tc, racing_posters_win_each_draft_once_and_leave_no_gap);
 	tcase_add_test(tc, one_idempotency_key_makes_one_entry_however_many_clients_send_it);
+	tcase_add_test(tc, a_lock_is_not_confirmed_while_a_posting_into_the_period_still_runs);
 	suite_add_tcase(s, tc);
 	return s;
 }
