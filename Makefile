@@ -148,7 +148,8 @@ test: deps
 	@$(MAKE) --no-print-directory test-suites
 	@$(MAKE) --no-print-directory test-sanitize
 	@$(MAKE) --no-print-directory lint
-	@cat build/test-summary build/sanitize/test-summary | \
+	@$(MAKE) --no-print-directory fuzz
+	@cat build/test-summary build/sanitize/test-summary build/fuzz/test-summary | \
 		awk '{ p += $$1; f += $$2 } END { print "make test: normal and sanitizer builds, lint clean"; \
 		print p " passed, " f " failed" }'
 
@@ -172,6 +173,8 @@ bench: deps build
 
 clean:
 	rm -rf build
+
+include mk/fuzz.mk
 
 # Objects are real products, not intermediates to delete after linking.
 .SECONDARY:

@@ -23,6 +23,7 @@ enum {
 };
 
 #define CURSOR_BASE64 sodium_base64_VARIANT_URLSAFE_NO_PADDING
+#define CURSOR_ALPHABET "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 /* The promises of cursor.h: the largest cursor fits the text and storage limits. */
 _Static_assert(sodium_base64_ENCODED_LEN(CURSOR_BINARY_MAX, CURSOR_BASE64) <= ERP_CURSOR_TEXT_MAX + 1,
@@ -133,6 +134,13 @@ int erp_cursor_decode(const char *text, struct erp_cursor *cursor, char *storage
 		return -1;
 	text_len = strnlen(text, ERP_CURSOR_TEXT_MAX + 1);
 	if (text_len == 0 || text_len > ERP_CURSOR_TEXT_MAX)
+		return -1;
+	/*
+	 * libsodium 1.0.18 reads every byte from 0x80 up as '_' instead of
+	 * refusing it, which would give one cursor many spellings: only the
+	 * alphabet itself is base64url here.
+	 */
+	if (strspn(text, CURSOR_ALPHABET) != text_len)
 		return -1;
 	/*
 	 * No characters to ignore and no end pointer: any character outside the

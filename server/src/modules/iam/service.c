@@ -62,13 +62,16 @@ void iam_token_new(char token[64], char hash_hex_out[65])
 	sodium_memzero(raw, sizeof(raw));
 }
 
+#define TOKEN_ALPHABET "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
 int iam_token_hash(const char *token, char hash_hex_out[65])
 {
 	unsigned char raw[IAM_TOKEN_BYTES];
 	size_t length = 0;
 	const char *end = NULL;
 
-	if (strlen(token) != 43 ||
+	/* libsodium 1.0.18 reads bytes from 0x80 up as '_': refuse them before it sees them. */
+	if (strlen(token) != 43 || strspn(token, TOKEN_ALPHABET) != 43 ||
 	    sodium_base642bin(raw, sizeof(raw), token, 43, NULL, &length, &end,
 			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
 	    length != IAM_TOKEN_BYTES || *end != '\0')

@@ -326,6 +326,35 @@ START_TEST(test_decode_valid_text_baseline)
 }
 END_TEST
 
+/*
+ * libsodium 1.0.18 decodes every byte from 0x80 up as '_': {"a?b"} is
+ * "AQEAA2E_Yg", and with any such byte in place of its '_' it must not decode
+ * to the same cursor (found by the cursor fuzz target).
+ */
+START_TEST(test_decode_rejects_bytes_above_ascii)
+{
+	static const char *const keys[] = { "a?b" };
+	struct erp_cursor cursor = cursor_of(1, keys, NULL);
+	char text[ERP_CURSOR_TEXT_MAX + 1];
+	char storage[ERP_CURSOR_TEXT_MAX];
+	struct erp_cursor back;
+	char *underscore;
+
+	ck_assert_int_gt(erp_cursor_encode(&cursor, text, sizeof(text)), 0);
+	ck_assert_str_eq(text, "AQEAA2E_Yg");
+	ck_assert_int_eq(erp_cursor_decode(text, &back, storage, sizeof(storage)), 0);
+	underscore = strchr(text, '_');
+	for (int byte = 0x80; byte <= 0xff; byte++) {
+		*underscore = (char)byte;
+		ck_assert_msg(erp_cursor_decode(text, &back, storage, sizeof(storage)) == -1,
+			      "byte 0x%02x accepted in place of '_'", byte);
+	}
+	/* A UTF-8 character, as a percent-decoded query string brings it, read as "__". */
+	ck_assert_int_eq(erp_cursor_decode("AQEAA2E__g", &back, storage, sizeof(storage)), 0);
+	ck_assert_int_eq(erp_cursor_decode("AQEAA2E\xc3\xbfg", &back, storage, sizeof(storage)), -1);
+}
+END_TEST
+
 /* A valid cursor of whole 3-byte groups plus one character: 6 bits make no byte. */
 START_TEST(test_decode_rejects_a_leftover_character)
 {
@@ -461,6 +490,7 @@ Suite *test_suite(void)
 	tcase_add_test(decoding, test_decode_valid_text_baseline);
 	tcase_add_loop_test(decoding, test_decode_rejects_bad_text, 0,
 			    (int)(sizeof(bad_texts) / sizeof(bad_texts[0])));
+	tcase_add_test(decoding, test_decode_rejects_bytes_above_ascii);
 	tcase_add_test(decoding, test_decode_rejects_a_leftover_character);
 	tcase_add_test(decoding, test_decode_rejects_text_over_the_limit);
 	tcase_add_test(decoding, test_decode_reads_no_further_than_the_limit);

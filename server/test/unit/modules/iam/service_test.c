@@ -56,6 +56,24 @@ START_TEST(malformed_tokens_are_refused_without_a_hash)
 }
 END_TEST
 
+/*
+ * libsodium 1.0.18 decodes every byte from 0x80 up as '_', so without a check
+ * of its own a token had many spellings that all hashed to the same session.
+ */
+START_TEST(a_token_has_one_spelling)
+{
+	char token[] = "_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+	char hash[65];
+
+	ck_assert_uint_eq(strlen(token), 43);
+	ck_assert_int_eq(iam_token_hash(token, hash), 0);
+	for (int byte = 0x80; byte <= 0xff; byte++) {
+		token[0] = (char)byte;
+		ck_assert_msg(iam_token_hash(token, hash) == -1, "byte 0x%02x accepted as '_'", byte);
+	}
+}
+END_TEST
+
 START_TEST(passwords_hash_with_argon2id_at_interactive_limits)
 {
 	char hash[crypto_pwhash_STRBYTES];
@@ -133,6 +151,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, a_new_token_hashes_to_what_was_stored);
 	tcase_add_test(tc, tokens_are_random);
 	tcase_add_test(tc, malformed_tokens_are_refused_without_a_hash);
+	tcase_add_test(tc, a_token_has_one_spelling);
 	tcase_add_test(tc, passwords_hash_with_argon2id_at_interactive_limits);
 	tcase_add_test(tc, weaker_hashes_need_a_rehash);
 	tcase_add_test(tc, the_dummy_verification_never_fails_loudly);

@@ -1,0 +1,25 @@
+#ifndef ERP_TEST_FUZZ_MODULES_H
+#define ERP_TEST_FUZZ_MODULES_H
+
+#include <stddef.h>
+
+#include "platform/route.h"
+
+/*
+ * The modules whose routes the fuzz targets cover, in the order the server
+ * registers them (server_init(): the platform's ops module first, then the
+ * composition root's modules): every module erp-server mounts, plus the test
+ * build's test module, whose echo body has the nested objects, arrays, dates,
+ * decimals and enums the other schemas do not. Returns the array; its length
+ * in *count. The array is static and lives for the whole program.
+ */
+const struct erp_module *const *fuzz_modules(size_t *count);
+
+/*
+ * The routes that take a JSON body, across fuzz_modules() in order: the
+ * index a body input picks. At most max routes are written to out; returns
+ * how many there are in total.
+ */
+size_t fuzz_body_routes(const struct erp_route **out, size_t max);
+
+#endif
