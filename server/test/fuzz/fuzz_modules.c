@@ -6,6 +6,7 @@
 #include "test/fuzz/fuzz_modules.h"
 
 #include "modules/iam/iam.h"
+#include "modules/ledger/ledger.h"
 #include "platform/ops.h"
 #include "test/e2e/support/test_module.h"
 
@@ -13,6 +14,7 @@ static const struct erp_module *const modules[] = {
 	&ops_module,
 	&iam_module,
 	&test_module,
+	&ledger_module,
 };
 
 const struct erp_module *const *fuzz_modules(size_t *count)
