@@ -31,11 +31,17 @@
 	"           JOIN ledger_accounts a ON a.id = l.account_id WHERE l.entry_id = e.id),"   \
 	" 'created_at', e.created_at, 'updated_at', e.updated_at)"
 
-/* The company and the named accounts (NULL columns for codes it lacks), in one round trip. */
+/*
+ * The company and the named accounts (NULL columns for codes it lacks), in one round
+ * trip. The accounts are key-share locked until commit, as the lines' foreign keys
+ * lock them anyway, but before their currency and activity are read: a change of an
+ * account (FOR UPDATE) waits for the entry, and the entry reads the account as that
+ * change left it.
+ */
 #define ACCOUNTS_RESOLVE(company_match)                                                      \
 	"SELECT c.id, a.code, a.id, a.currency, a.exponent, a.active FROM companies c"        \
-	" LEFT JOIN ledger_accounts a ON a.company_id = c.id"                                  \
-	"   AND a.code IN (SELECT jsonb_array_elements_text($2::jsonb))"                       \
+	" LEFT JOIN LATERAL (SELECT * FROM ledger_accounts x WHERE x.company_id = c.id"        \
+	"   AND x.code IN (SELECT jsonb_array_elements_text($2::jsonb)) FOR KEY SHARE) a ON true" \
 	" WHERE " company_match
 
 static const struct db_statement company_get = {
@@ -45,10 +51,10 @@ static const struct db_statement company_get = {
 	true,
 };
 static const struct db_statement accounts_resolve_by_code = {
-	"ledger_accounts_resolve_by_code", ACCOUNTS_RESOLVE("c.code = $1"), true,
+	"ledger_accounts_resolve_by_code", ACCOUNTS_RESOLVE("c.code = $1"), false,
 };
 static const struct db_statement accounts_resolve_by_id = {
-	"ledger_accounts_resolve_by_id", ACCOUNTS_RESOLVE("c.id = $1::uuid"), true,
+	"ledger_accounts_resolve_by_id", ACCOUNTS_RESOLVE("c.id = $1::uuid"), false,
 };
 static const struct db_statement entry_insert = {
 	"ledger_entry_insert",
