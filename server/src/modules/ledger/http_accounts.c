@@ -34,8 +34,18 @@ static const struct db_statement get_account = {
 };
 static const struct db_statement lock_account = {
 	"ledger_accounts_lock",
-	"SELECT " ACCOUNT_JSON ", EXISTS (SELECT 1 FROM ledger_lines l WHERE l.account_id = a.id)"
-	" FROM ledger_accounts a WHERE a.company_id = $1 AND a.code = $2 FOR UPDATE",
+	"SELECT " ACCOUNT_JSON " FROM ledger_accounts a WHERE a.company_id = $1 AND a.code = $2"
+	" FOR UPDATE",
+	false,
+};
+static const struct db_statement has_lines = {
+	"ledger_accounts_has_lines",
+	/*
+	 * A statement of its own, run once the row lock is held: it sees the lines of
+	 * entries that committed while the lock was awaited, which the locking
+	 * statement's snapshot would not.
+	 */
+	"SELECT EXISTS (SELECT 1 FROM ledger_lines WHERE account_id = $1)",
 	false,
 };
 static const struct db_statement parent_id = {
@@ -301,9 +311,16 @@ static int update_work(struct db_conn *db, void *ctx)
 	snprintf(c->id, sizeof(c->id), "%s", json_string_value(json_object_get(b, "id")));
 	if (c->expected_version && json_integer_value(json_object_get(b, "version")) != c->expected_version)
 		return ERP_ERR_STALE;
-	if (strcmp(PQgetvalue(res, 0, 1), "t") == 0 &&
-	    (changes(u->fields, "type", b) || changes(u->fields, "currency", b)))
-		return refuse(c, 409, NULL, "the account has journal lines: its type and currency are fixed");
+	if (changes(u->fields, "type", b) || changes(u->fields, "currency", b)) {
+		const char *id = c->id;
+
+		rc = db_query(db, c->req->arena, &has_lines, 1, &id, &res);
+		if (rc)
+			return rc;
+		if (strcmp(PQgetvalue(res, 0, 0), "t") == 0)
+			return refuse(c, 409, NULL,
+				      "the account has journal lines: its type and currency are fixed");
+	}
 	rc = currency_exponent(c, text_or(u->fields, "currency", b), exponent);
 	parent_field = json_object_get(u->fields, "parent");
 	if (!rc)
