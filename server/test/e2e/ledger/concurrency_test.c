@@ -40,8 +40,8 @@ static void start_shared(void)
 	ck_assert_int_eq(curl_global_init(CURL_GLOBAL_DEFAULT), 0); /* before any thread */
 	test_ledger_start(&L, "t_ledger_concurrency", server_env);
 	test_ledger_company(&L, "CC", "EUR");
-	test_ledger_role(&L, "cc-controller", "[\"ledger.account.manage\",\"ledger.period.manage\","
-					      "\"ledger.report.read\"]");
+	test_ledger_role(&L, "cc-controller", "[\"ledger.account.manage\",\"ledger.account.read\","
+					      "\"ledger.period.manage\",\"ledger.report.read\"]");
 	test_ledger_role(&L, "cc-clerk", "[\"ledger.journal.create\",\"ledger.journal.read\"]");
 	test_ledger_role(&L, "cc-approver", "[\"ledger.journal.post\",\"ledger.journal.read\"]");
 	for (int i = 0; i < CREATORS; i++) {
@@ -461,6 +461,122 @@ START_TEST(a_lock_is_not_confirmed_while_a_posting_into_the_period_still_runs)
 }
 END_TEST
 
+/* --- an account's currency changing while an entry on it is written ------------------------------- */
+
+/* Entries of CC whose lines do not balance in some currency (there must be none). */
+static long long unbalanced_entries(void)
+{
+	return test_ledger_db_number(&L, "SELECT count(*) FROM (SELECT l.entry_id FROM ledger_lines l"
+				     " JOIN ledger_accounts a ON a.id = l.account_id"
+				     " WHERE a.company_id = (SELECT id FROM companies WHERE code = 'CC')"
+				     " GROUP BY l.entry_id, a.currency"
+				     " HAVING sum(l.debit_minor) <> sum(l.credit_minor)) x");
+}
+
+struct pending_write {
+	pthread_t thread;
+	const char *token;
+	const char *method;
+	const char *path;
+	const char *extra_header;
+	const char *body;
+	long status;
+	char answer[512];
+};
+
+static void *pending_write_run(void *arg)
+{
+	struct pending_write *p = arg;
+	char url[512], auth[128];
+	const char *headers[] = { auth, "Content-Type: application/json", p->extra_header, NULL };
+	struct test_response r;
+
+	snprintf(url, sizeof(url), "%s%s", L.server.base_url, p->path);
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", p->token);
+	p->status = -1;
+	if (test_http(p->method, url, headers, p->body, strlen(p->body), &r) == 0) {
+		p->status = r.status;
+		snprintf(p->answer, sizeof(p->answer), "%s", r.body ? r.body : "");
+		test_response_free(&r);
+	}
+	return NULL;
+}
+
+START_TEST(an_entry_is_not_written_in_a_currency_changed_meanwhile)
+{
+	struct pending_write create = {
+		.token = creators[0].token, .method = "POST", .path = ENTRIES,
+		.body = "{\"date\":\"2027-04-04\",\"memo\":\"Currency race\",\"lines\":["
+			"{\"account\":\"7700\",\"debit\":\"100.00\"},{\"account\":\"4000\",\"credit\":\"100.00\"}]}",
+	};
+	PGconn *change;
+
+	test_ledger_account(&L, approvers[0].token, "CC", "7700", "asset", NULL);
+	/* A change of 7700 to JPY in progress, as PATCH runs it once it found no lines. */
+	change = PQconnectdb(L.db_url);
+	ck_assert_msg(PQstatus(change) == CONNECTION_OK, "%s", PQerrorMessage(change));
+	sql_ok(change, "BEGIN");
+	sql_ok(change, "SELECT id FROM ledger_accounts WHERE code = '7700'"
+		       " AND company_id = (SELECT id FROM companies WHERE code = 'CC') FOR UPDATE");
+	sql_ok(change, "UPDATE ledger_accounts SET currency = 'JPY', exponent = 0, version = version + 1"
+		       " WHERE code = '7700' AND company_id = (SELECT id FROM companies WHERE code = 'CC')");
+	ck_assert_int_eq(pthread_create(&create.thread, NULL, pending_write_run, &create), 0);
+	await_lock_waiters(1);
+	sql_ok(change, "COMMIT");
+	PQfinish(change);
+	ck_assert_int_eq(pthread_join(create.thread, NULL), 0);
+
+	/* 100.00 is no amount in JPY: refused, not stored as 10000 yen against 100.00 euro. */
+	ck_assert_msg(create.status == 422, "%ld %s", create.status, create.answer);
+	ck_assert_ptr_nonnull(strstr(create.answer, "JPY"));
+	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT count(*) FROM ledger_entries"
+					       " WHERE memo = 'Currency race'"), 0);
+	ck_assert_int_eq(unbalanced_entries(), 0);
+}
+END_TEST
+
+START_TEST(a_currency_is_not_changed_under_an_entry_written_meanwhile)
+{
+	struct pending_write patch = {
+		.token = approvers[0].token, .method = "PATCH",
+		.path = "/api/v1/companies/CC/accounts/7800", .extra_header = "If-Match: \"1\"",
+		.body = "{\"currency\":\"JPY\"}",
+	};
+	struct test_response r;
+	PGconn *writer;
+
+	test_ledger_account(&L, approvers[0].token, "CC", "7800", "asset", NULL);
+	/* An entry on 7800 being written, as POST .../journal-entries inserts it, not yet committed. */
+	writer = PQconnectdb(L.db_url);
+	ck_assert_msg(PQstatus(writer) == CONNECTION_OK, "%s", PQerrorMessage(writer));
+	sql_ok(writer, "BEGIN");
+	sql_ok(writer, test_ledger_path(
+		"WITH c AS (SELECT id FROM companies WHERE code = 'CC'),"
+		" e AS (INSERT INTO ledger_entries (id, company_id, entry_date, memo, author_id)"
+		"       SELECT gen_random_uuid(), c.id, '2027-04-05', 'Written meanwhile', '%s' FROM c"
+		"       RETURNING id, company_id)"
+		" INSERT INTO ledger_lines (entry_id, line_no, company_id, account_id, debit_minor, credit_minor)"
+		" SELECT e.id, n, e.company_id, a.id, CASE n WHEN 1 THEN 10000 ELSE 0 END,"
+		"        CASE n WHEN 2 THEN 10000 ELSE 0 END"
+		" FROM e, generate_series(1, 2) n, ledger_accounts a"
+		" WHERE a.company_id = e.company_id AND a.code = CASE n WHEN 1 THEN '7800' ELSE '4000' END",
+		creators[0].id));
+	ck_assert_int_eq(pthread_create(&patch.thread, NULL, pending_write_run, &patch), 0);
+	await_lock_waiters(1);
+	sql_ok(writer, "COMMIT");
+	PQfinish(writer);
+	ck_assert_int_eq(pthread_join(patch.thread, NULL), 0);
+
+	/* Once the entry is in, 7800 has lines: its currency is fixed. */
+	ck_assert_msg(patch.status == 409, "%ld %s", patch.status, patch.answer);
+	ck_assert_int_eq(test_ledger_call(&L, approvers[0].token, "GET", "/api/v1/companies/CC/accounts/7800",
+					  NULL, NULL, &r), 200);
+	ck_assert_str_eq(test_ledger_text(r.json, "currency"), "EUR");
+	test_response_free(&r);
+	ck_assert_int_eq(unbalanced_entries(), 0);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("e2e/ledger/concurrency");
@@ -472,6 +588,8 @@ Suite *test_suite(void)
 	tcase_add_test(tc, racing_posters_win_each_draft_once_and_leave_no_gap);
 	tcase_add_test(tc, one_idempotency_key_makes_one_entry_however_many_clients_send_it);
 	tcase_add_test(tc, a_lock_is_not_confirmed_while_a_posting_into_the_period_still_runs);
+	tcase_add_test(tc, an_entry_is_not_written_in_a_currency_changed_meanwhile);
+	tcase_add_test(tc, a_currency_is_not_changed_under_an_entry_written_meanwhile);
 	suite_add_tcase(s, tc);
 	return s;
 }
