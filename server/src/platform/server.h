@@ -49,6 +49,8 @@ struct erp_server {
 	struct MHD_Daemon *daemon;
 	unsigned short bound_port;
 	atomic_long in_flight;
+	/* Accepted connections on which no request has begun yet (see server_stop()). */
+	atomic_long connections_waiting;
 	atomic_bool shutting_down;
 };
 
@@ -69,8 +71,10 @@ int server_add_readiness_check(struct erp_server *server, const char *name, erp_
 int server_start(struct erp_server *server, char *err, size_t err_size);
 
 /*
- * Graceful stop: stop accepting, wait up to grace_s for in-flight requests,
- * then stop the daemon and close the database pool.
+ * Graceful stop: refuse new connections at once, wait up to grace_s for
+ * in-flight requests and for connections already accepted whose request has
+ * not begun (a worker busy with another request has not read it yet), then
+ * stop the daemon and close the database pool.
  */
 void server_stop(struct erp_server *server, unsigned grace_s);
 
