@@ -333,6 +333,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 		if (!req)
 			return MHD_NO; /* out of memory: drop the connection */
 		*req_cls = req;
+		if (server->observer)
+			server->observer->begin(req);
 		/*
 		 * With a body coming, refuse early (404, 413, 415...) before reading
 		 * it; MHD then closes the connection, which is right for an unread
@@ -387,6 +389,8 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **re
 		.user_id = req->user_id,
 		.client = req->client_address,
 	});
+	if (server->observer)
+		server->observer->end(req);
 	erp_free(req->upload);
 	arena_give_back(server, req->arena);
 	atomic_fetch_sub_explicit(&server->in_flight, 1, memory_order_relaxed);

@@ -27,6 +27,18 @@ typedef int (*erp_readiness_fn)(struct erp_request *req, char *reason, size_t re
 enum { SERVER_MAX_READINESS_CHECKS = 8 };
 
 /*
+ * Sees every request begin (its headers are readable, the pipeline has not
+ * run) and end (after it is logged, before its arena is released), on the
+ * worker thread that serves it. erp-server installs none; the test build's
+ * composition root uses one to inject allocation failures into a request
+ * (server/test/e2e/support/fault.c).
+ */
+struct erp_request_observer {
+	void (*begin)(struct erp_request *req);
+	void (*end)(struct erp_request *req);
+};
+
+/*
  * The long-lived state of erp-server: configuration, the route table, the
  * modules, the database pool, metrics and the HTTP daemon. Created once by
  * the composition root; everything request-scoped lives in erp_request.
@@ -46,6 +58,7 @@ struct erp_server {
 	erp_readiness_fn readiness[SERVER_MAX_READINESS_CHECKS];
 	const char *readiness_names[SERVER_MAX_READINESS_CHECKS];
 	size_t readiness_count;
+	const struct erp_request_observer *observer; /* NULL unless a test build sets one */
 	struct MHD_Daemon *daemon;
 	unsigned short bound_port;
 	atomic_long in_flight;
