@@ -147,8 +147,9 @@ test: deps
 	@$(MAKE) --no-print-directory build
 	@$(MAKE) --no-print-directory test-suites
 	@$(MAKE) --no-print-directory test-sanitize
+	@$(MAKE) --no-print-directory test-reliability-short
 	@$(MAKE) --no-print-directory lint
-	@cat build/test-summary build/sanitize/test-summary | \
+	@cat build/test-summary build/sanitize/test-summary build/sanitize/reliability/test-summary | \
 		awk '{ p += $$1; f += $$2 } END { print "make test: normal and sanitizer builds, lint clean"; \
 		print p " passed, " f " failed" }'
 
@@ -171,6 +172,8 @@ bench: deps build
 
 clean:
 	rm -rf build
+
+include mk/reliability.mk
 
 # Objects are real products, not intermediates to delete after linking.
 .SECONDARY:
