@@ -284,7 +284,9 @@ static void keep_upload(struct erp_request *req, const char *data, size_t size)
 			capacity = limit;
 		grown = erp_realloc(req->upload, capacity);
 		if (!grown) {
-			req->upload_too_large = true; /* answered as 413; memory is what ran out */
+			/* Keep reading (and dropping), then answer 503: the body was not too large. */
+			req->upload_too_large = true;
+			req->upload_no_memory = true;
 			return;
 		}
 		req->upload = grown;
