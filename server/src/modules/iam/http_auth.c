@@ -149,6 +149,8 @@ static int record_failure(struct db_conn *db, struct login *l)
 	json_t *changes = json_pack("{s:{s:s}}", "email", "new", l->email);
 	int rc;
 
+	if (!changes) /* an audit event without its changes would hide what was done */
+		return ERP_ERR_NO_MEMORY;
 	snprintf(window, sizeof(window), "%u", l->config->login_window_s);
 	snprintf(account_max, sizeof(account_max), "%u", l->config->login_max_failures);
 	snprintf(address_max, sizeof(address_max), "%u", l->config->login_max_failures_per_address);
@@ -186,8 +188,11 @@ static int record_success(struct db_conn *db, struct login *l)
 		rc = db_query(db, NULL, &user_set_hash, 2, rehash, NULL);
 	if (!rc)
 		rc = db_query(db, NULL, &throttle_clear, 1, &key, NULL);
-	if (!rc && l->rehash)
+	if (!rc && l->rehash) {
 		changes = json_pack("{s:{s:s}}", "password_hash", "new", "rehashed with current parameters");
+		if (!changes)
+			rc = ERP_ERR_NO_MEMORY;
+	}
 	if (!rc)
 		rc = audit_record(db, &(struct audit_event){
 			.actor_id = l->user_id, .action = "iam.login.succeeded", .entity = "user",
