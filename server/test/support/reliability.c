@@ -170,14 +170,42 @@ long reliability_rss_kb(pid_t pid)
 	return status_field_kb(pid, "VmRSS");
 }
 
+/*
+ * Whether pid has exited. Check runs each test in a child process, to which
+ * the server is not a child: waitpid() cannot tell there, /proc can.
+ */
+static bool process_ended(pid_t pid)
+{
+	char path[64], stat[256];
+	int status;
+	pid_t done = waitpid(pid, &status, WNOHANG);
+	FILE *f;
+	char *state;
+
+	if (done == pid)
+		return true;
+	if (done == 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return true;
+	stat[0] = '\0';
+	if (!fgets(stat, sizeof(stat), f))
+		stat[0] = '\0';
+	fclose(f);
+	/* "pid (name) S ...": the state follows the last parenthesis; Z is a zombie. */
+	state = strrchr(stat, ')');
+	return !state || state[1] != ' ' || state[2] == 'Z' || state[2] == 'X';
+}
+
 bool reliability_server_alive(struct test_server *server)
 {
 	struct test_response r;
 	char url[128];
-	int status;
 	bool ok;
 
-	if (server->pid <= 0 || waitpid(server->pid, &status, WNOHANG) != 0)
+	if (server->pid <= 0 || process_ended(server->pid))
 		return false;
 	snprintf(url, sizeof(url), "%s/healthz", server->base_url);
 	ok = test_http("GET", url, NULL, NULL, 0, &r) == 0 && r.status == 200;
