@@ -170,6 +170,20 @@ long reliability_rss_kb(pid_t pid)
 	return status_field_kb(pid, "VmRSS");
 }
 
+int reliability_reset_peak_rss(pid_t pid)
+{
+	char path[64];
+	int fd, rc;
+
+	snprintf(path, sizeof(path), "/proc/%d/clear_refs", (int)pid);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -1;
+	rc = write(fd, "5", 1) == 1 ? 0 : -1;
+	close(fd);
+	return rc;
+}
+
 /*
  * Whether pid has exited. Check runs each test in a child process, to which
  * the server is not a child: waitpid() cannot tell there, /proc can.

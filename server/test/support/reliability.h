@@ -54,6 +54,13 @@ uint64_t reliability_random_below(struct reliability_random *random, uint64_t bo
 long reliability_peak_rss_kb(pid_t pid);
 long reliability_rss_kb(pid_t pid);
 
+/*
+ * Restarts the peak at the current resident size (writes 5 to
+ * /proc/PID/clear_refs), so a scenario measures its own peak rather than
+ * start-up's (IAM's first argon2id hash alone touches 64 MiB). 0 or -1.
+ */
+int reliability_reset_peak_rss(pid_t pid);
+
 /* True when the server process has not exited and GET /healthz answers 200. */
 bool reliability_server_alive(struct test_server *server);
 
