@@ -345,10 +345,13 @@ double reliability_wait_closed(int fd, int timeout_ms)
 		int left = (int)(deadline - test_now_ms());
 		ssize_t n;
 
-		if (left <= 0)
+		if (left < 0 || poll(&p, 1, left) < 0)
 			return -1;
-		if (poll(&p, 1, left) <= 0)
+		if (!p.revents) {
+			if (left == 0)
+				return -1;
 			continue;
+		}
 		n = recv(fd, sink, sizeof(sink), 0);
 		if (n < 0 && errno == EINTR)
 			continue;
