@@ -230,9 +230,10 @@ START_TEST(slow_clients_do_not_starve_others_and_are_closed_when_idle)
 	}
 
 	snprintf(tried, sizeof(tried),
-		 "%d connections (%d addresses) sending a byte every 0.2-1 s (seed %llu) for %.0f s, "
+		 "%d connections (from %d address%s) sending a byte every 0.2-1 s (seed %llu) for %.0f s, "
 		 "headers or body; meanwhile 4 threads of /healthz, /readyz, POST /test/echo; then silence",
-		 slow_count, (slow_count + 99) / 100, (unsigned long long)random_stream.seed,
+		 slow_count, (slow_count + 99) / 100, slow_count > 100 ? "es" : "",
+		 (unsigned long long)random_stream.seed,
 		 (double)phase_ms / 1000);
 	snprintf(outcome, sizeof(outcome),
 		 "%ld ordinary requests, %ld failed; p50 %.1f ms, p99 %.1f ms, max %.1f ms; %ld of %d slow "
