@@ -221,13 +221,15 @@ static void huge_headers(void)
 static void many_query_parameters(void)
 {
 	static const char tail[] = " HTTP/1.1\r\nHost: t\r\n\r\n";
+	char request[4200];
+	size_t used = (size_t)snprintf(request, sizeof(request), "GET /healthz?");
 	int fd = open_connection(), status;
 	double start, closed_ms;
 
-	reliability_send(fd, "GET /healthz?", 13);
 	for (int i = 0; i < 1000; i++)
-		reliability_send(fd, "a=1&", 4);
-	reliability_send(fd, tail, sizeof(tail) - 1);
+		used += (size_t)snprintf(request + used, sizeof(request) - used, "a=1&");
+	used += (size_t)snprintf(request + used, sizeof(request) - used, "%s", tail);
+	reliability_send(fd, request, used); /* in one piece, as a client would */
 	start = test_now_ms();
 	status = reliability_read_status(fd, (TIMEOUT_S + 3) * 1000, NULL, 0);
 	closed_ms = status == 0 ? test_now_ms() - start : -1;
@@ -240,8 +242,8 @@ static void many_query_parameters(void)
 	else
 		record("limits: 1000 query parameters", "GET with 1000 query parameters (4 KiB)",
 		       status == 0 && closed_ms <= (TIMEOUT_S + 2) * 1000.0,
-		       "no answer (known libmicrohttpd 0.9.75 flaw: its 431 is lost); closed by the idle "
-		       "timeout after %.1f s", closed_ms / 1000);
+		       "no answer (known libmicrohttpd 0.9.75 flaw: its 431 is lost); closed after %.1f s "
+		       "(idle timeout %d s)", closed_ms / 1000, TIMEOUT_S);
 }
 
 static void long_urls(void)
