@@ -151,7 +151,7 @@ static void chunked_huge_body(void)
 	snprintf(tried, sizeof(tried), "a %zu MiB chunked body (no Content-Length), sent in full",
 		 size / MIB);
 	record("limits: oversized chunked body", tried, status == 413,
-	       "%d after the last chunk; %.0f MiB read and dropped past the 1 MiB limit", status,
+	       "%d after the last chunk; %.0f MiB read, all past the first 1 MiB dropped", status,
 	       (double)sent / MIB);
 }
 
