@@ -18,7 +18,8 @@ test-reliability: deps
 	@$(MAKE) --no-print-directory BUILD=build/sanitize SANITIZE=1 build
 	@tools/run-reliability build build/sanitize
 
-# The short form make test runs once both builds exist: the same scenarios
-# with fewer connections and iterations, on the sanitizer build.
+# The short form make test runs (after test-sanitize, so the build is there):
+# the same scenarios with fewer connections and iterations, on the sanitizer build.
 test-reliability-short:
+	@$(MAKE) --no-print-directory BUILD=build/sanitize SANITIZE=1 build
 	@tools/run-reliability --short build/sanitize
