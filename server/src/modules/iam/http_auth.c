@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/json.h"
 #include "modules/iam/internal.h"
 #include "platform/audit.h"
 #include "platform/log.h"
@@ -323,7 +324,7 @@ int iam_me(struct erp_request *req)
 	grants = iam_caller_grants_json(req);
 	if (!grants || arena_cleanup_add(req->arena, (arena_cleanup_fn)json_decref, grants))
 		return ERP_ERR_NO_MEMORY;
-	codes = json_dumps(json_object_get(grants, "companies"), JSON_COMPACT);
+	codes = erp_json_dumps(json_object_get(grants, "companies"), JSON_COMPACT);
 	if (!codes || arena_cleanup_add(req->arena, free, codes))
 		return ERP_ERR_NO_MEMORY;
 	params[0] = p->user_id;
