@@ -147,9 +147,11 @@ test: deps
 	@$(MAKE) --no-print-directory build
 	@$(MAKE) --no-print-directory test-suites
 	@$(MAKE) --no-print-directory test-sanitize
+	@$(MAKE) --no-print-directory test-reliability-short
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory fuzz
-	@cat build/test-summary build/sanitize/test-summary build/fuzz/test-summary | \
+	@cat build/test-summary build/sanitize/test-summary build/sanitize/reliability/test-summary \
+		build/fuzz/test-summary | \
 		awk '{ p += $$1; f += $$2 } END { print "make test: normal and sanitizer builds, lint clean"; \
 		print p " passed, " f " failed" }'
 
@@ -175,6 +177,7 @@ clean:
 	rm -rf build
 
 include mk/fuzz.mk
+include mk/reliability.mk
 
 # Objects are real products, not intermediates to delete after linking.
 .SECONDARY:

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static _Thread_local unsigned long failures;
+
 #ifdef ERP_FAULT_INJECTION
 static _Thread_local unsigned long fail_at;
 static _Thread_local unsigned long counted;
@@ -47,19 +49,31 @@ unsigned long alloc_fault_count(void)
 }
 #endif
 
+unsigned long alloc_failures(void)
+{
+	return failures;
+}
+
+static void *note_failure(void *p)
+{
+	if (!p)
+		failures++;
+	return p;
+}
+
 void *erp_malloc(size_t size)
 {
-	return should_fail() ? NULL : malloc(size ? size : 1);
+	return note_failure(should_fail() ? NULL : malloc(size ? size : 1));
 }
 
 void *erp_calloc(size_t count, size_t size)
 {
-	return should_fail() ? NULL : calloc(count ? count : 1, size ? size : 1);
+	return note_failure(should_fail() ? NULL : calloc(count ? count : 1, size ? size : 1));
 }
 
 void *erp_realloc(void *ptr, size_t size)
 {
-	return should_fail() ? NULL : realloc(ptr, size ? size : 1);
+	return note_failure(should_fail() ? NULL : realloc(ptr, size ? size : 1));
 }
 
 void erp_free(void *ptr)

@@ -27,6 +27,16 @@ void *erp_xcalloc(size_t count, size_t size);
 char *erp_xstrdup(const char *text);
 
 /*
+ * How many allocations through these functions have failed on the calling
+ * thread so far (out of memory, or injected). Code that calls a library
+ * which allocates through them (jansson, see platform/app.c) compares it
+ * before and after, because such libraries do not always say that memory
+ * ran out: jansson reports a failed parse as malformed input, and its
+ * json_dumps() can return text with an object key missing (common/json.h).
+ */
+unsigned long alloc_failures(void);
+
+/*
  * Fault injection (no-ops unless built with ERP_FAULT_INJECTION): after
  * alloc_fault_fail_at(n), the n-th following allocation made by the calling
  * thread fails (n = 1 is the next one); 0 disables. alloc_fault_count()

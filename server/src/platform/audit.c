@@ -3,6 +3,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+#include "common/json.h"
 #include "platform/db.h"
 #include "shared-kernel/errors.h"
 #include "shared-kernel/uuid.h"
@@ -18,7 +19,7 @@ int audit_record(struct db_conn *conn, const struct audit_event *e)
 {
 	char id[ERP_UUID_TEXT_LEN + 1];
 	struct erp_uuid uuid;
-	char *changes = e->changes ? json_dumps(e->changes, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *changes = e->changes ? erp_json_dumps(e->changes, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	const char *params[9];
 	int rc;
 

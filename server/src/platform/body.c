@@ -4,6 +4,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/json.h"
+
 bool body_too_deep(const char *text, size_t length, unsigned max_depth)
 {
 	unsigned depth = 0;
@@ -36,6 +38,7 @@ json_t *body_parse(const char *text, size_t length, unsigned max_depth, char *de
 {
 	json_error_t error;
 	json_t *document;
+	bool out_of_memory;
 
 	if (length == 0) {
 		snprintf(detail, detail_size, "the request body is empty; a JSON object is required");
@@ -50,7 +53,11 @@ json_t *body_parse(const char *text, size_t length, unsigned max_depth, char *de
 		snprintf(detail, detail_size, "the body contains a NUL byte");
 		return NULL;
 	}
-	document = json_loadb(text, length, JSON_REJECT_DUPLICATES, &error);
+	document = erp_json_loadb(text, length, JSON_REJECT_DUPLICATES, &error, &out_of_memory);
+	if (out_of_memory) {
+		snprintf(detail, detail_size, "out of memory reading the body");
+		return NULL;
+	}
 	if (!document) {
 		/* error.text can quote input; jansson escapes nothing, so keep it short and clean. */
 		char clean[96];

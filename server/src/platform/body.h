@@ -17,7 +17,8 @@ bool body_too_deep(const char *text, size_t length, unsigned max_depth);
 
 /*
  * Parses length bytes. Returns the document (new reference), or NULL with a
- * one-line reason in detail (line and column included where known).
+ * one-line reason in detail (line and column included where known). Out of
+ * memory is NULL too; alloc_failures() (common/alloc.h) tells it apart.
  */
 json_t *body_parse(const char *text, size_t length, unsigned max_depth, char *detail,
 		   size_t detail_size);

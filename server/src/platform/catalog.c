@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/json.h"
 #include "platform/audit.h"
 #include "platform/db.h"
 #include "shared-kernel/errors.h"
@@ -193,8 +194,8 @@ static int catalog_documents(const struct erp_module *const *modules, size_t cou
 						     modules[m]->sod_rules[i].description));
 	}
 	if (!failed) {
-		*permissions = json_dumps(p, JSON_COMPACT);
-		*sod_rules = json_dumps(s, JSON_COMPACT);
+		*permissions = erp_json_dumps(p, JSON_COMPACT);
+		*sod_rules = erp_json_dumps(s, JSON_COMPACT);
 	}
 	json_decref(p);
 	json_decref(s);

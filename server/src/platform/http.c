@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/json.h"
 #include "platform/db.h"
 #include "platform/server.h"
 #include "shared-kernel/errors.h"
@@ -68,7 +69,7 @@ int http_respond_json(struct erp_request *req, int status, json_t *document)
 
 	if (!document)
 		return ERP_ERR_NO_MEMORY;
-	text = json_dumps(document, JSON_COMPACT);
+	text = erp_json_dumps(document, JSON_COMPACT);
 	json_decref(document);
 	if (!text || arena_cleanup_add(req->arena, free, text))
 		return ERP_ERR_NO_MEMORY;

@@ -59,6 +59,7 @@ struct erp_request {
 	size_t upload_length;
 	size_t upload_capacity;
 	bool upload_too_large;
+	bool upload_no_memory;         /* ...because memory ran out keeping it (503, not 413) */
 	bool begun;     /* pipeline_begin() has run */
 	bool responded;
 	bool completed;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/json.h"
 #include "shared-kernel/errors.h"
 
 static const struct db_statement lock_key = {
@@ -55,7 +56,7 @@ int idempotency_prepare(struct erp_request *req, struct idempotency *idem)
 		return -1;
 	}
 	if (req->body) {
-		body = json_dumps(req->body, JSON_COMPACT | JSON_SORT_KEYS);
+		body = erp_json_dumps(req->body, JSON_COMPACT | JSON_SORT_KEYS);
 		if (!body) {
 			http_respond_problem(req, &PROBLEM_UNAVAILABLE, "out of memory; try again");
 			return -1;

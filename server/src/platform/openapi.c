@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/json.h"
 #include "platform/ops.h"
 #include "platform/route.h"
 #include "platform/schema.h"
@@ -250,7 +251,7 @@ char *openapi_render(const struct erp_server *server, size_t *length)
 			"bearer", "type", "http", "scheme", "bearer");
 	if (!doc)
 		return NULL;
-	text = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
+	text = erp_json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(doc);
 	if (text)
 		*length = strlen(text);

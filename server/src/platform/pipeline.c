@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/alloc.h"
 #include "platform/body.h"
 #include "platform/cors.h"
 #include "platform/http.h"
@@ -221,19 +222,26 @@ static bool validate_query(struct erp_request *req, json_t *errors)
 static bool validate_body(struct erp_request *req, json_t *errors)
 {
 	char detail[256];
+	unsigned long failures;
 	int problems;
 
 	if (!req->route->body)
 		return true;
+	if (req->upload_no_memory)
+		return !respond_error_code(req, ERP_ERR_NO_MEMORY, "out of memory");
 	if (req->upload_too_large) {
 		char *text = arena_printf(req->arena, "the body is larger than %zu bytes",
 					  req->server->config->max_body_bytes);
 		http_respond_problem(req, &PROBLEM_TOO_LARGE, text);
 		return false;
 	}
+	failures = alloc_failures();
 	req->body = body_parse(req->upload, req->upload_length, req->server->config->max_json_depth,
 			       detail, sizeof(detail));
 	if (!req->body) {
+		/* jansson reports running out of memory as malformed input: ask the allocator. */
+		if (alloc_failures() != failures)
+			return !respond_error_code(req, ERP_ERR_NO_MEMORY, "out of memory");
 		http_respond_problem(req, &PROBLEM_BAD_REQUEST, arena_strdup(req->arena, detail));
 		return false;
 	}

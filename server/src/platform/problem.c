@@ -1,5 +1,6 @@
 #include "platform/problem.h"
 
+#include "common/json.h"
 #include "shared-kernel/errors.h"
 
 const struct problem_kind PROBLEM_BAD_REQUEST = { 400, "/problems/bad-request", "Malformed request" };
@@ -62,7 +63,7 @@ char *problem_render(const struct problem_kind *kind, const char *detail, const 
 		goto fail;
 	if (errors && json_array_size(errors) && json_object_set(body, "errors", errors))
 		goto fail;
-	text = json_dumps(body, JSON_COMPACT);
+	text = erp_json_dumps(body, JSON_COMPACT);
 	json_decref(body);
 	return text;
 fail:

@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "common/json.h"
 #include "platform/resource.h"
 #include "platform/schema.h"
 #include "shared-kernel/errors.h"
@@ -21,7 +22,7 @@ int resource_query_json(struct db_conn *conn, struct arena *arena, const struct 
 		return rc;
 	if (PQntuples(res) == 0 || PQgetisnull(res, 0, 0))
 		return ERP_ERR_NOT_FOUND;
-	doc = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+	doc = erp_json_loadb(PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0), 0, NULL, NULL);
 	if (!doc || arena_cleanup_add(arena, (arena_cleanup_fn)json_decref, doc))
 		return ERP_ERR_NO_MEMORY;
 	*out = doc;

@@ -183,6 +183,48 @@ static const char *client_address(struct erp_request *req)
 	return arena_strdup(req->arena, text);
 }
 
+/*
+ * Per connection: whether a request has begun on it. Until one has, the
+ * connection counts in server->connections_waiting, so a graceful stop also
+ * waits for requests a busy worker thread has accepted but not read yet.
+ */
+struct connection_state {
+	bool request_begun;
+};
+
+static void on_connection(void *cls, struct MHD_Connection *connection, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct erp_server *server = cls;
+	struct connection_state *state = *socket_context;
+
+	(void)connection;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		/* Out of memory: the connection is served, only a stop does not wait for it. */
+		state = erp_calloc(1, sizeof(*state));
+		if (state)
+			atomic_fetch_add_explicit(&server->connections_waiting, 1, memory_order_relaxed);
+		*socket_context = state;
+		return;
+	}
+	if (state && !state->request_begun)
+		atomic_fetch_sub_explicit(&server->connections_waiting, 1, memory_order_relaxed);
+	erp_free(state);
+	*socket_context = NULL;
+}
+
+static void connection_mark_begun(struct erp_server *server, struct MHD_Connection *connection)
+{
+	const union MHD_ConnectionInfo *info =
+		MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct connection_state *state = info ? info->socket_context : NULL;
+
+	if (state && !state->request_begun) {
+		state->request_begun = true;
+		atomic_fetch_sub_explicit(&server->connections_waiting, 1, memory_order_relaxed);
+	}
+}
+
 static struct erp_request *request_begin(struct erp_server *server,
 					 struct MHD_Connection *connection, const char *url,
 					 const char *method)
@@ -207,6 +249,8 @@ static struct erp_request *request_begin(struct erp_server *server,
 	req->route_index = router_count(server->router);
 	req->client_address = client_address(req);
 	atomic_fetch_add_explicit(&server->in_flight, 1, memory_order_relaxed);
+	/* After counting it in flight, so server_stop() never sees both counts at zero. */
+	connection_mark_begun(server, connection);
 	return req;
 }
 
@@ -240,7 +284,9 @@ static void keep_upload(struct erp_request *req, const char *data, size_t size)
 			capacity = limit;
 		grown = erp_realloc(req->upload, capacity);
 		if (!grown) {
-			req->upload_too_large = true; /* answered as 413; memory is what ran out */
+			/* Keep reading (and dropping), then answer 503: the body was not too large. */
+			req->upload_too_large = true;
+			req->upload_no_memory = true;
 			return;
 		}
 		req->upload = grown;
@@ -289,6 +335,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 		if (!req)
 			return MHD_NO; /* out of memory: drop the connection */
 		*req_cls = req;
+		if (server->observer)
+			server->observer->begin(req);
 		/*
 		 * With a body coming, refuse early (404, 413, 415...) before reading
 		 * it; MHD then closes the connection, which is right for an unread
@@ -343,6 +391,8 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **re
 		.user_id = req->user_id,
 		.client = req->client_address,
 	});
+	if (server->observer)
+		server->observer->end(req);
 	erp_free(req->upload);
 	arena_give_back(server, req->arena);
 	atomic_fetch_sub_explicit(&server->in_flight, 1, memory_order_relaxed);
@@ -391,6 +441,7 @@ int server_start(struct erp_server *server, char *err, size_t err_size)
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)c->max_connections_per_ip,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)c->connection_memory_bytes,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, server,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, server,
 		MHD_OPTION_END);
 	if (!server->daemon) {
 		snprintf(err, err_size, "cannot listen on %s:%u (in use, or not permitted)", c->http_addr,
@@ -400,6 +451,12 @@ int server_start(struct erp_server *server, char *err, size_t err_size)
 	info = MHD_get_daemon_info(server->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	server->bound_port = info ? info->port : c->http_port;
 	return 0;
+}
+
+/* Requests in flight plus accepted connections whose request has not begun. */
+static long busy(struct erp_server *server)
+{
+	return atomic_load(&server->in_flight) + atomic_load(&server->connections_waiting);
 }
 
 void server_stop(struct erp_server *server, unsigned grace_s)
@@ -412,11 +469,23 @@ void server_stop(struct erp_server *server, unsigned grace_s)
 		return;
 	atomic_store(&server->shutting_down, true);
 	listener = MHD_quiesce_daemon(server->daemon);
-	while (atomic_load(&server->in_flight) > 0 && http_now_ns() < deadline)
+	/*
+	 * Quiescing only stops accepting: the kernel would still complete
+	 * handshakes into the backlog, and those clients would hang until the
+	 * socket closes. Shutting the socket down refuses them at once (and
+	 * resets what waits in the backlog) while the descriptor stays open,
+	 * as libmicrohttpd requires until MHD_stop_daemon().
+	 */
+	if (listener != MHD_INVALID_SOCKET)
+		shutdown(listener, SHUT_RDWR);
+	while (busy(server) > 0 && http_now_ns() < deadline)
 		nanosleep(&tick, NULL);
-	if (atomic_load(&server->in_flight) > 0)
-		log_warn("server.grace_expired", "%ld requests still running after %u s; closing them",
-			 atomic_load(&server->in_flight), grace_s);
+	if (busy(server) > 0)
+		log_warn("server.grace_expired",
+			 "%ld requests still running, %ld accepted connections not yet read after %u s;"
+			 " closing them",
+			 atomic_load(&server->in_flight), atomic_load(&server->connections_waiting),
+			 grace_s);
 	MHD_stop_daemon(server->daemon);
 	if (listener != MHD_INVALID_SOCKET)
 		close(listener);

@@ -27,6 +27,18 @@ typedef int (*erp_readiness_fn)(struct erp_request *req, char *reason, size_t re
 enum { SERVER_MAX_READINESS_CHECKS = 8 };
 
 /*
+ * Sees every request begin (its headers are readable, the pipeline has not
+ * run) and end (after it is logged, before its arena is released), on the
+ * worker thread that serves it. erp-server installs none; the test build's
+ * composition root uses one to inject allocation failures into a request
+ * (server/test/e2e/support/fault.c).
+ */
+struct erp_request_observer {
+	void (*begin)(struct erp_request *req);
+	void (*end)(struct erp_request *req);
+};
+
+/*
  * The long-lived state of erp-server: configuration, the route table, the
  * modules, the database pool, metrics and the HTTP daemon. Created once by
  * the composition root; everything request-scoped lives in erp_request.
@@ -46,9 +58,12 @@ struct erp_server {
 	erp_readiness_fn readiness[SERVER_MAX_READINESS_CHECKS];
 	const char *readiness_names[SERVER_MAX_READINESS_CHECKS];
 	size_t readiness_count;
+	const struct erp_request_observer *observer; /* NULL unless a test build sets one */
 	struct MHD_Daemon *daemon;
 	unsigned short bound_port;
 	atomic_long in_flight;
+	/* Accepted connections on which no request has begun yet (see server_stop()). */
+	atomic_long connections_waiting;
 	atomic_bool shutting_down;
 };
 
@@ -69,8 +84,10 @@ int server_add_readiness_check(struct erp_server *server, const char *name, erp_
 int server_start(struct erp_server *server, char *err, size_t err_size);
 
 /*
- * Graceful stop: stop accepting, wait up to grace_s for in-flight requests,
- * then stop the daemon and close the database pool.
+ * Graceful stop: refuse new connections at once, wait up to grace_s for
+ * in-flight requests and for connections already accepted whose request has
+ * not begun (a worker busy with another request has not read it yet), then
+ * stop the daemon and close the database pool.
  */
 void server_stop(struct erp_server *server, unsigned grace_s);
 

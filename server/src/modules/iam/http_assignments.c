@@ -133,6 +133,8 @@ static int grant_work(struct db_conn *db, void *ctx)
 		return rc;
 	changes = json_pack("{s:{s:s}, s:{s:s?}, s:{s:s}}", "role", "new", g->role, "company", "new",
 			    g->company, "user", "new", g->user_id);
+	if (!changes) /* an audit event without its changes would hide what was done */
+		return ERP_ERR_NO_MEMORY;
 	rc = audit_record(db, &(struct audit_event){
 		.actor_id = iam_principal(g->req)->user_id,
 		.action = overridden ? "iam.assignment.granted_with_sod_override" : "iam.assignment.granted",
@@ -226,6 +228,8 @@ static int revoke_work(struct db_conn *db, void *ctx)
 	changes = json_pack("{s:{s:O}, s:{s:O}, s:{s:s}}", "role", "old",
 			    json_object_get(r->before, "role"), "company", "old",
 			    json_object_get(r->before, "company"), "user", "old", r->user_id);
+	if (!changes)
+		return ERP_ERR_NO_MEMORY;
 	rc = audit_record(db, &(struct audit_event){
 		.actor_id = iam_principal(r->req)->user_id, .action = "iam.assignment.revoked",
 		.entity = "role_assignment", .entity_id = r->id, .request_id = r->req->request_id,

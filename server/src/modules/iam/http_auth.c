@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/json.h"
 #include "modules/iam/internal.h"
 #include "platform/audit.h"
 #include "platform/log.h"
@@ -149,6 +150,8 @@ static int record_failure(struct db_conn *db, struct login *l)
 	json_t *changes = json_pack("{s:{s:s}}", "email", "new", l->email);
 	int rc;
 
+	if (!changes) /* an audit event without its changes would hide what was done */
+		return ERP_ERR_NO_MEMORY;
 	snprintf(window, sizeof(window), "%u", l->config->login_window_s);
 	snprintf(account_max, sizeof(account_max), "%u", l->config->login_max_failures);
 	snprintf(address_max, sizeof(address_max), "%u", l->config->login_max_failures_per_address);
@@ -186,8 +189,11 @@ static int record_success(struct db_conn *db, struct login *l)
 		rc = db_query(db, NULL, &user_set_hash, 2, rehash, NULL);
 	if (!rc)
 		rc = db_query(db, NULL, &throttle_clear, 1, &key, NULL);
-	if (!rc && l->rehash)
+	if (!rc && l->rehash) {
 		changes = json_pack("{s:{s:s}}", "password_hash", "new", "rehashed with current parameters");
+		if (!changes)
+			rc = ERP_ERR_NO_MEMORY;
+	}
 	if (!rc)
 		rc = audit_record(db, &(struct audit_event){
 			.actor_id = l->user_id, .action = "iam.login.succeeded", .entity = "user",
@@ -318,7 +324,7 @@ int iam_me(struct erp_request *req)
 	grants = iam_caller_grants_json(req);
 	if (!grants || arena_cleanup_add(req->arena, (arena_cleanup_fn)json_decref, grants))
 		return ERP_ERR_NO_MEMORY;
-	codes = json_dumps(json_object_get(grants, "companies"), JSON_COMPACT);
+	codes = erp_json_dumps(json_object_get(grants, "companies"), JSON_COMPACT);
 	if (!codes || arena_cleanup_add(req->arena, free, codes))
 		return ERP_ERR_NO_MEMORY;
 	params[0] = p->user_id;

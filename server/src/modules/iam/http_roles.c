@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/json.h"
 #include "modules/iam/internal.h"
 #include "platform/audit.h"
 #include "platform/schema.h"
@@ -160,7 +161,7 @@ int iam_roles_create(struct erp_request *req)
 
 	if (!c)
 		return ERP_ERR_NO_MEMORY;
-	perms = json_dumps(json_object_get(req->body, "permissions"), JSON_COMPACT);
+	perms = erp_json_dumps(json_object_get(req->body, "permissions"), JSON_COMPACT);
 	if (!perms || arena_cleanup_add(req->arena, free, perms))
 		return ERP_ERR_NO_MEMORY;
 	c->req = req;
@@ -240,7 +241,7 @@ int iam_roles_update(struct erp_request *req)
 	c->name = http_param(req, "role");
 	perms = json_object_get(req->body, "permissions");
 	if (perms) {
-		char *text = json_dumps(perms, JSON_COMPACT);
+		char *text = erp_json_dumps(perms, JSON_COMPACT);
 
 		if (!text || arena_cleanup_add(req->arena, free, text))
 			return ERP_ERR_NO_MEMORY;

@@ -90,6 +90,8 @@ static int create_work(struct db_conn *db, void *ctx)
 	changes = json_pack("{s:{s:O}, s:{s:O}, s:{s:b}}", "email", "new",
 			    json_object_get(c->after, "email"), "display_name", "new",
 			    json_object_get(c->after, "display_name"), "active", "new", 1);
+	if (!changes) /* an audit event without its changes would hide what was done */
+		return ERP_ERR_NO_MEMORY;
 	rc = audit_record(db, &(struct audit_event){
 		.actor_id = iam_principal(c->req)->user_id, .action = "iam.user.created",
 		.entity = "user", .entity_id = c->id, .request_id = c->req->request_id,

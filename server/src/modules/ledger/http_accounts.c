@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/json.h"
 #include "modules/ledger/internal.h"
 #include "platform/audit.h"
 #include "shared-kernel/errors.h"
@@ -304,7 +305,7 @@ static int update_work(struct db_conn *db, void *ctx)
 		return rc;
 	if (PQntuples(res) == 0)
 		return ERP_ERR_NOT_FOUND;
-	c->before = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+	c->before = erp_json_loadb(PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0), 0, NULL, NULL);
 	if (!c->before || arena_cleanup_add(c->req->arena, (arena_cleanup_fn)json_decref, c->before))
 		return ERP_ERR_NO_MEMORY;
 	b = c->before;

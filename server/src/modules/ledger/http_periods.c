@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/json.h"
 #include "modules/ledger/internal.h"
 #include "platform/audit.h"
 #include "shared-kernel/errors.h"
@@ -103,7 +104,7 @@ static char *year_rows(struct arena *arena, int fiscal_year, int first_month)
 							  "starts_on", starts_on, "ends_on", ends_on)))
 			json_decref(rows), rows = NULL;
 	}
-	text = rows ? json_dumps(rows, JSON_COMPACT) : NULL;
+	text = rows ? erp_json_dumps(rows, JSON_COMPACT) : NULL;
 	json_decref(rows);
 	if (text && arena_cleanup_add(arena, free, text))
 		return NULL;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/json.h"
 #include "modules/ledger/internal.h"
 #include "shared-kernel/errors.h"
 #include "shared-kernel/money.h"
@@ -112,7 +113,7 @@ int ledger_company_get(struct db_conn *db, struct arena *arena, const char *code
 
 static char *dump_to_arena(struct arena *arena, json_t *value)
 {
-	char *text = value ? json_dumps(value, JSON_COMPACT) : NULL;
+	char *text = value ? erp_json_dumps(value, JSON_COMPACT) : NULL;
 
 	json_decref(value);
 	if (text && arena_cleanup_add(arena, free, text))

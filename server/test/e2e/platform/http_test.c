@@ -528,6 +528,7 @@ START_TEST(sigterm_finishes_in_flight_requests)
 	struct slow_call call;
 	pthread_t thread;
 	char url[128];
+	double start;
 
 	snprintf(db_url, sizeof(db_url), "%s", test_db_create("t_http_stop"));
 	ck_assert_int_eq(test_server_start(&server, "bin/erp-server-test", db_url, NULL), 0);
@@ -536,9 +537,14 @@ START_TEST(sigterm_finishes_in_flight_requests)
 	usleep(400 * 1000);
 	kill(server.pid, SIGTERM);
 	usleep(200 * 1000);
-	/* New connections are refused while the old request finishes. */
+	/*
+	 * New connections are refused while the old request finishes: at once,
+	 * not left in the listener's backlog until the server exits.
+	 */
 	snprintf(url, sizeof(url), "%s/healthz", server.base_url);
+	start = test_now_ms();
 	ck_assert_int_eq(test_http("GET", url, NULL, NULL, 0, &r), -1);
+	ck_assert_msg(test_now_ms() - start < 500, "the refusal took %.0f ms", test_now_ms() - start);
 	test_response_free(&r);
 	pthread_join(thread, NULL);
 	ck_assert_int_eq(call.rc, 0);

@@ -1,10 +1,12 @@
 /*
  * The composition root of the test build (erp-server-test): the same
- * modules as server/src/main.c plus the test module.
+ * modules as server/src/main.c plus the test module, and per-request
+ * allocation-failure injection (fault.h).
  */
 #include "modules/iam/iam.h"
 #include "modules/ledger/ledger.h"
 #include "platform/app.h"
+#include "test/e2e/support/fault.h"
 #include "test/e2e/support/test_module.h"
 
 static const struct erp_module *const modules[] = {
@@ -15,7 +17,10 @@ static const struct erp_module *const modules[] = {
 
 static int compose(struct erp_server *server)
 {
-	return iam_install(server);
+	if (iam_install(server))
+		return -1;
+	test_fault_install(server);
+	return 0;
 }
 
 static const struct erp_app app = {

@@ -1,8 +1,9 @@
 /*
  * A module that exists only in the test build of the server
  * (build/bin/erp-server-test): JSON routes that exercise the platform's
- * body validation, query parsing, slow handlers (graceful shutdown) and the
- * deny-by-default authentication path. It is never linked into erp-server.
+ * body validation, query parsing, slow handlers (graceful shutdown), the
+ * deny-by-default authentication path and the allocation-failure report
+ * (fault.h). It is never linked into erp-server.
  */
 #include "test/e2e/support/test_module.h"
 
@@ -11,6 +12,7 @@
 #include "platform/http.h"
 #include "platform/schema.h"
 #include "shared-kernel/errors.h"
+#include "test/e2e/support/fault.h"
 
 static const char *const kinds[] = { "asset", "liability", "equity", NULL };
 
@@ -86,6 +88,8 @@ static const struct erp_route test_routes[] = {
 	{ ERP_GET, "/test/items/{id}", ERP_PUBLIC, get_item, .summary = "Echoes a path parameter." },
 	{ ERP_DELETE, "/test/items/{id}", ERP_PUBLIC, get_item, .summary = "Echoes a path parameter." },
 	{ ERP_GET, "/test/fail", ERP_PUBLIC, get_fail, .summary = "Fails like a bug would." },
+	{ ERP_GET, "/test/fault-report", ERP_PUBLIC, test_fault_report,
+	  .summary = "What the last request with X-Test-Fail-Allocation did (fault.h)." },
 };
 
 static const struct erp_permission test_permissions[] = {

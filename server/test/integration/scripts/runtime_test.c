@@ -119,7 +119,7 @@ START_TEST(second_seed_run_changes_nothing)
 
 	script_fixture_run(&r, url, "seed-roles", args, NULL, NULL);
 	ck_assert_int_eq(r.status, 0);
-	ck_assert_ptr_nonnull(strstr(r.out, "(roles 5, role_permissions 18, authz_version 1)"));
+	ck_assert_ptr_nonnull(strstr(r.out, "(roles 5, role_permissions 40, authz_version 1)"));
 	script_run_free(&r);
 	script_fixture_run(&r, url, "seed-roles", args, NULL, NULL);
 	ck_assert_int_eq(r.status, 0);
