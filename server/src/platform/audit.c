@@ -55,3 +55,21 @@ int audit_change(json_t *changes, const char *field, json_t *old_value, json_t *
 		return -1;
 	return 0;
 }
+
+int audit_record_changes(struct db_conn *conn, const struct audit_event *event, json_t *before,
+			 json_t *after, const char *const *fields, size_t count)
+{
+	struct audit_event with_changes = *event;
+	json_t *changes = json_object();
+	int rc = changes ? ERP_OK : ERP_ERR_NO_MEMORY;
+
+	for (size_t i = 0; i < count && rc == ERP_OK; i++)
+		if (audit_change(changes, fields[i], before ? json_object_get(before, fields[i]) : NULL,
+				 after ? json_object_get(after, fields[i]) : NULL))
+			rc = ERP_ERR_NO_MEMORY;
+	with_changes.changes = changes;
+	if (!rc)
+		rc = audit_record(conn, &with_changes);
+	json_decref(changes);
+	return rc;
+}

@@ -2,6 +2,7 @@
 #define ERP_PLATFORM_AUDIT_H
 
 #include <jansson.h>
+#include <stddef.h>
 
 struct db_conn;
 
@@ -24,6 +25,15 @@ struct audit_event {
 
 /* Inserts the event. 0 or an ERP_ERR_* code from the database layer. */
 int audit_record(struct db_conn *conn, const struct audit_event *event);
+
+/*
+ * Records event with its changes computed from two versions of an entity
+ * (either may be NULL: created or removed): for each of fields, old -> new
+ * where they differ (audit_change). event->changes is ignored. 0,
+ * ERP_ERR_NO_MEMORY, or an error of the database layer.
+ */
+int audit_record_changes(struct db_conn *conn, const struct audit_event *event, json_t *before,
+			 json_t *after, const char *const *fields, size_t count);
 
 /*
  * Adds {"old": old_value, "new": new_value} under field to changes when the

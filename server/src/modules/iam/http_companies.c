@@ -48,22 +48,14 @@ struct company_change {
 
 static int audit_company(struct db_conn *db, struct company_change *c, const char *action)
 {
-	json_t *changes = json_object();
-	const char *fields[] = { "code", "name", "currency" };
-	int rc = ERP_OK;
+	static const char *const fields[] = { "code", "name", "currency" };
 
-	for (size_t i = 0; i < ERP_COUNT(fields) && rc == ERP_OK; i++)
-		if (audit_change(changes, fields[i], c->before ? json_object_get(c->before, fields[i]) : NULL,
-				 json_object_get(c->after, fields[i])))
-			rc = ERP_ERR_NO_MEMORY;
-	if (!rc)
-		rc = audit_record(db, &(struct audit_event){
-			.actor_id = iam_principal(c->req)->user_id, .action = action, .entity = "company",
-			.company_id = json_string_value(json_object_get(c->after, "id")),
-			.entity_id = json_string_value(json_object_get(c->after, "id")),
-			.request_id = c->req->request_id, .changes = changes });
-	json_decref(changes);
-	return rc;
+	return audit_record_changes(db, &(struct audit_event){
+		.actor_id = iam_principal(c->req)->user_id, .action = action, .entity = "company",
+		.company_id = json_string_value(json_object_get(c->after, "id")),
+		.entity_id = json_string_value(json_object_get(c->after, "id")),
+		.request_id = c->req->request_id },
+		c->before, c->after, fields, ERP_COUNT(fields));
 }
 
 /* 422 unless the currency is an ISO 4217 code we know the exponent of. */

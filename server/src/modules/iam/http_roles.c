@@ -93,20 +93,12 @@ static int check_permission_set(struct db_conn *db, struct role_change *c)
 
 static int audit_role(struct db_conn *db, struct role_change *c, const char *action)
 {
-	json_t *changes = json_object();
-	const char *fields[] = { "name", "description", "permissions" };
-	int rc = ERP_OK;
+	static const char *const fields[] = { "name", "description", "permissions" };
 
-	for (size_t i = 0; i < ERP_COUNT(fields) && rc == ERP_OK; i++)
-		if (audit_change(changes, fields[i], c->before ? json_object_get(c->before, fields[i]) : NULL,
-				 c->after ? json_object_get(c->after, fields[i]) : NULL))
-			rc = ERP_ERR_NO_MEMORY;
-	if (!rc)
-		rc = audit_record(db, &(struct audit_event){
-			.actor_id = iam_principal(c->req)->user_id, .action = action, .entity = "role",
-			.entity_id = c->id, .request_id = c->req->request_id, .changes = changes });
-	json_decref(changes);
-	return rc;
+	return audit_record_changes(db, &(struct audit_event){
+		.actor_id = iam_principal(c->req)->user_id, .action = action, .entity = "role",
+		.entity_id = c->id, .request_id = c->req->request_id },
+		c->before, c->after, fields, ERP_COUNT(fields));
 }
 
 static int respond_change_error(struct erp_request *req, struct role_change *c, int rc)

@@ -151,21 +151,12 @@ int iam_users_get(struct erp_request *req)
 
 static int audit_user_change(struct db_conn *db, struct user_change *c, const char *action)
 {
-	json_t *changes = json_object();
-	const char *fields[] = { "email", "display_name", "active" };
-	int rc;
+	static const char *const fields[] = { "email", "display_name", "active" };
 
-	for (size_t i = 0; i < ERP_COUNT(fields); i++)
-		if (audit_change(changes, fields[i], json_object_get(c->before, fields[i]),
-				 json_object_get(c->after, fields[i]))) {
-			json_decref(changes);
-			return ERP_ERR_NO_MEMORY;
-		}
-	rc = audit_record(db, &(struct audit_event){
+	return audit_record_changes(db, &(struct audit_event){
 		.actor_id = iam_principal(c->req)->user_id, .action = action, .entity = "user",
-		.entity_id = c->id, .request_id = c->req->request_id, .changes = changes });
-	json_decref(changes);
-	return rc;
+		.entity_id = c->id, .request_id = c->req->request_id },
+		c->before, c->after, fields, ERP_COUNT(fields));
 }
 
 static int update_work(struct db_conn *db, void *ctx)

@@ -137,22 +137,12 @@ static int check_lines(struct db_conn *db, struct entry_change *c)
 
 static int audit_entry(struct db_conn *db, struct entry_change *c, const char *action)
 {
-	json_t *changes = json_object();
-	const char *fields[] = { "date", "memo", "reference", "lines" };
-	int rc = changes ? ERP_OK : ERP_ERR_NO_MEMORY;
+	static const char *const fields[] = { "date", "memo", "reference", "lines" };
 
-	for (size_t i = 0; i < ERP_COUNT(fields) && rc == ERP_OK; i++)
-		if (audit_change(changes, fields[i],
-				 c->before ? json_object_get(c->before, fields[i]) : NULL,
-				 c->after ? json_object_get(c->after, fields[i]) : NULL))
-			rc = ERP_ERR_NO_MEMORY;
-	if (!rc)
-		rc = audit_record(db, &(struct audit_event){
-			.actor_id = c->req->user_id, .action = action, .company_id = c->company.id,
-			.entity = "journal_entry", .entity_id = c->id, .request_id = c->req->request_id,
-			.changes = changes });
-	json_decref(changes);
-	return rc;
+	return audit_record_changes(db, &(struct audit_event){
+		.actor_id = c->req->user_id, .action = action, .company_id = c->company.id,
+		.entity = "journal_entry", .entity_id = c->id, .request_id = c->req->request_id },
+		c->before, c->after, fields, ERP_COUNT(fields));
 }
 
 /*
