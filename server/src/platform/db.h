@@ -63,7 +63,8 @@ int db_query(struct db_conn *conn, struct arena *arena, const struct db_statemen
 int db_exec(struct db_conn *conn, const char *sql);
 
 /*
- * Runs work(conn, ctx) inside BEGIN ... COMMIT. Retries the whole
+ * Runs work(conn, ctx) inside BEGIN ... COMMIT (BEGIN travels with the
+ * work's first statement in one round trip, libpq pipeline mode). Retries the whole
  * transaction (up to 5 attempts, jittered back-off) when PostgreSQL reports
  * a serialization failure or deadlock, and once after a connection lost
  * before COMMIT was sent. work must therefore touch nothing but the
