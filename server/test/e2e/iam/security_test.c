@@ -141,23 +141,29 @@ END_TEST
 START_TEST(unknown_email_and_wrong_password_take_similar_time)
 {
 	char user_id[40];
-	double unknown_ms = 0, wrong_ms = 0, start;
+	double unknown_ms = 1e9, wrong_ms = 1e9, start, took;
 
 	test_iam_create_user(shared.base_url, admin_token, "timed@security.test", member_password, user_id);
 	ck_assert_int_eq(login_status(&shared, "warm-up@security.test", member_password), 401);
-	for (int i = 0; i < 3; i++) {
+	/* The fastest of several tries: a busy machine only ever adds time, so minimums
+	 * compare the work done, while one slow try would swamp a sum. Four tries stay
+	 * under the per-account limit of five failures. */
+	for (int i = 0; i < 4; i++) {
 		char email[64];
 
 		snprintf(email, sizeof(email), "timed-unknown-%d@security.test", i);
 		start = test_now_ms();
 		ck_assert_int_eq(login_status(&shared, email, member_password), 401);
-		unknown_ms += test_now_ms() - start;
+		took = test_now_ms() - start;
+		unknown_ms = took < unknown_ms ? took : unknown_ms;
 		start = test_now_ms();
 		ck_assert_int_eq(login_status(&shared, "timed@security.test", "wrong-password-00"), 401);
-		wrong_ms += test_now_ms() - start;
+		took = test_now_ms() - start;
+		wrong_ms = took < wrong_ms ? took : wrong_ms;
 	}
 	ck_assert_msg(unknown_ms < 3 * wrong_ms && wrong_ms < 3 * unknown_ms,
-		      "unknown email %.1f ms vs wrong password %.1f ms over 3 tries", unknown_ms, wrong_ms);
+		      "unknown email %.1f ms vs wrong password %.1f ms (fastest of 4 tries each)",
+		      unknown_ms, wrong_ms);
 }
 END_TEST
 
