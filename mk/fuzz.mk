@@ -24,9 +24,11 @@ FUZZ_CFLAGS := -std=c17 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer $(WARNINGS)
 	$(FUZZ_SANITIZERS) -fsanitize=fuzzer-no-link
 
 # What the targets link: the server's layers and modules, the test module (its
-# echo body exercises nested schemas) and the module list of fuzz_modules.c.
+# echo body exercises nested schemas, and the fault routes it mounts) and the
+# module list of fuzz_modules.c.
 FUZZ_LIB_SRC  := $(COMMON_SRC) $(KERNEL_SRC) $(PLATFORM_SRC) $(MODULE_SRC) $(INTEGRATION_SRC) \
-	server/test/e2e/support/test_module.c server/test/fuzz/fuzz_modules.c
+	server/test/e2e/support/test_module.c server/test/e2e/support/fault.c \
+	server/test/fuzz/fuzz_modules.c
 FUZZ_LIB_OBJS := $(patsubst server/%.c,$(FUZZ_BUILD)/obj/%.o,$(FUZZ_LIB_SRC))
 FUZZ_LIB      := $(FUZZ_BUILD)/lib/liberp-fuzz.a
 
