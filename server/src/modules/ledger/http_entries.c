@@ -5,7 +5,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "modules/ledger/internal.h"
 #include "platform/audit.h"
@@ -84,6 +83,17 @@ static struct entry_change *change_new(struct erp_request *req)
 	if (!c->errors || arena_cleanup_add(req->arena, (arena_cleanup_fn)json_decref, c->errors))
 		return NULL;
 	return c;
+}
+
+/* A change of the entry named by the {id} path parameter; *rc says why not (404, 500). */
+static struct entry_change *change_of_path_entry(struct erp_request *req, int *rc)
+{
+	struct entry_change *c = change_new(req);
+
+	*rc = c ? ERP_ERR_NOT_FOUND : ERP_ERR_NO_MEMORY;
+	if (c)
+		c->target = resource_uuid_param(req, "id");
+	return c && c->target ? c : NULL;
 }
 
 static void header_from_body(struct ledger_header *header, json_t *body)
@@ -279,21 +289,30 @@ int ledger_entries_get(struct erp_request *req)
 
 /* --- the author's draft: replace, delete ---------------------------------------------------- */
 
-/* Locks the target and checks it is a draft of the caller's (and, with If-Match, unchanged). */
-static int lock_own_draft(struct db_conn *db, struct entry_change *c, enum ledger_action action)
+/* Locks the target entry of the request's company: status, author, version, number. */
+static int lock_entry(struct db_conn *db, struct entry_change *c, PGresult **res)
 {
-	const char *key[] = { c->company.id, c->target };
-	PGresult *res;
+	const char *key[2];
 	int rc = ledger_company_get(db, c->req->arena, c->req->company, &c->company);
 
 	key[0] = c->company.id;
+	key[1] = c->target;
 	if (!rc)
-		rc = db_query(db, c->req->arena, &lock_draft, 2, key, &res);
+		rc = db_query(db, c->req->arena, &lock_draft, 2, key, res);
 	if (rc)
 		return rc;
-	if (PQntuples(res) == 0)
-		return ERP_ERR_NOT_FOUND;
 	c->post.problem_status = 409;
+	return PQntuples(*res) == 0 ? ERP_ERR_NOT_FOUND : ERP_OK;
+}
+
+/* Locks the target and checks it is a draft of the caller's (and, with If-Match, unchanged). */
+static int lock_own_draft(struct db_conn *db, struct entry_change *c, enum ledger_action action)
+{
+	PGresult *res;
+	int rc = lock_entry(db, c, &res);
+
+	if (rc)
+		return rc;
 	if (!ledger_action_allowed(PQgetvalue(res, 0, 0), action)) {
 		c->post.problem = arena_printf(c->req->arena, "entry %s is posted; posted entries are"
 					       " corrected by reversing them", PQgetvalue(res, 0, 3));
@@ -326,14 +345,11 @@ static int replace_work(struct db_conn *db, void *ctx)
 
 int ledger_entries_update(struct erp_request *req)
 {
-	struct entry_change *c = change_new(req);
 	int rc;
+	struct entry_change *c = change_of_path_entry(req, &rc);
 
 	if (!c)
-		return ERP_ERR_NO_MEMORY;
-	c->target = resource_uuid_param(req, "id");
-	if (!c->target)
-		return ERP_ERR_NOT_FOUND;
+		return rc;
 	header_from_body(&c->header, req->body);
 	if (c->header.source)
 		return resource_field_error(req, "/source", "the source of an entry cannot change");
@@ -358,14 +374,11 @@ static int delete_work(struct db_conn *db, void *ctx)
 
 int ledger_entries_delete(struct erp_request *req)
 {
-	struct entry_change *c = change_new(req);
 	int rc;
+	struct entry_change *c = change_of_path_entry(req, &rc);
 
 	if (!c)
-		return ERP_ERR_NO_MEMORY;
-	c->target = resource_uuid_param(req, "id");
-	if (!c->target)
-		return ERP_ERR_NOT_FOUND;
+		return rc;
 	rc = db_transaction(http_db(req), delete_work, c);
 	return rc ? respond_failure(req, c, rc) : http_respond_empty(req, 204);
 }
@@ -393,15 +406,12 @@ static void post_setup(struct entry_change *c, const char *entry_id)
 
 int ledger_entries_post(struct erp_request *req)
 {
-	struct entry_change *c = change_new(req);
-	const char *id = resource_uuid_param(req, "id");
 	int rc;
+	struct entry_change *c = change_of_path_entry(req, &rc);
 
 	if (!c)
-		return ERP_ERR_NO_MEMORY;
-	if (!id)
-		return ERP_ERR_NOT_FOUND;
-	post_setup(c, id);
+		return rc;
+	post_setup(c, c->target);
 	rc = db_transaction(http_db(req), post_work, c);
 	return rc ? respond_failure(req, c, rc) : respond_entry(req, 200, c->after);
 }
@@ -409,19 +419,12 @@ int ledger_entries_post(struct erp_request *req)
 static int reverse_work(struct db_conn *db, void *ctx)
 {
 	struct entry_change *c = ctx;
-	const char *key[2], *insert[5];
+	const char *insert[5];
 	PGresult *res;
-	int rc = ledger_company_get(db, c->req->arena, c->req->company, &c->company);
+	int rc = lock_entry(db, c, &res);
 
-	key[0] = c->company.id;
-	key[1] = c->target;
-	if (!rc)
-		rc = db_query(db, c->req->arena, &lock_draft, 2, key, &res);
 	if (rc)
 		return rc;
-	if (PQntuples(res) == 0)
-		return ERP_ERR_NOT_FOUND;
-	c->post.problem_status = 409;
 	if (!ledger_action_allowed(PQgetvalue(res, 0, 0), LEDGER_REVERSE)) {
 		c->post.problem = "only posted entries are reversed; edit or delete a draft instead";
 		return ERP_ERR_CONFLICT;
@@ -452,22 +455,16 @@ static int reverse_work(struct db_conn *db, void *ctx)
 
 int ledger_entries_reverse(struct erp_request *req)
 {
-	struct entry_change *c = change_new(req);
 	struct erp_uuid id;
 	char today[11];
-	time_t now = time(NULL);
-	struct tm tm;
 	int rc;
+	struct entry_change *c = change_of_path_entry(req, &rc);
 
 	if (!c)
-		return ERP_ERR_NO_MEMORY;
-	c->target = resource_uuid_param(req, "id");
-	if (!c->target)
-		return ERP_ERR_NOT_FOUND;
+		return rc;
 	header_from_body(&c->header, req->body);
 	if (!c->header.date) {
-		gmtime_r(&now, &tm);
-		strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+		ledger_today(today);
 		c->header.date = arena_strdup(req->arena, today);
 	}
 	erp_uuid_v7(&id);

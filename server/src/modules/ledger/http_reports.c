@@ -1,7 +1,6 @@
 /* Reports: the trial balance on a date and an account's ledger with its running balance. */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "modules/ledger/internal.h"
 #include "shared-kernel/errors.h"
@@ -62,14 +61,11 @@ int ledger_trial_balance(struct erp_request *req)
 {
 	const char *params[] = { req->company, json_string_value(json_object_get(req->query, "as_of")) };
 	char today[11];
-	time_t now = time(NULL);
-	struct tm tm;
 	json_t *report;
 	int rc;
 
 	if (!params[1]) {
-		gmtime_r(&now, &tm);
-		strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+		ledger_today(today);
 		params[1] = today;
 	}
 	rc = resource_query_json(http_db(req), req->arena, &trial_balance, 2, params, &report);

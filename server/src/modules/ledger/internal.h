@@ -55,6 +55,9 @@ bool ledger_period_transition_allowed(const char *from, const char *to);
 void ledger_period_bounds(int fiscal_year, int first_month, int number, char starts_on[11],
 			  char ends_on[11]);
 
+/* Today's date in UTC, YYYY-MM-DD: the default of report dates and reversals. */
+void ledger_today(char out[11]);
+
 /* Whether code is a valid account code: [0-9A-Za-z][0-9A-Za-z._-]{0,19}. */
 bool ledger_is_account_code(const char *code);
 

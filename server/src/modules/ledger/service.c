@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "modules/ledger/internal.h"
 #include "platform/schema.h"
@@ -229,4 +230,13 @@ bool ledger_is_source(const char *source)
 			return false;
 	}
 	return true;
+}
+
+void ledger_today(char out[11])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
 }
