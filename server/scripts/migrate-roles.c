@@ -6,8 +6,9 @@
  * transaction. Before committing, every user's effective permissions per
  * company (global roles count in every company) are compared with those
  * before the plan: a segregation-of-duties conflict the plan would create
- * is refused (65) unless the plan accepts it, in which case the assignments
- * involved are marked as audited overrides, as the IAM API does. The report
+ * is refused (65) unless the plan accepts it, in which case an audited
+ * override of exactly that pair in that scope is recorded (sod_overrides),
+ * as an approved override through the IAM API is. The report
  * shows every changed user's roles and permissions before and after.
  */
 #include <jansson.h>
@@ -105,9 +106,9 @@ static const struct db_statement bump_authz = {
 /*
  * Every user's scopes: globally, and each company they hold a role in. Per
  * scope: the roles assigned in exactly that scope, the effective permissions
- * (that scope's roles and the global ones), and the permissions held through
- * override assignments (IAM exempts a conflict when an override assignment
- * in that scope or globally holds a side of the pair).
+ * (that scope's roles and the global ones), and the pairs an override
+ * exempts there ("a|b": an override of that pair in that company or globally,
+ * as iam_sod_conflicts() in the database counts them).
  */
 static const struct db_statement snapshot = {
 	"migrate_roles_snapshot",
@@ -115,7 +116,7 @@ static const struct db_statement snapshot = {
 	"    SELECT DISTINCT user_id, company_id FROM role_assignments"
 	"    UNION SELECT DISTINCT user_id, NULL::uuid FROM role_assignments),"
 	" held AS ("
-	"    SELECT s.user_id, s.company_id, a.company_id AS assigned_in, a.sod_override,"
+	"    SELECT s.user_id, s.company_id, a.company_id AS assigned_in,"
 	"           r.name AS role, rp.permission"
 	"      FROM scopes s"
 	"      JOIN role_assignments a ON a.user_id = s.user_id"
@@ -126,25 +127,20 @@ static const struct db_statement snapshot = {
 	"        coalesce(string_agg(DISTINCT h.role, ',' ORDER BY h.role)"
 	"                 FILTER (WHERE h.assigned_in IS NOT DISTINCT FROM h.company_id), ''),"
 	"        coalesce(string_agg(DISTINCT h.permission, ',' ORDER BY h.permission), ''),"
-	"        coalesce(string_agg(DISTINCT h.permission, ',' ORDER BY h.permission)"
-	"                 FILTER (WHERE h.sod_override), '')"
+	"        (SELECT coalesce(string_agg(DISTINCT o.permission_a || '|' || o.permission_b, ','), '')"
+	"           FROM sod_overrides o WHERE o.user_id = h.user_id"
+	"            AND (o.company_id IS NULL OR o.company_id IS NOT DISTINCT FROM h.company_id))"
 	"   FROM held h JOIN users u ON u.id = h.user_id"
 	"   LEFT JOIN companies c ON c.id = h.company_id"
 	"  GROUP BY u.email, c.code, h.user_id, h.company_id",
 	false,
 };
 
-/* Marks the assignments behind an accepted conflict as audited overrides. */
-static const struct db_statement mark_override = {
-	"migrate_roles_mark_override",
-	"UPDATE role_assignments a SET sod_override = true, reason = $5"
-	"  FROM roles r"
-	" WHERE r.id = a.role_id AND a.user_id = $1::uuid AND NOT a.sod_override"
-	/* Only the accepted scope: a company's acceptance must not mark a global assignment. */
-	"   AND a.company_id IS NOT DISTINCT FROM $2::uuid"
-	"   AND EXISTS (SELECT 1 FROM role_permissions rp"
-	"                WHERE rp.role_id = a.role_id AND rp.permission IN ($3, $4))"
-	" RETURNING a.id, r.name",
+/* An accepted conflict: an override of that pair in that scope (a standing one: no grant). */
+static const struct db_statement insert_override = {
+	"migrate_roles_insert_override",
+	"INSERT INTO sod_overrides (id, user_id, company_id, permission_a, permission_b, reason)"
+	" VALUES (gen_random_uuid(), $1::uuid, $2::uuid, $3, $4, $5) RETURNING id",
 	false,
 };
 
@@ -881,7 +877,7 @@ struct scope_state {
 	const char *company_id;
 	const char *roles;   /* "a,b": assigned in exactly this scope */
 	struct script_names perms;  /* effective here */
-	struct script_names exempt; /* held through override assignments */
+	struct script_names exempt; /* "a|b" pairs an override exempts here */
 };
 
 struct snapshot {
@@ -940,13 +936,14 @@ static const struct scope_state *find_scope(const struct snapshot *snap, const c
 			   : NULL;
 }
 
-/* An unexempted conflict of rule r in scope s (IAM's rule, modules/iam/sod.c). */
-static bool conflicts(const struct scope_state *s, PGresult *rules, int r)
+/* An unexempted conflict of rule r in scope s (the database's iam_sod_conflicts() rule). */
+static bool conflicts(struct script_ctx *ctx, const struct scope_state *s, PGresult *rules, int r)
 {
 	const char *a = PQgetvalue(rules, r, 0), *b = PQgetvalue(rules, r, 1);
+	const char *pair = arena_printf(script_arena(ctx), "%s|%s", a, b);
 
 	return s && script_names_contain(&s->perms, a) && script_names_contain(&s->perms, b) &&
-	       !script_names_contain(&s->exempt, a) && !script_names_contain(&s->exempt, b);
+	       !(pair && script_names_contain(&s->exempt, pair));
 }
 
 static void report_scope_change(struct script_ctx *ctx, const struct scope_state *before,
@@ -1038,28 +1035,25 @@ static int accept_conflict(struct script_ctx *ctx, struct migration *m,
 {
 	const char *params[] = { s->user_id, s->company_id, a, b, reason };
 	PGresult *res;
-	int rc = script_query(ctx, &mark_override, 5, params, &res);
+	json_t *changes;
+	char *text;
+	int rc = script_query(ctx, &insert_override, 5, params, &res);
 
-	for (int i = 0; !rc && i < PQntuples(res); i++) {
-		script_change(ctx, "role_assignments",
-			      "%s %s%s: %s marked as segregation-of-duties override (%s / %s: %s)",
-			      s->email, s->company ? "in " : "globally", s->company ? s->company : "",
-			      PQgetvalue(res, i, 1), a, b, reason);
-		m->changed = true;
-		{
-			/* What was accepted, not just that something was. */
-			json_t *changes = json_pack("{s:s, s:s?, s:[s,s], s:s}", "user", s->email,
-						    "company", s->company, "pair", a, b, "reason", reason);
-			char *text = changes ? json_dumps(changes, JSON_COMPACT) : NULL;
-
-			json_decref(changes);
-			if (!text)
-				return script_fail(ctx, EX_SOFTWARE, "out of memory");
-			rc = script_audit_event(ctx, "iam.sod.override", "role_assignment",
-						PQgetvalue(res, i, 0), s->company_id, text);
-			free(text);
-		}
-	}
+	if (rc)
+		return rc;
+	script_change(ctx, "sod_overrides", "%s %s%s: override of %s / %s (%s)", s->email,
+		      s->company ? "in " : "globally", s->company ? s->company : "", a, b, reason);
+	m->changed = true;
+	/* What was accepted, not just that something was. */
+	changes = json_pack("{s:s, s:s?, s:[s,s], s:s}", "user", s->email, "company", s->company,
+			    "pair", a, b, "reason", reason);
+	text = changes ? json_dumps(changes, JSON_COMPACT) : NULL;
+	json_decref(changes);
+	if (!text)
+		return script_fail(ctx, EX_SOFTWARE, "out of memory");
+	rc = script_audit_event(ctx, "iam.sod.override", "sod_override", PQgetvalue(res, 0, 0),
+				s->company_id, text);
+	free(text);
 	return rc;
 }
 
@@ -1084,8 +1078,8 @@ static int check_user_sod(struct script_ctx *ctx, struct migration *m,
 			const char *a = PQgetvalue(rules, r, 0), *b = PQgetvalue(rules, r, 1);
 			json_t *accepted;
 
-			if (!conflicts(s, rules, r) || conflicts(old, rules, r) ||
-			    conflicts(global, rules, r))
+			if (!conflicts(ctx, s, rules, r) || conflicts(ctx, old, rules, r) ||
+			    conflicts(ctx, global, rules, r))
 				continue;
 			accepted = acceptance(m->plan, s, a, b);
 			if (accepted) {

@@ -4,6 +4,11 @@
  * Permission names and segregation-of-duties pairs come from the database
  * (written by erp-server migrate from the modules' catalogs), never from
  * module code. Idempotent: a second run reports "0 changes".
+ *
+ * It never silently undoes somebody else's change: each system role keeps
+ * the permissions and description the seed last wrote (roles.seeded_*). A
+ * role that no longer matches them was changed since (by erp-migrate-roles
+ * or by hand); it is left as it is and reported, unless --reset names it.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -20,6 +25,9 @@
 
 static const struct script_flag flags[] = {
 	{ "catalog", "FILE", "the role catalog (default: " DEFAULT_CATALOG ")", false },
+	{ "reset", "ROLES",
+	  "comma-separated system roles to bring back to the catalog even though they were"
+	  " changed since the last seed", false },
 };
 
 /* --- SQL ------------------------------------------------------------------------------------ */
@@ -38,12 +46,16 @@ static const struct db_statement list_sod_rules = {
 };
 static const struct db_statement select_role = {
 	"seed_roles_select_role",
-	"SELECT id, description, system FROM roles WHERE name = $1 FOR UPDATE",
+	"SELECT id, description, system, seeded_description,"
+	"       (SELECT string_agg(p, ',' ORDER BY p) FROM jsonb_array_elements_text(seeded_permissions) p)"
+	"         AS seeded_permissions, seeded_permissions IS NOT NULL AS seeded"
+	" FROM roles WHERE name = $1 FOR UPDATE",
 	false,
 };
 static const struct db_statement insert_role = {
 	"seed_roles_insert_role",
-	"INSERT INTO roles (id, name, description, system) VALUES ($1, $2, $3, true)",
+	"INSERT INTO roles (id, name, description, system, seeded_description, seeded_permissions)"
+	" VALUES ($1, $2, $3, true, $3, $4::jsonb)",
 	false,
 };
 static const struct db_statement update_role = {
@@ -51,6 +63,14 @@ static const struct db_statement update_role = {
 	"UPDATE roles SET description = $2, system = true, version = version + 1,"
 	"       updated_at = now()"
 	" WHERE id = $1",
+	false,
+};
+/* What this seed wrote: the baseline the next one compares with (no version bump). */
+static const struct db_statement record_seeded = {
+	"seed_roles_record_seeded",
+	"UPDATE roles SET seeded_description = $2, seeded_permissions = $3::jsonb"
+	" WHERE id = $1 AND (seeded_description IS DISTINCT FROM $2"
+	"                    OR seeded_permissions IS DISTINCT FROM $3::jsonb)",
 	false,
 };
 static const struct db_statement role_permissions = {
@@ -71,6 +91,13 @@ static const struct db_statement revoke_permission = {
 static const struct db_statement bump_authz = {
 	"seed_roles_bump_authz",
 	"UPDATE authz_version SET version = version + 1 RETURNING version",
+	false,
+};
+/* Everyone who holds the role, locked as the API locks a user it decides about. */
+static const struct db_statement lock_holders = {
+	"seed_roles_lock_holders",
+	"SELECT id FROM users WHERE id IN (SELECT user_id FROM role_assignments WHERE role_id = $1)"
+	" ORDER BY id FOR NO KEY UPDATE",
 	false,
 };
 static const struct db_statement system_roles = {
@@ -185,7 +212,9 @@ static int load_catalog(struct script_ctx *ctx)
 struct seed {
 	struct script_names known;  /* the permissions table */
 	PGresult *sod_rules; /* permission_a, permission_b, description */
+	struct script_names reset;  /* --reset */
 	bool changed;
+	long kept;           /* roles left as somebody changed them */
 };
 
 /* The catalog's permission set of a role, sorted, checked against the database. */
@@ -289,6 +318,91 @@ static char *role_changes(struct script_ctx *ctx, const char *name, const char *
 	return copy;
 }
 
+/* The names as a JSON array's text, in the arena; NULL when out of memory. */
+static char *names_json_text(struct script_ctx *ctx, const struct script_names *names)
+{
+	json_t *array = script_names_json(names);
+	char *text = array ? json_dumps(array, JSON_COMPACT) : NULL;
+	char *copy = text ? arena_strdup(script_arena(ctx), text) : NULL;
+
+	free(text);
+	json_decref(array);
+	return copy;
+}
+
+/* " +a -b": what to has that from has not, and the other way round ("" when equal). */
+static char *names_diff(struct script_ctx *ctx, const struct script_names *from,
+			const struct script_names *to)
+{
+	char *out = arena_strdup(script_arena(ctx), "");
+
+	for (size_t i = 0; out && i < to->count; i++)
+		if (!script_names_contain(from, to->items[i]))
+			out = arena_printf(script_arena(ctx), "%s +%s", out, to->items[i]);
+	for (size_t i = 0; out && i < from->count; i++)
+		if (!script_names_contain(to, from->items[i]))
+			out = arena_printf(script_arena(ctx), "%s -%s", out, from->items[i]);
+	return out;
+}
+
+/*
+ * Whether the role is as the last seed left it. Returns 0 (go ahead: it is,
+ * or --reset names it), -1 (somebody changed it since: left alone, reported),
+ * or an exit code. A role created over the API under a catalog name is never
+ * taken over.
+ */
+static int check_untouched(struct script_ctx *ctx, struct seed *seed, const char *name,
+			   PGresult *row, const char *description, const struct script_names *have,
+			   const struct script_names *wanted)
+{
+	const char *seeded_description = PQgetisnull(row, 0, PQfnumber(row, "seeded_description"))
+						 ? NULL : PQgetvalue(row, 0, PQfnumber(row, "seeded_description"));
+	bool system = strcmp(PQgetvalue(row, 0, PQfnumber(row, "system")), "t") == 0;
+	bool seeded = strcmp(PQgetvalue(row, 0, PQfnumber(row, "seeded")), "t") == 0;
+	struct script_names baseline = { NULL, 0 };
+	char *changed_by_others, *catalog_wants;
+	int rc;
+
+	if (!system) {
+		seed->kept++;
+		script_note(ctx, "role %s exists but was made over the API, not by the catalog: left"
+				 " alone (rename it so the catalog can create its own)", name);
+		return -1;
+	}
+	if (seeded) {
+		rc = script_names_split(ctx, PQgetvalue(row, 0, PQfnumber(row, "seeded_permissions")),
+					&baseline);
+		if (rc)
+			return rc;
+	} else {
+		/* Seeded before the baseline was kept: as it is now counts as seeded if the catalog agrees. */
+		baseline = *wanted;
+		seeded_description = description;
+	}
+	changed_by_others = names_diff(ctx, &baseline, have);
+	catalog_wants = names_diff(ctx, have, wanted);
+	if (!changed_by_others || !catalog_wants)
+		return script_fail(ctx, EX_SOFTWARE, "out of memory");
+	if (!*changed_by_others &&
+	    strcmp(seeded_description, PQgetvalue(row, 0, PQfnumber(row, "description"))) == 0)
+		return 0;
+	if (script_names_contain(&seed->reset, name)) {
+		script_note(ctx, "role %s was changed since the last seed (%s); --reset brings it back"
+				 " to the catalog", name, *changed_by_others ? changed_by_others + 1
+									 : "description");
+		return 0;
+	}
+	seed->kept++;
+	script_note(ctx, "role %s was changed since the last seed (%s): left as it is; the catalog"
+			 " would make it%s%s. Run with --reset %s to apply the catalog",
+		    name, *changed_by_others ? changed_by_others + 1 : "its description",
+		    *catalog_wants ? catalog_wants : " as seeded",
+		    strcmp(description, PQgetvalue(row, 0, PQfnumber(row, "description"))) != 0
+			    ? " (and change the description)" : "",
+		    name);
+	return -1;
+}
+
 static int seed_role(struct script_ctx *ctx, struct seed *seed, const char *path, json_t *role,
 		     size_t index)
 {
@@ -299,7 +413,8 @@ static int seed_role(struct script_ctx *ctx, struct seed *seed, const char *path
 	bool created = false, updated = false, perms_changed = false;
 	const char *old_description = NULL;
 	char id[ERP_UUID_TEXT_LEN + 1];
-	PGresult *res;
+	char *wanted_json;
+	PGresult *res, *perms_res;
 	int rc;
 
 	if (!script_is_role_name(name))
@@ -316,17 +431,20 @@ static int seed_role(struct script_ctx *ctx, struct seed *seed, const char *path
 				&wanted);
 	if (rc)
 		return rc;
+	wanted_json = names_json_text(ctx, &wanted);
+	if (!wanted_json)
+		return script_fail(ctx, EX_SOFTWARE, "out of memory");
 
 	rc = script_query(ctx, &select_role, 1, &name, &res);
 	if (rc)
 		return rc;
 	if (PQntuples(res) == 0) {
 		struct erp_uuid uuid;
-		const char *params[] = { id, name, description };
+		const char *params[] = { id, name, description, wanted_json };
 
 		erp_uuid_v7(&uuid);
 		erp_uuid_format(&uuid, id);
-		rc = script_query(ctx, &insert_role, 3, params, NULL);
+		rc = script_query(ctx, &insert_role, 4, params, NULL);
 		if (rc)
 			return rc;
 		script_change(ctx, "roles", "created role %s", name);
@@ -339,10 +457,19 @@ static int seed_role(struct script_ctx *ctx, struct seed *seed, const char *path
 		{
 			const char *params[] = { id };
 
-			rc = script_query(ctx, &role_permissions, 1, params, &res);
+			rc = script_query(ctx, &role_permissions, 1, params, &perms_res);
+			if (!rc)
+				rc = script_names_from_result(ctx, perms_res, &have);
 			if (rc)
 				return rc;
-			rc = script_names_from_result(ctx, res, &have);
+		}
+		rc = check_untouched(ctx, seed, name, res, description, &have, &wanted);
+		if (rc)
+			return rc > 0 ? rc : 0; /* < 0: kept as changed, reported */
+		{
+			const char *params[] = { id };
+
+			rc = script_query(ctx, &lock_holders, 1, params, NULL);
 			if (rc)
 				return rc;
 		}
@@ -350,6 +477,14 @@ static int seed_role(struct script_ctx *ctx, struct seed *seed, const char *path
 	rc = sync_permissions(ctx, id, name, &have, &wanted, &perms_changed);
 	if (rc)
 		return rc;
+	if (!created) {
+		/* Also when nothing moved: roles seeded before the baseline existed get one. */
+		const char *params[] = { id, description, wanted_json };
+
+		rc = script_query(ctx, &record_seeded, 3, params, NULL);
+		if (rc)
+			return rc;
+	}
 	if (!created && (updated || perms_changed)) {
 		const char *params[] = { id, description };
 
@@ -379,30 +514,16 @@ static int seed_role(struct script_ctx *ctx, struct seed *seed, const char *path
 
 /*
  * After the upsert: a user who now holds both sides of a pair in one scope
- * (global roles count in every company), through several roles. The same
- * rule as the API applies after a role change; users whose conflict was
- * accepted through an override are exempt there too.
+ * (global roles count in every company), through several roles, without an
+ * override of that pair there. The same rule as the API: the database's
+ * iam_sod_conflicts().
  */
 static const struct db_statement user_conflict = {
 	"seed_roles_user_conflict",
-	"WITH checked AS ("
-	"   SELECT id AS user_id FROM users u WHERE NOT EXISTS ("
-	"     SELECT 1 FROM role_assignments o WHERE o.user_id = u.id AND o.sod_override)),"
-	" held AS ("
-	"   SELECT ra.user_id, ra.company_id, rp.permission FROM role_assignments ra"
-	"   JOIN role_permissions rp ON rp.role_id = ra.role_id"
-	"   WHERE ra.user_id IN (SELECT user_id FROM checked)),"
-	" scopes AS (SELECT DISTINCT user_id, company_id FROM held"
-	"   UNION SELECT user_id, NULL::uuid FROM checked),"
-	" effective AS ("
-	"   SELECT s.user_id, s.company_id, h.permission FROM scopes s"
-	"   JOIN held h ON h.user_id = s.user_id AND (h.company_id IS NULL OR h.company_id = s.company_id))"
-	" SELECT u.email, coalesce(c.code, 'every company (global roles)'), r.permission_a, r.permission_b"
-	" FROM sod_rules r"
-	" JOIN effective a ON a.permission = r.permission_a"
-	" JOIN effective b ON b.permission = r.permission_b AND b.user_id = a.user_id"
-	"      AND b.company_id IS NOT DISTINCT FROM a.company_id"
-	" JOIN users u ON u.id = a.user_id LEFT JOIN companies c ON c.id = a.company_id"
+	"SELECT u.email, coalesce(c.code, 'every company (global roles)'), x.permission_a,"
+	"       x.permission_b"
+	" FROM iam_sod_conflicts(NULL) x JOIN users u ON u.id = x.user_id"
+	" LEFT JOIN companies c ON c.id = x.company_id"
 	" ORDER BY 1, 2 LIMIT 1",
 	false,
 };
@@ -430,6 +551,11 @@ static int work(struct script_ctx *ctx)
 	if (seed.known.count == 0)
 		return script_fail(ctx, EX_DATAERR,
 				   "the permissions table is empty: run erp-server migrate first");
+	if (script_flag(ctx, "reset")) {
+		rc = script_names_split(ctx, script_flag(ctx, "reset"), &seed.reset);
+		if (rc)
+			return rc;
+	}
 
 	json_array_foreach(catalog->roles, i, role) {
 		rc = seed_role(ctx, &seed, catalog->path, role, i);
@@ -452,6 +578,10 @@ static int work(struct script_ctx *ctx)
 		script_change(ctx, "authz_version", "bumped to %s (servers re-derive permissions)",
 			      PQgetvalue(res, 0, 0));
 	}
+
+	if (seed.kept)
+		script_note(ctx, "%ld role%s kept as changed since the last seed", seed.kept,
+			    seed.kept == 1 ? "" : "s");
 
 	/* System roles that left the catalog are reported, never deleted here. */
 	catalog_names.count = json_array_size(catalog->roles);
@@ -481,7 +611,9 @@ static const struct script_descriptor descriptor = {
 	.details = "Unknown permission names and a role holding both sides of a\n"
 		   "segregation-of-duties pair are data errors (exit 65) naming the entry,\n"
 		   "and so is a catalog that would give one user both sides through several roles.\n"
-		   "Roles not in the catalog are left alone (system ones are reported).",
+		   "Roles not in the catalog are left alone (system ones are reported).\n"
+		   "A system role changed since the last seed (by erp-migrate-roles or by\n"
+		   "hand) is left as it is and reported, unless --reset names it.",
 	.idempotent = true,
 	.flags = flags,
 	.flag_count = sizeof(flags) / sizeof(flags[0]),

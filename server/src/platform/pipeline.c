@@ -138,6 +138,8 @@ static bool authenticate(struct erp_request *req)
 	rc = ERP_ERR_UNAUTHORIZED;
 	if (token && hooks->authenticate)
 		rc = hooks->authenticate(hooks->ctx, req, token);
+	if (req->responded) /* the hook answered itself (a refusal it words best) */
+		return false;
 	if (rc == ERP_ERR_UNAUTHORIZED) {
 		http_add_header(req, "WWW-Authenticate", "Bearer");
 		http_respond_problem(req, &PROBLEM_UNAUTHORIZED,

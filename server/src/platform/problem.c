@@ -7,6 +7,9 @@ const struct problem_kind PROBLEM_BAD_REQUEST = { 400, "/problems/bad-request", 
 const struct problem_kind PROBLEM_UNAUTHORIZED = { 401, "/problems/unauthorized",
 						   "Authentication required" };
 const struct problem_kind PROBLEM_FORBIDDEN = { 403, "/problems/forbidden", "Permission denied" };
+const struct problem_kind PROBLEM_PASSWORD_CHANGE_REQUIRED = {
+	403, "/problems/password-change-required", "Password change required"
+};
 const struct problem_kind PROBLEM_NOT_FOUND = { 404, "/problems/not-found", "Not found" };
 const struct problem_kind PROBLEM_METHOD_NOT_ALLOWED = { 405, "/problems/method-not-allowed",
 							 "Method not allowed" };

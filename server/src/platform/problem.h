@@ -18,6 +18,7 @@ struct problem_kind {
 extern const struct problem_kind PROBLEM_BAD_REQUEST;        /* 400 malformed syntax */
 extern const struct problem_kind PROBLEM_UNAUTHORIZED;       /* 401 */
 extern const struct problem_kind PROBLEM_FORBIDDEN;          /* 403 */
+extern const struct problem_kind PROBLEM_PASSWORD_CHANGE_REQUIRED; /* 403 one-time password */
 extern const struct problem_kind PROBLEM_NOT_FOUND;          /* 404 */
 extern const struct problem_kind PROBLEM_METHOD_NOT_ALLOWED; /* 405 */
 extern const struct problem_kind PROBLEM_CONFLICT;           /* 409 */

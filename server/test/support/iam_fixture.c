@@ -9,6 +9,9 @@
 
 #include "test/support/testlib.h"
 
+/* The second administrator's password: the first one's (set by test_iam_bootstrap_admin). */
+static char second_password[1100];
+
 const char *test_iam_bootstrap_admin(const char *db_url, const char *email, const char *password)
 {
 	static char id[40];
@@ -49,10 +52,86 @@ const char *test_iam_bootstrap_admin(const char *db_url, const char *email, cons
 			   , 1, NULL, params, NULL, NULL, 0);
 	ck_assert_msg(PQresultStatus(res) == PGRES_COMMAND_OK, "%s", PQerrorMessage(conn));
 	PQclear(res);
+	/* The second administrator, who approves what the first one requests (four-eyes). */
+	params[0] = hash;
+	res = PQexecParams(conn,
+			   "WITH u AS (INSERT INTO users (id, email, display_name, password_hash)"
+			   "   VALUES (gen_random_uuid(), '" TEST_IAM_SECOND_ADMIN "', 'Second Admin', $1)"
+			   "   ON CONFLICT (email) DO NOTHING RETURNING id)"
+			   " INSERT INTO role_assignments (id, user_id, role_id)"
+			   " SELECT gen_random_uuid(), u.id, r.id FROM u, roles r WHERE r.name = 'administrator'",
+			   1, NULL, params, NULL, NULL, 0);
+	ck_assert_msg(PQresultStatus(res) == PGRES_COMMAND_OK, "%s", PQerrorMessage(conn));
+	PQclear(res);
+	snprintf(second_password, sizeof(second_password), "%s", password);
 	res = PQexec(conn, "UPDATE authz_version SET version = version + 1");
 	PQclear(res);
 	PQfinish(conn);
 	return id;
+}
+
+const char *test_iam_second_admin_token(const char *base_url)
+{
+	static char token[64], for_url[64];
+
+	if (strcmp(for_url, base_url) != 0 || !token[0]) {
+		ck_assert_msg(test_iam_login(base_url, TEST_IAM_SECOND_ADMIN, second_password, token) == 0,
+			      "the second administrator could not log in at %s", base_url);
+		snprintf(for_url, sizeof(for_url), "%s", base_url);
+	}
+	return token;
+}
+
+/* One JSON call that must answer one of two statuses; returns the status, r filled. */
+static long call_expecting(const char *base_url, const char *token, const char *method,
+			   const char *path, json_t *body, long a, long b, struct test_response *r)
+{
+	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+
+	test_iam_request(base_url, method, path, token, NULL, text, r);
+	ck_assert_msg(r->status == a || r->status == b, "%s %s %s: %ld %s", method, path,
+		      text ? text : "", r->status, r->body);
+	free(text);
+	return r->status;
+}
+
+void test_iam_grant(const char *base_url, const char *admin_token, const char *user_id,
+		    const char *role, const char *company, const char *reason)
+{
+	char path[256];
+	struct test_response r;
+	json_t *body = json_pack("{s:s, s:s?, s:s*}", "role", role, "company", company, "reason", reason);
+	long status;
+
+	snprintf(path, sizeof(path), "/api/v1/users/%s/role-assignments", user_id);
+	test_iam_request_json(base_url, admin_token, "POST", path, body, &r);
+	status = r.status;
+	if (status == 409 && reason) { /* a conflict this caller means to override */
+		test_response_free(&r);
+		body = json_pack("{s:s, s:s?, s:s, s:b}", "role", role, "company", company, "reason",
+				 reason, "override", 1);
+		test_iam_request_json(base_url, admin_token, "POST", path, body, &r);
+		status = r.status;
+	}
+	ck_assert_msg(status == 201 || status == 202, "grant %s: %ld %s", role, status, r.body);
+	if (status == 202) {
+		snprintf(path, sizeof(path), "/api/v1/role-grant-requests/%s/approve",
+			 json_string_value(json_object_get(r.json, "id")));
+		test_response_free(&r);
+		call_expecting(base_url, test_iam_second_admin_token(base_url), "POST", path, NULL, 200,
+			       200, &r);
+	}
+	test_response_free(&r);
+}
+
+void test_iam_request_json(const char *base_url, const char *token, const char *method,
+			   const char *path, json_t *body, struct test_response *r)
+{
+	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+
+	test_iam_request(base_url, method, path, token, NULL, text, r);
+	free(text);
+	json_decref(body);
 }
 
 int test_iam_login(const char *base_url, const char *email, const char *password, char token[64])
@@ -118,26 +197,40 @@ void test_iam_request(const char *base_url, const char *method, const char *path
 	ck_assert_int_eq(test_http(method, url, headers, body, body ? strlen(body) : 0, r), 0);
 }
 
-void test_iam_create_user(const char *base_url, const char *admin_token, const char *email,
-			  const char *password, char id[40])
+void test_iam_create_user_one_time(const char *base_url, const char *admin_token,
+				   const char *email, const char *password, char id[40])
 {
 	json_t *body = json_pack("{s:s, s:s, s:s}", "email", email, "display_name", email,
 				 "password", password);
-	char *text = json_dumps(body, JSON_COMPACT);
 	struct test_response r;
 
-	test_iam_request(base_url, "POST", "/api/v1/users", admin_token, NULL, text, &r);
+	test_iam_request_json(base_url, admin_token, "POST", "/api/v1/users", body, &r);
 	ck_assert_msg(r.status == 201, "create user %s: %ld %s", email, r.status, r.body);
 	snprintf(id, 40, "%s", json_string_value(json_object_get(r.json, "id")));
 	test_response_free(&r);
-	free(text);
-	json_decref(body);
+}
+
+void test_iam_create_user(const char *base_url, const char *admin_token, const char *email,
+			  const char *password, char id[40])
+{
+	char first[1100], token[64];
+	struct test_response r;
+
+	/* The administrator's one-time password: the same length, another first letter. */
+	snprintf(first, sizeof(first), "%s", password);
+	first[0] = first[0] == 'x' ? 'y' : 'x';
+	test_iam_create_user_one_time(base_url, admin_token, email, first, id);
+	ck_assert_int_eq(test_iam_login(base_url, email, first, token), 0);
+	test_iam_request_json(base_url, token, "POST", "/api/v1/me/password",
+			      json_pack("{s:s, s:s}", "current_password", first, "new_password", password),
+			      &r);
+	ck_assert_msg(r.status == 204, "first password change of %s: %ld %s", email, r.status, r.body);
+	test_response_free(&r);
 }
 
 void test_iam_grant_new_role(const char *base_url, const char *admin_token, const char *user_id,
 			     const char *name, const char *permissions, const char *company)
 {
-	char path[256];
 	char *text;
 	json_t *body;
 	struct test_response r;
@@ -150,13 +243,5 @@ void test_iam_grant_new_role(const char *base_url, const char *admin_token, cons
 	free(text);
 	json_decref(body);
 
-	body = company ? json_pack("{s:s, s:s}", "role", name, "company", company)
-		       : json_pack("{s:s, s:n}", "role", name, "company");
-	text = json_dumps(body, JSON_COMPACT);
-	snprintf(path, sizeof(path), "/api/v1/users/%s/role-assignments", user_id);
-	test_iam_request(base_url, "POST", path, admin_token, NULL, text, &r);
-	ck_assert_msg(r.status == 201, "grant %s: %ld %s", name, r.status, r.body);
-	test_response_free(&r);
-	free(text);
-	json_decref(body);
+	test_iam_grant(base_url, admin_token, user_id, name, company, NULL);
 }

@@ -6,6 +6,7 @@
  * into a migrated test database (the same rows erp-seed-roles and
  * erp-seed-admin write), and a login over HTTP.
  */
+#include <jansson.h>
 #include <stddef.h>
 
 /*
@@ -16,6 +17,16 @@
  * another role. Returns the user id (static storage).
  */
 const char *test_iam_bootstrap_admin(const char *db_url, const char *email, const char *password);
+
+/*
+ * test_iam_bootstrap_admin also writes this second administrator (same role,
+ * same password), who approves what the first one requests: privileged
+ * grants need two administrators.
+ */
+#define TEST_IAM_SECOND_ADMIN "second-admin@fixture.test"
+
+/* The second administrator's token at base_url (logged in once per server; static storage). */
+const char *test_iam_second_admin_token(const char *base_url);
 
 /* Logs in over HTTP; writes the token into token (64 bytes). 0, or -1. */
 int test_iam_login(const char *base_url, const char *email, const char *password, char token[64]);
@@ -39,9 +50,30 @@ void test_iam_request(const char *base_url, const char *method, const char *path
 		      const char *token, const char *extra_header, const char *body,
 		      struct test_response *r);
 
-/* Creates a user over the API with the admin token; asserts 201; writes its id (40 bytes). */
+/*
+ * Creates a user over the API with the admin token (asserts 201), then, as
+ * the user, replaces the administrator's one-time password with password, so
+ * the user can work. Writes its id (40 bytes).
+ */
 void test_iam_create_user(const char *base_url, const char *admin_token, const char *email,
 			  const char *password, char id[40]);
+
+/* Only creates the user (asserts 201): password stays the one-time password. */
+void test_iam_create_user_one_time(const char *base_url, const char *admin_token,
+				   const char *email, const char *password, char id[40]);
+
+/* Like test_iam_request with a JSON body built from body (stolen; may be NULL). */
+void test_iam_request_json(const char *base_url, const char *token, const char *method,
+			   const char *path, json_t *body, struct test_response *r);
+
+/*
+ * Grants role to user_id in company (NULL: globally) as admin_token. A grant
+ * that waits for a second administrator (202) is approved by the second
+ * administrator. With reason, a segregation-of-duties conflict is asked to be
+ * overridden (and approved). Asserts each step.
+ */
+void test_iam_grant(const char *base_url, const char *admin_token, const char *user_id,
+		    const char *role, const char *company, const char *reason);
 
 /*
  * Creates role name holding permissions (JSON array text, e.g. "[\"iam.user.read\"]")

@@ -89,9 +89,7 @@ void test_ledger_role(const struct test_ledger *ledger, const char *name, const 
 void test_ledger_grant(const struct test_ledger *ledger, const char *user_id, const char *role,
 		       const char *company, const char *reason)
 {
-	json_t *body = json_pack("{s:s, s:s?, s:s*}", "role", role, "company", company, "reason", reason);
-
-	admin_create(ledger, test_ledger_path("/api/v1/users/%s/role-assignments", user_id), body);
+	test_iam_grant(ledger->server.base_url, ledger->admin_token, user_id, role, company, reason);
 }
 
 void test_ledger_user(const struct test_ledger *ledger, const char *email,

@@ -119,6 +119,18 @@ const struct iam_principal *iam_principal(const struct erp_request *req)
 	return req->principal;
 }
 
+/*
+ * What a user whose password an administrator set may do before choosing
+ * their own: change it, see who they are, log out. Nothing else, so an
+ * administrator who knows the first password cannot act as the user.
+ */
+static bool allowed_before_password_change(const struct erp_request *req)
+{
+	erp_handler_fn handler = req->route->handler;
+
+	return handler == iam_change_password || handler == iam_me || handler == iam_logout;
+}
+
 static int authenticate(void *ctx, struct erp_request *req, const char *token)
 {
 	const struct erp_config *config = ctx;
@@ -148,6 +160,13 @@ static int authenticate(void *ctx, struct erp_request *req, const char *token)
 		(void)db_query(http_db(req), NULL, &iam_sql_session_touch, 1, params, NULL);
 	req->principal = p;
 	req->user_id = p->user_id;
+	if (strcmp(PQgetvalue(res, 0, 3), "t") == 0 && !allowed_before_password_change(req)) {
+		/* Answered here: the pipeline stops at a hook that responded. */
+		http_respond_problem(req, &PROBLEM_PASSWORD_CHANGE_REQUIRED,
+				     "your password was set by an administrator: choose your own"
+				     " (POST /api/v1/me/password) before anything else");
+		return ERP_ERR_FORBIDDEN;
+	}
 	return ERP_OK;
 }
 

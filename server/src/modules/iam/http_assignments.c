@@ -1,151 +1,207 @@
-/* Role assignments: grant (segregation of duties checked), list, revoke. */
+/*
+ * Role assignments: grant (or request a grant a second administrator
+ * approves), list, revoke. Nobody grants or revokes for themselves.
+ */
 #include <stdio.h>
 #include <string.h>
 
+#include "common/json.h"
 #include "modules/iam/internal.h"
 #include "platform/audit.h"
 #include "platform/schema.h"
 #include "shared-kernel/errors.h"
 #include "shared-kernel/uuid.h"
 
-#define ASSIGNMENT_JSON                                                                      \
-	"json_build_object('id', ra.id, 'role', r.name, 'company', c.code,"                  \
-	" 'granted_by', ra.granted_by, 'granted_at', ra.granted_at, 'reason', ra.reason,"    \
-	" 'sod_override', ra.sod_override)"
-
-static const struct db_statement user_exists = {
-	"iam_assignments_user_exists", "SELECT 1 FROM users WHERE id = $1", true,
-};
-static const struct db_statement role_id_of = {
-	"iam_assignments_role_id", "SELECT id FROM roles WHERE name = $1", true,
-};
 static const struct db_statement company_id_of = {
 	"iam_assignments_company_id", "SELECT id FROM companies WHERE code = $1", true,
 };
-static const struct db_statement insert_assignment = {
-	"iam_assignments_insert",
-	"INSERT INTO role_assignments (id, user_id, role_id, company_id, granted_by, reason)"
-	" VALUES ($1, $2, $3, $4, $5, $6)",
+static const struct db_statement insert_request = {
+	"iam_assignments_insert_request",
+	"INSERT INTO role_grant_requests (id, user_id, role_id, role_name, role_version, company_id,"
+	"   reason, overrides, requested_by)"
+	" VALUES ($1, $2, $3, $4, $5::int, $6, $7, $8::jsonb, $9)",
 	false,
 };
-static const struct db_statement mark_override = {
-	"iam_assignments_mark_override",
-	"UPDATE role_assignments SET sod_override = true WHERE id = $1", false,
+static const struct db_statement request_json = {
+	"iam_assignments_request_json",
+	"SELECT " IAM_GRANT_REQUEST_JSON " FROM " IAM_GRANT_REQUEST_FROM " WHERE q.id = $1",
+	false,
 };
 static const struct db_statement get_assignment = {
 	"iam_assignments_get",
-	"SELECT " ASSIGNMENT_JSON " FROM role_assignments ra JOIN roles r ON r.id = ra.role_id"
+	"SELECT " IAM_ASSIGNMENT_JSON " FROM role_assignments ra"
+	" JOIN roles r ON r.id = ra.role_id"
 	" LEFT JOIN companies c ON c.id = ra.company_id WHERE ra.id = $1 AND ra.user_id = $2",
 	false,
 };
 static const struct db_statement list_assignments = {
 	"iam_assignments_list",
-	"SELECT coalesce(json_agg(" ASSIGNMENT_JSON " ORDER BY r.name, c.code NULLS FIRST), '[]')"
+	"SELECT coalesce(json_agg(" IAM_ASSIGNMENT_JSON " ORDER BY r.name, c.code NULLS FIRST), '[]')"
 	" FROM role_assignments ra JOIN roles r ON r.id = ra.role_id"
 	" LEFT JOIN companies c ON c.id = ra.company_id WHERE ra.user_id = $1",
 	true,
 };
+static const struct db_statement user_exists = {
+	"iam_assignments_user_exists", "SELECT 1 FROM users WHERE id = $1", true,
+};
 static const struct db_statement delete_assignment = {
 	"iam_assignments_delete",
-	"DELETE FROM role_assignments WHERE id = $1 AND user_id = $2", false,
+	"WITH gone AS (DELETE FROM role_assignments WHERE id = $1 AND user_id = $2"
+	"   RETURNING company_id)"
+	" SELECT count(*) AS deleted, max(company_id::text) AS company_id FROM gone",
+	false,
 };
 
 struct grant {
 	struct erp_request *req;
-	char id[40];
+	char id[40];                 /* the assignment's, or the request's when it waits */
 	const char *user_id;
 	const char *role;
-	const char *company;      /* code, or NULL for a global grant */
+	const char *company;         /* code, or NULL for a global grant */
+	char *company_id;
 	const char *reason;
-	bool may_override;
+	bool override;               /* the requester asks to accept the conflicts */
+	bool may_override;           /* ... and holds iam.sod.override in that scope */
+	bool pending;                /* out: a request waits for a second administrator */
 	json_t *after;
-	char *problem;
-	const char *invalid_field;
+	struct iam_refusal refusal;
 };
 
-static int lookup_id(struct db_conn *db, struct arena *arena, const struct db_statement *st,
-		     const char *key, char **out)
+/* The conflicts a request asks the approver to accept: scope and pair, nothing else. */
+static char *overrides_text(struct arena *arena, json_t *conflicts)
 {
-	PGresult *res;
-	int rc = db_query(db, arena, st, 1, &key, &res);
+	json_t *list = json_array(), *item;
+	char *text, *copy = NULL;
+	size_t i;
 
-	if (rc)
-		return rc;
-	if (PQntuples(res) == 0)
-		return ERP_ERR_NOT_FOUND;
-	*out = PQgetvalue(res, 0, 0);
-	return ERP_OK;
+	json_array_foreach(conflicts, i, item)
+		if (json_array_append_new(list, json_pack("{s:O, s:O, s:O}", "company",
+							  json_object_get(item, "company"), "company_id",
+							  json_object_get(item, "company_id"), "permissions",
+							  json_object_get(item, "permissions"))))
+			break;
+	text = list && i == json_array_size(conflicts) ? erp_json_dumps(list, JSON_COMPACT) : NULL;
+	if (text)
+		copy = arena_strdup(arena, text);
+	free(text);
+	json_decref(list);
+	return copy;
+}
+
+static int audit_request(struct db_conn *db, struct grant *g, const char *overrides)
+{
+	json_t *changes = json_pack("{s:{s:s}, s:{s:s?}, s:{s:s}, s:{s:o}}", "role", "new", g->role,
+				    "company", "new", g->company, "user", "new", g->user_id,
+				    "overrides", "new", json_loads(overrides, 0, NULL));
+	int rc;
+
+	if (!changes)
+		return ERP_ERR_NO_MEMORY;
+	rc = audit_record(db, &(struct audit_event){
+		.actor_id = g->req->user_id, .action = "iam.assignment.requested",
+		.company_id = g->company_id, .entity = "role_grant_request", .entity_id = g->id,
+		.request_id = g->req->request_id, .changes = changes, .reason = g->reason });
+	json_decref(changes);
+	return rc;
+}
+
+/* A grant that needs a second administrator becomes a pending request. */
+static int request_grant(struct db_conn *db, struct grant *g, const struct iam_granted_role *role,
+			 json_t *conflicts)
+{
+	struct arena *arena = g->req->arena;
+	char version[16];
+	char *overrides = overrides_text(arena, conflicts);
+	const char *params[9];
+	int rc;
+
+	if (!overrides)
+		return ERP_ERR_NO_MEMORY;
+	snprintf(version, sizeof(version), "%d", role->version);
+	params[0] = g->id;
+	params[1] = g->user_id;
+	params[2] = role->id;
+	params[3] = role->name;
+	params[4] = version;
+	params[5] = g->company_id;
+	params[6] = g->reason;
+	params[7] = overrides;
+	params[8] = g->req->user_id;
+	rc = db_query(db, NULL, &insert_request, 9, params, NULL);
+	if (rc == ERP_ERR_CONFLICT)
+		return iam_refuse(&g->refusal, 409, NULL,
+				  arena_strdup(arena, "a request for this grant is already waiting for approval"),
+				  rc);
+	if (!rc)
+		rc = audit_request(db, g, overrides);
+	if (!rc)
+		rc = resource_query_json(db, arena, &request_json, 1, (const char *const[]){ g->id },
+					 &g->after);
+	g->pending = rc == ERP_OK;
+	return rc;
 }
 
 static int grant_work(struct db_conn *db, void *ctx)
 {
 	struct grant *g = ctx;
 	struct arena *arena = g->req->arena;
-	char *role_id = NULL, *company_id = NULL;
-	const char *params[6];
-	json_t *changes;
-	bool overridden = false;
+	struct iam_granted_role role;
+	struct iam_sod_conflicts conflicts;
+	PGresult *res;
+	bool holds;
 	int rc;
 
-	rc = lookup_id(db, arena, &user_exists, g->user_id, &role_id);
-	if (rc)
-		return rc; /* 404: no such user */
-	rc = lookup_id(db, arena, &role_id_of, g->role, &role_id);
-	if (rc == ERP_ERR_NOT_FOUND) {
-		g->invalid_field = "/role";
-		g->problem = "no role has this name";
-		return ERP_ERR_INVALID;
-	}
+	g->pending = false;
+	g->company_id = NULL;
+	rc = iam_grant_lock_role(db, arena, g->role, false, &role);
+	if (rc == ERP_ERR_NOT_FOUND)
+		return iam_refuse(&g->refusal, 422, "/role", arena_strdup(arena, "no role has this name"),
+				  ERP_ERR_INVALID);
 	if (!rc && g->company) {
-		rc = lookup_id(db, arena, &company_id_of, g->company, &company_id);
-		if (rc == ERP_ERR_NOT_FOUND) {
-			g->invalid_field = "/company";
-			g->problem = "no company has this code";
-			return ERP_ERR_INVALID;
-		}
+		rc = db_query(db, arena, &company_id_of, 1, &g->company, &res);
+		if (!rc && PQntuples(res) == 0)
+			return iam_refuse(&g->refusal, 422, "/company",
+					  arena_strdup(arena, "no company has this code"), ERP_ERR_INVALID);
+		if (!rc)
+			g->company_id = PQgetvalue(res, 0, 0);
 	}
+	if (!rc)
+		rc = iam_sod_lock_user(db, arena, g->user_id, NULL); /* 404: no such user */
+	if (!rc)
+		rc = iam_grant_holds(db, arena, g->user_id, role.id, g->company_id, &holds);
 	if (rc)
 		return rc;
-	params[0] = g->id;
-	params[1] = g->user_id;
-	params[2] = role_id;
-	params[3] = company_id;
-	params[4] = iam_principal(g->req)->user_id;
-	params[5] = g->reason;
-	rc = db_query(db, NULL, &insert_assignment, 6, params, NULL);
-	if (rc == ERP_ERR_CONFLICT) {
-		g->problem = "the user already holds this role in this scope";
-		return rc;
-	}
-	if (!rc)
-		rc = iam_sod_conflict(db, arena, g->user_id, NULL, &g->problem);
-	if (rc == ERP_ERR_CONFLICT && g->may_override && g->reason && *g->reason) {
-		/* Accepted on the record: the override and its reason are audited. */
-		rc = db_query(db, NULL, &mark_override, 1, params, NULL);
-		overridden = true;
-	}
-	if (!rc)
-		rc = iam_bump_authz_version(db);
-	params[1] = g->user_id;
-	if (!rc)
-		rc = resource_query_json(db, arena, &get_assignment, 2, params, &g->after);
+	if (holds)
+		return iam_refuse(&g->refusal, 409, NULL,
+				  arena_strdup(arena, "the user already holds this role in this scope"),
+				  ERP_ERR_CONFLICT);
+	rc = iam_sod_conflicts_of_grant(db, arena, g->user_id, role.id, g->company_id, &conflicts);
 	if (rc)
 		return rc;
-	changes = json_pack("{s:{s:s}, s:{s:s?}, s:{s:s}}", "role", "new", g->role, "company", "new",
-			    g->company, "user", "new", g->user_id);
-	if (!changes) /* an audit event without its changes would hide what was done */
-		return ERP_ERR_NO_MEMORY;
-	rc = audit_record(db, &(struct audit_event){
-		.actor_id = iam_principal(g->req)->user_id,
-		.action = overridden ? "iam.assignment.granted_with_sod_override" : "iam.assignment.granted",
-		.entity = "role_assignment", .entity_id = g->id, .request_id = g->req->request_id,
-		.changes = changes, .reason = g->reason });
-	json_decref(changes);
-	if (!rc && overridden)
-		rc = audit_record(db, &(struct audit_event){
-			.actor_id = iam_principal(g->req)->user_id, .action = "iam.sod.override",
-			.entity = "role_assignment", .entity_id = g->id,
-			.request_id = g->req->request_id, .reason = g->reason });
+	if (conflicts.count > 0 && !g->override)
+		return iam_refuse(&g->refusal, 409, NULL,
+				  arena_printf(arena, "%s%s", conflicts.sentence,
+					       g->may_override
+						       ? "; you hold iam.sod.override: send \"override\": true"
+							 " and a reason to ask a second administrator to accept it"
+						       : ""),
+				  ERP_ERR_CONFLICT);
+	if (conflicts.count == 0 && g->override)
+		return iam_refuse(&g->refusal, 422, "/override",
+				  arena_strdup(arena, "there is no segregation-of-duties conflict to override"),
+				  ERP_ERR_INVALID);
+	if (g->override || role.privileged[0])
+		return request_grant(db, g, &role, conflicts.list);
+	rc = iam_grant_make(db, arena,
+			    &(struct iam_grant_made){
+				    .assignment_id = g->id, .user_id = g->user_id, .role_id = role.id,
+				    .role_name = role.name, .company_id = g->company_id,
+				    .company_code = g->company, .granted_by = g->req->user_id,
+				    .reason = g->reason, .request_id = g->req->request_id },
+			    &g->refusal);
+	if (!rc)
+		rc = resource_query_json(db, arena, &get_assignment, 2,
+					 (const char *const[]){ g->id, g->user_id }, &g->after);
 	return rc;
 }
 
@@ -161,30 +217,33 @@ int iam_assignments_grant(struct erp_request *req)
 	g->user_id = resource_uuid_param(req, "id");
 	if (!g->user_id)
 		return ERP_ERR_NOT_FOUND;
+	if (strcmp(g->user_id, req->user_id) == 0)
+		return http_respond_problem(req, &PROBLEM_FORBIDDEN,
+					    "nobody grants roles to themselves; ask another administrator");
 	g->role = json_string_value(json_object_get(req->body, "role"));
 	company = json_object_get(req->body, "company");
 	g->company = json_is_string(company) ? json_string_value(company) : NULL;
 	g->reason = json_string_value(json_object_get(req->body, "reason"));
+	g->override = json_is_true(json_object_get(req->body, "override"));
 	g->may_override = iam_caller_holds(req, "iam.sod.override", g->company);
+	if (g->override && !g->may_override)
+		return http_respond_problem(req, &PROBLEM_FORBIDDEN,
+					    "asking to override a segregation-of-duties conflict requires"
+					    " iam.sod.override in this scope");
+	if (g->override && (!g->reason || !*g->reason))
+		return resource_field_error(req, "/reason",
+					    "an override needs a reason (the change ticket or why)");
 	iam_new_id(g->id);
 	rc = db_transaction(http_db(req), grant_work, g);
-	if (rc == ERP_ERR_INVALID && g->invalid_field) {
-		json_t *errors = json_array();
-
-		schema_error_add(errors, g->invalid_field, "unknown", g->problem);
-		rc = http_respond_invalid(req, g->problem, errors);
-		json_decref(errors);
-		return rc;
-	}
-	if (rc == ERP_ERR_CONFLICT) {
-		const char *hint = g->may_override
-					   ? "; you hold iam.sod.override: send a reason to grant it anyway"
-					   : "";
-		return http_respond_problem(req, &PROBLEM_CONFLICT,
-					    arena_printf(req->arena, "%s%s", g->problem, hint));
-	}
+	if (g->refusal.status && rc != ERP_ERR_NO_MEMORY && rc != ERP_ERR_UNAVAILABLE)
+		return iam_respond_refusal(req, &g->refusal);
 	if (rc)
 		return rc;
+	if (g->pending) {
+		http_add_header(req, "Location",
+				arena_printf(req->arena, "/api/v1/role-grant-requests/%s", g->id));
+		return http_respond_json(req, 202, json_incref(g->after));
+	}
 	http_add_header(req, "Location", arena_printf(req->arena, "/api/v1/users/%s/role-assignments/%s",
 						      g->user_id, g->id));
 	return http_respond_json(req, 201, json_incref(g->after));
@@ -193,13 +252,15 @@ int iam_assignments_grant(struct erp_request *req)
 int iam_assignments_list(struct erp_request *req)
 {
 	const char *user_id = resource_uuid_param(req, "id");
-	char *exists;
+	PGresult *res;
 	json_t *rows;
 	int rc;
 
 	if (!user_id)
 		return ERP_ERR_NOT_FOUND;
-	rc = lookup_id(http_db(req), req->arena, &user_exists, user_id, &exists);
+	rc = db_query(http_db(req), req->arena, &user_exists, 1, &user_id, &res);
+	if (!rc && PQntuples(res) == 0)
+		rc = ERP_ERR_NOT_FOUND;
 	if (!rc)
 		rc = resource_query_json(http_db(req), req->arena, &list_assignments, 1, &user_id, &rows);
 	return rc ? rc : http_respond_json(req, 200, json_pack("{s:O}", "items", rows));
@@ -217,21 +278,30 @@ static int revoke_work(struct db_conn *db, void *ctx)
 	struct revoke *r = ctx;
 	const char *params[] = { r->id, r->user_id };
 	json_t *changes;
-	int rc = resource_query_json(db, r->req->arena, &get_assignment, 2, params, &r->before);
+	PGresult *res;
+	int rc = iam_sod_lock_user(db, r->req->arena, r->user_id, NULL);
 
 	if (!rc)
-		rc = resource_exec_one(db, &delete_assignment, 2, params);
+		rc = resource_query_json(db, r->req->arena, &get_assignment, 2, params, &r->before);
+	/* The assignment's overrides end with it (ON DELETE CASCADE). */
+	if (!rc)
+		rc = db_query(db, r->req->arena, &delete_assignment, 2, params, &res);
+	if (!rc && strcmp(PQgetvalue(res, 0, PQfnumber(res, "deleted")), "1") != 0)
+		rc = ERP_ERR_NOT_FOUND;
 	if (!rc)
 		rc = iam_bump_authz_version(db);
 	if (rc)
 		return rc;
-	changes = json_pack("{s:{s:O}, s:{s:O}, s:{s:s}}", "role", "old",
+	changes = json_pack("{s:{s:O}, s:{s:O}, s:{s:s}, s:{s:O}}", "role", "old",
 			    json_object_get(r->before, "role"), "company", "old",
-			    json_object_get(r->before, "company"), "user", "old", r->user_id);
+			    json_object_get(r->before, "company"), "user", "old", r->user_id,
+			    "overrides", "old", json_object_get(r->before, "overrides"));
 	if (!changes)
 		return ERP_ERR_NO_MEMORY;
 	rc = audit_record(db, &(struct audit_event){
-		.actor_id = iam_principal(r->req)->user_id, .action = "iam.assignment.revoked",
+		.actor_id = r->req->user_id, .action = "iam.assignment.revoked",
+		.company_id = PQgetisnull(res, 0, PQfnumber(res, "company_id"))
+				      ? NULL : PQgetvalue(res, 0, PQfnumber(res, "company_id")),
 		.entity = "role_assignment", .entity_id = r->id, .request_id = r->req->request_id,
 		.changes = changes });
 	json_decref(changes);
@@ -245,6 +315,9 @@ int iam_assignments_revoke(struct erp_request *req)
 
 	if (!r.user_id || !r.id)
 		return ERP_ERR_NOT_FOUND;
+	if (strcmp(r.user_id, req->user_id) == 0)
+		return http_respond_problem(req, &PROBLEM_FORBIDDEN,
+					    "nobody revokes their own roles; ask another administrator");
 	rc = db_transaction(http_db(req), revoke_work, &r);
 	return rc ? rc : http_respond_empty(req, 204);
 }

@@ -74,13 +74,14 @@ static const struct db_statement user_password_hash = {
 static const struct db_statement user_change_password = {
 	"iam_user_change_password",
 	"UPDATE users SET password_hash = $2, password_changed_at = now(), updated_at = now(),"
-	" version = version + 1 WHERE id = $1",
+	" must_change_password = false, version = version + 1 WHERE id = $1",
 	false,
 };
 static const struct db_statement user_json = {
 	"iam_user_json",
 	"SELECT json_build_object('id', id, 'email', email, 'display_name', display_name,"
-	" 'active', active, 'version', version, 'created_at', created_at, 'updated_at', updated_at)"
+	" 'active', active, 'must_change_password', must_change_password, 'version', version,"
+	" 'created_at', created_at, 'updated_at', updated_at)"
 	" FROM users WHERE id = $1",
 	true,
 };
@@ -89,8 +90,8 @@ static const struct db_statement me_json = {
 	"iam_me_json",
 	"SELECT json_build_object("
 	" 'user', json_build_object('id', u.id, 'email', u.email, 'display_name', u.display_name,"
-	"   'active', u.active, 'version', u.version, 'created_at', u.created_at,"
-	"   'updated_at', u.updated_at),"
+	"   'active', u.active, 'must_change_password', u.must_change_password,"
+	"   'version', u.version, 'created_at', u.created_at, 'updated_at', u.updated_at),"
 	" 'companies', (SELECT coalesce(json_object_agg(code, json_build_object('code', code,"
 	"   'name', name, 'currency', currency)), '{}') FROM companies"
 	"   WHERE code IN (SELECT jsonb_object_keys($2::jsonb))))"
@@ -411,6 +412,10 @@ int iam_change_password(struct erp_request *req)
 	c->attempt.action = "iam.password_change.failed";
 	c->attempt.password = json_string_value(json_object_get(req->body, "current_password"));
 	c->next = json_string_value(json_object_get(req->body, "new_password"));
+	/* A one-time password is replaced by one of the user's own, not kept. */
+	if (strlen(c->attempt.password) == strlen(c->next) &&
+	    sodium_memcmp(c->attempt.password, c->next, strlen(c->next)) == 0)
+		return resource_field_error(req, "/new_password", "must differ from the current password");
 	snprintf(c->attempt.address_key, sizeof(c->attempt.address_key), "address:%s",
 		 req->client_address);
 	rc = db_transaction(http_db(req), password_work, c);

@@ -22,6 +22,23 @@ static const struct db_statement unknown_permissions = {
 	" WHERE p NOT IN (SELECT name FROM permissions)",
 	true,
 };
+/* A role to copy: its permission set (JSON array text) and description. */
+static const struct db_statement copy_source = {
+	"iam_roles_copy_source",
+	"SELECT (SELECT coalesce(jsonb_agg(permission ORDER BY permission), '[]'::jsonb)"
+	"          FROM role_permissions WHERE role_id = r.id)::text AS permissions, r.description"
+	" FROM roles r WHERE r.name = $1",
+	true,
+};
+/* Privileged permissions the new set adds to a role, and how many users hold the role. */
+static const struct db_statement added_privileged = {
+	"iam_roles_added_privileged",
+	"SELECT (SELECT string_agg(p, ', ' ORDER BY p) FROM jsonb_array_elements_text($2::jsonb) p"
+	"         WHERE iam_is_privileged(p)"
+	"           AND p NOT IN (SELECT permission FROM role_permissions WHERE role_id = $1)) AS added,"
+	"       (SELECT count(DISTINCT user_id) FROM role_assignments WHERE role_id = $1) AS holders",
+	false,
+};
 static const struct db_statement insert_role = {
 	"iam_roles_insert",
 	"INSERT INTO roles (id, name, description) VALUES ($1, $2, coalesce($3, ''))",
@@ -73,14 +90,41 @@ struct role_change {
 	json_t *before;
 	json_t *after;
 	char *problem;            /* a sentence for 409/422 */
-	bool unknown;             /* problem is about unknown permissions (422) */
+	bool unknown;             /* problem is about the permission list (422) */
+	const char *field;        /* ... at this pointer (NULL: /permissions) */
+	bool system;              /* refused: a system role is read-only over the API */
 };
+
+/*
+ * iam.sod.override never comes through the API: a role holding it is made by
+ * the role catalog (erp-seed-roles), so an administrator cannot mint one.
+ */
+static const char sod_override[] = "iam.sod.override";
+
+static bool names_override(const char *permissions_json)
+{
+	json_t *list = json_loads(permissions_json, 0, NULL), *item;
+	bool found = false;
+	size_t i;
+
+	json_array_foreach(list, i, item)
+		found = found || (json_is_string(item) && strcmp(json_string_value(item), sod_override) == 0);
+	json_decref(list);
+	return found;
+}
 
 static int check_permission_set(struct db_conn *db, struct role_change *c)
 {
 	PGresult *res;
-	int rc = db_query(db, c->req->arena, &unknown_permissions, 1, &c->permissions, &res);
+	int rc;
 
+	if (names_override(c->permissions)) {
+		c->problem = "iam.sod.override cannot be given to a role over the API; it comes only"
+			     " with the seeded role sod-override";
+		c->unknown = true;
+		return ERP_ERR_INVALID;
+	}
+	rc = db_query(db, c->req->arena, &unknown_permissions, 1, &c->permissions, &res);
 	if (rc)
 		return rc;
 	if (!PQgetisnull(res, 0, 0)) {
@@ -106,11 +150,15 @@ static int respond_change_error(struct erp_request *req, struct role_change *c, 
 	if (rc == ERP_ERR_INVALID && c->unknown) {
 		json_t *errors = json_array();
 
-		schema_error_add(errors, "/permissions", "unknown", c->problem);
+		schema_error_add(errors, c->field ? c->field : "/permissions", "unknown", c->problem);
 		rc = http_respond_invalid(req, c->problem, errors);
 		json_decref(errors);
 		return rc;
 	}
+	if (c->system)
+		return http_respond_problem(req, &PROBLEM_CONFLICT,
+					    "system roles are read-only over the API: copy the role"
+					    " (POST /api/v1/roles with \"copy_of\") and change the copy");
 	if (rc == ERP_ERR_CONFLICT)
 		return http_respond_problem(req, &PROBLEM_CONFLICT,
 					    c->problem ? c->problem : "a role with this name already exists");
@@ -128,13 +176,44 @@ static int respond_role(struct erp_request *req, int status, json_t *role)
 
 /* --- create ------------------------------------------------------------------------------ */
 
+/* "copy_of": the permission set (and, unless given, the description) of another role. */
+static int copy_role(struct db_conn *db, struct role_change *c, const char **description)
+{
+	const char *source = json_string_value(json_object_get(c->req->body, "copy_of"));
+	PGresult *res;
+	int rc;
+
+	if (!source)
+		return ERP_OK;
+	rc = db_query(db, c->req->arena, &copy_source, 1, &source, &res);
+	if (rc)
+		return rc;
+	if (PQntuples(res) == 0) {
+		c->problem = "no role has this name";
+		c->unknown = true;
+		c->field = "/copy_of";
+		return ERP_ERR_INVALID;
+	}
+	c->permissions = PQgetvalue(res, 0, PQfnumber(res, "permissions"));
+	if (!*description)
+		*description = PQgetvalue(res, 0, PQfnumber(res, "description"));
+	return ERP_OK;
+}
+
 static int create_work(struct db_conn *db, void *ctx)
 {
 	struct role_change *c = ctx;
-	const char *insert[] = { c->id, c->name,
-				 json_string_value(json_object_get(c->req->body, "description")) };
-	const char *perms[] = { c->id, c->permissions };
-	int rc = check_permission_set(db, c);
+	const char *description = json_string_value(json_object_get(c->req->body, "description"));
+	const char *insert[3], *perms[2];
+	int rc = copy_role(db, c, &description);
+
+	if (!rc)
+		rc = check_permission_set(db, c);
+	insert[0] = c->id;
+	insert[1] = c->name;
+	insert[2] = description;
+	perms[0] = c->id;
+	perms[1] = c->permissions;
 
 	if (!rc)
 		rc = db_query(db, NULL, &insert_role, 3, insert, NULL);
@@ -148,14 +227,21 @@ static int create_work(struct db_conn *db, void *ctx)
 int iam_roles_create(struct erp_request *req)
 {
 	struct role_change *c = arena_calloc(req->arena, 1, sizeof(*c));
-	char *perms;
+	json_t *given = json_object_get(req->body, "permissions");
+	bool copy = json_object_get(req->body, "copy_of") != NULL;
+	char *perms = NULL;
 	int rc;
 
 	if (!c)
 		return ERP_ERR_NO_MEMORY;
-	perms = erp_json_dumps(json_object_get(req->body, "permissions"), JSON_COMPACT);
-	if (!perms || arena_cleanup_add(req->arena, free, perms))
-		return ERP_ERR_NO_MEMORY;
+	if (!given == !copy)
+		return resource_field_error(req, given ? "/copy_of" : "/permissions",
+					    "give either permissions or copy_of (the role to copy)");
+	if (given) {
+		perms = erp_json_dumps(given, JSON_COMPACT);
+		if (!perms || arena_cleanup_add(req->arena, free, perms))
+			return ERP_ERR_NO_MEMORY;
+	}
 	c->req = req;
 	c->name = json_string_value(json_object_get(req->body, "name"));
 	if (!iam_is_role_name(c->name))
@@ -188,6 +274,42 @@ int iam_roles_get(struct erp_request *req)
 
 /* --- update ---------------------------------------------------------------------------------- */
 
+/*
+ * Adding a privileged permission to a role people already hold would grant
+ * it to all of them without a second administrator: refused. Make a new role
+ * and request the grants instead.
+ */
+static int check_no_silent_grant(struct db_conn *db, struct role_change *c)
+{
+	const char *params[] = { c->id, c->permissions };
+	PGresult *res;
+	int rc = db_query(db, c->req->arena, &added_privileged, 2, params, &res);
+
+	if (rc)
+		return rc;
+	if (PQgetisnull(res, 0, PQfnumber(res, "added")) ||
+	    strcmp(PQgetvalue(res, 0, PQfnumber(res, "holders")), "0") == 0)
+		return ERP_OK;
+	c->problem = arena_printf(c->req->arena,
+				  "the role is held by %s user(s); adding %s would grant it to them"
+				  " without a second administrator: create a new role and request"
+				  " its grants",
+				  PQgetvalue(res, 0, PQfnumber(res, "holders")),
+				  PQgetvalue(res, 0, PQfnumber(res, "added")));
+	return c->problem ? ERP_ERR_CONFLICT : ERP_ERR_NO_MEMORY;
+}
+
+static int check_holders(struct db_conn *db, struct role_change *c)
+{
+	struct iam_sod_conflicts conflicts;
+	int rc = iam_sod_conflicts_of_holders(db, c->req->arena, c->id, &conflicts);
+
+	if (rc || conflicts.count == 0)
+		return rc;
+	c->problem = conflicts.sentence;
+	return ERP_ERR_CONFLICT;
+}
+
 static int update_work(struct db_conn *db, void *ctx)
 {
 	struct role_change *c = ctx;
@@ -197,17 +319,25 @@ static int update_work(struct db_conn *db, void *ctx)
 	if (rc)
 		return rc;
 	snprintf(c->id, sizeof(c->id), "%s", json_string_value(json_object_get(c->before, "id")));
+	if (json_is_true(json_object_get(c->before, "system"))) {
+		c->system = true;
+		return ERP_ERR_CONFLICT;
+	}
 	if (json_integer_value(json_object_get(c->before, "version")) != c->expected_version)
 		return ERP_ERR_STALE;
 	if (c->permissions) {
 		rc = check_permission_set(db, c);
+		if (!rc)
+			rc = check_no_silent_grant(db, c);
 		perms[0] = c->id;
 		perms[1] = c->permissions;
+		/* Everyone holding the role gets the new set: lock them, then none may end in a conflict. */
+		if (!rc)
+			rc = iam_sod_lock_holders(db, c->id);
 		if (!rc)
 			rc = db_query(db, NULL, &set_permissions, 2, perms, NULL);
-		/* Everyone holding the role gets the new set: none may end up in a conflict. */
 		if (!rc)
-			rc = iam_sod_conflict(db, c->req->arena, NULL, c->id, &c->problem);
+			rc = check_holders(db, c);
 		if (!rc)
 			rc = iam_bump_authz_version(db);
 		if (rc)
@@ -257,6 +387,10 @@ static int delete_work(struct db_conn *db, void *ctx)
 	if (rc)
 		return rc;
 	snprintf(c->id, sizeof(c->id), "%s", json_string_value(json_object_get(c->before, "id")));
+	if (json_is_true(json_object_get(c->before, "system"))) {
+		c->system = true;
+		return ERP_ERR_CONFLICT;
+	}
 	id[0] = c->id;
 	rc = db_query(db, c->req->arena, &role_assigned, 1, id, &res);
 	if (rc)

@@ -10,12 +10,14 @@
 
 #define USER_JSON                                                                          \
 	"json_build_object('id', id, 'email', email, 'display_name', display_name,"        \
-	" 'active', active, 'version', version, 'created_at', created_at,"                 \
-	" 'updated_at', updated_at)"
+	" 'active', active, 'must_change_password', must_change_password,"                 \
+	" 'version', version, 'created_at', created_at, 'updated_at', updated_at)"
 
 static const struct db_statement insert_user = {
 	"iam_users_insert",
-	"INSERT INTO users (id, email, display_name, password_hash) VALUES ($1, $2, $3, $4)"
+	/* The password an administrator sets is one-time: its owner chooses their own at first login. */
+	"INSERT INTO users (id, email, display_name, password_hash, must_change_password)"
+	" VALUES ($1, $2, $3, $4, true)"
 	" RETURNING " USER_JSON,
 	false,
 };

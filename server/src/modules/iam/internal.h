@@ -87,16 +87,127 @@ void iam_lowercase(char *text);
 /* --- segregation of duties (sod.c) --------------------------------------------------- */
 
 /*
- * Inside the caller's transaction, after a change: ERP_ERR_CONFLICT with a
- * sentence naming user, pair and company when user_id (or any holder of
- * role_id) now holds both sides of a pair in one scope; 0 when clean.
+ * Decisions about one user are serialised by a row lock on the user
+ * (iam_sod_lock_user, FOR NO KEY UPDATE); a role is share-locked by whoever
+ * grants it and locked for update by whoever changes its permissions, which
+ * then locks every holder (iam_sod_lock_holders). Everyone takes the role
+ * before the users, so the locks never wait in a circle.
  */
-int iam_sod_conflict(struct db_conn *db, struct arena *arena, const char *user_id,
-		     const char *role_id, char **sentence);
+
+/* Locks the user for this transaction; *active (may be NULL). ERP_ERR_NOT_FOUND if none. */
+int iam_sod_lock_user(struct db_conn *db, struct arena *arena, const char *user_id, bool *active);
+
+/* Locks every holder of role_id, in id order. */
+int iam_sod_lock_holders(struct db_conn *db, const char *role_id);
+
+/* Unaccepted conflicts, as iam_sod_conflicts() in the database reports them. */
+struct iam_sod_conflicts {
+	int count;
+	/* [{"user","company","company_id","permissions":[a,b],"description"}], arena-owned */
+	json_t *list;
+	char *sentence;  /* the first one in words (and how many more); NULL when none */
+};
+
+/*
+ * The conflicts user_id would have if also granted role_id in company_id
+ * (NULL: globally; role_id NULL: as things are). 0 or a database error.
+ */
+int iam_sod_conflicts_of_grant(struct db_conn *db, struct arena *arena, const char *user_id,
+			       const char *role_id, const char *company_id,
+			       struct iam_sod_conflicts *out);
+
+/* The conflicts of every holder of role_id, as things are now in this transaction. */
+int iam_sod_conflicts_of_holders(struct db_conn *db, struct arena *arena, const char *role_id,
+				 struct iam_sod_conflicts *out);
 
 /* ERP_ERR_CONFLICT when one permission set (JSON array text) holds both sides of a pair. */
 int iam_sod_pair_in_set(struct db_conn *db, struct arena *arena, const char *permissions_json,
 			char **sentence);
+
+/* --- role grants (grant.c) ----------------------------------------------------------- */
+
+/* A role assignment as clients see it (role_assignments ra, roles r, companies c). */
+#define IAM_ASSIGNMENT_JSON                                                                   \
+	"json_build_object('id', ra.id, 'role', r.name, 'company', c.code,"                   \
+	" 'granted_by', ra.granted_by, 'approved_by', ra.approved_by,"                        \
+	" 'granted_at', ra.granted_at, 'reason', ra.reason,"                                  \
+	" 'sod_override', EXISTS (SELECT 1 FROM sod_overrides o WHERE o.assignment_id = ra.id)," \
+	" 'overrides', (SELECT coalesce(json_agg(json_build_object('company', oc.code,"       \
+	"     'permissions', json_build_array(o.permission_a, o.permission_b))"               \
+	"     ORDER BY oc.code NULLS FIRST, o.permission_a, o.permission_b), '[]')"          \
+	"   FROM sod_overrides o LEFT JOIN companies oc ON oc.id = o.company_id"              \
+	"   WHERE o.assignment_id = ra.id))"
+
+/* A grant request as clients see it (IAM_GRANT_REQUEST_FROM names the tables). */
+#define IAM_GRANT_REQUEST_FROM                                                                \
+	"role_grant_requests q JOIN users u ON u.id = q.user_id"                              \
+	" LEFT JOIN companies c ON c.id = q.company_id"
+#define IAM_GRANT_REQUEST_JSON                                                                \
+	"json_build_object('id', q.id, 'user_id', q.user_id, 'user', u.email,"                \
+	" 'role', q.role_name, 'role_version', q.role_version, 'company', c.code,"            \
+	" 'privileged_permissions', (SELECT coalesce(json_agg(permission ORDER BY permission), '[]')" \
+	"   FROM role_permissions WHERE role_id = q.role_id AND iam_is_privileged(permission)),"  \
+	" 'overrides', q.overrides, 'reason', q.reason, 'status', q.status,"                 \
+	" 'requested_by', q.requested_by, 'requested_at', q.requested_at,"                    \
+	" 'decided_by', q.decided_by, 'decided_at', q.decided_at,"                            \
+	" 'decision_note', q.decision_note, 'assignment_id', q.assignment_id,"                \
+	" 'version', q.version)"
+
+/* Why a change was refused: an HTTP status, a sentence, and the field when it was one. */
+struct iam_refusal {
+	int status;          /* 403, 404, 409 or 422; 0: not refused */
+	const char *field;   /* JSON pointer for a 422, or NULL */
+	char *detail;
+};
+
+/* Records a refusal and returns rc (ERP_ERR_NO_MEMORY when the sentence is NULL). */
+int iam_refuse(struct iam_refusal *refusal, int status, const char *field, char *detail, int rc);
+
+/* Answers a refusal as problem+json; returns like a handler. */
+int iam_respond_refusal(struct erp_request *req, const struct iam_refusal *refusal);
+
+/* The role a grant names, share-locked for the transaction. */
+struct iam_granted_role {
+	char id[40];
+	char name[72];
+	int version;
+	char privileged[512]; /* its permissions that need a second administrator, ", "-joined */
+};
+
+/* Share-locks role name (or id when by_id) and reads it. ERP_ERR_NOT_FOUND if none. */
+int iam_grant_lock_role(struct db_conn *db, struct arena *arena, const char *key, bool by_id,
+			struct iam_granted_role *out);
+
+/* Whether user_id already holds role_id in company_id (NULL: globally). */
+int iam_grant_holds(struct db_conn *db, struct arena *arena, const char *user_id,
+		    const char *role_id, const char *company_id, bool *holds);
+
+/* What a grant that takes effect needs; the locks are already held. */
+struct iam_grant_made {
+	const char *assignment_id;   /* a fresh id */
+	const char *user_id;
+	const char *role_id;
+	const char *role_name;
+	const char *company_id;      /* NULL: globally */
+	const char *company_code;
+	const char *granted_by;      /* who asked */
+	const char *approved_by;     /* the second administrator, or NULL */
+	const char *reason;
+	const char *overrides;       /* JSON array of accepted conflicts, or NULL */
+	const char *grant_request;   /* the approved request's id, or NULL */
+	const char *request_id;      /* of the HTTP request, for the audit trail */
+	json_t *assignment;          /* out: as clients see it */
+};
+
+/*
+ * Inserts the assignment and the overrides it accepts (only conflicts
+ * listed in overrides, in their scope), then requires that the user has no
+ * conflict left; bumps the authorisation version and audits the grant and
+ * each override with its company. ERP_ERR_CONFLICT with refusal filled when
+ * a conflict remains.
+ */
+int iam_grant_make(struct db_conn *db, struct arena *arena, struct iam_grant_made *grant,
+		   struct iam_refusal *refusal);
 
 /* --- storage (store.c) ---------------------------------------------------------------- */
 
@@ -134,6 +245,11 @@ int iam_roles_delete(struct erp_request *req);
 int iam_assignments_grant(struct erp_request *req);
 int iam_assignments_list(struct erp_request *req);
 int iam_assignments_revoke(struct erp_request *req);
+
+int iam_grant_requests_list(struct erp_request *req);
+int iam_grant_requests_get(struct erp_request *req);
+int iam_grant_requests_approve(struct erp_request *req);
+int iam_grant_requests_reject(struct erp_request *req);
 
 int iam_companies_create(struct erp_request *req);
 int iam_companies_list(struct erp_request *req);

@@ -25,6 +25,7 @@ static const struct schema_field user_fields[] = {
 	RO("email", SCHEMA_STRING, SCHEMA_FORMAT_EMAIL),
 	RO("display_name", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
 	RO("active", SCHEMA_BOOLEAN, SCHEMA_FORMAT_NONE),
+	RO("must_change_password", SCHEMA_BOOLEAN, SCHEMA_FORMAT_NONE),
 	RO("version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
 	RO("created_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
 	RO("updated_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
@@ -53,7 +54,8 @@ static const struct schema_field user_create_fields[] = {
 	  .format = SCHEMA_FORMAT_EMAIL },
 	{ .name = "display_name", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .min = 1, .max = 200 },
 	{ .name = "password", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .min = IAM_PASSWORD_MIN,
-	  .max = IAM_PASSWORD_MAX, .format = SCHEMA_FORMAT_PASSWORD },
+	  .max = IAM_PASSWORD_MAX, .format = SCHEMA_FORMAT_PASSWORD,
+	  .description = "one-time: the user must choose their own at first login" },
 };
 static SCHEMA_OBJECT_DEFINE(user_create_schema, "UserCreate", user_create_fields, NULL);
 
@@ -71,26 +73,48 @@ static const struct schema_field role_create_fields[] = {
 	{ .name = "name", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .min = 1, .max = 64,
 	  .format = SCHEMA_FORMAT_CODE, .description = "lower-case: [a-z][a-z0-9_-]*" },
 	{ .name = "description", .type = SCHEMA_STRING, .max = 500 },
-	{ .name = "permissions", .type = SCHEMA_ARRAY, .flags = SCHEMA_REQUIRED, .max = 500,
-	  .items = &permission_item },
+	{ .name = "permissions", .type = SCHEMA_ARRAY, .max = 500, .items = &permission_item,
+	  .description = "the role's permissions (never iam.sod.override); or give copy_of" },
+	{ .name = "copy_of", .type = SCHEMA_STRING, .min = 1, .max = 64,
+	  .description = "a role (e.g. a read-only system role) whose permissions and description"
+			 " the new role starts with" },
 };
-static SCHEMA_OBJECT_DEFINE(role_create_schema, "RoleCreate", role_create_fields, NULL);
+static SCHEMA_OBJECT_DEFINE(role_create_schema, "RoleCreate", role_create_fields,
+			    "Exactly one of permissions and copy_of.");
 
 static const struct schema_field role_update_fields[] = {
 	{ .name = "description", .type = SCHEMA_STRING, .max = 500 },
 	{ .name = "permissions", .type = SCHEMA_ARRAY, .max = 500, .items = &permission_item },
 };
 static SCHEMA_OBJECT_DEFINE(role_update_schema, "RoleUpdate", role_update_fields,
-			    "Send If-Match with the role's ETag.");
+			    "Send If-Match with the role's ETag. System roles are read-only; a"
+			    " privileged permission is not added to a role someone holds.");
 
 static const struct schema_field grant_fields[] = {
 	{ .name = "role", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .min = 1, .max = 64 },
 	{ .name = "company", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED | SCHEMA_NULLABLE,
 	  .min = 1, .max = 20, .description = "company code, or null for a global grant" },
 	{ .name = "reason", .type = SCHEMA_STRING, .max = 500,
-	  .description = "required to override a segregation-of-duties conflict" },
+	  .description = "why; required with override" },
+	{ .name = "override", .type = SCHEMA_BOOLEAN,
+	  .description = "ask a second administrator holding iam.sod.override to accept the"
+			 " segregation-of-duties conflicts this grant creates (exactly those pairs,"
+			 " in that scope); needs iam.sod.override and a reason" },
 };
-static SCHEMA_OBJECT_DEFINE(grant_schema, "RoleGrant", grant_fields, NULL);
+static SCHEMA_OBJECT_DEFINE(grant_schema, "RoleGrant", grant_fields,
+			    "201: granted. 202: a privileged grant (or an override) waits in"
+			    " /api/v1/role-grant-requests for a second administrator.");
+
+static const char *const grant_request_statuses[] = { "pending", "approved", "rejected",
+						       "withdrawn", NULL };
+
+static const struct schema_field grant_request_query_fields[] = {
+	{ .name = "limit", .type = SCHEMA_INTEGER, .min = 1, .max = 200 },
+	{ .name = "cursor", .type = SCHEMA_STRING, .min = 1, .max = 1400 },
+	{ .name = "status", .type = SCHEMA_STRING, .max = 10, .enum_values = grant_request_statuses },
+	{ .name = "user", .type = SCHEMA_STRING, .max = 36, .format = SCHEMA_FORMAT_UUID },
+};
+static SCHEMA_OBJECT_DEFINE(grant_request_query, NULL, grant_request_query_fields, NULL);
 
 static const struct schema_field company_create_fields[] = {
 	{ .name = "code", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .min = 1, .max = 20,
@@ -164,10 +188,23 @@ static const struct erp_route routes[] = {
 	{ ERP_GET, "/api/v1/users/{id}/role-assignments", "iam.assignment.read",
 	  iam_assignments_list, "A user's role assignments.", .success_status = 200 },
 	{ ERP_POST, "/api/v1/users/{id}/role-assignments", "iam.assignment.manage",
-	  iam_assignments_grant, "Grant a role, in a company or globally.", .body = &grant_schema,
-	  .success_status = 201 },
+	  iam_assignments_grant,
+	  "Grant a role to another user, in a company or globally; a privileged grant or an"
+	  " override waits for a second administrator (202).",
+	  .body = &grant_schema, .success_status = 201 },
 	{ ERP_DELETE, "/api/v1/users/{id}/role-assignments/{assignment}", "iam.assignment.manage",
-	  iam_assignments_revoke, "Revoke a role assignment.", .success_status = 204 },
+	  iam_assignments_revoke, "Revoke another user's role assignment.", .success_status = 204 },
+	{ ERP_GET, "/api/v1/role-grant-requests", "iam.assignment.read", iam_grant_requests_list,
+	  "Grant requests, oldest first.", .query = &grant_request_query },
+	{ ERP_GET, "/api/v1/role-grant-requests/{id}", "iam.assignment.read", iam_grant_requests_get,
+	  "Read a grant request.", .success_status = 200 },
+	{ ERP_POST, "/api/v1/role-grant-requests/{id}/approve", "iam.assignment.manage",
+	  iam_grant_requests_approve,
+	  "Approve a pending grant as a second administrator (not the requester, not the user;"
+	  " overrides also need iam.sod.override).", .success_status = 200 },
+	{ ERP_POST, "/api/v1/role-grant-requests/{id}/reject", "iam.assignment.manage",
+	  iam_grant_requests_reject, "Reject a pending grant (the requester withdraws it).",
+	  .success_status = 200 },
 
 	{ ERP_GET, "/api/v1/roles", "iam.role.read", iam_roles_list, "List roles.",
 	  .query = &paging_query },
@@ -206,7 +243,8 @@ static const struct erp_permission permissions[] = {
 	{ "iam.permission.read", "Read the permission catalog." },
 	{ "iam.audit.read", "Read the audit trail." },
 	{ "iam.sod.override",
-	  "Grant a role despite a segregation-of-duties conflict, with a recorded reason." },
+	  "Ask for, and as a second administrator approve, a grant that overrides a"
+	  " segregation-of-duties conflict (that pair, that scope), with a recorded reason." },
 };
 
 static const struct erp_sod_rule sod_rules[] = {

@@ -1,48 +1,42 @@
 /*
- * Segregation of duties, checked in the database inside the changing
- * transaction: after a grant or a role change, does any affected user now
- * hold both permissions of a pair in one company (their global roles count
- * in every company)? One query, so the answer always matches what was
- * just written.
+ * Segregation of duties. The rule itself is one database function,
+ * iam_sod_conflicts() (migration 20261203000000_iam_controls), which the
+ * admin scripts call too: every (user, scope, pair) where a user holds both
+ * permissions of a pair (global roles count in every company) and no
+ * override covers exactly that pair in that scope. This file asks it, inside
+ * the changing transaction and after the caller has taken the locks that
+ * serialise decisions about the same users (see iam_sod_lock_*), so the
+ * answer always matches what is committed.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "common/json.h"
 #include "modules/iam/internal.h"
 #include "shared-kernel/errors.h"
 
-/* $1 user id or NULL, $2 role id or NULL: the users to check. A conflict is
- * exempt when an audited override accepted it: an override assignment of that
- * user in that scope (or globally) whose role holds a side of that pair. Only
- * that conflict: the user's other companies and pairs are still checked. */
-static const struct db_statement first_conflict = {
-	"iam_sod_first_conflict",
-	"WITH affected AS ("
-	"   SELECT id AS user_id FROM users WHERE id = $1::uuid"
-	"   UNION SELECT user_id FROM role_assignments WHERE role_id = $2::uuid),"
-	" checked AS (SELECT user_id FROM affected),"
-	" held AS ("
-	"   SELECT ra.user_id, ra.company_id, rp.permission FROM role_assignments ra"
-	"   JOIN role_permissions rp ON rp.role_id = ra.role_id"
-	"   WHERE ra.user_id IN (SELECT user_id FROM checked)),"
-	" scopes AS ("
-	"   SELECT DISTINCT user_id, company_id FROM held"
-	"   UNION SELECT user_id, NULL::uuid FROM checked),"
-	" effective AS ("
-	"   SELECT s.user_id, s.company_id, h.permission FROM scopes s"
-	"   JOIN held h ON h.user_id = s.user_id AND (h.company_id IS NULL OR h.company_id = s.company_id))"
-	" SELECT u.email, c.code, r.permission_a, r.permission_b, r.description"
-	" FROM sod_rules r"
-	" JOIN effective a ON a.permission = r.permission_a"
-	" JOIN effective b ON b.permission = r.permission_b AND b.user_id = a.user_id"
-	"      AND b.company_id IS NOT DISTINCT FROM a.company_id"
-	" JOIN users u ON u.id = a.user_id LEFT JOIN companies c ON c.id = a.company_id"
-	" WHERE NOT EXISTS ("
-	"   SELECT 1 FROM role_assignments o JOIN role_permissions op ON op.role_id = o.role_id"
-	"   WHERE o.user_id = a.user_id AND o.sod_override"
-	"     AND (o.company_id IS NULL OR o.company_id IS NOT DISTINCT FROM a.company_id)"
-	"     AND op.permission IN (r.permission_a, r.permission_b))"
-	" ORDER BY u.email, c.code NULLS FIRST LIMIT 1",
+#define CONFLICT_COLUMNS                                                                     \
+	"SELECT u.email, c.code AS company, x.company_id, x.permission_a, x.permission_b,"    \
+	"       x.description"
+
+/* $1 user, $2 role (or NULL), $3 company id (or NULL): as if the grant were made. */
+static const struct db_statement grant_conflicts = {
+	"iam_sod_grant_conflicts",
+	CONFLICT_COLUMNS
+	" FROM iam_sod_conflicts(ARRAY[$1::uuid], $2::uuid, $3::uuid) x"
+	" JOIN users u ON u.id = x.user_id LEFT JOIN companies c ON c.id = x.company_id"
+	" ORDER BY c.code NULLS FIRST, x.permission_a, x.permission_b",
+	false,
+};
+
+/* $1 role: the conflicts of everyone who holds it. */
+static const struct db_statement holder_conflicts = {
+	"iam_sod_holder_conflicts",
+	CONFLICT_COLUMNS
+	" FROM iam_sod_conflicts(ARRAY(SELECT DISTINCT user_id FROM role_assignments"
+	"                              WHERE role_id = $1::uuid)) x"
+	" JOIN users u ON u.id = x.user_id LEFT JOIN companies c ON c.id = x.company_id"
+	" ORDER BY u.email, c.code NULLS FIRST, x.permission_a, x.permission_b",
 	false,
 };
 
@@ -55,24 +49,98 @@ static const struct db_statement pair_in_set = {
 	true,
 };
 
-int iam_sod_conflict(struct db_conn *db, struct arena *arena, const char *user_id,
-		     const char *role_id, char **sentence)
+static const struct db_statement lock_user = {
+	"iam_sod_lock_user",
+	/* NO KEY UPDATE: serialises decisions about the user without blocking logins
+	 * (a session's foreign key takes only KEY SHARE). */
+	"SELECT active FROM users WHERE id = $1 FOR NO KEY UPDATE",
+	false,
+};
+
+static const struct db_statement lock_holders = {
+	"iam_sod_lock_holders",
+	"SELECT id FROM users WHERE id IN (SELECT user_id FROM role_assignments WHERE role_id = $1)"
+	" ORDER BY id FOR NO KEY UPDATE",
+	false,
+};
+
+int iam_sod_lock_user(struct db_conn *db, struct arena *arena, const char *user_id, bool *active)
 {
-	const char *params[] = { user_id, role_id };
 	PGresult *res;
-	int rc = db_query(db, arena, &first_conflict, 2, params, &res);
+	int rc = db_query(db, arena, &lock_user, 1, &user_id, &res);
 
 	if (rc)
 		return rc;
 	if (PQntuples(res) == 0)
+		return ERP_ERR_NOT_FOUND;
+	if (active)
+		*active = strcmp(PQgetvalue(res, 0, PQfnumber(res, "active")), "t") == 0;
+	return ERP_OK;
+}
+
+int iam_sod_lock_holders(struct db_conn *db, const char *role_id)
+{
+	return db_query(db, NULL, &lock_holders, 1, &role_id, NULL);
+}
+
+/* The conflicts of a result: a sentence for the first, and every one as JSON. */
+static int read_conflicts(struct arena *arena, PGresult *res, struct iam_sod_conflicts *out)
+{
+	int email = PQfnumber(res, "email"), company = PQfnumber(res, "company");
+	int company_id = PQfnumber(res, "company_id"), a = PQfnumber(res, "permission_a");
+	int b = PQfnumber(res, "permission_b"), description = PQfnumber(res, "description");
+
+	out->count = PQntuples(res);
+	out->sentence = NULL;
+	out->list = json_array();
+	if (!out->list || arena_cleanup_add(arena, (arena_cleanup_fn)json_decref, out->list)) {
+		json_decref(out->list);
+		out->list = NULL;
+		return ERP_ERR_NO_MEMORY;
+	}
+	for (int i = 0; i < out->count; i++) {
+		bool global = PQgetisnull(res, i, company);
+		json_t *item = json_pack("{s:s, s:s?, s:s?, s:[s,s], s:s}", "user",
+					 PQgetvalue(res, i, email), "company",
+					 global ? NULL : PQgetvalue(res, i, company), "company_id",
+					 global ? NULL : PQgetvalue(res, i, company_id), "permissions",
+					 PQgetvalue(res, i, a), PQgetvalue(res, i, b), "description",
+					 PQgetvalue(res, i, description));
+
+		if (!item || json_array_append_new(out->list, item))
+			return ERP_ERR_NO_MEMORY;
+	}
+	if (out->count == 0)
 		return ERP_OK;
-	*sentence = arena_printf(arena,
-				 "segregation of duties: %s would hold both %s and %s %s%s (%s)",
-				 PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3),
-				 PQgetisnull(res, 0, 1) ? "globally" : "in company ",
-				 PQgetisnull(res, 0, 1) ? "" : PQgetvalue(res, 0, 1),
-				 PQgetvalue(res, 0, 4));
-	return *sentence ? ERP_ERR_CONFLICT : ERP_ERR_NO_MEMORY;
+	out->sentence = arena_printf(arena, "segregation of duties: %s would hold both %s and %s %s%s (%s)%s",
+				     PQgetvalue(res, 0, email), PQgetvalue(res, 0, a),
+				     PQgetvalue(res, 0, b),
+				     PQgetisnull(res, 0, company) ? "globally" : "in company ",
+				     PQgetisnull(res, 0, company) ? "" : PQgetvalue(res, 0, company),
+				     PQgetvalue(res, 0, description),
+				     out->count > 1 ? arena_printf(arena, ", and %d more", out->count - 1)
+						    : "");
+	return out->sentence ? ERP_OK : ERP_ERR_NO_MEMORY;
+}
+
+int iam_sod_conflicts_of_grant(struct db_conn *db, struct arena *arena, const char *user_id,
+			       const char *role_id, const char *company_id,
+			       struct iam_sod_conflicts *out)
+{
+	const char *params[] = { user_id, role_id, company_id };
+	PGresult *res;
+	int rc = db_query(db, arena, &grant_conflicts, 3, params, &res);
+
+	return rc ? rc : read_conflicts(arena, res, out);
+}
+
+int iam_sod_conflicts_of_holders(struct db_conn *db, struct arena *arena, const char *role_id,
+				 struct iam_sod_conflicts *out)
+{
+	PGresult *res;
+	int rc = db_query(db, arena, &holder_conflicts, 1, &role_id, &res);
+
+	return rc ? rc : read_conflicts(arena, res, out);
 }
 
 int iam_sod_pair_in_set(struct db_conn *db, struct arena *arena, const char *permissions_json,

@@ -8,7 +8,7 @@
 const struct db_statement iam_sql_session_lookup = {
 	"iam_session_lookup",
 	"SELECT s.user_id, (SELECT version FROM authz_version),"
-	"       s.last_seen_at < now() - interval '60 seconds'"
+	"       s.last_seen_at < now() - interval '60 seconds', u.must_change_password"
 	" FROM sessions s JOIN users u ON u.id = s.user_id"
 	" WHERE s.token_hash = decode($1, 'hex') AND s.revoked_at IS NULL AND u.active"
 	"   AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => $2::int)",

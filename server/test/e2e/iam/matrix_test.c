@@ -22,6 +22,7 @@ static char target_user[40];
 static char target_assignment[40];
 static char target_period[40];
 static char target_entry[40];
+static char target_request[40];
 
 static const char admin_email[] = "admin@matrix.test";
 static const char admin_password[] = "admin-password-0001";
@@ -114,6 +115,17 @@ static void start_shared(void)
 	}
 	ck_assert_uint_eq(strlen(target_assignment), 36);
 	test_response_free(&r);
+	/* The request a /role-grant-requests/{id} path names: a privileged grant, waiting. */
+	test_iam_request(shared.base_url, "POST", "/api/v1/roles", admin_token, NULL,
+			 "{\"name\":\"mx-privileged\",\"permissions\":[\"iam.user.manage\"]}", &r);
+	ck_assert_int_eq(r.status, 201);
+	test_response_free(&r);
+	test_iam_request(shared.base_url, "POST", path, admin_token, NULL,
+			 "{\"role\":\"mx-privileged\",\"company\":null}", &r);
+	ck_assert_msg(r.status == 202, "%ld %s", r.status, r.body);
+	snprintf(target_request, sizeof(target_request), "%s",
+		 json_string_value(json_object_get(r.json, "id")));
+	test_response_free(&r);
 	create_ledger_targets();
 }
 
@@ -123,12 +135,14 @@ static void stop_shared(void)
 }
 
 /*
- * The pattern with plausible parameters: the target user, role, assignment, company MXA,
- * and MXA's account 1000, June period and the journal entry (entry, or the target one).
+ * The pattern with plausible parameters: the target user, role, assignment, grant request,
+ * company MXA, and MXA's account 1000, June period and the journal entry (entry, or the
+ * target one).
  */
 static void concrete_path(const char *pattern, const char *entry, char *out, size_t size)
 {
 	bool journal = strstr(pattern, "/journal-entries/{id}") != NULL;
+	bool request = strstr(pattern, "/role-grant-requests/{id}") != NULL;
 	size_t n = 0;
 
 	while (*pattern && n + 1 < size) {
@@ -138,7 +152,9 @@ static void concrete_path(const char *pattern, const char *entry, char *out, siz
 			const char *value = "x";
 
 			if (strncmp(pattern + 1, "id", length) == 0 && length == 2)
-				value = journal ? (entry ? entry : target_entry) : target_user;
+				value = journal   ? (entry ? entry : target_entry)
+					: request ? target_request
+						  : target_user;
 			else if (strncmp(pattern + 1, "role", length) == 0 && length == 4)
 				value = "mx-held";
 			else if (strncmp(pattern + 1, "company", length) == 0 && length == 7)

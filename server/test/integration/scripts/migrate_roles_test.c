@@ -248,23 +248,26 @@ START_TEST(split_with_the_conflict_accepted)
 	assert_permissions(url, "user-admin", "iam.user.manage,iam.user.read");
 	assert_permissions(url, "access-reviewer", "iam.assignment.read,iam.audit.read");
 	assert_roles(url, "owner", NULL, "access-reviewer,user-admin");
-	/* Both assignments behind the pair carry the audited override and its reason. */
-	ck_assert_int_eq(count(url, "SELECT count(*) FROM role_assignments a"
-				    " JOIN users u ON u.id = a.user_id"
-				    " WHERE u.email = 'owner@example.com' AND a.sod_override"
-				    "   AND a.reason = 'CHG-7: founder until 2027'"),
-			 2);
+	/* One override of exactly that pair, globally, with its reason. */
+	ck_assert_int_eq(count(url, "SELECT count(*) FROM sod_overrides o"
+				    " JOIN users u ON u.id = o.user_id"
+				    " WHERE u.email = 'owner@example.com' AND o.company_id IS NULL"
+				    "   AND o.permission_a = 'iam.audit.read'"
+				    "   AND o.permission_b = 'iam.user.manage'"
+				    "   AND o.reason = 'CHG-7: founder until 2027'"),
+			 1);
+	ck_assert_int_eq(count(url, "SELECT count(*) FROM sod_overrides"), 1);
 	ck_assert_int_eq(count(url, "SELECT count(*) FROM audit_events"
 				    " WHERE action = 'iam.sod.override'"),
-			 2);
+			 1);
 	/* Each says what was accepted: whose conflict, which pair, why. */
 	ck_assert_int_eq(count(url, "SELECT count(*) FROM audit_events"
 				    " WHERE action = 'iam.sod.override'"
 				    "   AND changes->>'user' = 'owner@example.com'"
 				    "   AND changes->'pair' ? 'iam.audit.read'"
 				    "   AND changes->>'reason' = 'CHG-7: founder until 2027'"),
-			 2);
-	ck_assert_ptr_nonnull(strstr(r.out, "marked as segregation-of-duties override"));
+			 1);
+	ck_assert_ptr_nonnull(strstr(r.out, "override of iam.audit.read / iam.user.manage"));
 	script_run_free(&r);
 }
 END_TEST
@@ -291,7 +294,7 @@ START_TEST(dry_run_prints_each_user_before_and_after)
 	ck_assert(role_exists(url, "legacy-support"));
 	ck_assert(!role_exists(url, "helpdesk"));
 	assert_roles(url, "erin", "GLOBEX", "legacy-support");
-	ck_assert_int_eq(count(url, "SELECT count(*) FROM role_assignments WHERE sod_override"), 0);
+	ck_assert_int_eq(count(url, "SELECT count(*) FROM sod_overrides"), 0);
 	ck_assert_int_eq(count(url, "SELECT count(*) FROM script_executions WHERE status = 'dry-run'"),
 			 1);
 	script_run_free(&r);
