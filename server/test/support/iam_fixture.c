@@ -3,6 +3,7 @@
 #include <check.h>
 #include <libpq-fe.h>
 #include <sodium.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +123,19 @@ void test_iam_grant(const char *base_url, const char *admin_token, const char *u
 			       200, &r);
 	}
 	test_response_free(&r);
+}
+
+const char *test_iam_path(const char *format, ...)
+{
+	static char paths[8][1024];
+	static unsigned next;
+	char *path = paths[next++ % 8];
+	va_list args;
+
+	va_start(args, format);
+	vsnprintf(path, sizeof(paths[0]), format, args);
+	va_end(args);
+	return path;
 }
 
 void test_iam_request_json(const char *base_url, const char *token, const char *method,
