@@ -7,12 +7,12 @@
  * of racing approvals that would each give one user both sides of a pair.
  */
 #include <check.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "test/support/check_main.h"
+#include "test/support/grant_race.h"
 #include "test/support/iam_fixture.h"
 #include "test/support/testlib.h"
 
@@ -266,75 +266,16 @@ END_TEST
 
 /* --- racing approvals ------------------------------------------------------------------------ */
 
-enum { RACE_USERS = 200 };
-
-struct approval {
-	char path[128];
-	pthread_barrier_t *start;
-	long status;
-};
-
-static void *approve_run(void *arg)
-{
-	struct approval *a = arg;
-	struct test_response r;
-
-	pthread_barrier_wait(a->start);
-	test_iam_request(shared.base_url, "POST", a->path, test_iam_second_admin_token(shared.base_url),
-			 NULL, NULL, &r);
-	a->status = r.status;
-	test_response_free(&r);
-	return NULL;
-}
-
-static void request_path(const char *user_id, const char *role, char out[128])
-{
-	char body[128];
-	struct test_response r;
-
-	snprintf(body, sizeof(body), "{\"role\":\"%s\",\"company\":\"CTL\"}", role);
-	ck_assert_int_eq(call(admin_token, "POST", grants_path(user_id), body, &r), 202);
-	snprintf(out, 128, "%s", approve_path(&r));
-	test_response_free(&r);
-}
-
 START_TEST(racing_approvals_never_give_one_user_both_sides)
 {
-	long both = 0, one = 0;
+	struct grant_race_result result;
 	char *value;
 
-	/* Users made straight in the database: they never log in, only receive grants. */
-	ck_assert_int_eq(test_db_exec(db_url,
-				      "INSERT INTO users (id, email, display_name, password_hash)"
-				      " SELECT gen_random_uuid(), 'racer' || n || '@controls.test', 'Racer', 'x'"
-				      " FROM generate_series(1, 200) n"), 0);
-	test_iam_second_admin_token(shared.base_url); /* logged in before the threads start */
-	for (int i = 1; i <= RACE_USERS; i++) {
-		char sql[160], *user_id;
-		struct approval writer = { .status = 0 }, poster = { .status = 0 };
-		pthread_barrier_t start;
-		pthread_t a, b;
-
-		snprintf(sql, sizeof(sql), "SELECT id FROM users WHERE email = 'racer%d@controls.test'", i);
-		user_id = test_db_value(db_url, sql);
-		request_path(user_id, "ctl-writer", writer.path);
-		request_path(user_id, "ctl-poster", poster.path);
-		free(user_id);
-		pthread_barrier_init(&start, NULL, 2);
-		writer.start = poster.start = &start;
-		ck_assert_int_eq(pthread_create(&a, NULL, approve_run, &writer), 0);
-		ck_assert_int_eq(pthread_create(&b, NULL, approve_run, &poster), 0);
-		pthread_join(a, NULL);
-		pthread_join(b, NULL);
-		pthread_barrier_destroy(&start);
-		ck_assert_msg((writer.status == 200 || writer.status == 409) &&
-				      (poster.status == 200 || poster.status == 409),
-			      "racer%d: %ld / %ld", i, writer.status, poster.status);
-		both += writer.status == 200 && poster.status == 200;
-		one += (writer.status == 200) != (poster.status == 200);
-	}
-	ck_assert_int_eq(both, 0);
-	ck_assert_int_eq(one, RACE_USERS);
+	grant_race_run(shared.base_url, db_url, admin_token, "CTL", "ctl-writer", "ctl-poster", 200,
+		       "racer", &result);
+	ck_assert_int_eq(result.unexpected, 0);
+	ck_assert_int_eq(result.both, 0);
+	ck_assert_int_eq(result.exactly_one, 200);
 	value = test_db_value(db_url, "SELECT count(*) FROM iam_sod_conflicts(NULL)");
 	ck_assert_str_eq(value, "0");
 	free(value);
