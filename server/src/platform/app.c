@@ -9,6 +9,8 @@
 #include <sysexits.h>
 
 #include "common/alloc.h"
+#include "platform/audit.h"
+#include "platform/audit_mac.h"
 #include "platform/catalog.h"
 #include "platform/config.h"
 #include "platform/db.h"
@@ -48,10 +50,20 @@ static int run_migrate(const struct erp_config *config, const struct erp_app *ap
 	struct db_options options = { .connect_timeout_s = config->db_connect_timeout_s,
 				      .application_name = "erp-server migrate" };
 	struct migration_set set;
+	struct audit_key key;
 	struct db_conn *conn;
 	char err[1024];
 	int rc;
 
+	/* The catalog sync writes an audit event, which carries a MAC like every other. */
+	if (!status_only) {
+		if (audit_key_load(config->audit_key_file, &key, err, sizeof(err))) {
+			fprintf(stderr, "erp-server migrate: %s\n", err);
+			return EX_CONFIG;
+		}
+		audit_use_key(&key);
+		audit_key_wipe(&key);
+	}
 	if (migration_set_load(config->migrations_dir, &set, err, sizeof(err))) {
 		fprintf(stderr, "erp-server migrate: %s\n", err);
 		return EX_DATAERR;
@@ -116,9 +128,19 @@ static int run_audit_verify_scripts(const struct erp_config *config)
 static int run_serve(const struct erp_config *config, const struct erp_app *app)
 {
 	struct erp_server server;
+	struct audit_key key;
 	sigset_t signals;
 	char err[1024] = "";
 	int signal_number = 0;
+
+	/* Every audit event carries a MAC: no key, no server (before any thread starts). */
+	if (audit_key_load(config->audit_key_file, &key, err, sizeof(err))) {
+		log_error("server.start_failed", "%s", err);
+		fprintf(stderr, "erp-server: %s\n", err);
+		return EX_CONFIG;
+	}
+	audit_use_key(&key);
+	audit_key_wipe(&key);
 
 	/* Block the stop signals before any thread starts, so only sigwait() sees them. */
 	sigemptyset(&signals);
@@ -193,6 +215,7 @@ int app_main(int argc, char **argv, const struct erp_app *app)
 		fprintf(stderr, "erp-server: unknown command \"%s\"; see erp-server --help\n", argv[1]);
 		rc = EX_USAGE;
 	}
+	audit_use_key(NULL);
 	config_release(&config);
 	return rc;
 }

@@ -17,7 +17,7 @@ const char *script_fixture_database(const char *name)
 {
 	const char *url = test_db_create(name);
 	char env_url[1100], env_dir[1100], binary[1024];
-	const char *env[] = { env_url, env_dir, NULL };
+	const char *env[] = { env_url, env_dir, test_audit_key_env(), NULL };
 	const char *argv[] = { binary, "migrate", NULL };
 
 	snprintf(binary, sizeof(binary), "%s/bin/erp-server", test_env("ERP_TEST_BUILD"));

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "test/support/check_main.h"
@@ -26,7 +27,7 @@ static const char *const shared_env[] = {
 static void migrate(const char *url)
 {
 	char env_url[1100], env_dir[1100];
-	const char *env[] = { env_url, env_dir, NULL };
+	const char *env[] = { env_url, env_dir, test_audit_key_env(), NULL };
 	char binary[1024];
 	const char *argv[] = { binary, "migrate", NULL };
 
@@ -607,6 +608,54 @@ START_TEST(bad_configuration_stops_start_up)
 }
 END_TEST
 
+/*
+ * Every audit event carries a MAC, so serve and migrate refuse to run
+ * without a fit key file, naming ERP_AUDIT_KEY_FILE and never its contents.
+ */
+START_TEST(serve_and_migrate_refuse_an_unfit_audit_key)
+{
+	char binary[1024], log_path[256], shared_key[128], env_key[160], text[1024];
+	/* Bounded: a server that wrongly starts would otherwise serve until the test times out. */
+	const char *const serve[] = { "/usr/bin/timeout", "20", binary, "serve", NULL };
+	const char *const migrate_argv[] = { "/usr/bin/timeout", "20", binary, "migrate", NULL };
+	const char *const unset[] = { "ERP_AUDIT_KEY_FILE=", NULL };
+	const char *const readable[] = { env_key, NULL };
+	const char *const *const cases[] = { unset, readable };
+	const char *const needles[] = { "is not set", "may be accessed by group or others" };
+	FILE *f;
+
+	snprintf(binary, sizeof(binary), "%s/bin/erp-server-test", test_env("ERP_TEST_BUILD"));
+	snprintf(shared_key, sizeof(shared_key), "%s/test-logs/shared-key-%d",
+		 test_env("ERP_TEST_BUILD"), (int)getpid());
+	f = fopen(shared_key, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("SECRET-SECRET-SECRET-SECRET-SECRET-SECRET", f);
+	fclose(f);
+	ck_assert_int_eq(chmod(shared_key, 0644), 0);
+	snprintf(env_key, sizeof(env_key), "ERP_AUDIT_KEY_FILE=%s", shared_key);
+	for (size_t i = 0; i < 2; i++) {
+		for (int command = 0; command < 2; command++) {
+			size_t n;
+
+			snprintf(log_path, sizeof(log_path), "%s/test-logs/badkey-%d.log",
+				 test_env("ERP_TEST_BUILD"), (int)getpid());
+			unlink(log_path);
+			ck_assert_int_eq(test_run(command ? migrate_argv : serve, cases[i], log_path), 78);
+			f = fopen(log_path, "r");
+			ck_assert_ptr_nonnull(f);
+			n = fread(text, 1, sizeof(text) - 1, f);
+			text[n] = '\0';
+			fclose(f);
+			ck_assert_msg(strstr(text, "ERP_AUDIT_KEY_FILE") && strstr(text, needles[i]), "%s",
+				      text);
+			ck_assert_ptr_null(strstr(text, "SECRET"));
+		}
+	}
+	unlink(shared_key);
+	unlink(log_path);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("e2e/http");
@@ -636,6 +685,7 @@ Suite *test_suite(void)
 	tcase_add_test(lifecycle, readiness_follows_the_database);
 	tcase_add_test(lifecycle, sigterm_finishes_in_flight_requests);
 	tcase_add_test(lifecycle, bad_configuration_stops_start_up);
+	tcase_add_test(lifecycle, serve_and_migrate_refuse_an_unfit_audit_key);
 	suite_add_tcase(s, lifecycle);
 	return s;
 }
