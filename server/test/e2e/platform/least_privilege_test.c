@@ -4,7 +4,7 @@
  * does the everyday writes of every module (login, a failed login, logout,
  * users, companies, roles, grants, accounts, fiscal years, journal entries
  * drafted with an Idempotency-Key, changed, posted and reversed) without one
- * refusal from the database.
+ * refusal from the database, and what it wrote verifies.
  */
 #include <check.h>
 #include <stdio.h>
@@ -13,6 +13,7 @@
 
 #include "test/support/check_main.h"
 #include "test/support/ledger_fixture.h"
+#include "test/support/script_fixture.h"
 #include "test/support/testlib.h"
 
 static struct test_ledger ledger;
@@ -32,6 +33,8 @@ START_TEST(server_connected_as_erp_app_does_its_everyday_writes)
 	struct test_ledger_user clerk, approver;
 	struct test_response r;
 	char entry[40], number[24], *log;
+	const char *const verify_events[] = { "verify-events", NULL };
+	struct script_run run;
 
 	/* Readiness reads the migration history and the permission catalog. */
 	ck_assert_int_eq(test_ledger_call(&ledger, NULL, "GET", "/readyz", NULL, NULL, NULL), 200);
@@ -91,6 +94,10 @@ START_TEST(server_connected_as_erp_app_does_its_everyday_writes)
 		      "%s", log);
 	free(log);
 	/* Every row the server wrote carries its MAC. */
+	script_fixture_audit(&run, ledger.db_url, verify_events);
+	ck_assert_msg(run.status == 0, "%s%s", run.out, run.err);
+	ck_assert_ptr_nonnull(strstr(run.out, " 0 failed\n"));
+	script_run_free(&run);
 	ck_assert_int_ge(test_ledger_db_number(&ledger, "SELECT count(*) FROM audit_events"
 							" WHERE mac IS NOT NULL"),
 			 10);

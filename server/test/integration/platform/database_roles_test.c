@@ -216,6 +216,7 @@ START_TEST(admin_scripts_run_as_an_erp_scripts_login)
 	const char *const password[] = { "ERP_SEED_ADMIN_PASSWORD=correct horse battery", NULL };
 	char plan_path[] = "/tmp/erp-roles-plan.XXXXXX";
 	const char *const migrate_roles[] = { "--env", "test", "--plan", plan_path, NULL };
+	const char *const verify_events[] = { "verify-events", NULL };
 	struct script_run r;
 	int fd = mkstemp(plan_path);
 
@@ -231,8 +232,12 @@ START_TEST(admin_scripts_run_as_an_erp_scripts_login)
 							 " WHERE r.name IN ('helpdesk', 'reviewer')"
 							 "   AND a.sod_override"),
 			 2);
+	/* Both trails verify, and the scripts' rows are theirs: no MAC, a known run, no actor. */
 	script_fixture_verify(&r, app_url);
 	ck_assert_msg(r.status == 0, "%s", r.err);
+	script_run_free(&r);
+	script_fixture_audit(&r, app_url, verify_events);
+	ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
 	script_run_free(&r);
 }
 END_TEST
