@@ -39,7 +39,7 @@ static int exit_status(int rc, const char *err)
 	return rc == ERP_ERR_NO_MEMORY ? EX_SOFTWARE : EX_UNAVAILABLE;
 }
 
-static int verify_scripts(const struct erp_config *config)
+static int verify_scripts(const struct erp_config *config, const struct script_audit_head *head)
 {
 	struct db_conn *conn = connect_database(config);
 	char err[1024];
@@ -47,7 +47,7 @@ static int verify_scripts(const struct erp_config *config)
 
 	if (!conn)
 		return EX_UNAVAILABLE;
-	rc = script_audit_verify(conn, stdout, err, sizeof(err));
+	rc = script_audit_verify(conn, head, stdout, err, sizeof(err));
 	db_close(conn);
 	return exit_status(rc, err);
 }
@@ -76,10 +76,21 @@ static int verify_events(const struct erp_config *config)
 
 int audit_command(const struct erp_config *config, int argc, char **argv)
 {
+	struct script_audit_head head;
+
 	if (argc == 1 && strcmp(argv[0], "verify-scripts") == 0)
-		return verify_scripts(config);
+		return verify_scripts(config, NULL);
+	if (argc == 3 && strcmp(argv[0], "verify-scripts") == 0 && strcmp(argv[1], "--head") == 0) {
+		if (script_audit_head_parse(argv[2], &head) != 0) {
+			fprintf(stderr, "erp-server audit: --head takes ID:HEX, a row id and its 64-digit "
+					"row_hash, as a script run prints it (audit chain head: ID:HEX)\n");
+			return EX_USAGE;
+		}
+		return verify_scripts(config, &head);
+	}
 	if (argc == 1 && strcmp(argv[0], "verify-events") == 0)
 		return verify_events(config);
-	fprintf(stderr, "erp-server audit: use verify-scripts or verify-events; see erp-server --help\n");
+	fprintf(stderr, "erp-server audit: use verify-scripts [--head ID:HEX] or verify-events; "
+			"see erp-server --help\n");
 	return EX_USAGE;
 }

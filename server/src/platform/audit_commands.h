@@ -6,8 +6,8 @@ struct erp_config;
 /*
  * `erp-server audit ...`: the read-only verifiers of the two audit trails.
  *
- *   audit verify-scripts   the scripts' hash chain (platform/script_audit.h)
- *   audit verify-events    the audit events' MACs (platform/event_audit.h)
+ *   audit verify-scripts [--head ID:HEX]   the scripts' hash chain (platform/script_audit.h)
+ *   audit verify-events                    the audit events' MACs (platform/event_audit.h)
  *
  * argv holds the words after "audit" (argc of them). Returns the exit
  * status: 0 sound; 64 usage; 65 the trail fails (rows named); 69 the

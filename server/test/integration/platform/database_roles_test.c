@@ -206,6 +206,7 @@ static void run_as_scripts(const char *script, const char *const args[], const c
 	script_fixture_run(&r, scripts_url, script, args, env, NULL);
 	ck_assert_msg(r.status == 0, "erp-%s as " SCRIPTS_LOGIN ": exit %d: %s%s", script, r.status,
 		      r.out, r.err);
+	ck_assert_ptr_nonnull(strstr(r.out, "audit chain head: "));
 	script_run_free(&r);
 }
 
