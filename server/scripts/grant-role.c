@@ -34,7 +34,8 @@ static const struct db_statement lock_role = {
 };
 static const struct db_statement lock_user = {
 	"grant_role_lock_user",
-	"SELECT id, active FROM users WHERE email = lower($1) FOR NO KEY UPDATE",
+	"SELECT u.id, u.active FROM users u, LATERAL (SELECT iam_sod_lock_users(ARRAY[u.id])) l"
+	" WHERE u.email = lower($1)",
 	false,
 };
 static const struct db_statement company_id_of = {

@@ -96,8 +96,7 @@ static const struct db_statement bump_authz = {
 /* Everyone who holds the role, locked as the API locks a user it decides about. */
 static const struct db_statement lock_holders = {
 	"seed_roles_lock_holders",
-	"SELECT id FROM users WHERE id IN (SELECT user_id FROM role_assignments WHERE role_id = $1)"
-	" ORDER BY id FOR NO KEY UPDATE",
+	"SELECT iam_sod_lock_users(ARRAY(SELECT user_id FROM role_assignments WHERE role_id = $1))",
 	false,
 };
 static const struct db_statement system_roles = {

@@ -174,6 +174,7 @@ static int append(struct script_ctx *ctx, const struct row *row, char *err, size
 			return -1;
 		}
 	}
+	snprintf(ctx->head_pending, sizeof(ctx->head_pending), "%s:%s", id, hash_hex);
 	if (row->start) {
 		ctx->started_at = arena_strdup(ctx->arena, now);
 		if (!ctx->started_at) {
@@ -199,7 +200,19 @@ static int append_alone(struct script_ctx *ctx, const struct row *row, char *err
 		database_error(ctx, err, err_size);
 		return -1;
 	}
+	runtime_audit_committed(ctx);
 	return 0;
+}
+
+void runtime_audit_committed(struct script_ctx *ctx)
+{
+	memcpy(ctx->head_committed, ctx->head_pending, sizeof(ctx->head_committed));
+}
+
+void runtime_print_head(const struct script_ctx *ctx)
+{
+	if (ctx->head_committed[0])
+		printf("%s: audit chain head: %s\n", ctx->program, ctx->head_committed);
 }
 
 int runtime_audit_start(struct script_ctx *ctx)

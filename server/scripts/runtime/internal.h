@@ -12,6 +12,9 @@
 
 #define RUNTIME_COUNT(array) (sizeof(array) / sizeof((array)[0]))
 
+/* "id:hex": a bigint's digits, a colon, 64 hex digits, NUL. */
+enum { RUNTIME_HEAD_SIZE = 20 + 1 + 64 + 1 };
+
 /* How a run ends; the text is the audit row's status. */
 enum runtime_status {
 	RUNTIME_SUCCEEDED,
@@ -55,6 +58,12 @@ struct script_ctx {
 	char *database_name;
 	char *started_at; /* the start row's timestamp text, repeated in the end row */
 	bool in_work;     /* script_query() is allowed only while work runs */
+	/*
+	 * The last row this run appended, "id:row_hash in hex": pending until its
+	 * transaction commits, then the chain head the run prints at its end.
+	 */
+	char head_pending[RUNTIME_HEAD_SIZE];
+	char head_committed[RUNTIME_HEAD_SIZE];
 
 	/* The outcome (report.c). */
 	bool refused;
@@ -109,6 +118,19 @@ int runtime_audit_start(struct script_ctx *ctx);
  */
 int runtime_audit_end(struct script_ctx *ctx, enum runtime_status status, bool in_transaction,
 		      char *err, size_t err_size);
+
+/*
+ * The transaction holding the last appended row has committed: that row is
+ * now the chain head this run prints (runtime_print_head()).
+ */
+void runtime_audit_committed(struct script_ctx *ctx);
+
+/*
+ * Prints "<program>: audit chain head: ID:HEX", the last row the run wrote,
+ * to be recorded outside the database (erp-server audit verify-scripts
+ * --head); nothing when no row was committed.
+ */
+void runtime_print_head(const struct script_ctx *ctx);
 
 /* --- report.c -------------------------------------------------------------------------- */
 

@@ -5,6 +5,7 @@
  *   -> usage error / CI guard / production guard -> prepare
  *   -> BEGIN -> work -> end row -> COMMIT        (success)
  *                    -> ROLLBACK -> end row      (dry run, failure, refusal)
+ *   -> print the chain head written (audit chain head: ID:HEX)
  *
  * Nothing touches the database before the start row is committed, and no
  * outcome leaves without an end row unless the database itself is gone (then
@@ -222,6 +223,8 @@ static int run_work(struct script_ctx *ctx)
 		return finish_unsuccessful(ctx, true);
 	}
 	rc = db_exec(ctx->conn, "COMMIT");
+	if (rc == 0)
+		runtime_audit_committed(ctx);
 	if (rc != 0) {
 		/* If the connection died inside COMMIT the outcome is unknown; the end row tells. */
 		script_fail(ctx, runtime_exit_code_for(rc),
@@ -306,6 +309,8 @@ int script_main(int argc, char **argv, const struct script_descriptor *descripto
 		goto out;
 	}
 	rc = run(&ctx);
+	/* Outside the database, the head is what shows a later cut or rewrite of the chain. */
+	runtime_print_head(&ctx);
 out:
 	db_close(ctx.conn);
 	if (config_loaded)

@@ -9,13 +9,15 @@
 #include <sysexits.h>
 
 #include "common/alloc.h"
+#include "platform/audit.h"
+#include "platform/audit_commands.h"
+#include "platform/audit_mac.h"
 #include "platform/catalog.h"
 #include "platform/config.h"
 #include "platform/db.h"
 #include "platform/log.h"
 #include "platform/log_sink.h"
 #include "platform/migrate.h"
-#include "platform/script_audit.h"
 #include "platform/server.h"
 
 static void print_help(FILE *out)
@@ -29,9 +31,13 @@ static void print_help(FILE *out)
 		"  serve             serve the HTTP API (never changes the schema)\n"
 		"  migrate           apply pending schema migrations, then exit\n"
 		"  migrate --status  list applied and pending migrations\n"
-		"  audit verify-scripts\n"
-		"                    check the hash chain of the admin scripts' audit trail\n"
+		"  audit verify-scripts [--head ID:HEX]\n"
+		"                    check the hash chain of the admin scripts' audit trail,\n"
+		"                    and that it still leads to a head recorded elsewhere\n"
 		"                    (read-only; exit 65 names the first broken row)\n"
+		"  audit verify-events\n"
+		"                    check the MAC of every audit event (read-only; needs\n"
+		"                    ERP_AUDIT_KEY_FILE; exit 65 lists the rows that fail)\n"
 		"  --version         print the version\n"
 		"  --help            print this help\n\n"
 		"Configuration (environment variables):\n");
@@ -48,10 +54,20 @@ static int run_migrate(const struct erp_config *config, const struct erp_app *ap
 	struct db_options options = { .connect_timeout_s = config->db_connect_timeout_s,
 				      .application_name = "erp-server migrate" };
 	struct migration_set set;
+	struct audit_key key;
 	struct db_conn *conn;
 	char err[1024];
 	int rc;
 
+	/* The catalog sync writes an audit event, which carries a MAC like every other. */
+	if (!status_only) {
+		if (audit_key_load(config->audit_key_file, &key, err, sizeof(err))) {
+			fprintf(stderr, "erp-server migrate: %s\n", err);
+			return EX_CONFIG;
+		}
+		audit_use_key(&key);
+		audit_key_wipe(&key);
+	}
 	if (migration_set_load(config->migrations_dir, &set, err, sizeof(err))) {
 		fprintf(stderr, "erp-server migrate: %s\n", err);
 		return EX_DATAERR;
@@ -89,36 +105,22 @@ static int run_migrate(const struct erp_config *config, const struct erp_app *ap
 	return rc < 0 ? EX_DATAERR : 0;
 }
 
-/* `audit verify-scripts`: 0 intact, 65 broken (the row is named), 69 unreadable. */
-static int run_audit_verify_scripts(const struct erp_config *config)
-{
-	struct db_options options = { .connect_timeout_s = config->db_connect_timeout_s,
-				      .statement_timeout_ms = config->db_statement_timeout_ms,
-				      .application_name = "erp-server audit" };
-	struct db_conn *conn = db_open(config->database_url, &options);
-	char err[1024];
-	int rc;
-
-	if (!conn || db_connect(conn)) {
-		fprintf(stderr, "erp-server audit: cannot connect to the database: %s\n",
-			conn ? db_last_message(conn) : "out of memory");
-		db_close(conn);
-		return EX_UNAVAILABLE;
-	}
-	rc = script_audit_verify(conn, stdout, err, sizeof(err));
-	db_close(conn);
-	if (rc == SCRIPT_AUDIT_INTACT)
-		return 0;
-	fprintf(stderr, "erp-server audit: %s\n", err);
-	return rc == SCRIPT_AUDIT_BROKEN ? EX_DATAERR : EX_UNAVAILABLE;
-}
-
 static int run_serve(const struct erp_config *config, const struct erp_app *app)
 {
 	struct erp_server server;
+	struct audit_key key;
 	sigset_t signals;
 	char err[1024] = "";
 	int signal_number = 0;
+
+	/* Every audit event carries a MAC: no key, no server (before any thread starts). */
+	if (audit_key_load(config->audit_key_file, &key, err, sizeof(err))) {
+		log_error("server.start_failed", "%s", err);
+		fprintf(stderr, "erp-server: %s\n", err);
+		return EX_CONFIG;
+	}
+	audit_use_key(&key);
+	audit_key_wipe(&key);
 
 	/* Block the stop signals before any thread starts, so only sigwait() sees them. */
 	sigemptyset(&signals);
@@ -187,12 +189,13 @@ int app_main(int argc, char **argv, const struct erp_app *app)
 		rc = run_migrate(&config, app, false);
 	else if (strcmp(argv[1], "migrate") == 0 && argc == 3 && strcmp(argv[2], "--status") == 0)
 		rc = run_migrate(&config, app, true);
-	else if (strcmp(argv[1], "audit") == 0 && argc == 3 && strcmp(argv[2], "verify-scripts") == 0)
-		rc = run_audit_verify_scripts(&config);
+	else if (strcmp(argv[1], "audit") == 0)
+		rc = audit_command(&config, argc - 2, argv + 2);
 	else {
 		fprintf(stderr, "erp-server: unknown command \"%s\"; see erp-server --help\n", argv[1]);
 		rc = EX_USAGE;
 	}
+	audit_use_key(NULL);
 	config_release(&config);
 	return rc;
 }

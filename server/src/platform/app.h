@@ -20,7 +20,8 @@ struct erp_app {
 
 /*
  * The erp-server command line: `serve`, `migrate [--status]`,
- * `audit verify-scripts`, `--help`, `--version`. Returns the process exit status (sysexits.h codes).
+ * `audit verify-scripts [--head ID:HEX]`, `audit verify-events`, `--help`,
+ * `--version`. Returns the process exit status (sysexits.h codes).
  */
 int app_main(int argc, char **argv, const struct erp_app *app);
 

@@ -1,42 +1,97 @@
 #include "platform/audit.h"
 
+#include <sodium.h>
 #include <stdbool.h>
 #include <stdlib.h>
 
-#include "common/json.h"
+#include "platform/audit_mac.h"
 #include "platform/db.h"
+#include "platform/log.h"
 #include "shared-kernel/errors.h"
 #include "shared-kernel/uuid.h"
 
 static const struct db_statement insert_event = {
 	"audit_insert_event",
 	"INSERT INTO audit_events (id, actor_id, action, company_id, entity, entity_id, request_id,"
-	" changes, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9)",
+	" changes, reason, mac) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, decode($10, 'hex'))",
 	false,
 };
 
+/* Set once at start-up, before any thread writes; read-only afterwards. */
+static struct audit_key installed_key;
+static bool key_installed;
+
+void audit_use_key(const struct audit_key *key)
+{
+	if (!key) {
+		audit_key_wipe(&installed_key);
+		key_installed = false;
+		return;
+	}
+	installed_key = *key;
+	key_installed = true;
+}
+
+/*
+ * The lower-case canonical form the database gives back (uuid::text), which
+ * is what the MAC covers; NULL stays NULL. -1 when text is not a UUID.
+ */
+static int canonical_uuid(const char *text, char out[ERP_UUID_TEXT_LEN + 1], const char **result)
+{
+	struct erp_uuid uuid;
+
+	*result = NULL;
+	if (!text)
+		return 0;
+	if (erp_uuid_parse(text, &uuid) != 0)
+		return -1;
+	erp_uuid_format(&uuid, out);
+	*result = out;
+	return 0;
+}
+
 int audit_record(struct db_conn *conn, const struct audit_event *e)
 {
-	char id[ERP_UUID_TEXT_LEN + 1];
+	char id[ERP_UUID_TEXT_LEN + 1], actor[ERP_UUID_TEXT_LEN + 1], company[ERP_UUID_TEXT_LEN + 1];
+	char mac_hex[AUDIT_MAC_BYTES * 2 + 1];
+	uint8_t mac[AUDIT_MAC_BYTES];
+	struct audit_event_text row = { .action = e->action, .entity = e->entity,
+					.entity_id = e->entity_id, .request_id = e->request_id,
+					.reason = e->reason, .changes = "{}" };
 	struct erp_uuid uuid;
-	char *changes = e->changes ? erp_json_dumps(e->changes, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	const char *params[9];
+	char *changes = NULL;
+	const char *params[10];
 	int rc;
 
-	if (e->changes && !changes)
-		return ERP_ERR_NO_MEMORY;
+	if (!key_installed) {
+		log_error("audit.no_key", "BUG: an audit event without the audit key (audit_use_key)");
+		return ERP_ERR_INTERNAL;
+	}
+	if (canonical_uuid(e->actor_id, actor, &row.actor_id) ||
+	    canonical_uuid(e->company_id, company, &row.company_id))
+		return ERP_ERR_INVALID;
+	if (e->changes) {
+		changes = audit_changes_canonical(e->changes);
+		if (!changes)
+			return ERP_ERR_NO_MEMORY;
+		row.changes = changes;
+	}
 	erp_uuid_v7(&uuid);
 	erp_uuid_format(&uuid, id);
-	params[0] = id;
-	params[1] = e->actor_id;
-	params[2] = e->action;
-	params[3] = e->company_id;
-	params[4] = e->entity;
-	params[5] = e->entity_id;
-	params[6] = e->request_id;
-	params[7] = changes ? changes : "{}";
-	params[8] = e->reason;
-	rc = db_query(conn, NULL, &insert_event, 9, params, NULL);
+	row.id = id;
+	audit_event_mac(&installed_key, &row, mac);
+	sodium_bin2hex(mac_hex, sizeof(mac_hex), mac, sizeof(mac));
+	params[0] = row.id;
+	params[1] = row.actor_id;
+	params[2] = row.action;
+	params[3] = row.company_id;
+	params[4] = row.entity;
+	params[5] = row.entity_id;
+	params[6] = row.request_id;
+	params[7] = row.changes;
+	params[8] = row.reason;
+	params[9] = mac_hex;
+	rc = db_query(conn, NULL, &insert_event, 10, params, NULL);
 	free(changes);
 	return rc;
 }

@@ -4,6 +4,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+struct audit_key;
 struct db_conn;
 
 /*
@@ -23,7 +24,20 @@ struct audit_event {
 	const char *reason;     /* may be NULL */
 };
 
-/* Inserts the event. 0 or an ERP_ERR_* code from the database layer. */
+/*
+ * The key every row's MAC is made with (platform/audit_mac.h), copied;
+ * NULL forgets it. Called once at start-up, before any thread records
+ * events: the key is read without a lock.
+ */
+void audit_use_key(const struct audit_key *key);
+
+/*
+ * Inserts the event with its MAC (the database sets occurred_at). 0;
+ * ERP_ERR_INVALID when actor_id or company_id is not a UUID;
+ * ERP_ERR_NO_MEMORY; ERP_ERR_INTERNAL when no key was given
+ * (audit_use_key()): no row is written without a MAC; or an ERP_ERR_* code
+ * from the database layer.
+ */
 int audit_record(struct db_conn *conn, const struct audit_event *event);
 
 /*

@@ -48,6 +48,8 @@ static const struct erp_config_var variables[] = {
 	  "Window for counting failed logins, and how long throttling lasts." },
 	{ "ERP_MIGRATIONS_DIR", "server/prisma/migrations", "a directory",
 	  "Where the schema migrations are (read by migrate, and by serve for readiness)." },
+	{ "ERP_AUDIT_KEY_FILE", "", "a file of 32 to 4096 random bytes, readable by its owner only",
+	  "Key of the audit events' MAC; serve, migrate and audit verify-events need it. The database never holds it; it is never logged." },
 };
 
 enum { VARIABLE_COUNT = sizeof(variables) / sizeof(variables[0]) };
@@ -221,6 +223,10 @@ int config_load(struct erp_config *cfg, erp_config_lookup_fn lookup, void *ctx, 
 	text = value_of(&l, "ERP_MIGRATIONS_DIR");
 	if (!*text || strlen(text) > 4096)
 		return reject(&l, "ERP_MIGRATIONS_DIR", text);
+	/* Whether the file is there and fit is checked by the commands that need it (audit_mac.h). */
+	text = value_of(&l, "ERP_AUDIT_KEY_FILE");
+	if (strlen(text) > 4096)
+		return reject(&l, "ERP_AUDIT_KEY_FILE", text);
 
 	LOAD_UINT(&l, "ERP_HTTP_PORT", 0, 65535, cfg->http_port);
 	if (strcmp(value_of(&l, "ERP_THREADS"), "auto") == 0) {
@@ -252,6 +258,7 @@ int config_load(struct erp_config *cfg, erp_config_lookup_fn lookup, void *ctx, 
 	cfg->database_url = erp_xstrdup(value_of(&l, "ERP_DATABASE_URL"));
 	cfg->http_addr = erp_xstrdup(value_of(&l, "ERP_HTTP_ADDR"));
 	cfg->migrations_dir = erp_xstrdup(value_of(&l, "ERP_MIGRATIONS_DIR"));
+	cfg->audit_key_file = erp_xstrdup(value_of(&l, "ERP_AUDIT_KEY_FILE"));
 	return 0;
 fail:
 	config_release(cfg);
@@ -274,6 +281,7 @@ void config_release(struct erp_config *cfg)
 	erp_free(cfg->database_url);
 	erp_free(cfg->http_addr);
 	erp_free(cfg->migrations_dir);
+	erp_free(cfg->audit_key_file);
 	for (size_t i = 0; i < cfg->cors_origin_count; i++)
 		erp_free(cfg->cors_origins[i]);
 	memset(cfg, 0, sizeof(*cfg));

@@ -43,6 +43,7 @@ struct erp_config {
 	unsigned db_statement_timeout_ms;
 	unsigned db_connect_timeout_s;
 	char *migrations_dir;
+	char *audit_key_file;         /* path of the audit MAC key ("" when unset); never its contents */
 	unsigned session_ttl_s;         /* absolute session lifetime */
 	unsigned session_idle_s;        /* session ends after this long unused */
 	unsigned login_max_failures;    /* per account, within login_window_s */

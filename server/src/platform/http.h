@@ -38,7 +38,13 @@ struct erp_request {
 	const struct erp_route *route; /* NULL until matched */
 	size_t route_index;
 	struct router_match match;
-	char request_id[HTTP_REQUEST_ID_MAX + 1];
+	char request_id[HTTP_REQUEST_ID_MAX + 1]; /* ours (UUIDv7): responses, problems, audit trail */
+	/*
+	 * The client's X-Request-Id when well-formed, else "": written to the
+	 * access log for tracing across services, never used as ours (a client
+	 * must not choose the id its writes are audited under).
+	 */
+	char client_request_id[HTTP_REQUEST_ID_MAX + 1];
 	json_t *body;                  /* validated body, owned by the arena; NULL if none */
 	json_t *query;                 /* validated query parameters, owned by the arena */
 	const char *company;           /* the {company} path parameter, or NULL */

@@ -268,6 +268,10 @@ static bool log_request_json(const struct log_request_record *r, unsigned long l
 	strbuf_release(&time_text);
 	PUT_LITERAL(&l, "\",\"level\":\"info\",\"event\":\"http.request\",\"request_id\":");
 	put_json_string(&l, r->request_id);
+	if (r->client_request_id) {
+		PUT_LITERAL(&l, ",\"client_request_id\":");
+		put_json_string(&l, r->client_request_id);
+	}
 	PUT_LITERAL(&l, ",\"method\":");
 	put_json_string(&l, r->method);
 	PUT_LITERAL(&l, ",\"route\":");
@@ -308,6 +312,8 @@ void log_request(const struct log_request_record *r)
 	begin_record(&sb, ERP_LOG_INFO);
 	add_field(&sb, "event", "http.request");
 	add_field(&sb, "request_id", r->request_id);
+	if (r->client_request_id)
+		add_field(&sb, "client_request_id", r->client_request_id);
 	add_field(&sb, "method", r->method);
 	add_field(&sb, "route", r->route);
 	add_key(&sb, "status");

@@ -36,6 +36,7 @@ void log_event(enum erp_log_level level, const char *event, const char *const *f
 /* The access-log record of one HTTP request. */
 struct log_request_record {
 	const char *request_id;
+	const char *client_request_id; /* the client's X-Request-Id, or NULL: tracing only */
 	const char *method;
 	const char *route;   /* the matched pattern, or "-" when none matched */
 	int status;

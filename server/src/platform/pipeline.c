@@ -23,7 +23,11 @@ static bool is_request_id_char(char c)
 	       c == '-' || c == '_' || c == '.' || c == ':';
 }
 
-/* Echoes a well-formed client id (for tracing across services), else makes one. */
+/*
+ * Our id is always new: the audit trail stores it, so a client must not pick
+ * it (an id like "script:<run>" would pose as an admin script's run). A
+ * well-formed client id is kept beside it for the access log only.
+ */
 static void assign_request_id(struct erp_request *req)
 {
 	const char *given = http_header(req, "X-Request-Id");
@@ -35,10 +39,8 @@ static void assign_request_id(struct erp_request *req)
 
 		for (size_t i = 0; ok && i < len; i++)
 			ok = is_request_id_char(given[i]);
-		if (ok) {
-			memcpy(req->request_id, given, len + 1);
-			return;
-		}
+		if (ok)
+			memcpy(req->client_request_id, given, len + 1);
 	}
 	erp_uuid_v7(&id);
 	erp_uuid_format(&id, req->request_id);

@@ -13,7 +13,8 @@ struct erp_request;
 
 /*
  * Runs the checks that need no body, when the headers have arrived: request
- * id, route match (404/405), CORS preflight, content type (415) and declared
+ * id (always a new one; the client's X-Request-Id goes to the access log
+ * only), route match (404/405), CORS preflight, content type (415) and declared
  * length (413). Returns true when it has already answered.
  */
 bool pipeline_begin(struct erp_request *req, bool has_body);

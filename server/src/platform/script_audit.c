@@ -1,6 +1,9 @@
 #include "platform/script_audit.h"
 
+#include <errno.h>
 #include <sodium.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/arena.h"
@@ -49,7 +52,45 @@ struct verify_state {
 	uint8_t prev[AUDIT_CHAIN_HASH_BYTES];
 	char prev_id[24];
 	long rows;
+	const struct script_audit_head *head; /* NULL: none given */
+	bool head_seen;
 };
+
+int script_audit_head_parse(const char *text, struct script_audit_head *head)
+{
+	const char *colon = strchr(text, ':');
+	size_t length = 0;
+	char *end;
+
+	if (!colon || colon == text || text[0] < '0' || text[0] > '9')
+		return -1;
+	errno = 0;
+	head->id = strtoll(text, &end, 10);
+	if (errno || end != colon || head->id <= 0)
+		return -1;
+	if (strlen(colon + 1) != AUDIT_CHAIN_HASH_BYTES * 2 ||
+	    sodium_hex2bin(head->row_hash, sizeof(head->row_hash), colon + 1, strlen(colon + 1), NULL,
+			   &length, NULL) != 0 ||
+	    length != sizeof(head->row_hash))
+		return -1;
+	return 0;
+}
+
+/* When row is the recorded head: 0 if it still carries the recorded hash, else BROKEN. */
+static int check_head(struct verify_state *state, const char *id, const uint8_t *row_hash,
+		      char *err, size_t err_size)
+{
+	if (!state->head || strtoll(id, NULL, 10) != state->head->id)
+		return SCRIPT_AUDIT_INTACT;
+	state->head_seen = true;
+	if (sodium_memcmp(row_hash, state->head->row_hash, AUDIT_CHAIN_HASH_BYTES) == 0)
+		return SCRIPT_AUDIT_INTACT;
+	snprintf(err, err_size,
+		 "row %s, the recorded head, has another row_hash than the one recorded: rows up "
+		 "to it were rewritten and the chain computed anew",
+		 id);
+	return SCRIPT_AUDIT_BROKEN;
+}
 
 /* Checks one row; 0 when it is sound, else SCRIPT_AUDIT_BROKEN with err set. */
 static int verify_row(struct verify_state *state, PGresult *res, int row, char *err,
@@ -100,6 +141,8 @@ static int verify_row(struct verify_state *state, PGresult *res, int row, char *
 			 id, run, phase);
 		return SCRIPT_AUDIT_BROKEN;
 	}
+	if (check_head(state, id, stored_hash, err, err_size) != SCRIPT_AUDIT_INTACT)
+		return SCRIPT_AUDIT_BROKEN;
 	memcpy(state->prev, stored_hash, sizeof(state->prev));
 	snprintf(state->prev_id, sizeof(state->prev_id), "%s", id);
 	state->rows++;
@@ -131,9 +174,10 @@ static int fail(int rc, struct db_conn *conn, const char *what, char *err, size_
 	return rc;
 }
 
-int script_audit_verify(struct db_conn *conn, FILE *out, char *err, size_t err_size)
+int script_audit_verify(struct db_conn *conn, const struct script_audit_head *head, FILE *out,
+			char *err, size_t err_size)
 {
-	struct verify_state state = { .prev_id = "0" };
+	struct verify_state state = { .prev_id = "0", .head = head };
 	struct arena *arena = arena_new(4096);
 	char after[24] = "0";
 	PGresult *res;
@@ -182,6 +226,14 @@ int script_audit_verify(struct db_conn *conn, FILE *out, char *err, size_t err_s
 			break;
 		snprintf(after, sizeof(after), "%s", PQgetvalue(res, rows - 1, AUDIT_SCRIPT_ID));
 	}
+	if (head && !state.head_seen) {
+		snprintf(err, err_size,
+			 "row %lld, the recorded head, is not in script_executions (the chain ends at "
+			 "row %s): the chain was cut back below it",
+			 head->id, state.prev_id);
+		rc = SCRIPT_AUDIT_BROKEN;
+		goto rollback;
+	}
 	arena_reset(arena);
 	rc = db_query(conn, arena, &open_runs, 0, NULL, &res);
 	if (rc) {
@@ -189,13 +241,19 @@ int script_audit_verify(struct db_conn *conn, FILE *out, char *err, size_t err_s
 		goto rollback;
 	}
 	if (out) {
-		char head[AUDIT_CHAIN_HASH_BYTES * 2 + 1];
+		char head_hex[AUDIT_CHAIN_HASH_BYTES * 2 + 1];
 
-		sodium_bin2hex(head, sizeof(head), state.prev, sizeof(state.prev));
+		sodium_bin2hex(head_hex, sizeof(head_hex), state.prev, sizeof(state.prev));
 		fprintf(out, "script_executions: %ld row%s, chain intact\n", state.rows,
 			state.rows == 1 ? "" : "s");
 		if (state.rows)
-			fprintf(out, "head: row %s, row_hash %s\n", state.prev_id, head);
+			fprintf(out,
+				"head: row %s, row_hash %s\n"
+				"(record it elsewhere; later: erp-server audit verify-scripts --head %s:%s)\n",
+				state.prev_id, head_hex, state.prev_id, head_hex);
+		if (head)
+			fprintf(out, "recorded head row %lld: found with the recorded row_hash\n",
+				head->id);
 		report_open_runs(res, out);
 	}
 	rc = SCRIPT_AUDIT_INTACT;

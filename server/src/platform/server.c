@@ -384,6 +384,7 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **re
 	metrics_observe(server->metrics, req->route_index, status, elapsed);
 	log_request(&(struct log_request_record){
 		.request_id = req->request_id[0] ? req->request_id : "-",
+		.client_request_id = req->client_request_id[0] ? req->client_request_id : NULL,
 		.method = req->method_name,
 		.route = req->route ? req->route->pattern : "-",
 		.status = status,

@@ -3,7 +3,8 @@
 #include <sodium.h>
 #include <string.h>
 
-static const char tag[] = "erp-chain-v1";
+static const char chain_tag[] = "erp-chain-v1";
+static const char mac_tag[] = "erp-event-mac-v1";
 
 struct audit_chain_field audit_chain_text(const char *text)
 {
@@ -27,11 +28,12 @@ static void put_be(uint8_t *out, uint64_t value, int bytes)
  */
 typedef void (*emit_fn)(void *ctx, const uint8_t *bytes, size_t length);
 
-static void encode(const struct audit_chain_field *fields, size_t count, emit_fn emit, void *ctx)
+static void encode(const char *tag, const struct audit_chain_field *fields, size_t count,
+		   emit_fn emit, void *ctx)
 {
 	uint8_t header[8];
 
-	emit(ctx, (const uint8_t *)tag, sizeof(tag) - 1);
+	emit(ctx, (const uint8_t *)tag, strlen(tag));
 	put_be(header, (uint64_t)count, 4);
 	emit(ctx, header, 4);
 	for (size_t i = 0; i < count; i++) {
@@ -66,7 +68,7 @@ size_t audit_chain_encode(const struct audit_chain_field *fields, size_t count, 
 {
 	struct buffer_sink sink = { out, out_size, 0 };
 
-	encode(fields, count, emit_to_buffer, &sink);
+	encode(chain_tag, fields, count, emit_to_buffer, &sink);
 	return sink.length;
 }
 
@@ -84,6 +86,17 @@ void audit_chain_hash(const uint8_t prev[AUDIT_CHAIN_HASH_BYTES],
 
 	crypto_generichash_init(&state, NULL, 0, AUDIT_CHAIN_HASH_BYTES);
 	crypto_generichash_update(&state, prev ? prev : genesis, AUDIT_CHAIN_HASH_BYTES);
-	encode(fields, count, emit_to_hash, &state);
+	encode(chain_tag, fields, count, emit_to_hash, &state);
 	crypto_generichash_final(&state, out, AUDIT_CHAIN_HASH_BYTES);
+}
+
+void audit_chain_mac(const uint8_t key[AUDIT_MAC_KEY_BYTES], const struct audit_chain_field *fields,
+		     size_t count, uint8_t out[AUDIT_MAC_BYTES])
+{
+	crypto_generichash_state state;
+
+	crypto_generichash_init(&state, key, AUDIT_MAC_KEY_BYTES, AUDIT_MAC_BYTES);
+	encode(mac_tag, fields, count, emit_to_hash, &state);
+	crypto_generichash_final(&state, out, AUDIT_MAC_BYTES);
+	sodium_memzero(&state, sizeof(state));
 }

@@ -5,6 +5,9 @@
 #include <stdint.h>
 
 /*
+ * Canonical encodings of audit rows, and the two digests made of them: the
+ * hash chain of script_executions and the keyed MAC of audit_events.
+ *
  * Hash chains for append-only audit tables (script_executions). Each row
  * stores prev_hash (the row_hash of the row before it; 32 zero bytes for the
  * first) and
@@ -86,5 +89,47 @@ enum audit_script_field {
 
 /* UTC with microseconds, "2026-11-23T10:15:42.123456Z", for SQL to_char(). */
 #define AUDIT_CHAIN_TIME_FORMAT "YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\""
+
+/*
+ * The keyed MAC of an audit_events row, written by the server (which holds
+ * the key, platform/audit_key.h) and recomputed by `erp-server audit
+ * verify-events`; the database never holds the key, so whoever can write
+ * the table but not read the key cannot make a row that verifies.
+ *
+ *   mac = BLAKE2b-256 keyed with key (crypto_generichash with a key) of the
+ *         same encoding as above, with the tag "erp-event-mac-v1"
+ *
+ * over these fields, in this order, as text:
+ *
+ *   id, actor_id, company_id  lower-case canonical UUID (uuid::text), or NULL
+ *   changes                   canonical JSON: jansson's JSON_COMPACT |
+ *                             JSON_SORT_KEYS dump of the value (the verifier
+ *                             parses jsonb::text and dumps it the same way)
+ *   every other column        the text as stored, or NULL
+ *
+ * occurred_at is not covered: the database sets it (a BEFORE INSERT trigger)
+ * after the MAC is made.
+ */
+enum { AUDIT_MAC_BYTES = 32, AUDIT_MAC_KEY_BYTES = 32 };
+
+enum audit_event_field {
+	AUDIT_EVENT_ID,
+	AUDIT_EVENT_ACTOR_ID,
+	AUDIT_EVENT_ACTION,
+	AUDIT_EVENT_COMPANY_ID,
+	AUDIT_EVENT_ENTITY,
+	AUDIT_EVENT_ENTITY_ID,
+	AUDIT_EVENT_REQUEST_ID,
+	AUDIT_EVENT_CHANGES,
+	AUDIT_EVENT_REASON,
+	AUDIT_EVENT_FIELD_COUNT
+};
+
+/*
+ * The MAC of fields (count of them) under key. sodium_init() must have run.
+ * Compare MACs with sodium_memcmp(), never memcmp().
+ */
+void audit_chain_mac(const uint8_t key[AUDIT_MAC_KEY_BYTES], const struct audit_chain_field *fields,
+		     size_t count, uint8_t out[AUDIT_MAC_BYTES]);
 
 #endif

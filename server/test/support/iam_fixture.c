@@ -180,7 +180,7 @@ const char *test_iam_bearer(const char *token, int slot)
 void test_iam_migrate(const char *db_url)
 {
 	char env_url[1100], env_dir[1100];
-	const char *env[] = { env_url, env_dir, NULL };
+	const char *env[] = { env_url, env_dir, test_audit_key_env(), NULL };
 	char binary[1024];
 	const char *argv[] = { binary, "migrate", NULL };
 

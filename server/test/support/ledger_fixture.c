@@ -13,17 +13,33 @@ const char test_ledger_password[] = "ledger-password-0001";
 static const char admin_email[] = "admin@ledger.test";
 static const char admin_password[] = "admin-password-0001";
 
-void test_ledger_start(struct test_ledger *ledger, const char *db_name, const char *const extra_env[])
+/* login: the server's LOGIN role (a member of erp_app), or NULL for the owner. */
+static void start(struct test_ledger *ledger, const char *db_name, const char *login,
+		  const char *const extra_env[])
 {
+	char server_url[1024];
+
 	memset(ledger, 0, sizeof(*ledger));
 	snprintf(ledger->db_url, sizeof(ledger->db_url), "%s", test_db_create(db_name));
 	test_iam_migrate(ledger->db_url);
 	snprintf(ledger->admin_id, sizeof(ledger->admin_id), "%s",
 		 test_iam_bootstrap_admin(ledger->db_url, admin_email, admin_password));
-	ck_assert_int_eq(test_server_start(&ledger->server, "bin/erp-server-test", ledger->db_url,
+	snprintf(server_url, sizeof(server_url), "%s",
+		 login ? test_db_login_url(ledger->db_url, login, "erp_app") : ledger->db_url);
+	ck_assert_int_eq(test_server_start(&ledger->server, "bin/erp-server-test", server_url,
 					   extra_env), 0);
 	ck_assert_int_eq(test_iam_login(ledger->server.base_url, admin_email, admin_password,
 					ledger->admin_token), 0);
+}
+
+void test_ledger_start(struct test_ledger *ledger, const char *db_name, const char *const extra_env[])
+{
+	start(ledger, db_name, NULL, extra_env);
+}
+
+void test_ledger_start_as_app(struct test_ledger *ledger, const char *db_name, const char *login)
+{
+	start(ledger, db_name, login, NULL);
 }
 
 void test_ledger_stop(struct test_ledger *ledger)

@@ -39,6 +39,13 @@ extern const char test_ledger_password[];
  */
 void test_ledger_start(struct test_ledger *ledger, const char *db_name, const char *const extra_env[]);
 
+/*
+ * test_ledger_start() with the server connected as a deployment connects it:
+ * as LOGIN role login (created in the cluster when missing), a member of
+ * erp_app. ledger->db_url stays the owner's, for the test's own queries.
+ */
+void test_ledger_start_as_app(struct test_ledger *ledger, const char *db_name, const char *login);
+
 /* Stops the server; asserts a clean exit. */
 void test_ledger_stop(struct test_ledger *ledger);
 

@@ -17,7 +17,7 @@ const char *script_fixture_database(const char *name)
 {
 	const char *url = test_db_create(name);
 	char env_url[1100], env_dir[1100], binary[1024];
-	const char *env[] = { env_url, env_dir, NULL };
+	const char *env[] = { env_url, env_dir, test_audit_key_env(), NULL };
 	const char *argv[] = { binary, "migrate", NULL };
 
 	snprintf(binary, sizeof(binary), "%s/bin/erp-server", test_env("ERP_TEST_BUILD"));
@@ -191,15 +191,20 @@ long script_fixture_count(const char *url, const char *sql)
 	return n;
 }
 
-void script_fixture_verify(struct script_run *run, const char *url)
+void script_fixture_audit(struct script_run *run, const char *url, const char *const args[])
 {
-	char *env[MAX_ENV], url_entry[1200], binary[1024];
-	char *argv[] = { binary, "audit", "verify-scripts", NULL };
-	int out = temp_file(NULL), err = temp_file(NULL);
+	char *env[MAX_ENV], *argv[MAX_ARGS], url_entry[1200], binary[1024];
+	const char *const key[] = { test_audit_key_env(), NULL };
+	int out = temp_file(NULL), err = temp_file(NULL), n = 0;
 	pid_t pid;
 
-	build_env(url, NULL, env, url_entry, sizeof(url_entry));
+	build_env(url, key, env, url_entry, sizeof(url_entry));
 	snprintf(binary, sizeof(binary), "%s/bin/erp-server", test_env("ERP_TEST_BUILD"));
+	argv[n++] = binary;
+	argv[n++] = (char *)"audit";
+	for (const char *const *a = args; a && *a && n < MAX_ARGS - 1; a++)
+		argv[n++] = (char *)*a;
+	argv[n] = NULL;
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
@@ -213,4 +218,11 @@ void script_fixture_verify(struct script_run *run, const char *url)
 	run->err = read_all(err);
 	close(out);
 	close(err);
+}
+
+void script_fixture_verify(struct script_run *run, const char *url)
+{
+	const char *const args[] = { "verify-scripts", NULL };
+
+	script_fixture_audit(run, url, args);
 }

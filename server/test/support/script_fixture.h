@@ -44,6 +44,12 @@ int script_fixture_lines(const char *text);
 /* test_db_value() as a long; aborts the test when the query gives no value. */
 long script_fixture_count(const char *url, const char *sql);
 
+/*
+ * Runs `erp-server audit <args>` (args NULL-terminated) against url, with
+ * the run's audit key file (test_audit_key_env()).
+ */
+void script_fixture_audit(struct script_run *run, const char *url, const char *const args[]);
+
 /* Runs `erp-server audit verify-scripts` against url. */
 void script_fixture_verify(struct script_run *run, const char *url);
 

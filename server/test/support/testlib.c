@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sodium.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -73,6 +75,26 @@ int test_db_exec(const char *url, const char *sql)
 	return rc;
 }
 
+void test_db_expect(const char *url, const char *sql, const char *sqlstate, const char *needle)
+{
+	PGconn *conn = connect_or_abort(url);
+	PGresult *res = PQexec(conn, sql);
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	const char *message = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+
+	if (!sqlstate) {
+		ck_assert_msg(state == NULL, "%s: %s", sql, message);
+	} else {
+		ck_assert_msg(state && strcmp(state, sqlstate) == 0,
+			      "%s: expected SQLSTATE %s, got %s (%s)", sql, sqlstate,
+			      state ? state : "success", message ? message : "");
+		if (needle)
+			ck_assert_msg(message && strstr(message, needle) != NULL, "%s: %s", sql, message);
+	}
+	PQclear(res);
+	PQfinish(conn);
+}
+
 char *test_db_value(const char *url, const char *sql)
 {
 	PGconn *conn = PQconnectdb(url);
@@ -90,6 +112,13 @@ char *test_db_value(const char *url, const char *sql)
 	}
 	PQfinish(conn);
 	return value;
+}
+
+static void assert_identifier(const char *name)
+{
+	for (const char *p = name; *p; p++)
+		ck_assert_msg((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_',
+			      "role and database names in tests are lower-case identifiers: %s", name);
 }
 
 /* Replaces the database name in the cluster URL ".../postgres?host=..." */
@@ -110,9 +139,7 @@ const char *test_db_create(const char *name)
 	PGconn *conn;
 	PGresult *res;
 
-	for (const char *p = name; *p; p++)
-		ck_assert_msg((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_',
-			      "database names in tests are lower-case identifiers: %s", name);
+	assert_identifier(name);
 	conn = connect_or_abort(test_env("ERP_TEST_DATABASE_URL"));
 	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
 	res = PQexec(conn, sql);
@@ -125,6 +152,26 @@ const char *test_db_create(const char *name)
 	PQfinish(conn);
 	url_for(name, url, sizeof(url));
 	return url;
+}
+
+const char *test_db_login_url(const char *url, const char *login, const char *group)
+{
+	static char login_url[1024];
+	const char *scheme = strstr(url, "://");
+	const char *at = strchr(url, '@');
+	char sql[512];
+
+	assert_identifier(login);
+	assert_identifier(group);
+	ck_assert_msg(scheme && at && at > scheme, "unexpected database URL shape: %s", url);
+	/* Another test binary of this cluster may have made it already. */
+	snprintf(sql, sizeof(sql),
+		 "DO $$ BEGIN CREATE ROLE %s LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;"
+		 "GRANT %s TO %s",
+		 login, group, login);
+	ck_assert_int_eq(test_db_exec(url, sql), 0);
+	snprintf(login_url, sizeof(login_url), "%.*s%s%s", (int)(scheme + 3 - url), url, login, at);
+	return login_url;
 }
 
 int test_run(const char *const argv[], const char *const env[], const char *log_path)
@@ -153,6 +200,42 @@ int test_run(const char *const argv[], const char *const env[], const char *log_
 		if (errno != EINTR)
 			return -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+const char *test_audit_key_path(void)
+{
+	static char path[1024];
+	char temporary[1100];
+	unsigned char key[32];
+	int fd;
+
+	if (path[0])
+		return path;
+	snprintf(path, sizeof(path), "%s/test-audit-key", test_env("ERP_TEST_BUILD"));
+	if (access(path, R_OK) == 0)
+		return path;
+	/* Written aside and linked into place: a reader never sees half a key, and
+	 * of two processes racing to make it, the first one's key stays. */
+	ck_assert_int_ge(sodium_init(), 0);
+	randombytes_buf(key, sizeof(key));
+	snprintf(temporary, sizeof(temporary), "%s.%d", path, (int)getpid());
+	fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ck_assert_msg(fd >= 0, "cannot write %s: %s", temporary, strerror(errno));
+	ck_assert_int_eq(write(fd, key, sizeof(key)), (ssize_t)sizeof(key));
+	close(fd);
+	if (link(temporary, path) != 0)
+		ck_assert_msg(errno == EEXIST, "cannot link %s: %s", path, strerror(errno));
+	unlink(temporary);
+	return path;
+}
+
+const char *test_audit_key_env(void)
+{
+	static char entry[1100];
+
+	if (!entry[0])
+		snprintf(entry, sizeof(entry), "ERP_AUDIT_KEY_FILE=%s", test_audit_key_path());
+	return entry;
 }
 
 static int cluster(const char *verb)
@@ -213,6 +296,7 @@ int test_server_start(struct test_server *server, const char *binary, const char
 {
 	char path[1024];
 	static int counter;
+	const char *key_path = test_audit_key_path();
 
 	snprintf(path, sizeof(path), "%s/%s", test_env("ERP_TEST_BUILD"), binary);
 	for (int attempt = 0; attempt < 5; attempt++) {
@@ -243,6 +327,7 @@ int test_server_start(struct test_server *server, const char *binary, const char
 			setenv("ERP_ENV", "test", 1);
 			setenv("ERP_MIGRATIONS_DIR", test_env("ERP_TEST_MIGRATIONS_DIR"), 1);
 			setenv("ERP_THREADS", "4", 0);
+			setenv("ERP_AUDIT_KEY_FILE", key_path, 1);
 			for (const char *const *e = extra_env; e && *e; e++)
 				putenv((char *)*e);
 			execl(path, path, "serve", (char *)NULL);

@@ -24,8 +24,24 @@ const char *test_env(const char *name);
  */
 const char *test_db_create(const char *name);
 
+/*
+ * Creates LOGIN role login (when missing) as a member of group (erp_app,
+ * erp_scripts: a migrated database must exist in the cluster) and returns
+ * url with login as its user (static storage, valid until the next call).
+ * Roles belong to the whole cluster: each test binary uses names of its own.
+ * The test cluster trusts local connections, so no password is involved.
+ */
+const char *test_db_login_url(const char *url, const char *login, const char *group);
+
 /* Runs SQL (no parameters) against url; returns 0 or -1 (message on stderr). */
 int test_db_exec(const char *url, const char *sql);
+
+/*
+ * Runs sql as url's user and asserts the outcome: with sqlstate NULL it must
+ * succeed; otherwise it must fail with that SQLSTATE ("42501": permission
+ * denied) and, when needle is not NULL, a primary message containing needle.
+ */
+void test_db_expect(const char *url, const char *sql, const char *sqlstate, const char *needle);
 
 /* Runs a query and returns the first column of the first row (malloc'd), or NULL. */
 char *test_db_value(const char *url, const char *sql);
@@ -36,6 +52,16 @@ int test_cluster_start(void);
 
 /* Runs a program and waits; returns its exit status (or -1). Output goes to log_path if set. */
 int test_run(const char *const argv[], const char *const env[], const char *log_path);
+
+/*
+ * The audit MAC key file of this test run (ERP_AUDIT_KEY_FILE): 32 random
+ * bytes, mode 600, made once under ERP_TEST_BUILD and never replaced, so a
+ * server, the migrator and `audit verify-events` of one run share it.
+ * test_audit_key_path() is its path, test_audit_key_env() the
+ * "ERP_AUDIT_KEY_FILE=<path>" entry for environment lists (both static).
+ */
+const char *test_audit_key_path(void);
+const char *test_audit_key_env(void);
 
 struct test_server {
 	pid_t pid;
@@ -48,7 +74,9 @@ struct test_server {
  * Starts a server binary (path relative to ERP_TEST_BUILD, e.g.
  * "bin/erp-server-test") with `serve`, on a free port, against database_url,
  * plus extra environment entries ("NAME=value", NULL-terminated, may be
- * NULL). Waits until /healthz answers. Returns 0, or -1 with the log shown.
+ * NULL; they win over the defaults, ERP_DATABASE_URL and the audit key file
+ * of test_audit_key_path() included). Waits until /healthz answers. Returns
+ * 0, or -1 with the log shown.
  */
 int test_server_start(struct test_server *server, const char *binary, const char *database_url,
 		      const char *const extra_env[]);

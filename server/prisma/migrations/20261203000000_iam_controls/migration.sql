@@ -77,6 +77,27 @@ CREATE UNIQUE INDEX role_grant_requests_pending
     WHERE status = 'pending';
 CREATE INDEX role_grant_requests_time ON role_grant_requests (requested_at, id);
 
+-- The server may not delete requests or overrides, nor change an override: they
+-- are the record of who asked and who approved (an override ends with its
+-- assignment through the foreign key, which runs as the table's owner).
+REVOKE DELETE ON role_grant_requests FROM erp_app;
+REVOKE UPDATE, DELETE ON sod_overrides FROM erp_app;
+
+-- Serialises segregation-of-duties decisions per user: a transaction-scoped
+-- advisory lock per user, taken in id order. The server and the admin
+-- scripts take the same one (it needs no privilege on users, which the
+-- scripts' role may not update), after a share lock on the granted role.
+CREATE FUNCTION iam_sod_lock_users(p_users uuid[]) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    u uuid;
+BEGIN
+    FOR u IN SELECT DISTINCT x FROM unnest(p_users) x WHERE x IS NOT NULL ORDER BY 1 LOOP
+        PERFORM pg_advisory_xact_lock(hashtextextended('iam.sod.user:' || u::text, 0));
+    END LOOP;
+END;
+$$;
+
 -- Permissions whose grant waits for a second administrator.
 CREATE FUNCTION iam_is_privileged(p_permission text) RETURNS boolean
 LANGUAGE sql STABLE PARALLEL SAFE AS $$

@@ -87,8 +87,9 @@ void iam_lowercase(char *text);
 /* --- segregation of duties (sod.c) --------------------------------------------------- */
 
 /*
- * Decisions about one user are serialised by a row lock on the user
- * (iam_sod_lock_user, FOR NO KEY UPDATE); a role is share-locked by whoever
+ * Decisions about one user are serialised by a lock on the user
+ * (iam_sod_lock_user: iam_sod_lock_users() in the database, a transaction-
+ * scoped advisory lock per user that the admin scripts take too); a role is share-locked by whoever
  * grants it and locked for update by whoever changes its permissions, which
  * then locks every holder (iam_sod_lock_holders). Everyone takes the role
  * before the users, so the locks never wait in a circle.

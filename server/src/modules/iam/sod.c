@@ -49,18 +49,17 @@ static const struct db_statement pair_in_set = {
 	true,
 };
 
+/* The lock the admin scripts take too (iam_sod_lock_users in the database); it blocks no login. */
 static const struct db_statement lock_user = {
 	"iam_sod_lock_user",
-	/* NO KEY UPDATE: serialises decisions about the user without blocking logins
-	 * (a session's foreign key takes only KEY SHARE). */
-	"SELECT active FROM users WHERE id = $1 FOR NO KEY UPDATE",
+	"WITH locked AS (SELECT iam_sod_lock_users(ARRAY[$1::uuid]))"
+	" SELECT u.active FROM locked, users u WHERE u.id = $1",
 	false,
 };
 
 static const struct db_statement lock_holders = {
 	"iam_sod_lock_holders",
-	"SELECT id FROM users WHERE id IN (SELECT user_id FROM role_assignments WHERE role_id = $1)"
-	" ORDER BY id FOR NO KEY UPDATE",
+	"SELECT iam_sod_lock_users(ARRAY(SELECT user_id FROM role_assignments WHERE role_id = $1))",
 	false,
 };
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "test/support/check_main.h"
@@ -26,7 +27,7 @@ static const char *const shared_env[] = {
 static void migrate(const char *url)
 {
 	char env_url[1100], env_dir[1100];
-	const char *env[] = { env_url, env_dir, NULL };
+	const char *env[] = { env_url, env_dir, test_audit_key_env(), NULL };
 	char binary[1024];
 	const char *argv[] = { binary, "migrate", NULL };
 
@@ -113,16 +114,52 @@ START_TEST(health_answers_with_a_request_id)
 }
 END_TEST
 
-START_TEST(request_id_is_echoed_when_well_formed)
+/* Waits for the access log to hold needle (lines are flushed every 100 ms); the log, or NULL. */
+static char *log_with(const char *needle)
+{
+	for (int i = 0; i < 50; i++) {
+		char *log = test_server_log(&shared);
+
+		if (log && strstr(log, needle))
+			return log;
+		free(log);
+		usleep(100 * 1000);
+	}
+	return NULL;
+}
+
+/*
+ * The client's X-Request-Id is never ours: the audit trail stores our id, so
+ * a client could otherwise pick it ("script:<run id>" poses as an admin
+ * script's run). It goes to the access log, in a field of its own.
+ */
+START_TEST(client_request_id_is_logged_never_taken_as_ours)
 {
 	const char *const good[] = { "X-Request-Id: trace-abc_123.4:5", NULL };
+	const char *const script[] = { "X-Request-Id: script:0190f5b2-7a3c-7def-8123-456789abcdef", NULL };
 	const char *const bad[] = { "X-Request-Id: has spaces and \"quotes\"", NULL };
 	struct test_response r;
-	char *id;
+	char *id, *log, *line, needle[96];
 
 	request("GET", "/healthz", good, NULL, &r);
 	id = test_response_header(&r, "X-Request-Id");
-	ck_assert_str_eq(id, "trace-abc_123.4:5");
+	ck_assert_uint_eq(strlen(id), 36);
+	ck_assert_str_ne(id, "trace-abc_123.4:5");
+	test_response_free(&r);
+	snprintf(needle, sizeof(needle), "\"request_id\":\"%s\"", id);
+	log = log_with(needle);
+	ck_assert_ptr_nonnull(log);
+	line = strstr(log, needle);
+	*strchr(line, '\n') = '\0'; /* that record only */
+	ck_assert_ptr_nonnull(strstr(line, "\"client_request_id\":\"trace-abc_123.4:5\""));
+	free(log);
+	free(id);
+
+	request("GET", "/nowhere", script, NULL, &r);
+	id = test_response_header(&r, "X-Request-Id");
+	ck_assert_uint_eq(strlen(id), 36);
+	ck_assert_ptr_null(strstr(id, "script:"));
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "instance")), id);
 	free(id);
 	test_response_free(&r);
 
@@ -418,20 +455,13 @@ START_TEST(access_log_has_one_escaped_line_per_request)
 	ck_assert_int_eq(r.status, 200);
 	test_response_free(&r);
 	/* Access-log lines are flushed in batches (ERP_LOG_FLUSH_MS, 100 ms by default). */
-	for (int i = 0; i < 50; i++) {
-		log = test_server_log(&shared);
-		if (strstr(log, "\"request_id\":\"line-1\""))
-			break;
-		free(log);
-		log = NULL;
-		usleep(100 * 1000);
-	}
+	log = log_with("\"client_request_id\":\"line-1\"");
 	ck_assert_ptr_nonnull(log);
 	for (line = strtok(log, "\n"); line; line = strtok(NULL, "\n")) {
 		json_t *record = json_loads(line, 0, NULL);
 
 		ck_assert_msg(record != NULL, "not a JSON line: %s", line);
-		if (strstr(line, "\"request_id\":\"line-1\"")) {
+		if (strstr(line, "\"client_request_id\":\"line-1\"")) {
 			lines++;
 			ck_assert_str_eq(json_string_value(json_object_get(record, "route")),
 					 "/test/items/{id}");
@@ -578,6 +608,54 @@ START_TEST(bad_configuration_stops_start_up)
 }
 END_TEST
 
+/*
+ * Every audit event carries a MAC, so serve and migrate refuse to run
+ * without a fit key file, naming ERP_AUDIT_KEY_FILE and never its contents.
+ */
+START_TEST(serve_and_migrate_refuse_an_unfit_audit_key)
+{
+	char binary[1024], log_path[256], shared_key[128], env_key[160], text[1024];
+	/* Bounded: a server that wrongly starts would otherwise serve until the test times out. */
+	const char *const serve[] = { "/usr/bin/timeout", "20", binary, "serve", NULL };
+	const char *const migrate_argv[] = { "/usr/bin/timeout", "20", binary, "migrate", NULL };
+	const char *const unset[] = { "ERP_AUDIT_KEY_FILE=", NULL };
+	const char *const readable[] = { env_key, NULL };
+	const char *const *const cases[] = { unset, readable };
+	const char *const needles[] = { "is not set", "may be accessed by group or others" };
+	FILE *f;
+
+	snprintf(binary, sizeof(binary), "%s/bin/erp-server-test", test_env("ERP_TEST_BUILD"));
+	snprintf(shared_key, sizeof(shared_key), "%s/test-logs/shared-key-%d",
+		 test_env("ERP_TEST_BUILD"), (int)getpid());
+	f = fopen(shared_key, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("SECRET-SECRET-SECRET-SECRET-SECRET-SECRET", f);
+	fclose(f);
+	ck_assert_int_eq(chmod(shared_key, 0644), 0);
+	snprintf(env_key, sizeof(env_key), "ERP_AUDIT_KEY_FILE=%s", shared_key);
+	for (size_t i = 0; i < 2; i++) {
+		for (int command = 0; command < 2; command++) {
+			size_t n;
+
+			snprintf(log_path, sizeof(log_path), "%s/test-logs/badkey-%d.log",
+				 test_env("ERP_TEST_BUILD"), (int)getpid());
+			unlink(log_path);
+			ck_assert_int_eq(test_run(command ? migrate_argv : serve, cases[i], log_path), 78);
+			f = fopen(log_path, "r");
+			ck_assert_ptr_nonnull(f);
+			n = fread(text, 1, sizeof(text) - 1, f);
+			text[n] = '\0';
+			fclose(f);
+			ck_assert_msg(strstr(text, "ERP_AUDIT_KEY_FILE") && strstr(text, needles[i]), "%s",
+				      text);
+			ck_assert_ptr_null(strstr(text, "SECRET"));
+		}
+	}
+	unlink(shared_key);
+	unlink(log_path);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("e2e/http");
@@ -587,7 +665,7 @@ Suite *test_suite(void)
 	/* One server for the read-only API checks (started before the forks). */
 	tcase_add_unchecked_fixture(api, start_shared, stop_shared);
 	tcase_add_test(api, health_answers_with_a_request_id);
-	tcase_add_test(api, request_id_is_echoed_when_well_formed);
+	tcase_add_test(api, client_request_id_is_logged_never_taken_as_ours);
 	tcase_add_test(api, unknown_path_is_404);
 	tcase_add_test(api, wrong_method_is_405_with_allow);
 	tcase_add_test(api, path_parameters_reach_the_handler);
@@ -607,6 +685,7 @@ Suite *test_suite(void)
 	tcase_add_test(lifecycle, readiness_follows_the_database);
 	tcase_add_test(lifecycle, sigterm_finishes_in_flight_requests);
 	tcase_add_test(lifecycle, bad_configuration_stops_start_up);
+	tcase_add_test(lifecycle, serve_and_migrate_refuse_an_unfit_audit_key);
 	suite_add_tcase(s, lifecycle);
 	return s;
 }

@@ -6,11 +6,14 @@
  * entry (and its number) with it.
  */
 #include <check.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "modules/ledger/ledger.h"
+#include "platform/audit.h"
+#include "platform/audit_mac.h"
 #include "platform/db.h"
 #include "shared-kernel/errors.h"
 #include "test/support/check_main.h"
@@ -24,6 +27,13 @@ static struct db_conn *db;
 
 static void setup(void)
 {
+	struct audit_key key;
+	char err[512];
+
+	/* Postings write audit events, which carry a MAC made with the run's key. */
+	ck_assert_int_ge(sodium_init(), 0);
+	ck_assert_msg(audit_key_load(test_audit_key_path(), &key, err, sizeof(err)) == 0, "%s", err);
+	audit_use_key(&key);
 	url = test_db_create("t_ledger_api");
 	test_iam_migrate(url);
 	ck_assert_int_eq(test_db_exec(url,

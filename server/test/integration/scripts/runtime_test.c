@@ -606,22 +606,7 @@ END_TEST
  */
 static void assert_refused(const char *url, const char *sql, const char *needle)
 {
-	PGconn *conn = PQconnectdb(url);
-	PGresult *res;
-	const char *state, *message;
-
-	ck_assert_msg(PQstatus(conn) == CONNECTION_OK, "%s", PQerrorMessage(conn));
-	res = PQexec(conn, sql);
-	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-	message = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
-	if (!needle) {
-		ck_assert_msg(state == NULL, "%s: %s", sql, message);
-	} else {
-		ck_assert_msg(state && strcmp(state, "42501") == 0, "%s: not refused", sql);
-		ck_assert_msg(strstr(message, needle) != NULL, "%s: %s", sql, message);
-	}
-	PQclear(res);
-	PQfinish(conn);
+	test_db_expect(url, sql, needle ? "42501" : NULL, needle);
 }
 
 START_TEST(audit_table_is_append_only)

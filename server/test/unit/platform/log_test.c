@@ -558,6 +558,47 @@ START_TEST(test_request_record_text)
 }
 END_TEST
 
+/* The client's own X-Request-Id, when it sent one: a field of its own, escaped like the rest. */
+START_TEST(test_request_record_carries_the_client_request_id)
+{
+	struct log_request_record r = {
+		.request_id = "0190f5b2-7a3c-7def-8123-456789abcdef",
+		.client_request_id = "trace-1",
+		.method = "GET",
+		.route = "-",
+		.status = 404,
+	};
+	struct capture c;
+	char *out;
+	json_t *record;
+
+	log_init(ERP_LOG_INFO, ERP_LOG_FORMAT_JSON);
+	capture_start(&c);
+	log_request(&r);
+	r.client_request_id = hostile;
+	log_request(&r);
+	out = capture_end(&c);
+	ck_assert_uint_eq(count_lines(out), 2);
+	record = parse_record(out, (size_t)(strchr(out, '\n') - out));
+	ck_assert_str_eq(member(record, "request_id"), "0190f5b2-7a3c-7def-8123-456789abcdef");
+	ck_assert_str_eq(member(record, "client_request_id"), "trace-1");
+	json_decref(record);
+	record = only_json_record(strchr(out, '\n') + 1);
+	ck_assert_str_eq(member(record, "client_request_id"), hostile);
+	json_decref(record);
+	free(out);
+
+	r.client_request_id = "trace-1";
+	log_init(ERP_LOG_INFO, ERP_LOG_FORMAT_TEXT);
+	capture_start(&c);
+	log_request(&r);
+	out = capture_end(&c);
+	ck_assert_ptr_nonnull(strstr(out, " request_id=0190f5b2-7a3c-7def-8123-456789abcdef "
+					  "client_request_id=trace-1 method=GET "));
+	free(out);
+}
+END_TEST
+
 START_TEST(test_request_record_follows_level)
 {
 	const struct log_request_record r = { .request_id = "a", .method = "GET", .route = "-",
@@ -651,6 +692,7 @@ Suite *test_suite(void)
 	tcase_add_test(request, test_request_record_json);
 	tcase_add_test(request, test_request_record_json_hostile_and_oversized_values);
 	tcase_add_test(request, test_request_record_text);
+	tcase_add_test(request, test_request_record_carries_the_client_request_id);
 	tcase_add_test(request, test_request_record_follows_level);
 	suite_add_tcase(suite, request);
 

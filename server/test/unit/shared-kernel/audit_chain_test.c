@@ -129,6 +129,65 @@ START_TEST(test_known_vector)
 }
 END_TEST
 
+/* The MAC: keyed BLAKE2b-256 of "erp-event-mac-v1" and the same field encoding. */
+START_TEST(test_mac_is_keyed_blake2b_of_its_own_tag_and_the_encoding)
+{
+	const struct audit_chain_field fields[] = { audit_chain_text("id"), audit_chain_text(NULL),
+						    audit_chain_text("iam.user.created") };
+	static const char tag[] = "erp-event-mac-v1";
+	uint8_t key[AUDIT_MAC_KEY_BYTES], encoded[128], buffer[160], expected[32], actual[32];
+	size_t length = encode(fields, 3, encoded, sizeof(encoded));
+
+	for (int i = 0; i < AUDIT_MAC_KEY_BYTES; i++)
+		key[i] = (uint8_t)(200 - i);
+	/* The chain's encoding minus its 12-byte tag is the field part both share. */
+	memcpy(buffer, tag, sizeof(tag) - 1);
+	memcpy(buffer + sizeof(tag) - 1, encoded + 12, length - 12);
+	crypto_generichash(expected, 32, buffer, sizeof(tag) - 1 + length - 12, key, sizeof(key));
+	audit_chain_mac(key, fields, 3, actual);
+	ck_assert_mem_eq(actual, expected, 32);
+}
+END_TEST
+
+START_TEST(test_mac_depends_on_the_key_and_differs_from_the_chain_hash)
+{
+	const struct audit_chain_field fields[] = { audit_chain_text("actor") };
+	uint8_t key[AUDIT_MAC_KEY_BYTES] = { 1 }, mac[32], other[32], hash[32];
+
+	audit_chain_mac(key, fields, 1, mac);
+	key[31] = 9;
+	audit_chain_mac(key, fields, 1, other);
+	ck_assert_mem_ne(mac, other, 32);
+	audit_chain_hash(NULL, fields, 1, hash);
+	ck_assert_mem_ne(mac, hash, 32);
+}
+END_TEST
+
+/* Frozen like the chain's: existing rows carry MACs made this way. */
+START_TEST(test_mac_known_vector)
+{
+	const struct audit_chain_field fields[AUDIT_EVENT_FIELD_COUNT] = {
+		[AUDIT_EVENT_ID] = audit_chain_text("0190f0c4-5d2a-7b3c-8d4e-5f6a7b8c9d0e"),
+		[AUDIT_EVENT_ACTOR_ID] = audit_chain_text(NULL),
+		[AUDIT_EVENT_ACTION] = audit_chain_text("iam.user.created"),
+		[AUDIT_EVENT_COMPANY_ID] = audit_chain_text(NULL),
+		[AUDIT_EVENT_ENTITY] = audit_chain_text("user"),
+		[AUDIT_EVENT_ENTITY_ID] = audit_chain_text("42"),
+		[AUDIT_EVENT_REQUEST_ID] = audit_chain_text("req"),
+		[AUDIT_EVENT_CHANGES] = audit_chain_text("{}"),
+		[AUDIT_EVENT_REASON] = audit_chain_text(NULL),
+	};
+	uint8_t key[AUDIT_MAC_KEY_BYTES], mac[32];
+	char hex[65];
+
+	for (int i = 0; i < AUDIT_MAC_KEY_BYTES; i++)
+		key[i] = (uint8_t)i;
+	audit_chain_mac(key, fields, AUDIT_EVENT_FIELD_COUNT, mac);
+	sodium_bin2hex(hex, sizeof(hex), mac, sizeof(mac));
+	ck_assert_str_eq(hex, "47aca2c280764275586684ef9538b3a3264c469b7d0d74a8651c34d488247e8c");
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *suite = suite_create("audit_chain");
@@ -142,6 +201,9 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_first_row_chains_from_zero_bytes);
 	tcase_add_test(tc, test_changing_prev_or_any_byte_changes_the_hash);
 	tcase_add_test(tc, test_known_vector);
+	tcase_add_test(tc, test_mac_is_keyed_blake2b_of_its_own_tag_and_the_encoding);
+	tcase_add_test(tc, test_mac_depends_on_the_key_and_differs_from_the_chain_hash);
+	tcase_add_test(tc, test_mac_known_vector);
 	suite_add_tcase(suite, tc);
 	return suite;
 }
