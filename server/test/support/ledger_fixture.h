@@ -97,7 +97,11 @@ void test_ledger_draft(const struct test_ledger *ledger, const char *token, cons
 		       const char *date, const char *debit_account, const char *credit_account,
 		       const char *amount, const char *memo, char id[40]);
 
-/* Posts entry id as token; asserts 200; writes its number (24 bytes) unless number is NULL. */
+/*
+ * Posts entry id as token under the version token reads first (If-Match, as
+ * a reviewer would); asserts 200; writes its number (24 bytes) unless number
+ * is NULL.
+ */
 void test_ledger_post(const struct test_ledger *ledger, const char *token, const char *company,
 		      const char *id, char number[24]);
 
@@ -110,5 +114,13 @@ const char *test_ledger_text(json_t *object, const char *name);
 
 /* The ETag of a response as an "If-Match: <etag>" header, in static storage; asserts one. */
 const char *test_ledger_if_match(const struct test_response *r);
+
+/*
+ * GETs path as token (asserts 200) and returns its ETag as an "If-Match:
+ * <etag>" header, in one of four rotating static buffers: the version a
+ * reviewer saw.
+ */
+const char *test_ledger_read_if_match(const struct test_ledger *ledger, const char *token,
+				      const char *path);
 
 #endif

@@ -412,6 +412,8 @@ int ledger_entries_post(struct erp_request *req)
 	if (!c)
 		return rc;
 	post_setup(c, c->target);
+	if (etag_if_match(req, &c->post.expected_version))
+		return 0;
 	rc = db_transaction(http_db(req), post_work, c);
 	return rc ? respond_failure(req, c, rc) : respond_entry(req, 200, c->after);
 }
@@ -425,11 +427,14 @@ static int reverse_work(struct db_conn *db, void *ctx)
 
 	if (rc)
 		return rc;
-	if (!ledger_action_allowed(PQgetvalue(res, 0, 0), LEDGER_REVERSE)) {
+	if (!ledger_action_allowed(ledger_value(res, 0, "status"), LEDGER_REVERSE)) {
 		c->post.problem = "only posted entries are reversed; edit or delete a draft instead";
 		return ERP_ERR_CONFLICT;
 	}
-	c->post.reverses_author = arena_strdup(c->req->arena, PQgetvalue(res, 0, 1));
+	/* The reverser binds to the posted entry they read, as a poster to the draft. */
+	if (strtol(ledger_value(res, 0, "version"), NULL, 10) != c->expected_version)
+		return ERP_ERR_STALE;
+	c->post.reverses_author = arena_strdup(c->req->arena, ledger_value(res, 0, "author_id"));
 	c->post.company_id = c->company.id;
 	insert[0] = c->id;
 	insert[1] = c->target;
@@ -467,6 +472,8 @@ int ledger_entries_reverse(struct erp_request *req)
 		ledger_today(today);
 		c->header.date = arena_strdup(req->arena, today);
 	}
+	if (etag_if_match(req, &c->expected_version))
+		return 0;
 	erp_uuid_v7(&id);
 	erp_uuid_format(&id, c->id);
 	post_setup(c, c->id);

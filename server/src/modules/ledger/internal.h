@@ -66,6 +66,12 @@ bool ledger_is_source(const char *source);
 
 /* --- storage (store.c) ---------------------------------------------------------------- */
 
+/*
+ * The text of the column called name in row of res, or NULL when the value
+ * is SQL NULL or res has no such column: new code reads results by name.
+ */
+const char *ledger_value(const PGresult *res, int row, const char *name);
+
 /* The company behind a {company} code: id and functional currency. ERP_ERR_NOT_FOUND if none. */
 struct ledger_company {
 	char id[40];
@@ -118,6 +124,7 @@ struct ledger_post {
 	const char *entry_id;
 	const char *poster_id;
 	const char *request_id;
+	int expected_version;        /* the version the poster reviewed (If-Match); 0: not checked */
 	bool four_eyes;              /* the poster may not be the author (unless the company relaxes it) */
 	bool may_post_closed;        /* the poster holds ledger.period.post-closed */
 	const char *reverses_author; /* for a reversal: the original's author, for four-eyes */
@@ -132,7 +139,8 @@ struct ledger_post {
  * with may_post_closed, recorded), four-eyes, accounts active, the next
  * gapless number, lines stamped for reports, audit event. ERP_OK, or
  * ERP_ERR_FORBIDDEN / ERP_ERR_CONFLICT / ERP_ERR_INVALID with post->problem,
- * or a database error.
+ * ERP_ERR_STALE when the draft is no longer at post->expected_version, or a
+ * database error.
  */
 int ledger_post_draft(struct db_conn *db, struct arena *arena, struct ledger_post *post);
 

@@ -141,7 +141,7 @@ static const struct schema_field reverse_fields[] = {
 	  .description = "default \"Reversal of <number>\"" },
 };
 static SCHEMA_OBJECT_DEFINE(reverse_schema, "JournalEntryReverse", reverse_fields,
-			    "Send {} for a reversal dated today.");
+			    "Send {} for a reversal dated today, and If-Match with the posted entry's ETag.");
 
 static const struct schema_field entry_query_fields[] = {
 	PAGING_FIELDS,
@@ -222,9 +222,11 @@ static const struct erp_route routes[] = {
 	{ ERP_DELETE, COMPANY "/journal-entries/{id}", "ledger.journal.create", ledger_entries_delete,
 	  "Delete your draft.", .success_status = 204 },
 	{ ERP_POST, COMPANY "/journal-entries/{id}/post", "ledger.journal.post", ledger_entries_post,
-	  "Post a draft someone else wrote: it gets its number.", .response = &entry_schema },
+	  "Post a draft someone else wrote, as reviewed (If-Match): it gets its number.",
+	  .response = &entry_schema },
 	{ ERP_POST, COMPANY "/journal-entries/{id}/reverse", "ledger.journal.post",
-	  ledger_entries_reverse, "Reverse a posted entry with a posted mirror entry.",
+	  ledger_entries_reverse,
+	  "Reverse a posted entry, as read (If-Match), with a posted mirror entry.",
 	  .body = &reverse_schema, .response = &entry_schema, .success_status = 201 },
 
 	{ ERP_GET, COMPANY "/reports/trial-balance", "ledger.report.read", ledger_trial_balance,

@@ -95,6 +95,15 @@ static const struct db_statement entry_get = {
 	true,
 };
 
+const char *ledger_value(const PGresult *res, int row, const char *name)
+{
+	int column = PQfnumber(res, name);
+
+	if (column < 0 || row >= PQntuples(res) || PQgetisnull(res, row, column))
+		return NULL;
+	return PQgetvalue(res, row, column);
+}
+
 int ledger_company_get(struct db_conn *db, struct arena *arena, const char *code,
 		       struct ledger_company *out)
 {

@@ -344,7 +344,7 @@ START_TEST(deactivated_account_refuses_postings)
 	/* A draft written before is not postable while the account is inactive. */
 	ck_assert_int_eq(test_ledger_call(&L, approver.token, "POST",
 					  test_ledger_path("/api/v1/companies/AC1/journal-entries/%s/post", draft),
-					  NULL, NULL, &r), 422);
+					  "If-Match: \"1\"", NULL, &r), 422);
 	ck_assert_ptr_nonnull(strstr(test_ledger_text(r.json, "detail"), "inactive accounts refuse postings: 1100"));
 	test_response_free(&r);
 

@@ -26,6 +26,8 @@
 #include "test/support/testlib.h"
 
 #define ENTRIES "/api/v1/companies/CC/journal-entries"
+/* The ETag of a draft nobody replaced: what its approver reviewed. */
+#define DRAFT_ETAG "If-Match: \"1\""
 
 enum { THREADS = 8, CREATORS = 2, APPROVERS = 4, ENTRIES_DEFAULT = 2000 };
 
@@ -98,11 +100,14 @@ static void note_failure(struct client *c, const char *what, long status, const 
 		snprintf(c->problem, sizeof(c->problem), "%s: %ld %.400s", what, status, body ? body : "");
 }
 
-/* One request without any Check assertion (threads report, the main thread asserts). */
-static long request(const char *token, const char *method, const char *path, const char *key,
-		    const char *body, char id[40], char **text)
+/*
+ * One request without any Check assertion (threads report, the main thread
+ * asserts); extra_header ("Name: value") may be NULL.
+ */
+static long request(const char *token, const char *method, const char *path,
+		    const char *extra_header, const char *body, char id[40], char **text)
 {
-	char url[512], auth[128], idem[96];
+	char url[512], auth[128];
 	const char *headers[4];
 	struct test_response r;
 	long status;
@@ -111,10 +116,8 @@ static long request(const char *token, const char *method, const char *path, con
 	snprintf(url, sizeof(url), "%s%s", L.server.base_url, path);
 	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
 	headers[n++] = auth;
-	if (key) {
-		snprintf(idem, sizeof(idem), "Idempotency-Key: %s", key);
-		headers[n++] = idem;
-	}
+	if (extra_header)
+		headers[n++] = extra_header;
 	if (body)
 		headers[n++] = "Content-Type: application/json";
 	headers[n] = NULL;
@@ -155,7 +158,7 @@ static void *client_run(void *arg)
 			 "{\"account\":\"%s\",\"credit\":\"%ld.%02ld\"}]}",
 			 date, k, pair ? "5000" : "1000", cents / 100, cents % 100, pair ? "2000" : "4000",
 			 cents / 100, cents % 100);
-		snprintf(key, sizeof(key), "load-%d", k);
+		snprintf(key, sizeof(key), "Idempotency-Key: load-%d", k);
 		status = request(creator->token, "POST", ENTRIES, key, body, id, &text);
 		if (status != 201) {
 			note_failure(c, "create", status, text);
@@ -165,7 +168,7 @@ static void *client_run(void *arg)
 		free(text);
 		c->created++;
 		snprintf(path, sizeof(path), ENTRIES "/%s/post", id);
-		status = request(approver->token, "POST", path, NULL, NULL, NULL, &text);
+		status = request(approver->token, "POST", path, DRAFT_ETAG, NULL, NULL, &text);
 		if (status == 200)
 			c->posted++;
 		else
@@ -299,7 +302,7 @@ static void *racer_run(void *arg)
 		long status;
 
 		snprintf(path, sizeof(path), ENTRIES "/%s/post", race_ids[k]);
-		status = request(approver->token, "POST", path, NULL, NULL, NULL, &text);
+		status = request(approver->token, "POST", path, DRAFT_ETAG, NULL, NULL, &text);
 		if (status == 200)
 			c->posted++;
 		else if (status != 409)
@@ -345,7 +348,8 @@ static void *duplicate_run(void *arg)
 	const char *body = "{\"date\":\"2027-03-03\",\"memo\":\"Only once\",\"lines\":["
 			   "{\"account\":\"1000\",\"debit\":\"9.00\"},{\"account\":\"4000\",\"credit\":\"9.00\"}]}";
 	char *text = NULL;
-	long status = request(creators[0].token, "POST", ENTRIES, "only-once", body, NULL, &text);
+	long status = request(creators[0].token, "POST", ENTRIES, "Idempotency-Key: only-once", body,
+			      NULL, &text);
 
 	/* 201 first or replayed, or 409 while the first is still running: never anything else. */
 	if (status == 201)
@@ -381,6 +385,7 @@ struct pending {
 	pthread_t thread;
 	const char *token;
 	const char *path;
+	const char *extra_header;
 	long status;
 	double answered_ms;
 };
@@ -389,7 +394,7 @@ static void *pending_run(void *arg)
 {
 	struct pending *p = arg;
 
-	p->status = request(p->token, "POST", p->path, NULL, NULL, NULL, NULL);
+	p->status = request(p->token, "POST", p->path, p->extra_header, NULL, NULL, NULL);
 	p->answered_ms = test_now_ms();
 	return NULL;
 }
@@ -436,7 +441,7 @@ START_TEST(a_lock_is_not_confirmed_while_a_posting_into_the_period_still_runs)
 			" ON CONFLICT (company_id, fiscal_year)"
 			" DO UPDATE SET last_number = ledger_numbering.last_number");
 	snprintf(post_path, sizeof(post_path), ENTRIES "/%s/post", id);
-	post = (struct pending){ .token = approvers[1].token, .path = post_path };
+	post = (struct pending){ .token = approvers[1].token, .path = post_path, .extra_header = DRAFT_ETAG };
 	ck_assert_int_eq(pthread_create(&post.thread, NULL, pending_run, &post), 0);
 	await_lock_waiters(1);
 

