@@ -82,6 +82,20 @@ int ledger_company_get(struct db_conn *db, struct arena *arena, const char *code
 		       struct ledger_company *out);
 
 /*
+ * Share-locks the company's row until commit, so a change of the company
+ * (its currency) is serialised with the postings. ERP_ERR_NOT_FOUND if none.
+ */
+int ledger_company_share(struct db_conn *db, const char *company_id);
+
+/*
+ * Share-locks the accounts of an entry's lines until commit and reads them
+ * as locked: *inactive receives the codes of the inactive ones ("1100,
+ * 9000", arena memory), or NULL when all are active.
+ */
+int ledger_entry_accounts_share(struct db_conn *db, struct arena *arena, const char *entry_id,
+				const char **inactive);
+
+/*
  * Fills found/active/account_id/currency/exponent of each line from the
  * accounts of a company named by code (by_code) or id, and the company's id.
  * ERP_ERR_NOT_FOUND when there is no such company.

@@ -16,10 +16,7 @@ static const struct db_statement lock_entry = {
 	"ledger_post_lock_entry",
 	"SELECT e.status, e.author_id, e.entry_date, e.version, p.id AS period_id,"
 	"  p.status AS period_status, p.fiscal_year, to_char(p.starts_on, 'YYYY-MM') AS period,"
-	"  coalesce(s.self_posting, false) AS self_posting,"
-	"  (SELECT string_agg(DISTINCT a.code, ', ') FROM ledger_lines l"
-	"   JOIN ledger_accounts a ON a.id = l.account_id WHERE l.entry_id = e.id AND NOT a.active)"
-	"   AS inactive_accounts"
+	"  coalesce(s.self_posting, false) AS self_posting"
 	" FROM ledger_entries e"
 	" LEFT JOIN ledger_periods p ON p.company_id = e.company_id"
 	"   AND e.entry_date BETWEEN p.starts_on AND p.ends_on"
@@ -68,17 +65,25 @@ static int refuse(struct arena *arena, struct ledger_post *post, int status, int
 	return post->problem ? rc : ERP_ERR_NO_MEMORY;
 }
 
+/* What the posting read under its locks, for the rules. */
+struct locked_state {
+	PGresult *row;             /* the entry (lock_entry) */
+	const char *period_status; /* as share-locked; NULL: no period covers the date */
+	const char *inactive;      /* codes of inactive accounts (share-locked), or NULL */
+};
+
 /*
- * The version, period and four-eyes rules against the locked row and the
- * share-locked period's status; *closed says a closed period is used.
+ * The version, period, four-eyes and account rules against what the posting
+ * locked; *closed says a closed period is used.
  */
-static int check_rules(struct arena *arena, struct ledger_post *post, PGresult *row,
-		       const char *period_status, bool *closed)
+static int check_rules(struct arena *arena, struct ledger_post *post, const struct locked_state *state,
+		       bool *closed)
 {
+	PGresult *row = state->row;
+	const char *period_status = state->period_status, *inactive = state->inactive;
 	const char *author = ledger_value(row, 0, "author_id");
 	const char *period = ledger_value(row, 0, "period");
 	const char *version = ledger_value(row, 0, "version");
-	const char *inactive = ledger_value(row, 0, "inactive_accounts");
 	bool self_posting = strcmp(ledger_value(row, 0, "self_posting"), "t") == 0;
 	const char *author_of_record = post->reverses_author ? post->reverses_author : author;
 
@@ -128,30 +133,51 @@ static int audit_posting(struct db_conn *db, struct ledger_post *post, bool clos
 	return rc;
 }
 
-int ledger_post_draft(struct db_conn *db, struct arena *arena, struct ledger_post *post)
+/*
+ * Locks what the rules read, each until commit: the entry (FOR UPDATE), its
+ * period, its company and its accounts (FOR SHARE, so a close or lock, a
+ * currency change or a deactivation waits for this posting, or this posting
+ * for it and then reads what it left).
+ */
+static int lock_state(struct db_conn *db, struct arena *arena, struct ledger_post *post,
+		      struct locked_state *state)
 {
 	const char *key[] = { post->company_id, post->entry_id };
-	const char *number_params[2], *stamp[2], *mark[5], *period_status = NULL, *period_id;
-	char sequence[16];
-	bool closed = false;
-	PGresult *row, *res;
-	int rc = db_query(db, arena, &lock_entry, 2, key, &row);
+	const char *period_id;
+	PGresult *res;
+	int rc = db_query(db, arena, &lock_entry, 2, key, &state->row);
 
 	if (rc)
 		return rc;
-	if (PQntuples(row) == 0)
+	if (PQntuples(state->row) == 0)
 		return ERP_ERR_NOT_FOUND;
-	period_id = ledger_value(row, 0, "period_id");
+	period_id = ledger_value(state->row, 0, "period_id");
+	state->period_status = NULL;
 	if (period_id) {
 		rc = db_query(db, arena, &share_period, 1, &period_id, &res);
 		if (rc)
 			return rc;
-		period_status = PQntuples(res) ? ledger_value(res, 0, "status")
-					       : ledger_value(row, 0, "period_status");
+		state->period_status = PQntuples(res) ? ledger_value(res, 0, "status")
+						      : ledger_value(state->row, 0, "period_status");
 	}
-	rc = check_rules(arena, post, row, period_status, &closed);
+	rc = ledger_company_share(db, post->company_id);
+	return rc ? rc : ledger_entry_accounts_share(db, arena, post->entry_id, &state->inactive);
+}
+
+int ledger_post_draft(struct db_conn *db, struct arena *arena, struct ledger_post *post)
+{
+	const char *number_params[2], *stamp[2], *mark[5];
+	struct locked_state state = { 0 };
+	char sequence[16];
+	bool closed = false;
+	PGresult *row, *res;
+	int rc = lock_state(db, arena, post, &state);
+
+	if (!rc)
+		rc = check_rules(arena, post, &state, &closed);
 	if (rc)
 		return rc;
+	row = state.row;
 	number_params[0] = post->company_id;
 	number_params[1] = ledger_value(row, 0, "fiscal_year");
 	rc = db_query(db, arena, &next_number, 2, number_params, &res);

@@ -89,6 +89,27 @@ static const struct db_statement lines_insert = {
 	"   debit bigint, credit bigint, description text) WHERE e.id = $1",
 	false,
 };
+static const struct db_statement company_share = {
+	"ledger_company_share",
+	/*
+	 * Shared until commit: postings run side by side, while a change of the company
+	 * (FOR UPDATE, e.g. its currency) waits for them, and they for it.
+	 */
+	"SELECT id FROM companies WHERE id = $1 FOR SHARE",
+	false,
+};
+static const struct db_statement entry_accounts_share = {
+	"ledger_entry_accounts_share",
+	/*
+	 * The accounts of an entry's lines, shared until commit: a deactivation (FOR
+	 * UPDATE) waits for the posting, and a posting waits for a deactivation in
+	 * progress and reads `active` as it left the row.
+	 */
+	"SELECT a.code, a.active FROM ledger_accounts a"
+	" WHERE a.id IN (SELECT l.account_id FROM ledger_lines l WHERE l.entry_id = $1)"
+	" ORDER BY a.code FOR SHARE",
+	false,
+};
 static const struct db_statement entry_get = {
 	"ledger_entry_get",
 	"SELECT " ENTRY_JSON("ledger_lines") " FROM ledger_entries e WHERE e.id = $2 AND e.company_id = $1",
@@ -118,6 +139,31 @@ int ledger_company_get(struct db_conn *db, struct arena *arena, const char *code
 	snprintf(out->currency, sizeof(out->currency), "%s", PQgetvalue(res, 0, 1));
 	out->self_posting = strcmp(PQgetvalue(res, 0, 2), "t") == 0;
 	return ERP_OK;
+}
+
+int ledger_company_share(struct db_conn *db, const char *company_id)
+{
+	return resource_exec_one(db, &company_share, 1, &company_id);
+}
+
+int ledger_entry_accounts_share(struct db_conn *db, struct arena *arena, const char *entry_id,
+				const char **inactive)
+{
+	PGresult *res;
+	int rc = db_query(db, arena, &entry_accounts_share, 1, &entry_id, &res);
+
+	*inactive = NULL;
+	for (int row = 0; !rc && row < PQntuples(res); row++) {
+		const char *code = ledger_value(res, row, "code");
+
+		if (strcmp(ledger_value(res, row, "active"), "t") == 0)
+			continue;
+		*inactive = *inactive ? arena_printf(arena, "%s, %s", *inactive, code)
+				      : arena_strdup(arena, code);
+		if (!*inactive)
+			rc = ERP_ERR_NO_MEMORY;
+	}
+	return rc;
 }
 
 static char *dump_to_arena(struct arena *arena, json_t *value)

@@ -379,24 +379,42 @@ START_TEST(one_idempotency_key_makes_one_entry_however_many_clients_send_it)
 }
 END_TEST
 
-/* --- a period locked while a posting into it runs ------------------------------------------------ */
+/* --- two writers at once: a request that must wait for another's transaction ---------------------- */
 
+/* A request run on its own thread, so the test can hold a lock meanwhile. */
 struct pending {
 	pthread_t thread;
 	const char *token;
+	const char *method;       /* POST when NULL */
 	const char *path;
-	const char *extra_header;
+	const char *extra_header; /* may be NULL */
+	const char *body;         /* may be NULL */
 	long status;
+	char answer[512];
 	double answered_ms;
 };
 
 static void *pending_run(void *arg)
 {
 	struct pending *p = arg;
+	char *text = NULL;
 
-	p->status = request(p->token, "POST", p->path, p->extra_header, NULL, NULL, NULL);
+	p->status = request(p->token, p->method ? p->method : "POST", p->path, p->extra_header,
+			    p->body, NULL, &text);
 	p->answered_ms = test_now_ms();
+	snprintf(p->answer, sizeof(p->answer), "%s", text ? text : "");
+	free(text);
 	return NULL;
+}
+
+static void pending_start(struct pending *p)
+{
+	ck_assert_int_eq(pthread_create(&p->thread, NULL, pending_run, p), 0);
+}
+
+static void pending_join(struct pending *p)
+{
+	ck_assert_int_eq(pthread_join(p->thread, NULL), 0);
 }
 
 static void sql_ok(PGconn *conn, const char *sql)
@@ -406,6 +424,42 @@ static void sql_ok(PGconn *conn, const char *sql)
 	ck_assert_msg(PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK,
 		      "%s: %s", sql, PQerrorMessage(conn));
 	PQclear(res);
+}
+
+/* A connection of its own with a transaction begun. */
+static PGconn *begin_transaction(void)
+{
+	PGconn *conn = PQconnectdb(L.db_url);
+
+	ck_assert_msg(PQstatus(conn) == CONNECTION_OK, "%s", PQerrorMessage(conn));
+	sql_ok(conn, "BEGIN");
+	return conn;
+}
+
+/* Ends conn's transaction (COMMIT or ROLLBACK) and closes it; returns when that happened. */
+static double end_transaction(PGconn *conn, const char *how)
+{
+	double ended_ms = test_now_ms();
+
+	sql_ok(conn, how);
+	PQfinish(conn);
+	return ended_ms;
+}
+
+/*
+ * Holds the numbering row of company (code) and fiscal_year in a transaction: a posting
+ * there stops at its number, after everything it checked and locked before.
+ */
+static PGconn *hold_number(const char *company, int fiscal_year)
+{
+	PGconn *blocker = begin_transaction();
+
+	sql_ok(blocker, test_ledger_path(
+		"INSERT INTO ledger_numbering (company_id, fiscal_year, last_number)"
+		" SELECT id, %d, 0 FROM companies WHERE code = '%s'"
+		" ON CONFLICT (company_id, fiscal_year)"
+		" DO UPDATE SET last_number = ledger_numbering.last_number", fiscal_year, company));
+	return blocker;
 }
 
 /* Waits (up to 10 s) until at least count sessions of the test database wait for a lock. */
@@ -420,6 +474,8 @@ static void await_lock_waiters(int count)
 	ck_abort_msg("no session waits for a lock");
 }
 
+/* --- a period locked while a posting into it runs ------------------------------------------------ */
+
 START_TEST(a_lock_is_not_confirmed_while_a_posting_into_the_period_still_runs)
 {
 	struct pending post = { 0 }, lock = { 0 };
@@ -433,28 +489,20 @@ START_TEST(a_lock_is_not_confirmed_while_a_posting_into_the_period_still_runs)
 	ck_assert_ptr_nonnull(period);
 
 	/* Hold 2027's number: the posting stops there, after it checked its period. */
-	blocker = PQconnectdb(L.db_url);
-	ck_assert_msg(PQstatus(blocker) == CONNECTION_OK, "%s", PQerrorMessage(blocker));
-	sql_ok(blocker, "BEGIN");
-	sql_ok(blocker, "INSERT INTO ledger_numbering (company_id, fiscal_year, last_number)"
-			" SELECT id, 2027, 0 FROM companies WHERE code = 'CC'"
-			" ON CONFLICT (company_id, fiscal_year)"
-			" DO UPDATE SET last_number = ledger_numbering.last_number");
+	blocker = hold_number("CC", 2027);
 	snprintf(post_path, sizeof(post_path), ENTRIES "/%s/post", id);
 	post = (struct pending){ .token = approvers[1].token, .path = post_path, .extra_header = DRAFT_ETAG };
-	ck_assert_int_eq(pthread_create(&post.thread, NULL, pending_run, &post), 0);
+	pending_start(&post);
 	await_lock_waiters(1);
 
 	/* Now the period is locked. The answer must not come before the posting is decided. */
 	snprintf(lock_path, sizeof(lock_path), "/api/v1/companies/CC/fiscal-periods/%s/lock", period);
 	lock = (struct pending){ .token = approvers[0].token, .path = lock_path };
-	ck_assert_int_eq(pthread_create(&lock.thread, NULL, pending_run, &lock), 0);
+	pending_start(&lock);
 	usleep(500 * 1000);
-	released_ms = test_now_ms();
-	sql_ok(blocker, "ROLLBACK");
-	PQfinish(blocker);
-	ck_assert_int_eq(pthread_join(post.thread, NULL), 0);
-	ck_assert_int_eq(pthread_join(lock.thread, NULL), 0);
+	released_ms = end_transaction(blocker, "ROLLBACK");
+	pending_join(&post);
+	pending_join(&lock);
 
 	/* The posting came first and stands; the lock was confirmed only after it. */
 	ck_assert_int_eq(post.status, 200);
@@ -463,6 +511,158 @@ START_TEST(a_lock_is_not_confirmed_while_a_posting_into_the_period_still_runs)
 		      "period locked %.0f ms before a posting into it committed",
 		      released_ms - lock.answered_ms);
 	free(period);
+}
+END_TEST
+
+/* --- an account deactivated while a posting to it runs ------------------------------------------ */
+
+START_TEST(a_deactivation_waits_for_a_posting_to_the_account_that_still_runs)
+{
+	struct pending post = { 0 }, deactivate = { 0 };
+	char id[40], post_path[256];
+	PGconn *blocker;
+	double released_ms;
+
+	test_ledger_account(&L, approvers[0].token, "CC", "7100", "asset", NULL);
+	test_ledger_draft(&L, creators[0].token, "CC", "2027-05-05", "7100", "4000", "7.00", "Deactivated later", id);
+	blocker = hold_number("CC", 2027);
+	snprintf(post_path, sizeof(post_path), ENTRIES "/%s/post", id);
+	post = (struct pending){ .token = approvers[1].token, .path = post_path, .extra_header = DRAFT_ETAG };
+	pending_start(&post);
+	await_lock_waiters(1);
+
+	/* The posting has checked 7100 is active; the deactivation must wait for its outcome. */
+	deactivate = (struct pending){ .token = approvers[0].token,
+				       .path = "/api/v1/companies/CC/accounts/7100/deactivate" };
+	pending_start(&deactivate);
+	usleep(500 * 1000);
+	released_ms = end_transaction(blocker, "ROLLBACK");
+	pending_join(&post);
+	pending_join(&deactivate);
+
+	ck_assert_msg(post.status == 200, "%ld %s", post.status, post.answer);
+	ck_assert_msg(deactivate.status == 200, "%ld %s", deactivate.status, deactivate.answer);
+	ck_assert_msg(deactivate.answered_ms >= released_ms,
+		      "account deactivated %.0f ms before a posting to it committed",
+		      released_ms - deactivate.answered_ms);
+}
+END_TEST
+
+START_TEST(a_posting_waits_for_a_deactivation_in_progress_and_is_refused)
+{
+	struct pending post = { 0 };
+	char id[40], post_path[256];
+	PGconn *change;
+
+	test_ledger_account(&L, approvers[0].token, "CC", "7200", "asset", NULL);
+	test_ledger_draft(&L, creators[0].token, "CC", "2027-05-06", "7200", "4000", "8.00", "Deactivated first", id);
+	/* A deactivation of 7200 in progress, as POST .../deactivate runs it. */
+	change = begin_transaction();
+	sql_ok(change, "SELECT id FROM ledger_accounts WHERE code = '7200'"
+		       " AND company_id = (SELECT id FROM companies WHERE code = 'CC') FOR UPDATE");
+	sql_ok(change, "UPDATE ledger_accounts SET active = false, version = version + 1 WHERE code = '7200'"
+		       " AND company_id = (SELECT id FROM companies WHERE code = 'CC')");
+	snprintf(post_path, sizeof(post_path), ENTRIES "/%s/post", id);
+	post = (struct pending){ .token = approvers[1].token, .path = post_path, .extra_header = DRAFT_ETAG };
+	pending_start(&post);
+	await_lock_waiters(1);
+	end_transaction(change, "COMMIT");
+	pending_join(&post);
+
+	/* The posting read 7200 as the deactivation left it. */
+	ck_assert_msg(post.status == 422, "%ld %s", post.status, post.answer);
+	ck_assert_ptr_nonnull(strstr(post.answer, "inactive accounts refuse postings: 7200"));
+	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT count(*) FROM ledger_entries WHERE id = '%s'"
+					       " AND status = 'draft'", id), 1);
+}
+END_TEST
+
+/* --- a company's currency changed while its first posting runs ------------------------------------ */
+
+/* Company code in EUR with accounts 1000 and 4000, fiscal year 2026, the clerk and the approvers. */
+static void books_company(const char *code)
+{
+	test_ledger_company(&L, code, "EUR");
+	test_ledger_grant(&L, creators[0].id, "cc-clerk", code, NULL);
+	test_ledger_grant(&L, approvers[0].id, "cc-controller", code, NULL);
+	test_ledger_grant(&L, approvers[1].id, "cc-approver", code, NULL);
+	test_ledger_account(&L, approvers[0].token, code, "1000", "asset", NULL);
+	test_ledger_account(&L, approvers[0].token, code, "4000", "revenue", NULL);
+	test_ledger_fiscal_year(&L, approvers[0].token, code, 2026);
+}
+
+static char *company_currency(const char *code)
+{
+	char *currency = test_db_value(L.db_url, test_ledger_path(
+		"SELECT currency FROM companies WHERE code = '%s'", code));
+
+	ck_assert_ptr_nonnull(currency);
+	return currency;
+}
+
+START_TEST(a_currency_change_waits_for_the_first_posting_and_is_refused)
+{
+	struct pending post = { 0 }, patch = { 0 };
+	char id[40], if_match[96], post_path[256], *currency;
+	PGconn *blocker;
+
+	books_company("CX");
+	test_ledger_draft(&L, creators[0].token, "CX", "2026-03-03", "1000", "4000", "9.00", "First", id);
+	snprintf(if_match, sizeof(if_match), "%s",
+		 test_ledger_read_if_match(&L, L.admin_token, "/api/v1/companies/CX"));
+	blocker = hold_number("CX", 2026);
+	snprintf(post_path, sizeof(post_path), "/api/v1/companies/CX/journal-entries/%s/post", id);
+	post = (struct pending){ .token = approvers[1].token, .path = post_path, .extra_header = DRAFT_ETAG };
+	pending_start(&post);
+	await_lock_waiters(1);
+
+	/* The books are being kept in EUR: the change waits for the posting, then is refused. */
+	patch = (struct pending){ .token = L.admin_token, .method = "PATCH", .path = "/api/v1/companies/CX",
+				  .extra_header = if_match, .body = "{\"currency\":\"USD\"}" };
+	pending_start(&patch);
+	usleep(500 * 1000);
+	end_transaction(blocker, "ROLLBACK");
+	pending_join(&post);
+	pending_join(&patch);
+
+	ck_assert_msg(post.status == 200, "%ld %s", post.status, post.answer);
+	ck_assert_msg(patch.status == 409, "%ld %s", patch.status, patch.answer);
+	ck_assert_ptr_nonnull(strstr(patch.answer, "posted journal entries"));
+	currency = company_currency("CX");
+	ck_assert_str_eq(currency, "EUR");
+	free(currency);
+}
+END_TEST
+
+START_TEST(a_currency_changed_before_the_first_posting_lands_first)
+{
+	struct pending post = { 0 };
+	char id[40], post_path[256], *currency;
+	PGconn *change;
+	struct test_response r;
+
+	books_company("CY");
+	test_ledger_draft(&L, creators[0].token, "CY", "2026-03-04", "1000", "4000", "9.00", "First", id);
+	/* A change of CY to USD in progress, as PATCH runs it (no posting yet: allowed). */
+	change = begin_transaction();
+	sql_ok(change, "SELECT id FROM companies WHERE code = 'CY' FOR UPDATE");
+	sql_ok(change, "UPDATE companies SET currency = 'USD', version = version + 1 WHERE code = 'CY'");
+	snprintf(post_path, sizeof(post_path), "/api/v1/companies/CY/journal-entries/%s/post", id);
+	post = (struct pending){ .token = approvers[1].token, .path = post_path, .extra_header = DRAFT_ETAG };
+	pending_start(&post);
+	await_lock_waiters(1);
+	end_transaction(change, "COMMIT");
+	pending_join(&post);
+	ck_assert_msg(post.status == 200, "%ld %s", post.status, post.answer);
+
+	/* Now there is a posting: the currency stays as it was when the books began. */
+	ck_assert_int_eq(test_ledger_call(&L, L.admin_token, "PATCH", "/api/v1/companies/CY",
+					  test_ledger_read_if_match(&L, L.admin_token, "/api/v1/companies/CY"),
+					  "{\"currency\":\"EUR\"}", &r), 409);
+	test_response_free(&r);
+	currency = company_currency("CY");
+	ck_assert_str_eq(currency, "USD");
+	free(currency);
 }
 END_TEST
 
@@ -478,39 +678,10 @@ static long long unbalanced_entries(void)
 				     " HAVING sum(l.debit_minor) <> sum(l.credit_minor)) x");
 }
 
-struct pending_write {
-	pthread_t thread;
-	const char *token;
-	const char *method;
-	const char *path;
-	const char *extra_header;
-	const char *body;
-	long status;
-	char answer[512];
-};
-
-static void *pending_write_run(void *arg)
-{
-	struct pending_write *p = arg;
-	char url[512], auth[128];
-	const char *headers[] = { auth, "Content-Type: application/json", p->extra_header, NULL };
-	struct test_response r;
-
-	snprintf(url, sizeof(url), "%s%s", L.server.base_url, p->path);
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", p->token);
-	p->status = -1;
-	if (test_http(p->method, url, headers, p->body, strlen(p->body), &r) == 0) {
-		p->status = r.status;
-		snprintf(p->answer, sizeof(p->answer), "%s", r.body ? r.body : "");
-		test_response_free(&r);
-	}
-	return NULL;
-}
-
 START_TEST(an_entry_is_not_written_in_a_currency_changed_meanwhile)
 {
-	struct pending_write create = {
-		.token = creators[0].token, .method = "POST", .path = ENTRIES,
+	struct pending create = {
+		.token = creators[0].token, .path = ENTRIES,
 		.body = "{\"date\":\"2027-04-04\",\"memo\":\"Currency race\",\"lines\":["
 			"{\"account\":\"7700\",\"debit\":\"100.00\"},{\"account\":\"4000\",\"credit\":\"100.00\"}]}",
 	};
@@ -518,18 +689,15 @@ START_TEST(an_entry_is_not_written_in_a_currency_changed_meanwhile)
 
 	test_ledger_account(&L, approvers[0].token, "CC", "7700", "asset", NULL);
 	/* A change of 7700 to JPY in progress, as PATCH runs it once it found no lines. */
-	change = PQconnectdb(L.db_url);
-	ck_assert_msg(PQstatus(change) == CONNECTION_OK, "%s", PQerrorMessage(change));
-	sql_ok(change, "BEGIN");
+	change = begin_transaction();
 	sql_ok(change, "SELECT id FROM ledger_accounts WHERE code = '7700'"
 		       " AND company_id = (SELECT id FROM companies WHERE code = 'CC') FOR UPDATE");
 	sql_ok(change, "UPDATE ledger_accounts SET currency = 'JPY', exponent = 0, version = version + 1"
 		       " WHERE code = '7700' AND company_id = (SELECT id FROM companies WHERE code = 'CC')");
-	ck_assert_int_eq(pthread_create(&create.thread, NULL, pending_write_run, &create), 0);
+	pending_start(&create);
 	await_lock_waiters(1);
-	sql_ok(change, "COMMIT");
-	PQfinish(change);
-	ck_assert_int_eq(pthread_join(create.thread, NULL), 0);
+	end_transaction(change, "COMMIT");
+	pending_join(&create);
 
 	/* 100.00 is no amount in JPY: refused, not stored as 10000 yen against 100.00 euro. */
 	ck_assert_msg(create.status == 422, "%ld %s", create.status, create.answer);
@@ -542,7 +710,7 @@ END_TEST
 
 START_TEST(a_currency_is_not_changed_under_an_entry_written_meanwhile)
 {
-	struct pending_write patch = {
+	struct pending patch = {
 		.token = approvers[0].token, .method = "PATCH",
 		.path = "/api/v1/companies/CC/accounts/7800", .extra_header = "If-Match: \"1\"",
 		.body = "{\"currency\":\"JPY\"}",
@@ -552,9 +720,7 @@ START_TEST(a_currency_is_not_changed_under_an_entry_written_meanwhile)
 
 	test_ledger_account(&L, approvers[0].token, "CC", "7800", "asset", NULL);
 	/* An entry on 7800 being written, as POST .../journal-entries inserts it, not yet committed. */
-	writer = PQconnectdb(L.db_url);
-	ck_assert_msg(PQstatus(writer) == CONNECTION_OK, "%s", PQerrorMessage(writer));
-	sql_ok(writer, "BEGIN");
+	writer = begin_transaction();
 	sql_ok(writer, test_ledger_path(
 		"WITH c AS (SELECT id FROM companies WHERE code = 'CC'),"
 		" e AS (INSERT INTO ledger_entries (id, company_id, entry_date, memo, author_id)"
@@ -566,11 +732,10 @@ START_TEST(a_currency_is_not_changed_under_an_entry_written_meanwhile)
 		" FROM e, generate_series(1, 2) n, ledger_accounts a"
 		" WHERE a.company_id = e.company_id AND a.code = CASE n WHEN 1 THEN '7800' ELSE '4000' END",
 		creators[0].id));
-	ck_assert_int_eq(pthread_create(&patch.thread, NULL, pending_write_run, &patch), 0);
+	pending_start(&patch);
 	await_lock_waiters(1);
-	sql_ok(writer, "COMMIT");
-	PQfinish(writer);
-	ck_assert_int_eq(pthread_join(patch.thread, NULL), 0);
+	end_transaction(writer, "COMMIT");
+	pending_join(&patch);
 
 	/* Once the entry is in, 7800 has lines: its currency is fixed. */
 	ck_assert_msg(patch.status == 409, "%ld %s", patch.status, patch.answer);
@@ -593,6 +758,10 @@ Suite *test_suite(void)
 	tcase_add_test(tc, racing_posters_win_each_draft_once_and_leave_no_gap);
 	tcase_add_test(tc, one_idempotency_key_makes_one_entry_however_many_clients_send_it);
 	tcase_add_test(tc, a_lock_is_not_confirmed_while_a_posting_into_the_period_still_runs);
+	tcase_add_test(tc, a_deactivation_waits_for_a_posting_to_the_account_that_still_runs);
+	tcase_add_test(tc, a_posting_waits_for_a_deactivation_in_progress_and_is_refused);
+	tcase_add_test(tc, a_currency_change_waits_for_the_first_posting_and_is_refused);
+	tcase_add_test(tc, a_currency_changed_before_the_first_posting_lands_first);
 	tcase_add_test(tc, an_entry_is_not_written_in_a_currency_changed_meanwhile);
 	tcase_add_test(tc, a_currency_is_not_changed_under_an_entry_written_meanwhile);
 	suite_add_tcase(s, tc);
