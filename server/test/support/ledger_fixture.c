@@ -189,6 +189,26 @@ void test_ledger_post(const struct test_ledger *ledger, const char *token, const
 	test_response_free(&r);
 }
 
+void test_ledger_self_posting(const struct test_ledger *ledger, const char *requester_token,
+			      const char *confirmer_token, const char *company, bool self_posting)
+{
+	const char *path = test_ledger_path("/api/v1/companies/%s/ledger-settings", company);
+	const char *confirm = test_ledger_path("/api/v1/companies/%s/ledger-settings/confirm", company);
+	struct test_response r;
+
+	test_ledger_call(ledger, requester_token, "PUT", path,
+			 test_ledger_read_if_match(ledger, requester_token, path),
+			 self_posting ? "{\"self_posting\":true}" : "{\"self_posting\":false}", &r);
+	ck_assert_msg(r.status == 202, "PUT %s: %ld %s", path, r.status, r.body);
+	test_response_free(&r);
+	test_ledger_call(ledger, confirmer_token, "POST", confirm,
+			 test_ledger_read_if_match(ledger, confirmer_token, path), NULL, &r);
+	ck_assert_msg(r.status == 200, "POST %s: %ld %s", confirm, r.status, r.body);
+	ck_assert(json_is_boolean(json_object_get(r.json, "self_posting")) &&
+		  json_is_true(json_object_get(r.json, "self_posting")) == self_posting);
+	test_response_free(&r);
+}
+
 long long test_ledger_db_number(const struct test_ledger *ledger, const char *format, ...)
 {
 	char sql[4096];

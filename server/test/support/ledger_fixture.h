@@ -105,6 +105,14 @@ void test_ledger_draft(const struct test_ledger *ledger, const char *token, cons
 void test_ledger_post(const struct test_ledger *ledger, const char *token, const char *company,
 		      const char *id, char number[24]);
 
+/*
+ * Sets company's self_posting the four-eyes way: requester_token asks for it
+ * under the settings' current ETag (asserts 202), confirmer_token confirms
+ * the version it reads (asserts 200).
+ */
+void test_ledger_self_posting(const struct test_ledger *ledger, const char *requester_token,
+			      const char *confirmer_token, const char *company, bool self_posting);
+
 /* The first column of the first row of a query (printf format) as a number; asserts a value. */
 long long test_ledger_db_number(const struct test_ledger *ledger, const char *format, ...)
 	__attribute__((format(printf, 2, 3)));

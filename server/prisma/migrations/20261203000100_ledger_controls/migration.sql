@@ -23,3 +23,47 @@ $$;
 CREATE TRIGGER ledger_company_currency_fixed BEFORE UPDATE OF currency ON companies
     FOR EACH ROW WHEN (OLD.currency IS DISTINCT FROM NEW.currency)
     EXECUTE FUNCTION ledger_company_currency_fixed();
+
+-- Ledger settings: self_posting (authors may post their own entries) relaxes
+-- four-eyes, so changing it is itself four-eyes. One holder of
+-- ledger.settings.manage records the change as pending; another confirms it
+-- (or anyone cancels it). One pending change at a time: it lives in the row.
+ALTER TABLE ledger_settings
+    ADD COLUMN pending_self_posting boolean,
+    ADD COLUMN pending_requested_by uuid REFERENCES users (id),
+    ADD COLUMN pending_requested_at timestamptz,
+    -- Who confirmed the value self_posting holds, and when.
+    ADD COLUMN confirmed_by uuid REFERENCES users (id),
+    ADD COLUMN confirmed_at timestamptz,
+    ADD CONSTRAINT ledger_settings_pending_whole CHECK (
+        (pending_self_posting IS NULL) = (pending_requested_by IS NULL)
+        AND (pending_requested_by IS NULL) = (pending_requested_at IS NULL));
+
+-- self_posting starts false and changes only to the value a pending change
+-- asked for, in the update that records a confirmer other than its
+-- requester and clears the request.
+CREATE FUNCTION ledger_settings_four_eyes() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        IF NEW.self_posting OR NEW.confirmed_by IS NOT NULL THEN
+            RAISE EXCEPTION 'ledger settings start with four-eyes posting; self_posting changes by a confirmed request'
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        RETURN NEW;
+    END IF;
+    IF NEW.self_posting IS DISTINCT FROM OLD.self_posting AND NOT (
+            OLD.pending_self_posting IS NOT NULL
+            AND NEW.self_posting = OLD.pending_self_posting
+            AND NEW.pending_self_posting IS NULL
+            AND NEW.confirmed_by IS NOT NULL
+            AND NEW.confirmed_by <> OLD.pending_requested_by) THEN
+        RAISE EXCEPTION 'self_posting of company % changes only when another user confirms the pending change',
+            OLD.company_id
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END;
+$$;
+CREATE TRIGGER ledger_settings_four_eyes BEFORE INSERT OR UPDATE ON ledger_settings
+    FOR EACH ROW EXECUTE FUNCTION ledger_settings_four_eyes();

@@ -169,11 +169,32 @@ static const struct schema_field account_ledger_query_fields[] = {
 };
 static SCHEMA_OBJECT_DEFINE(account_ledger_query, NULL, account_ledger_query_fields, NULL);
 
-static const struct schema_field settings_fields[] = {
+static const struct schema_field settings_change_fields[] = {
 	{ .name = "self_posting", .type = SCHEMA_BOOLEAN, .flags = SCHEMA_REQUIRED,
 	  .description = "true lets authors post their own entries (relaxes four-eyes)" },
 };
-static SCHEMA_OBJECT_DEFINE(settings_schema, "LedgerSettings", settings_fields, NULL);
+static SCHEMA_OBJECT_DEFINE(settings_change_schema, "LedgerSettingsChange", settings_change_fields,
+			    "Requests a change; another holder of ledger.settings.manage confirms it."
+			    " Send If-Match with the settings' ETag.");
+
+static const struct schema_field pending_change_fields[] = {
+	RO("self_posting", SCHEMA_BOOLEAN, SCHEMA_FORMAT_NONE),
+	RO("requested_by", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	RO("requested_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
+	RO("version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+};
+static SCHEMA_OBJECT_DEFINE(pending_change_schema, "LedgerSettingsPendingChange",
+			    pending_change_fields,
+			    "A requested change waiting for another user; confirm it with If-Match: its version.");
+
+static const struct schema_field settings_fields[] = {
+	RO("self_posting", SCHEMA_BOOLEAN, SCHEMA_FORMAT_NONE),
+	RO("version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	{ .name = "pending", .type = SCHEMA_OBJECT, .flags = SCHEMA_READ_ONLY | SCHEMA_NULLABLE,
+	  .object = &pending_change_schema, .description = "null when no change is pending" },
+};
+static SCHEMA_OBJECT_DEFINE(settings_schema, "LedgerSettings", settings_fields,
+			    "The company's ledger settings (ETag: their version).");
 
 /* --- routes ----------------------------------------------------------------------------------------- */
 
@@ -234,9 +255,16 @@ static const struct erp_route routes[] = {
 	  .query = &trial_balance_query },
 
 	{ ERP_GET, COMPANY "/ledger-settings", "ledger.settings.manage", ledger_settings_get,
-	  "The company's ledger settings.", .success_status = 200 },
-	{ ERP_PUT, COMPANY "/ledger-settings", "ledger.settings.manage", ledger_settings_update,
-	  "Change the company's ledger settings.", .body = &settings_schema },
+	  "The company's ledger settings and the change pending, if any.", .response = &settings_schema },
+	{ ERP_PUT, COMPANY "/ledger-settings", "ledger.settings.manage", ledger_settings_request_change,
+	  "Request a change of the settings (If-Match): it waits for another user to confirm it.",
+	  .body = &settings_change_schema, .response = &settings_schema, .success_status = 202 },
+	{ ERP_POST, COMPANY "/ledger-settings/confirm", "ledger.settings.manage",
+	  ledger_settings_confirm_change,
+	  "Apply the change another user requested, as read (If-Match with the settings' ETag).",
+	  .response = &settings_schema },
+	{ ERP_POST, COMPANY "/ledger-settings/cancel", "ledger.settings.manage",
+	  ledger_settings_cancel_change, "Drop the pending change.", .response = &settings_schema },
 };
 
 static const struct erp_permission permissions[] = {
@@ -249,7 +277,8 @@ static const struct erp_permission permissions[] = {
 	{ "ledger.journal.create", "Write draft journal entries; change and delete your own drafts." },
 	{ "ledger.journal.post", "Post and reverse journal entries written by others." },
 	{ "ledger.report.read", "Trial balance and account ledgers." },
-	{ "ledger.settings.manage", "Read and change the company's ledger settings." },
+	{ "ledger.settings.manage",
+	  "Read the company's ledger settings; request, confirm (another's request) or cancel a change." },
 };
 
 static const struct erp_sod_rule sod_rules[] = {

@@ -45,6 +45,18 @@
 	"   AND x.code IN (SELECT jsonb_array_elements_text($2::jsonb)) FOR KEY SHARE) a ON true" \
 	" WHERE " company_match
 
+/*
+ * A company's ledger settings as clients see them (s: the ledger_settings row,
+ * absent for a company that never changed them: the defaults, version 1).
+ * pending.version is the version a confirmation names in If-Match.
+ */
+#define SETTINGS_JSON                                                                        \
+	"json_build_object('self_posting', coalesce(s.self_posting, false),"                  \
+	" 'version', coalesce(s.version, 1),"                                                  \
+	" 'pending', CASE WHEN s.pending_self_posting IS NOT NULL THEN json_build_object("     \
+	"   'self_posting', s.pending_self_posting, 'requested_by', s.pending_requested_by,"   \
+	"   'requested_at', s.pending_requested_at, 'version', s.version) END)"
+
 static const struct db_statement company_get = {
 	"ledger_company_get",
 	"SELECT c.id, c.currency, coalesce(s.self_posting, false)"
@@ -108,6 +120,44 @@ static const struct db_statement entry_accounts_share = {
 	"SELECT a.code, a.active FROM ledger_accounts a"
 	" WHERE a.id IN (SELECT l.account_id FROM ledger_lines l WHERE l.entry_id = $1)"
 	" ORDER BY a.code FOR SHARE",
+	false,
+};
+static const struct db_statement settings_get = {
+	"ledger_settings_get",
+	"SELECT " SETTINGS_JSON " FROM companies c LEFT JOIN ledger_settings s ON s.company_id = c.id"
+	" WHERE c.code = $1",
+	true,
+};
+static const struct db_statement settings_ensure = {
+	"ledger_settings_ensure",
+	"INSERT INTO ledger_settings (company_id) VALUES ($1) ON CONFLICT (company_id) DO NOTHING",
+	false,
+};
+static const struct db_statement settings_lock = {
+	"ledger_settings_lock",
+	"SELECT " SETTINGS_JSON " FROM ledger_settings s WHERE s.company_id = $1 FOR UPDATE",
+	false,
+};
+static const struct db_statement settings_request = {
+	"ledger_settings_request",
+	"UPDATE ledger_settings s SET pending_self_posting = $2::boolean, pending_requested_by = $3,"
+	" pending_requested_at = now(), version = s.version + 1, updated_at = now()"
+	" WHERE s.company_id = $1 RETURNING " SETTINGS_JSON,
+	false,
+};
+static const struct db_statement settings_confirm = {
+	"ledger_settings_confirm",
+	"UPDATE ledger_settings s SET self_posting = s.pending_self_posting,"
+	" pending_self_posting = NULL, pending_requested_by = NULL, pending_requested_at = NULL,"
+	" confirmed_by = $2, confirmed_at = now(), version = s.version + 1, updated_at = now()"
+	" WHERE s.company_id = $1 AND s.pending_self_posting IS NOT NULL RETURNING " SETTINGS_JSON,
+	false,
+};
+static const struct db_statement settings_cancel = {
+	"ledger_settings_cancel",
+	"UPDATE ledger_settings s SET pending_self_posting = NULL, pending_requested_by = NULL,"
+	" pending_requested_at = NULL, version = s.version + 1, updated_at = now()"
+	" WHERE s.company_id = $1 AND s.pending_self_posting IS NOT NULL RETURNING " SETTINGS_JSON,
 	false,
 };
 static const struct db_statement entry_get = {
@@ -292,4 +342,40 @@ json_t *ledger_lines_json(const struct ledger_line *lines, size_t count)
 			json_decref(array), array = NULL;
 	}
 	return array;
+}
+
+int ledger_settings_json(struct db_conn *db, struct arena *arena, const char *company_code,
+			 json_t **out)
+{
+	return resource_query_json(db, arena, &settings_get, 1, &company_code, out);
+}
+
+int ledger_settings_lock(struct db_conn *db, struct arena *arena, const char *company_id,
+			 json_t **out)
+{
+	int rc = db_query(db, NULL, &settings_ensure, 1, &company_id, NULL);
+
+	return rc ? rc : resource_query_json(db, arena, &settings_lock, 1, &company_id, out);
+}
+
+int ledger_settings_request(struct db_conn *db, struct arena *arena, const char *company_id,
+			    bool self_posting, const char *user_id, json_t **out)
+{
+	const char *params[] = { company_id, self_posting ? "true" : "false", user_id };
+
+	return resource_query_json(db, arena, &settings_request, 3, params, out);
+}
+
+int ledger_settings_confirm(struct db_conn *db, struct arena *arena, const char *company_id,
+			    const char *user_id, json_t **out)
+{
+	const char *params[] = { company_id, user_id };
+
+	return resource_query_json(db, arena, &settings_confirm, 2, params, out);
+}
+
+int ledger_settings_cancel(struct db_conn *db, struct arena *arena, const char *company_id,
+			   json_t **out)
+{
+	return resource_query_json(db, arena, &settings_cancel, 1, &company_id, out);
 }

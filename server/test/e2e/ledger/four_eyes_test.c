@@ -24,7 +24,7 @@
 #define ENTRIES "/api/v1/companies/FE1/journal-entries"
 
 static struct test_ledger L;
-static struct test_ledger_user keeper, clerk, approver, approver2;
+static struct test_ledger_user keeper, clerk, approver, approver2, settings1, settings2, both;
 
 static void start_shared(void)
 {
@@ -45,6 +45,21 @@ static void start_shared(void)
 	test_ledger_account(&L, keeper.token, "FE1", "1000", "asset", NULL);
 	test_ledger_account(&L, keeper.token, "FE1", "4000", "revenue", NULL);
 	test_ledger_fiscal_year(&L, keeper.token, "FE1", 2026);
+
+	/* FE2: two holders of the settings, and a small office's chief accountant. */
+	test_ledger_company(&L, "FE2", "EUR");
+	test_ledger_role(&L, "fe-settings", "[\"ledger.settings.manage\"]");
+	test_ledger_user(&L, "settings1@four-eyes.test", &settings1);
+	test_ledger_user(&L, "settings2@four-eyes.test", &settings2);
+	test_ledger_user(&L, "both@four-eyes.test", &both);
+	test_ledger_grant(&L, settings1.id, "fe-settings", "FE2", NULL);
+	test_ledger_grant(&L, settings2.id, "fe-settings", "FE2", NULL);
+	test_ledger_grant(&L, keeper.id, "fe-keeper", "FE2", NULL);
+	test_ledger_grant(&L, both.id, "fe-clerk", "FE2", NULL);
+	test_ledger_grant(&L, both.id, "fe-approver", "FE2", "a small office: the chief accountant writes and posts");
+	test_ledger_account(&L, keeper.token, "FE2", "1000", "asset", NULL);
+	test_ledger_account(&L, keeper.token, "FE2", "4000", "revenue", NULL);
+	test_ledger_fiscal_year(&L, keeper.token, "FE2", 2026);
 }
 
 static void stop_shared(void)
@@ -139,6 +154,136 @@ START_TEST(a_reversal_binds_to_the_posted_version)
 }
 END_TEST
 
+/* --- self_posting: one requests, another confirms ------------------------------------------------ */
+
+#define SETTINGS "/api/v1/companies/FE2/ledger-settings"
+
+/* both posts a draft of their own in FE2 (If-Match as written); returns the status. */
+static long post_own_draft(void)
+{
+	char id[40];
+
+	test_ledger_draft(&L, both.token, "FE2", "2026-02-03", "1000", "4000", "1.00", "Own", id);
+	return call(&both, "POST", test_ledger_path("/api/v1/companies/FE2/journal-entries/%s/post", id),
+		    "If-Match: \"1\"", NULL, NULL);
+}
+
+static long long settings_audits(const char *action, const char *actor_id)
+{
+	return test_ledger_db_number(&L, "SELECT count(*) FROM audit_events WHERE action = '%s'"
+				     " AND actor_id = '%s' AND entity = 'ledger_settings'"
+				     " AND company_id = (SELECT id FROM companies WHERE code = 'FE2')",
+				     action, actor_id);
+}
+
+START_TEST(a_self_posting_change_waits_for_a_second_person)
+{
+	struct test_response r;
+	json_t *pending;
+	char *etag;
+
+	ck_assert_int_eq(call(&settings1, "GET", SETTINGS, NULL, NULL, &r), 200);
+	ck_assert(json_is_false(json_object_get(r.json, "self_posting")));
+	ck_assert(json_is_null(json_object_get(r.json, "pending")));
+	etag = test_response_header(&r, "ETag");
+	ck_assert_str_eq(etag, "\"1\"");
+	free(etag);
+	test_response_free(&r);
+
+	assert_refused(call(&settings1, "PUT", SETTINGS, NULL, "{\"self_posting\":true}", &r), 428, &r,
+		       "If-Match");
+	test_response_free(&r);
+	ck_assert_int_eq(call(&settings1, "PUT", SETTINGS, "If-Match: \"7\"", "{\"self_posting\":true}",
+			      NULL), 412);
+	/* The request is recorded, not applied. */
+	ck_assert_int_eq(call(&settings1, "PUT", SETTINGS, "If-Match: \"1\"", "{\"self_posting\":true}",
+			      &r), 202);
+	ck_assert(json_is_false(json_object_get(r.json, "self_posting")));
+	pending = json_object_get(r.json, "pending");
+	ck_assert(json_is_true(json_object_get(pending, "self_posting")));
+	ck_assert_str_eq(test_ledger_text(pending, "requested_by"), settings1.id);
+	ck_assert(json_is_string(json_object_get(pending, "requested_at")));
+	ck_assert_int_eq(json_integer_value(json_object_get(pending, "version")), 2);
+	ck_assert_int_eq(json_integer_value(json_object_get(r.json, "version")), 2);
+	etag = test_response_header(&r, "ETag");
+	ck_assert_str_eq(etag, "\"2\"");
+	free(etag);
+	test_response_free(&r);
+	ck_assert_int_eq(post_own_draft(), 403);
+	ck_assert_int_eq(call(&settings2, "GET", SETTINGS, NULL, NULL, &r), 200);
+	ck_assert(json_is_true(json_object_get(json_object_get(r.json, "pending"), "self_posting")));
+	test_response_free(&r);
+
+	/* One pending change at a time, whoever asks. */
+	assert_refused(call(&settings2, "PUT", SETTINGS, "If-Match: \"2\"", "{\"self_posting\":true}", &r),
+		       409, &r, "pending");
+	test_response_free(&r);
+	/* The requester cannot confirm their own request. */
+	assert_refused(call(&settings1, "POST", SETTINGS "/confirm", "If-Match: \"2\"", NULL, &r), 403, &r,
+		       "four-eyes");
+	test_response_free(&r);
+	/* The confirmer confirms what they saw. */
+	ck_assert_int_eq(call(&settings2, "POST", SETTINGS "/confirm", NULL, NULL, NULL), 428);
+	ck_assert_int_eq(call(&settings2, "POST", SETTINGS "/confirm", "If-Match: \"1\"", NULL, NULL), 412);
+	ck_assert_int_eq(post_own_draft(), 403);
+	ck_assert_int_eq(call(&settings2, "POST", SETTINGS "/confirm", "If-Match: \"2\"", NULL, &r), 200);
+	ck_assert(json_is_true(json_object_get(r.json, "self_posting")));
+	ck_assert(json_is_null(json_object_get(r.json, "pending")));
+	ck_assert_int_eq(json_integer_value(json_object_get(r.json, "version")), 3);
+	test_response_free(&r);
+	ck_assert_int_eq(post_own_draft(), 200);
+
+	ck_assert_int_eq(settings_audits("ledger.settings.change_requested", settings1.id), 1);
+	ck_assert_int_eq(settings_audits("ledger.settings.change_confirmed", settings2.id), 1);
+	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT count(*) FROM audit_events"
+					       " WHERE action = 'ledger.settings.change_confirmed'"
+					       " AND changes->'self_posting'->>'old' = 'false'"
+					       " AND changes->'self_posting'->>'new' = 'true'"), 1);
+	/* The database refuses a change nobody confirmed, whoever asks. */
+	ck_assert_int_ne(test_db_exec(L.db_url, "UPDATE ledger_settings SET self_posting = false"
+						" WHERE company_id = (SELECT id FROM companies WHERE code = 'FE2')"), 0);
+}
+END_TEST
+
+START_TEST(a_confirmation_binds_to_the_change_the_confirmer_saw)
+{
+	struct test_response r;
+
+	/* Four-eyes back on: settings2 asks, settings1 reads it at version 4. */
+	ck_assert_int_eq(call(&settings2, "PUT", SETTINGS, "If-Match: \"3\"", "{\"self_posting\":false}",
+			      NULL), 202);
+	ck_assert_int_eq(call(&settings1, "GET", SETTINGS, NULL, NULL, &r), 200);
+	ck_assert_int_eq(json_integer_value(json_object_get(r.json, "version")), 4);
+	test_response_free(&r);
+	/* Meanwhile the request is cancelled and asked again: not what settings1 reviewed. */
+	ck_assert_int_eq(call(&settings2, "POST", SETTINGS "/cancel", NULL, NULL, &r), 200);
+	ck_assert(json_is_null(json_object_get(r.json, "pending")));
+	ck_assert(json_is_true(json_object_get(r.json, "self_posting")));
+	test_response_free(&r);
+	assert_refused(call(&settings1, "POST", SETTINGS "/confirm", "If-Match: \"5\"", NULL, &r), 409, &r,
+		       "no change");
+	test_response_free(&r);
+	ck_assert_int_eq(call(&settings1, "POST", SETTINGS "/cancel", NULL, NULL, NULL), 409);
+	ck_assert_int_eq(call(&settings2, "PUT", SETTINGS, "If-Match: \"5\"", "{\"self_posting\":false}",
+			      NULL), 202);
+	ck_assert_int_eq(call(&settings1, "POST", SETTINGS "/confirm", "If-Match: \"4\"", NULL, NULL), 412);
+	/* Asking for what already holds is no change. */
+	ck_assert_int_eq(call(&settings1, "POST", SETTINGS "/cancel", NULL, NULL, NULL), 200);
+	assert_refused(call(&settings1, "PUT", SETTINGS, "If-Match: \"7\"", "{\"self_posting\":true}", &r),
+		       409, &r, "already");
+	test_response_free(&r);
+	ck_assert_int_eq(call(&settings1, "GET", SETTINGS, NULL, NULL, &r), 200);
+	ck_assert(json_is_true(json_object_get(r.json, "self_posting")));
+	ck_assert(json_is_null(json_object_get(r.json, "pending")));
+	test_response_free(&r);
+	ck_assert_int_eq(settings_audits("ledger.settings.change_cancelled", settings2.id), 1);
+	ck_assert_int_eq(settings_audits("ledger.settings.change_cancelled", settings1.id), 1);
+	/* Only holders of ledger.settings.manage see or change the settings. */
+	ck_assert_int_eq(call(&both, "GET", SETTINGS, NULL, NULL, NULL), 403);
+	ck_assert_int_eq(call(&both, "POST", SETTINGS "/confirm", "If-Match: \"7\"", NULL, NULL), 403);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("e2e/ledger/four_eyes");
@@ -147,6 +292,8 @@ Suite *test_suite(void)
 	tcase_add_unchecked_fixture(tc, start_shared, stop_shared);
 	tcase_add_test(tc, a_posting_binds_to_the_version_the_approver_reviewed);
 	tcase_add_test(tc, a_reversal_binds_to_the_posted_version);
+	tcase_add_test(tc, a_self_posting_change_waits_for_a_second_person);
+	tcase_add_test(tc, a_confirmation_binds_to_the_change_the_confirmer_saw);
 	suite_add_tcase(s, tc);
 	return s;
 }

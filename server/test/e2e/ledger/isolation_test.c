@@ -151,7 +151,9 @@ static size_t attempts(const char *company, struct attempt *out)
 	    "{}");
 	ADD("GET", test_ledger_path("%s/reports/trial-balance", base), NULL, NULL);
 	ADD("GET", test_ledger_path("%s/ledger-settings", base), NULL, NULL);
-	ADD("PUT", test_ledger_path("%s/ledger-settings", base), NULL, "{\"self_posting\":true}");
+	ADD("PUT", test_ledger_path("%s/ledger-settings", base), "If-Match: \"1\"", "{\"self_posting\":true}");
+	ADD("POST", test_ledger_path("%s/ledger-settings/confirm", base), "If-Match: \"1\"", NULL);
+	ADD("POST", test_ledger_path("%s/ledger-settings/cancel", base), NULL, NULL);
 #undef ADD
 	free(base);
 	return n;
