@@ -67,3 +67,18 @@ END;
 $$;
 CREATE TRIGGER ledger_settings_four_eyes BEFORE INSERT OR UPDATE ON ledger_settings
     FOR EACH ROW EXECUTE FUNCTION ledger_settings_four_eyes();
+
+-- A posting into a closed period (by a holder of ledger.period.post-closed)
+-- says so on the entry, not only in the audit trail. Entries posted so far
+-- take the mark from their audit event; posted entries are otherwise
+-- immutable, so the trigger that guards them steps aside for this one
+-- statement of the migration.
+ALTER TABLE ledger_entries
+    ADD COLUMN posted_into_closed_period boolean NOT NULL DEFAULT false;
+ALTER TABLE ledger_entries DISABLE TRIGGER ledger_entries_immutable;
+UPDATE ledger_entries e SET posted_into_closed_period = true
+    WHERE e.status = 'posted' AND EXISTS (
+        SELECT 1 FROM audit_events a
+        WHERE a.action = 'ledger.journal.posted' AND a.entity = 'journal_entry'
+          AND a.entity_id = e.id::text AND a.reason LIKE 'posted into closed period %');
+ALTER TABLE ledger_entries ENABLE TRIGGER ledger_entries_immutable;

@@ -15,7 +15,8 @@
 #define ENTRY_LIST_JSON                                                                      \
 	"json_build_object('id', e.id, 'number', e.number, 'status', e.status,"               \
 	" 'date', e.entry_date, 'memo', e.memo, 'reference', e.reference, 'source', e.source," \
-	" 'author_id', e.author_id, 'posted_at', e.posted_at, 'version', e.version)"
+	" 'author_id', e.author_id, 'posted_at', e.posted_at,"                                 \
+	" 'posted_into_closed_period', e.posted_into_closed_period, 'version', e.version)"
 
 static const struct db_statement list_entries = {
 	"ledger_entries_list",

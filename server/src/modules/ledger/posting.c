@@ -52,8 +52,8 @@ static const struct db_statement stamp_lines = {
 static const struct db_statement mark_posted = {
 	"ledger_post_mark",
 	"UPDATE ledger_entries SET status = 'posted', fiscal_year = $2, sequence = $3, number = $4,"
-	" posted_by = $5, posted_at = now(), version = version + 1, updated_at = now()"
-	" WHERE id = $1",
+	" posted_by = $5, posted_at = now(), posted_into_closed_period = $6::boolean,"
+	" version = version + 1, updated_at = now() WHERE id = $1",
 	false,
 };
 
@@ -166,7 +166,7 @@ static int lock_state(struct db_conn *db, struct arena *arena, struct ledger_pos
 
 int ledger_post_draft(struct db_conn *db, struct arena *arena, struct ledger_post *post)
 {
-	const char *number_params[2], *stamp[2], *mark[5];
+	const char *number_params[2], *stamp[2], *mark[6];
 	struct locked_state state = { 0 };
 	char sequence[16];
 	bool closed = false;
@@ -195,8 +195,9 @@ int ledger_post_draft(struct db_conn *db, struct arena *arena, struct ledger_pos
 	mark[2] = sequence;
 	mark[3] = post->number;
 	mark[4] = post->poster_id;
+	mark[5] = closed ? "true" : "false";
 	if (!rc)
-		rc = db_query(db, NULL, &mark_posted, 5, mark, NULL);
+		rc = db_query(db, NULL, &mark_posted, 6, mark, NULL);
 	if (rc)
 		return rc;
 	return audit_posting(db, post, closed,

@@ -25,7 +25,7 @@
 	"json_build_object('id', e.id, 'number', e.number, 'status', e.status,"               \
 	" 'date', e.entry_date, 'memo', e.memo, 'reference', e.reference, 'source', e.source," \
 	" 'author_id', e.author_id, 'posted_by', e.posted_by, 'posted_at', e.posted_at,"       \
-	" 'reverses', e.reverses_id,"                                                          \
+	" 'posted_into_closed_period', e.posted_into_closed_period, 'reverses', e.reverses_id,"                                                          \
 	" 'reversed_by', (SELECT r.id FROM ledger_entries r WHERE r.reverses_id = e.id),"     \
 	" 'version', e.version,"                                                               \
 	" 'lines', (SELECT json_agg(" LINE_JSON " ORDER BY l.line_no) FROM " lines_table " l" \

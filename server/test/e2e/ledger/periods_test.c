@@ -3,7 +3,7 @@
  * a company's currency once it has postings (refused by the API with 409
  * and by the database itself), and the fiscal periods' controls.
  *
- * Company PC holds the currency tests.
+ * Company PC holds the currency tests, PP the closed-period postings.
  */
 #include <check.h>
 #include <stdio.h>
@@ -15,7 +15,7 @@
 #include "test/support/testlib.h"
 
 static struct test_ledger L;
-static struct test_ledger_user keeper, clerk, approver;
+static struct test_ledger_user keeper, clerk, approver, closer;
 
 static void start_shared(void)
 {
@@ -27,6 +27,9 @@ static void start_shared(void)
 	test_ledger_user(&L, "keeper@periods.test", &keeper);
 	test_ledger_user(&L, "clerk@periods.test", &clerk);
 	test_ledger_user(&L, "approver@periods.test", &approver);
+	/* An approver who also holds a role of its own for closed periods. */
+	test_ledger_role(&L, "pe-closed-period-poster", "[\"ledger.period.post-closed\",\"ledger.journal.read\"]");
+	test_ledger_user(&L, "closer@periods.test", &closer);
 }
 
 static void stop_shared(void)
@@ -92,6 +95,65 @@ START_TEST(a_company_currency_is_fixed_by_its_first_posting)
 }
 END_TEST
 
+/* --- posting into a closed period ------------------------------------------------------------- */
+
+static long close_period(const char *company, const char *name)
+{
+	char id[40];
+
+	test_ledger_period_id(&L, keeper.token, company, name, id);
+	return test_ledger_call(&L, keeper.token, "POST",
+				test_ledger_path("/api/v1/companies/%s/fiscal-periods/%s/close", company, id),
+				NULL, NULL, NULL);
+}
+
+START_TEST(a_posting_into_a_closed_period_says_so)
+{
+	struct test_response r;
+	char late[40], on_time[40];
+
+	books("PP", "EUR", 2026);
+	test_ledger_grant(&L, closer.id, "pe-approver", "PP", NULL);
+	test_ledger_grant(&L, closer.id, "pe-closed-period-poster", "PP", NULL);
+	ck_assert_int_eq(close_period("PP", "2026-02"), 200);
+	test_ledger_draft(&L, clerk.token, "PP", "2026-02-20", "1000", "4000", "30.00", "Late", late);
+	test_ledger_draft(&L, clerk.token, "PP", "2026-03-20", "1000", "4000", "31.00", "On time", on_time);
+
+	/* Posting alone does not reach a closed period. */
+	ck_assert_int_eq(test_ledger_call(&L, approver.token, "POST",
+					  test_ledger_path("/api/v1/companies/PP/journal-entries/%s/post", late),
+					  "If-Match: \"1\"", NULL, &r), 403);
+	ck_assert_ptr_nonnull(strstr(test_ledger_text(r.json, "detail"), "ledger.period.post-closed"));
+	test_response_free(&r);
+	ck_assert_int_eq(test_ledger_call(&L, closer.token, "POST",
+					  test_ledger_path("/api/v1/companies/PP/journal-entries/%s/post", late),
+					  "If-Match: \"1\"", NULL, &r), 200);
+	ck_assert(json_is_true(json_object_get(r.json, "posted_into_closed_period")));
+	test_response_free(&r);
+	ck_assert_int_eq(test_ledger_call(&L, clerk.token, "GET",
+					  test_ledger_path("/api/v1/companies/PP/journal-entries/%s", late),
+					  NULL, NULL, &r), 200);
+	ck_assert(json_is_true(json_object_get(r.json, "posted_into_closed_period")));
+	test_response_free(&r);
+	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT count(*) FROM audit_events"
+					       " WHERE action = 'ledger.journal.posted' AND entity_id = '%s'"
+					       " AND reason = 'posted into closed period 2026-02'", late), 1);
+
+	/* An open period's posting says it was not. */
+	ck_assert_int_eq(test_ledger_call(&L, closer.token, "POST",
+					  test_ledger_path("/api/v1/companies/PP/journal-entries/%s/post", on_time),
+					  "If-Match: \"1\"", NULL, &r), 200);
+	ck_assert(json_is_false(json_object_get(r.json, "posted_into_closed_period")));
+	test_response_free(&r);
+	ck_assert_int_eq(test_ledger_call(&L, clerk.token, "GET",
+					  "/api/v1/companies/PP/journal-entries?from=2026-02-01&to=2026-02-28",
+					  NULL, NULL, &r), 200);
+	ck_assert(json_is_true(json_object_get(json_array_get(json_object_get(r.json, "items"), 0),
+					       "posted_into_closed_period")));
+	test_response_free(&r);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("e2e/ledger/periods");
@@ -99,6 +161,7 @@ Suite *test_suite(void)
 
 	tcase_add_unchecked_fixture(tc, start_shared, stop_shared);
 	tcase_add_test(tc, a_company_currency_is_fixed_by_its_first_posting);
+	tcase_add_test(tc, a_posting_into_a_closed_period_says_so);
 	suite_add_tcase(s, tc);
 	return s;
 }
