@@ -189,6 +189,24 @@ void test_ledger_post(const struct test_ledger *ledger, const char *token, const
 	test_response_free(&r);
 }
 
+void test_ledger_lock_period(const struct test_ledger *ledger, const char *requester_token,
+			     const char *confirmer_token, const char *company, const char *period_id)
+{
+	const char *lock = test_ledger_path("/api/v1/companies/%s/fiscal-periods/%s/lock", company,
+					    period_id);
+	const char *confirm = test_ledger_path("/api/v1/companies/%s/fiscal-periods/%s/lock/confirm",
+					       company, period_id);
+	struct test_response r;
+
+	test_ledger_call(ledger, requester_token, "POST", lock, NULL, NULL, &r);
+	ck_assert_msg(r.status == 202, "POST %s: %ld %s", lock, r.status, r.body);
+	test_response_free(&r);
+	test_ledger_call(ledger, confirmer_token, "POST", confirm, NULL, NULL, &r);
+	ck_assert_msg(r.status == 200, "POST %s: %ld %s", confirm, r.status, r.body);
+	ck_assert_str_eq(test_ledger_text(r.json, "status"), "locked");
+	test_response_free(&r);
+}
+
 void test_ledger_self_posting(const struct test_ledger *ledger, const char *requester_token,
 			      const char *confirmer_token, const char *company, bool self_posting)
 {

@@ -106,6 +106,14 @@ void test_ledger_post(const struct test_ledger *ledger, const char *token, const
 		      const char *id, char number[24]);
 
 /*
+ * Locks period_id of company the four-eyes way: requester_token asks for it
+ * (asserts 202), confirmer_token confirms (asserts 200). The period must be
+ * closed, ended, the company's earlier periods locked and no drafts in it.
+ */
+void test_ledger_lock_period(const struct test_ledger *ledger, const char *requester_token,
+			     const char *confirmer_token, const char *company, const char *period_id);
+
+/*
  * Sets company's self_posting the four-eyes way: requester_token asks for it
  * under the settings' current ETag (asserts 202), confirmer_token confirms
  * the version it reads (asserts 200).

@@ -82,3 +82,42 @@ UPDATE ledger_entries e SET posted_into_closed_period = true
         WHERE a.action = 'ledger.journal.posted' AND a.entity = 'journal_entry'
           AND a.entity_id = e.id::text AND a.reason LIKE 'posted into closed period %');
 ALTER TABLE ledger_entries ENABLE TRIGGER ledger_entries_immutable;
+
+-- Locking a period is for good, so it is four-eyes: one holder of
+-- ledger.period.lock asks for it (the period shows who and when), another
+-- confirms it. Reopening a closed period drops a request.
+ALTER TABLE ledger_periods
+    ADD COLUMN lock_requested_by uuid REFERENCES users (id),
+    ADD COLUMN lock_requested_at timestamptz,
+    ADD COLUMN locked_by uuid REFERENCES users (id),
+    ADD COLUMN locked_at timestamptz,
+    ADD CONSTRAINT ledger_periods_lock_request_whole CHECK (
+        (lock_requested_by IS NULL) = (lock_requested_at IS NULL)),
+    -- A request waits on a closed period, and stays on the locked one as its record.
+    ADD CONSTRAINT ledger_periods_lock_request_closed CHECK (
+        lock_requested_by IS NULL OR status IN ('closed', 'locked'));
+
+-- A locked period never changes again; a period becomes locked only from
+-- closed, by a confirmer other than the user who asked for the lock.
+CREATE FUNCTION ledger_periods_lock_rules() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF OLD.status = 'locked' THEN
+        RAISE EXCEPTION 'period % is locked for good', to_char(OLD.starts_on, 'YYYY-MM')
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF NEW.status = 'locked' AND NOT (
+            OLD.status = 'closed'
+            AND OLD.lock_requested_by IS NOT NULL
+            AND NEW.lock_requested_by = OLD.lock_requested_by
+            AND NEW.locked_by IS NOT NULL
+            AND NEW.locked_by <> OLD.lock_requested_by) THEN
+        RAISE EXCEPTION 'period % is locked only when another user confirms a request to lock it',
+            to_char(OLD.starts_on, 'YYYY-MM')
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END;
+$$;
+CREATE TRIGGER ledger_periods_lock_rules BEFORE UPDATE ON ledger_periods
+    FOR EACH ROW EXECUTE FUNCTION ledger_periods_lock_rules();

@@ -48,8 +48,25 @@ int ledger_number_format(int fiscal_year, int sequence, char *out, size_t size);
 enum ledger_action { LEDGER_EDIT, LEDGER_DELETE, LEDGER_POST, LEDGER_REVERSE };
 bool ledger_action_allowed(const char *status, enum ledger_action action);
 
-/* Period lifecycle: open -> closed -> open (reopen), open|closed -> locked (final). */
+/* Period lifecycle: open -> closed -> open (reopen), closed -> locked (final). */
 bool ledger_period_transition_allowed(const char *from, const char *to);
+
+/* What decides whether a closed period may be locked, read under its row lock (store.c). */
+struct ledger_lock_facts {
+	const char *period;           /* "2026-03" */
+	const char *ends_on;          /* "2026-03-31" */
+	bool ended;                   /* ends_on is before today (UTC) */
+	const char *earlier_unlocked; /* the first earlier period of the company not locked, or NULL */
+	long drafts;                  /* drafts dated in the period */
+	const char *first_draft;      /* the id of the earliest of them, or NULL */
+};
+
+/*
+ * Why a closed period cannot be locked now, as a sentence naming the rule
+ * and the period or draft (its end date has not passed; periods lock in
+ * order; no drafts dated in it), written into out; false when it can be.
+ */
+bool ledger_lock_refusal(const struct ledger_lock_facts *facts, char *out, size_t size);
 
 /* The first and last day of month `number` (1..12) of a fiscal year starting in first_month. */
 void ledger_period_bounds(int fiscal_year, int first_month, int number, char starts_on[11],
@@ -65,6 +82,18 @@ bool ledger_is_account_code(const char *code);
 bool ledger_is_source(const char *source);
 
 /* --- storage (store.c) ---------------------------------------------------------------- */
+
+/*
+ * A fiscal period as clients see it: SQL of a json_build_object over the
+ * ledger_periods row p. Shared by the lists (http_periods.c) and the
+ * changes (store.c), so the shape is written once.
+ */
+#define LEDGER_PERIOD_JSON                                                                   \
+	"json_build_object('id', p.id, 'fiscal_year', p.fiscal_year, 'number', p.number,"      \
+	" 'name', to_char(p.starts_on, 'YYYY-MM'), 'starts_on', p.starts_on,"                  \
+	" 'ends_on', p.ends_on, 'status', p.status,"                                           \
+	" 'lock_requested_by', p.lock_requested_by, 'lock_requested_at', p.lock_requested_at," \
+	" 'locked_by', p.locked_by, 'locked_at', p.locked_at, 'version', p.version)"
 
 /*
  * The text of the column called name in row of res, or NULL when the value
@@ -155,6 +184,34 @@ int ledger_settings_confirm(struct db_conn *db, struct arena *arena, const char 
 int ledger_settings_cancel(struct db_conn *db, struct arena *arena, const char *company_id,
 			   json_t **out);
 
+/*
+ * Locks period_id of the company until commit; *out as clients see it.
+ * ERP_ERR_NOT_FOUND when the company has no such period.
+ */
+int ledger_period_lock(struct db_conn *db, struct arena *arena, const char *company_id,
+		       const char *period_id, json_t **out);
+
+/*
+ * What the lock rules read about a period (ledger_lock_facts), in a
+ * statement of its own run after ledger_period_lock(), so it sees what
+ * committed while the lock was awaited. The texts live as long as the arena.
+ */
+int ledger_period_lock_facts(struct db_conn *db, struct arena *arena, const char *period_id,
+			     struct ledger_lock_facts *out);
+
+/* The changes of a period's lifecycle (http_periods.c decides which is allowed). */
+enum ledger_period_step {
+	LEDGER_PERIOD_CLOSE,        /* open -> closed */
+	LEDGER_PERIOD_REOPEN,       /* closed -> open, dropping a lock request */
+	LEDGER_PERIOD_REQUEST_LOCK, /* records user_id as asking for the lock */
+	LEDGER_PERIOD_CONFIRM_LOCK, /* closed -> locked, user_id confirming */
+	LEDGER_PERIOD_CANCEL_LOCK,  /* drops the lock request */
+};
+
+/* Applies step to period_id (as user_id), bumping its version; *out: the period after. */
+int ledger_period_apply(struct db_conn *db, struct arena *arena, const char *period_id,
+			enum ledger_period_step step, const char *user_id, json_t **out);
+
 /* --- posting (posting.c) ---------------------------------------------------------------- */
 
 struct ledger_post {
@@ -201,7 +258,9 @@ int ledger_periods_list(struct erp_request *req);
 int ledger_periods_create_year(struct erp_request *req);
 int ledger_periods_close(struct erp_request *req);
 int ledger_periods_reopen(struct erp_request *req);
-int ledger_periods_lock(struct erp_request *req);
+int ledger_periods_request_lock(struct erp_request *req);
+int ledger_periods_confirm_lock(struct erp_request *req);
+int ledger_periods_cancel_lock(struct erp_request *req);
 
 int ledger_entries_create(struct erp_request *req);
 int ledger_entries_list(struct erp_request *req);

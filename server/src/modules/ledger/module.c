@@ -79,6 +79,30 @@ static const struct schema_field year_create_fields[] = {
 static SCHEMA_OBJECT_DEFINE(year_create_schema, "FiscalYearCreate", year_create_fields,
 			    "Creates twelve monthly periods, all open.");
 
+static const char *const period_statuses[] = { "open", "closed", "locked", NULL };
+
+static const struct schema_field period_fields[] = {
+	RO("id", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	RO("fiscal_year", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	RO("number", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	RO("name", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	RO("starts_on", SCHEMA_STRING, SCHEMA_FORMAT_DATE),
+	RO("ends_on", SCHEMA_STRING, SCHEMA_FORMAT_DATE),
+	{ .name = "status", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY, .max = 10,
+	  .enum_values = period_statuses },
+	{ .name = "lock_requested_by", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_NULLABLE,
+	  .format = SCHEMA_FORMAT_UUID, .description = "who asked for the lock (null: nobody)" },
+	{ .name = "lock_requested_at", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_NULLABLE,
+	  .format = SCHEMA_FORMAT_DATE_TIME },
+	{ .name = "locked_by", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_NULLABLE,
+	  .format = SCHEMA_FORMAT_UUID, .description = "who confirmed the lock" },
+	{ .name = "locked_at", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_NULLABLE,
+	  .format = SCHEMA_FORMAT_DATE_TIME },
+	RO("version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+};
+static SCHEMA_OBJECT_DEFINE(period_schema, "FiscalPeriod", period_fields,
+			    "A monthly fiscal period (ETag: its version): open, closed or locked for good.");
+
 static const struct schema_field period_query_fields[] = {
 	PAGING_FIELDS,
 	{ .name = "fiscal_year", .type = SCHEMA_INTEGER, .min = 1900, .max = 9999 },
@@ -227,11 +251,19 @@ static const struct erp_route routes[] = {
 	  "Create a fiscal year of twelve monthly periods.", .body = &year_create_schema,
 	  .success_status = 201 },
 	{ ERP_POST, COMPANY "/fiscal-periods/{period}/close", "ledger.period.manage",
-	  ledger_periods_close, "Close an open period.", .success_status = 200 },
-	{ ERP_POST, COMPANY "/fiscal-periods/{period}/reopen", "ledger.period.manage",
-	  ledger_periods_reopen, "Reopen a closed period.", .success_status = 200 },
-	{ ERP_POST, COMPANY "/fiscal-periods/{period}/lock", "ledger.period.manage",
-	  ledger_periods_lock, "Lock a period for good: nobody posts into it.", .success_status = 200 },
+	  ledger_periods_close, "Close an open period.", .response = &period_schema },
+	{ ERP_POST, COMPANY "/fiscal-periods/{period}/reopen", "ledger.period.lock",
+	  ledger_periods_reopen, "Reopen a closed period (drops a lock request).",
+	  .response = &period_schema },
+	{ ERP_POST, COMPANY "/fiscal-periods/{period}/lock", "ledger.period.lock",
+	  ledger_periods_request_lock,
+	  "Ask for a closed, ended period to be locked for good; another user confirms it.",
+	  .response = &period_schema, .success_status = 202 },
+	{ ERP_POST, COMPANY "/fiscal-periods/{period}/lock/confirm", "ledger.period.lock",
+	  ledger_periods_confirm_lock, "Lock the period another user asked to lock: nobody posts into it.",
+	  .response = &period_schema },
+	{ ERP_POST, COMPANY "/fiscal-periods/{period}/lock/cancel", "ledger.period.lock",
+	  ledger_periods_cancel_lock, "Drop the request to lock the period.", .response = &period_schema },
 
 	{ ERP_GET, COMPANY "/journal-entries", "ledger.journal.read", ledger_entries_list,
 	  "List journal entries.", .query = &entry_query },
@@ -273,7 +305,9 @@ static const struct erp_permission permissions[] = {
 	{ "ledger.account.read", "List and read the chart of accounts." },
 	{ "ledger.account.manage", "Create, change, deactivate and reactivate accounts." },
 	{ "ledger.period.read", "List fiscal periods." },
-	{ "ledger.period.manage", "Create fiscal years; close, reopen and lock periods." },
+	{ "ledger.period.manage", "Create fiscal years; close periods." },
+	{ "ledger.period.lock",
+	  "Ask for, confirm (another's request) or cancel the lock of a period; reopen a closed period." },
 	{ "ledger.period.post-closed",
 	  "Post into a closed period (the entry says so; recorded in the audit trail)." },
 	{ "ledger.journal.read", "List and read journal entries." },

@@ -160,6 +160,48 @@ static const struct db_statement settings_cancel = {
 	" WHERE s.company_id = $1 AND s.pending_self_posting IS NOT NULL RETURNING " SETTINGS_JSON,
 	false,
 };
+static const struct db_statement period_lock = {
+	"ledger_period_lock",
+	"SELECT " LEDGER_PERIOD_JSON " FROM ledger_periods p WHERE p.company_id = $1 AND p.id = $2"
+	" FOR UPDATE",
+	false,
+};
+static const struct db_statement period_lock_facts = {
+	"ledger_period_lock_facts",
+	"SELECT to_char(p.starts_on, 'YYYY-MM') AS period, p.ends_on::text AS ends_on,"
+	"  p.ends_on < (now() AT TIME ZONE 'UTC')::date AS ended,"
+	"  (SELECT to_char(x.starts_on, 'YYYY-MM') FROM ledger_periods x"
+	"   WHERE x.company_id = p.company_id AND x.starts_on < p.starts_on AND x.status <> 'locked'"
+	"   ORDER BY x.starts_on LIMIT 1) AS earlier_unlocked,"
+	"  (SELECT count(*) FROM ledger_entries d WHERE d.company_id = p.company_id"
+	"   AND d.status = 'draft' AND d.entry_date BETWEEN p.starts_on AND p.ends_on) AS drafts,"
+	"  (SELECT d.id FROM ledger_entries d WHERE d.company_id = p.company_id"
+	"   AND d.status = 'draft' AND d.entry_date BETWEEN p.starts_on AND p.ends_on"
+	"   ORDER BY d.entry_date, d.id LIMIT 1) AS first_draft"
+	" FROM ledger_periods p WHERE p.id = $1",
+	false,
+};
+
+/* Each step's UPDATE: $1 the period, $2 the user where the step records one. */
+#define PERIOD_UPDATE(name, set)                                                             \
+	{ name, "UPDATE ledger_periods p SET " set ", version = p.version + 1, updated_at = now()" \
+		" WHERE p.id = $1 RETURNING " LEDGER_PERIOD_JSON, false }
+
+static const struct {
+	struct db_statement statement;
+	int params;
+} period_steps[] = {
+	[LEDGER_PERIOD_CLOSE] = { PERIOD_UPDATE("ledger_period_close", "status = 'closed'"), 1 },
+	[LEDGER_PERIOD_REOPEN] = { PERIOD_UPDATE("ledger_period_reopen",
+		"status = 'open', lock_requested_by = NULL, lock_requested_at = NULL"), 1 },
+	[LEDGER_PERIOD_REQUEST_LOCK] = { PERIOD_UPDATE("ledger_period_request_lock",
+		"lock_requested_by = $2, lock_requested_at = now()"), 2 },
+	[LEDGER_PERIOD_CONFIRM_LOCK] = { PERIOD_UPDATE("ledger_period_confirm_lock",
+		"status = 'locked', locked_by = $2, locked_at = now()"), 2 },
+	[LEDGER_PERIOD_CANCEL_LOCK] = { PERIOD_UPDATE("ledger_period_cancel_lock",
+		"lock_requested_by = NULL, lock_requested_at = NULL"), 1 },
+};
+
 static const struct db_statement entry_get = {
 	"ledger_entry_get",
 	"SELECT " ENTRY_JSON("ledger_lines") " FROM ledger_entries e WHERE e.id = $2 AND e.company_id = $1",
@@ -378,4 +420,43 @@ int ledger_settings_cancel(struct db_conn *db, struct arena *arena, const char *
 			   json_t **out)
 {
 	return resource_query_json(db, arena, &settings_cancel, 1, &company_id, out);
+}
+
+int ledger_period_lock(struct db_conn *db, struct arena *arena, const char *company_id,
+		       const char *period_id, json_t **out)
+{
+	const char *params[] = { company_id, period_id };
+
+	return resource_query_json(db, arena, &period_lock, 2, params, out);
+}
+
+int ledger_period_lock_facts(struct db_conn *db, struct arena *arena, const char *period_id,
+			     struct ledger_lock_facts *out)
+{
+	PGresult *res;
+	int rc = db_query(db, arena, &period_lock_facts, 1, &period_id, &res);
+
+	if (rc)
+		return rc;
+	if (PQntuples(res) == 0)
+		return ERP_ERR_NOT_FOUND;
+	/* The texts live in res, which lives as long as the arena. */
+	out->period = ledger_value(res, 0, "period");
+	out->ends_on = ledger_value(res, 0, "ends_on");
+	out->ended = strcmp(ledger_value(res, 0, "ended"), "t") == 0;
+	out->earlier_unlocked = ledger_value(res, 0, "earlier_unlocked");
+	out->drafts = strtol(ledger_value(res, 0, "drafts"), NULL, 10);
+	out->first_draft = ledger_value(res, 0, "first_draft");
+	return ERP_OK;
+}
+
+int ledger_period_apply(struct db_conn *db, struct arena *arena, const char *period_id,
+			enum ledger_period_step step, const char *user_id, json_t **out)
+{
+	const char *params[] = { period_id, user_id };
+
+	if ((size_t)step >= ERP_COUNT(period_steps))
+		return ERP_ERR_INTERNAL;
+	return resource_query_json(db, arena, &period_steps[step].statement, period_steps[step].params,
+				   params, out);
 }

@@ -5,8 +5,11 @@
  * numbers of the fiscal year are exactly 1..2,000 (unique, gapless), the
  * trial balance from the API balances to the cent, and no client saw a 5xx.
  * Then posters race for the same drafts (one wins each, the numbers stay
- * gapless), clients race with one Idempotency-Key (one entry is made), and a
- * lock of a period waits for a posting into it that is still running.
+ * gapless), clients race with one Idempotency-Key (one entry is made), and
+ * writers that must wait for each other do: the confirmation of a period's
+ * lock and a posting into it, a deactivation and a posting to the account, a
+ * change of the company's currency and its first posting, a change of an
+ * account's currency and an entry on it.
  *
  * ERP_TEST_LEDGER_ENTRIES overrides the 2,000 (say, for a quick local run);
  * the sanitizer build keeps the full number too, as long as it stays well
@@ -32,7 +35,7 @@
 enum { THREADS = 8, CREATORS = 2, APPROVERS = 4, ENTRIES_DEFAULT = 2000 };
 
 static struct test_ledger L;
-static struct test_ledger_user creators[CREATORS], approvers[APPROVERS];
+static struct test_ledger_user creators[CREATORS], approvers[APPROVERS], lockers[2];
 
 /* More server threads than clients, so the clients' requests really overlap. */
 static const char *const server_env[] = { "ERP_THREADS=12", NULL };
@@ -56,6 +59,14 @@ static void start_shared(void)
 	}
 	/* The controller is the first approver's second hat; reports and setup only. */
 	test_ledger_grant(&L, approvers[0].id, "cc-controller", "CC", NULL);
+	/* The second approver may post into closed periods; two others lock periods. */
+	test_ledger_role(&L, "cc-closed-period-poster", "[\"ledger.period.post-closed\"]");
+	test_ledger_grant(&L, approvers[1].id, "cc-closed-period-poster", "CC", NULL);
+	test_ledger_role(&L, "cc-locker", "[\"ledger.period.lock\",\"ledger.period.read\"]");
+	for (int i = 0; i < 2; i++) {
+		test_ledger_user(&L, test_ledger_path("locker%d@concurrency.test", i), &lockers[i]);
+		test_ledger_grant(&L, lockers[i].id, "cc-locker", "CC", NULL);
+	}
 	test_ledger_account(&L, approvers[0].token, "CC", "1000", "asset", NULL);
 	test_ledger_account(&L, approvers[0].token, "CC", "4000", "revenue", NULL);
 	test_ledger_account(&L, approvers[0].token, "CC", "5000", "expense", NULL);
@@ -478,39 +489,46 @@ static void await_lock_waiters(int count)
 
 START_TEST(a_lock_is_not_confirmed_while_a_posting_into_the_period_still_runs)
 {
-	struct pending post = { 0 }, lock = { 0 };
-	char id[40], post_path[256], lock_path[256], *period;
+	struct pending post = { 0 }, confirm = { 0 };
+	char id[40], period[40], post_path[256], confirm_path[256];
 	PGconn *blocker;
 	double released_ms;
 
-	test_ledger_draft(&L, creators[0].token, "CC", "2027-10-10", "1000", "4000", "4.00", "Late", id);
-	period = test_db_value(L.db_url, "SELECT p.id FROM ledger_periods p JOIN companies c"
-				       " ON c.id = p.company_id WHERE c.code = 'CC' AND p.starts_on = '2027-10-01'");
-	ck_assert_ptr_nonnull(period);
+	/* January 2020: CC's first period, long ended, closed, its lock asked for. */
+	test_ledger_fiscal_year(&L, approvers[0].token, "CC", 2020);
+	test_ledger_period_id(&L, lockers[0].token, "CC", "2020-01", period);
+	ck_assert_int_eq(test_ledger_call(&L, approvers[0].token, "POST",
+					  test_ledger_path("/api/v1/companies/CC/fiscal-periods/%s/close", period),
+					  NULL, NULL, NULL), 200);
+	ck_assert_int_eq(test_ledger_call(&L, lockers[0].token, "POST",
+					  test_ledger_path("/api/v1/companies/CC/fiscal-periods/%s/lock", period),
+					  NULL, NULL, NULL), 202);
+	/* A late correction, posted into the closed period while the second locker confirms. */
+	test_ledger_draft(&L, creators[0].token, "CC", "2020-01-10", "1000", "4000", "4.00", "Late", id);
 
-	/* Hold 2027's number: the posting stops there, after it checked its period. */
-	blocker = hold_number("CC", 2027);
+	/* Hold 2020's number: the posting stops there, after it checked its period. */
+	blocker = hold_number("CC", 2020);
 	snprintf(post_path, sizeof(post_path), ENTRIES "/%s/post", id);
 	post = (struct pending){ .token = approvers[1].token, .path = post_path, .extra_header = DRAFT_ETAG };
 	pending_start(&post);
 	await_lock_waiters(1);
 
-	/* Now the period is locked. The answer must not come before the posting is decided. */
-	snprintf(lock_path, sizeof(lock_path), "/api/v1/companies/CC/fiscal-periods/%s/lock", period);
-	lock = (struct pending){ .token = approvers[0].token, .path = lock_path };
-	pending_start(&lock);
+	/* The confirmation must not come before the posting is decided. */
+	snprintf(confirm_path, sizeof(confirm_path), "/api/v1/companies/CC/fiscal-periods/%s/lock/confirm",
+		 period);
+	confirm = (struct pending){ .token = lockers[1].token, .path = confirm_path };
+	pending_start(&confirm);
 	usleep(500 * 1000);
 	released_ms = end_transaction(blocker, "ROLLBACK");
 	pending_join(&post);
-	pending_join(&lock);
+	pending_join(&confirm);
 
-	/* The posting came first and stands; the lock was confirmed only after it. */
-	ck_assert_int_eq(post.status, 200);
-	ck_assert_int_eq(lock.status, 200);
-	ck_assert_msg(lock.answered_ms >= released_ms,
+	/* The posting came first and stands (no draft is left); the lock was confirmed only after it. */
+	ck_assert_msg(post.status == 200, "%ld %s", post.status, post.answer);
+	ck_assert_msg(confirm.status == 200, "%ld %s", confirm.status, confirm.answer);
+	ck_assert_msg(confirm.answered_ms >= released_ms,
 		      "period locked %.0f ms before a posting into it committed",
-		      released_ms - lock.answered_ms);
-	free(period);
+		      released_ms - confirm.answered_ms);
 }
 END_TEST
 

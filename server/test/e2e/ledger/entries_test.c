@@ -9,8 +9,8 @@
  *
  * Months of 2026 in company LE1 are given out per concern, so tests do not
  * disturb each other: January for most postings, February is closed and
- * reopened, March is locked, April holds the list test's entries; 2025 has
- * exactly one posting (the numbering test's).
+ * reopened, April holds the list test's entries; 2025 has exactly one
+ * posting (the numbering test's). LE3's January 2024 is locked.
  */
 #include <check.h>
 #include <libpq-fe.h>
@@ -32,6 +32,7 @@
 
 static struct test_ledger L;
 static struct test_ledger_user controller, controller2, clerk, clerk2, approver, closer, both;
+static struct test_ledger_user locker, locker2;
 
 static const char controller_permissions[] =
 	"[\"ledger.account.manage\",\"ledger.account.read\",\"ledger.period.manage\","
@@ -74,6 +75,9 @@ static void start_shared(void)
 	test_ledger_user(&L, "approver@entries.test", &approver);
 	test_ledger_user(&L, "closer@entries.test", &closer);
 	test_ledger_user(&L, "both@entries.test", &both);
+	test_ledger_role(&L, "le-locker", "[\"ledger.period.lock\",\"ledger.period.read\"]");
+	test_ledger_user(&L, "locker@entries.test", &locker);
+	test_ledger_user(&L, "locker2@entries.test", &locker2);
 	for (int c = 0; c < 2; c++) {
 		const char *company = c == 0 ? "LE1" : "LE2";
 
@@ -86,6 +90,15 @@ static void start_shared(void)
 	}
 	test_ledger_grant(&L, clerk2.id, "le-clerk", "LE1", NULL);
 	test_ledger_grant(&L, controller2.id, "le-controller", "LE2", NULL);
+	test_ledger_grant(&L, locker.id, "le-locker", "LE1", NULL);
+	/* LE3: a year long ended, for a locked period. */
+	test_ledger_company(&L, "LE3", "EUR");
+	test_ledger_grant(&L, controller.id, "le-controller", "LE3", NULL);
+	test_ledger_grant(&L, clerk.id, "le-clerk", "LE3", NULL);
+	test_ledger_grant(&L, approver.id, "le-approver", "LE3", NULL);
+	test_ledger_grant(&L, closer.id, "le-closer", "LE3", NULL);
+	test_ledger_grant(&L, locker.id, "le-locker", "LE3", NULL);
+	test_ledger_grant(&L, locker2.id, "le-locker", "LE3", NULL);
 	test_ledger_grant(&L, closer.id, "le-closer", "LE1", NULL);
 
 	for (size_t i = 0; i < sizeof(accounts) / sizeof(accounts[0]); i++)
@@ -99,6 +112,9 @@ static void start_shared(void)
 	test_ledger_fiscal_year(&L, controller.token, "LE1", 2025);
 	test_ledger_fiscal_year(&L, controller.token, "LE1", 2026);
 	test_ledger_fiscal_year(&L, controller.token, "LE2", 2026);
+	test_ledger_account(&L, controller.token, "LE3", "5000", "expense", NULL);
+	test_ledger_account(&L, controller.token, "LE3", "2000", "liability", NULL);
+	test_ledger_fiscal_year(&L, controller.token, "LE3", 2024);
 	/* A reversal without a date is dated today: its fiscal year must exist. */
 	today_utc(today);
 	if (strncmp(today, "2025", 4) != 0 && strncmp(today, "2026", 4) != 0)
@@ -663,7 +679,7 @@ START_TEST(closed_period_needs_post_closed)
 	ck_assert_ptr_nonnull(strstr(reason, "closed period 2026-02"));
 	free(reason);
 
-	ck_assert_int_eq(call(&controller, "POST",
+	ck_assert_int_eq(call(&locker, "POST",
 			      test_ledger_path("/api/v1/companies/LE1/fiscal-periods/%s/reopen", period),
 			      NULL, NULL, NULL), 200);
 	test_ledger_draft(&L, clerk.token, "LE1", "2026-02-11", "5000", "2000", "5.00", "Later invoice", later);
@@ -676,23 +692,30 @@ END_TEST
 
 START_TEST(locked_period_refuses_everyone)
 {
+	const char *post_path;
 	struct test_response r;
 	char period[40], id[40];
 
-	test_ledger_draft(&L, clerk.token, "LE1", "2026-03-15", "5000", "2000", "9.00", "Too late", id);
-	test_ledger_period_id(&L, controller.token, "LE1", "2026-03", period);
+	test_ledger_period_id(&L, controller.token, "LE3", "2024-01", period);
 	ck_assert_int_eq(call(&controller, "POST",
-			      test_ledger_path("/api/v1/companies/LE1/fiscal-periods/%s/lock", period),
+			      test_ledger_path("/api/v1/companies/LE3/fiscal-periods/%s/close", period),
 			      NULL, NULL, NULL), 200);
-	ck_assert_int_eq(call(&approver, "POST", action_path(id, "post"), DRAFT_ETAG, NULL, NULL), 409);
-	ck_assert_int_eq(call(&closer, "POST", action_path(id, "post"), DRAFT_ETAG, NULL, &r), 409);
-	ck_assert_ptr_nonnull(strstr(test_ledger_text(r.json, "detail"), "period 2026-03 is locked"));
+	test_ledger_lock_period(&L, locker.token, locker2.token, "LE3", period);
+	/* A draft may still be written into it; it can never be posted. */
+	test_ledger_draft(&L, clerk.token, "LE3", "2024-01-15", "5000", "2000", "9.00", "Too late", id);
+	post_path = test_ledger_path("/api/v1/companies/LE3/journal-entries/%s/post", id);
+	ck_assert_int_eq(call(&approver, "POST", post_path, DRAFT_ETAG, NULL, NULL), 409);
+	ck_assert_int_eq(call(&closer, "POST", post_path, DRAFT_ETAG, NULL, &r), 409);
+	ck_assert_ptr_nonnull(strstr(test_ledger_text(r.json, "detail"), "period 2024-01 is locked"));
 	test_response_free(&r);
-	ck_assert_int_eq(call(&controller, "POST",
-			      test_ledger_path("/api/v1/companies/LE1/fiscal-periods/%s/reopen", period),
+	ck_assert_int_eq(call(&locker, "POST",
+			      test_ledger_path("/api/v1/companies/LE3/fiscal-periods/%s/reopen", period),
 			      NULL, NULL, NULL), 409);
-	ck_assert_int_eq(call(&closer, "POST", action_path(id, "post"), DRAFT_ETAG, NULL, NULL), 409);
-	read_entry(id, &r);
+	ck_assert_int_eq(call(&closer, "POST",
+			      test_ledger_path("/api/v1/companies/LE3/journal-entries/%s/post", id), DRAFT_ETAG,
+			      NULL, NULL), 409);
+	ck_assert_int_eq(call(&clerk, "GET", test_ledger_path("/api/v1/companies/LE3/journal-entries/%s", id),
+			      NULL, NULL, &r), 200);
 	ck_assert_str_eq(test_ledger_text(r.json, "status"), "draft");
 	test_response_free(&r);
 }
