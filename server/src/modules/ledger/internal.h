@@ -153,6 +153,9 @@ int ledger_entry_replace(struct db_conn *db, struct arena *arena, const char *id
 			 const struct ledger_header *header, const struct ledger_line *lines,
 			 size_t count);
 
+/* Makes author_id the author of draft id and bumps its version. ERP_ERR_NOT_FOUND if not a draft. */
+int ledger_entry_take_over(struct db_conn *db, const char *id, const char *author_id);
+
 /* The entry as clients see it (ENTRY_JSON in store.c). ERP_ERR_NOT_FOUND if not in company. */
 int ledger_entry_json(struct db_conn *db, struct arena *arena, const char *company_id,
 		      const char *id, json_t **out);
@@ -269,6 +272,8 @@ int ledger_entries_update(struct erp_request *req);
 int ledger_entries_delete(struct erp_request *req);
 int ledger_entries_post(struct erp_request *req);
 int ledger_entries_reverse(struct erp_request *req);
+int ledger_entries_take_over(struct erp_request *req);
+int ledger_entries_discard(struct erp_request *req);
 
 int ledger_trial_balance(struct erp_request *req);
 int ledger_account_ledger(struct erp_request *req);

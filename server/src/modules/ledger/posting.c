@@ -1,7 +1,8 @@
 /*
  * Posting a draft: the one place that decides whether an entry may enter
- * the books (period, four-eyes, active accounts), gives it the next gapless
- * number and stamps its lines for the reports. Used by the post and reverse
+ * the books (the version reviewed, an active author, period, four-eyes,
+ * active accounts), gives it the next gapless number and stamps its lines
+ * for the reports. Used by the post and reverse
  * endpoints and by ledger_post_entry() for other modules.
  */
 #include <stdio.h>
@@ -16,8 +17,10 @@ static const struct db_statement lock_entry = {
 	"ledger_post_lock_entry",
 	"SELECT e.status, e.author_id, e.entry_date, e.version, p.id AS period_id,"
 	"  p.status AS period_status, p.fiscal_year, to_char(p.starts_on, 'YYYY-MM') AS period,"
-	"  coalesce(s.self_posting, false) AS self_posting"
+	"  coalesce(s.self_posting, false) AS self_posting,"
+	"  coalesce(u.active, true) AS author_active"
 	" FROM ledger_entries e"
+	" LEFT JOIN users u ON u.id = e.author_id"
 	" LEFT JOIN ledger_periods p ON p.company_id = e.company_id"
 	"   AND e.entry_date BETWEEN p.starts_on AND p.ends_on"
 	" LEFT JOIN ledger_settings s ON s.company_id = e.company_id"
@@ -91,6 +94,12 @@ static int check_rules(struct arena *arena, struct ledger_post *post, const stru
 		return refuse(arena, post, 409, ERP_ERR_CONFLICT, "the entry is already posted");
 	if (post->expected_version && strtol(version, NULL, 10) != post->expected_version)
 		return ERP_ERR_STALE;
+	/* Nobody answers for a deactivated user's draft until someone active takes it over. */
+	if (!post->reverses_author && strcmp(ledger_value(row, 0, "author_active"), "t") != 0)
+		return refuse(arena, post, 409, ERP_ERR_CONFLICT,
+			      "the author of this draft is deactivated: someone active with"
+			      " ledger.journal.create takes it over (POST .../take-over) before it is"
+			      " posted, or a holder of ledger.journal.discard discards it");
 	if (!period_status)
 		return refuse(arena, post, 422, ERP_ERR_INVALID,
 			      arena_printf(arena, "no fiscal period covers %s; create the fiscal year first",

@@ -202,6 +202,12 @@ static const struct {
 		"lock_requested_by = NULL, lock_requested_at = NULL"), 1 },
 };
 
+static const struct db_statement entry_take_over = {
+	"ledger_entry_take_over",
+	"UPDATE ledger_entries SET author_id = $2, version = version + 1, updated_at = now()"
+	" WHERE id = $1 AND status = 'draft'",
+	false,
+};
 static const struct db_statement entry_get = {
 	"ledger_entry_get",
 	"SELECT " ENTRY_JSON("ledger_lines") " FROM ledger_entries e WHERE e.id = $2 AND e.company_id = $1",
@@ -356,6 +362,13 @@ int ledger_entry_replace(struct db_conn *db, struct arena *arena, const char *id
 	if (!rc)
 		rc = db_query(db, NULL, &lines_delete, 1, &id, NULL);
 	return rc ? rc : db_query(db, NULL, &lines_insert, 2, insert, NULL);
+}
+
+int ledger_entry_take_over(struct db_conn *db, const char *id, const char *author_id)
+{
+	const char *params[] = { id, author_id };
+
+	return resource_exec_one(db, &entry_take_over, 2, params);
 }
 
 int ledger_entry_json(struct db_conn *db, struct arena *arena, const char *company_id,

@@ -25,6 +25,9 @@
 
 static struct test_ledger L;
 static struct test_ledger_user keeper, clerk, approver, approver2, settings1, settings2, both;
+static struct test_ledger_user leaver, discarder;
+/* What the leaver wrote before leaving: two drafts, and an entry that was posted. */
+static char left_taken[40], left_discarded[40], left_posted[40];
 
 static void start_shared(void)
 {
@@ -60,6 +63,30 @@ static void start_shared(void)
 	test_ledger_account(&L, keeper.token, "FE2", "1000", "asset", NULL);
 	test_ledger_account(&L, keeper.token, "FE2", "4000", "revenue", NULL);
 	test_ledger_fiscal_year(&L, keeper.token, "FE2", 2026);
+
+	/* FE3: a clerk who leaves the company, and a controller who may discard drafts. */
+	test_ledger_company(&L, "FE3", "EUR");
+	test_ledger_role(&L, "fe-discarder", "[\"ledger.journal.discard\",\"ledger.journal.read\"]");
+	test_ledger_user(&L, "leaver@four-eyes.test", &leaver);
+	test_ledger_user(&L, "discarder@four-eyes.test", &discarder);
+	test_ledger_grant(&L, keeper.id, "fe-keeper", "FE3", NULL);
+	test_ledger_grant(&L, leaver.id, "fe-clerk", "FE3", NULL);
+	test_ledger_grant(&L, clerk.id, "fe-clerk", "FE3", NULL);
+	test_ledger_grant(&L, approver.id, "fe-approver", "FE3", NULL);
+	test_ledger_grant(&L, discarder.id, "fe-discarder", "FE3", NULL);
+	test_ledger_account(&L, keeper.token, "FE3", "1000", "asset", NULL);
+	test_ledger_account(&L, keeper.token, "FE3", "4000", "revenue", NULL);
+	test_ledger_fiscal_year(&L, keeper.token, "FE3", 2026);
+	test_ledger_draft(&L, leaver.token, "FE3", "2026-04-01", "1000", "4000", "50.00", "Left behind",
+			  left_taken);
+	test_ledger_draft(&L, leaver.token, "FE3", "2026-04-03", "1000", "4000", "60.00", "Left again",
+			  left_discarded);
+	test_ledger_draft(&L, leaver.token, "FE3", "2026-04-04", "1000", "4000", "61.00", "Posted",
+			  left_posted);
+	test_ledger_post(&L, approver.token, "FE3", left_posted, NULL);
+	ck_assert_int_eq(test_ledger_call(&L, L.admin_token, "POST",
+					  test_ledger_path("/api/v1/users/%s/deactivate", leaver.id), NULL,
+					  NULL, NULL), 200);
 }
 
 static void stop_shared(void)
@@ -284,6 +311,92 @@ START_TEST(a_confirmation_binds_to_the_change_the_confirmer_saw)
 }
 END_TEST
 
+/* --- drafts of a deactivated author ---------------------------------------------------------------- */
+
+#define ENTRIES3 "/api/v1/companies/FE3/journal-entries"
+
+static long long entry_audits(const char *action, const char *id, const char *actor_id)
+{
+	return test_ledger_db_number(&L, "SELECT count(*) FROM audit_events WHERE action = '%s'"
+				     " AND entity = 'journal_entry' AND entity_id = '%s' AND actor_id = '%s'"
+				     " AND company_id = (SELECT id FROM companies WHERE code = 'FE3')",
+				     action, id, actor_id);
+}
+
+START_TEST(a_deactivated_authors_draft_is_taken_over_before_it_is_posted)
+{
+	const char *left = left_taken;
+	struct test_response r;
+	char active[40];
+
+	test_ledger_draft(&L, clerk.token, "FE3", "2026-04-02", "1000", "4000", "51.00", "Still here", active);
+
+	/* Nobody answers for it any more: it is not posted. */
+	assert_refused(call(&approver, "POST", test_ledger_path(ENTRIES3 "/%s/post", left), "If-Match: \"1\"",
+			    NULL, &r), 409, &r, "deactivated");
+	test_response_free(&r);
+	/* A draft of an active author is theirs alone. */
+	assert_refused(call(&clerk, "POST", test_ledger_path(ENTRIES3 "/%s/take-over", active),
+			    "If-Match: \"1\"", NULL, &r), 409, &r, "active");
+	test_response_free(&r);
+	/* Taking over needs ledger.journal.create and the version read. */
+	ck_assert_int_eq(call(&approver, "POST", test_ledger_path(ENTRIES3 "/%s/take-over", left),
+			      "If-Match: \"1\"", NULL, NULL), 403);
+	ck_assert_int_eq(call(&clerk, "POST", test_ledger_path(ENTRIES3 "/%s/take-over", left), NULL, NULL,
+			      NULL), 428);
+	ck_assert_int_eq(call(&clerk, "POST", test_ledger_path(ENTRIES3 "/%s/take-over", left),
+			      "If-Match: \"9\"", NULL, NULL), 412);
+	ck_assert_int_eq(call(&clerk, "POST", test_ledger_path(ENTRIES3 "/%s/take-over", left),
+			      "If-Match: \"1\"", NULL, &r), 200);
+	ck_assert_str_eq(test_ledger_text(r.json, "author_id"), clerk.id);
+	ck_assert_str_eq(test_ledger_text(r.json, "status"), "draft");
+	ck_assert_int_eq(json_integer_value(json_object_get(r.json, "version")), 2);
+	test_response_free(&r);
+	ck_assert_int_eq(entry_audits("ledger.journal.taken_over", left, clerk.id), 1);
+	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT count(*) FROM audit_events"
+					       " WHERE action = 'ledger.journal.taken_over' AND entity_id = '%s'"
+					       " AND changes->'author_id'->>'old' = '%s'"
+					       " AND changes->'author_id'->>'new' = '%s'", left, leaver.id, clerk.id), 1);
+	/* Its new author answers for it now, and may not post it either: four-eyes. */
+	ck_assert_int_eq(call(&clerk, "POST", test_ledger_path(ENTRIES3 "/%s/take-over", left),
+			      "If-Match: \"2\"", NULL, NULL), 409);
+	ck_assert_int_eq(call(&approver, "POST", test_ledger_path(ENTRIES3 "/%s/post", left), "If-Match: \"2\"",
+			      NULL, NULL), 200);
+}
+END_TEST
+
+START_TEST(a_controller_discards_only_drafts_of_deactivated_authors)
+{
+	const char *left = left_discarded, *posted = left_posted;
+	struct test_response r;
+	char active[40];
+
+	test_ledger_draft(&L, clerk.token, "FE3", "2026-04-05", "1000", "4000", "62.00", "Clerk's", active);
+
+	assert_refused(call(&discarder, "POST", test_ledger_path(ENTRIES3 "/%s/discard", active), NULL, NULL,
+			    &r), 409, &r, "active");
+	test_response_free(&r);
+	assert_refused(call(&discarder, "POST", test_ledger_path(ENTRIES3 "/%s/discard", posted), NULL, NULL,
+			    &r), 409, &r, "revers");
+	test_response_free(&r);
+	ck_assert_int_eq(call(&clerk, "POST", test_ledger_path(ENTRIES3 "/%s/discard", left), NULL, NULL, NULL),
+			 403);
+	ck_assert_int_eq(call(&discarder, "POST", test_ledger_path(ENTRIES3 "/%s/discard", left), NULL, NULL,
+			      NULL), 204);
+	ck_assert_int_eq(call(&discarder, "GET", test_ledger_path(ENTRIES3 "/%s", left), NULL, NULL, NULL), 404);
+	ck_assert_int_eq(call(&discarder, "POST", test_ledger_path(ENTRIES3 "/%s/discard", left), NULL, NULL,
+			      NULL), 404);
+	/* Its trace stays: what it said, who discarded it, in which company. */
+	ck_assert_int_eq(entry_audits("ledger.journal.discarded", left, discarder.id), 1);
+	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT count(*) FROM audit_events"
+					       " WHERE action = 'ledger.journal.discarded' AND entity_id = '%s'"
+					       " AND changes->'memo'->>'old' = 'Left again'"
+					       " AND jsonb_array_length(changes->'lines'->'old') = 2", left), 1);
+	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT count(*) FROM ledger_entries WHERE id = '%s'",
+					       posted), 1);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("e2e/ledger/four_eyes");
@@ -294,6 +407,8 @@ Suite *test_suite(void)
 	tcase_add_test(tc, a_reversal_binds_to_the_posted_version);
 	tcase_add_test(tc, a_self_posting_change_waits_for_a_second_person);
 	tcase_add_test(tc, a_confirmation_binds_to_the_change_the_confirmer_saw);
+	tcase_add_test(tc, a_deactivated_authors_draft_is_taken_over_before_it_is_posted);
+	tcase_add_test(tc, a_controller_discards_only_drafts_of_deactivated_authors);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -18,10 +18,11 @@
 
 static struct test_ledger L;
 /*
- * a: everything in IA but posting and locking; a_poster posts in IA, a_locker locks and
- * reopens IA's periods; b_*: the same in IB; both: clerk in IA and IB.
+ * a: everything in IA but posting, locking and discarding; a_poster posts in IA,
+ * a_controller locks and reopens IA's periods and discards drafts; b_*: the same in IB;
+ * both: clerk in IA and IB.
  */
-static struct test_ledger_user a, a_poster, a_locker, b, b_poster, both, b_viewer;
+static struct test_ledger_user a, a_poster, a_controller, b, b_poster, both, b_viewer;
 static char b_draft[40], b_posted[40], b_period[40], both_b_draft[40];
 
 static const char all_but_post[] =
@@ -37,11 +38,12 @@ static void start_shared(void)
 	test_ledger_role(&L, "is-all-but-post", all_but_post);
 	test_ledger_role(&L, "is-poster", "[\"ledger.journal.post\",\"ledger.journal.read\"]");
 	test_ledger_role(&L, "is-clerk", "[\"ledger.journal.create\",\"ledger.journal.read\"]");
-	test_ledger_role(&L, "is-locker", "[\"ledger.period.lock\",\"ledger.period.read\"]");
+	test_ledger_role(&L, "is-controller", "[\"ledger.period.lock\",\"ledger.period.read\","
+					       "\"ledger.journal.discard\",\"ledger.journal.read\"]");
 	test_ledger_role(&L, "is-company-viewer", "[\"iam.company.read\"]");
 	test_ledger_user(&L, "a@isolation.test", &a);
 	test_ledger_user(&L, "a-poster@isolation.test", &a_poster);
-	test_ledger_user(&L, "a-locker@isolation.test", &a_locker);
+	test_ledger_user(&L, "a-controller@isolation.test", &a_controller);
 	test_ledger_user(&L, "b@isolation.test", &b);
 	test_ledger_user(&L, "b-poster@isolation.test", &b_poster);
 	test_ledger_user(&L, "both@isolation.test", &both);
@@ -58,7 +60,7 @@ static void start_shared(void)
 		test_ledger_fiscal_year(&L, owner->token, companies[i], 2026);
 	}
 	test_ledger_grant(&L, b_viewer.id, "is-company-viewer", "IB", NULL);
-	test_ledger_grant(&L, a_locker.id, "is-locker", "IA", NULL);
+	test_ledger_grant(&L, a_controller.id, "is-controller", "IA", NULL);
 	test_ledger_account(&L, b.token, "IB", "3000", "equity", NULL);
 
 	test_ledger_draft(&L, b.token, "IB", "2026-05-02", "1000", "4000", "777.00", "Secret B draft", b_draft);
@@ -157,6 +159,8 @@ static size_t attempts(const char *company, struct attempt *out)
 	ADD("POST", test_ledger_path("%s/journal-entries/%s/post", base, b_draft), "If-Match: \"1\"", NULL);
 	ADD("POST", test_ledger_path("%s/journal-entries/%s/reverse", base, b_posted), "If-Match: \"2\"",
 	    "{}");
+	ADD("POST", test_ledger_path("%s/journal-entries/%s/take-over", base, b_draft), "If-Match: \"1\"", NULL);
+	ADD("POST", test_ledger_path("%s/journal-entries/%s/discard", base, b_draft), NULL, NULL);
 	ADD("GET", test_ledger_path("%s/reports/trial-balance", base), NULL, NULL);
 	ADD("GET", test_ledger_path("%s/ledger-settings", base), NULL, NULL);
 	ADD("PUT", test_ledger_path("%s/ledger-settings", base), "If-Match: \"1\"", "{\"self_posting\":true}");
@@ -230,8 +234,8 @@ static const struct test_ledger_user *acting_in_ia(const char *path)
 {
 	if (strstr(path, "/post") || strstr(path, "/reverse"))
 		return &a_poster;
-	if (strstr(path, "/lock") || strstr(path, "/reopen"))
-		return &a_locker;
+	if (strstr(path, "/lock") || strstr(path, "/reopen") || strstr(path, "/discard"))
+		return &a_controller;
 	return &a;
 }
 
