@@ -1,6 +1,6 @@
 /*
  * The ledger module descriptor (ARCHITECTURE.md §3): its permission catalog,
- * its segregation-of-duties pair and its route table with the request and
+ * its segregation-of-duties pairs and its route table with the request and
  * response shapes the platform validates and documents.
  */
 #include "modules/ledger/internal.h"
@@ -328,9 +328,27 @@ static const struct erp_permission permissions[] = {
 	  "Read the company's ledger settings; request, confirm (another's request) or cancel a change." },
 };
 
+/*
+ * Pairs one user may not hold in one company. Some name IAM's permissions: the
+ * conflict is the ledger's (who makes users or grants roles could make the
+ * second person a posting or a settings change needs). Catalog sync stores a
+ * pair with the smaller name first, whichever order it is written in.
+ */
 static const struct erp_sod_rule sod_rules[] = {
 	{ "ledger.journal.create", "ledger.journal.post",
 	  "who writes journal entries does not approve and post them" },
+	{ "iam.user.manage", "ledger.journal.post",
+	  "who administers users does not post: they could make an author and post its entries" },
+	{ "iam.assignment.manage", "ledger.journal.post",
+	  "who grants roles does not post: they could give an author of their choosing the right to write" },
+	{ "iam.user.manage", "ledger.settings.manage",
+	  "who administers users does not change the ledger settings: they could make the second user"
+	  " who confirms the change" },
+	{ "iam.assignment.manage", "ledger.settings.manage",
+	  "who grants roles does not change the ledger settings: they could give the confirming"
+	  " permission to a user of their choosing" },
+	{ "ledger.journal.create", "ledger.period.lock",
+	  "who writes journal entries does not lock or reopen the periods they are posted into" },
 };
 
 const struct erp_module ledger_module = {

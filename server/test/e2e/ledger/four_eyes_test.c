@@ -7,7 +7,8 @@
  * who confirms exactly what they saw; the drafts of a deactivated author are
  * posted only after someone active takes them over, or a controller discards
  * them; and the segregation-of-duties pairs keep identity administration
- * apart from posting and from the ledger settings.
+ * apart from posting and from the ledger settings, and entry writing apart
+ * from locking periods.
  *
  * Company FE1 holds the postings, FE2 the settings, FE3 the drafts of
  * deactivated authors. Races are in concurrency_test.c.
@@ -397,6 +398,76 @@ START_TEST(a_controller_discards_only_drafts_of_deactivated_authors)
 }
 END_TEST
 
+/* --- segregation of duties: identity administration apart from posting and settings ------------- */
+
+/* The administrator grants role to user_id in company (NULL: globally); returns the status. */
+static long grant(const char *user_id, const char *role, const char *company, struct test_response *r)
+{
+	return test_ledger_call(&L, L.admin_token, "POST",
+				test_ledger_path("/api/v1/users/%s/role-assignments", user_id), NULL,
+				company ? test_ledger_path("{\"role\":\"%s\",\"company\":\"%s\"}", role, company)
+					: test_ledger_path("{\"role\":\"%s\",\"company\":null}", role),
+				r);
+}
+
+static const struct {
+	const char *a, *b;
+} pairs[] = {
+	{ "iam.user.manage", "ledger.journal.post" },
+	{ "iam.assignment.manage", "ledger.journal.post" },
+	{ "iam.user.manage", "ledger.settings.manage" },
+	{ "iam.assignment.manage", "ledger.settings.manage" },
+	{ "ledger.journal.create", "ledger.period.lock" },
+};
+
+START_TEST(no_role_holds_both_sides_of_a_new_pair)
+{
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		struct test_response r;
+
+		ck_assert_int_eq(test_ledger_call(&L, L.admin_token, "POST", "/api/v1/roles", NULL,
+						  test_ledger_path("{\"name\":\"fe-both-%zu\",\"permissions\":"
+								   "[\"%s\",\"%s\"]}", i, pairs[i].a, pairs[i].b),
+						  &r), 409);
+		ck_assert_msg(strstr(test_ledger_text(r.json, "detail"), pairs[i].a) &&
+			      strstr(test_ledger_text(r.json, "detail"), pairs[i].b), "%s", r.body);
+		test_response_free(&r);
+	}
+}
+END_TEST
+
+START_TEST(identity_administrators_do_not_post_or_change_the_settings)
+{
+	struct test_ledger_user user_admin, assigner;
+	struct test_response r;
+
+	test_ledger_role(&L, "fe-user-admin", "[\"iam.user.manage\",\"iam.user.read\"]");
+	test_ledger_role(&L, "fe-assigner", "[\"iam.assignment.manage\",\"iam.assignment.read\"]");
+	test_ledger_user(&L, "user-admin@four-eyes.test", &user_admin);
+	test_ledger_user(&L, "assigner@four-eyes.test", &assigner);
+	test_ledger_grant(&L, user_admin.id, "fe-user-admin", NULL, NULL);
+	test_ledger_grant(&L, assigner.id, "fe-assigner", NULL, NULL);
+
+	/* Who makes users could make a puppet author and post its entries: refused. */
+	ck_assert_int_eq(grant(user_admin.id, "fe-approver", "FE1", &r), 409);
+	ck_assert_ptr_nonnull(strstr(test_ledger_text(r.json, "detail"), "ledger.journal.post"));
+	test_response_free(&r);
+	ck_assert_int_eq(grant(assigner.id, "fe-approver", "FE1", NULL), 409);
+	/* Who makes users could make the second person a settings change needs: refused. */
+	ck_assert_int_eq(grant(user_admin.id, "fe-settings", "FE2", &r), 409);
+	ck_assert_ptr_nonnull(strstr(test_ledger_text(r.json, "detail"), "ledger.settings.manage"));
+	test_response_free(&r);
+	ck_assert_int_eq(grant(assigner.id, "fe-settings", "FE2", NULL), 409);
+	/* And the other way round: an approver is not made an administrator of identities. */
+	ck_assert_int_eq(grant(approver.id, "fe-user-admin", NULL, NULL), 409);
+	ck_assert_int_eq(grant(settings1.id, "fe-assigner", NULL, NULL), 409);
+	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT count(*) FROM role_assignments a"
+					       " JOIN roles r ON r.id = a.role_id WHERE r.name IN"
+					       " ('fe-user-admin', 'fe-assigner') AND a.user_id IN ('%s', '%s')",
+					       approver.id, settings1.id), 0);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("e2e/ledger/four_eyes");
@@ -409,6 +480,8 @@ Suite *test_suite(void)
 	tcase_add_test(tc, a_confirmation_binds_to_the_change_the_confirmer_saw);
 	tcase_add_test(tc, a_deactivated_authors_draft_is_taken_over_before_it_is_posted);
 	tcase_add_test(tc, a_controller_discards_only_drafts_of_deactivated_authors);
+	tcase_add_test(tc, no_role_holds_both_sides_of_a_new_pair);
+	tcase_add_test(tc, identity_administrators_do_not_post_or_change_the_settings);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -104,7 +104,7 @@ START_TEST(dry_run_commits_nothing_but_is_audited)
 	assert_last_end(url, "status", "dry-run");
 	assert_last_end(url, "dry_run::text", "true");
 	assert_last_end(url, "exit_code::text", "0");
-	assert_last_end(url, "affected->>'roles'", "6");
+	assert_last_end(url, "affected->>'roles'", "7");
 	free(version_before);
 	free(version_after);
 	script_run_free(&r);
@@ -119,14 +119,14 @@ START_TEST(second_seed_run_changes_nothing)
 
 	script_fixture_run(&r, url, "seed-roles", args, NULL, NULL);
 	ck_assert_int_eq(r.status, 0);
-	ck_assert_ptr_nonnull(strstr(r.out, "(roles 6, role_permissions 43, authz_version 1)"));
+	ck_assert_ptr_nonnull(strstr(r.out, "(roles 7, role_permissions 50, authz_version 1)"));
 	script_run_free(&r);
 	script_fixture_run(&r, url, "seed-roles", args, NULL, NULL);
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_ptr_nonnull(strstr(r.out, "erp-seed-roles: 0 changes\n"));
 	assert_last_end(url, "affected::text", "{}");
 	assert_last_end(url, "status", "succeeded");
-	ck_assert_int_eq(roles(url), 6);
+	ck_assert_int_eq(roles(url), 7);
 	script_run_free(&r);
 }
 END_TEST
@@ -206,7 +206,7 @@ START_TEST(production_with_the_flags_runs)
 
 	script_fixture_run(&r, url, "seed-roles", args, NULL, NULL);
 	ck_assert_msg(r.status == 0, "%s", r.err);
-	ck_assert_int_eq(roles(url), 6);
+	ck_assert_int_eq(roles(url), 7);
 	assert_last_end(url, "status", "succeeded");
 	assert_last_end(url, "reason", "CHG-4711 initial roles");
 	assert_last_end(url, "arguments->>'confirm-production'", "t_rt_prod_ok");
@@ -217,7 +217,7 @@ START_TEST(production_with_the_flags_runs)
 					      "   AND e.request_id = 'script:' || s.run_id"
 					      "   AND e.reason = 'CHG-4711 initial roles'"
 					      "   AND e.action = 'iam.role.created'"),
-			 6);
+			 7);
 	script_run_free(&r);
 }
 END_TEST
@@ -247,7 +247,7 @@ START_TEST(ci_refuses_every_environment_but_test)
 
 	script_fixture_run(&r, url, "seed-roles", test_env_args, ci, NULL);
 	ck_assert_int_eq(r.status, 0);
-	ck_assert_int_eq(roles(url), 6);
+	ck_assert_int_eq(roles(url), 7);
 	script_run_free(&r);
 }
 END_TEST
@@ -558,7 +558,7 @@ START_TEST(concurrent_runs_keep_one_chain)
 	ck_assert_int_eq(script_fixture_count(url, "SELECT count(*) FROM script_executions"
 						   " WHERE phase = 'end' AND affected <> '{}'"),
 			 1);
-	ck_assert_int_eq(roles(url), 6);
+	ck_assert_int_eq(roles(url), 7);
 	script_fixture_verify(&verify, url);
 	ck_assert_msg(verify.status == 0, "%s", verify.err);
 	ck_assert_ptr_nonnull(strstr(verify.out, "12 rows, chain intact"));
