@@ -485,6 +485,87 @@ static void await_lock_waiters(int count)
 	ck_abort_msg("no session waits for a lock");
 }
 
+/* --- four-eyes steps at once ------------------------------------------------------------------------ */
+
+START_TEST(an_edit_and_a_posting_at_once_post_only_the_version_reviewed)
+{
+	struct pending edit = { 0 }, post = { 0 };
+	char id[40], entry_path[256], post_path[256], *posted;
+	PGconn *blocker;
+
+	test_ledger_draft(&L, creators[0].token, "CC", "2026-06-06", "1000", "4000", "10.00", "Reviewed", id);
+	/* Both requests wait for the entry's row, then run one after the other. */
+	blocker = begin_transaction();
+	sql_ok(blocker, test_ledger_path("SELECT id FROM ledger_entries WHERE id = '%s' FOR UPDATE", id));
+	snprintf(entry_path, sizeof(entry_path), ENTRIES "/%s", id);
+	edit = (struct pending){ .token = creators[0].token, .method = "PUT", .path = entry_path,
+				 .extra_header = DRAFT_ETAG,
+				 .body = "{\"date\":\"2026-06-06\",\"memo\":\"Reviewed\",\"lines\":["
+					 "{\"account\":\"1000\",\"debit\":\"990000.00\"},"
+					 "{\"account\":\"4000\",\"credit\":\"990000.00\"}]}" };
+	snprintf(post_path, sizeof(post_path), ENTRIES "/%s/post", id);
+	post = (struct pending){ .token = approvers[1].token, .path = post_path, .extra_header = DRAFT_ETAG };
+	/* One at a time: a worker thread blocked in a handler holds the connections it accepted. */
+	pending_start(&edit);
+	await_lock_waiters(1);
+	pending_start(&post);
+	await_lock_waiters(2);
+	end_transaction(blocker, "COMMIT");
+	pending_join(&edit);
+	pending_join(&post);
+
+	/* Either the reviewed 10.00 is posted and the edit comes too late, or the edit wins and the
+	 * posting is stale: never 990000.00 posted on a review of 10.00. */
+	ck_assert_msg((post.status == 200 && edit.status == 409) || (post.status == 412 && edit.status == 200),
+		      "post %ld %s; edit %ld %s", post.status, post.answer, edit.status, edit.answer);
+	posted = test_db_value(L.db_url, test_ledger_path(
+		"SELECT coalesce(max(l.debit_minor), 0) FROM ledger_lines l JOIN ledger_entries e"
+		" ON e.id = l.entry_id WHERE e.id = '%s' AND e.status = 'posted'", id));
+	ck_assert_str_eq(posted, post.status == 200 ? "1000" : "0");
+	free(posted);
+}
+END_TEST
+
+START_TEST(two_confirmations_of_one_settings_change_at_once_apply_it_once)
+{
+	struct pending confirm[2];
+	PGconn *blocker;
+	int applied = 0;
+
+	test_ledger_role(&L, "cc-settings", "[\"ledger.settings.manage\"]");
+	for (int i = 0; i < 2; i++)
+		test_ledger_grant(&L, lockers[i].id, "cc-settings", "CC", NULL);
+	test_ledger_grant(&L, approvers[2].id, "cc-settings", "CC", NULL);
+	ck_assert_int_eq(test_ledger_call(&L, approvers[2].token, "PUT", "/api/v1/companies/CC/ledger-settings",
+					  "If-Match: \"1\"", "{\"self_posting\":true}", NULL), 202);
+	blocker = begin_transaction();
+	sql_ok(blocker, "SELECT company_id FROM ledger_settings WHERE company_id ="
+			" (SELECT id FROM companies WHERE code = 'CC') FOR UPDATE");
+	for (int i = 0; i < 2; i++) {
+		confirm[i] = (struct pending){ .token = lockers[i].token,
+					       .path = "/api/v1/companies/CC/ledger-settings/confirm",
+					       .extra_header = "If-Match: \"2\"" };
+		pending_start(&confirm[i]);
+		await_lock_waiters(i + 1); /* one at a time, as above */
+	}
+	end_transaction(blocker, "COMMIT");
+	for (int i = 0; i < 2; i++) {
+		pending_join(&confirm[i]);
+		if (confirm[i].status == 200)
+			applied++;
+		else
+			ck_assert_msg(confirm[i].status == 412 || confirm[i].status == 409, "%ld %s",
+				      confirm[i].status, confirm[i].answer);
+	}
+	ck_assert_int_eq(applied, 1);
+	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT count(*) FROM audit_events"
+					       " WHERE action = 'ledger.settings.change_confirmed'"
+					       " AND company_id = (SELECT id FROM companies WHERE code = 'CC')"), 1);
+	/* Back to four-eyes for the rest of this file. */
+	test_ledger_self_posting(&L, lockers[0].token, lockers[1].token, "CC", false);
+}
+END_TEST
+
 /* --- a period locked while a posting into it runs ------------------------------------------------ */
 
 START_TEST(a_lock_is_not_confirmed_while_a_posting_into_the_period_still_runs)
@@ -775,6 +856,8 @@ Suite *test_suite(void)
 	tcase_add_test(tc, eight_clients_write_and_post_two_thousand_entries);
 	tcase_add_test(tc, racing_posters_win_each_draft_once_and_leave_no_gap);
 	tcase_add_test(tc, one_idempotency_key_makes_one_entry_however_many_clients_send_it);
+	tcase_add_test(tc, an_edit_and_a_posting_at_once_post_only_the_version_reviewed);
+	tcase_add_test(tc, two_confirmations_of_one_settings_change_at_once_apply_it_once);
 	tcase_add_test(tc, a_lock_is_not_confirmed_while_a_posting_into_the_period_still_runs);
 	tcase_add_test(tc, a_deactivation_waits_for_a_posting_to_the_account_that_still_runs);
 	tcase_add_test(tc, a_posting_waits_for_a_deactivation_in_progress_and_is_refused);
