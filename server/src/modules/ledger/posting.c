@@ -2,8 +2,8 @@
  * Posting a draft: the one place that decides whether an entry may enter
  * the books (the version reviewed, an active author, period, four-eyes,
  * active accounts), gives it the next gapless number and stamps its lines
- * for the reports. Used by the post and reverse
- * endpoints and by ledger_post_entry() for other modules.
+ * for the reports. Used by the post and reverse endpoints and by
+ * ledger_post_entry() for other modules.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,8 +76,8 @@ struct locked_state {
 };
 
 /*
- * The version, period, four-eyes and account rules against what the posting
- * locked; *closed says a closed period is used.
+ * The version, author, period, four-eyes and account rules against what the
+ * posting locked; *closed says a closed period is used.
  */
 static int check_rules(struct arena *arena, struct ledger_post *post, const struct locked_state *state,
 		       bool *closed)
