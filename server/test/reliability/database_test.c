@@ -106,10 +106,10 @@ static bool retryable(const struct test_response *r, int transport)
 
 /* One request, retried on 503/409/no answer until it settles or GIVE_UP_MS pass. */
 static long settle(const char *method, const char *path, const char *token, const char *key,
-		   const char *body, struct test_response *r)
+		   const char *if_match, const char *body, struct test_response *r)
 {
 	char auth[128], idem[96];
-	const char *headers[] = { auth, "Content-Type: application/json", key ? idem : NULL, NULL };
+	const char *headers[] = { auth, "Content-Type: application/json", key ? idem : if_match, NULL };
 	double deadline = test_now_ms() + GIVE_UP_MS;
 
 	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
@@ -158,7 +158,7 @@ static void *client(void *arg)
 			 "{\"date\":\"%s-06-15\",\"memo\":\"%s\",\"lines\":[{\"account\":\"1000\","
 			 "\"debit\":\"%ld.%02ld\"},{\"account\":\"4000\",\"credit\":\"%ld.%02ld\"}]}",
 			 this_year, key, cents / 100, cents % 100, cents / 100, cents % 100);
-		if (settle("POST", "/api/v1/companies/REL/journal-entries", creator.token, key, body,
+		if (settle("POST", "/api/v1/companies/REL/journal-entries", creator.token, key, NULL, body,
 			   &r) != 201) {
 			test_response_free(&r);
 			continue;
@@ -175,7 +175,9 @@ static void *client(void *arg)
 		remember(id);
 		snprintf(path, sizeof(path), "/api/v1/companies/REL/journal-entries/%s/post", id);
 		/* 409 "already posted": an earlier attempt committed but its answer was lost. */
-		if (settle("POST", path, poster.token, NULL, NULL, &r) == 200 || r.status == 409)
+		/* The draft as written (version 1) is what the poster approves. */
+		if (settle("POST", path, poster.token, NULL, "If-Match: \"1\"", NULL, &r) == 200 ||
+		    r.status == 409)
 			atomic_store(&load.last_success_ms, test_now_ms());
 		test_response_free(&r);
 	}

@@ -83,10 +83,10 @@ static void setup_company(struct company *c, const char *creator_email, const ch
 
 /* One timed request; counts failures. Returns the status (0: no answer). */
 static long timed(struct client *me, const char *method, const char *path, const char *token,
-		  const char *body, struct test_response *r)
+		  const char *extra_header, const char *body, struct test_response *r)
 {
 	char auth[128], url[512];
-	const char *headers[] = { auth, "Content-Type: application/json", NULL };
+	const char *headers[] = { auth, "Content-Type: application/json", extra_header, NULL };
 	double started = test_now_ms();
 	int transport;
 
@@ -121,7 +121,7 @@ static void create_draft(struct client *me, struct company *c)
 	char path[128];
 
 	snprintf(path, sizeof(path), "/api/v1/companies/%s/journal-entries", c->code);
-	if (timed(me, "POST", path, c->creator.token, body, &r) == 201) {
+	if (timed(me, "POST", path, c->creator.token, NULL, body, &r) == 201) {
 		pthread_mutex_lock(&c->lock);
 		snprintf(c->drafts[c->head++ % DRAFT_QUEUE], 40, "%s", test_ledger_text(r.json, "id"));
 		if (c->head - c->tail > DRAFT_QUEUE)
@@ -143,7 +143,8 @@ static void post_draft(struct client *me, struct company *c)
 	if (!*id)
 		return;
 	snprintf(path, sizeof(path), "/api/v1/companies/%s/journal-entries/%s/post", c->code, id);
-	timed(me, "POST", path, c->poster.token, NULL, &r);
+	/* A queued draft is unchanged since it was written: version 1 is what its poster approves. */
+	timed(me, "POST", path, c->poster.token, "If-Match: \"1\"", NULL, &r);
 	test_response_free(&r);
 }
 
@@ -159,7 +160,7 @@ static void *client(void *arg)
 
 		if (dice < 40) {
 			snprintf(path, sizeof(path), "/api/v1/companies/%s/accounts?limit=50", c->code);
-			timed(me, "GET", path, c->creator.token, NULL, &r);
+			timed(me, "GET", path, c->creator.token, NULL, NULL, &r);
 			test_response_free(&r);
 		} else if (dice < 65) {
 			create_draft(me, c);
@@ -168,11 +169,11 @@ static void *client(void *arg)
 		} else if (dice < 90) {
 			snprintf(path, sizeof(path), "/api/v1/companies/%s/journal-entries?limit=20&status=posted",
 				 c->code);
-			timed(me, "GET", path, c->poster.token, NULL, &r);
+			timed(me, "GET", path, c->poster.token, NULL, NULL, &r);
 			test_response_free(&r);
 		} else {
 			snprintf(path, sizeof(path), "/api/v1/companies/%s/reports/trial-balance", c->code);
-			timed(me, "GET", path, c->creator.token, NULL, &r);
+			timed(me, "GET", path, c->creator.token, NULL, NULL, &r);
 			test_response_free(&r);
 		}
 	}

@@ -190,14 +190,54 @@ void test_ledger_draft(const struct test_ledger *ledger, const char *token, cons
 void test_ledger_post(const struct test_ledger *ledger, const char *token, const char *company,
 		      const char *id, char number[24])
 {
+	const char *if_match = test_ledger_read_if_match(
+		ledger, token, test_ledger_path("/api/v1/companies/%s/journal-entries/%s", company, id));
+	const char *path = test_ledger_path("/api/v1/companies/%s/journal-entries/%s/post", company, id);
 	struct test_response r;
 
-	expect(ledger, token, "POST",
-	       test_ledger_path("/api/v1/companies/%s/journal-entries/%s/post", company, id), NULL, 200,
-	       &r);
+	test_ledger_call(ledger, token, "POST", path, if_match, NULL, &r);
+	ck_assert_msg(r.status == 200, "POST %s (%s): %ld %s", path, if_match, r.status, r.body);
 	ck_assert_str_eq(test_ledger_text(r.json, "status"), "posted");
 	if (number)
 		snprintf(number, 24, "%s", test_ledger_text(r.json, "number"));
+	test_response_free(&r);
+}
+
+void test_ledger_lock_period(const struct test_ledger *ledger, const char *requester_token,
+			     const char *confirmer_token, const char *company, const char *period_id)
+{
+	const char *lock = test_ledger_path("/api/v1/companies/%s/fiscal-periods/%s/lock", company,
+					    period_id);
+	const char *confirm = test_ledger_path("/api/v1/companies/%s/fiscal-periods/%s/lock/confirm",
+					       company, period_id);
+	struct test_response r;
+
+	test_ledger_call(ledger, requester_token, "POST", lock, NULL, NULL, &r);
+	ck_assert_msg(r.status == 202, "POST %s: %ld %s", lock, r.status, r.body);
+	test_response_free(&r);
+	test_ledger_call(ledger, confirmer_token, "POST", confirm, NULL, NULL, &r);
+	ck_assert_msg(r.status == 200, "POST %s: %ld %s", confirm, r.status, r.body);
+	ck_assert_str_eq(test_ledger_text(r.json, "status"), "locked");
+	test_response_free(&r);
+}
+
+void test_ledger_self_posting(const struct test_ledger *ledger, const char *requester_token,
+			      const char *confirmer_token, const char *company, bool self_posting)
+{
+	const char *path = test_ledger_path("/api/v1/companies/%s/ledger-settings", company);
+	const char *confirm = test_ledger_path("/api/v1/companies/%s/ledger-settings/confirm", company);
+	struct test_response r;
+
+	test_ledger_call(ledger, requester_token, "PUT", path,
+			 test_ledger_read_if_match(ledger, requester_token, path),
+			 self_posting ? "{\"self_posting\":true}" : "{\"self_posting\":false}", &r);
+	ck_assert_msg(r.status == 202, "PUT %s: %ld %s", path, r.status, r.body);
+	test_response_free(&r);
+	test_ledger_call(ledger, confirmer_token, "POST", confirm,
+			 test_ledger_read_if_match(ledger, confirmer_token, path), NULL, &r);
+	ck_assert_msg(r.status == 200, "POST %s: %ld %s", confirm, r.status, r.body);
+	ck_assert(json_is_boolean(json_object_get(r.json, "self_posting")) &&
+		  json_is_true(json_object_get(r.json, "self_posting")) == self_posting);
 	test_response_free(&r);
 }
 
@@ -233,5 +273,20 @@ const char *test_ledger_if_match(const struct test_response *r)
 	ck_assert_msg(etag != NULL, "no ETag in the answer: %s", r->headers);
 	snprintf(header, sizeof(header), "If-Match: %s", etag);
 	free(etag);
+	return header;
+}
+
+const char *test_ledger_read_if_match(const struct test_ledger *ledger, const char *token,
+				      const char *path)
+{
+	static char headers[4][96];
+	static unsigned next;
+	char *header = headers[next++ % 4];
+	struct test_response r;
+
+	test_ledger_call(ledger, token, "GET", path, NULL, NULL, &r);
+	ck_assert_msg(r.status == 200, "GET %s: %ld %s", path, r.status, r.body);
+	snprintf(header, sizeof(headers[0]), "%s", test_ledger_if_match(&r));
+	test_response_free(&r);
 	return header;
 }

@@ -104,9 +104,29 @@ void test_ledger_draft(const struct test_ledger *ledger, const char *token, cons
 		       const char *date, const char *debit_account, const char *credit_account,
 		       const char *amount, const char *memo, char id[40]);
 
-/* Posts entry id as token; asserts 200; writes its number (24 bytes) unless number is NULL. */
+/*
+ * Posts entry id as token under the version token reads first (If-Match, as
+ * a reviewer would); asserts 200; writes its number (24 bytes) unless number
+ * is NULL.
+ */
 void test_ledger_post(const struct test_ledger *ledger, const char *token, const char *company,
 		      const char *id, char number[24]);
+
+/*
+ * Locks period_id of company the four-eyes way: requester_token asks for it
+ * (asserts 202), confirmer_token confirms (asserts 200). The period must be
+ * closed, ended, the company's earlier periods locked and no drafts in it.
+ */
+void test_ledger_lock_period(const struct test_ledger *ledger, const char *requester_token,
+			     const char *confirmer_token, const char *company, const char *period_id);
+
+/*
+ * Sets company's self_posting the four-eyes way: requester_token asks for it
+ * under the settings' current ETag (asserts 202), confirmer_token confirms
+ * the version it reads (asserts 200).
+ */
+void test_ledger_self_posting(const struct test_ledger *ledger, const char *requester_token,
+			      const char *confirmer_token, const char *company, bool self_posting);
 
 /* The first column of the first row of a query (printf format) as a number; asserts a value. */
 long long test_ledger_db_number(const struct test_ledger *ledger, const char *format, ...)
@@ -117,5 +137,13 @@ const char *test_ledger_text(json_t *object, const char *name);
 
 /* The ETag of a response as an "If-Match: <etag>" header, in static storage; asserts one. */
 const char *test_ledger_if_match(const struct test_response *r);
+
+/*
+ * GETs path as token (asserts 200) and returns its ETag as an "If-Match:
+ * <etag>" header, in one of four rotating static buffers: the version a
+ * reviewer saw.
+ */
+const char *test_ledger_read_if_match(const struct test_ledger *ledger, const char *token,
+				      const char *path);
 
 #endif

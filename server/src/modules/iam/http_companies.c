@@ -42,9 +42,17 @@ struct company_change {
 	char id[40];
 	const char *code;
 	int expected_version;
+	bool currency_fixed;        /* the database refused a currency change (the books are kept in it) */
 	json_t *before;
 	json_t *after;
 };
+
+/*
+ * The SQLSTATE (restrict_violation) of the ledger's trigger refusing a
+ * currency change of a company with posted journal entries (migration
+ * 20261203000100_ledger_controls).
+ */
+static const char currency_fixed_state[] = "23001";
 
 static int audit_company(struct db_conn *db, struct company_change *c, const char *action)
 {
@@ -137,6 +145,10 @@ static int update_work(struct db_conn *db, void *ctx)
 	if (json_integer_value(json_object_get(c->before, "version")) != c->expected_version)
 		return ERP_ERR_STALE;
 	rc = resource_query_json(db, c->req->arena, &update_company, 3, params, &c->after);
+	if (rc && strcmp(db_last_sqlstate(db), currency_fixed_state) == 0) {
+		c->currency_fixed = true;
+		return ERP_ERR_CONFLICT;
+	}
 	return rc ? rc : audit_company(db, c, "iam.company.updated");
 }
 
@@ -157,5 +169,11 @@ int iam_companies_update(struct erp_request *req)
 	if (rc == ERP_ERR_STALE)
 		return http_respond_problem(req, &PROBLEM_PRECONDITION,
 					    "the company was changed since you read it; read it again");
+	if (c->currency_fixed)
+		return http_respond_problem(req, &PROBLEM_CONFLICT,
+					    arena_printf(req->arena, "company %s has posted journal entries: its"
+							 " books are kept in %s, so its currency cannot change",
+							 c->code, json_string_value(json_object_get(
+								 c->before, "currency"))));
 	return rc ? rc : respond_company(req, 200, c->after);
 }

@@ -1,7 +1,8 @@
 /*
  * Journal entries over HTTP: create a draft (Idempotency-Key honoured),
  * list, read, replace or delete a draft (its author only), post (four-eyes)
- * and reverse.
+ * and reverse; the draft of a deactivated author is taken over by someone
+ * active or discarded by a controller.
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,7 +16,8 @@
 #define ENTRY_LIST_JSON                                                                      \
 	"json_build_object('id', e.id, 'number', e.number, 'status', e.status,"               \
 	" 'date', e.entry_date, 'memo', e.memo, 'reference', e.reference, 'source', e.source," \
-	" 'author_id', e.author_id, 'posted_at', e.posted_at, 'version', e.version)"
+	" 'author_id', e.author_id, 'posted_at', e.posted_at,"                                 \
+	" 'posted_into_closed_period', e.posted_into_closed_period, 'version', e.version)"
 
 static const struct db_statement list_entries = {
 	"ledger_entries_list",
@@ -34,8 +36,9 @@ static const struct db_statement list_entries = {
 };
 static const struct db_statement lock_draft = {
 	"ledger_entries_lock",
-	"SELECT status, author_id, version, number FROM ledger_entries"
-	" WHERE id = $2 AND company_id = $1 FOR UPDATE",
+	"SELECT e.status, e.author_id, e.version, e.number, coalesce(u.active, true) AS author_active"
+	" FROM ledger_entries e LEFT JOIN users u ON u.id = e.author_id"
+	" WHERE e.id = $2 AND e.company_id = $1 FOR UPDATE OF e",
 	false,
 };
 static const struct db_statement delete_entry = {
@@ -145,14 +148,21 @@ static int check_lines(struct db_conn *db, struct entry_change *c)
 	return problems < 0 ? ERP_ERR_NO_MEMORY : problems > 0 ? ERP_ERR_INVALID : ERP_OK;
 }
 
+/* The audit event of a change of the entry: fields old -> new, from c->before and c->after. */
+static int audit_entry_fields(struct db_conn *db, struct entry_change *c, const char *action,
+			      const char *const *fields, size_t count)
+{
+	return audit_record_changes(db, &(struct audit_event){
+		.actor_id = c->req->user_id, .action = action, .company_id = c->company.id,
+		.entity = "journal_entry", .entity_id = c->id, .request_id = c->req->request_id },
+		c->before, c->after, fields, count);
+}
+
 static int audit_entry(struct db_conn *db, struct entry_change *c, const char *action)
 {
 	static const char *const fields[] = { "date", "memo", "reference", "lines" };
 
-	return audit_record_changes(db, &(struct audit_event){
-		.actor_id = c->req->user_id, .action = action, .company_id = c->company.id,
-		.entity = "journal_entry", .entity_id = c->id, .request_id = c->req->request_id },
-		c->before, c->after, fields, ERP_COUNT(fields));
+	return audit_entry_fields(db, c, action, fields, ERP_COUNT(fields));
 }
 
 /*
@@ -305,25 +315,46 @@ static int lock_entry(struct db_conn *db, struct entry_change *c, PGresult **res
 	return PQntuples(*res) == 0 ? ERP_ERR_NOT_FOUND : ERP_OK;
 }
 
+/* A refusal of the locked entry in res (409 unless status says otherwise). */
+static int refuse_entry(struct entry_change *c, int status, const char *problem)
+{
+	c->post.problem_status = status;
+	c->post.problem = (char *)problem;
+	if (!problem)
+		return ERP_ERR_NO_MEMORY;
+	return status == 403 ? ERP_ERR_FORBIDDEN : ERP_ERR_CONFLICT;
+}
+
+/* Refuses a change of the locked entry in res unless action is allowed in its status. */
+static int check_status(struct entry_change *c, PGresult *res, enum ledger_action action)
+{
+	if (ledger_action_allowed(ledger_value(res, 0, "status"), action))
+		return ERP_OK;
+	return refuse_entry(c, 409, arena_printf(c->req->arena, "entry %s is posted; posted entries are"
+						 " corrected by reversing them",
+						 ledger_value(res, 0, "number")));
+}
+
+static bool author_active(PGresult *res)
+{
+	return strcmp(ledger_value(res, 0, "author_active"), "t") == 0;
+}
+
 /* Locks the target and checks it is a draft of the caller's (and, with If-Match, unchanged). */
 static int lock_own_draft(struct db_conn *db, struct entry_change *c, enum ledger_action action)
 {
+	const char *author;
 	PGresult *res;
 	int rc = lock_entry(db, c, &res);
 
+	if (!rc)
+		rc = check_status(c, res, action);
 	if (rc)
 		return rc;
-	if (!ledger_action_allowed(PQgetvalue(res, 0, 0), action)) {
-		c->post.problem = arena_printf(c->req->arena, "entry %s is posted; posted entries are"
-					       " corrected by reversing them", PQgetvalue(res, 0, 3));
-		return ERP_ERR_CONFLICT;
-	}
-	if (strcmp(PQgetvalue(res, 0, 1), c->req->user_id) != 0) {
-		c->post.problem_status = 403;
-		c->post.problem = "only the author of a draft may change or delete it";
-		return ERP_ERR_FORBIDDEN;
-	}
-	if (action == LEDGER_EDIT && strtol(PQgetvalue(res, 0, 2), NULL, 10) != c->expected_version)
+	author = ledger_value(res, 0, "author_id");
+	if (!author || strcmp(author, c->req->user_id) != 0)
+		return refuse_entry(c, 403, "only the author of a draft may change or delete it");
+	if (action == LEDGER_EDIT && strtol(ledger_value(res, 0, "version"), NULL, 10) != c->expected_version)
 		return ERP_ERR_STALE;
 	snprintf(c->id, sizeof(c->id), "%s", c->target);
 	return ledger_entry_json(db, c->req->arena, c->company.id, c->target, &c->before);
@@ -412,6 +443,8 @@ int ledger_entries_post(struct erp_request *req)
 	if (!c)
 		return rc;
 	post_setup(c, c->target);
+	if (etag_if_match(req, &c->post.expected_version))
+		return 0;
 	rc = db_transaction(http_db(req), post_work, c);
 	return rc ? respond_failure(req, c, rc) : respond_entry(req, 200, c->after);
 }
@@ -419,17 +452,24 @@ int ledger_entries_post(struct erp_request *req)
 static int reverse_work(struct db_conn *db, void *ctx)
 {
 	struct entry_change *c = ctx;
-	const char *insert[5];
+	const char *insert[5], *author;
 	PGresult *res;
 	int rc = lock_entry(db, c, &res);
 
 	if (rc)
 		return rc;
-	if (!ledger_action_allowed(PQgetvalue(res, 0, 0), LEDGER_REVERSE)) {
+	if (!ledger_action_allowed(ledger_value(res, 0, "status"), LEDGER_REVERSE)) {
 		c->post.problem = "only posted entries are reversed; edit or delete a draft instead";
 		return ERP_ERR_CONFLICT;
 	}
-	c->post.reverses_author = arena_strdup(c->req->arena, PQgetvalue(res, 0, 1));
+	/* The reverser binds to the posted entry they read, as a poster to the draft. */
+	if (strtol(ledger_value(res, 0, "version"), NULL, 10) != c->expected_version)
+		return ERP_ERR_STALE;
+	/* "" for an entry without an author (a module's posting): nobody to keep apart. */
+	author = ledger_value(res, 0, "author_id");
+	c->post.reverses_author = arena_strdup(c->req->arena, author ? author : "");
+	if (!c->post.reverses_author)
+		return ERP_ERR_NO_MEMORY;
 	c->post.company_id = c->company.id;
 	insert[0] = c->id;
 	insert[1] = c->target;
@@ -438,9 +478,8 @@ static int reverse_work(struct db_conn *db, void *ctx)
 	insert[4] = c->req->user_id;
 	rc = db_query(db, NULL, &insert_reversal, 5, insert, NULL);
 	if (rc == ERP_ERR_CONFLICT) {
-		c->post.problem = arena_printf(c->req->arena, "entry %s is already reversed",
-					       PQgetvalue(res, 0, 3));
-		return rc;
+		return refuse_entry(c, 409, arena_printf(c->req->arena, "entry %s is already reversed",
+							 ledger_value(res, 0, "number")));
 	}
 	if (!rc)
 		rc = audit_record(db, &(struct audit_event){
@@ -467,6 +506,8 @@ int ledger_entries_reverse(struct erp_request *req)
 		ledger_today(today);
 		c->header.date = arena_strdup(req->arena, today);
 	}
+	if (etag_if_match(req, &c->expected_version))
+		return 0;
 	erp_uuid_v7(&id);
 	erp_uuid_format(&id, c->id);
 	post_setup(c, c->id);
@@ -476,4 +517,82 @@ int ledger_entries_reverse(struct erp_request *req)
 	http_add_header(req, "Location", arena_printf(req->arena, "/api/v1/companies/%s/journal-entries/%s",
 						      req->company, c->id));
 	return respond_entry(req, 201, c->after);
+}
+
+/* --- the drafts of a deactivated author: take over, discard ------------------------------------- */
+
+/* Locks the target draft and checks its author is deactivated; refuses otherwise. */
+static int lock_left_draft(struct db_conn *db, struct entry_change *c, enum ledger_action action,
+			   const char *active_refusal, PGresult **res)
+{
+	int rc = lock_entry(db, c, res);
+
+	if (!rc)
+		rc = check_status(c, *res, action);
+	if (rc)
+		return rc;
+	if (author_active(*res))
+		return refuse_entry(c, 409, active_refusal);
+	snprintf(c->id, sizeof(c->id), "%s", c->target);
+	return ERP_OK;
+}
+
+static int take_over_work(struct db_conn *db, void *ctx)
+{
+	static const char *const fields[] = { "author_id" };
+	struct entry_change *c = ctx;
+	PGresult *res;
+	int rc = lock_left_draft(db, c, LEDGER_EDIT,
+				 "the author of this draft is active: it is theirs to change; a draft"
+				 " is taken over only when its author is deactivated", &res);
+
+	if (rc)
+		return rc;
+	if (strtol(ledger_value(res, 0, "version"), NULL, 10) != c->expected_version)
+		return ERP_ERR_STALE;
+	rc = ledger_entry_json(db, c->req->arena, c->company.id, c->id, &c->before);
+	if (!rc)
+		rc = ledger_entry_take_over(db, c->id, c->req->user_id);
+	if (!rc)
+		rc = ledger_entry_json(db, c->req->arena, c->company.id, c->id, &c->after);
+	return rc ? rc : audit_entry_fields(db, c, "ledger.journal.taken_over", fields, ERP_COUNT(fields));
+}
+
+int ledger_entries_take_over(struct erp_request *req)
+{
+	int rc;
+	struct entry_change *c = change_of_path_entry(req, &rc);
+
+	if (!c)
+		return rc;
+	if (etag_if_match(req, &c->expected_version))
+		return 0;
+	rc = db_transaction(http_db(req), take_over_work, c);
+	return rc ? respond_failure(req, c, rc) : respond_entry(req, 200, c->after);
+}
+
+static int discard_work(struct db_conn *db, void *ctx)
+{
+	struct entry_change *c = ctx;
+	PGresult *res;
+	int rc = lock_left_draft(db, c, LEDGER_DELETE,
+				 "the author of this draft is active: they may delete it themselves; a"
+				 " draft is discarded only when its author is deactivated", &res);
+
+	if (!rc)
+		rc = ledger_entry_json(db, c->req->arena, c->company.id, c->id, &c->before);
+	if (!rc)
+		rc = resource_exec_one(db, &delete_entry, 1, &c->target);
+	return rc ? rc : audit_entry(db, c, "ledger.journal.discarded");
+}
+
+int ledger_entries_discard(struct erp_request *req)
+{
+	int rc;
+	struct entry_change *c = change_of_path_entry(req, &rc);
+
+	if (!c)
+		return rc;
+	rc = db_transaction(http_db(req), discard_work, c);
+	return rc ? respond_failure(req, c, rc) : http_respond_empty(req, 204);
 }

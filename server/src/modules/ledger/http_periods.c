@@ -1,4 +1,11 @@
-/* Fiscal periods: list, create a fiscal year of twelve monthly periods, close, reopen, lock. */
+/*
+ * Fiscal periods: list, create a fiscal year of twelve monthly periods,
+ * close and reopen, and lock for good, four-eyes: one holder of
+ * ledger.period.lock asks for the lock, another confirms it, either may
+ * cancel it; a period locks only once closed and ended, after every earlier
+ * period of the company, with no drafts dated in it, checked at the request
+ * and again at the confirmation. Reopening drops a request.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,14 +16,9 @@
 #include "shared-kernel/errors.h"
 #include "shared-kernel/uuid.h"
 
-#define PERIOD_JSON                                                                          \
-	"json_build_object('id', p.id, 'fiscal_year', p.fiscal_year, 'number', p.number,"      \
-	" 'name', to_char(p.starts_on, 'YYYY-MM'), 'starts_on', p.starts_on,"                  \
-	" 'ends_on', p.ends_on, 'status', p.status, 'version', p.version)"
-
 static const struct db_statement list_periods = {
 	"ledger_periods_list",
-	PAGING_SQL("SELECT " PERIOD_JSON " AS j, p.starts_on::text AS k1, p.id::text AS k2"
+	PAGING_SQL("SELECT " LEDGER_PERIOD_JSON " AS j, p.starts_on::text AS k1, p.id::text AS k2"
 	"  FROM ledger_periods p"
 	"  WHERE p.company_id = (SELECT id FROM companies WHERE code = $3)"
 	"    AND ($1::date IS NULL OR (p.starts_on, p.id) > ($1::date, $2::uuid))"
@@ -44,26 +46,10 @@ static const struct db_statement insert_year = {
 };
 static const struct db_statement year_json = {
 	"ledger_periods_year_json",
-	"SELECT json_agg(" PERIOD_JSON " ORDER BY p.number) FROM ledger_periods p"
+	"SELECT json_agg(" LEDGER_PERIOD_JSON " ORDER BY p.number) FROM ledger_periods p"
 	" WHERE p.company_id = $1 AND p.fiscal_year = $2::int",
 	false,
 };
-static const struct db_statement lock_period = {
-	"ledger_periods_lock",
-	"SELECT " PERIOD_JSON " FROM ledger_periods p WHERE p.company_id = $1 AND p.id = $2 FOR UPDATE",
-	false,
-};
-static const struct db_statement set_status = {
-	"ledger_periods_set_status",
-	"UPDATE ledger_periods SET status = $2, version = version + 1, updated_at = now() WHERE id = $1",
-	false,
-};
-static const struct db_statement get_period = {
-	"ledger_periods_get",
-	"SELECT " PERIOD_JSON " FROM ledger_periods p WHERE p.id = $1",
-	false,
-};
-
 int ledger_periods_list(struct erp_request *req)
 {
 	json_t *year = json_object_get(req->query, "fiscal_year");
@@ -180,59 +166,150 @@ int ledger_periods_create_year(struct erp_request *req)
 						     "periods", c->periods));
 }
 
-/* --- close, reopen, lock ------------------------------------------------------------------------ */
+/* --- close, reopen, and the four-eyes lock ------------------------------------------------------ */
 
 struct period_change {
 	struct erp_request *req;
+	enum ledger_period_step step;
 	struct ledger_company company;
 	const char *id;
-	const char *to;
-	json_t *before;
+	json_t *before;             /* as clients see it, locked */
 	json_t *after;
-	char *problem;
+	char *problem;              /* a refusal's sentence */
+	int problem_status;         /* 403 or 409 */
 };
 
-static int transition_work(struct db_conn *db, void *ctx)
-{
-	struct period_change *c = ctx;
-	const char *params[2];
-	json_t *changes;
-	const char *from;
-	int rc = ledger_company_get(db, c->req->arena, c->req->company, &c->company);
+static const struct {
+	const char *action;         /* the audit event */
+	int status;                 /* the answer's */
+} steps[] = {
+	[LEDGER_PERIOD_CLOSE] = { "ledger.period.closed", 200 },
+	[LEDGER_PERIOD_REOPEN] = { "ledger.period.reopened", 200 },
+	[LEDGER_PERIOD_REQUEST_LOCK] = { "ledger.period.lock_requested", 202 },
+	[LEDGER_PERIOD_CONFIRM_LOCK] = { "ledger.period.locked", 200 },
+	[LEDGER_PERIOD_CANCEL_LOCK] = { "ledger.period.lock_cancelled", 200 },
+};
 
-	params[0] = c->company.id;
-	params[1] = c->id;
-	if (!rc)
-		rc = resource_query_json(db, c->req->arena, &lock_period, 2, params, &c->before);
-	if (rc)
-		return rc;
-	from = json_string_value(json_object_get(c->before, "status"));
-	if (!ledger_period_transition_allowed(from, c->to)) {
-		c->problem = arena_printf(c->req->arena, "period %s is %s; it cannot become %s",
-					  json_string_value(json_object_get(c->before, "name")), from, c->to);
-		return ERP_ERR_CONFLICT;
-	}
-	params[0] = c->id;
-	params[1] = c->to;
-	rc = db_query(db, NULL, &set_status, 2, params, NULL);
-	if (!rc)
-		rc = resource_query_json(db, c->req->arena, &get_period, 1, &c->id, &c->after);
-	if (rc)
-		return rc;
-	changes = json_pack("{s:{s:s, s:s}}", "status", "old", from, "new", c->to);
-	if (!changes)
+static int refuse(struct period_change *c, int status, char *problem)
+{
+	c->problem_status = status;
+	c->problem = problem;
+	if (!problem)
 		return ERP_ERR_NO_MEMORY;
-	rc = audit_record(db, &(struct audit_event){
-		.actor_id = c->req->user_id,
-		.action = arena_printf(c->req->arena, "ledger.period.%s",
-				       strcmp(c->to, "open") == 0 ? "reopened" : c->to),
-		.company_id = c->company.id, .entity = "fiscal_period", .entity_id = c->id,
-		.request_id = c->req->request_id, .changes = changes });
-	json_decref(changes);
-	return rc;
+	return status == 403 ? ERP_ERR_FORBIDDEN : ERP_ERR_CONFLICT;
 }
 
-static int transition(struct erp_request *req, const char *to)
+static const char *field(json_t *period, const char *name)
+{
+	return json_string_value(json_object_get(period, name));
+}
+
+/* The lock rules, read afresh under the row lock: ended, in order, no drafts dated in it. */
+static int check_lockable(struct db_conn *db, struct period_change *c)
+{
+	struct ledger_lock_facts facts;
+	char sentence[400];
+	int rc = ledger_period_lock_facts(db, c->req->arena, c->id, &facts);
+
+	if (rc)
+		return rc;
+	if (!ledger_lock_refusal(&facts, sentence, sizeof(sentence)))
+		return ERP_OK;
+	return refuse(c, 409, arena_strdup(c->req->arena, sentence));
+}
+
+/* A period that cannot take a status from the one it has. */
+static int refuse_transition(struct period_change *c, const char *to)
+{
+	return refuse(c, 409, arena_printf(c->req->arena, "period %s is %s; it cannot become %s",
+					   field(c->before, "name"), field(c->before, "status"), to));
+}
+
+static int check_lock_step(struct db_conn *db, struct period_change *c)
+{
+	struct arena *arena = c->req->arena;
+	const char *name = field(c->before, "name"), *status = field(c->before, "status");
+	const char *requester = field(c->before, "lock_requested_by");
+	bool locked = strcmp(status, "locked") == 0;
+
+	if (locked && c->step != LEDGER_PERIOD_CANCEL_LOCK)
+		return refuse(c, 409, arena_printf(arena, "period %s is already locked", name));
+	if (c->step == LEDGER_PERIOD_REQUEST_LOCK) {
+		if (!ledger_period_transition_allowed(status, "locked"))
+			return refuse(c, 409, arena_printf(arena, "period %s is %s: close it before locking it",
+							   name, status));
+		if (requester)
+			return refuse(c, 409, arena_printf(arena, "a lock of period %s was already requested"
+							   " by %s at %s: confirm or cancel it", name,
+							   requester, field(c->before, "lock_requested_at")));
+		return check_lockable(db, c);
+	}
+	if (!requester || locked)
+		return refuse(c, 409, arena_printf(arena, "no lock of period %s is pending", name));
+	if (c->step == LEDGER_PERIOD_CANCEL_LOCK)
+		return ERP_OK;
+	if (strcmp(requester, c->req->user_id) == 0)
+		return refuse(c, 403, arena_printf(arena, "four-eyes: you asked for the lock of period %s;"
+						   " another user with ledger.period.lock must confirm it",
+						   name));
+	return check_lockable(db, c);
+}
+
+/* Whether the step may happen to the locked period now; a refusal otherwise. */
+static int check_step(struct db_conn *db, struct period_change *c)
+{
+	const char *status = field(c->before, "status");
+
+	switch (c->step) {
+	case LEDGER_PERIOD_CLOSE:
+		return ledger_period_transition_allowed(status, "closed") ? ERP_OK
+									  : refuse_transition(c, "closed");
+	case LEDGER_PERIOD_REOPEN:
+		return ledger_period_transition_allowed(status, "open") ? ERP_OK
+									: refuse_transition(c, "open");
+	case LEDGER_PERIOD_REQUEST_LOCK:
+	case LEDGER_PERIOD_CONFIRM_LOCK:
+	case LEDGER_PERIOD_CANCEL_LOCK:
+		return check_lock_step(db, c);
+	}
+	return ERP_ERR_INTERNAL;
+}
+
+static int audit_step(struct db_conn *db, struct period_change *c)
+{
+	static const char *const fields[] = { "status", "lock_requested_by", "lock_requested_at",
+					      "locked_by", "locked_at" };
+	const char *reason = NULL;
+
+	if (c->step == LEDGER_PERIOD_CONFIRM_LOCK) {
+		reason = arena_printf(c->req->arena, "lock requested by %s at %s",
+				      field(c->before, "lock_requested_by"),
+				      field(c->before, "lock_requested_at"));
+		if (!reason)
+			return ERP_ERR_NO_MEMORY;
+	}
+	return audit_record_changes(db, &(struct audit_event){
+		.actor_id = c->req->user_id, .action = steps[c->step].action,
+		.company_id = c->company.id, .entity = "fiscal_period", .entity_id = c->id,
+		.request_id = c->req->request_id, .reason = reason },
+		c->before, c->after, fields, ERP_COUNT(fields));
+}
+
+static int step_work(struct db_conn *db, void *ctx)
+{
+	struct period_change *c = ctx;
+	int rc = ledger_company_get(db, c->req->arena, c->req->company, &c->company);
+
+	if (!rc)
+		rc = ledger_period_lock(db, c->req->arena, c->company.id, c->id, &c->before);
+	if (!rc)
+		rc = check_step(db, c);
+	if (!rc)
+		rc = ledger_period_apply(db, c->req->arena, c->id, c->step, c->req->user_id, &c->after);
+	return rc ? rc : audit_step(db, c);
+}
+
+static int run_step(struct erp_request *req, enum ledger_period_step step)
 {
 	struct period_change *c = arena_calloc(req->arena, 1, sizeof(*c));
 	int rc;
@@ -240,30 +317,40 @@ static int transition(struct erp_request *req, const char *to)
 	if (!c)
 		return ERP_ERR_NO_MEMORY;
 	c->req = req;
-	c->to = to;
+	c->step = step;
 	c->id = resource_uuid_param(req, "period");
 	if (!c->id)
 		return ERP_ERR_NOT_FOUND;
-	rc = db_transaction(http_db(req), transition_work, c);
-	if (rc == ERP_ERR_CONFLICT && c->problem)
-		return http_respond_problem(req, &PROBLEM_CONFLICT, c->problem);
+	rc = db_transaction(http_db(req), step_work, c);
+	if (rc && c->problem)
+		return ledger_respond_refusal(req, c->problem_status, c->problem);
 	if (rc)
 		return rc;
 	etag_set(req, c->after);
-	return http_respond_json(req, 200, json_incref(c->after));
+	return http_respond_json(req, steps[step].status, json_incref(c->after));
 }
 
 int ledger_periods_close(struct erp_request *req)
 {
-	return transition(req, "closed");
+	return run_step(req, LEDGER_PERIOD_CLOSE);
 }
 
 int ledger_periods_reopen(struct erp_request *req)
 {
-	return transition(req, "open");
+	return run_step(req, LEDGER_PERIOD_REOPEN);
 }
 
-int ledger_periods_lock(struct erp_request *req)
+int ledger_periods_request_lock(struct erp_request *req)
 {
-	return transition(req, "locked");
+	return run_step(req, LEDGER_PERIOD_REQUEST_LOCK);
+}
+
+int ledger_periods_confirm_lock(struct erp_request *req)
+{
+	return run_step(req, LEDGER_PERIOD_CONFIRM_LOCK);
+}
+
+int ledger_periods_cancel_lock(struct erp_request *req)
+{
+	return run_step(req, LEDGER_PERIOD_CANCEL_LOCK);
 }

@@ -48,8 +48,25 @@ int ledger_number_format(int fiscal_year, int sequence, char *out, size_t size);
 enum ledger_action { LEDGER_EDIT, LEDGER_DELETE, LEDGER_POST, LEDGER_REVERSE };
 bool ledger_action_allowed(const char *status, enum ledger_action action);
 
-/* Period lifecycle: open -> closed -> open (reopen), open|closed -> locked (final). */
+/* Period lifecycle: open -> closed -> open (reopen), closed -> locked (final). */
 bool ledger_period_transition_allowed(const char *from, const char *to);
+
+/* What decides whether a closed period may be locked, read under its row lock (store.c). */
+struct ledger_lock_facts {
+	const char *period;           /* "2026-03" */
+	const char *ends_on;          /* "2026-03-31" */
+	bool ended;                   /* ends_on is before today (UTC) */
+	const char *earlier_unlocked; /* the first earlier period of the company not locked, or NULL */
+	long drafts;                  /* drafts dated in the period */
+	const char *first_draft;      /* the id of the earliest of them, or NULL */
+};
+
+/*
+ * Why a closed period cannot be locked now, as a sentence naming the rule
+ * and the period or draft (its end date has not passed; periods lock in
+ * order; no drafts dated in it), written into out; false when it can be.
+ */
+bool ledger_lock_refusal(const struct ledger_lock_facts *facts, char *out, size_t size);
 
 /* The first and last day of month `number` (1..12) of a fiscal year starting in first_month. */
 void ledger_period_bounds(int fiscal_year, int first_month, int number, char starts_on[11],
@@ -66,6 +83,24 @@ bool ledger_is_source(const char *source);
 
 /* --- storage (store.c) ---------------------------------------------------------------- */
 
+/*
+ * A fiscal period as clients see it: SQL of a json_build_object over the
+ * ledger_periods row p. Shared by the lists (http_periods.c) and the
+ * changes (store.c), so the shape is written once.
+ */
+#define LEDGER_PERIOD_JSON                                                                   \
+	"json_build_object('id', p.id, 'fiscal_year', p.fiscal_year, 'number', p.number,"      \
+	" 'name', to_char(p.starts_on, 'YYYY-MM'), 'starts_on', p.starts_on,"                  \
+	" 'ends_on', p.ends_on, 'status', p.status,"                                           \
+	" 'lock_requested_by', p.lock_requested_by, 'lock_requested_at', p.lock_requested_at," \
+	" 'locked_by', p.locked_by, 'locked_at', p.locked_at, 'version', p.version)"
+
+/*
+ * The text of the column called name in row of res, or NULL when the value
+ * is SQL NULL or res has no such column: new code reads results by name.
+ */
+const char *ledger_value(const PGresult *res, int row, const char *name);
+
 /* The company behind a {company} code: id and functional currency. ERP_ERR_NOT_FOUND if none. */
 struct ledger_company {
 	char id[40];
@@ -74,6 +109,20 @@ struct ledger_company {
 };
 int ledger_company_get(struct db_conn *db, struct arena *arena, const char *code,
 		       struct ledger_company *out);
+
+/*
+ * Share-locks the company's row until commit, so a change of the company
+ * (its currency) is serialised with the postings. ERP_ERR_NOT_FOUND if none.
+ */
+int ledger_company_share(struct db_conn *db, const char *company_id);
+
+/*
+ * Share-locks the accounts of an entry's lines until commit and reads them
+ * as locked: *inactive receives the codes of the inactive ones ("1100,
+ * 9000", arena memory), or NULL when all are active.
+ */
+int ledger_entry_accounts_share(struct db_conn *db, struct arena *arena, const char *entry_id,
+				const char **inactive);
 
 /*
  * Fills found/active/account_id/currency/exponent of each line from the
@@ -104,12 +153,67 @@ int ledger_entry_replace(struct db_conn *db, struct arena *arena, const char *id
 			 const struct ledger_header *header, const struct ledger_line *lines,
 			 size_t count);
 
+/* Makes author_id the author of draft id and bumps its version. ERP_ERR_NOT_FOUND if not a draft. */
+int ledger_entry_take_over(struct db_conn *db, const char *id, const char *author_id);
+
 /* The entry as clients see it (ENTRY_JSON in store.c). ERP_ERR_NOT_FOUND if not in company. */
 int ledger_entry_json(struct db_conn *db, struct arena *arena, const char *company_id,
 		      const char *id, json_t **out);
 
 /* Checked lines as the entry shows them: [{"line","account","currency","debit"|"credit","description"?}]. */
 json_t *ledger_lines_json(const struct ledger_line *lines, size_t count);
+
+/*
+ * The company's ledger settings as clients see them: {"self_posting",
+ * "version", "pending": null | {"self_posting", "requested_by",
+ * "requested_at", "version"}}, by company code. *out belongs to the arena.
+ */
+int ledger_settings_json(struct db_conn *db, struct arena *arena, const char *company_code,
+			 json_t **out);
+
+/* Locks the company's settings row until commit (created with the defaults if missing); *out as above. */
+int ledger_settings_lock(struct db_conn *db, struct arena *arena, const char *company_id,
+			 json_t **out);
+
+/* Records a pending change of self_posting by user_id; bumps the version. *out: the settings after. */
+int ledger_settings_request(struct db_conn *db, struct arena *arena, const char *company_id,
+			    bool self_posting, const char *user_id, json_t **out);
+
+/* Applies the pending change, confirmed by user_id; ERP_ERR_NOT_FOUND when none is pending. */
+int ledger_settings_confirm(struct db_conn *db, struct arena *arena, const char *company_id,
+			    const char *user_id, json_t **out);
+
+/* Drops the pending change; ERP_ERR_NOT_FOUND when none is pending. */
+int ledger_settings_cancel(struct db_conn *db, struct arena *arena, const char *company_id,
+			   json_t **out);
+
+/*
+ * Locks period_id of the company until commit; *out as clients see it.
+ * ERP_ERR_NOT_FOUND when the company has no such period.
+ */
+int ledger_period_lock(struct db_conn *db, struct arena *arena, const char *company_id,
+		       const char *period_id, json_t **out);
+
+/*
+ * What the lock rules read about a period (ledger_lock_facts), in a
+ * statement of its own run after ledger_period_lock(), so it sees what
+ * committed while the lock was awaited. The texts live as long as the arena.
+ */
+int ledger_period_lock_facts(struct db_conn *db, struct arena *arena, const char *period_id,
+			     struct ledger_lock_facts *out);
+
+/* The changes of a period's lifecycle (http_periods.c decides which is allowed). */
+enum ledger_period_step {
+	LEDGER_PERIOD_CLOSE,        /* open -> closed */
+	LEDGER_PERIOD_REOPEN,       /* closed -> open, dropping a lock request */
+	LEDGER_PERIOD_REQUEST_LOCK, /* records user_id as asking for the lock */
+	LEDGER_PERIOD_CONFIRM_LOCK, /* closed -> locked, user_id confirming */
+	LEDGER_PERIOD_CANCEL_LOCK,  /* drops the lock request */
+};
+
+/* Applies step to period_id (as user_id), bumping its version; *out: the period after. */
+int ledger_period_apply(struct db_conn *db, struct arena *arena, const char *period_id,
+			enum ledger_period_step step, const char *user_id, json_t **out);
 
 /* --- posting (posting.c) ---------------------------------------------------------------- */
 
@@ -118,6 +222,7 @@ struct ledger_post {
 	const char *entry_id;
 	const char *poster_id;
 	const char *request_id;
+	int expected_version;        /* the version the poster reviewed (If-Match); 0: not checked */
 	bool four_eyes;              /* the poster may not be the author (unless the company relaxes it) */
 	bool may_post_closed;        /* the poster holds ledger.period.post-closed */
 	const char *reverses_author; /* for a reversal: the original's author, for four-eyes */
@@ -132,7 +237,8 @@ struct ledger_post {
  * with may_post_closed, recorded), four-eyes, accounts active, the next
  * gapless number, lines stamped for reports, audit event. ERP_OK, or
  * ERP_ERR_FORBIDDEN / ERP_ERR_CONFLICT / ERP_ERR_INVALID with post->problem,
- * or a database error.
+ * ERP_ERR_STALE when the draft is no longer at post->expected_version, or a
+ * database error.
  */
 int ledger_post_draft(struct db_conn *db, struct arena *arena, struct ledger_post *post);
 
@@ -155,7 +261,9 @@ int ledger_periods_list(struct erp_request *req);
 int ledger_periods_create_year(struct erp_request *req);
 int ledger_periods_close(struct erp_request *req);
 int ledger_periods_reopen(struct erp_request *req);
-int ledger_periods_lock(struct erp_request *req);
+int ledger_periods_request_lock(struct erp_request *req);
+int ledger_periods_confirm_lock(struct erp_request *req);
+int ledger_periods_cancel_lock(struct erp_request *req);
 
 int ledger_entries_create(struct erp_request *req);
 int ledger_entries_list(struct erp_request *req);
@@ -164,11 +272,15 @@ int ledger_entries_update(struct erp_request *req);
 int ledger_entries_delete(struct erp_request *req);
 int ledger_entries_post(struct erp_request *req);
 int ledger_entries_reverse(struct erp_request *req);
+int ledger_entries_take_over(struct erp_request *req);
+int ledger_entries_discard(struct erp_request *req);
 
 int ledger_trial_balance(struct erp_request *req);
 int ledger_account_ledger(struct erp_request *req);
 
 int ledger_settings_get(struct erp_request *req);
-int ledger_settings_update(struct erp_request *req);
+int ledger_settings_request_change(struct erp_request *req);
+int ledger_settings_confirm_change(struct erp_request *req);
+int ledger_settings_cancel_change(struct erp_request *req);
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * The ledger module descriptor (ARCHITECTURE.md §3): its permission catalog,
- * its segregation-of-duties pair and its route table with the request and
+ * its segregation-of-duties pairs and its route table with the request and
  * response shapes the platform validates and documents.
  */
 #include "modules/ledger/internal.h"
@@ -79,6 +79,30 @@ static const struct schema_field year_create_fields[] = {
 static SCHEMA_OBJECT_DEFINE(year_create_schema, "FiscalYearCreate", year_create_fields,
 			    "Creates twelve monthly periods, all open.");
 
+static const char *const period_statuses[] = { "open", "closed", "locked", NULL };
+
+static const struct schema_field period_fields[] = {
+	RO("id", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	RO("fiscal_year", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	RO("number", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	RO("name", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	RO("starts_on", SCHEMA_STRING, SCHEMA_FORMAT_DATE),
+	RO("ends_on", SCHEMA_STRING, SCHEMA_FORMAT_DATE),
+	{ .name = "status", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY, .max = 10,
+	  .enum_values = period_statuses },
+	{ .name = "lock_requested_by", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_NULLABLE,
+	  .format = SCHEMA_FORMAT_UUID, .description = "who asked for the lock (null: nobody)" },
+	{ .name = "lock_requested_at", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_NULLABLE,
+	  .format = SCHEMA_FORMAT_DATE_TIME },
+	{ .name = "locked_by", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_NULLABLE,
+	  .format = SCHEMA_FORMAT_UUID, .description = "who confirmed the lock" },
+	{ .name = "locked_at", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_NULLABLE,
+	  .format = SCHEMA_FORMAT_DATE_TIME },
+	RO("version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+};
+static SCHEMA_OBJECT_DEFINE(period_schema, "FiscalPeriod", period_fields,
+			    "A monthly fiscal period (ETag: its version): open, closed or locked for good.");
+
 static const struct schema_field period_query_fields[] = {
 	PAGING_FIELDS,
 	{ .name = "fiscal_year", .type = SCHEMA_INTEGER, .min = 1900, .max = 9999 },
@@ -123,6 +147,8 @@ static const struct schema_field entry_fields[] = {
 	RO("author_id", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
 	RO("posted_by", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
 	RO("posted_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
+	{ .name = "posted_into_closed_period", .type = SCHEMA_BOOLEAN, .flags = SCHEMA_READ_ONLY,
+	  .description = "posted by a holder of ledger.period.post-closed into a closed period" },
 	RO("reverses", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
 	RO("reversed_by", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
 	RO("version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
@@ -141,7 +167,7 @@ static const struct schema_field reverse_fields[] = {
 	  .description = "default \"Reversal of <number>\"" },
 };
 static SCHEMA_OBJECT_DEFINE(reverse_schema, "JournalEntryReverse", reverse_fields,
-			    "Send {} for a reversal dated today.");
+			    "Send {} for a reversal dated today, and If-Match with the posted entry's ETag.");
 
 static const struct schema_field entry_query_fields[] = {
 	PAGING_FIELDS,
@@ -169,11 +195,32 @@ static const struct schema_field account_ledger_query_fields[] = {
 };
 static SCHEMA_OBJECT_DEFINE(account_ledger_query, NULL, account_ledger_query_fields, NULL);
 
-static const struct schema_field settings_fields[] = {
+static const struct schema_field settings_change_fields[] = {
 	{ .name = "self_posting", .type = SCHEMA_BOOLEAN, .flags = SCHEMA_REQUIRED,
 	  .description = "true lets authors post their own entries (relaxes four-eyes)" },
 };
-static SCHEMA_OBJECT_DEFINE(settings_schema, "LedgerSettings", settings_fields, NULL);
+static SCHEMA_OBJECT_DEFINE(settings_change_schema, "LedgerSettingsChange", settings_change_fields,
+			    "Requests a change; another holder of ledger.settings.manage confirms it."
+			    " Send If-Match with the settings' ETag.");
+
+static const struct schema_field pending_change_fields[] = {
+	RO("self_posting", SCHEMA_BOOLEAN, SCHEMA_FORMAT_NONE),
+	RO("requested_by", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	RO("requested_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
+	RO("version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+};
+static SCHEMA_OBJECT_DEFINE(pending_change_schema, "LedgerSettingsPendingChange",
+			    pending_change_fields,
+			    "A requested change waiting for another user; confirm it with If-Match: its version.");
+
+static const struct schema_field settings_fields[] = {
+	RO("self_posting", SCHEMA_BOOLEAN, SCHEMA_FORMAT_NONE),
+	RO("version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	{ .name = "pending", .type = SCHEMA_OBJECT, .flags = SCHEMA_READ_ONLY | SCHEMA_NULLABLE,
+	  .object = &pending_change_schema, .description = "null when no change is pending" },
+};
+static SCHEMA_OBJECT_DEFINE(settings_schema, "LedgerSettings", settings_fields,
+			    "The company's ledger settings (ETag: their version).");
 
 /* --- routes ----------------------------------------------------------------------------------------- */
 
@@ -204,11 +251,19 @@ static const struct erp_route routes[] = {
 	  "Create a fiscal year of twelve monthly periods.", .body = &year_create_schema,
 	  .success_status = 201 },
 	{ ERP_POST, COMPANY "/fiscal-periods/{period}/close", "ledger.period.manage",
-	  ledger_periods_close, "Close an open period.", .success_status = 200 },
-	{ ERP_POST, COMPANY "/fiscal-periods/{period}/reopen", "ledger.period.manage",
-	  ledger_periods_reopen, "Reopen a closed period.", .success_status = 200 },
-	{ ERP_POST, COMPANY "/fiscal-periods/{period}/lock", "ledger.period.manage",
-	  ledger_periods_lock, "Lock a period for good: nobody posts into it.", .success_status = 200 },
+	  ledger_periods_close, "Close an open period.", .response = &period_schema },
+	{ ERP_POST, COMPANY "/fiscal-periods/{period}/reopen", "ledger.period.lock",
+	  ledger_periods_reopen, "Reopen a closed period (drops a lock request).",
+	  .response = &period_schema },
+	{ ERP_POST, COMPANY "/fiscal-periods/{period}/lock", "ledger.period.lock",
+	  ledger_periods_request_lock,
+	  "Ask for a closed, ended period to be locked for good; another user confirms it.",
+	  .response = &period_schema, .success_status = 202 },
+	{ ERP_POST, COMPANY "/fiscal-periods/{period}/lock/confirm", "ledger.period.lock",
+	  ledger_periods_confirm_lock, "Lock the period another user asked to lock: nobody posts into it.",
+	  .response = &period_schema },
+	{ ERP_POST, COMPANY "/fiscal-periods/{period}/lock/cancel", "ledger.period.lock",
+	  ledger_periods_cancel_lock, "Drop the request to lock the period.", .response = &period_schema },
 
 	{ ERP_GET, COMPANY "/journal-entries", "ledger.journal.read", ledger_entries_list,
 	  "List journal entries.", .query = &entry_query },
@@ -222,37 +277,78 @@ static const struct erp_route routes[] = {
 	{ ERP_DELETE, COMPANY "/journal-entries/{id}", "ledger.journal.create", ledger_entries_delete,
 	  "Delete your draft.", .success_status = 204 },
 	{ ERP_POST, COMPANY "/journal-entries/{id}/post", "ledger.journal.post", ledger_entries_post,
-	  "Post a draft someone else wrote: it gets its number.", .response = &entry_schema },
+	  "Post a draft someone else wrote, as reviewed (If-Match): it gets its number.",
+	  .response = &entry_schema },
 	{ ERP_POST, COMPANY "/journal-entries/{id}/reverse", "ledger.journal.post",
-	  ledger_entries_reverse, "Reverse a posted entry with a posted mirror entry.",
+	  ledger_entries_reverse,
+	  "Reverse a posted entry, as read (If-Match), with a posted mirror entry.",
 	  .body = &reverse_schema, .response = &entry_schema, .success_status = 201 },
+	{ ERP_POST, COMPANY "/journal-entries/{id}/take-over", "ledger.journal.create",
+	  ledger_entries_take_over,
+	  "Become the author of a deactivated user's draft, as read (If-Match): then it may be posted.",
+	  .response = &entry_schema },
+	{ ERP_POST, COMPANY "/journal-entries/{id}/discard", "ledger.journal.discard",
+	  ledger_entries_discard, "Discard the draft of a deactivated author (audited).",
+	  .success_status = 204 },
 
 	{ ERP_GET, COMPANY "/reports/trial-balance", "ledger.report.read", ledger_trial_balance,
 	  "Debits, credits and balance per account on a date, with totals per currency.",
 	  .query = &trial_balance_query },
 
 	{ ERP_GET, COMPANY "/ledger-settings", "ledger.settings.manage", ledger_settings_get,
-	  "The company's ledger settings.", .success_status = 200 },
-	{ ERP_PUT, COMPANY "/ledger-settings", "ledger.settings.manage", ledger_settings_update,
-	  "Change the company's ledger settings.", .body = &settings_schema },
+	  "The company's ledger settings and the change pending, if any.", .response = &settings_schema },
+	{ ERP_PUT, COMPANY "/ledger-settings", "ledger.settings.manage", ledger_settings_request_change,
+	  "Request a change of the settings (If-Match): it waits for another user to confirm it.",
+	  .body = &settings_change_schema, .response = &settings_schema, .success_status = 202 },
+	{ ERP_POST, COMPANY "/ledger-settings/confirm", "ledger.settings.manage",
+	  ledger_settings_confirm_change,
+	  "Apply the change another user requested, as read (If-Match with the settings' ETag).",
+	  .response = &settings_schema },
+	{ ERP_POST, COMPANY "/ledger-settings/cancel", "ledger.settings.manage",
+	  ledger_settings_cancel_change, "Drop the pending change.", .response = &settings_schema },
 };
 
 static const struct erp_permission permissions[] = {
 	{ "ledger.account.read", "List and read the chart of accounts." },
 	{ "ledger.account.manage", "Create, change, deactivate and reactivate accounts." },
 	{ "ledger.period.read", "List fiscal periods." },
-	{ "ledger.period.manage", "Create fiscal years; close, reopen and lock periods." },
-	{ "ledger.period.post-closed", "Post into a closed period (recorded in the audit trail)." },
+	{ "ledger.period.manage", "Create fiscal years; close periods." },
+	{ "ledger.period.lock",
+	  "Ask for, confirm (another's request) or cancel the lock of a period; reopen a closed period." },
+	{ "ledger.period.post-closed",
+	  "Post into a closed period (the entry says so; recorded in the audit trail)." },
 	{ "ledger.journal.read", "List and read journal entries." },
-	{ "ledger.journal.create", "Write draft journal entries; change and delete your own drafts." },
+	{ "ledger.journal.create",
+	  "Write draft journal entries; change and delete your own drafts; take over a deactivated"
+	  " author's draft." },
+	{ "ledger.journal.discard", "Discard the drafts of deactivated authors (audited)." },
 	{ "ledger.journal.post", "Post and reverse journal entries written by others." },
 	{ "ledger.report.read", "Trial balance and account ledgers." },
-	{ "ledger.settings.manage", "Read and change the company's ledger settings." },
+	{ "ledger.settings.manage",
+	  "Read the company's ledger settings; request, confirm (another's request) or cancel a change." },
 };
 
+/*
+ * Pairs one user may not hold in one company. Some name IAM's permissions: the
+ * conflict is the ledger's (who makes users or grants roles could make the
+ * second person a posting or a settings change needs). Catalog sync stores a
+ * pair with the smaller name first, whichever order it is written in.
+ */
 static const struct erp_sod_rule sod_rules[] = {
 	{ "ledger.journal.create", "ledger.journal.post",
 	  "who writes journal entries does not approve and post them" },
+	{ "iam.user.manage", "ledger.journal.post",
+	  "who administers users does not post: they could make an author and post its entries" },
+	{ "iam.assignment.manage", "ledger.journal.post",
+	  "who grants roles does not post: they could give an author of their choosing the right to write" },
+	{ "iam.user.manage", "ledger.settings.manage",
+	  "who administers users does not change the ledger settings: they could make the second user"
+	  " who confirms the change" },
+	{ "iam.assignment.manage", "ledger.settings.manage",
+	  "who grants roles does not change the ledger settings: they could give the confirming"
+	  " permission to a user of their choosing" },
+	{ "ledger.journal.create", "ledger.period.lock",
+	  "who writes journal entries does not lock or reopen the periods they are posted into" },
 };
 
 const struct erp_module ledger_module = {

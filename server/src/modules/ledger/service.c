@@ -175,8 +175,25 @@ bool ledger_period_transition_allowed(const char *from, const char *to)
 	if (strcmp(to, "open") == 0)
 		return strcmp(from, "closed") == 0;
 	if (strcmp(to, "locked") == 0)
-		return strcmp(from, "open") == 0 || strcmp(from, "closed") == 0;
+		return strcmp(from, "closed") == 0;
 	return false;
+}
+
+bool ledger_lock_refusal(const struct ledger_lock_facts *facts, char *out, size_t size)
+{
+	if (!facts->ended)
+		snprintf(out, size, "period %s ends on %s: it can be locked once that date has passed",
+			 facts->period, facts->ends_on);
+	else if (facts->earlier_unlocked)
+		snprintf(out, size, "periods are locked in order: lock %s before %s",
+			 facts->earlier_unlocked, facts->period);
+	else if (facts->drafts > 0)
+		snprintf(out, size, "draft %s is dated in period %s (%ld draft%s in all): post, delete"
+			 " or discard the drafts before the period is locked", facts->first_draft,
+			 facts->period, facts->drafts, facts->drafts == 1 ? "" : "s");
+	else
+		return false;
+	return true;
 }
 
 static int days_in_month(int year, int month)

@@ -25,7 +25,7 @@
 	"json_build_object('id', e.id, 'number', e.number, 'status', e.status,"               \
 	" 'date', e.entry_date, 'memo', e.memo, 'reference', e.reference, 'source', e.source," \
 	" 'author_id', e.author_id, 'posted_by', e.posted_by, 'posted_at', e.posted_at,"       \
-	" 'reverses', e.reverses_id,"                                                          \
+	" 'posted_into_closed_period', e.posted_into_closed_period, 'reverses', e.reverses_id,"                                                          \
 	" 'reversed_by', (SELECT r.id FROM ledger_entries r WHERE r.reverses_id = e.id),"     \
 	" 'version', e.version,"                                                               \
 	" 'lines', (SELECT json_agg(" LINE_JSON " ORDER BY l.line_no) FROM " lines_table " l" \
@@ -44,6 +44,18 @@
 	" LEFT JOIN LATERAL (SELECT * FROM ledger_accounts x WHERE x.company_id = c.id"        \
 	"   AND x.code IN (SELECT jsonb_array_elements_text($2::jsonb)) FOR KEY SHARE) a ON true" \
 	" WHERE " company_match
+
+/*
+ * A company's ledger settings as clients see them (s: the ledger_settings row,
+ * absent for a company that never changed them: the defaults, version 1).
+ * pending.version is the version a confirmation names in If-Match.
+ */
+#define SETTINGS_JSON                                                                        \
+	"json_build_object('self_posting', coalesce(s.self_posting, false),"                  \
+	" 'version', coalesce(s.version, 1),"                                                  \
+	" 'pending', CASE WHEN s.pending_self_posting IS NOT NULL THEN json_build_object("     \
+	"   'self_posting', s.pending_self_posting, 'requested_by', s.pending_requested_by,"   \
+	"   'requested_at', s.pending_requested_at, 'version', s.version) END)"
 
 static const struct db_statement company_get = {
 	"ledger_company_get",
@@ -89,11 +101,127 @@ static const struct db_statement lines_insert = {
 	"   debit bigint, credit bigint, description text) WHERE e.id = $1",
 	false,
 };
+static const struct db_statement company_share = {
+	"ledger_company_share",
+	/*
+	 * Shared until commit: postings run side by side, while a change of the company
+	 * (FOR UPDATE, e.g. its currency) waits for them, and they for it.
+	 */
+	"SELECT id FROM companies WHERE id = $1 FOR SHARE",
+	false,
+};
+static const struct db_statement entry_accounts_share = {
+	"ledger_entry_accounts_share",
+	/*
+	 * The accounts of an entry's lines, shared until commit: a deactivation (FOR
+	 * UPDATE) waits for the posting, and a posting waits for a deactivation in
+	 * progress and reads `active` as it left the row.
+	 */
+	"SELECT a.code, a.active FROM ledger_accounts a"
+	" WHERE a.id IN (SELECT l.account_id FROM ledger_lines l WHERE l.entry_id = $1)"
+	" ORDER BY a.code FOR SHARE",
+	false,
+};
+static const struct db_statement settings_get = {
+	"ledger_settings_get",
+	"SELECT " SETTINGS_JSON " FROM companies c LEFT JOIN ledger_settings s ON s.company_id = c.id"
+	" WHERE c.code = $1",
+	true,
+};
+static const struct db_statement settings_ensure = {
+	"ledger_settings_ensure",
+	"INSERT INTO ledger_settings (company_id) VALUES ($1) ON CONFLICT (company_id) DO NOTHING",
+	false,
+};
+static const struct db_statement settings_lock = {
+	"ledger_settings_lock",
+	"SELECT " SETTINGS_JSON " FROM ledger_settings s WHERE s.company_id = $1 FOR UPDATE",
+	false,
+};
+static const struct db_statement settings_request = {
+	"ledger_settings_request",
+	"UPDATE ledger_settings s SET pending_self_posting = $2::boolean, pending_requested_by = $3,"
+	" pending_requested_at = now(), version = s.version + 1, updated_at = now()"
+	" WHERE s.company_id = $1 RETURNING " SETTINGS_JSON,
+	false,
+};
+static const struct db_statement settings_confirm = {
+	"ledger_settings_confirm",
+	"UPDATE ledger_settings s SET self_posting = s.pending_self_posting,"
+	" pending_self_posting = NULL, pending_requested_by = NULL, pending_requested_at = NULL,"
+	" confirmed_by = $2, confirmed_at = now(), version = s.version + 1, updated_at = now()"
+	" WHERE s.company_id = $1 AND s.pending_self_posting IS NOT NULL RETURNING " SETTINGS_JSON,
+	false,
+};
+static const struct db_statement settings_cancel = {
+	"ledger_settings_cancel",
+	"UPDATE ledger_settings s SET pending_self_posting = NULL, pending_requested_by = NULL,"
+	" pending_requested_at = NULL, version = s.version + 1, updated_at = now()"
+	" WHERE s.company_id = $1 AND s.pending_self_posting IS NOT NULL RETURNING " SETTINGS_JSON,
+	false,
+};
+static const struct db_statement period_lock = {
+	"ledger_period_lock",
+	"SELECT " LEDGER_PERIOD_JSON " FROM ledger_periods p WHERE p.company_id = $1 AND p.id = $2"
+	" FOR UPDATE",
+	false,
+};
+static const struct db_statement period_lock_facts = {
+	"ledger_period_lock_facts",
+	"SELECT to_char(p.starts_on, 'YYYY-MM') AS period, p.ends_on::text AS ends_on,"
+	"  p.ends_on < (now() AT TIME ZONE 'UTC')::date AS ended,"
+	"  (SELECT to_char(x.starts_on, 'YYYY-MM') FROM ledger_periods x"
+	"   WHERE x.company_id = p.company_id AND x.starts_on < p.starts_on AND x.status <> 'locked'"
+	"   ORDER BY x.starts_on LIMIT 1) AS earlier_unlocked,"
+	"  (SELECT count(*) FROM ledger_entries d WHERE d.company_id = p.company_id"
+	"   AND d.status = 'draft' AND d.entry_date BETWEEN p.starts_on AND p.ends_on) AS drafts,"
+	"  (SELECT d.id FROM ledger_entries d WHERE d.company_id = p.company_id"
+	"   AND d.status = 'draft' AND d.entry_date BETWEEN p.starts_on AND p.ends_on"
+	"   ORDER BY d.entry_date, d.id LIMIT 1) AS first_draft"
+	" FROM ledger_periods p WHERE p.id = $1",
+	false,
+};
+
+/* Each step's UPDATE: $1 the period, $2 the user where the step records one. */
+#define PERIOD_UPDATE(name, set)                                                             \
+	{ name, "UPDATE ledger_periods p SET " set ", version = p.version + 1, updated_at = now()" \
+		" WHERE p.id = $1 RETURNING " LEDGER_PERIOD_JSON, false }
+
+static const struct {
+	struct db_statement statement;
+	int params;
+} period_steps[] = {
+	[LEDGER_PERIOD_CLOSE] = { PERIOD_UPDATE("ledger_period_close", "status = 'closed'"), 1 },
+	[LEDGER_PERIOD_REOPEN] = { PERIOD_UPDATE("ledger_period_reopen",
+		"status = 'open', lock_requested_by = NULL, lock_requested_at = NULL"), 1 },
+	[LEDGER_PERIOD_REQUEST_LOCK] = { PERIOD_UPDATE("ledger_period_request_lock",
+		"lock_requested_by = $2, lock_requested_at = now()"), 2 },
+	[LEDGER_PERIOD_CONFIRM_LOCK] = { PERIOD_UPDATE("ledger_period_confirm_lock",
+		"status = 'locked', locked_by = $2, locked_at = now()"), 2 },
+	[LEDGER_PERIOD_CANCEL_LOCK] = { PERIOD_UPDATE("ledger_period_cancel_lock",
+		"lock_requested_by = NULL, lock_requested_at = NULL"), 1 },
+};
+
+static const struct db_statement entry_take_over = {
+	"ledger_entry_take_over",
+	"UPDATE ledger_entries SET author_id = $2, version = version + 1, updated_at = now()"
+	" WHERE id = $1 AND status = 'draft'",
+	false,
+};
 static const struct db_statement entry_get = {
 	"ledger_entry_get",
 	"SELECT " ENTRY_JSON("ledger_lines") " FROM ledger_entries e WHERE e.id = $2 AND e.company_id = $1",
 	true,
 };
+
+const char *ledger_value(const PGresult *res, int row, const char *name)
+{
+	int column = PQfnumber(res, name);
+
+	if (column < 0 || row >= PQntuples(res) || PQgetisnull(res, row, column))
+		return NULL;
+	return PQgetvalue(res, row, column);
+}
 
 int ledger_company_get(struct db_conn *db, struct arena *arena, const char *code,
 		       struct ledger_company *out)
@@ -109,6 +237,31 @@ int ledger_company_get(struct db_conn *db, struct arena *arena, const char *code
 	snprintf(out->currency, sizeof(out->currency), "%s", PQgetvalue(res, 0, 1));
 	out->self_posting = strcmp(PQgetvalue(res, 0, 2), "t") == 0;
 	return ERP_OK;
+}
+
+int ledger_company_share(struct db_conn *db, const char *company_id)
+{
+	return resource_exec_one(db, &company_share, 1, &company_id);
+}
+
+int ledger_entry_accounts_share(struct db_conn *db, struct arena *arena, const char *entry_id,
+				const char **inactive)
+{
+	PGresult *res;
+	int rc = db_query(db, arena, &entry_accounts_share, 1, &entry_id, &res);
+
+	*inactive = NULL;
+	for (int row = 0; !rc && row < PQntuples(res); row++) {
+		const char *code = ledger_value(res, row, "code");
+
+		if (strcmp(ledger_value(res, row, "active"), "t") == 0)
+			continue;
+		*inactive = *inactive ? arena_printf(arena, "%s, %s", *inactive, code)
+				      : arena_strdup(arena, code);
+		if (!*inactive)
+			rc = ERP_ERR_NO_MEMORY;
+	}
+	return rc;
 }
 
 static char *dump_to_arena(struct arena *arena, json_t *value)
@@ -211,6 +364,13 @@ int ledger_entry_replace(struct db_conn *db, struct arena *arena, const char *id
 	return rc ? rc : db_query(db, NULL, &lines_insert, 2, insert, NULL);
 }
 
+int ledger_entry_take_over(struct db_conn *db, const char *id, const char *author_id)
+{
+	const char *params[] = { id, author_id };
+
+	return resource_exec_one(db, &entry_take_over, 2, params);
+}
+
 int ledger_entry_json(struct db_conn *db, struct arena *arena, const char *company_id,
 		      const char *id, json_t **out)
 {
@@ -237,4 +397,79 @@ json_t *ledger_lines_json(const struct ledger_line *lines, size_t count)
 			json_decref(array), array = NULL;
 	}
 	return array;
+}
+
+int ledger_settings_json(struct db_conn *db, struct arena *arena, const char *company_code,
+			 json_t **out)
+{
+	return resource_query_json(db, arena, &settings_get, 1, &company_code, out);
+}
+
+int ledger_settings_lock(struct db_conn *db, struct arena *arena, const char *company_id,
+			 json_t **out)
+{
+	int rc = db_query(db, NULL, &settings_ensure, 1, &company_id, NULL);
+
+	return rc ? rc : resource_query_json(db, arena, &settings_lock, 1, &company_id, out);
+}
+
+int ledger_settings_request(struct db_conn *db, struct arena *arena, const char *company_id,
+			    bool self_posting, const char *user_id, json_t **out)
+{
+	const char *params[] = { company_id, self_posting ? "true" : "false", user_id };
+
+	return resource_query_json(db, arena, &settings_request, 3, params, out);
+}
+
+int ledger_settings_confirm(struct db_conn *db, struct arena *arena, const char *company_id,
+			    const char *user_id, json_t **out)
+{
+	const char *params[] = { company_id, user_id };
+
+	return resource_query_json(db, arena, &settings_confirm, 2, params, out);
+}
+
+int ledger_settings_cancel(struct db_conn *db, struct arena *arena, const char *company_id,
+			   json_t **out)
+{
+	return resource_query_json(db, arena, &settings_cancel, 1, &company_id, out);
+}
+
+int ledger_period_lock(struct db_conn *db, struct arena *arena, const char *company_id,
+		       const char *period_id, json_t **out)
+{
+	const char *params[] = { company_id, period_id };
+
+	return resource_query_json(db, arena, &period_lock, 2, params, out);
+}
+
+int ledger_period_lock_facts(struct db_conn *db, struct arena *arena, const char *period_id,
+			     struct ledger_lock_facts *out)
+{
+	PGresult *res;
+	int rc = db_query(db, arena, &period_lock_facts, 1, &period_id, &res);
+
+	if (rc)
+		return rc;
+	if (PQntuples(res) == 0)
+		return ERP_ERR_NOT_FOUND;
+	/* The texts live in res, which lives as long as the arena. */
+	out->period = ledger_value(res, 0, "period");
+	out->ends_on = ledger_value(res, 0, "ends_on");
+	out->ended = strcmp(ledger_value(res, 0, "ended"), "t") == 0;
+	out->earlier_unlocked = ledger_value(res, 0, "earlier_unlocked");
+	out->drafts = strtol(ledger_value(res, 0, "drafts"), NULL, 10);
+	out->first_draft = ledger_value(res, 0, "first_draft");
+	return ERP_OK;
+}
+
+int ledger_period_apply(struct db_conn *db, struct arena *arena, const char *period_id,
+			enum ledger_period_step step, const char *user_id, json_t **out)
+{
+	const char *params[] = { period_id, user_id };
+
+	if ((size_t)step >= ERP_COUNT(period_steps))
+		return ERP_ERR_INTERNAL;
+	return resource_query_json(db, arena, &period_steps[step].statement, period_steps[step].params,
+				   params, out);
 }

@@ -231,11 +231,13 @@ START_TEST(nobody_decides_their_own_grant_and_the_company_trail_shows_who_got_ri
 	struct test_response request, r;
 	const char *second = test_iam_second_admin_token(shared.base_url);
 
+	/* An identity administrator is never given posting rights (a pair): refused outright. */
+	expect(second, "POST", grants_path(admin_id), "{\"role\":\"ctl-poster\",\"company\":\"CTL\"}", 409);
 	/* The second administrator asks for the first one... who may not decide it. */
 	expect(admin_token, "POST", "/api/v1/roles",
 	       "{\"name\":\"ctl-reader\",\"permissions\":[\"iam.company.read\"]}", 201);
 	ck_assert_int_eq(call(second, "POST", grants_path(admin_id),
-			      "{\"role\":\"ctl-poster\",\"company\":\"CTL\"}", &request), 202);
+			      "{\"role\":\"ctl-writer\",\"company\":\"CTL\"}", &request), 202);
 	expect(admin_token, "POST", approve_path(&request), NULL, 403);
 	/* The requester withdraws it; it is not pending any more. */
 	snprintf(sql, sizeof(sql), "/api/v1/role-grant-requests/%s/reject",

@@ -5,8 +5,11 @@
  * numbers of the fiscal year are exactly 1..2,000 (unique, gapless), the
  * trial balance from the API balances to the cent, and no client saw a 5xx.
  * Then posters race for the same drafts (one wins each, the numbers stay
- * gapless), clients race with one Idempotency-Key (one entry is made), and a
- * lock of a period waits for a posting into it that is still running.
+ * gapless), clients race with one Idempotency-Key (one entry is made), and
+ * writers that must wait for each other do: the confirmation of a period's
+ * lock and a posting into it, a deactivation and a posting to the account, a
+ * change of the company's currency and its first posting, a change of an
+ * account's currency and an entry on it.
  *
  * ERP_TEST_LEDGER_ENTRIES overrides the 2,000 (say, for a quick local run);
  * the sanitizer build keeps the full number too, as long as it stays well
@@ -26,11 +29,13 @@
 #include "test/support/testlib.h"
 
 #define ENTRIES "/api/v1/companies/CC/journal-entries"
+/* The ETag of a draft nobody replaced: what its approver reviewed. */
+#define DRAFT_ETAG "If-Match: \"1\""
 
 enum { THREADS = 8, CREATORS = 2, APPROVERS = 4, ENTRIES_DEFAULT = 2000 };
 
 static struct test_ledger L;
-static struct test_ledger_user creators[CREATORS], approvers[APPROVERS];
+static struct test_ledger_user creators[CREATORS], approvers[APPROVERS], lockers[2];
 
 /* More server threads than clients, so the clients' requests really overlap. */
 static const char *const server_env[] = { "ERP_THREADS=12", NULL };
@@ -54,6 +59,14 @@ static void start_shared(void)
 	}
 	/* The controller is the first approver's second hat; reports and setup only. */
 	test_ledger_grant(&L, approvers[0].id, "cc-controller", "CC", NULL);
+	/* The second approver may post into closed periods; two others lock periods. */
+	test_ledger_role(&L, "cc-closed-period-poster", "[\"ledger.period.post-closed\"]");
+	test_ledger_grant(&L, approvers[1].id, "cc-closed-period-poster", "CC", NULL);
+	test_ledger_role(&L, "cc-locker", "[\"ledger.period.lock\",\"ledger.period.read\"]");
+	for (int i = 0; i < 2; i++) {
+		test_ledger_user(&L, test_ledger_path("locker%d@concurrency.test", i), &lockers[i]);
+		test_ledger_grant(&L, lockers[i].id, "cc-locker", "CC", NULL);
+	}
 	test_ledger_account(&L, approvers[0].token, "CC", "1000", "asset", NULL);
 	test_ledger_account(&L, approvers[0].token, "CC", "4000", "revenue", NULL);
 	test_ledger_account(&L, approvers[0].token, "CC", "5000", "expense", NULL);
@@ -98,11 +111,14 @@ static void note_failure(struct client *c, const char *what, long status, const 
 		snprintf(c->problem, sizeof(c->problem), "%s: %ld %.400s", what, status, body ? body : "");
 }
 
-/* One request without any Check assertion (threads report, the main thread asserts). */
-static long request(const char *token, const char *method, const char *path, const char *key,
-		    const char *body, char id[40], char **text)
+/*
+ * One request without any Check assertion (threads report, the main thread
+ * asserts); extra_header ("Name: value") may be NULL.
+ */
+static long request(const char *token, const char *method, const char *path,
+		    const char *extra_header, const char *body, char id[40], char **text)
 {
-	char url[512], auth[128], idem[96];
+	char url[512], auth[128];
 	const char *headers[4];
 	struct test_response r;
 	long status;
@@ -111,10 +127,8 @@ static long request(const char *token, const char *method, const char *path, con
 	snprintf(url, sizeof(url), "%s%s", L.server.base_url, path);
 	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
 	headers[n++] = auth;
-	if (key) {
-		snprintf(idem, sizeof(idem), "Idempotency-Key: %s", key);
-		headers[n++] = idem;
-	}
+	if (extra_header)
+		headers[n++] = extra_header;
 	if (body)
 		headers[n++] = "Content-Type: application/json";
 	headers[n] = NULL;
@@ -155,7 +169,7 @@ static void *client_run(void *arg)
 			 "{\"account\":\"%s\",\"credit\":\"%ld.%02ld\"}]}",
 			 date, k, pair ? "5000" : "1000", cents / 100, cents % 100, pair ? "2000" : "4000",
 			 cents / 100, cents % 100);
-		snprintf(key, sizeof(key), "load-%d", k);
+		snprintf(key, sizeof(key), "Idempotency-Key: load-%d", k);
 		status = request(creator->token, "POST", ENTRIES, key, body, id, &text);
 		if (status != 201) {
 			note_failure(c, "create", status, text);
@@ -165,7 +179,7 @@ static void *client_run(void *arg)
 		free(text);
 		c->created++;
 		snprintf(path, sizeof(path), ENTRIES "/%s/post", id);
-		status = request(approver->token, "POST", path, NULL, NULL, NULL, &text);
+		status = request(approver->token, "POST", path, DRAFT_ETAG, NULL, NULL, &text);
 		if (status == 200)
 			c->posted++;
 		else
@@ -299,7 +313,7 @@ static void *racer_run(void *arg)
 		long status;
 
 		snprintf(path, sizeof(path), ENTRIES "/%s/post", race_ids[k]);
-		status = request(approver->token, "POST", path, NULL, NULL, NULL, &text);
+		status = request(approver->token, "POST", path, DRAFT_ETAG, NULL, NULL, &text);
 		if (status == 200)
 			c->posted++;
 		else if (status != 409)
@@ -345,7 +359,8 @@ static void *duplicate_run(void *arg)
 	const char *body = "{\"date\":\"2027-03-03\",\"memo\":\"Only once\",\"lines\":["
 			   "{\"account\":\"1000\",\"debit\":\"9.00\"},{\"account\":\"4000\",\"credit\":\"9.00\"}]}";
 	char *text = NULL;
-	long status = request(creators[0].token, "POST", ENTRIES, "only-once", body, NULL, &text);
+	long status = request(creators[0].token, "POST", ENTRIES, "Idempotency-Key: only-once", body,
+			      NULL, &text);
 
 	/* 201 first or replayed, or 409 while the first is still running: never anything else. */
 	if (status == 201)
@@ -375,23 +390,42 @@ START_TEST(one_idempotency_key_makes_one_entry_however_many_clients_send_it)
 }
 END_TEST
 
-/* --- a period locked while a posting into it runs ------------------------------------------------ */
+/* --- two writers at once: a request that must wait for another's transaction ---------------------- */
 
+/* A request run on its own thread, so the test can hold a lock meanwhile. */
 struct pending {
 	pthread_t thread;
 	const char *token;
+	const char *method;       /* POST when NULL */
 	const char *path;
+	const char *extra_header; /* may be NULL */
+	const char *body;         /* may be NULL */
 	long status;
+	char answer[512];
 	double answered_ms;
 };
 
 static void *pending_run(void *arg)
 {
 	struct pending *p = arg;
+	char *text = NULL;
 
-	p->status = request(p->token, "POST", p->path, NULL, NULL, NULL, NULL);
+	p->status = request(p->token, p->method ? p->method : "POST", p->path, p->extra_header,
+			    p->body, NULL, &text);
 	p->answered_ms = test_now_ms();
+	snprintf(p->answer, sizeof(p->answer), "%s", text ? text : "");
+	free(text);
 	return NULL;
+}
+
+static void pending_start(struct pending *p)
+{
+	ck_assert_int_eq(pthread_create(&p->thread, NULL, pending_run, p), 0);
+}
+
+static void pending_join(struct pending *p)
+{
+	ck_assert_int_eq(pthread_join(p->thread, NULL), 0);
 }
 
 static void sql_ok(PGconn *conn, const char *sql)
@@ -401,6 +435,42 @@ static void sql_ok(PGconn *conn, const char *sql)
 	ck_assert_msg(PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK,
 		      "%s: %s", sql, PQerrorMessage(conn));
 	PQclear(res);
+}
+
+/* A connection of its own with a transaction begun. */
+static PGconn *begin_transaction(void)
+{
+	PGconn *conn = PQconnectdb(L.db_url);
+
+	ck_assert_msg(PQstatus(conn) == CONNECTION_OK, "%s", PQerrorMessage(conn));
+	sql_ok(conn, "BEGIN");
+	return conn;
+}
+
+/* Ends conn's transaction (COMMIT or ROLLBACK) and closes it; returns when that happened. */
+static double end_transaction(PGconn *conn, const char *how)
+{
+	double ended_ms = test_now_ms();
+
+	sql_ok(conn, how);
+	PQfinish(conn);
+	return ended_ms;
+}
+
+/*
+ * Holds the numbering row of company (code) and fiscal_year in a transaction: a posting
+ * there stops at its number, after everything it checked and locked before.
+ */
+static PGconn *hold_number(const char *company, int fiscal_year)
+{
+	PGconn *blocker = begin_transaction();
+
+	sql_ok(blocker, test_ledger_path(
+		"INSERT INTO ledger_numbering (company_id, fiscal_year, last_number)"
+		" SELECT id, %d, 0 FROM companies WHERE code = '%s'"
+		" ON CONFLICT (company_id, fiscal_year)"
+		" DO UPDATE SET last_number = ledger_numbering.last_number", fiscal_year, company));
+	return blocker;
 }
 
 /* Waits (up to 10 s) until at least count sessions of the test database wait for a lock. */
@@ -415,49 +485,283 @@ static void await_lock_waiters(int count)
 	ck_abort_msg("no session waits for a lock");
 }
 
+/* --- four-eyes steps at once ------------------------------------------------------------------------ */
+
+START_TEST(an_edit_and_a_posting_at_once_post_only_the_version_reviewed)
+{
+	struct pending edit = { 0 }, post = { 0 };
+	char id[40], entry_path[256], post_path[256], *posted;
+	PGconn *blocker;
+
+	test_ledger_draft(&L, creators[0].token, "CC", "2026-06-06", "1000", "4000", "10.00", "Reviewed", id);
+	/* Both requests wait for the entry's row, then run one after the other. */
+	blocker = begin_transaction();
+	sql_ok(blocker, test_ledger_path("SELECT id FROM ledger_entries WHERE id = '%s' FOR UPDATE", id));
+	snprintf(entry_path, sizeof(entry_path), ENTRIES "/%s", id);
+	edit = (struct pending){ .token = creators[0].token, .method = "PUT", .path = entry_path,
+				 .extra_header = DRAFT_ETAG,
+				 .body = "{\"date\":\"2026-06-06\",\"memo\":\"Reviewed\",\"lines\":["
+					 "{\"account\":\"1000\",\"debit\":\"990000.00\"},"
+					 "{\"account\":\"4000\",\"credit\":\"990000.00\"}]}" };
+	snprintf(post_path, sizeof(post_path), ENTRIES "/%s/post", id);
+	post = (struct pending){ .token = approvers[1].token, .path = post_path, .extra_header = DRAFT_ETAG };
+	/* One at a time: a worker thread blocked in a handler holds the connections it accepted. */
+	pending_start(&edit);
+	await_lock_waiters(1);
+	pending_start(&post);
+	await_lock_waiters(2);
+	end_transaction(blocker, "COMMIT");
+	pending_join(&edit);
+	pending_join(&post);
+
+	/* Either the reviewed 10.00 is posted and the edit comes too late, or the edit wins and the
+	 * posting is stale: never 990000.00 posted on a review of 10.00. */
+	ck_assert_msg((post.status == 200 && edit.status == 409) || (post.status == 412 && edit.status == 200),
+		      "post %ld %s; edit %ld %s", post.status, post.answer, edit.status, edit.answer);
+	posted = test_db_value(L.db_url, test_ledger_path(
+		"SELECT coalesce(max(l.debit_minor), 0) FROM ledger_lines l JOIN ledger_entries e"
+		" ON e.id = l.entry_id WHERE e.id = '%s' AND e.status = 'posted'", id));
+	ck_assert_str_eq(posted, post.status == 200 ? "1000" : "0");
+	free(posted);
+}
+END_TEST
+
+START_TEST(two_confirmations_of_one_settings_change_at_once_apply_it_once)
+{
+	struct pending confirm[2];
+	PGconn *blocker;
+	int applied = 0;
+
+	test_ledger_role(&L, "cc-settings", "[\"ledger.settings.manage\"]");
+	for (int i = 0; i < 2; i++)
+		test_ledger_grant(&L, lockers[i].id, "cc-settings", "CC", NULL);
+	test_ledger_grant(&L, approvers[2].id, "cc-settings", "CC", NULL);
+	ck_assert_int_eq(test_ledger_call(&L, approvers[2].token, "PUT", "/api/v1/companies/CC/ledger-settings",
+					  "If-Match: \"1\"", "{\"self_posting\":true}", NULL), 202);
+	blocker = begin_transaction();
+	sql_ok(blocker, "SELECT company_id FROM ledger_settings WHERE company_id ="
+			" (SELECT id FROM companies WHERE code = 'CC') FOR UPDATE");
+	for (int i = 0; i < 2; i++) {
+		confirm[i] = (struct pending){ .token = lockers[i].token,
+					       .path = "/api/v1/companies/CC/ledger-settings/confirm",
+					       .extra_header = "If-Match: \"2\"" };
+		pending_start(&confirm[i]);
+		await_lock_waiters(i + 1); /* one at a time, as above */
+	}
+	end_transaction(blocker, "COMMIT");
+	for (int i = 0; i < 2; i++) {
+		pending_join(&confirm[i]);
+		if (confirm[i].status == 200)
+			applied++;
+		else
+			ck_assert_msg(confirm[i].status == 412 || confirm[i].status == 409, "%ld %s",
+				      confirm[i].status, confirm[i].answer);
+	}
+	ck_assert_int_eq(applied, 1);
+	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT count(*) FROM audit_events"
+					       " WHERE action = 'ledger.settings.change_confirmed'"
+					       " AND company_id = (SELECT id FROM companies WHERE code = 'CC')"), 1);
+	/* Back to four-eyes for the rest of this file. */
+	test_ledger_self_posting(&L, lockers[0].token, lockers[1].token, "CC", false);
+}
+END_TEST
+
+/* --- a period locked while a posting into it runs ------------------------------------------------ */
+
 START_TEST(a_lock_is_not_confirmed_while_a_posting_into_the_period_still_runs)
 {
-	struct pending post = { 0 }, lock = { 0 };
-	char id[40], post_path[256], lock_path[256], *period;
+	struct pending post = { 0 }, confirm = { 0 };
+	char id[40], period[40], post_path[256], confirm_path[256];
 	PGconn *blocker;
 	double released_ms;
 
-	test_ledger_draft(&L, creators[0].token, "CC", "2027-10-10", "1000", "4000", "4.00", "Late", id);
-	period = test_db_value(L.db_url, "SELECT p.id FROM ledger_periods p JOIN companies c"
-				       " ON c.id = p.company_id WHERE c.code = 'CC' AND p.starts_on = '2027-10-01'");
-	ck_assert_ptr_nonnull(period);
+	/* January 2020: CC's first period, long ended, closed, its lock asked for. */
+	test_ledger_fiscal_year(&L, approvers[0].token, "CC", 2020);
+	test_ledger_period_id(&L, lockers[0].token, "CC", "2020-01", period);
+	ck_assert_int_eq(test_ledger_call(&L, approvers[0].token, "POST",
+					  test_ledger_path("/api/v1/companies/CC/fiscal-periods/%s/close", period),
+					  NULL, NULL, NULL), 200);
+	ck_assert_int_eq(test_ledger_call(&L, lockers[0].token, "POST",
+					  test_ledger_path("/api/v1/companies/CC/fiscal-periods/%s/lock", period),
+					  NULL, NULL, NULL), 202);
+	/* A late correction, posted into the closed period while the second locker confirms. */
+	test_ledger_draft(&L, creators[0].token, "CC", "2020-01-10", "1000", "4000", "4.00", "Late", id);
 
-	/* Hold 2027's number: the posting stops there, after it checked its period. */
-	blocker = PQconnectdb(L.db_url);
-	ck_assert_msg(PQstatus(blocker) == CONNECTION_OK, "%s", PQerrorMessage(blocker));
-	sql_ok(blocker, "BEGIN");
-	sql_ok(blocker, "INSERT INTO ledger_numbering (company_id, fiscal_year, last_number)"
-			" SELECT id, 2027, 0 FROM companies WHERE code = 'CC'"
-			" ON CONFLICT (company_id, fiscal_year)"
-			" DO UPDATE SET last_number = ledger_numbering.last_number");
+	/* Hold 2020's number: the posting stops there, after it checked its period. */
+	blocker = hold_number("CC", 2020);
 	snprintf(post_path, sizeof(post_path), ENTRIES "/%s/post", id);
-	post = (struct pending){ .token = approvers[1].token, .path = post_path };
-	ck_assert_int_eq(pthread_create(&post.thread, NULL, pending_run, &post), 0);
+	post = (struct pending){ .token = approvers[1].token, .path = post_path, .extra_header = DRAFT_ETAG };
+	pending_start(&post);
 	await_lock_waiters(1);
 
-	/* Now the period is locked. The answer must not come before the posting is decided. */
-	snprintf(lock_path, sizeof(lock_path), "/api/v1/companies/CC/fiscal-periods/%s/lock", period);
-	lock = (struct pending){ .token = approvers[0].token, .path = lock_path };
-	ck_assert_int_eq(pthread_create(&lock.thread, NULL, pending_run, &lock), 0);
+	/* The confirmation must not come before the posting is decided. */
+	snprintf(confirm_path, sizeof(confirm_path), "/api/v1/companies/CC/fiscal-periods/%s/lock/confirm",
+		 period);
+	confirm = (struct pending){ .token = lockers[1].token, .path = confirm_path };
+	pending_start(&confirm);
 	usleep(500 * 1000);
-	released_ms = test_now_ms();
-	sql_ok(blocker, "ROLLBACK");
-	PQfinish(blocker);
-	ck_assert_int_eq(pthread_join(post.thread, NULL), 0);
-	ck_assert_int_eq(pthread_join(lock.thread, NULL), 0);
+	released_ms = end_transaction(blocker, "ROLLBACK");
+	pending_join(&post);
+	pending_join(&confirm);
 
-	/* The posting came first and stands; the lock was confirmed only after it. */
-	ck_assert_int_eq(post.status, 200);
-	ck_assert_int_eq(lock.status, 200);
-	ck_assert_msg(lock.answered_ms >= released_ms,
+	/* The posting came first and stands (no draft is left); the lock was confirmed only after it. */
+	ck_assert_msg(post.status == 200, "%ld %s", post.status, post.answer);
+	ck_assert_msg(confirm.status == 200, "%ld %s", confirm.status, confirm.answer);
+	ck_assert_msg(confirm.answered_ms >= released_ms,
 		      "period locked %.0f ms before a posting into it committed",
-		      released_ms - lock.answered_ms);
-	free(period);
+		      released_ms - confirm.answered_ms);
+}
+END_TEST
+
+/* --- an account deactivated while a posting to it runs ------------------------------------------ */
+
+START_TEST(a_deactivation_waits_for_a_posting_to_the_account_that_still_runs)
+{
+	struct pending post = { 0 }, deactivate = { 0 };
+	char id[40], post_path[256];
+	PGconn *blocker;
+	double released_ms;
+
+	test_ledger_account(&L, approvers[0].token, "CC", "7100", "asset", NULL);
+	test_ledger_draft(&L, creators[0].token, "CC", "2027-05-05", "7100", "4000", "7.00", "Deactivated later", id);
+	blocker = hold_number("CC", 2027);
+	snprintf(post_path, sizeof(post_path), ENTRIES "/%s/post", id);
+	post = (struct pending){ .token = approvers[1].token, .path = post_path, .extra_header = DRAFT_ETAG };
+	pending_start(&post);
+	await_lock_waiters(1);
+
+	/* The posting has checked 7100 is active; the deactivation must wait for its outcome. */
+	deactivate = (struct pending){ .token = approvers[0].token,
+				       .path = "/api/v1/companies/CC/accounts/7100/deactivate" };
+	pending_start(&deactivate);
+	usleep(500 * 1000);
+	released_ms = end_transaction(blocker, "ROLLBACK");
+	pending_join(&post);
+	pending_join(&deactivate);
+
+	ck_assert_msg(post.status == 200, "%ld %s", post.status, post.answer);
+	ck_assert_msg(deactivate.status == 200, "%ld %s", deactivate.status, deactivate.answer);
+	ck_assert_msg(deactivate.answered_ms >= released_ms,
+		      "account deactivated %.0f ms before a posting to it committed",
+		      released_ms - deactivate.answered_ms);
+}
+END_TEST
+
+START_TEST(a_posting_waits_for_a_deactivation_in_progress_and_is_refused)
+{
+	struct pending post = { 0 };
+	char id[40], post_path[256];
+	PGconn *change;
+
+	test_ledger_account(&L, approvers[0].token, "CC", "7200", "asset", NULL);
+	test_ledger_draft(&L, creators[0].token, "CC", "2027-05-06", "7200", "4000", "8.00", "Deactivated first", id);
+	/* A deactivation of 7200 in progress, as POST .../deactivate runs it. */
+	change = begin_transaction();
+	sql_ok(change, "SELECT id FROM ledger_accounts WHERE code = '7200'"
+		       " AND company_id = (SELECT id FROM companies WHERE code = 'CC') FOR UPDATE");
+	sql_ok(change, "UPDATE ledger_accounts SET active = false, version = version + 1 WHERE code = '7200'"
+		       " AND company_id = (SELECT id FROM companies WHERE code = 'CC')");
+	snprintf(post_path, sizeof(post_path), ENTRIES "/%s/post", id);
+	post = (struct pending){ .token = approvers[1].token, .path = post_path, .extra_header = DRAFT_ETAG };
+	pending_start(&post);
+	await_lock_waiters(1);
+	end_transaction(change, "COMMIT");
+	pending_join(&post);
+
+	/* The posting read 7200 as the deactivation left it. */
+	ck_assert_msg(post.status == 422, "%ld %s", post.status, post.answer);
+	ck_assert_ptr_nonnull(strstr(post.answer, "inactive accounts refuse postings: 7200"));
+	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT count(*) FROM ledger_entries WHERE id = '%s'"
+					       " AND status = 'draft'", id), 1);
+}
+END_TEST
+
+/* --- a company's currency changed while its first posting runs ------------------------------------ */
+
+/* Company code in EUR with accounts 1000 and 4000, fiscal year 2026, the clerk and the approvers. */
+static void books_company(const char *code)
+{
+	test_ledger_company(&L, code, "EUR");
+	test_ledger_grant(&L, creators[0].id, "cc-clerk", code, NULL);
+	test_ledger_grant(&L, approvers[0].id, "cc-controller", code, NULL);
+	test_ledger_grant(&L, approvers[1].id, "cc-approver", code, NULL);
+	test_ledger_account(&L, approvers[0].token, code, "1000", "asset", NULL);
+	test_ledger_account(&L, approvers[0].token, code, "4000", "revenue", NULL);
+	test_ledger_fiscal_year(&L, approvers[0].token, code, 2026);
+}
+
+static char *company_currency(const char *code)
+{
+	char *currency = test_db_value(L.db_url, test_ledger_path(
+		"SELECT currency FROM companies WHERE code = '%s'", code));
+
+	ck_assert_ptr_nonnull(currency);
+	return currency;
+}
+
+START_TEST(a_currency_change_waits_for_the_first_posting_and_is_refused)
+{
+	struct pending post = { 0 }, patch = { 0 };
+	char id[40], if_match[96], post_path[256], *currency;
+	PGconn *blocker;
+
+	books_company("CX");
+	test_ledger_draft(&L, creators[0].token, "CX", "2026-03-03", "1000", "4000", "9.00", "First", id);
+	snprintf(if_match, sizeof(if_match), "%s",
+		 test_ledger_read_if_match(&L, L.admin_token, "/api/v1/companies/CX"));
+	blocker = hold_number("CX", 2026);
+	snprintf(post_path, sizeof(post_path), "/api/v1/companies/CX/journal-entries/%s/post", id);
+	post = (struct pending){ .token = approvers[1].token, .path = post_path, .extra_header = DRAFT_ETAG };
+	pending_start(&post);
+	await_lock_waiters(1);
+
+	/* The books are being kept in EUR: the change waits for the posting, then is refused. */
+	patch = (struct pending){ .token = L.admin_token, .method = "PATCH", .path = "/api/v1/companies/CX",
+				  .extra_header = if_match, .body = "{\"currency\":\"USD\"}" };
+	pending_start(&patch);
+	usleep(500 * 1000);
+	end_transaction(blocker, "ROLLBACK");
+	pending_join(&post);
+	pending_join(&patch);
+
+	ck_assert_msg(post.status == 200, "%ld %s", post.status, post.answer);
+	ck_assert_msg(patch.status == 409, "%ld %s", patch.status, patch.answer);
+	ck_assert_ptr_nonnull(strstr(patch.answer, "posted journal entries"));
+	currency = company_currency("CX");
+	ck_assert_str_eq(currency, "EUR");
+	free(currency);
+}
+END_TEST
+
+START_TEST(a_currency_changed_before_the_first_posting_lands_first)
+{
+	struct pending post = { 0 };
+	char id[40], post_path[256], *currency;
+	PGconn *change;
+	struct test_response r;
+
+	books_company("CY");
+	test_ledger_draft(&L, creators[0].token, "CY", "2026-03-04", "1000", "4000", "9.00", "First", id);
+	/* A change of CY to USD in progress, as PATCH runs it (no posting yet: allowed). */
+	change = begin_transaction();
+	sql_ok(change, "SELECT id FROM companies WHERE code = 'CY' FOR UPDATE");
+	sql_ok(change, "UPDATE companies SET currency = 'USD', version = version + 1 WHERE code = 'CY'");
+	snprintf(post_path, sizeof(post_path), "/api/v1/companies/CY/journal-entries/%s/post", id);
+	post = (struct pending){ .token = approvers[1].token, .path = post_path, .extra_header = DRAFT_ETAG };
+	pending_start(&post);
+	await_lock_waiters(1);
+	end_transaction(change, "COMMIT");
+	pending_join(&post);
+	ck_assert_msg(post.status == 200, "%ld %s", post.status, post.answer);
+
+	/* Now there is a posting: the currency stays as it was when the books began. */
+	ck_assert_int_eq(test_ledger_call(&L, L.admin_token, "PATCH", "/api/v1/companies/CY",
+					  test_ledger_read_if_match(&L, L.admin_token, "/api/v1/companies/CY"),
+					  "{\"currency\":\"EUR\"}", &r), 409);
+	test_response_free(&r);
+	currency = company_currency("CY");
+	ck_assert_str_eq(currency, "USD");
+	free(currency);
 }
 END_TEST
 
@@ -473,39 +777,10 @@ static long long unbalanced_entries(void)
 				     " HAVING sum(l.debit_minor) <> sum(l.credit_minor)) x");
 }
 
-struct pending_write {
-	pthread_t thread;
-	const char *token;
-	const char *method;
-	const char *path;
-	const char *extra_header;
-	const char *body;
-	long status;
-	char answer[512];
-};
-
-static void *pending_write_run(void *arg)
-{
-	struct pending_write *p = arg;
-	char url[512], auth[128];
-	const char *headers[] = { auth, "Content-Type: application/json", p->extra_header, NULL };
-	struct test_response r;
-
-	snprintf(url, sizeof(url), "%s%s", L.server.base_url, p->path);
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", p->token);
-	p->status = -1;
-	if (test_http(p->method, url, headers, p->body, strlen(p->body), &r) == 0) {
-		p->status = r.status;
-		snprintf(p->answer, sizeof(p->answer), "%s", r.body ? r.body : "");
-		test_response_free(&r);
-	}
-	return NULL;
-}
-
 START_TEST(an_entry_is_not_written_in_a_currency_changed_meanwhile)
 {
-	struct pending_write create = {
-		.token = creators[0].token, .method = "POST", .path = ENTRIES,
+	struct pending create = {
+		.token = creators[0].token, .path = ENTRIES,
 		.body = "{\"date\":\"2027-04-04\",\"memo\":\"Currency race\",\"lines\":["
 			"{\"account\":\"7700\",\"debit\":\"100.00\"},{\"account\":\"4000\",\"credit\":\"100.00\"}]}",
 	};
@@ -513,18 +788,15 @@ START_TEST(an_entry_is_not_written_in_a_currency_changed_meanwhile)
 
 	test_ledger_account(&L, approvers[0].token, "CC", "7700", "asset", NULL);
 	/* A change of 7700 to JPY in progress, as PATCH runs it once it found no lines. */
-	change = PQconnectdb(L.db_url);
-	ck_assert_msg(PQstatus(change) == CONNECTION_OK, "%s", PQerrorMessage(change));
-	sql_ok(change, "BEGIN");
+	change = begin_transaction();
 	sql_ok(change, "SELECT id FROM ledger_accounts WHERE code = '7700'"
 		       " AND company_id = (SELECT id FROM companies WHERE code = 'CC') FOR UPDATE");
 	sql_ok(change, "UPDATE ledger_accounts SET currency = 'JPY', exponent = 0, version = version + 1"
 		       " WHERE code = '7700' AND company_id = (SELECT id FROM companies WHERE code = 'CC')");
-	ck_assert_int_eq(pthread_create(&create.thread, NULL, pending_write_run, &create), 0);
+	pending_start(&create);
 	await_lock_waiters(1);
-	sql_ok(change, "COMMIT");
-	PQfinish(change);
-	ck_assert_int_eq(pthread_join(create.thread, NULL), 0);
+	end_transaction(change, "COMMIT");
+	pending_join(&create);
 
 	/* 100.00 is no amount in JPY: refused, not stored as 10000 yen against 100.00 euro. */
 	ck_assert_msg(create.status == 422, "%ld %s", create.status, create.answer);
@@ -537,7 +809,7 @@ END_TEST
 
 START_TEST(a_currency_is_not_changed_under_an_entry_written_meanwhile)
 {
-	struct pending_write patch = {
+	struct pending patch = {
 		.token = approvers[0].token, .method = "PATCH",
 		.path = "/api/v1/companies/CC/accounts/7800", .extra_header = "If-Match: \"1\"",
 		.body = "{\"currency\":\"JPY\"}",
@@ -547,9 +819,7 @@ START_TEST(a_currency_is_not_changed_under_an_entry_written_meanwhile)
 
 	test_ledger_account(&L, approvers[0].token, "CC", "7800", "asset", NULL);
 	/* An entry on 7800 being written, as POST .../journal-entries inserts it, not yet committed. */
-	writer = PQconnectdb(L.db_url);
-	ck_assert_msg(PQstatus(writer) == CONNECTION_OK, "%s", PQerrorMessage(writer));
-	sql_ok(writer, "BEGIN");
+	writer = begin_transaction();
 	sql_ok(writer, test_ledger_path(
 		"WITH c AS (SELECT id FROM companies WHERE code = 'CC'),"
 		" e AS (INSERT INTO ledger_entries (id, company_id, entry_date, memo, author_id)"
@@ -561,11 +831,10 @@ START_TEST(a_currency_is_not_changed_under_an_entry_written_meanwhile)
 		" FROM e, generate_series(1, 2) n, ledger_accounts a"
 		" WHERE a.company_id = e.company_id AND a.code = CASE n WHEN 1 THEN '7800' ELSE '4000' END",
 		creators[0].id));
-	ck_assert_int_eq(pthread_create(&patch.thread, NULL, pending_write_run, &patch), 0);
+	pending_start(&patch);
 	await_lock_waiters(1);
-	sql_ok(writer, "COMMIT");
-	PQfinish(writer);
-	ck_assert_int_eq(pthread_join(patch.thread, NULL), 0);
+	end_transaction(writer, "COMMIT");
+	pending_join(&patch);
 
 	/* Once the entry is in, 7800 has lines: its currency is fixed. */
 	ck_assert_msg(patch.status == 409, "%ld %s", patch.status, patch.answer);
@@ -587,7 +856,13 @@ Suite *test_suite(void)
 	tcase_add_test(tc, eight_clients_write_and_post_two_thousand_entries);
 	tcase_add_test(tc, racing_posters_win_each_draft_once_and_leave_no_gap);
 	tcase_add_test(tc, one_idempotency_key_makes_one_entry_however_many_clients_send_it);
+	tcase_add_test(tc, an_edit_and_a_posting_at_once_post_only_the_version_reviewed);
+	tcase_add_test(tc, two_confirmations_of_one_settings_change_at_once_apply_it_once);
 	tcase_add_test(tc, a_lock_is_not_confirmed_while_a_posting_into_the_period_still_runs);
+	tcase_add_test(tc, a_deactivation_waits_for_a_posting_to_the_account_that_still_runs);
+	tcase_add_test(tc, a_posting_waits_for_a_deactivation_in_progress_and_is_refused);
+	tcase_add_test(tc, a_currency_change_waits_for_the_first_posting_and_is_refused);
+	tcase_add_test(tc, a_currency_changed_before_the_first_posting_lands_first);
 	tcase_add_test(tc, an_entry_is_not_written_in_a_currency_changed_meanwhile);
 	tcase_add_test(tc, a_currency_is_not_changed_under_an_entry_written_meanwhile);
 	suite_add_tcase(s, tc);

@@ -9,8 +9,8 @@
  *
  * Months of 2026 in company LE1 are given out per concern, so tests do not
  * disturb each other: January for most postings, February is closed and
- * reopened, March is locked, April holds the list test's entries; 2025 has
- * exactly one posting (the numbering test's).
+ * reopened, April holds the list test's entries; 2025 has exactly one
+ * posting (the numbering test's). LE3's January 2024 is locked.
  */
 #include <check.h>
 #include <libpq-fe.h>
@@ -26,8 +26,13 @@
 #define ENTRIES "/api/v1/companies/LE1/journal-entries"
 #define ENTRIES2 "/api/v1/companies/LE2/journal-entries"
 
+/* A fresh draft is at version 1; posting makes it 2, and a posted entry stays there. */
+#define DRAFT_ETAG "If-Match: \"1\""
+#define POSTED_ETAG "If-Match: \"2\""
+
 static struct test_ledger L;
-static struct test_ledger_user controller, clerk, clerk2, approver, closer, both;
+static struct test_ledger_user controller, controller2, clerk, clerk2, approver, closer, both;
+static struct test_ledger_user locker, locker2;
 
 static const char controller_permissions[] =
 	"[\"ledger.account.manage\",\"ledger.account.read\",\"ledger.period.manage\","
@@ -64,11 +69,15 @@ static void start_shared(void)
 	test_ledger_role(&L, "le-closer", "[\"ledger.journal.post\",\"ledger.journal.read\","
 					  "\"ledger.period.post-closed\"]");
 	test_ledger_user(&L, "controller@entries.test", &controller);
+	test_ledger_user(&L, "controller2@entries.test", &controller2);
 	test_ledger_user(&L, "clerk@entries.test", &clerk);
 	test_ledger_user(&L, "clerk2@entries.test", &clerk2);
 	test_ledger_user(&L, "approver@entries.test", &approver);
 	test_ledger_user(&L, "closer@entries.test", &closer);
 	test_ledger_user(&L, "both@entries.test", &both);
+	test_ledger_role(&L, "le-locker", "[\"ledger.period.lock\",\"ledger.period.read\"]");
+	test_ledger_user(&L, "locker@entries.test", &locker);
+	test_ledger_user(&L, "locker2@entries.test", &locker2);
 	for (int c = 0; c < 2; c++) {
 		const char *company = c == 0 ? "LE1" : "LE2";
 
@@ -80,6 +89,16 @@ static void start_shared(void)
 				  "a small office: the chief accountant writes and posts");
 	}
 	test_ledger_grant(&L, clerk2.id, "le-clerk", "LE1", NULL);
+	test_ledger_grant(&L, controller2.id, "le-controller", "LE2", NULL);
+	test_ledger_grant(&L, locker.id, "le-locker", "LE1", NULL);
+	/* LE3: a year long ended, for a locked period. */
+	test_ledger_company(&L, "LE3", "EUR");
+	test_ledger_grant(&L, controller.id, "le-controller", "LE3", NULL);
+	test_ledger_grant(&L, clerk.id, "le-clerk", "LE3", NULL);
+	test_ledger_grant(&L, approver.id, "le-approver", "LE3", NULL);
+	test_ledger_grant(&L, closer.id, "le-closer", "LE3", NULL);
+	test_ledger_grant(&L, locker.id, "le-locker", "LE3", NULL);
+	test_ledger_grant(&L, locker2.id, "le-locker", "LE3", NULL);
 	test_ledger_grant(&L, closer.id, "le-closer", "LE1", NULL);
 
 	for (size_t i = 0; i < sizeof(accounts) / sizeof(accounts[0]); i++)
@@ -93,6 +112,9 @@ static void start_shared(void)
 	test_ledger_fiscal_year(&L, controller.token, "LE1", 2025);
 	test_ledger_fiscal_year(&L, controller.token, "LE1", 2026);
 	test_ledger_fiscal_year(&L, controller.token, "LE2", 2026);
+	test_ledger_account(&L, controller.token, "LE3", "5000", "expense", NULL);
+	test_ledger_account(&L, controller.token, "LE3", "2000", "liability", NULL);
+	test_ledger_fiscal_year(&L, controller.token, "LE3", 2024);
 	/* A reversal without a date is dated today: its fiscal year must exist. */
 	today_utc(today);
 	if (strncmp(today, "2025", 4) != 0 && strncmp(today, "2026", 4) != 0)
@@ -257,10 +279,10 @@ START_TEST(malformed_requests_and_unknown_ids)
 	ck_assert_int_eq(call(&clerk, "PUT", entry_path("not-a-uuid"), "If-Match: \"1\"", valid, NULL), 404);
 	ck_assert_int_eq(call(&clerk, "DELETE", entry_path(unknown), NULL, NULL, NULL), 404);
 	ck_assert_int_eq(call(&clerk, "DELETE", entry_path("not-a-uuid"), NULL, NULL, NULL), 404);
-	ck_assert_int_eq(call(&approver, "POST", action_path(unknown, "post"), NULL, NULL, NULL), 404);
-	ck_assert_int_eq(call(&approver, "POST", action_path("not-a-uuid", "post"), NULL, NULL, NULL), 404);
-	ck_assert_int_eq(call(&approver, "POST", action_path(unknown, "reverse"), NULL, "{}", NULL), 404);
-	ck_assert_int_eq(call(&approver, "POST", action_path("not-a-uuid", "reverse"), NULL, "{}", NULL), 404);
+	ck_assert_int_eq(call(&approver, "POST", action_path(unknown, "post"), DRAFT_ETAG, NULL, NULL), 404);
+	ck_assert_int_eq(call(&approver, "POST", action_path("not-a-uuid", "post"), DRAFT_ETAG, NULL, NULL), 404);
+	ck_assert_int_eq(call(&approver, "POST", action_path(unknown, "reverse"), POSTED_ETAG, "{}", NULL), 404);
+	ck_assert_int_eq(call(&approver, "POST", action_path("not-a-uuid", "reverse"), POSTED_ETAG, "{}", NULL), 404);
 	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT count(*) FROM ledger_entries"
 					       " WHERE memo = 'Never stored'"), 0);
 }
@@ -472,11 +494,11 @@ START_TEST(four_eyes_keeps_authors_from_posting)
 	test_ledger_draft(&L, both.token, "LE1", "2026-01-12", "1000", "4000", "80.00", "Own sale", by_both);
 
 	/* The clerk lacks ledger.journal.post altogether. */
-	ck_assert_int_eq(call(&clerk, "POST", action_path(by_clerk, "post"), NULL, NULL, &r), 403);
+	ck_assert_int_eq(call(&clerk, "POST", action_path(by_clerk, "post"), DRAFT_ETAG, NULL, &r), 403);
 	ck_assert_ptr_nonnull(strstr(test_ledger_text(r.json, "detail"), "ledger.journal.post"));
 	test_response_free(&r);
 	/* Holding both permissions (an accepted SoD override) still does not post one's own entry. */
-	ck_assert_int_eq(call(&both, "POST", action_path(by_both, "post"), NULL, NULL, &r), 403);
+	ck_assert_int_eq(call(&both, "POST", action_path(by_both, "post"), DRAFT_ETAG, NULL, &r), 403);
 	ck_assert_ptr_nonnull(strstr(test_ledger_text(r.json, "detail"), "four-eyes"));
 	test_response_free(&r);
 	read_entry(by_both, &r);
@@ -484,7 +506,7 @@ START_TEST(four_eyes_keeps_authors_from_posting)
 	ck_assert(json_is_null(json_object_get(r.json, "number")));
 	test_response_free(&r);
 
-	ck_assert_int_eq(call(&approver, "POST", action_path(by_both, "post"), NULL, NULL, &r), 200);
+	ck_assert_int_eq(call(&approver, "POST", action_path(by_both, "post"), DRAFT_ETAG, NULL, &r), 200);
 	ck_assert_str_eq(test_ledger_text(r.json, "status"), "posted");
 	ck_assert_str_eq(test_ledger_text(r.json, "posted_by"), approver.id);
 	ck_assert_str_eq(test_ledger_text(r.json, "author_id"), both.id);
@@ -496,10 +518,10 @@ START_TEST(four_eyes_keeps_authors_from_posting)
 	free(etag);
 	test_response_free(&r);
 	/* The holder of both posts what someone else wrote. */
-	ck_assert_int_eq(call(&both, "POST", action_path(by_clerk, "post"), NULL, NULL, &r), 200);
+	ck_assert_int_eq(call(&both, "POST", action_path(by_clerk, "post"), DRAFT_ETAG, NULL, &r), 200);
 	ck_assert_str_eq(test_ledger_text(r.json, "posted_by"), both.id);
 	test_response_free(&r);
-	ck_assert_int_eq(call(&approver, "POST", action_path(by_clerk, "post"), NULL, NULL, NULL), 409);
+	ck_assert_int_eq(call(&approver, "POST", action_path(by_clerk, "post"), DRAFT_ETAG, NULL, NULL), 409);
 	ck_assert_int_eq(audit_count("ledger.journal.posted", by_both, approver.id), 1);
 	ck_assert_int_eq(audit_count("ledger.journal.posted", by_clerk, both.id), 1);
 }
@@ -515,32 +537,32 @@ START_TEST(self_posting_setting_relaxes_four_eyes)
 	ck_assert(json_is_false(json_object_get(r.json, "self_posting")));
 	test_response_free(&r);
 	test_ledger_draft(&L, both.token, "LE2", "2026-01-15", "1000", "4000", "10.00", "Own", first);
-	ck_assert_int_eq(call(&both, "POST", test_ledger_path(ENTRIES2 "/%s/post", first), NULL, NULL,
+	ck_assert_int_eq(call(&both, "POST", test_ledger_path(ENTRIES2 "/%s/post", first), DRAFT_ETAG, NULL,
 			      NULL), 403);
 
-	ck_assert_int_eq(call(&clerk, "PUT", settings, NULL, "{\"self_posting\":true}", NULL), 403);
-	ck_assert_int_eq(call(&controller, "PUT", settings, NULL, "{}", NULL), 422);
-	ck_assert_int_eq(call(&controller, "PUT", settings, NULL, "{\"self_posting\":true}", &r), 200);
-	ck_assert(json_is_true(json_object_get(r.json, "self_posting")));
-	test_response_free(&r);
-	ck_assert_int_eq(call(&both, "POST", test_ledger_path(ENTRIES2 "/%s/post", first), NULL, NULL,
+	ck_assert_int_eq(call(&clerk, "PUT", settings, "If-Match: \"1\"", "{\"self_posting\":true}", NULL),
+			 403);
+	ck_assert_int_eq(call(&controller, "PUT", settings, "If-Match: \"1\"", "{}", NULL), 422);
+	/* One controller asks, another confirms (four-eyes_test.c tries to get round it). */
+	test_ledger_self_posting(&L, controller.token, controller2.token, "LE2", true);
+	ck_assert_int_eq(call(&both, "POST", test_ledger_path(ENTRIES2 "/%s/post", first), DRAFT_ETAG, NULL,
 			      &r), 200);
 	ck_assert_str_eq(test_ledger_text(r.json, "posted_by"), both.id);
 	ck_assert_str_eq(test_ledger_text(r.json, "author_id"), both.id);
 	test_response_free(&r);
 	/* The setting is the company's: LE1 still applies four-eyes. */
 	test_ledger_draft(&L, both.token, "LE1", "2026-01-15", "1000", "4000", "10.00", "Own", second);
-	ck_assert_int_eq(call(&both, "POST", action_path(second, "post"), NULL, NULL, NULL), 403);
+	ck_assert_int_eq(call(&both, "POST", action_path(second, "post"), DRAFT_ETAG, NULL, NULL), 403);
 	ck_assert_int_eq(call(&clerk, "DELETE", entry_path(second), NULL, NULL, NULL), 403);
 	ck_assert_int_eq(call(&both, "DELETE", entry_path(second), NULL, NULL, NULL), 204);
 
-	ck_assert_int_eq(call(&controller, "PUT", settings, NULL, "{\"self_posting\":false}", NULL), 200);
+	test_ledger_self_posting(&L, controller2.token, controller.token, "LE2", false);
 	test_ledger_draft(&L, both.token, "LE2", "2026-01-15", "1000", "4000", "11.00", "Own", second);
-	ck_assert_int_eq(call(&both, "POST", test_ledger_path(ENTRIES2 "/%s/post", second), NULL, NULL,
+	ck_assert_int_eq(call(&both, "POST", test_ledger_path(ENTRIES2 "/%s/post", second), DRAFT_ETAG, NULL,
 			      NULL), 403);
 	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT count(*) FROM audit_events"
-					       " WHERE action = 'ledger.settings.updated' AND actor_id = '%s'",
-					       controller.id), 2);
+					       " WHERE action = 'ledger.settings.change_confirmed'"
+					       " AND actor_id IN ('%s', '%s')", controller.id, controller2.id), 2);
 }
 END_TEST
 
@@ -558,7 +580,7 @@ START_TEST(posted_entries_are_immutable)
 	ck_assert_ptr_nonnull(strstr(test_ledger_text(r.json, "detail"), "revers"));
 	test_response_free(&r);
 	ck_assert_int_eq(call(&clerk, "DELETE", entry_path(id), NULL, NULL, NULL), 409);
-	ck_assert_int_eq(call(&approver, "POST", action_path(id, "post"), NULL, NULL, NULL), 409);
+	ck_assert_int_eq(call(&approver, "POST", action_path(id, "post"), DRAFT_ETAG, NULL, NULL), 409);
 
 	/* The database refuses too, whoever asks. */
 	ck_assert_int_ne(test_db_exec(L.db_url, test_ledger_path(
@@ -589,8 +611,8 @@ START_TEST(numbers_are_gapless_per_company_and_fiscal_year)
 	test_ledger_draft(&L, both.token, "LE1", "2026-01-20", "1000", "4000", "5.00", "Numbered", own);
 	test_ledger_post(&L, approver.token, "LE1", ids[0], numbers[0]);
 	/* Refusals in between give no number away. */
-	ck_assert_int_eq(call(&both, "POST", action_path(own, "post"), NULL, NULL, NULL), 403);
-	ck_assert_int_eq(call(&approver, "POST", action_path(ids[0], "post"), NULL, NULL, NULL), 409);
+	ck_assert_int_eq(call(&both, "POST", action_path(own, "post"), DRAFT_ETAG, NULL, NULL), 403);
+	ck_assert_int_eq(call(&approver, "POST", action_path(ids[0], "post"), DRAFT_ETAG, NULL, NULL), 409);
 	test_ledger_post(&L, approver.token, "LE1", ids[1], numbers[1]);
 	test_ledger_post(&L, approver.token, "LE1", ids[2], numbers[2]);
 	ck_assert_int_eq(sequence_of(numbers[1]), sequence_of(numbers[0]) + 1);
@@ -625,7 +647,7 @@ START_TEST(no_fiscal_period_no_posting)
 	char id[40];
 
 	test_ledger_draft(&L, clerk.token, "LE1", "2031-06-01", "1000", "4000", "5.00", "Far future", id);
-	ck_assert_int_eq(call(&approver, "POST", action_path(id, "post"), NULL, NULL, &r), 422);
+	ck_assert_int_eq(call(&approver, "POST", action_path(id, "post"), DRAFT_ETAG, NULL, &r), 422);
 	ck_assert_ptr_nonnull(strstr(test_ledger_text(r.json, "detail"), "no fiscal period covers 2031-06-01"));
 	test_response_free(&r);
 	read_entry(id, &r);
@@ -646,7 +668,7 @@ START_TEST(closed_period_needs_post_closed)
 			      NULL, NULL, NULL), 200);
 	/* Drafts may still be written; posting is what the period guards. */
 	test_ledger_draft(&L, clerk.token, "LE1", "2026-02-10", "5000", "2000", "19.99", "Late invoice", late);
-	ck_assert_int_eq(call(&approver, "POST", action_path(late, "post"), NULL, NULL, &r), 403);
+	ck_assert_int_eq(call(&approver, "POST", action_path(late, "post"), DRAFT_ETAG, NULL, &r), 403);
 	ck_assert_ptr_nonnull(strstr(test_ledger_text(r.json, "detail"), "period 2026-02 is closed"));
 	test_response_free(&r);
 	test_ledger_post(&L, closer.token, "LE1", late, NULL);
@@ -657,7 +679,7 @@ START_TEST(closed_period_needs_post_closed)
 	ck_assert_ptr_nonnull(strstr(reason, "closed period 2026-02"));
 	free(reason);
 
-	ck_assert_int_eq(call(&controller, "POST",
+	ck_assert_int_eq(call(&locker, "POST",
 			      test_ledger_path("/api/v1/companies/LE1/fiscal-periods/%s/reopen", period),
 			      NULL, NULL, NULL), 200);
 	test_ledger_draft(&L, clerk.token, "LE1", "2026-02-11", "5000", "2000", "5.00", "Later invoice", later);
@@ -670,23 +692,30 @@ END_TEST
 
 START_TEST(locked_period_refuses_everyone)
 {
+	const char *post_path;
 	struct test_response r;
 	char period[40], id[40];
 
-	test_ledger_draft(&L, clerk.token, "LE1", "2026-03-15", "5000", "2000", "9.00", "Too late", id);
-	test_ledger_period_id(&L, controller.token, "LE1", "2026-03", period);
+	test_ledger_period_id(&L, controller.token, "LE3", "2024-01", period);
 	ck_assert_int_eq(call(&controller, "POST",
-			      test_ledger_path("/api/v1/companies/LE1/fiscal-periods/%s/lock", period),
+			      test_ledger_path("/api/v1/companies/LE3/fiscal-periods/%s/close", period),
 			      NULL, NULL, NULL), 200);
-	ck_assert_int_eq(call(&approver, "POST", action_path(id, "post"), NULL, NULL, NULL), 409);
-	ck_assert_int_eq(call(&closer, "POST", action_path(id, "post"), NULL, NULL, &r), 409);
-	ck_assert_ptr_nonnull(strstr(test_ledger_text(r.json, "detail"), "period 2026-03 is locked"));
+	test_ledger_lock_period(&L, locker.token, locker2.token, "LE3", period);
+	/* A draft may still be written into it; it can never be posted. */
+	test_ledger_draft(&L, clerk.token, "LE3", "2024-01-15", "5000", "2000", "9.00", "Too late", id);
+	post_path = test_ledger_path("/api/v1/companies/LE3/journal-entries/%s/post", id);
+	ck_assert_int_eq(call(&approver, "POST", post_path, DRAFT_ETAG, NULL, NULL), 409);
+	ck_assert_int_eq(call(&closer, "POST", post_path, DRAFT_ETAG, NULL, &r), 409);
+	ck_assert_ptr_nonnull(strstr(test_ledger_text(r.json, "detail"), "period 2024-01 is locked"));
 	test_response_free(&r);
-	ck_assert_int_eq(call(&controller, "POST",
-			      test_ledger_path("/api/v1/companies/LE1/fiscal-periods/%s/reopen", period),
+	ck_assert_int_eq(call(&locker, "POST",
+			      test_ledger_path("/api/v1/companies/LE3/fiscal-periods/%s/reopen", period),
 			      NULL, NULL, NULL), 409);
-	ck_assert_int_eq(call(&closer, "POST", action_path(id, "post"), NULL, NULL, NULL), 409);
-	read_entry(id, &r);
+	ck_assert_int_eq(call(&closer, "POST",
+			      test_ledger_path("/api/v1/companies/LE3/journal-entries/%s/post", id), DRAFT_ETAG,
+			      NULL, NULL), 409);
+	ck_assert_int_eq(call(&clerk, "GET", test_ledger_path("/api/v1/companies/LE3/journal-entries/%s", id),
+			      NULL, NULL, &r), 200);
 	ck_assert_str_eq(test_ledger_text(r.json, "status"), "draft");
 	test_response_free(&r);
 }
@@ -708,8 +737,8 @@ START_TEST(reversal_mirrors_and_links_both_ways)
 	test_response_free(&r);
 	test_ledger_post(&L, approver.token, "LE1", id, number);
 
-	ck_assert_int_eq(call(&clerk, "POST", action_path(id, "reverse"), NULL, "{}", NULL), 403);
-	ck_assert_int_eq(call(&approver, "POST", action_path(id, "reverse"), NULL,
+	ck_assert_int_eq(call(&clerk, "POST", action_path(id, "reverse"), POSTED_ETAG, "{}", NULL), 403);
+	ck_assert_int_eq(call(&approver, "POST", action_path(id, "reverse"), POSTED_ETAG,
 			      "{\"date\":\"2026-01-31\"}", &r), 201);
 	snprintf(reversal, sizeof(reversal), "%s", test_ledger_text(r.json, "id"));
 	location = test_response_header(&r, "Location");
@@ -743,12 +772,12 @@ START_TEST(reversal_mirrors_and_links_both_ways)
 	ck_assert(json_is_null(json_object_get(r.json, "reversed_by")));
 	test_response_free(&r);
 
-	ck_assert_int_eq(call(&approver, "POST", action_path(id, "reverse"), NULL, "{}", &r), 409);
+	ck_assert_int_eq(call(&approver, "POST", action_path(id, "reverse"), POSTED_ETAG, "{}", &r), 409);
 	ck_assert_ptr_nonnull(strstr(test_ledger_text(r.json, "detail"), "already reversed"));
 	test_response_free(&r);
-	ck_assert_int_eq(call(&both, "POST", action_path(id, "reverse"), NULL, "{}", NULL), 409);
+	ck_assert_int_eq(call(&both, "POST", action_path(id, "reverse"), POSTED_ETAG, "{}", NULL), 409);
 	test_ledger_draft(&L, clerk.token, "LE1", "2026-01-22", "1000", "4000", "1.00", "Draft", draft);
-	ck_assert_int_eq(call(&approver, "POST", action_path(draft, "reverse"), NULL, "{}", NULL), 409);
+	ck_assert_int_eq(call(&approver, "POST", action_path(draft, "reverse"), POSTED_ETAG, "{}", NULL), 409);
 
 	ck_assert_int_eq(audit_count("ledger.journal.reversed", id, approver.id), 1);
 	ck_assert_int_eq(audit_count("ledger.journal.posted", reversal, approver.id), 1);
@@ -767,7 +796,7 @@ START_TEST(reversal_keeps_four_eyes_and_defaults_to_today)
 	test_ledger_draft(&L, both.token, "LE1", "2026-01-23", "1000", "4000", "60.00", "Written by both", id);
 	test_ledger_post(&L, approver.token, "LE1", id, NULL);
 	/* The author of the original may not reverse it either, though holding post. */
-	ck_assert_int_eq(call(&both, "POST", action_path(id, "reverse"), NULL, "{}", &r), 403);
+	ck_assert_int_eq(call(&both, "POST", action_path(id, "reverse"), POSTED_ETAG, "{}", &r), 403);
 	ck_assert_ptr_nonnull(strstr(test_ledger_text(r.json, "detail"), "four-eyes"));
 	test_response_free(&r);
 	read_entry(id, &r);
@@ -775,7 +804,7 @@ START_TEST(reversal_keeps_four_eyes_and_defaults_to_today)
 	test_response_free(&r);
 
 	today_utc(before);
-	ck_assert_int_eq(call(&approver, "POST", action_path(id, "reverse"), NULL,
+	ck_assert_int_eq(call(&approver, "POST", action_path(id, "reverse"), POSTED_ETAG,
 			      "{\"memo\":\"Undo the duplicate\"}", &r), 201);
 	today_utc(today);
 	/* Today when the server answered (the run may cross midnight UTC). */
@@ -943,7 +972,7 @@ START_TEST(audit_trail_records_create_post_reverse)
 
 	test_ledger_draft(&L, clerk.token, "LE1", "2026-01-28", "1000", "4000", "42.00", "Audited", id);
 	test_ledger_post(&L, approver.token, "LE1", id, NULL);
-	ck_assert_int_eq(call(&closer, "POST", action_path(id, "reverse"), NULL, "{\"date\":\"2026-01-29\"}",
+	ck_assert_int_eq(call(&closer, "POST", action_path(id, "reverse"), POSTED_ETAG, "{\"date\":\"2026-01-29\"}",
 			      &r), 201);
 	snprintf(reversal, sizeof(reversal), "%s", test_ledger_text(r.json, "id"));
 	test_response_free(&r);

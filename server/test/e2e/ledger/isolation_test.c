@@ -17,8 +17,12 @@
 #include "test/support/testlib.h"
 
 static struct test_ledger L;
-/* a: everything in IA but posting; a_poster posts in IA; b_*: the same in IB; both: clerk in IA and IB. */
-static struct test_ledger_user a, a_poster, b, b_poster, both, b_viewer;
+/*
+ * a: everything in IA but posting, locking and discarding; a_poster posts in IA,
+ * a_controller locks and reopens IA's periods and discards drafts; b_*: the same in IB;
+ * both: clerk in IA and IB.
+ */
+static struct test_ledger_user a, a_poster, a_controller, b, b_poster, both, b_viewer;
 static char b_draft[40], b_posted[40], b_period[40], both_b_draft[40];
 
 static const char all_but_post[] =
@@ -34,9 +38,12 @@ static void start_shared(void)
 	test_ledger_role(&L, "is-all-but-post", all_but_post);
 	test_ledger_role(&L, "is-poster", "[\"ledger.journal.post\",\"ledger.journal.read\"]");
 	test_ledger_role(&L, "is-clerk", "[\"ledger.journal.create\",\"ledger.journal.read\"]");
+	test_ledger_role(&L, "is-controller", "[\"ledger.period.lock\",\"ledger.period.read\","
+					       "\"ledger.journal.discard\",\"ledger.journal.read\"]");
 	test_ledger_role(&L, "is-company-viewer", "[\"iam.company.read\"]");
 	test_ledger_user(&L, "a@isolation.test", &a);
 	test_ledger_user(&L, "a-poster@isolation.test", &a_poster);
+	test_ledger_user(&L, "a-controller@isolation.test", &a_controller);
 	test_ledger_user(&L, "b@isolation.test", &b);
 	test_ledger_user(&L, "b-poster@isolation.test", &b_poster);
 	test_ledger_user(&L, "both@isolation.test", &both);
@@ -53,6 +60,7 @@ static void start_shared(void)
 		test_ledger_fiscal_year(&L, owner->token, companies[i], 2026);
 	}
 	test_ledger_grant(&L, b_viewer.id, "is-company-viewer", "IB", NULL);
+	test_ledger_grant(&L, a_controller.id, "is-controller", "IA", NULL);
 	test_ledger_account(&L, b.token, "IB", "3000", "equity", NULL);
 
 	test_ledger_draft(&L, b.token, "IB", "2026-05-02", "1000", "4000", "777.00", "Secret B draft", b_draft);
@@ -140,17 +148,24 @@ static size_t attempts(const char *company, struct attempt *out)
 	ADD("POST", test_ledger_path("%s/fiscal-periods", base), NULL, "{\"fiscal_year\":2027}");
 	ADD("POST", test_ledger_path("%s/fiscal-periods/%s/close", base, b_period), NULL, NULL);
 	ADD("POST", test_ledger_path("%s/fiscal-periods/%s/lock", base, b_period), NULL, NULL);
+	ADD("POST", test_ledger_path("%s/fiscal-periods/%s/lock/confirm", base, b_period), NULL, NULL);
+	ADD("POST", test_ledger_path("%s/fiscal-periods/%s/lock/cancel", base, b_period), NULL, NULL);
 	ADD("POST", test_ledger_path("%s/fiscal-periods/%s/reopen", base, b_period), NULL, NULL);
 	ADD("GET", test_ledger_path("%s/journal-entries", base), NULL, NULL);
 	ADD("POST", test_ledger_path("%s/journal-entries", base), NULL, VALID_ENTRY);
 	ADD("GET", test_ledger_path("%s/journal-entries/%s", base, b_draft), NULL, NULL);
 	ADD("PUT", test_ledger_path("%s/journal-entries/%s", base, b_draft), "If-Match: \"1\"", VALID_ENTRY);
 	ADD("DELETE", test_ledger_path("%s/journal-entries/%s", base, b_draft), NULL, NULL);
-	ADD("POST", test_ledger_path("%s/journal-entries/%s/post", base, b_draft), NULL, NULL);
-	ADD("POST", test_ledger_path("%s/journal-entries/%s/reverse", base, b_posted), NULL, "{}");
+	ADD("POST", test_ledger_path("%s/journal-entries/%s/post", base, b_draft), "If-Match: \"1\"", NULL);
+	ADD("POST", test_ledger_path("%s/journal-entries/%s/reverse", base, b_posted), "If-Match: \"2\"",
+	    "{}");
+	ADD("POST", test_ledger_path("%s/journal-entries/%s/take-over", base, b_draft), "If-Match: \"1\"", NULL);
+	ADD("POST", test_ledger_path("%s/journal-entries/%s/discard", base, b_draft), NULL, NULL);
 	ADD("GET", test_ledger_path("%s/reports/trial-balance", base), NULL, NULL);
 	ADD("GET", test_ledger_path("%s/ledger-settings", base), NULL, NULL);
-	ADD("PUT", test_ledger_path("%s/ledger-settings", base), NULL, "{\"self_posting\":true}");
+	ADD("PUT", test_ledger_path("%s/ledger-settings", base), "If-Match: \"1\"", "{\"self_posting\":true}");
+	ADD("POST", test_ledger_path("%s/ledger-settings/confirm", base), "If-Match: \"1\"", NULL);
+	ADD("POST", test_ledger_path("%s/ledger-settings/cancel", base), NULL, NULL);
 #undef ADD
 	free(base);
 	return n;
@@ -214,6 +229,16 @@ START_TEST(a_role_in_the_company_without_the_permission_is_403)
 }
 END_TEST
 
+/* The user of IA who holds the permission of the route at path. */
+static const struct test_ledger_user *acting_in_ia(const char *path)
+{
+	if (strstr(path, "/post") || strstr(path, "/reverse"))
+		return &a_poster;
+	if (strstr(path, "/lock") || strstr(path, "/reopen") || strstr(path, "/discard"))
+		return &a_controller;
+	return &a;
+}
+
 START_TEST(ids_of_another_company_are_not_found_under_ones_own)
 {
 	struct attempt list[ATTEMPTS_MAX];
@@ -221,9 +246,7 @@ START_TEST(ids_of_another_company_are_not_found_under_ones_own)
 
 	/* IA's own routes, with B's entry and period ids: only the id-bearing routes apply. */
 	for (size_t i = 0; i < n; i++) {
-		const struct test_ledger_user *user = strstr(list[i].path, "/post") ||
-							      strstr(list[i].path, "/reverse")
-							      ? &a_poster : &a;
+		const struct test_ledger_user *user = acting_in_ia(list[i].path);
 		long status;
 
 		if (!strstr(list[i].path, b_draft) && !strstr(list[i].path, b_posted) &&

@@ -79,11 +79,16 @@ START_TEST(server_connected_as_erp_app_does_its_everyday_writes)
 	test_response_free(&r);
 	test_ledger_post(&ledger, approver.token, "LP", entry, number);
 	ck_assert_str_eq(number, "JE-2026-000001");
+	ck_assert_int_eq(test_ledger_call(&ledger, approver.token, "GET",
+					  test_ledger_path("/api/v1/companies/LP/journal-entries/%s", entry),
+					  NULL, NULL, &r),
+			 200);
 	ck_assert_int_eq(test_ledger_call(&ledger, approver.token, "POST",
 					  test_ledger_path("/api/v1/companies/LP/journal-entries/%s/reverse",
 							   entry),
-					  NULL, "{\"date\": \"2026-03-31\"}", NULL),
+					  test_ledger_if_match(&r), "{\"date\": \"2026-03-31\"}", NULL),
 			 201);
+	test_response_free(&r);
 	ck_assert_int_eq(test_ledger_call(&ledger, clerk.token, "POST", "/api/v1/auth/logout", NULL,
 					  NULL, NULL),
 			 204);

@@ -197,13 +197,50 @@ START_TEST(period_transitions)
 {
 	ck_assert(ledger_period_transition_allowed("open", "closed"));
 	ck_assert(ledger_period_transition_allowed("closed", "open"));
-	ck_assert(ledger_period_transition_allowed("open", "locked"));
+	/* Only a closed period is locked (lock requests are four-eyes, http_periods.c). */
+	ck_assert(!ledger_period_transition_allowed("open", "locked"));
 	ck_assert(ledger_period_transition_allowed("closed", "locked"));
 	ck_assert(!ledger_period_transition_allowed("locked", "open"));
 	ck_assert(!ledger_period_transition_allowed("locked", "closed"));
 	ck_assert(!ledger_period_transition_allowed("open", "open"));
 	ck_assert(!ledger_period_transition_allowed("closed", "closed"));
 	ck_assert(!ledger_period_transition_allowed("locked", "locked"));
+}
+END_TEST
+
+/* Each row: the facts of a closed period and the refusal they give (NULL: it may be locked). */
+static const struct {
+	struct ledger_lock_facts facts;
+	const char *refusal;
+} lock_cases[] = {
+	{ { "2026-03", "2026-03-31", true, NULL, 0, NULL }, NULL },
+	{ { "2026-12", "2026-12-31", false, NULL, 0, NULL },
+	  "period 2026-12 ends on 2026-12-31: it can be locked once that date has passed" },
+	{ { "2026-03", "2026-03-31", true, "2026-01", 0, NULL },
+	  "periods are locked in order: lock 2026-01 before 2026-03" },
+	{ { "2026-03", "2026-03-31", true, NULL, 1, "01a20a82-4f50-7472-b26d-e7ac049afaed" },
+	  "draft 01a20a82-4f50-7472-b26d-e7ac049afaed is dated in period 2026-03 (1 draft in all):"
+	  " post, delete or discard the drafts before the period is locked" },
+	{ { "2026-03", "2026-03-31", true, NULL, 3, "01a20a82-4f50-7472-b26d-e7ac049afaed" },
+	  "draft 01a20a82-4f50-7472-b26d-e7ac049afaed is dated in period 2026-03 (3 drafts in all):"
+	  " post, delete or discard the drafts before the period is locked" },
+	/* The first rule broken is the one named: not ended, then order, then drafts. */
+	{ { "2026-12", "2026-12-31", false, "2026-01", 2, "01a20a82-4f50-7472-b26d-e7ac049afaed" },
+	  "period 2026-12 ends on 2026-12-31: it can be locked once that date has passed" },
+	{ { "2026-03", "2026-03-31", true, "2026-02", 2, "01a20a82-4f50-7472-b26d-e7ac049afaed" },
+	  "periods are locked in order: lock 2026-02 before 2026-03" },
+};
+
+START_TEST(lock_refusals_name_the_rule)
+{
+	for (size_t i = 0; i < sizeof(lock_cases) / sizeof(lock_cases[0]); i++) {
+		char sentence[300] = "";
+		bool refused = ledger_lock_refusal(&lock_cases[i].facts, sentence, sizeof(sentence));
+
+		ck_assert_msg(refused == (lock_cases[i].refusal != NULL), "case %zu: %s", i, sentence);
+		if (lock_cases[i].refusal)
+			ck_assert_str_eq(sentence, lock_cases[i].refusal);
+	}
 }
 END_TEST
 
@@ -260,6 +297,7 @@ Suite *test_suite(void)
 	tcase_add_test(rules, numbers_are_je_year_and_six_digits);
 	tcase_add_test(rules, drafts_change_posted_entries_only_reverse);
 	tcase_add_test(rules, period_transitions);
+	tcase_add_test(rules, lock_refusals_name_the_rule);
 	tcase_add_test(rules, period_bounds_cover_months_leap_years_and_shifted_years);
 	tcase_add_test(rules, codes_and_sources);
 	suite_add_tcase(s, rules);
