@@ -65,7 +65,7 @@ struct erp_module {
 	size_t route_count;
 	const struct erp_permission *permissions;
 	size_t permission_count;
-	const struct erp_sod_rule *sod_rules;  /* pairs among this module's permissions */
+	const struct erp_sod_rule *sod_rules;  /* pairs with at least one side of this module's; the other may be any module's */
 	size_t sod_rule_count;
 	/* Called once at start-up, after the router is built; NULL for none. 0 or -1. */
 	int (*init)(struct erp_server *server);
