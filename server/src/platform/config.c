@@ -41,7 +41,8 @@ static const struct erp_config_var variables[] = {
 	{ "ERP_SESSION_TTL_S", "43200", "60..2592000", "A session (token) ends this long after login." },
 	{ "ERP_SESSION_IDLE_S", "1800", "60..86400", "A session ends after this long unused." },
 	{ "ERP_LOGIN_MAX_FAILURES", "5", "1..100",
-	  "Failed logins per account within the window before it is throttled (429)." },
+	  "Failed logins per (account, client address) pair within the window before that pair is"
+	  " throttled (429); the account stays open from other addresses." },
 	{ "ERP_LOGIN_MAX_FAILURES_PER_ADDRESS", "20", "1..10000",
 	  "Failed logins per client address within the window before it is throttled (429)." },
 	{ "ERP_LOGIN_WINDOW_S", "900", "10..86400",

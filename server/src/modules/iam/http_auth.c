@@ -106,8 +106,9 @@ struct login {
 	char email[256];
 	const char *password;       /* the one being tried */
 	const char *action;         /* audited on failure: "iam.login.failed", ... */
-	char account_key[300];
-	char address_key[80];
+	char account_key[300];      /* serialises attempts on the account */
+	char pair_key[360];         /* failures of this account from this address */
+	char address_key[80];       /* failures from this address, any account */
 	char user_id[40];
 	char token[64];
 	char token_hash[65];
@@ -120,17 +121,27 @@ struct login {
 	bool rehash;
 };
 
+/* The throttle keys of an attempt on the account email from the request's client address. */
+static void throttle_keys(struct login *l)
+{
+	snprintf(l->account_key, sizeof(l->account_key), "account:%s", l->email);
+	snprintf(l->pair_key, sizeof(l->pair_key), "pair:%s %s", l->req->client_address, l->email);
+	snprintf(l->address_key, sizeof(l->address_key), "address:%s", l->req->client_address);
+}
+
 /*
- * Serialises attempts on one account and answers whether it (or the client's
- * address) is blocked. Inside the attempt's transaction: the check, the
- * verification and the failure record are one step, so concurrent guesses
- * cannot slip past the limit.
+ * Serialises attempts on one account and answers whether this (account,
+ * address) pair, or the address, is blocked. Failures count per pair, so
+ * guesses from one address do not lock the account for its owner elsewhere.
+ * Inside the attempt's transaction: the check, the verification and the
+ * failure record are one step, so concurrent guesses cannot slip past the limit.
  */
 static int throttle_begin(struct db_conn *db, struct login *l)
 {
-	const char *keys[] = { l->account_key, l->address_key };
+	const char *lock[] = { l->account_key };
+	const char *keys[] = { l->pair_key, l->address_key };
 	PGresult *res;
-	int rc = db_query(db, NULL, &throttle_lock, 1, keys, NULL);
+	int rc = db_query(db, NULL, &throttle_lock, 1, lock, NULL);
 
 	if (!rc)
 		rc = db_query(db, l->req->arena, &throttle_blocked, 2, keys, &res);
@@ -143,8 +154,8 @@ static int throttle_begin(struct db_conn *db, struct login *l)
 
 static int record_failure(struct db_conn *db, struct login *l)
 {
-	char window[16], account_max[16], address_max[16];
-	const char *account[] = { l->account_key, window, account_max };
+	char window[16], pair_max[16], address_max[16];
+	const char *pair[] = { l->pair_key, window, pair_max };
 	const char *address[] = { l->address_key, window, address_max };
 	const char *purge[] = { window };
 	json_t *changes = json_pack("{s:{s:s}}", "email", "new", l->email);
@@ -153,11 +164,11 @@ static int record_failure(struct db_conn *db, struct login *l)
 	if (!changes) /* an audit event without its changes would hide what was done */
 		return ERP_ERR_NO_MEMORY;
 	snprintf(window, sizeof(window), "%u", l->config->login_window_s);
-	snprintf(account_max, sizeof(account_max), "%u", l->config->login_max_failures);
+	snprintf(pair_max, sizeof(pair_max), "%u", l->config->login_max_failures);
 	snprintf(address_max, sizeof(address_max), "%u", l->config->login_max_failures_per_address);
 	rc = db_query(db, NULL, &throttle_purge, 1, purge, NULL);
 	if (!rc)
-		rc = db_query(db, NULL, &throttle_fail, 3, account, NULL);
+		rc = db_query(db, NULL, &throttle_fail, 3, pair, NULL);
 	if (!rc)
 		rc = db_query(db, NULL, &throttle_fail, 3, address, NULL);
 	if (!rc)
@@ -175,7 +186,7 @@ static int record_success(struct db_conn *db, struct login *l)
 	char ttl[16];
 	const char *session[] = { l->token_hash, l->user_id, ttl };
 	const char *rehash[] = { l->user_id, l->new_hash };
-	const char *key = l->account_key;
+	const char *key = l->pair_key;
 	json_t *changes = NULL;
 	PGresult *res;
 	int rc;
@@ -258,8 +269,7 @@ int iam_login(struct erp_request *req)
 	snprintf(l->email, sizeof(l->email), "%s", json_string_value(json_object_get(req->body, "email")));
 	iam_lowercase(l->email);
 	l->password = json_string_value(json_object_get(req->body, "password"));
-	snprintf(l->account_key, sizeof(l->account_key), "account:%s", l->email);
-	snprintf(l->address_key, sizeof(l->address_key), "address:%s", req->client_address);
+	throttle_keys(l);
 	iam_token_new(l->token, l->token_hash);
 
 	rc = db_transaction(db, login_work, l);
@@ -378,7 +388,7 @@ static int password_work(struct db_conn *db, void *ctx)
 	l->known = true;
 	snprintf(l->user_id, sizeof(l->user_id), "%s", p->user_id);
 	snprintf(l->email, sizeof(l->email), "%s", PQgetvalue(res, 0, 1));
-	snprintf(l->account_key, sizeof(l->account_key), "account:%s", l->email);
+	throttle_keys(l);
 	rc = throttle_begin(db, l);
 	if (rc || l->throttled)
 		return rc;
@@ -411,8 +421,6 @@ int iam_change_password(struct erp_request *req)
 	c->attempt.action = "iam.password_change.failed";
 	c->attempt.password = json_string_value(json_object_get(req->body, "current_password"));
 	c->next = json_string_value(json_object_get(req->body, "new_password"));
-	snprintf(c->attempt.address_key, sizeof(c->attempt.address_key), "address:%s",
-		 req->client_address);
 	rc = db_transaction(http_db(req), password_work, c);
 	if (rc)
 		return rc;
