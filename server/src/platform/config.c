@@ -45,8 +45,10 @@ static const struct erp_config_var variables[] = {
 	  " throttled (429); the account stays open from other addresses." },
 	{ "ERP_LOGIN_MAX_FAILURES_PER_ADDRESS", "20", "1..10000",
 	  "Failed logins per client address within the window before it is throttled (429)." },
+	{ "ERP_LOGIN_MAX_SUCCESSES", "30", "1..10000",
+	  "Successful logins per account within the window before further ones are throttled (429)." },
 	{ "ERP_LOGIN_WINDOW_S", "900", "10..86400",
-	  "Window for counting failed logins, and how long throttling lasts." },
+	  "Window for counting failed and successful logins, and how long throttling lasts." },
 	{ "ERP_MIGRATIONS_DIR", "server/prisma/migrations", "a directory",
 	  "Where the schema migrations are (read by migrate, and by serve for readiness)." },
 };
@@ -246,6 +248,7 @@ int config_load(struct erp_config *cfg, erp_config_lookup_fn lookup, void *ctx, 
 	LOAD_UINT(&l, "ERP_SESSION_IDLE_S", 60, 86400, cfg->session_idle_s);
 	LOAD_UINT(&l, "ERP_LOGIN_MAX_FAILURES", 1, 100, cfg->login_max_failures);
 	LOAD_UINT(&l, "ERP_LOGIN_MAX_FAILURES_PER_ADDRESS", 1, 10000, cfg->login_max_failures_per_address);
+	LOAD_UINT(&l, "ERP_LOGIN_MAX_SUCCESSES", 1, 10000, cfg->login_max_successes);
 	LOAD_UINT(&l, "ERP_LOGIN_WINDOW_S", 10, 86400, cfg->login_window_s);
 
 	if (load_origins(&l, cfg))

@@ -47,6 +47,7 @@ struct erp_config {
 	unsigned session_idle_s;        /* session ends after this long unused */
 	unsigned login_max_failures;    /* per (account, client address), within login_window_s */
 	unsigned login_max_failures_per_address;
+	unsigned login_max_successes;   /* per account, within login_window_s */
 	unsigned login_window_s;
 };
 

@@ -12,38 +12,6 @@
 #include "platform/server.h"
 #include "shared-kernel/errors.h"
 
-static const struct db_statement throttle_blocked = {
-	"iam_throttle_blocked",
-	"SELECT ceil(extract(epoch FROM max(blocked_until) - now()))::int FROM login_throttle"
-	" WHERE key IN ($1, $2) AND blocked_until > now()",
-	true,
-};
-static const struct db_statement throttle_fail = {
-	"iam_throttle_fail",
-	"INSERT INTO login_throttle AS t (key, failures, window_start) VALUES ($1, 1, now())"
-	" ON CONFLICT (key) DO UPDATE SET"
-	"  failures = CASE WHEN t.window_start < now() - make_interval(secs => $2::int)"
-	"                  THEN 1 ELSE t.failures + 1 END,"
-	"  window_start = CASE WHEN t.window_start < now() - make_interval(secs => $2::int)"
-	"                      THEN now() ELSE t.window_start END,"
-	"  blocked_until = CASE WHEN (CASE WHEN t.window_start < now() - make_interval(secs => $2::int)"
-	"                                  THEN 1 ELSE t.failures + 1 END) >= $3::int"
-	"                       THEN now() + make_interval(secs => $2::int) ELSE t.blocked_until END",
-	false,
-};
-static const struct db_statement throttle_lock = {
-	"iam_throttle_lock", "SELECT pg_advisory_xact_lock(hashtext($1))", false,
-};
-/* Rows whose window has passed and that block nothing: failures of random emails must not pile up. */
-static const struct db_statement throttle_purge = {
-	"iam_throttle_purge",
-	"DELETE FROM login_throttle WHERE window_start < now() - make_interval(secs => $1::int)"
-	" AND (blocked_until IS NULL OR blocked_until < now())",
-	false,
-};
-static const struct db_statement throttle_clear = {
-	"iam_throttle_clear", "DELETE FROM login_throttle WHERE key = $1", false,
-};
 static const struct db_statement user_credentials = {
 	"iam_user_credentials", "SELECT id, password_hash, active FROM users WHERE email = $1", true,
 };
@@ -106,14 +74,13 @@ struct login {
 	char email[256];
 	const char *password;       /* the one being tried */
 	const char *action;         /* audited on failure: "iam.login.failed", ... */
-	char account_key[300];      /* serialises attempts on the account */
-	char pair_key[360];         /* failures of this account from this address */
-	char address_key[80];       /* failures from this address, any account */
+	struct iam_throttle throttle;
 	char user_id[40];
 	char token[64];
 	char token_hash[65];
 	char expires_at[40];
-	char retry_after[16];
+	const char *retry_after;    /* when throttled: seconds, in throttle */
+	const char *throttled_why;  /* when throttled: the problem's detail */
 	bool known;
 	bool throttled;
 	bool failed;
@@ -121,56 +88,43 @@ struct login {
 	bool rehash;
 };
 
-/* The throttle keys of an attempt on the account email from the request's client address. */
-static void throttle_keys(struct login *l)
+/* Marks the attempt throttled when retry_after holds seconds (iam_throttle_begin()); true if so. */
+static bool throttled_by(struct login *l, const char *retry_after, const char *why)
 {
-	snprintf(l->account_key, sizeof(l->account_key), "account:%s", l->email);
-	snprintf(l->pair_key, sizeof(l->pair_key), "pair:%s %s", l->req->client_address, l->email);
-	snprintf(l->address_key, sizeof(l->address_key), "address:%s", l->req->client_address);
+	if (!retry_after[0])
+		return false;
+	l->throttled = true;
+	l->retry_after = retry_after;
+	l->throttled_why = why;
+	return true;
+}
+
+/* Blocked for failures of this (account, address) pair, or of the address. */
+static bool blocked_for_failures(struct login *l)
+{
+	return throttled_by(l, l->throttle.failures_retry_after,
+			    "too many failed attempts; try again later");
 }
 
 /*
- * Serialises attempts on one account and answers whether this (account,
- * address) pair, or the address, is blocked. Failures count per pair, so
- * guesses from one address do not lock the account for its owner elsewhere.
- * Inside the attempt's transaction: the check, the verification and the
- * failure record are one step, so concurrent guesses cannot slip past the limit.
+ * Whether the account has logged in ERP_LOGIN_MAX_SUCCESSES times in the
+ * window. Asked only once the password proved right, so the answer tells
+ * nothing to someone who does not hold it.
  */
-static int throttle_begin(struct db_conn *db, struct login *l)
+static bool blocked_for_successes(struct login *l)
 {
-	const char *lock[] = { l->account_key };
-	const char *keys[] = { l->pair_key, l->address_key };
-	PGresult *res;
-	int rc = db_query(db, NULL, &throttle_lock, 1, lock, NULL);
-
-	if (!rc)
-		rc = db_query(db, l->req->arena, &throttle_blocked, 2, keys, &res);
-	if (!rc && !PQgetisnull(res, 0, 0)) {
-		l->throttled = true;
-		snprintf(l->retry_after, sizeof(l->retry_after), "%s", PQgetvalue(res, 0, 0));
-	}
-	return rc;
+	return throttled_by(l, l->throttle.successes_retry_after,
+			    "too many logins to this account; try again later");
 }
 
 static int record_failure(struct db_conn *db, struct login *l)
 {
-	char window[16], pair_max[16], address_max[16];
-	const char *pair[] = { l->pair_key, window, pair_max };
-	const char *address[] = { l->address_key, window, address_max };
-	const char *purge[] = { window };
 	json_t *changes = json_pack("{s:{s:s}}", "email", "new", l->email);
 	int rc;
 
 	if (!changes) /* an audit event without its changes would hide what was done */
 		return ERP_ERR_NO_MEMORY;
-	snprintf(window, sizeof(window), "%u", l->config->login_window_s);
-	snprintf(pair_max, sizeof(pair_max), "%u", l->config->login_max_failures);
-	snprintf(address_max, sizeof(address_max), "%u", l->config->login_max_failures_per_address);
-	rc = db_query(db, NULL, &throttle_purge, 1, purge, NULL);
-	if (!rc)
-		rc = db_query(db, NULL, &throttle_fail, 3, pair, NULL);
-	if (!rc)
-		rc = db_query(db, NULL, &throttle_fail, 3, address, NULL);
+	rc = iam_throttle_failure(db, &l->throttle, l->config);
 	if (!rc)
 		rc = audit_record(db, &(struct audit_event){
 			.actor_id = l->known ? l->user_id : NULL, .action = l->action, .entity = "user",
@@ -186,7 +140,6 @@ static int record_success(struct db_conn *db, struct login *l)
 	char ttl[16];
 	const char *session[] = { l->token_hash, l->user_id, ttl };
 	const char *rehash[] = { l->user_id, l->new_hash };
-	const char *key = l->pair_key;
 	json_t *changes = NULL;
 	PGresult *res;
 	int rc;
@@ -199,7 +152,7 @@ static int record_success(struct db_conn *db, struct login *l)
 	if (l->rehash)
 		rc = db_query(db, NULL, &user_set_hash, 2, rehash, NULL);
 	if (!rc)
-		rc = db_query(db, NULL, &throttle_clear, 1, &key, NULL);
+		rc = iam_throttle_success(db, &l->throttle, l->config);
 	if (!rc && l->rehash) {
 		changes = json_pack("{s:{s:s}}", "password_hash", "new", "rehashed with current parameters");
 		if (!changes)
@@ -222,8 +175,8 @@ static int login_work(struct db_conn *db, void *ctx)
 	int rc;
 
 	l->throttled = l->failed = l->known = false;
-	rc = throttle_begin(db, l);
-	if (rc || l->throttled)
+	rc = iam_throttle_begin(db, l->req->arena, &l->throttle);
+	if (rc || blocked_for_failures(l))
 		return rc;
 	rc = db_query(db, l->req->arena, &user_credentials, 1, &email, &res);
 	if (rc)
@@ -238,6 +191,8 @@ static int login_work(struct db_conn *db, void *ctx)
 	}
 	if (!ok)
 		return record_failure(db, l);
+	if (blocked_for_successes(l))
+		return ERP_OK; /* nothing written: no session, no count */
 	if (rehash && !l->rehash) {
 		rc = iam_password_hash(l->password, l->new_hash);
 		if (rc)
@@ -247,10 +202,10 @@ static int login_work(struct db_conn *db, void *ctx)
 	return record_success(db, l);
 }
 
-static int respond_throttled(struct erp_request *req, const char *seconds)
+static int respond_throttled(struct erp_request *req, const struct login *l)
 {
-	http_add_header(req, "Retry-After", arena_strdup(req->arena, seconds));
-	return http_respond_problem(req, &PROBLEM_THROTTLED, "too many failed attempts; try again later");
+	http_add_header(req, "Retry-After", arena_strdup(req->arena, l->retry_after));
+	return http_respond_problem(req, &PROBLEM_THROTTLED, l->throttled_why);
 }
 
 int iam_login(struct erp_request *req)
@@ -269,14 +224,14 @@ int iam_login(struct erp_request *req)
 	snprintf(l->email, sizeof(l->email), "%s", json_string_value(json_object_get(req->body, "email")));
 	iam_lowercase(l->email);
 	l->password = json_string_value(json_object_get(req->body, "password"));
-	throttle_keys(l);
+	iam_throttle_keys(&l->throttle, l->email, req->client_address);
 	iam_token_new(l->token, l->token_hash);
 
 	rc = db_transaction(db, login_work, l);
 	if (rc)
 		return rc;
 	if (l->throttled)
-		return respond_throttled(req, l->retry_after);
+		return respond_throttled(req, l);
 	if (l->failed) {
 		log_event(ERP_LOG_WARN, "iam.login_failed", NULL, "failed login (request %s)",
 			  req->request_id);
@@ -388,9 +343,9 @@ static int password_work(struct db_conn *db, void *ctx)
 	l->known = true;
 	snprintf(l->user_id, sizeof(l->user_id), "%s", p->user_id);
 	snprintf(l->email, sizeof(l->email), "%s", PQgetvalue(res, 0, 1));
-	throttle_keys(l);
-	rc = throttle_begin(db, l);
-	if (rc || l->throttled)
+	iam_throttle_keys(&l->throttle, l->email, l->req->client_address);
+	rc = iam_throttle_begin(db, l->req->arena, &l->throttle);
+	if (rc || blocked_for_failures(l))
 		return rc;
 	if (!iam_password_verify(PQgetvalue(res, 0, 0), l->password, &rehash))
 		return record_failure(db, l);
@@ -425,7 +380,7 @@ int iam_change_password(struct erp_request *req)
 	if (rc)
 		return rc;
 	if (c->attempt.throttled)
-		return respond_throttled(req, c->attempt.retry_after);
+		return respond_throttled(req, &c->attempt);
 	if (c->attempt.failed) {
 		json_t *errors = json_array();
 

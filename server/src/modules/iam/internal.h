@@ -84,6 +84,39 @@ bool iam_is_company_code(const char *code);
 /* Lower-cases ASCII in place (emails are stored lower-case). */
 void iam_lowercase(char *text);
 
+/* --- login throttling (throttle.c) ------------------------------------------------------- */
+
+struct erp_config;
+
+/* The keys one login attempt (or wrong current password) counts against, and what blocks it. */
+struct iam_throttle {
+	char account_key[270];        /* the advisory lock serialising attempts on the account */
+	char pair_key[330];           /* failures of the account from this client address */
+	char address_key[80];         /* failures from this client address, any account */
+	char success_key[270];        /* successful logins of the account */
+	char failures_retry_after[24];  /* after iam_throttle_begin(): seconds, or "" */
+	char successes_retry_after[24]; /* likewise for the success key */
+};
+
+/* Fills the keys of an attempt on email (lower-case) from client_address. */
+void iam_throttle_keys(struct iam_throttle *t, const char *email, const char *client_address);
+
+/*
+ * Inside the attempt's transaction: waits for the account's lock (attempts
+ * on one account are serialised, so concurrent guesses cannot pass a limit),
+ * then reads whether the pair or the address is blocked for failures, and
+ * whether the account is blocked for successes (each retry-after "" when not).
+ */
+int iam_throttle_begin(struct db_conn *db, struct arena *arena, struct iam_throttle *t);
+
+/* Counts a failure against the pair (ERP_LOGIN_MAX_FAILURES) and the address; purges stale rows. */
+int iam_throttle_failure(struct db_conn *db, const struct iam_throttle *t,
+			 const struct erp_config *config);
+
+/* Counts a successful login of the account (ERP_LOGIN_MAX_SUCCESSES) and clears the pair's failures. */
+int iam_throttle_success(struct db_conn *db, const struct iam_throttle *t,
+			 const struct erp_config *config);
+
 /* --- segregation of duties (sod.c) --------------------------------------------------- */
 
 /*
@@ -110,6 +143,11 @@ void iam_new_id(char out[40]);
 extern const struct db_statement iam_sql_session_lookup;
 extern const struct db_statement iam_sql_session_touch;
 extern const struct db_statement iam_sql_user_permissions;
+extern const struct db_statement iam_sql_throttle_lock;
+extern const struct db_statement iam_sql_throttle_blocked;
+extern const struct db_statement iam_sql_throttle_count;
+extern const struct db_statement iam_sql_throttle_purge;
+extern const struct db_statement iam_sql_throttle_clear;
 
 /* --- handlers (http_*.c) ------------------------------------------------------------ */
 

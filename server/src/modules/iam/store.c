@@ -32,6 +32,54 @@ const struct db_statement iam_sql_user_permissions = {
 	true,
 };
 
+/* --- login throttling (throttle.c) ----------------------------------------------------- *
+ * login_throttle holds one row per key ('pair:<address> <email>', 'address:<address>',
+ * 'success:<email>'); its failures column counts the key's events in the window:
+ * failed attempts, or for success keys, successful logins.
+ */
+
+const struct db_statement iam_sql_throttle_lock = {
+	"iam_throttle_lock", "SELECT pg_advisory_xact_lock(hashtext($1))", false,
+};
+
+/* Seconds until the failure keys ($1, $2) and the success key ($3) unblock; NULL: not blocked. */
+const struct db_statement iam_sql_throttle_blocked = {
+	"iam_throttle_blocked",
+	"SELECT ceil(extract(epoch FROM max(blocked_until) FILTER (WHERE key <> $3) - now()))::int"
+	"         AS failures_retry_s,"
+	"       ceil(extract(epoch FROM max(blocked_until) FILTER (WHERE key = $3) - now()))::int"
+	"         AS successes_retry_s"
+	" FROM login_throttle WHERE key IN ($1, $2, $3) AND blocked_until > now()",
+	true,
+};
+
+/* Counts one event against $1 within a window of $2 s; the $3rd blocks the key until the window ends. */
+const struct db_statement iam_sql_throttle_count = {
+	"iam_throttle_count",
+	"INSERT INTO login_throttle AS t (key, failures, window_start) VALUES ($1, 1, now())"
+	" ON CONFLICT (key) DO UPDATE SET"
+	"  failures = CASE WHEN t.window_start < now() - make_interval(secs => $2::int)"
+	"                  THEN 1 ELSE t.failures + 1 END,"
+	"  window_start = CASE WHEN t.window_start < now() - make_interval(secs => $2::int)"
+	"                      THEN now() ELSE t.window_start END,"
+	"  blocked_until = CASE WHEN (CASE WHEN t.window_start < now() - make_interval(secs => $2::int)"
+	"                                  THEN 1 ELSE t.failures + 1 END) >= $3::int"
+	"                       THEN now() + make_interval(secs => $2::int) ELSE t.blocked_until END",
+	false,
+};
+
+/* Rows whose window has passed and that block nothing: failures of random emails must not pile up. */
+const struct db_statement iam_sql_throttle_purge = {
+	"iam_throttle_purge",
+	"DELETE FROM login_throttle WHERE window_start < now() - make_interval(secs => $1::int)"
+	" AND (blocked_until IS NULL OR blocked_until < now())",
+	false,
+};
+
+const struct db_statement iam_sql_throttle_clear = {
+	"iam_throttle_clear", "DELETE FROM login_throttle WHERE key = $1", false,
+};
+
 static const struct db_statement bump_version = {
 	"iam_bump_authz_version", "UPDATE authz_version SET version = version + 1", false,
 };

