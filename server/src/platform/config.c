@@ -40,6 +40,8 @@ static const struct erp_config_var variables[] = {
 	{ "ERP_DB_CONNECT_TIMEOUT_S", "3", "1..60", "Longest a database connection attempt may take." },
 	{ "ERP_SESSION_TTL_S", "43200", "60..2592000", "A session (token) ends this long after login." },
 	{ "ERP_SESSION_IDLE_S", "1800", "60..86400", "A session ends after this long unused." },
+	{ "ERP_SESSIONS_MAX_PER_USER", "10", "1..1000",
+	  "Live sessions per user; a new login ends the user's oldest beyond it." },
 	{ "ERP_LOGIN_MAX_FAILURES", "5", "1..100",
 	  "Failed logins per (account, client address) pair within the window before that pair is"
 	  " throttled (429); the account stays open from other addresses." },
@@ -246,6 +248,7 @@ int config_load(struct erp_config *cfg, erp_config_lookup_fn lookup, void *ctx, 
 	LOAD_UINT(&l, "ERP_DB_CONNECT_TIMEOUT_S", 1, 60, cfg->db_connect_timeout_s);
 	LOAD_UINT(&l, "ERP_SESSION_TTL_S", 60, 2592000, cfg->session_ttl_s);
 	LOAD_UINT(&l, "ERP_SESSION_IDLE_S", 60, 86400, cfg->session_idle_s);
+	LOAD_UINT(&l, "ERP_SESSIONS_MAX_PER_USER", 1, 1000, cfg->sessions_max_per_user);
 	LOAD_UINT(&l, "ERP_LOGIN_MAX_FAILURES", 1, 100, cfg->login_max_failures);
 	LOAD_UINT(&l, "ERP_LOGIN_MAX_FAILURES_PER_ADDRESS", 1, 10000, cfg->login_max_failures_per_address);
 	LOAD_UINT(&l, "ERP_LOGIN_MAX_SUCCESSES", 1, 10000, cfg->login_max_successes);

@@ -45,6 +45,7 @@ struct erp_config {
 	char *migrations_dir;
 	unsigned session_ttl_s;         /* absolute session lifetime */
 	unsigned session_idle_s;        /* session ends after this long unused */
+	unsigned sessions_max_per_user; /* live sessions; a login ends the oldest beyond it */
 	unsigned login_max_failures;    /* per (account, client address), within login_window_s */
 	unsigned login_max_failures_per_address;
 	unsigned login_max_successes;   /* per account, within login_window_s */

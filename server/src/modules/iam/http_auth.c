@@ -18,13 +18,6 @@ static const struct db_statement user_credentials = {
 static const struct db_statement user_set_hash = {
 	"iam_user_set_hash", "UPDATE users SET password_hash = $2 WHERE id = $1", false,
 };
-static const struct db_statement session_insert = {
-	"iam_session_insert",
-	"INSERT INTO sessions (token_hash, user_id, expires_at)"
-	" VALUES (decode($1, 'hex'), $2, now() + make_interval(secs => $3::int))"
-	" RETURNING to_char(expires_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
-	false,
-};
 static const struct db_statement session_revoke = {
 	"iam_session_revoke",
 	"UPDATE sessions SET revoked_at = now() WHERE token_hash = decode($1, 'hex') AND revoked_at IS NULL",
@@ -78,7 +71,7 @@ struct login {
 	char user_id[40];
 	char token[64];
 	char token_hash[65];
-	char expires_at[40];
+	struct iam_session_started session;
 	const char *retry_after;    /* when throttled: seconds, in throttle */
 	const char *throttled_why;  /* when throttled: the problem's detail */
 	bool known;
@@ -135,29 +128,40 @@ static int record_failure(struct db_conn *db, struct login *l)
 	return rc;
 }
 
+/* The login's audit changes: a rehash, and sessions the cap ended; NULL with rc 0 when none. */
+static int success_changes(const struct login *l, json_t **out)
+{
+	json_t *changes = json_object();
+	int rc = changes ? 0 : -1;
+
+	if (!rc && l->rehash)
+		rc = json_object_set_new(changes, "password_hash",
+					 json_pack("{s:s}", "new", "rehashed with current parameters"));
+	if (!rc && l->session.ended_over_cap)
+		rc = json_object_set_new(changes, "sessions_ended",
+					 json_pack("{s:I}", "new", (json_int_t)l->session.ended_over_cap));
+	if (rc || !json_object_size(changes)) {
+		json_decref(changes);
+		*out = NULL;
+		return rc ? ERP_ERR_NO_MEMORY : ERP_OK;
+	}
+	*out = changes;
+	return ERP_OK;
+}
+
 static int record_success(struct db_conn *db, struct login *l)
 {
-	char ttl[16];
-	const char *session[] = { l->token_hash, l->user_id, ttl };
 	const char *rehash[] = { l->user_id, l->new_hash };
 	json_t *changes = NULL;
-	PGresult *res;
 	int rc;
 
-	snprintf(ttl, sizeof(ttl), "%u", l->config->session_ttl_s);
-	rc = db_query(db, l->req->arena, &session_insert, 3, session, &res);
-	if (rc)
-		return rc;
-	snprintf(l->expires_at, sizeof(l->expires_at), "%s", PQgetvalue(res, 0, 0));
-	if (l->rehash)
+	rc = iam_session_start(db, l->req->arena, l->config, l->user_id, l->token_hash, &l->session);
+	if (!rc && l->rehash)
 		rc = db_query(db, NULL, &user_set_hash, 2, rehash, NULL);
 	if (!rc)
 		rc = iam_throttle_success(db, &l->throttle, l->config);
-	if (!rc && l->rehash) {
-		changes = json_pack("{s:{s:s}}", "password_hash", "new", "rehashed with current parameters");
-		if (!changes)
-			rc = ERP_ERR_NO_MEMORY;
-	}
+	if (!rc)
+		rc = success_changes(l, &changes);
 	if (!rc)
 		rc = audit_record(db, &(struct audit_event){
 			.actor_id = l->user_id, .action = "iam.login.succeeded", .entity = "user",
@@ -249,7 +253,7 @@ int iam_login(struct erp_request *req)
 	if (rc)
 		return rc;
 	return http_respond_json(req, 200, json_pack("{s:s, s:s, s:O}", "token", l->token,
-						     "expires_at", l->expires_at, "user", user));
+						     "expires_at", l->session.expires_at, "user", user));
 }
 
 /* --- logout --------------------------------------------------------------------------- */

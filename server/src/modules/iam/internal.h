@@ -117,6 +117,22 @@ int iam_throttle_failure(struct db_conn *db, const struct iam_throttle *t,
 int iam_throttle_success(struct db_conn *db, const struct iam_throttle *t,
 			 const struct erp_config *config);
 
+/* --- sessions (sessions.c) ------------------------------------------------------------ */
+
+struct iam_session_started {
+	char expires_at[40];   /* RFC 3339, UTC */
+	long ended_over_cap;   /* the user's live sessions this login ended (the oldest) */
+};
+
+/*
+ * Inside the login's transaction: stores the session (the hex hash of its
+ * token) for user_id, ends the user's oldest live sessions beyond
+ * ERP_SESSIONS_MAX_PER_USER and deletes the user's dead ones, then a bounded
+ * batch of anyone's expired and revoked sessions. 0 or a database error.
+ */
+int iam_session_start(struct db_conn *db, struct arena *arena, const struct erp_config *config,
+		      const char *user_id, const char *token_hash, struct iam_session_started *out);
+
 /* --- segregation of duties (sod.c) --------------------------------------------------- */
 
 /*
@@ -143,6 +159,9 @@ void iam_new_id(char out[40]);
 extern const struct db_statement iam_sql_session_lookup;
 extern const struct db_statement iam_sql_session_touch;
 extern const struct db_statement iam_sql_user_permissions;
+extern const struct db_statement iam_sql_session_insert;
+extern const struct db_statement iam_sql_sessions_end_over_cap;
+extern const struct db_statement iam_sql_sessions_purge;
 extern const struct db_statement iam_sql_throttle_lock;
 extern const struct db_statement iam_sql_throttle_blocked;
 extern const struct db_statement iam_sql_throttle_count;

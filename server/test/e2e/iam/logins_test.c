@@ -117,6 +117,84 @@ START_TEST(successful_logins_per_account_are_throttled)
 }
 END_TEST
 
+static long me_status(const struct login_server *s, const char *token)
+{
+	struct test_response r;
+	long status;
+
+	test_iam_request(s->server.base_url, "GET", "/api/v1/me", token, NULL, NULL, &r);
+	status = r.status;
+	test_response_free(&r);
+	return status;
+}
+
+/* The number the query sql answers in the test database. */
+static long db_number(const struct login_server *s, const char *sql)
+{
+	char *value = test_db_value(s->db_url, sql);
+	long number;
+
+	ck_assert_msg(value != NULL, "no value: %s", sql);
+	number = strtol(value, NULL, 10);
+	free(value);
+	return number;
+}
+
+START_TEST(sessions_per_user_are_capped_and_dead_ones_purged)
+{
+	static const char *const env[] = { "ERP_SESSIONS_MAX_PER_USER=3", NULL };
+	struct login_server s;
+	struct test_response r;
+	char id[40], other[40], tokens[6][64], other_token[64], sql[512];
+
+	start(&s, "t_iam_logins_sessions", env);
+	test_iam_create_user(s.server.base_url, s.admin, "capped@logins.test", member_password, id);
+	test_iam_create_user(s.server.base_url, s.admin, "other@logins.test", member_password, other);
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(test_iam_login(s.server.base_url, "capped@logins.test", member_password,
+						tokens[i]), 0);
+	/* The fourth login ended the oldest session; the three newest live. */
+	ck_assert_int_eq(me_status(&s, tokens[0]), 401);
+	for (int i = 1; i < 4; i++)
+		ck_assert_int_eq(me_status(&s, tokens[i]), 200);
+	/* ...and its audit event says so. */
+	snprintf(sql, sizeof(sql),
+		 "SELECT string_agg(coalesce(changes->'sessions_ended'->>'new', '-'), ',' ORDER BY occurred_at, id)"
+		 " FROM audit_events WHERE action = 'iam.login.succeeded' AND actor_id = '%s'", id);
+	{
+		char *ended = test_db_value(s.db_url, sql);
+
+		ck_assert_str_eq(ended, "-,-,-,1");
+		free(ended);
+	}
+
+	/* A revoked session is purged at the user's next login, with the one over the cap. */
+	test_iam_request(s.server.base_url, "POST", "/api/v1/auth/logout", tokens[1], NULL, NULL, &r);
+	ck_assert_int_eq(r.status, 204);
+	test_response_free(&r);
+	ck_assert_int_eq(test_iam_login(s.server.base_url, "capped@logins.test", member_password,
+					tokens[4]), 0);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM sessions WHERE user_id = '%s'", id);
+	ck_assert_int_eq(db_number(&s, sql), 3);
+	for (int i = 2; i < 5; i++)
+		ck_assert_int_eq(me_status(&s, tokens[i]), 200);
+
+	/* Other users' expired and revoked sessions are purged too, a bounded batch per login. */
+	ck_assert_int_eq(test_iam_login(s.server.base_url, "other@logins.test", member_password,
+					other_token), 0);
+	snprintf(sql, sizeof(sql), "UPDATE sessions SET expires_at = now() - interval '1 second'"
+				   " WHERE user_id = '%s'", other);
+	ck_assert_int_eq(test_db_exec(s.db_url, sql), 0);
+	ck_assert_int_eq(test_iam_login(s.server.base_url, "capped@logins.test", member_password,
+					tokens[5]), 0);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM sessions WHERE user_id = '%s'", other);
+	ck_assert_int_eq(db_number(&s, sql), 0);
+	ck_assert_int_eq(me_status(&s, other_token), 401);
+	ck_assert_int_eq(me_status(&s, tokens[2]), 401);
+	stop(&s);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("e2e/iam/logins");
@@ -124,6 +202,7 @@ Suite *test_suite(void)
 
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, successful_logins_per_account_are_throttled);
+	tcase_add_test(tc, sessions_per_user_are_capped_and_dead_ones_purged);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -84,6 +84,7 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(cfg.db_connect_timeout_s, 3);
 	ck_assert_str_eq(cfg.migrations_dir, "server/prisma/migrations");
 	ck_assert_uint_eq(cfg.login_max_successes, 30);
+	ck_assert_uint_eq(cfg.sessions_max_per_user, 10);
 	config_release(&cfg);
 }
 END_TEST
@@ -219,6 +220,7 @@ START_TEST(test_other_good_values)
 		{ "ERP_DB_STATEMENT_TIMEOUT_MS", "0" }, { "ERP_DB_CONNECT_TIMEOUT_S", "1" },
 		{ "ERP_DATABASE_URL", "host=/tmp dbname=erp" },
 		{ "ERP_LOGIN_MAX_SUCCESSES", "1" },   { "ERP_LOGIN_MAX_SUCCESSES", "10000" },
+		{ "ERP_SESSIONS_MAX_PER_USER", "1" }, { "ERP_SESSIONS_MAX_PER_USER", "1000" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -278,6 +280,8 @@ static const struct {
 	{ "ERP_DB_CONNECT_TIMEOUT_S", "61" },
 	{ "ERP_LOGIN_MAX_SUCCESSES", "0" },
 	{ "ERP_LOGIN_MAX_SUCCESSES", "10001" },
+	{ "ERP_SESSIONS_MAX_PER_USER", "0" },
+	{ "ERP_SESSIONS_MAX_PER_USER", "1001" },
 	{ "ERP_HTTP_ADDR", "localhost" },
 	{ "ERP_HTTP_ADDR", "" },
 	{ "ERP_HTTP_ADDR", "127.0.0.1 " },
