@@ -18,6 +18,8 @@ static const struct erp_config_var variables[] = {
 	  "Environment name; production enables the scripts' production guard." },
 	{ "ERP_THREADS", "auto", "auto (2 per CPU core) or 1..256",
 	  "HTTP worker threads; each owns one database connection (see docs/benchmarks.md)." },
+	{ "ERP_PASSWORD_HASH_CONCURRENCY", "auto", "auto (a quarter of ERP_THREADS, at least 1) or 1..64",
+	  "argon2id computations (logins, password changes, new users) at once; beyond it 503 at once." },
 	{ "ERP_LOG_LEVEL", "info", "debug|info|warn|error", "Lowest level written to stderr." },
 	{ "ERP_LOG_FORMAT", "json", "json|text", "One JSON object per line, or key=value text." },
 	{ "ERP_LOG_FLUSH_MS", "100", "0..10000 (0: unbuffered)",
@@ -236,6 +238,11 @@ int config_load(struct erp_config *cfg, erp_config_lookup_fn lookup, void *ctx, 
 	} else {
 		LOAD_UINT(&l, "ERP_THREADS", 1, 256, cfg->threads);
 	}
+	if (strcmp(value_of(&l, "ERP_PASSWORD_HASH_CONCURRENCY"), "auto") == 0)
+		/* Three quarters of the workers stay free for everything else (docs/controls.md). */
+		cfg->password_hash_concurrency = cfg->threads >= 4 ? cfg->threads / 4 : 1;
+	else
+		LOAD_UINT(&l, "ERP_PASSWORD_HASH_CONCURRENCY", 1, 64, cfg->password_hash_concurrency);
 	LOAD_UINT(&l, "ERP_LOG_FLUSH_MS", 0, 10000, cfg->log_flush_ms);
 	LOAD_UINT(&l, "ERP_MAX_BODY_BYTES", 1024, 64 << 20, cfg->max_body_bytes);
 	LOAD_UINT(&l, "ERP_MAX_JSON_DEPTH", 2, 256, cfg->max_json_depth);

@@ -28,6 +28,7 @@ struct erp_config {
 	uint16_t http_port;          /* 0 lets the kernel choose */
 	enum erp_env env;
 	unsigned threads;            /* HTTP worker threads; each owns one db connection */
+	unsigned password_hash_concurrency; /* argon2id computations at once (auto resolved) */
 	enum erp_log_level log_level;
 	enum erp_log_format log_format;
 	unsigned log_flush_ms;        /* access-log buffering; 0: one write per line */

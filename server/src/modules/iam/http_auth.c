@@ -212,12 +212,40 @@ static int respond_throttled(struct erp_request *req, const struct login *l)
 	return http_respond_problem(req, &PROBLEM_THROTTLED, l->throttled_why);
 }
 
+int iam_respond_hash_busy(struct erp_request *req)
+{
+	http_add_header(req, "Retry-After", "1");
+	return http_respond_problem(req, &PROBLEM_UNAVAILABLE,
+				    "the server is busy verifying other logins; try again in a second");
+}
+
+/*
+ * Runs a password check's transaction under a hashing slot, or sets *busy
+ * and runs nothing. The slot is taken before the transaction, not just
+ * around the argon2id call: an attempt waiting for its account's lock holds
+ * a worker as surely as one computing, so the slots bound both. Known and
+ * unknown accounts take it at the same point, so a busy answer tells them
+ * apart no more than a 401 does.
+ */
+static int transaction_with_slot(struct db_conn *db, db_work_fn work, void *ctx, bool *busy)
+{
+	int rc;
+
+	*busy = !iam_hash_limit_take();
+	if (*busy)
+		return ERP_OK;
+	rc = db_transaction(db, work, ctx);
+	iam_hash_limit_release();
+	return rc;
+}
+
 int iam_login(struct erp_request *req)
 {
 	struct login *l = arena_calloc(req->arena, 1, sizeof(*l));
 	struct db_conn *db = http_db(req);
 	const char *keys[1];
 	json_t *user;
+	bool busy;
 	int rc;
 
 	if (!l)
@@ -231,9 +259,11 @@ int iam_login(struct erp_request *req)
 	iam_throttle_keys(&l->throttle, l->email, req->client_address);
 	iam_token_new(l->token, l->token_hash);
 
-	rc = db_transaction(db, login_work, l);
+	rc = transaction_with_slot(db, login_work, l, &busy);
 	if (rc)
 		return rc;
+	if (busy)
+		return iam_respond_hash_busy(req);
 	if (l->throttled)
 		return respond_throttled(req, l);
 	if (l->failed) {
@@ -371,6 +401,7 @@ static int password_work(struct db_conn *db, void *ctx)
 int iam_change_password(struct erp_request *req)
 {
 	struct password_change *c = arena_calloc(req->arena, 1, sizeof(*c));
+	bool busy;
 	int rc;
 
 	if (!c)
@@ -380,9 +411,11 @@ int iam_change_password(struct erp_request *req)
 	c->attempt.action = "iam.password_change.failed";
 	c->attempt.password = json_string_value(json_object_get(req->body, "current_password"));
 	c->next = json_string_value(json_object_get(req->body, "new_password"));
-	rc = db_transaction(http_db(req), password_work, c);
+	rc = transaction_with_slot(http_db(req), password_work, c, &busy);
 	if (rc)
 		return rc;
+	if (busy)
+		return iam_respond_hash_busy(req);
 	if (c->attempt.throttled)
 		return respond_throttled(req, &c->attempt);
 	if (c->attempt.failed) {

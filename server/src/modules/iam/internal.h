@@ -58,9 +58,35 @@ json_t *iam_caller_grants_json(struct erp_request *req);
 /* Whether the caller holds permission globally or in company (code; NULL: globally). */
 bool iam_caller_holds(struct erp_request *req, const char *permission, const char *company);
 
+/* --- the limit on password hashing (hash_limit.c) -------------------------------------- */
+
+/* At most slots argon2id computations at once in this process (start-up, before requests). */
+void iam_hash_limit_init(unsigned slots);
+
+/*
+ * Takes a slot without waiting: true when taken, and the calling thread may
+ * then hash and verify passwords until iam_hash_limit_release(); false when
+ * every slot is in use (answer iam_respond_hash_busy()). A thread that holds
+ * a slot may take it again; each take needs its release.
+ */
+bool iam_hash_limit_take(void);
+void iam_hash_limit_release(void);
+
+/* Whether the calling thread holds a slot. */
+bool iam_hash_limit_held(void);
+
+/* 503 with Retry-After: 1: every slot is verifying someone else's password. Returns 0. */
+int iam_respond_hash_busy(struct erp_request *req);
+
 /* --- rules (service.c) ----------------------------------------------------------- */
 
 enum { IAM_PASSWORD_MIN = 12, IAM_PASSWORD_MAX = 1024, IAM_TOKEN_BYTES = 32 };
+
+/*
+ * The three password functions below compute argon2id, and need the calling
+ * thread to hold a hashing slot (iam_hash_limit_take()); without one they
+ * compute nothing, log a bug, and fail (hash: ERP_ERR_INTERNAL; verify: false).
+ */
 
 /* argon2id hash (libsodium interactive limits or stronger) into out (crypto_pwhash_STRBYTES). */
 int iam_password_hash(const char *password, char *out);

@@ -8,6 +8,7 @@
 #include <check.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,6 +196,111 @@ START_TEST(sessions_per_user_are_capped_and_dead_ones_purged)
 }
 END_TEST
 
+/* --- the limit on password hashing --------------------------------------------------------- */
+
+struct slow_login {
+	const struct login_server *s;
+	atomic_bool done;
+	long status;
+};
+
+static void *log_in_slowly(void *arg)
+{
+	struct slow_login *slow = arg;
+
+	do /* the quick logins may hold the slot at first */
+		slow->status = login_status(slow->s, "slow@logins.test", member_password);
+	while (slow->status == 503);
+	atomic_store(&slow->done, true);
+	return NULL;
+}
+
+/* Asserts the immediate "busy" answer: 503, Retry-After: 1, a problem saying why, quickly. */
+static void assert_busy(struct test_response *r, double took_ms)
+{
+	char *retry = test_response_header(r, "Retry-After");
+	const char *detail = json_string_value(json_object_get(r->json, "detail"));
+
+	ck_assert_msg(r->status == 503, "%ld %s", r->status, r->body);
+	ck_assert_str_eq(json_string_value(json_object_get(r->json, "type")), "/problems/unavailable");
+	ck_assert_msg(detail && strstr(detail, "busy"), "detail: %s", detail ? detail : "(none)");
+	ck_assert_ptr_nonnull(retry);
+	ck_assert_str_eq(retry, "1");
+	free(retry);
+	/* Answered without waiting for the slot (an argon2id verification here takes ~200 ms). */
+	ck_assert_msg(took_ms < 1000, "the busy answer took %.0f ms", took_ms);
+}
+
+START_TEST(password_hashing_is_limited_and_the_busy_answer_comes_at_once)
+{
+	static const char *const env[] = { "ERP_THREADS=4", "ERP_PASSWORD_HASH_CONCURRENCY=1", NULL };
+	struct login_server s;
+	struct slow_login slow = { .s = &s };
+	struct test_response r;
+	pthread_t thread;
+	char id[40], token[64], hash[crypto_pwhash_STRBYTES], sql[512];
+	double started;
+	bool busy = false;
+
+	start(&s, "t_iam_logins_hashing", env);
+	test_iam_create_user(s.server.base_url, s.admin, "slow@logins.test", member_password, id);
+	test_iam_create_user(s.server.base_url, s.admin, "quick@logins.test", member_password, id);
+	ck_assert_int_eq(test_iam_login(s.server.base_url, "quick@logins.test", member_password, token), 0);
+	/* A stored hash twelve times as costly as ours: its verification holds the one slot for seconds. */
+	ck_assert_int_ge(sodium_init(), 0);
+	ck_assert_int_eq(crypto_pwhash_str(hash, member_password, strlen(member_password),
+					   12 * crypto_pwhash_OPSLIMIT_INTERACTIVE,
+					   crypto_pwhash_MEMLIMIT_INTERACTIVE), 0);
+	snprintf(sql, sizeof(sql), "UPDATE users SET password_hash = '%s' WHERE email = 'slow@logins.test'",
+		 hash);
+	ck_assert_int_eq(test_db_exec(s.db_url, sql), 0);
+
+	ck_assert_int_eq(pthread_create(&thread, NULL, log_in_slowly, &slow), 0);
+	/* Until the slow login holds the slot, a quick one may still get it. */
+	while (!busy && !atomic_load(&slow.done)) {
+		started = test_now_ms();
+		login_from(&s, NULL, "quick@logins.test", member_password, &r);
+		busy = r.status == 503;
+		if (busy)
+			assert_busy(&r, test_now_ms() - started);
+		else
+			ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
+		test_response_free(&r);
+	}
+	ck_assert_msg(busy, "no login was answered 503 while another held the only hashing slot");
+
+	/* Unknown emails get the same answer at the same point: nothing tells them apart. */
+	started = test_now_ms();
+	login_from(&s, NULL, "nobody@logins.test", member_password, &r);
+	assert_busy(&r, test_now_ms() - started);
+	test_response_free(&r);
+	/* Every other argon2id computation waits its turn the same way. */
+	started = test_now_ms();
+	test_iam_request(s.server.base_url, "POST", "/api/v1/users", s.admin, NULL,
+			 "{\"email\":\"new@logins.test\",\"display_name\":\"N\","
+			 "\"password\":\"member-password-01\"}", &r);
+	assert_busy(&r, test_now_ms() - started);
+	test_response_free(&r);
+	started = test_now_ms();
+	test_iam_request(s.server.base_url, "POST", "/api/v1/me/password", token, NULL,
+			 "{\"current_password\":\"member-password-01\",\"new_password\":\"a brand new password\"}",
+			 &r);
+	assert_busy(&r, test_now_ms() - started);
+	test_response_free(&r);
+	/* The workers are not held: other requests are served meanwhile. */
+	ck_assert_int_eq(me_status(&s, s.admin), 200);
+	ck_assert_msg(!atomic_load(&slow.done), "the slow login ended before the checks did");
+
+	pthread_join(thread, NULL);
+	ck_assert_int_eq(slow.status, 200);
+	/* What was refused was not tried: no failure counted, nothing created. */
+	ck_assert_int_eq(db_number(&s, "SELECT count(*) FROM login_throttle WHERE key NOT LIKE 'success:%'"), 0);
+	ck_assert_int_eq(db_number(&s, "SELECT count(*) FROM users WHERE email = 'new@logins.test'"), 0);
+	ck_assert_int_eq(login_status(&s, "quick@logins.test", member_password), 200);
+	stop(&s);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("e2e/iam/logins");
@@ -203,6 +309,7 @@ Suite *test_suite(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, successful_logins_per_account_are_throttled);
 	tcase_add_test(tc, sessions_per_user_are_capped_and_dead_ones_purged);
+	tcase_add_test(tc, password_hashing_is_limited_and_the_busy_answer_comes_at_once);
 	suite_add_tcase(s, tc);
 	return s;
 }

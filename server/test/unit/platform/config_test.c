@@ -85,6 +85,8 @@ START_TEST(test_defaults)
 	ck_assert_str_eq(cfg.migrations_dir, "server/prisma/migrations");
 	ck_assert_uint_eq(cfg.login_max_successes, 30);
 	ck_assert_uint_eq(cfg.sessions_max_per_user, 10);
+	/* auto: a quarter of the workers hash passwords at once, at least one */
+	ck_assert_uint_eq(cfg.password_hash_concurrency, cfg.threads >= 4 ? cfg.threads / 4 : 1);
 	config_release(&cfg);
 }
 END_TEST
@@ -204,6 +206,25 @@ START_TEST(test_every_variable_set_to_a_good_value)
 }
 END_TEST
 
+START_TEST(test_password_hash_concurrency_auto_is_a_quarter_of_the_threads)
+{
+	static const struct {
+		const char *threads;
+		unsigned slots;
+	} cases[] = { { "1", 1 }, { "3", 1 }, { "4", 1 }, { "8", 2 }, { "32", 8 }, { "256", 64 } };
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *pairs[] = { "ERP_THREADS", cases[i].threads, NULL };
+		struct erp_config cfg;
+
+		load_ok(&cfg, pairs);
+		ck_assert_msg(cfg.password_hash_concurrency == cases[i].slots, "%s threads: %u slots",
+			      cases[i].threads, cfg.password_hash_concurrency);
+		config_release(&cfg);
+	}
+}
+END_TEST
+
 START_TEST(test_other_good_values)
 {
 	static const struct {
@@ -221,6 +242,7 @@ START_TEST(test_other_good_values)
 		{ "ERP_DATABASE_URL", "host=/tmp dbname=erp" },
 		{ "ERP_LOGIN_MAX_SUCCESSES", "1" },   { "ERP_LOGIN_MAX_SUCCESSES", "10000" },
 		{ "ERP_SESSIONS_MAX_PER_USER", "1" }, { "ERP_SESSIONS_MAX_PER_USER", "1000" },
+		{ "ERP_PASSWORD_HASH_CONCURRENCY", "1" }, { "ERP_PASSWORD_HASH_CONCURRENCY", "64" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -280,6 +302,9 @@ static const struct {
 	{ "ERP_DB_CONNECT_TIMEOUT_S", "61" },
 	{ "ERP_LOGIN_MAX_SUCCESSES", "0" },
 	{ "ERP_LOGIN_MAX_SUCCESSES", "10001" },
+	{ "ERP_PASSWORD_HASH_CONCURRENCY", "0" },
+	{ "ERP_PASSWORD_HASH_CONCURRENCY", "65" },
+	{ "ERP_PASSWORD_HASH_CONCURRENCY", "four" },
 	{ "ERP_SESSIONS_MAX_PER_USER", "0" },
 	{ "ERP_SESSIONS_MAX_PER_USER", "1001" },
 	{ "ERP_HTTP_ADDR", "localhost" },
@@ -564,6 +589,7 @@ Suite *test_suite(void)
 	tcase_add_test(good, test_variable_table_is_complete_and_is_what_the_loader_reads);
 	tcase_add_test(good, test_every_variable_set_to_a_good_value);
 	tcase_add_test(good, test_other_good_values);
+	tcase_add_test(good, test_password_hash_concurrency_auto_is_a_quarter_of_the_threads);
 	suite_add_tcase(suite, good);
 
 	tcase_add_loop_test(bad, test_bad_value_refused_naming_the_variable, 0,
