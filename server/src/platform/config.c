@@ -26,6 +26,9 @@ static const struct erp_config_var variables[] = {
 	  "Access-log lines are written in batches at least this often; warnings and errors at once." },
 	{ "ERP_CORS_ORIGINS", "", "comma-separated origins, e.g. https://app.example.com",
 	  "Browser origins allowed to call the API (empty: none)." },
+	{ "ERP_METRICS_ALLOW", "127.0.0.0/8,::1",
+	  "comma-separated IPv4/IPv6 addresses or CIDR prefixes (empty: nobody)",
+	  "Clients that may read /metrics; to every other client it does not exist (404)." },
 	{ "ERP_MAX_BODY_BYTES", "1048576", "1024..67108864", "Largest request body; 413 above." },
 	{ "ERP_MAX_JSON_DEPTH", "32", "2..256", "Deepest JSON nesting accepted; 400 deeper." },
 	{ "ERP_CONNECTION_TIMEOUT_S", "30", "1..3600",
@@ -178,23 +181,45 @@ static bool origin_is_valid(const char *origin, size_t len)
 	return true;
 }
 
-static int load_origins(struct loader *l, struct erp_config *cfg)
+/*
+ * Hands each item of the comma-separated list in variable name to take();
+ * refuses the value when take() does, or when an item is empty (",,", or a
+ * comma at either end).
+ */
+static int load_list(struct loader *l, struct erp_config *cfg, const char *name,
+		     int (*take)(struct erp_config *cfg, const char *item, size_t len))
 {
-	const char *text = value_of(l, "ERP_CORS_ORIGINS");
+	const char *text = value_of(l, name);
 	const char *p = text;
 
 	while (*p) {
 		const char *comma = strchr(p, ',');
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
 
-		if (!origin_is_valid(p, len) || cfg->cors_origin_count == ERP_CONFIG_MAX_CORS_ORIGINS)
-			return reject(l, "ERP_CORS_ORIGINS", text);
-		cfg->cors_origins[cfg->cors_origin_count] = erp_xmalloc(len + 1);
-		memcpy(cfg->cors_origins[cfg->cors_origin_count], p, len);
-		cfg->cors_origins[cfg->cors_origin_count][len] = '\0';
-		cfg->cors_origin_count++;
+		if (len == 0 || (comma && !comma[1]) || take(cfg, p, len))
+			return reject(l, name, text);
 		p += len + (comma ? 1 : 0);
 	}
+	return 0;
+}
+
+static int take_origin(struct erp_config *cfg, const char *origin, size_t len)
+{
+	if (!origin_is_valid(origin, len) || cfg->cors_origin_count == ERP_CONFIG_MAX_CORS_ORIGINS)
+		return -1;
+	cfg->cors_origins[cfg->cors_origin_count] = erp_xmalloc(len + 1);
+	memcpy(cfg->cors_origins[cfg->cors_origin_count], origin, len);
+	cfg->cors_origins[cfg->cors_origin_count][len] = '\0';
+	cfg->cors_origin_count++;
+	return 0;
+}
+
+static int take_metrics_client(struct erp_config *cfg, const char *prefix, size_t len)
+{
+	if (cfg->metrics_allow_count == ERP_CONFIG_MAX_METRICS_ALLOW ||
+	    ip_prefix_parse(prefix, len, &cfg->metrics_allow[cfg->metrics_allow_count]))
+		return -1;
+	cfg->metrics_allow_count++;
 	return 0;
 }
 
@@ -261,7 +286,8 @@ int config_load(struct erp_config *cfg, erp_config_lookup_fn lookup, void *ctx, 
 	LOAD_UINT(&l, "ERP_LOGIN_MAX_SUCCESSES", 1, 10000, cfg->login_max_successes);
 	LOAD_UINT(&l, "ERP_LOGIN_WINDOW_S", 10, 86400, cfg->login_window_s);
 
-	if (load_origins(&l, cfg))
+	if (load_list(&l, cfg, "ERP_CORS_ORIGINS", take_origin) ||
+	    load_list(&l, cfg, "ERP_METRICS_ALLOW", take_metrics_client))
 		goto fail;
 	cfg->database_url = erp_xstrdup(value_of(&l, "ERP_DATABASE_URL"));
 	cfg->http_addr = erp_xstrdup(value_of(&l, "ERP_HTTP_ADDR"));
@@ -291,6 +317,18 @@ void config_release(struct erp_config *cfg)
 	for (size_t i = 0; i < cfg->cors_origin_count; i++)
 		erp_free(cfg->cors_origins[i]);
 	memset(cfg, 0, sizeof(*cfg));
+}
+
+bool config_metrics_allows(const struct erp_config *cfg, const char *client_address)
+{
+	struct ip_prefix client;
+
+	if (ip_prefix_parse(client_address, strlen(client_address), &client))
+		return false;
+	for (size_t i = 0; i < cfg->metrics_allow_count; i++)
+		if (ip_prefix_contains(&cfg->metrics_allow[i], &client))
+			return true;
+	return false;
 }
 
 bool config_cors_allows(const struct erp_config *cfg, const char *origin, size_t len)

@@ -54,6 +54,25 @@ static bool respond_error_code(struct erp_request *req, int code, const char *de
 	return true;
 }
 
+/*
+ * Whether the path holds an operators-only route (on any method) that this
+ * client may not see: then it answers as if the path held nothing at all.
+ */
+static bool hidden_from_client(struct erp_request *req, enum router_result found)
+{
+	static const enum erp_method methods[] = { ERP_GET, ERP_POST, ERP_PUT, ERP_PATCH, ERP_DELETE };
+	bool operators_only = found == ROUTER_FOUND && req->match.route->operators_only;
+	struct router_match probe;
+
+	/* A 405 or a preflight (rare) names the path's other methods: look at each route there. */
+	if (found == ROUTER_METHOD_NOT_ALLOWED || req->method == ERP_OPTIONS)
+		for (size_t i = 0; !operators_only && i < ERP_COUNT(methods); i++)
+			operators_only = router_find(req->server->router, methods[i], req->path,
+						     &probe) == ROUTER_FOUND &&
+					 probe.route->operators_only;
+	return operators_only && !config_metrics_allows(req->server->config, req->client_address);
+}
+
 bool pipeline_begin(struct erp_request *req, bool has_body)
 {
 	const struct erp_config *config = req->server->config;
@@ -67,7 +86,7 @@ bool pipeline_begin(struct erp_request *req, bool has_body)
 	}
 	found = router_find(req->server->router, req->method == ERP_OPTIONS ? ERP_GET : req->method,
 			    req->path, &req->match);
-	if (found == ROUTER_NOT_FOUND) {
+	if (found == ROUTER_NOT_FOUND || hidden_from_client(req, found)) {
 		http_respond_problem(req, &PROBLEM_NOT_FOUND, "no resource at this path");
 		return true;
 	}
