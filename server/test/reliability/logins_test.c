@@ -15,7 +15,6 @@
  * (both measured in the same run: the machine is shared and noisy).
  */
 #include <check.h>
-#include <curl/curl.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
@@ -31,27 +30,15 @@
 
 enum { MAX_CLIENTS = 32, MAX_TOKENS = 1024 };
 
-static const char admin_password[] = "admin-password-0001";
 static const char member_password[] = "member-password-01";
 
-struct scenario_server {
-	struct test_server server;
-	char db_url[1024];
-	char admin[64];
-};
-
-static void start(struct scenario_server *s, const char *db_name, const char *const env[])
+static void start(struct test_iam_server *s, const char *db_name, const char *const env[])
 {
-	snprintf(s->db_url, sizeof(s->db_url), "%s", test_db_create(db_name));
-	test_iam_migrate(s->db_url);
-	test_iam_bootstrap_admin(s->db_url, "admin@abuse.test", admin_password);
-	ck_assert_int_eq(test_server_start(&s->server, "bin/erp-server-test", s->db_url, env), 0);
-	ck_assert_int_eq(test_iam_login(s->server.base_url, "admin@abuse.test", admin_password,
-					s->admin), 0);
+	test_iam_server_start(s, db_name, "admin@abuse.test", env);
 }
 
 /* One login; the status, and the token on 200 (64 bytes). */
-static long login(const struct scenario_server *s, const char *email, char token[64])
+static long login(const struct test_iam_server *s, const char *email, char token[64])
 {
 	const char *const headers[] = { "Content-Type: application/json", NULL };
 	struct test_response r;
@@ -71,7 +58,7 @@ static long login(const struct scenario_server *s, const char *email, char token
 	return status;
 }
 
-static long db_number(const struct scenario_server *s, const char *sql)
+static long db_number(const struct test_iam_server *s, const char *sql)
 {
 	char *value = test_db_value(s->db_url, sql);
 	long number = value ? strtol(value, NULL, 10) : -1;
@@ -83,7 +70,7 @@ static long db_number(const struct scenario_server *s, const char *sql)
 /* --- session cap ------------------------------------------------------------------------- */
 
 struct cap_run {
-	const struct scenario_server *server;
+	const struct test_iam_server *server;
 	long logins_per_client;
 	pthread_mutex_t lock;
 	char tokens[MAX_TOKENS][64];
@@ -125,7 +112,7 @@ START_TEST(concurrent_logins_keep_the_session_cap_and_purge_dead_sessions)
 					   "ERP_LOGIN_MAX_SUCCESSES=10000",
 					   "ERP_PASSWORD_HASH_CONCURRENCY=4", NULL };
 	static struct cap_run run;
-	struct scenario_server s;
+	struct test_iam_server s;
 	pthread_t threads[8];
 	long clients = 8, live, rows, dead_left, working = 0;
 	char id[40], ghost[40], sql[512], tried[512], outcome[768];
@@ -136,8 +123,8 @@ START_TEST(concurrent_logins_keep_the_session_cap_and_purge_dead_sessions)
 	run.server = &s;
 	run.logins_per_client = reliability_scale(15, 5);
 	start(&s, "t_rel_logins_cap", env);
-	test_iam_create_user(s.server.base_url, s.admin, "capped@abuse.test", member_password, id);
-	test_iam_create_user(s.server.base_url, s.admin, "ghost@abuse.test", member_password, ghost);
+	test_iam_create_user(s.server.base_url, s.admin_token, "capped@abuse.test", member_password, id);
+	test_iam_create_user(s.server.base_url, s.admin_token, "ghost@abuse.test", member_password, ghost);
 	/* 300 expired and 300 revoked sessions of someone else, already in the table. */
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, revoked_at)"
@@ -180,14 +167,14 @@ START_TEST(concurrent_logins_keep_the_session_cap_and_purge_dead_sessions)
 		 run.token_count, dead_left, rows);
 	reliability_record("logins: session cap", tried, outcome, pass);
 	ck_assert_msg(pass, "%s", outcome);
-	ck_assert_int_eq(test_server_stop(&s.server), 0);
+	test_iam_server_stop(&s);
 }
 END_TEST
 
 /* --- a login flood beside a reader ----------------------------------------------------------- */
 
 struct flood {
-	const struct scenario_server *server;
+	const struct test_iam_server *server;
 	bool polite;             /* waits the Retry-After of a 503 (1 s), as the server asks */
 	atomic_bool stop;
 	atomic_long ok;          /* 200 */
@@ -218,66 +205,18 @@ static void *flood_logins(void *arg)
 	return NULL;
 }
 
-static size_t discard(char *data, size_t size, size_t count, void *userdata)
+/* The reader: GET /api/v1/me as token for seconds over one kept-alive connection. */
+static void read_for(const struct test_iam_server *s, const char *token, double seconds,
+		     struct reliability_reading *out)
 {
-	(void)data;
-	(void)userdata;
-	return size * count;
-}
-
-struct reading {
-	long ok;
-	long failed;
-	double p50_ms;
-	double p99_ms;
-	double per_second;
-};
-
-/*
- * GET /api/v1/me as token for seconds over one kept-alive connection, as a
- * browser would: the throughput another user gets while it runs.
- */
-static void read_for(const struct scenario_server *s, const char *token, double seconds,
-		     struct reading *out)
-{
-	enum { MAX_SAMPLES = 200000 };
-	static double samples[MAX_SAMPLES];
-	struct curl_slist *headers = curl_slist_append(NULL, test_iam_bearer(token, 3));
-	CURL *curl = curl_easy_init();
 	char url[256];
-	size_t count = 0;
-	double started = test_now_ms();
 
-	memset(out, 0, sizeof(*out));
-	ck_assert_ptr_nonnull(curl);
 	snprintf(url, sizeof(url), "%s/api/v1/me", s->server.base_url);
-	curl_easy_setopt(curl, CURLOPT_URL, url);
-	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
-	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	while (test_now_ms() - started < seconds * 1000) {
-		double begun = test_now_ms();
-		long status = 0;
-
-		if (curl_easy_perform(curl) == CURLE_OK)
-			curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-		if (status == 200)
-			out->ok++;
-		else
-			out->failed++;
-		if (count < MAX_SAMPLES)
-			samples[count++] = test_now_ms() - begun;
-	}
-	out->per_second = out->ok / ((test_now_ms() - started) / 1000);
-	out->p50_ms = reliability_quantile(samples, count, 0.50);
-	out->p99_ms = reliability_quantile(samples, count, 0.99);
-	curl_easy_cleanup(curl);
-	curl_slist_free_all(headers);
+	reliability_read_for(url, test_iam_bearer(token, 3), seconds, 0, out);
 }
 
 /* 32 users with the same password, written straight into the database (one hash for all). */
-static void create_flood_users(const struct scenario_server *s, int count)
+static void create_flood_users(const struct test_iam_server *s, int count)
 {
 	char hash[crypto_pwhash_STRBYTES], sql[1024];
 
@@ -293,8 +232,8 @@ static void create_flood_users(const struct scenario_server *s, int count)
 }
 
 /* The reader's throughput for seconds while MAX_CLIENTS clients flood the logins. */
-static void read_beside_a_flood(const struct scenario_server *s, const char *token, bool polite,
-				double seconds, struct flood *flood, struct reading *out)
+static void read_beside_a_flood(const struct test_iam_server *s, const char *token, bool polite,
+				double seconds, struct flood *flood, struct reliability_reading *out)
 {
 	pthread_t threads[MAX_CLIENTS];
 
@@ -312,7 +251,7 @@ static void read_beside_a_flood(const struct scenario_server *s, const char *tok
 
 /* Records (and returns) one row: the reader beside one kind of flood against the reader alone. */
 static bool record_flood_row(const char *scenario, const char *kind, double floor,
-			     const struct reading *alone, const struct reading *beside,
+			     const struct reliability_reading *alone, const struct reliability_reading *beside,
 			     struct flood *flood, double seconds, bool server_alive)
 {
 	double ratio = alone->per_second > 0 ? beside->per_second / alone->per_second : 0;
@@ -347,15 +286,15 @@ START_TEST(a_login_flood_leaves_other_requests_a_useful_throughput)
 	static const char *const env[] = { "ERP_THREADS=4", "ERP_LOGIN_MAX_SUCCESSES=10000",
 					   "ERP_RATE_LIMIT_PER_USER=0", NULL };
 	static struct flood polite_flood, rude_flood;
-	struct scenario_server s;
-	struct reading alone, polite, rude;
+	struct test_iam_server s;
+	struct reliability_reading alone, polite, rude;
 	double seconds = (double)reliability_scale(15, 5);
 	char id[40], token[64];
 	bool polite_pass, rude_pass;
 
 	start(&s, "t_rel_logins_flood", env);
 	create_flood_users(&s, MAX_CLIENTS);
-	test_iam_create_user(s.server.base_url, s.admin, "reader@abuse.test", member_password, id);
+	test_iam_create_user(s.server.base_url, s.admin_token, "reader@abuse.test", member_password, id);
 	ck_assert_int_eq(login(&s, "reader@abuse.test", token), 200);
 
 	read_for(&s, token, 1, &alone); /* warm-up: connection, prepared statements, caches */
@@ -364,18 +303,20 @@ START_TEST(a_login_flood_leaves_other_requests_a_useful_throughput)
 	read_beside_a_flood(&s, token, false, seconds, &rude_flood, &rude);
 	/*
 	 * Before the limit the reader got 1 request/s of about 5,000 (0.02%), whichever
-	 * kind of flood. Clients that wait as told leave the reader most of the machine;
-	 * clients that ignore Retry-After are a plain request flood of cheap 503s, and
-	 * the reader gets about its fair share of the workers beside 32 of them.
+	 * kind of flood. Clients that wait as told leave the reader most of the machine
+	 * (measured 55-120%; floor 25%). Clients that ignore Retry-After are a plain
+	 * request flood of cheap 503s, and the reader gets roughly its share beside 32 of
+	 * them on two cores (measured 1.3-6.6%); the floor, ten times the old 0.02%, says
+	 * only that logins no longer starve it.
 	 */
 	polite_pass = record_flood_row("logins: flood beside a reader", "waiting the Retry-After of a 503",
 				       0.25, &alone, &polite, &polite_flood, seconds,
 				       reliability_server_alive(&s.server));
 	rude_pass = record_flood_row("logins: rude flood beside a reader",
-				     "ignoring Retry-After (again at once)", 0.005, &alone, &rude,
+				     "ignoring Retry-After (again at once)", 0.002, &alone, &rude,
 				     &rude_flood, seconds, reliability_server_alive(&s.server));
 	ck_assert_msg(polite_pass && rude_pass, "see the rows above");
-	ck_assert_int_eq(test_server_stop(&s.server), 0);
+	test_iam_server_stop(&s);
 }
 END_TEST
 

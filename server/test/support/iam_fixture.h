@@ -4,9 +4,12 @@
 /*
  * Test fixtures for identity: a bootstrap administrator written straight
  * into a migrated test database (the same rows erp-seed-roles and
- * erp-seed-admin write), and a login over HTTP.
+ * erp-seed-admin write), a login over HTTP, and a server of the test build on
+ * its own database with that administrator logged in.
  */
 #include <stddef.h>
+
+#include "test/support/testlib.h"
 
 /*
  * Creates the role "administrator" (if missing) holding every iam.* permission
@@ -16,6 +19,29 @@
  * another role. Returns the user id (static storage).
  */
 const char *test_iam_bootstrap_admin(const char *db_url, const char *email, const char *password);
+
+/* The bootstrap administrator's password in test_iam_server_start(). */
+extern const char test_iam_admin_password[];
+
+/* A server of the test build on its own database, its administrator logged in. */
+struct test_iam_server {
+	struct test_server server;
+	char db_url[1024];
+	char admin_id[40];
+	char admin_token[64];
+};
+
+/*
+ * (Re)creates database db_name, migrates it, writes the bootstrap
+ * administrator admin_email (test_iam_admin_password), starts
+ * bin/erp-server-test with extra env (NULL-terminated "NAME=value", may be
+ * NULL) and logs the administrator in. Asserts every step.
+ */
+void test_iam_server_start(struct test_iam_server *s, const char *db_name, const char *admin_email,
+			   const char *const env[]);
+
+/* Stops it; asserts a clean exit. */
+void test_iam_server_stop(struct test_iam_server *s);
 
 /* Logs in over HTTP; writes the token into token (64 bytes). 0, or -1. */
 int test_iam_login(const char *base_url, const char *email, const char *password, char token[64]);

@@ -18,33 +18,15 @@
 #include "test/support/iam_fixture.h"
 #include "test/support/testlib.h"
 
-static const char admin_password[] = "admin-password-0001";
 static const char member_password[] = "member-password-01";
 
-/* A server on a fresh database called name, with env, and the administrator's token. */
-struct login_server {
-	struct test_server server;
-	char db_url[1024];
-	char admin[64];
-};
-
-static void start(struct login_server *s, const char *name, const char *const env[])
+static void start(struct test_iam_server *s, const char *name, const char *const env[])
 {
-	snprintf(s->db_url, sizeof(s->db_url), "%s", test_db_create(name));
-	test_iam_migrate(s->db_url);
-	test_iam_bootstrap_admin(s->db_url, "admin@logins.test", admin_password);
-	ck_assert_int_eq(test_server_start(&s->server, "bin/erp-server-test", s->db_url, env), 0);
-	ck_assert_int_eq(test_iam_login(s->server.base_url, "admin@logins.test", admin_password,
-					s->admin), 0);
-}
-
-static void stop(struct login_server *s)
-{
-	ck_assert_int_eq(test_server_stop(&s->server), 0);
+	test_iam_server_start(s, name, "admin@logins.test", env);
 }
 
 /* A login from source_address (NULL: the default); the caller frees r. */
-static void login_from(const struct login_server *s, const char *source_address, const char *email,
+static void login_from(const struct test_iam_server *s, const char *source_address, const char *email,
 		       const char *password, struct test_response *r)
 {
 	const char *const headers[] = { "Content-Type: application/json", NULL };
@@ -57,7 +39,7 @@ static void login_from(const struct login_server *s, const char *source_address,
 	json_decref(body);
 }
 
-static long login_status(const struct login_server *s, const char *email, const char *password)
+static long login_status(const struct test_iam_server *s, const char *email, const char *password)
 {
 	struct test_response r;
 	long status;
@@ -85,13 +67,13 @@ static void assert_throttled(struct test_response *r, long max)
 START_TEST(successful_logins_per_account_are_throttled)
 {
 	static const char *const env[] = { "ERP_LOGIN_MAX_SUCCESSES=3", NULL };
-	struct login_server s;
+	struct test_iam_server s;
 	struct test_response r;
 	char id[40];
 
 	start(&s, "t_iam_logins_successes", env);
-	test_iam_create_user(s.server.base_url, s.admin, "busy@logins.test", member_password, id);
-	test_iam_create_user(s.server.base_url, s.admin, "other@logins.test", member_password, id);
+	test_iam_create_user(s.server.base_url, s.admin_token, "busy@logins.test", member_password, id);
+	test_iam_create_user(s.server.base_url, s.admin_token, "other@logins.test", member_password, id);
 	for (int i = 0; i < 3; i++)
 		ck_assert_int_eq(login_status(&s, "busy@logins.test", member_password), 200);
 	/* The fourth, from any address, is throttled like repeated failures. */
@@ -114,11 +96,11 @@ START_TEST(successful_logins_per_account_are_throttled)
 		ck_assert_str_eq(count, "3");
 		free(count);
 	}
-	stop(&s);
+	test_iam_server_stop(&s);
 }
 END_TEST
 
-static long me_status(const struct login_server *s, const char *token)
+static long me_status(const struct test_iam_server *s, const char *token)
 {
 	struct test_response r;
 	long status;
@@ -130,7 +112,7 @@ static long me_status(const struct login_server *s, const char *token)
 }
 
 /* The number the query sql answers in the test database. */
-static long db_number(const struct login_server *s, const char *sql)
+static long db_number(const struct test_iam_server *s, const char *sql)
 {
 	char *value = test_db_value(s->db_url, sql);
 	long number;
@@ -144,13 +126,13 @@ static long db_number(const struct login_server *s, const char *sql)
 START_TEST(sessions_per_user_are_capped_and_dead_ones_purged)
 {
 	static const char *const env[] = { "ERP_SESSIONS_MAX_PER_USER=3", NULL };
-	struct login_server s;
+	struct test_iam_server s;
 	struct test_response r;
 	char id[40], other[40], tokens[6][64], other_token[64], sql[512];
 
 	start(&s, "t_iam_logins_sessions", env);
-	test_iam_create_user(s.server.base_url, s.admin, "capped@logins.test", member_password, id);
-	test_iam_create_user(s.server.base_url, s.admin, "other@logins.test", member_password, other);
+	test_iam_create_user(s.server.base_url, s.admin_token, "capped@logins.test", member_password, id);
+	test_iam_create_user(s.server.base_url, s.admin_token, "other@logins.test", member_password, other);
 	for (int i = 0; i < 4; i++)
 		ck_assert_int_eq(test_iam_login(s.server.base_url, "capped@logins.test", member_password,
 						tokens[i]), 0);
@@ -192,14 +174,14 @@ START_TEST(sessions_per_user_are_capped_and_dead_ones_purged)
 	ck_assert_int_eq(db_number(&s, sql), 0);
 	ck_assert_int_eq(me_status(&s, other_token), 401);
 	ck_assert_int_eq(me_status(&s, tokens[2]), 401);
-	stop(&s);
+	test_iam_server_stop(&s);
 }
 END_TEST
 
 /* --- the limit on password hashing --------------------------------------------------------- */
 
 struct slow_login {
-	const struct login_server *s;
+	const struct test_iam_server *s;
 	atomic_bool done;
 	long status;
 };
@@ -234,7 +216,7 @@ static void assert_busy(struct test_response *r, double took_ms)
 START_TEST(password_hashing_is_limited_and_the_busy_answer_comes_at_once)
 {
 	static const char *const env[] = { "ERP_THREADS=4", "ERP_PASSWORD_HASH_CONCURRENCY=1", NULL };
-	struct login_server s;
+	struct test_iam_server s;
 	struct slow_login slow = { .s = &s };
 	struct test_response r;
 	pthread_t thread;
@@ -243,8 +225,8 @@ START_TEST(password_hashing_is_limited_and_the_busy_answer_comes_at_once)
 	bool busy = false;
 
 	start(&s, "t_iam_logins_hashing", env);
-	test_iam_create_user(s.server.base_url, s.admin, "slow@logins.test", member_password, id);
-	test_iam_create_user(s.server.base_url, s.admin, "quick@logins.test", member_password, id);
+	test_iam_create_user(s.server.base_url, s.admin_token, "slow@logins.test", member_password, id);
+	test_iam_create_user(s.server.base_url, s.admin_token, "quick@logins.test", member_password, id);
 	ck_assert_int_eq(test_iam_login(s.server.base_url, "quick@logins.test", member_password, token), 0);
 	/* A stored hash twelve times as costly as ours: its verification holds the one slot for seconds. */
 	ck_assert_int_ge(sodium_init(), 0);
@@ -276,7 +258,7 @@ START_TEST(password_hashing_is_limited_and_the_busy_answer_comes_at_once)
 	test_response_free(&r);
 	/* Every other argon2id computation waits its turn the same way. */
 	started = test_now_ms();
-	test_iam_request(s.server.base_url, "POST", "/api/v1/users", s.admin, NULL,
+	test_iam_request(s.server.base_url, "POST", "/api/v1/users", s.admin_token, NULL,
 			 "{\"email\":\"new@logins.test\",\"display_name\":\"N\","
 			 "\"password\":\"member-password-01\"}", &r);
 	assert_busy(&r, test_now_ms() - started);
@@ -288,7 +270,7 @@ START_TEST(password_hashing_is_limited_and_the_busy_answer_comes_at_once)
 	assert_busy(&r, test_now_ms() - started);
 	test_response_free(&r);
 	/* The workers are not held: other requests are served meanwhile. */
-	ck_assert_int_eq(me_status(&s, s.admin), 200);
+	ck_assert_int_eq(me_status(&s, s.admin_token), 200);
 	ck_assert_msg(!atomic_load(&slow.done), "the slow login ended before the checks did");
 
 	pthread_join(thread, NULL);
@@ -297,7 +279,7 @@ START_TEST(password_hashing_is_limited_and_the_busy_answer_comes_at_once)
 	ck_assert_int_eq(db_number(&s, "SELECT count(*) FROM login_throttle WHERE key NOT LIKE 'success:%'"), 0);
 	ck_assert_int_eq(db_number(&s, "SELECT count(*) FROM users WHERE email = 'new@logins.test'"), 0);
 	ck_assert_int_eq(login_status(&s, "quick@logins.test", member_password), 200);
-	stop(&s);
+	test_iam_server_stop(&s);
 }
 END_TEST
 
