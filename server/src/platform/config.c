@@ -43,6 +43,10 @@ static const struct erp_config_var variables[] = {
 	{ "ERP_DB_STATEMENT_TIMEOUT_MS", "10000", "0..600000 (0: none)",
 	  "Longest a single SQL statement may run." },
 	{ "ERP_DB_CONNECT_TIMEOUT_S", "3", "1..60", "Longest a database connection attempt may take." },
+	{ "ERP_RATE_LIMIT_PER_USER", "100", "0..100000 (0: no limit)",
+	  "Requests per second each authenticated user may make on average; beyond it 429." },
+	{ "ERP_RATE_LIMIT_BURST", "200", "1..1000000",
+	  "Requests an authenticated user may make at once before ERP_RATE_LIMIT_PER_USER applies." },
 	{ "ERP_SESSION_TTL_S", "43200", "60..2592000", "A session (token) ends this long after login." },
 	{ "ERP_SESSION_IDLE_S", "1800", "60..86400", "A session ends after this long unused." },
 	{ "ERP_SESSIONS_MAX_PER_USER", "10", "1..1000",
@@ -278,6 +282,8 @@ int config_load(struct erp_config *cfg, erp_config_lookup_fn lookup, void *ctx, 
 	LOAD_UINT(&l, "ERP_SHUTDOWN_GRACE_S", 0, 300, cfg->shutdown_grace_s);
 	LOAD_UINT(&l, "ERP_DB_STATEMENT_TIMEOUT_MS", 0, 600000, cfg->db_statement_timeout_ms);
 	LOAD_UINT(&l, "ERP_DB_CONNECT_TIMEOUT_S", 1, 60, cfg->db_connect_timeout_s);
+	LOAD_UINT(&l, "ERP_RATE_LIMIT_PER_USER", 0, 100000, cfg->rate_limit_per_user);
+	LOAD_UINT(&l, "ERP_RATE_LIMIT_BURST", 1, 1000000, cfg->rate_limit_burst);
 	LOAD_UINT(&l, "ERP_SESSION_TTL_S", 60, 2592000, cfg->session_ttl_s);
 	LOAD_UINT(&l, "ERP_SESSION_IDLE_S", 60, 86400, cfg->session_idle_s);
 	LOAD_UINT(&l, "ERP_SESSIONS_MAX_PER_USER", 1, 1000, cfg->sessions_max_per_user);

@@ -48,6 +48,8 @@ struct erp_config {
 	unsigned db_statement_timeout_ms;
 	unsigned db_connect_timeout_s;
 	char *migrations_dir;
+	unsigned rate_limit_per_user;   /* requests per second per authenticated user; 0: off */
+	unsigned rate_limit_burst;      /* requests at once before the rate applies */
 	unsigned session_ttl_s;         /* absolute session lifetime */
 	unsigned session_idle_s;        /* session ends after this long unused */
 	unsigned sessions_max_per_user; /* live sessions; a login ends the oldest beyond it */

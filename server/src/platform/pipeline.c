@@ -11,6 +11,7 @@
 #include "platform/cors.h"
 #include "platform/http.h"
 #include "platform/log.h"
+#include "platform/rate_limit.h"
 #include "platform/router.h"
 #include "platform/schema.h"
 #include "platform/server.h"
@@ -145,6 +146,30 @@ static const char *bearer_token(struct erp_request *req)
 	return *header ? header : NULL;
 }
 
+/*
+ * The per-user rate limit, once the caller is known: false (answered 429
+ * with Retry-After) when the user has spent their requests for now.
+ */
+static bool within_rate_limit(struct erp_request *req)
+{
+	struct rate_limit *limit = req->server->rate_limit;
+	char *seconds, *detail;
+	unsigned wait_s;
+
+	if (!limit || !req->user_id)
+		return true;
+	wait_s = rate_limit_take(limit, req->user_id, http_now_ns());
+	if (!wait_s)
+		return true;
+	seconds = arena_printf(req->arena, "%u", wait_s);
+	detail = arena_printf(req->arena, "too many requests for this user; try again in %u second%s",
+			      wait_s, wait_s == 1 ? "" : "s");
+	if (!seconds || !detail || http_add_header(req, "Retry-After", seconds))
+		return !respond_error_code(req, ERP_ERR_NO_MEMORY, "out of memory");
+	http_respond_problem(req, &PROBLEM_THROTTLED, detail);
+	return false;
+}
+
 static bool authenticate(struct erp_request *req)
 {
 	const struct erp_auth_hooks *hooks = &req->server->auth;
@@ -166,6 +191,8 @@ static bool authenticate(struct erp_request *req)
 	}
 	if (rc)
 		return !respond_error_code(req, rc, "could not check the credentials right now");
+	if (!within_rate_limit(req))
+		return false;
 	if (strcmp(req->route->permission, ERP_AUTHENTICATED) == 0)
 		return true;
 	rc = hooks->authorize ? hooks->authorize(hooks->ctx, req, req->route->permission,

@@ -85,6 +85,8 @@ START_TEST(test_defaults)
 	ck_assert_str_eq(cfg.migrations_dir, "server/prisma/migrations");
 	ck_assert_uint_eq(cfg.login_max_successes, 30);
 	ck_assert_uint_eq(cfg.sessions_max_per_user, 10);
+	ck_assert_uint_eq(cfg.rate_limit_per_user, 100);
+	ck_assert_uint_eq(cfg.rate_limit_burst, 200);
 	/* auto: a quarter of the workers hash passwords at once, at least one */
 	ck_assert_uint_eq(cfg.password_hash_concurrency, cfg.threads >= 4 ? cfg.threads / 4 : 1);
 	config_release(&cfg);
@@ -280,6 +282,8 @@ START_TEST(test_other_good_values)
 		{ "ERP_LOGIN_MAX_SUCCESSES", "1" },   { "ERP_LOGIN_MAX_SUCCESSES", "10000" },
 		{ "ERP_SESSIONS_MAX_PER_USER", "1" }, { "ERP_SESSIONS_MAX_PER_USER", "1000" },
 		{ "ERP_PASSWORD_HASH_CONCURRENCY", "1" }, { "ERP_PASSWORD_HASH_CONCURRENCY", "64" },
+		{ "ERP_RATE_LIMIT_PER_USER", "0" },   { "ERP_RATE_LIMIT_PER_USER", "100000" },
+		{ "ERP_RATE_LIMIT_BURST", "1" },      { "ERP_RATE_LIMIT_BURST", "1000000" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -347,6 +351,11 @@ static const struct {
 	{ "ERP_METRICS_ALLOW", "10.1.0.0/8" },
 	{ "ERP_METRICS_ALLOW", "10.0.0.0/33" },
 	{ "ERP_METRICS_ALLOW", "*" },
+	{ "ERP_RATE_LIMIT_PER_USER", "-1" },
+	{ "ERP_RATE_LIMIT_PER_USER", "100001" },
+	{ "ERP_RATE_LIMIT_PER_USER", "off" },
+	{ "ERP_RATE_LIMIT_BURST", "0" },
+	{ "ERP_RATE_LIMIT_BURST", "1000001" },
 	{ "ERP_PASSWORD_HASH_CONCURRENCY", "0" },
 	{ "ERP_PASSWORD_HASH_CONCURRENCY", "65" },
 	{ "ERP_PASSWORD_HASH_CONCURRENCY", "four" },
