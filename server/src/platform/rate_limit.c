@@ -77,8 +77,8 @@ static double refilled(const struct rate_limit *limit, const struct bucket *b, u
 }
 
 /* key's bucket in set, or the one it replaces (empty, else the fullest), set up full. */
-static struct bucket *find_or_claim(const struct rate_limit *limit, struct set *set, const char *key,
-				    uint64_t hash, uint64_t now_ns)
+static struct bucket *find_or_claim(const struct rate_limit *limit, struct set *set,
+				    const char *key, uint64_t hash, uint64_t now_ns)
 {
 	struct bucket *empty = NULL, *fullest = NULL, *victim;
 	double fullest_tokens = -1;

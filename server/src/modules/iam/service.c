@@ -53,7 +53,8 @@ void iam_password_verify_dummy(const char *password)
 {
 	/* Made once: verifying against it costs what a real verification costs. */
 	pthread_once(&dummy_once, make_dummy_hash);
-	if (slot_held("dummy verification") && dummy_hash[0] && crypto_pwhash_str_verify(dummy_hash, password, strlen(password)) == 0)
+	if (slot_held("dummy verification") && dummy_hash[0] &&
+	    crypto_pwhash_str_verify(dummy_hash, password, strlen(password)) == 0)
 		return; /* cannot match: the dummy's password is not a valid login */
 }
 

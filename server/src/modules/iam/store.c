@@ -61,7 +61,8 @@ const struct db_statement iam_sql_sessions_end_over_cap = {
 	"         OR s.last_seen_at <= now() - make_interval(secs => $4::int)"
 	"         OR s.token_hash IN (SELECT token_hash FROM live WHERE newer >= $3::int))"
 	"  RETURNING s.token_hash IN (SELECT token_hash FROM live) AS was_live)"
-	" SELECT count(*) FILTER (WHERE was_live) AS over_cap, count(*) FILTER (WHERE NOT was_live) AS dead"
+	" SELECT count(*) FILTER (WHERE was_live) AS over_cap,"
+	"        count(*) FILTER (WHERE NOT was_live) AS dead"
 	" FROM ended",
 	false,
 };
@@ -105,7 +106,7 @@ const struct db_statement iam_sql_throttle_blocked = {
 	true,
 };
 
-/* Counts one event against $1 within a window of $2 s; the $3rd blocks the key until the window ends. */
+/* Counts an event against key $1 in a window of $2 s; the $3rd blocks it until the window ends. */
 const struct db_statement iam_sql_throttle_count = {
 	"iam_throttle_count",
 	"INSERT INTO login_throttle AS t (key, failures, window_start) VALUES ($1, 1, now())"
@@ -120,7 +121,7 @@ const struct db_statement iam_sql_throttle_count = {
 	false,
 };
 
-/* Rows whose window has passed and that block nothing: failures of random emails must not pile up. */
+/* Rows whose window has passed and that block nothing: random emails' failures must not pile up. */
 const struct db_statement iam_sql_throttle_purge = {
 	"iam_throttle_purge",
 	"DELETE FROM login_throttle WHERE window_start < now() - make_interval(secs => $1::int)"
