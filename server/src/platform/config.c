@@ -18,12 +18,17 @@ static const struct erp_config_var variables[] = {
 	  "Environment name; production enables the scripts' production guard." },
 	{ "ERP_THREADS", "auto", "auto (2 per CPU core) or 1..256",
 	  "HTTP worker threads; each owns one database connection (see docs/benchmarks.md)." },
+	{ "ERP_PASSWORD_HASH_CONCURRENCY", "auto", "auto (a quarter of ERP_THREADS, at least 1) or 1..64",
+	  "argon2id computations (logins, password changes, new users) at once; beyond it 503 at once." },
 	{ "ERP_LOG_LEVEL", "info", "debug|info|warn|error", "Lowest level written to stderr." },
 	{ "ERP_LOG_FORMAT", "json", "json|text", "One JSON object per line, or key=value text." },
 	{ "ERP_LOG_FLUSH_MS", "100", "0..10000 (0: unbuffered)",
 	  "Access-log lines are written in batches at least this often; warnings and errors at once." },
 	{ "ERP_CORS_ORIGINS", "", "comma-separated origins, e.g. https://app.example.com",
 	  "Browser origins allowed to call the API (empty: none)." },
+	{ "ERP_METRICS_ALLOW", "127.0.0.0/8,::1",
+	  "comma-separated IPv4/IPv6 addresses or CIDR prefixes (empty: nobody)",
+	  "Clients that may read /metrics; to every other client it does not exist (404)." },
 	{ "ERP_MAX_BODY_BYTES", "1048576", "1024..67108864", "Largest request body; 413 above." },
 	{ "ERP_MAX_JSON_DEPTH", "32", "2..256", "Deepest JSON nesting accepted; 400 deeper." },
 	{ "ERP_CONNECTION_TIMEOUT_S", "30", "1..3600",
@@ -38,14 +43,23 @@ static const struct erp_config_var variables[] = {
 	{ "ERP_DB_STATEMENT_TIMEOUT_MS", "10000", "0..600000 (0: none)",
 	  "Longest a single SQL statement may run." },
 	{ "ERP_DB_CONNECT_TIMEOUT_S", "3", "1..60", "Longest a database connection attempt may take." },
+	{ "ERP_RATE_LIMIT_PER_USER", "100", "0..100000 (0: no limit)",
+	  "Requests per second each authenticated user may make on average; beyond it 429." },
+	{ "ERP_RATE_LIMIT_BURST", "200", "1..1000000",
+	  "Requests an authenticated user may make at once before ERP_RATE_LIMIT_PER_USER applies." },
 	{ "ERP_SESSION_TTL_S", "43200", "60..2592000", "A session (token) ends this long after login." },
 	{ "ERP_SESSION_IDLE_S", "1800", "60..86400", "A session ends after this long unused." },
+	{ "ERP_SESSIONS_MAX_PER_USER", "10", "1..1000",
+	  "Live sessions per user; a new login ends the user's oldest beyond it." },
 	{ "ERP_LOGIN_MAX_FAILURES", "5", "1..100",
-	  "Failed logins per account within the window before it is throttled (429)." },
+	  "Failed logins per (account, client address) pair within the window before that pair is"
+	  " throttled (429); the account stays open from other addresses." },
 	{ "ERP_LOGIN_MAX_FAILURES_PER_ADDRESS", "20", "1..10000",
 	  "Failed logins per client address within the window before it is throttled (429)." },
+	{ "ERP_LOGIN_MAX_SUCCESSES", "30", "1..10000",
+	  "Successful logins per account within the window before further ones are throttled (429)." },
 	{ "ERP_LOGIN_WINDOW_S", "900", "10..86400",
-	  "Window for counting failed logins, and how long throttling lasts." },
+	  "Window for counting failed and successful logins, and how long throttling lasts." },
 	{ "ERP_MIGRATIONS_DIR", "server/prisma/migrations", "a directory",
 	  "Where the schema migrations are (read by migrate, and by serve for readiness)." },
 	{ "ERP_AUDIT_KEY_FILE", "", "a file of 32 to 4096 random bytes, readable by its owner only",
@@ -173,23 +187,45 @@ static bool origin_is_valid(const char *origin, size_t len)
 	return true;
 }
 
-static int load_origins(struct loader *l, struct erp_config *cfg)
+/*
+ * Hands each item of the comma-separated list in variable name to take();
+ * refuses the value when take() does, or when an item is empty (",,", or a
+ * comma at either end).
+ */
+static int load_list(struct loader *l, struct erp_config *cfg, const char *name,
+		     int (*take)(struct erp_config *cfg, const char *item, size_t len))
 {
-	const char *text = value_of(l, "ERP_CORS_ORIGINS");
+	const char *text = value_of(l, name);
 	const char *p = text;
 
 	while (*p) {
 		const char *comma = strchr(p, ',');
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
 
-		if (!origin_is_valid(p, len) || cfg->cors_origin_count == ERP_CONFIG_MAX_CORS_ORIGINS)
-			return reject(l, "ERP_CORS_ORIGINS", text);
-		cfg->cors_origins[cfg->cors_origin_count] = erp_xmalloc(len + 1);
-		memcpy(cfg->cors_origins[cfg->cors_origin_count], p, len);
-		cfg->cors_origins[cfg->cors_origin_count][len] = '\0';
-		cfg->cors_origin_count++;
+		if (len == 0 || (comma && !comma[1]) || take(cfg, p, len))
+			return reject(l, name, text);
 		p += len + (comma ? 1 : 0);
 	}
+	return 0;
+}
+
+static int take_origin(struct erp_config *cfg, const char *origin, size_t len)
+{
+	if (!origin_is_valid(origin, len) || cfg->cors_origin_count == ERP_CONFIG_MAX_CORS_ORIGINS)
+		return -1;
+	cfg->cors_origins[cfg->cors_origin_count] = erp_xmalloc(len + 1);
+	memcpy(cfg->cors_origins[cfg->cors_origin_count], origin, len);
+	cfg->cors_origins[cfg->cors_origin_count][len] = '\0';
+	cfg->cors_origin_count++;
+	return 0;
+}
+
+static int take_metrics_client(struct erp_config *cfg, const char *prefix, size_t len)
+{
+	if (cfg->metrics_allow_count == ERP_CONFIG_MAX_METRICS_ALLOW ||
+	    ip_prefix_parse(prefix, len, &cfg->metrics_allow[cfg->metrics_allow_count]))
+		return -1;
+	cfg->metrics_allow_count++;
 	return 0;
 }
 
@@ -237,6 +273,11 @@ int config_load(struct erp_config *cfg, erp_config_lookup_fn lookup, void *ctx, 
 	} else {
 		LOAD_UINT(&l, "ERP_THREADS", 1, 256, cfg->threads);
 	}
+	if (strcmp(value_of(&l, "ERP_PASSWORD_HASH_CONCURRENCY"), "auto") == 0)
+		/* Three quarters of the workers stay free for everything else (docs/controls.md). */
+		cfg->password_hash_concurrency = cfg->threads >= 4 ? cfg->threads / 4 : 1;
+	else
+		LOAD_UINT(&l, "ERP_PASSWORD_HASH_CONCURRENCY", 1, 64, cfg->password_hash_concurrency);
 	LOAD_UINT(&l, "ERP_LOG_FLUSH_MS", 0, 10000, cfg->log_flush_ms);
 	LOAD_UINT(&l, "ERP_MAX_BODY_BYTES", 1024, 64 << 20, cfg->max_body_bytes);
 	LOAD_UINT(&l, "ERP_MAX_JSON_DEPTH", 2, 256, cfg->max_json_depth);
@@ -247,13 +288,18 @@ int config_load(struct erp_config *cfg, erp_config_lookup_fn lookup, void *ctx, 
 	LOAD_UINT(&l, "ERP_SHUTDOWN_GRACE_S", 0, 300, cfg->shutdown_grace_s);
 	LOAD_UINT(&l, "ERP_DB_STATEMENT_TIMEOUT_MS", 0, 600000, cfg->db_statement_timeout_ms);
 	LOAD_UINT(&l, "ERP_DB_CONNECT_TIMEOUT_S", 1, 60, cfg->db_connect_timeout_s);
+	LOAD_UINT(&l, "ERP_RATE_LIMIT_PER_USER", 0, 100000, cfg->rate_limit_per_user);
+	LOAD_UINT(&l, "ERP_RATE_LIMIT_BURST", 1, 1000000, cfg->rate_limit_burst);
 	LOAD_UINT(&l, "ERP_SESSION_TTL_S", 60, 2592000, cfg->session_ttl_s);
 	LOAD_UINT(&l, "ERP_SESSION_IDLE_S", 60, 86400, cfg->session_idle_s);
+	LOAD_UINT(&l, "ERP_SESSIONS_MAX_PER_USER", 1, 1000, cfg->sessions_max_per_user);
 	LOAD_UINT(&l, "ERP_LOGIN_MAX_FAILURES", 1, 100, cfg->login_max_failures);
 	LOAD_UINT(&l, "ERP_LOGIN_MAX_FAILURES_PER_ADDRESS", 1, 10000, cfg->login_max_failures_per_address);
+	LOAD_UINT(&l, "ERP_LOGIN_MAX_SUCCESSES", 1, 10000, cfg->login_max_successes);
 	LOAD_UINT(&l, "ERP_LOGIN_WINDOW_S", 10, 86400, cfg->login_window_s);
 
-	if (load_origins(&l, cfg))
+	if (load_list(&l, cfg, "ERP_CORS_ORIGINS", take_origin) ||
+	    load_list(&l, cfg, "ERP_METRICS_ALLOW", take_metrics_client))
 		goto fail;
 	cfg->database_url = erp_xstrdup(value_of(&l, "ERP_DATABASE_URL"));
 	cfg->http_addr = erp_xstrdup(value_of(&l, "ERP_HTTP_ADDR"));
@@ -285,6 +331,18 @@ void config_release(struct erp_config *cfg)
 	for (size_t i = 0; i < cfg->cors_origin_count; i++)
 		erp_free(cfg->cors_origins[i]);
 	memset(cfg, 0, sizeof(*cfg));
+}
+
+bool config_metrics_allows(const struct erp_config *cfg, const char *client_address)
+{
+	struct ip_prefix client;
+
+	if (ip_prefix_parse(client_address, strlen(client_address), &client))
+		return false;
+	for (size_t i = 0; i < cfg->metrics_allow_count; i++)
+		if (ip_prefix_contains(&cfg->metrics_allow[i], &client))
+			return true;
+	return false;
 }
 
 bool config_cors_allows(const struct erp_config *cfg, const char *origin, size_t len)

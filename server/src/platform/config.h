@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/ip_prefix.h"
+
 /*
  * Configuration comes only from environment variables (ERP_*). Every variable,
  * its default and its accepted values are in one table in config.c, which
@@ -20,7 +22,7 @@ enum erp_env {
 enum erp_log_level { ERP_LOG_DEBUG, ERP_LOG_INFO, ERP_LOG_WARN, ERP_LOG_ERROR };
 enum erp_log_format { ERP_LOG_FORMAT_JSON, ERP_LOG_FORMAT_TEXT };
 
-enum { ERP_CONFIG_MAX_CORS_ORIGINS = 16 };
+enum { ERP_CONFIG_MAX_CORS_ORIGINS = 16, ERP_CONFIG_MAX_METRICS_ALLOW = 32 };
 
 struct erp_config {
 	char *database_url;          /* libpq connection string or URL; may hold a password */
@@ -28,11 +30,14 @@ struct erp_config {
 	uint16_t http_port;          /* 0 lets the kernel choose */
 	enum erp_env env;
 	unsigned threads;            /* HTTP worker threads; each owns one db connection */
+	unsigned password_hash_concurrency; /* argon2id computations at once (auto resolved) */
 	enum erp_log_level log_level;
 	enum erp_log_format log_format;
 	unsigned log_flush_ms;        /* access-log buffering; 0: one write per line */
 	size_t cors_origin_count;
 	char *cors_origins[ERP_CONFIG_MAX_CORS_ORIGINS];
+	size_t metrics_allow_count;   /* clients that may read /metrics; none: nobody */
+	struct ip_prefix metrics_allow[ERP_CONFIG_MAX_METRICS_ALLOW];
 	size_t max_body_bytes;
 	unsigned max_json_depth;
 	unsigned connection_timeout_s;
@@ -44,10 +49,14 @@ struct erp_config {
 	unsigned db_connect_timeout_s;
 	char *migrations_dir;
 	char *audit_key_file;         /* path of the audit MAC key ("" when unset); never its contents */
+	unsigned rate_limit_per_user;   /* requests per second per authenticated user; 0: off */
+	unsigned rate_limit_burst;      /* requests at once before the rate applies */
 	unsigned session_ttl_s;         /* absolute session lifetime */
 	unsigned session_idle_s;        /* session ends after this long unused */
-	unsigned login_max_failures;    /* per account, within login_window_s */
+	unsigned sessions_max_per_user; /* live sessions; a login ends the oldest beyond it */
+	unsigned login_max_failures;    /* per (account, client address), within login_window_s */
 	unsigned login_max_failures_per_address;
+	unsigned login_max_successes;   /* per account, within login_window_s */
 	unsigned login_window_s;
 };
 
@@ -87,5 +96,8 @@ int config_env_parse(const char *text, enum erp_env *out);
 
 /* True when origin (exact, case-sensitive) is allowed for CORS. */
 bool config_cors_allows(const struct erp_config *cfg, const char *origin, size_t len);
+
+/* True when client_address (an IPv4 or IPv6 literal) lies within ERP_METRICS_ALLOW. */
+bool config_metrics_allows(const struct erp_config *cfg, const char *client_address);
 
 #endif

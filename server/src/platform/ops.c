@@ -94,8 +94,9 @@ static const struct erp_route ops_routes[] = {
 	{ ERP_GET, "/readyz", ERP_PUBLIC, get_ready,
 	  "Readiness: database reachable, schema current, modules ready (503 otherwise).",
 	  .response = &status_schema },
-	{ ERP_GET, "/metrics", ERP_PUBLIC, get_metrics, "Prometheus metrics (text format).",
-	  .response_content_type = "text/plain" },
+	{ ERP_GET, "/metrics", ERP_PUBLIC, get_metrics,
+	  "Prometheus metrics (text format); only for clients in ERP_METRICS_ALLOW, 404 to others.",
+	  .response_content_type = "text/plain", .operators_only = true },
 	{ ERP_GET, "/openapi.json", ERP_PUBLIC, get_openapi, "This API's OpenAPI 3.1 document.",
 	  .response_content_type = "application/json" },
 };

@@ -11,6 +11,7 @@
 #include "platform/cors.h"
 #include "platform/http.h"
 #include "platform/log.h"
+#include "platform/rate_limit.h"
 #include "platform/router.h"
 #include "platform/schema.h"
 #include "platform/server.h"
@@ -56,6 +57,25 @@ static bool respond_error_code(struct erp_request *req, int code, const char *de
 	return true;
 }
 
+/*
+ * Whether the path holds an operators-only route (on any method) that this
+ * client may not see: then it answers as if the path held nothing at all.
+ */
+static bool hidden_from_client(struct erp_request *req, enum router_result found)
+{
+	static const enum erp_method methods[] = { ERP_GET, ERP_POST, ERP_PUT, ERP_PATCH, ERP_DELETE };
+	bool operators_only = found == ROUTER_FOUND && req->match.route->operators_only;
+	struct router_match probe;
+
+	/* A 405 or a preflight (rare) names the path's other methods: look at each route there. */
+	if (found == ROUTER_METHOD_NOT_ALLOWED || req->method == ERP_OPTIONS)
+		for (size_t i = 0; !operators_only && i < ERP_COUNT(methods); i++)
+			operators_only = router_find(req->server->router, methods[i], req->path,
+						     &probe) == ROUTER_FOUND &&
+					 probe.route->operators_only;
+	return operators_only && !config_metrics_allows(req->server->config, req->client_address);
+}
+
 bool pipeline_begin(struct erp_request *req, bool has_body)
 {
 	const struct erp_config *config = req->server->config;
@@ -69,7 +89,7 @@ bool pipeline_begin(struct erp_request *req, bool has_body)
 	}
 	found = router_find(req->server->router, req->method == ERP_OPTIONS ? ERP_GET : req->method,
 			    req->path, &req->match);
-	if (found == ROUTER_NOT_FOUND) {
+	if (found == ROUTER_NOT_FOUND || hidden_from_client(req, found)) {
 		http_respond_problem(req, &PROBLEM_NOT_FOUND, "no resource at this path");
 		return true;
 	}
@@ -128,6 +148,30 @@ static const char *bearer_token(struct erp_request *req)
 	return *header ? header : NULL;
 }
 
+/*
+ * The per-user rate limit, once the caller is known: false (answered 429
+ * with Retry-After) when the user has spent their requests for now.
+ */
+static bool within_rate_limit(struct erp_request *req)
+{
+	struct rate_limit *limit = req->server->rate_limit;
+	char *seconds, *detail;
+	unsigned wait_s;
+
+	if (!limit || !req->user_id)
+		return true;
+	wait_s = rate_limit_take(limit, req->user_id, http_now_ns());
+	if (!wait_s)
+		return true;
+	seconds = arena_printf(req->arena, "%u", wait_s);
+	detail = arena_printf(req->arena, "too many requests for this user; try again in %u second%s",
+			      wait_s, wait_s == 1 ? "" : "s");
+	if (!seconds || !detail || http_add_header(req, "Retry-After", seconds))
+		return !respond_error_code(req, ERP_ERR_NO_MEMORY, "out of memory");
+	http_respond_problem(req, &PROBLEM_THROTTLED, detail);
+	return false;
+}
+
 static bool authenticate(struct erp_request *req)
 {
 	const struct erp_auth_hooks *hooks = &req->server->auth;
@@ -151,6 +195,8 @@ static bool authenticate(struct erp_request *req)
 	}
 	if (rc)
 		return !respond_error_code(req, rc, "could not check the credentials right now");
+	if (!within_rate_limit(req))
+		return false;
 	if (strcmp(req->route->permission, ERP_AUTHENTICATED) == 0)
 		return true;
 	rc = hooks->authorize ? hooks->authorize(hooks->ctx, req, req->route->permission,

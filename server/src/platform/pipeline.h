@@ -7,8 +7,10 @@ struct erp_request;
 
 /*
  * The middleware chain, in order: request id -> (access log and metrics are
- * recorded at completion) -> route match -> authentication hook -> company
- * scope -> permission hook -> query and body validation -> handler.
+ * recorded at completion) -> route match (operators-only routes answer 404
+ * to clients outside ERP_METRICS_ALLOW) -> authentication hook -> the
+ * caller's rate limit (429) -> company scope -> permission hook -> query and
+ * body validation -> handler.
  */
 
 /*

@@ -1,6 +1,7 @@
 #ifndef ERP_PLATFORM_ROUTE_H
 #define ERP_PLATFORM_ROUTE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -44,6 +45,11 @@ struct erp_route {
 	const struct schema_object *response; /* success body; NULL: none (204) or free-form */
 	int success_status;       /* 200 when 0 */
 	const char *response_content_type;    /* "application/json" when NULL */
+	/*
+	 * For operators' tools (/metrics): to a client outside ERP_METRICS_ALLOW
+	 * the path does not exist, on any method (404, never 405 or a preflight).
+	 */
+	bool operators_only;
 };
 
 struct erp_permission {

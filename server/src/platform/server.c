@@ -27,6 +27,7 @@
 #include "platform/openapi.h"
 #include "platform/ops.h"
 #include "platform/pipeline.h"
+#include "platform/rate_limit.h"
 #include "platform/router.h"
 #include "platform/schema.h"
 
@@ -122,6 +123,7 @@ int server_init(struct erp_server *server, const struct erp_config *config,
 	if (migration_set_load(config->migrations_dir, &server->migrations, err, err_size))
 		return -1;
 	server->metrics = metrics_new(router_count(server->router));
+	server->rate_limit = rate_limit_new(config->rate_limit_per_user, config->rate_limit_burst);
 	server->db = db_pool_new(config->database_url, &db_options, config->threads);
 	server->openapi_json = openapi_render(server, &server->openapi_length);
 	if (!server->openapi_json) {
@@ -497,6 +499,7 @@ void server_release(struct erp_server *server)
 {
 	router_free(server->router);
 	metrics_free(server->metrics);
+	rate_limit_free(server->rate_limit);
 	db_pool_free(server->db);
 	migration_set_release(&server->migrations);
 	catalog_snapshot_release(&server->catalog);

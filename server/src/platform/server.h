@@ -13,6 +13,7 @@
 
 struct router;
 struct metrics;
+struct rate_limit;
 struct db_pool;
 struct MHD_Daemon;
 struct erp_request;
@@ -51,6 +52,7 @@ struct erp_server {
 	struct metrics *metrics;
 	struct db_pool *db;
 	struct erp_auth_hooks auth;
+	struct rate_limit *rate_limit;    /* per authenticated user; NULL when off */
 	struct migration_set migrations;  /* what the schema must contain to be ready */
 	struct catalog_snapshot catalog;  /* what the permission catalog copy must equal */
 	char *openapi_json;

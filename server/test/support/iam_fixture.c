@@ -148,6 +148,26 @@ void test_iam_request_json(const char *base_url, const char *token, const char *
 	json_decref(body);
 }
 
+const char test_iam_admin_password[] = "admin-password-0001";
+
+void test_iam_server_start(struct test_iam_server *s, const char *db_name, const char *admin_email,
+			   const char *const env[])
+{
+	memset(s, 0, sizeof(*s));
+	snprintf(s->db_url, sizeof(s->db_url), "%s", test_db_create(db_name));
+	test_iam_migrate(s->db_url);
+	snprintf(s->admin_id, sizeof(s->admin_id), "%s",
+		 test_iam_bootstrap_admin(s->db_url, admin_email, test_iam_admin_password));
+	ck_assert_int_eq(test_server_start(&s->server, "bin/erp-server-test", s->db_url, env), 0);
+	ck_assert_int_eq(test_iam_login(s->server.base_url, admin_email, test_iam_admin_password,
+					s->admin_token), 0);
+}
+
+void test_iam_server_stop(struct test_iam_server *s)
+{
+	ck_assert_int_eq(test_server_stop(&s->server), 0);
+}
+
 int test_iam_login(const char *base_url, const char *email, const char *password, char token[64])
 {
 	const char *const headers[] = { "Content-Type: application/json", NULL };
@@ -239,6 +259,10 @@ void test_iam_create_user(const char *base_url, const char *admin_token, const c
 			      json_pack("{s:s, s:s}", "current_password", first, "new_password", password),
 			      &r);
 	ck_assert_msg(r.status == 204, "first password change of %s: %ld %s", email, r.status, r.body);
+	test_response_free(&r);
+	/* That session was only for choosing the password: end it, as a careful client would. */
+	test_iam_request(base_url, "POST", "/api/v1/auth/logout", token, NULL, NULL, &r);
+	ck_assert_int_eq(r.status, 204);
 	test_response_free(&r);
 }
 

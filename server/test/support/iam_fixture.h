@@ -4,10 +4,13 @@
 /*
  * Test fixtures for identity: a bootstrap administrator written straight
  * into a migrated test database (the same rows erp-seed-roles and
- * erp-seed-admin write), and a login over HTTP.
+ * erp-seed-admin write), a login over HTTP, and a server of the test build on
+ * its own database with that administrator logged in.
  */
 #include <jansson.h>
 #include <stddef.h>
+
+#include "test/support/testlib.h"
 
 /*
  * Creates the role "administrator" (if missing) holding every iam.* permission
@@ -28,13 +31,35 @@ const char *test_iam_bootstrap_admin(const char *db_url, const char *email, cons
 /* The second administrator's token at base_url (logged in once per server; static storage). */
 const char *test_iam_second_admin_token(const char *base_url);
 
+/* The bootstrap administrator's password in test_iam_server_start(). */
+extern const char test_iam_admin_password[];
+
+/* A server of the test build on its own database, its administrator logged in. */
+struct test_iam_server {
+	struct test_server server;
+	char db_url[1024];
+	char admin_id[40];
+	char admin_token[64];
+};
+
+/*
+ * (Re)creates database db_name, migrates it, writes the bootstrap
+ * administrator admin_email (test_iam_admin_password), starts
+ * bin/erp-server-test with extra env (NULL-terminated "NAME=value", may be
+ * NULL) and logs the administrator in. Asserts every step.
+ */
+void test_iam_server_start(struct test_iam_server *s, const char *db_name, const char *admin_email,
+			   const char *const env[]);
+
+/* Stops it; asserts a clean exit. */
+void test_iam_server_stop(struct test_iam_server *s);
+
 /* Logs in over HTTP; writes the token into token (64 bytes). 0, or -1. */
 int test_iam_login(const char *base_url, const char *email, const char *password, char token[64]);
 
 /* "Authorization: Bearer <token>" for test_http header lists (static storage per slot 0..3). */
 const char *test_iam_bearer(const char *token, int slot);
 
-#endif
 
 struct test_response;
 
@@ -84,3 +109,5 @@ void test_iam_grant(const char *base_url, const char *admin_token, const char *u
  */
 void test_iam_grant_new_role(const char *base_url, const char *admin_token, const char *user_id,
 			     const char *name, const char *permissions, const char *company);
+
+#endif

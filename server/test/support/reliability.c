@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <check.h>
+#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -248,6 +249,56 @@ double reliability_quantile(double *values, size_t count, double p)
 	if (index >= count)
 		index = count - 1;
 	return values[index];
+}
+
+/* --- a reader ------------------------------------------------------------------------ */
+
+static size_t discard(char *data, size_t size, size_t count, void *userdata)
+{
+	(void)data;
+	(void)userdata;
+	return size * count;
+}
+
+void reliability_read_for(const char *url, const char *header, double seconds, unsigned pause_ms,
+			  struct reliability_reading *out)
+{
+	enum { MAX_SAMPLES = 400000 };
+	struct curl_slist *headers = header ? curl_slist_append(NULL, header) : NULL;
+	double *samples = malloc(MAX_SAMPLES * sizeof(double));
+	CURL *curl = curl_easy_init();
+	size_t count = 0;
+	double started = test_now_ms();
+
+	memset(out, 0, sizeof(*out));
+	ck_assert_ptr_nonnull(curl);
+	ck_assert_ptr_nonnull(samples);
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	while (test_now_ms() - started < seconds * 1000) {
+		double begun = test_now_ms();
+		long status = 0;
+
+		if (curl_easy_perform(curl) == CURLE_OK)
+			curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+		out->ok += status == 200;
+		out->throttled += status == 429;
+		out->failed += status != 200 && status != 429;
+		if (count < MAX_SAMPLES)
+			samples[count++] = test_now_ms() - begun;
+		if (pause_ms)
+			usleep(pause_ms * 1000);
+	}
+	out->seconds = (test_now_ms() - started) / 1000;
+	out->per_second = out->ok / out->seconds;
+	out->p50_ms = reliability_quantile(samples, count, 0.50);
+	out->p99_ms = reliability_quantile(samples, count, 0.99);
+	free(samples);
+	curl_easy_cleanup(curl);
+	curl_slist_free_all(headers);
 }
 
 /* --- sockets --------------------------------------------------------------------- */

@@ -67,6 +67,25 @@ bool reliability_server_alive(struct test_server *server);
 /* The p-th quantile (0..1) of count values (sorts them in place); 0 when count is 0. */
 double reliability_quantile(double *values, size_t count, double p);
 
+/* What reliability_read_for() saw. */
+struct reliability_reading {
+	long ok;           /* 200 */
+	long throttled;    /* 429 */
+	long failed;       /* anything else, or no answer */
+	double seconds;    /* how long it read */
+	double per_second; /* 200s per second */
+	double p50_ms;
+	double p99_ms;
+};
+
+/*
+ * GETs url with one extra header (say, "Authorization: Bearer ...") again and
+ * again for seconds, over one kept-alive connection as a browser would,
+ * pausing pause_ms between requests (0: none). Thread-safe.
+ */
+void reliability_read_for(const char *url, const char *header, double seconds, unsigned pause_ms,
+			  struct reliability_reading *out);
+
 /*
  * A TCP connection to 127.0.0.1:port from source_address ("127.0.0.2": any
  * loopback address works as a distinct client; NULL for the default).

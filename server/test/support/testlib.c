@@ -410,7 +410,15 @@ static size_t collect(char *data, size_t size, size_t count, void *userdata)
 int test_http(const char *method, const char *url, const char *const headers[], const char *body,
 	      size_t body_length, struct test_response *response)
 {
+	return test_http_from(NULL, method, url, headers, body, body_length, response);
+}
+
+int test_http_from(const char *source_address, const char *method, const char *url,
+		   const char *const headers[], const char *body, size_t body_length,
+		   struct test_response *response)
+{
 	CURL *curl = curl_easy_init();
+	char interface[80];
 	struct curl_slist *list = NULL;
 	struct buffer content = { NULL, 0 }, head = { NULL, 0 };
 	CURLcode rc;
@@ -431,6 +439,11 @@ int test_http(const char *method, const char *url, const char *const headers[], 
 	curl_easy_setopt(curl, CURLOPT_HEADERDATA, &head);
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	if (source_address) {
+		/* "host!": an address to bind, never an interface name to look up. */
+		snprintf(interface, sizeof(interface), "host!%s", source_address);
+		curl_easy_setopt(curl, CURLOPT_INTERFACE, interface);
+	}
 	if (strcmp(method, "HEAD") == 0)
 		curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
 	if (body) {

@@ -103,6 +103,14 @@ struct test_response {
 int test_http(const char *method, const char *url, const char *const headers[], const char *body,
 	      size_t body_length, struct test_response *response);
 
+/*
+ * test_http() from source_address ("127.0.0.2"): every loopback address is
+ * a distinct client to a server listening on 127.0.0.1. NULL: the default.
+ */
+int test_http_from(const char *source_address, const char *method, const char *url,
+		   const char *const headers[], const char *body, size_t body_length,
+		   struct test_response *response);
+
 /* The value of a response header (case-insensitive name), malloc'd; NULL if absent. */
 char *test_response_header(const struct test_response *response, const char *name);
 

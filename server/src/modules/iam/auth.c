@@ -195,8 +195,12 @@ json_t *iam_caller_grants_json(struct erp_request *req)
 
 int iam_install(struct erp_server *server)
 {
+	iam_hash_limit_init(server->config->password_hash_concurrency);
 	/* Build the dummy hash now, so the first unknown-email login costs what the others do. */
-	iam_password_verify_dummy("warm up");
+	if (iam_hash_limit_take()) {
+		iam_password_verify_dummy("warm up");
+		iam_hash_limit_release();
+	}
 	server->auth.ctx = (void *)server->config;
 	server->auth.authenticate = authenticate;
 	server->auth.authorize = authorize;

@@ -12,50 +12,11 @@
 #include "platform/server.h"
 #include "shared-kernel/errors.h"
 
-static const struct db_statement throttle_blocked = {
-	"iam_throttle_blocked",
-	"SELECT ceil(extract(epoch FROM max(blocked_until) - now()))::int FROM login_throttle"
-	" WHERE key IN ($1, $2) AND blocked_until > now()",
-	true,
-};
-static const struct db_statement throttle_fail = {
-	"iam_throttle_fail",
-	"INSERT INTO login_throttle AS t (key, failures, window_start) VALUES ($1, 1, now())"
-	" ON CONFLICT (key) DO UPDATE SET"
-	"  failures = CASE WHEN t.window_start < now() - make_interval(secs => $2::int)"
-	"                  THEN 1 ELSE t.failures + 1 END,"
-	"  window_start = CASE WHEN t.window_start < now() - make_interval(secs => $2::int)"
-	"                      THEN now() ELSE t.window_start END,"
-	"  blocked_until = CASE WHEN (CASE WHEN t.window_start < now() - make_interval(secs => $2::int)"
-	"                                  THEN 1 ELSE t.failures + 1 END) >= $3::int"
-	"                       THEN now() + make_interval(secs => $2::int) ELSE t.blocked_until END",
-	false,
-};
-static const struct db_statement throttle_lock = {
-	"iam_throttle_lock", "SELECT pg_advisory_xact_lock(hashtext($1))", false,
-};
-/* Rows whose window has passed and that block nothing: failures of random emails must not pile up. */
-static const struct db_statement throttle_purge = {
-	"iam_throttle_purge",
-	"DELETE FROM login_throttle WHERE window_start < now() - make_interval(secs => $1::int)"
-	" AND (blocked_until IS NULL OR blocked_until < now())",
-	false,
-};
-static const struct db_statement throttle_clear = {
-	"iam_throttle_clear", "DELETE FROM login_throttle WHERE key = $1", false,
-};
 static const struct db_statement user_credentials = {
 	"iam_user_credentials", "SELECT id, password_hash, active FROM users WHERE email = $1", true,
 };
 static const struct db_statement user_set_hash = {
 	"iam_user_set_hash", "UPDATE users SET password_hash = $2 WHERE id = $1", false,
-};
-static const struct db_statement session_insert = {
-	"iam_session_insert",
-	"INSERT INTO sessions (token_hash, user_id, expires_at)"
-	" VALUES (decode($1, 'hex'), $2, now() + make_interval(secs => $3::int))"
-	" RETURNING to_char(expires_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
-	false,
 };
 static const struct db_statement session_revoke = {
 	"iam_session_revoke",
@@ -107,13 +68,13 @@ struct login {
 	char email[256];
 	const char *password;       /* the one being tried */
 	const char *action;         /* audited on failure: "iam.login.failed", ... */
-	char account_key[300];
-	char address_key[80];
+	struct iam_throttle throttle;
 	char user_id[40];
 	char token[64];
 	char token_hash[65];
-	char expires_at[40];
-	char retry_after[16];
+	struct iam_session_started session;
+	const char *retry_after;    /* when throttled: seconds, in throttle */
+	const char *throttled_why;  /* when throttled: the problem's detail */
 	bool known;
 	bool throttled;
 	bool failed;
@@ -121,46 +82,43 @@ struct login {
 	bool rehash;
 };
 
-/*
- * Serialises attempts on one account and answers whether it (or the client's
- * address) is blocked. Inside the attempt's transaction: the check, the
- * verification and the failure record are one step, so concurrent guesses
- * cannot slip past the limit.
- */
-static int throttle_begin(struct db_conn *db, struct login *l)
+/* Marks the attempt throttled when retry_after holds seconds (iam_throttle_begin()); true if so. */
+static bool throttled_by(struct login *l, const char *retry_after, const char *why)
 {
-	const char *keys[] = { l->account_key, l->address_key };
-	PGresult *res;
-	int rc = db_query(db, NULL, &throttle_lock, 1, keys, NULL);
+	if (!retry_after[0])
+		return false;
+	l->throttled = true;
+	l->retry_after = retry_after;
+	l->throttled_why = why;
+	return true;
+}
 
-	if (!rc)
-		rc = db_query(db, l->req->arena, &throttle_blocked, 2, keys, &res);
-	if (!rc && !PQgetisnull(res, 0, 0)) {
-		l->throttled = true;
-		snprintf(l->retry_after, sizeof(l->retry_after), "%s", PQgetvalue(res, 0, 0));
-	}
-	return rc;
+/* Blocked for failures of this (account, address) pair, or of the address. */
+static bool blocked_for_failures(struct login *l)
+{
+	return throttled_by(l, l->throttle.failures_retry_after,
+			    "too many failed attempts; try again later");
+}
+
+/*
+ * Whether the account has logged in ERP_LOGIN_MAX_SUCCESSES times in the
+ * window. Asked only once the password proved right, so the answer tells
+ * nothing to someone who does not hold it.
+ */
+static bool blocked_for_successes(struct login *l)
+{
+	return throttled_by(l, l->throttle.successes_retry_after,
+			    "too many logins to this account; try again later");
 }
 
 static int record_failure(struct db_conn *db, struct login *l)
 {
-	char window[16], account_max[16], address_max[16];
-	const char *account[] = { l->account_key, window, account_max };
-	const char *address[] = { l->address_key, window, address_max };
-	const char *purge[] = { window };
 	json_t *changes = json_pack("{s:{s:s}}", "email", "new", l->email);
 	int rc;
 
 	if (!changes) /* an audit event without its changes would hide what was done */
 		return ERP_ERR_NO_MEMORY;
-	snprintf(window, sizeof(window), "%u", l->config->login_window_s);
-	snprintf(account_max, sizeof(account_max), "%u", l->config->login_max_failures);
-	snprintf(address_max, sizeof(address_max), "%u", l->config->login_max_failures_per_address);
-	rc = db_query(db, NULL, &throttle_purge, 1, purge, NULL);
-	if (!rc)
-		rc = db_query(db, NULL, &throttle_fail, 3, account, NULL);
-	if (!rc)
-		rc = db_query(db, NULL, &throttle_fail, 3, address, NULL);
+	rc = iam_throttle_failure(db, &l->throttle, l->config);
 	if (!rc)
 		rc = audit_record(db, &(struct audit_event){
 			.actor_id = l->known ? l->user_id : NULL, .action = l->action, .entity = "user",
@@ -171,30 +129,40 @@ static int record_failure(struct db_conn *db, struct login *l)
 	return rc;
 }
 
+/* The login's audit changes: a rehash, and sessions the cap ended; NULL with rc 0 when none. */
+static int success_changes(const struct login *l, json_t **out)
+{
+	json_t *changes = json_object();
+	int rc = changes ? 0 : -1;
+
+	if (!rc && l->rehash)
+		rc = json_object_set_new(changes, "password_hash",
+					 json_pack("{s:s}", "new", "rehashed with current parameters"));
+	if (!rc && l->session.ended_over_cap)
+		rc = json_object_set_new(changes, "sessions_ended",
+					 json_pack("{s:I}", "new", (json_int_t)l->session.ended_over_cap));
+	if (rc || !json_object_size(changes)) {
+		json_decref(changes);
+		*out = NULL;
+		return rc ? ERP_ERR_NO_MEMORY : ERP_OK;
+	}
+	*out = changes;
+	return ERP_OK;
+}
+
 static int record_success(struct db_conn *db, struct login *l)
 {
-	char ttl[16];
-	const char *session[] = { l->token_hash, l->user_id, ttl };
 	const char *rehash[] = { l->user_id, l->new_hash };
-	const char *key = l->account_key;
 	json_t *changes = NULL;
-	PGresult *res;
 	int rc;
 
-	snprintf(ttl, sizeof(ttl), "%u", l->config->session_ttl_s);
-	rc = db_query(db, l->req->arena, &session_insert, 3, session, &res);
-	if (rc)
-		return rc;
-	snprintf(l->expires_at, sizeof(l->expires_at), "%s", PQgetvalue(res, 0, 0));
-	if (l->rehash)
+	rc = iam_session_start(db, l->req->arena, l->config, l->user_id, l->token_hash, &l->session);
+	if (!rc && l->rehash)
 		rc = db_query(db, NULL, &user_set_hash, 2, rehash, NULL);
 	if (!rc)
-		rc = db_query(db, NULL, &throttle_clear, 1, &key, NULL);
-	if (!rc && l->rehash) {
-		changes = json_pack("{s:{s:s}}", "password_hash", "new", "rehashed with current parameters");
-		if (!changes)
-			rc = ERP_ERR_NO_MEMORY;
-	}
+		rc = iam_throttle_success(db, &l->throttle, l->config);
+	if (!rc)
+		rc = success_changes(l, &changes);
 	if (!rc)
 		rc = audit_record(db, &(struct audit_event){
 			.actor_id = l->user_id, .action = "iam.login.succeeded", .entity = "user",
@@ -212,8 +180,8 @@ static int login_work(struct db_conn *db, void *ctx)
 	int rc;
 
 	l->throttled = l->failed = l->known = false;
-	rc = throttle_begin(db, l);
-	if (rc || l->throttled)
+	rc = iam_throttle_begin(db, l->req->arena, &l->throttle);
+	if (rc || blocked_for_failures(l))
 		return rc;
 	rc = db_query(db, l->req->arena, &user_credentials, 1, &email, &res);
 	if (rc)
@@ -228,6 +196,8 @@ static int login_work(struct db_conn *db, void *ctx)
 	}
 	if (!ok)
 		return record_failure(db, l);
+	if (blocked_for_successes(l))
+		return ERP_OK; /* nothing written: no session, no count */
 	if (rehash && !l->rehash) {
 		rc = iam_password_hash(l->password, l->new_hash);
 		if (rc)
@@ -237,10 +207,37 @@ static int login_work(struct db_conn *db, void *ctx)
 	return record_success(db, l);
 }
 
-static int respond_throttled(struct erp_request *req, const char *seconds)
+static int respond_throttled(struct erp_request *req, const struct login *l)
 {
-	http_add_header(req, "Retry-After", arena_strdup(req->arena, seconds));
-	return http_respond_problem(req, &PROBLEM_THROTTLED, "too many failed attempts; try again later");
+	http_add_header(req, "Retry-After", arena_strdup(req->arena, l->retry_after));
+	return http_respond_problem(req, &PROBLEM_THROTTLED, l->throttled_why);
+}
+
+int iam_respond_hash_busy(struct erp_request *req)
+{
+	http_add_header(req, "Retry-After", "1");
+	return http_respond_problem(req, &PROBLEM_UNAVAILABLE,
+				    "the server is busy verifying other logins; try again in a second");
+}
+
+/*
+ * Runs a password check's transaction under a hashing slot, or sets *busy
+ * and runs nothing. The slot is taken before the transaction, not just
+ * around the argon2id call: an attempt waiting for its account's lock holds
+ * a worker as surely as one computing, so the slots bound both. Known and
+ * unknown accounts take it at the same point, so a busy answer tells them
+ * apart no more than a 401 does.
+ */
+static int transaction_with_slot(struct db_conn *db, db_work_fn work, void *ctx, bool *busy)
+{
+	int rc;
+
+	*busy = !iam_hash_limit_take();
+	if (*busy)
+		return ERP_OK;
+	rc = db_transaction(db, work, ctx);
+	iam_hash_limit_release();
+	return rc;
 }
 
 int iam_login(struct erp_request *req)
@@ -249,6 +246,7 @@ int iam_login(struct erp_request *req)
 	struct db_conn *db = http_db(req);
 	const char *keys[1];
 	json_t *user;
+	bool busy;
 	int rc;
 
 	if (!l)
@@ -259,15 +257,16 @@ int iam_login(struct erp_request *req)
 	snprintf(l->email, sizeof(l->email), "%s", json_string_value(json_object_get(req->body, "email")));
 	iam_lowercase(l->email);
 	l->password = json_string_value(json_object_get(req->body, "password"));
-	snprintf(l->account_key, sizeof(l->account_key), "account:%s", l->email);
-	snprintf(l->address_key, sizeof(l->address_key), "address:%s", req->client_address);
+	iam_throttle_keys(&l->throttle, l->email, req->client_address);
 	iam_token_new(l->token, l->token_hash);
 
-	rc = db_transaction(db, login_work, l);
+	rc = transaction_with_slot(db, login_work, l, &busy);
 	if (rc)
 		return rc;
+	if (busy)
+		return iam_respond_hash_busy(req);
 	if (l->throttled)
-		return respond_throttled(req, l->retry_after);
+		return respond_throttled(req, l);
 	if (l->failed) {
 		log_event(ERP_LOG_WARN, "iam.login_failed", NULL, "failed login (request %s)",
 			  req->request_id);
@@ -285,7 +284,7 @@ int iam_login(struct erp_request *req)
 	if (rc)
 		return rc;
 	return http_respond_json(req, 200, json_pack("{s:s, s:s, s:O}", "token", l->token,
-						     "expires_at", l->expires_at, "user", user));
+						     "expires_at", l->session.expires_at, "user", user));
 }
 
 /* --- logout --------------------------------------------------------------------------- */
@@ -379,9 +378,9 @@ static int password_work(struct db_conn *db, void *ctx)
 	l->known = true;
 	snprintf(l->user_id, sizeof(l->user_id), "%s", p->user_id);
 	snprintf(l->email, sizeof(l->email), "%s", PQgetvalue(res, 0, 1));
-	snprintf(l->account_key, sizeof(l->account_key), "account:%s", l->email);
-	rc = throttle_begin(db, l);
-	if (rc || l->throttled)
+	iam_throttle_keys(&l->throttle, l->email, l->req->client_address);
+	rc = iam_throttle_begin(db, l->req->arena, &l->throttle);
+	if (rc || blocked_for_failures(l))
 		return rc;
 	if (!iam_password_verify(PQgetvalue(res, 0, 0), l->password, &rehash))
 		return record_failure(db, l);
@@ -403,6 +402,7 @@ static int password_work(struct db_conn *db, void *ctx)
 int iam_change_password(struct erp_request *req)
 {
 	struct password_change *c = arena_calloc(req->arena, 1, sizeof(*c));
+	bool busy;
 	int rc;
 
 	if (!c)
@@ -416,13 +416,13 @@ int iam_change_password(struct erp_request *req)
 	if (strlen(c->attempt.password) == strlen(c->next) &&
 	    sodium_memcmp(c->attempt.password, c->next, strlen(c->next)) == 0)
 		return resource_field_error(req, "/new_password", "must differ from the current password");
-	snprintf(c->attempt.address_key, sizeof(c->attempt.address_key), "address:%s",
-		 req->client_address);
-	rc = db_transaction(http_db(req), password_work, c);
+	rc = transaction_with_slot(http_db(req), password_work, c, &busy);
 	if (rc)
 		return rc;
+	if (busy)
+		return iam_respond_hash_busy(req);
 	if (c->attempt.throttled)
-		return respond_throttled(req, c->attempt.retry_after);
+		return respond_throttled(req, &c->attempt);
 	if (c->attempt.failed) {
 		json_t *errors = json_array();
 

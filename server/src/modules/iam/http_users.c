@@ -111,7 +111,10 @@ int iam_users_create(struct erp_request *req)
 	if (!c || !id || !hash)
 		return ERP_ERR_NO_MEMORY;
 	iam_new_id(id);
+	if (!iam_hash_limit_take())
+		return iam_respond_hash_busy(req);
 	rc = iam_password_hash(json_string_value(json_object_get(req->body, "password")), hash);
+	iam_hash_limit_release();
 	if (rc)
 		return rc;
 	*c = (struct user_change){ .req = req, .id = id, .password_hash = hash };

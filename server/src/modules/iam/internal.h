@@ -58,9 +58,35 @@ json_t *iam_caller_grants_json(struct erp_request *req);
 /* Whether the caller holds permission globally or in company (code; NULL: globally). */
 bool iam_caller_holds(struct erp_request *req, const char *permission, const char *company);
 
+/* --- the limit on password hashing (hash_limit.c) -------------------------------------- */
+
+/* At most slots argon2id computations at once in this process (start-up, before requests). */
+void iam_hash_limit_init(unsigned slots);
+
+/*
+ * Takes a slot without waiting: true when taken, and the calling thread may
+ * then hash and verify passwords until iam_hash_limit_release(); false when
+ * every slot is in use (answer iam_respond_hash_busy()). A thread that holds
+ * a slot may take it again; each take needs its release.
+ */
+bool iam_hash_limit_take(void);
+void iam_hash_limit_release(void);
+
+/* Whether the calling thread holds a slot. */
+bool iam_hash_limit_held(void);
+
+/* 503 with Retry-After: 1: every slot is verifying someone else's password. Returns 0. */
+int iam_respond_hash_busy(struct erp_request *req);
+
 /* --- rules (service.c) ----------------------------------------------------------- */
 
 enum { IAM_PASSWORD_MIN = 12, IAM_PASSWORD_MAX = 1024, IAM_TOKEN_BYTES = 32 };
+
+/*
+ * The three password functions below compute argon2id, and need the calling
+ * thread to hold a hashing slot (iam_hash_limit_take()); without one they
+ * compute nothing, log a bug, and fail (hash: ERP_ERR_INTERNAL; verify: false).
+ */
 
 /* argon2id hash (libsodium interactive limits or stronger) into out (crypto_pwhash_STRBYTES). */
 int iam_password_hash(const char *password, char *out);
@@ -83,6 +109,55 @@ bool iam_is_company_code(const char *code);
 
 /* Lower-cases ASCII in place (emails are stored lower-case). */
 void iam_lowercase(char *text);
+
+/* --- login throttling (throttle.c) ------------------------------------------------------- */
+
+struct erp_config;
+
+/* The keys one login attempt (or wrong current password) counts against, and what blocks it. */
+struct iam_throttle {
+	char account_key[270];        /* the advisory lock serialising attempts on the account */
+	char pair_key[330];           /* failures of the account from this client address */
+	char address_key[80];         /* failures from this client address, any account */
+	char success_key[270];        /* successful logins of the account */
+	char failures_retry_after[24];  /* after iam_throttle_begin(): seconds, or "" */
+	char successes_retry_after[24]; /* likewise for the success key */
+};
+
+/* Fills the keys of an attempt on email (lower-case) from client_address. */
+void iam_throttle_keys(struct iam_throttle *t, const char *email, const char *client_address);
+
+/*
+ * Inside the attempt's transaction: waits for the account's lock (attempts
+ * on one account are serialised, so concurrent guesses cannot pass a limit),
+ * then reads whether the pair or the address is blocked for failures, and
+ * whether the account is blocked for successes (each retry-after "" when not).
+ */
+int iam_throttle_begin(struct db_conn *db, struct arena *arena, struct iam_throttle *t);
+
+/* Counts a failure against the pair (ERP_LOGIN_MAX_FAILURES) and the address; purges stale rows. */
+int iam_throttle_failure(struct db_conn *db, const struct iam_throttle *t,
+			 const struct erp_config *config);
+
+/* Counts a successful login of the account (ERP_LOGIN_MAX_SUCCESSES) and clears the pair's failures. */
+int iam_throttle_success(struct db_conn *db, const struct iam_throttle *t,
+			 const struct erp_config *config);
+
+/* --- sessions (sessions.c) ------------------------------------------------------------ */
+
+struct iam_session_started {
+	char expires_at[40];   /* RFC 3339, UTC */
+	long ended_over_cap;   /* the user's live sessions this login ended (the oldest) */
+};
+
+/*
+ * Inside the login's transaction: stores the session (the hex hash of its
+ * token) for user_id, ends the user's oldest live sessions beyond
+ * ERP_SESSIONS_MAX_PER_USER and deletes the user's dead ones, then a bounded
+ * batch of anyone's expired and revoked sessions. 0 or a database error.
+ */
+int iam_session_start(struct db_conn *db, struct arena *arena, const struct erp_config *config,
+		      const char *user_id, const char *token_hash, struct iam_session_started *out);
 
 /* --- segregation of duties (sod.c) --------------------------------------------------- */
 
@@ -222,6 +297,14 @@ void iam_new_id(char out[40]);
 extern const struct db_statement iam_sql_session_lookup;
 extern const struct db_statement iam_sql_session_touch;
 extern const struct db_statement iam_sql_user_permissions;
+extern const struct db_statement iam_sql_session_insert;
+extern const struct db_statement iam_sql_sessions_end_over_cap;
+extern const struct db_statement iam_sql_sessions_purge;
+extern const struct db_statement iam_sql_throttle_lock;
+extern const struct db_statement iam_sql_throttle_blocked;
+extern const struct db_statement iam_sql_throttle_count;
+extern const struct db_statement iam_sql_throttle_purge;
+extern const struct db_statement iam_sql_throttle_clear;
 
 /* --- handlers (http_*.c) ------------------------------------------------------------ */
 

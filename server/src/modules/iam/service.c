@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "modules/iam/internal.h"
+#include "platform/log.h"
 #include "shared-kernel/errors.h"
 #include "shared-kernel/uuid.h"
 
@@ -11,8 +12,19 @@
 #define IAM_OPSLIMIT crypto_pwhash_OPSLIMIT_INTERACTIVE
 #define IAM_MEMLIMIT crypto_pwhash_MEMLIMIT_INTERACTIVE
 
+/* Every computation runs under a slot of hash_limit.c; a caller without one is a bug. */
+static bool slot_held(const char *what)
+{
+	if (iam_hash_limit_held())
+		return true;
+	log_error("iam.hash_without_slot", "BUG: %s without a password-hashing slot", what);
+	return false;
+}
+
 int iam_password_hash(const char *password, char *out)
 {
+	if (!slot_held("password hash"))
+		return ERP_ERR_INTERNAL;
 	if (crypto_pwhash_str(out, password, strlen(password), IAM_OPSLIMIT, IAM_MEMLIMIT) != 0)
 		return ERP_ERR_NO_MEMORY; /* argon2id could not get its memory */
 	return ERP_OK;
@@ -20,7 +32,8 @@ int iam_password_hash(const char *password, char *out)
 
 bool iam_password_verify(const char *hash, const char *password, bool *needs_rehash)
 {
-	if (crypto_pwhash_str_verify(hash, password, strlen(password)) != 0)
+	if (!slot_held("password verification") ||
+	    crypto_pwhash_str_verify(hash, password, strlen(password)) != 0)
 		return false;
 	*needs_rehash = crypto_pwhash_str_needs_rehash(hash, IAM_OPSLIMIT, IAM_MEMLIMIT) != 0;
 	return true;
@@ -40,7 +53,8 @@ void iam_password_verify_dummy(const char *password)
 {
 	/* Made once: verifying against it costs what a real verification costs. */
 	pthread_once(&dummy_once, make_dummy_hash);
-	if (dummy_hash[0] && crypto_pwhash_str_verify(dummy_hash, password, strlen(password)) == 0)
+	if (slot_held("dummy verification") && dummy_hash[0] &&
+	    crypto_pwhash_str_verify(dummy_hash, password, strlen(password)) == 0)
 		return; /* cannot match: the dummy's password is not a valid login */
 }
 

@@ -585,6 +585,56 @@ START_TEST(sigterm_finishes_in_flight_requests)
 }
 END_TEST
 
+/* The status of method /metrics from source_address; the problem's detail when there is one. */
+static long metrics_from(const struct test_server *server, const char *source_address,
+			 const char *method, char detail[128])
+{
+	struct test_response r;
+	char url[256];
+	long status;
+
+	snprintf(url, sizeof(url), "%s/metrics", server->base_url);
+	ck_assert_int_eq(test_http_from(source_address, method, url, NULL, NULL, 0, &r), 0);
+	status = r.status;
+	snprintf(detail, 128, "%s", r.json ? json_string_value(json_object_get(r.json, "detail")) : "");
+	test_response_free(&r);
+	return status;
+}
+
+START_TEST(metrics_do_not_exist_for_clients_outside_the_allow_list)
+{
+	static const char *const env[] = { "ERP_METRICS_ALLOW=127.0.0.1,127.0.0.4/30,::1", NULL };
+	static const char *const methods[] = { "GET", "HEAD", "POST", "DELETE", "OPTIONS" };
+	struct test_server server;
+	char detail[128], unknown[128];
+	struct test_response r;
+	char url[256];
+
+	ck_assert_int_eq(test_server_start(&server, "bin/erp-server-test", db_url, env), 0);
+	snprintf(url, sizeof(url), "%s/no-such-path", server.base_url);
+	ck_assert_int_eq(test_http_from("127.0.0.2", "GET", url, NULL, NULL, 0, &r), 0);
+	snprintf(unknown, sizeof(unknown), "%s", json_string_value(json_object_get(r.json, "detail")));
+	test_response_free(&r);
+
+	ck_assert_int_eq(metrics_from(&server, NULL, "GET", detail), 200);
+	ck_assert_int_eq(metrics_from(&server, "127.0.0.5", "GET", detail), 200); /* in 127.0.0.4/30 */
+	/* Anyone else: whatever the method, the answer of a path that holds nothing. */
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+		ck_assert_msg(metrics_from(&server, "127.0.0.2", methods[i], detail) == 404, "%s",
+			      methods[i]);
+		if (strcmp(methods[i], "HEAD") != 0)
+			ck_assert_str_eq(detail, unknown);
+	}
+	ck_assert_int_eq(metrics_from(&server, "127.0.0.8", "GET", detail), 404);
+	/* Other routes are not affected. */
+	snprintf(url, sizeof(url), "%s/healthz", server.base_url);
+	ck_assert_int_eq(test_http_from("127.0.0.2", "GET", url, NULL, NULL, 0, &r), 0);
+	ck_assert_int_eq(r.status, 200);
+	test_response_free(&r);
+	ck_assert_int_eq(test_server_stop(&server), 0);
+}
+END_TEST
+
 START_TEST(bad_configuration_stops_start_up)
 {
 	char binary[1024];
@@ -684,6 +734,7 @@ Suite *test_suite(void)
 
 	tcase_add_test(lifecycle, readiness_follows_the_database);
 	tcase_add_test(lifecycle, sigterm_finishes_in_flight_requests);
+	tcase_add_test(lifecycle, metrics_do_not_exist_for_clients_outside_the_allow_list);
 	tcase_add_test(lifecycle, bad_configuration_stops_start_up);
 	tcase_add_test(lifecycle, serve_and_migrate_refuse_an_unfit_audit_key);
 	suite_add_tcase(s, lifecycle);

@@ -10,7 +10,7 @@
  * lookup also records every name it is asked for, so a test can prove the
  * loader reads the table's variables and nothing else.
  */
-enum { MAX_ASKED = 64 };
+enum { MAX_ASKED = 128 };
 
 struct fake_env {
 	const char *const *pairs;
@@ -83,6 +83,12 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(cfg.db_statement_timeout_ms, 10000);
 	ck_assert_uint_eq(cfg.db_connect_timeout_s, 3);
 	ck_assert_str_eq(cfg.migrations_dir, "server/prisma/migrations");
+	ck_assert_uint_eq(cfg.login_max_successes, 30);
+	ck_assert_uint_eq(cfg.sessions_max_per_user, 10);
+	ck_assert_uint_eq(cfg.rate_limit_per_user, 100);
+	ck_assert_uint_eq(cfg.rate_limit_burst, 200);
+	/* auto: a quarter of the workers hash passwords at once, at least one */
+	ck_assert_uint_eq(cfg.password_hash_concurrency, cfg.threads >= 4 ? cfg.threads / 4 : 1);
 	config_release(&cfg);
 }
 END_TEST
@@ -92,11 +98,11 @@ START_TEST(test_table_defaults_are_what_unset_variables_get)
 {
 	size_t count;
 	const struct erp_config_var *vars = config_variables(&count);
-	const char *pairs[2 * 32 + 1];
+	const char *pairs[2 * 64 + 1];
 	struct erp_config implicit, explicit;
 	size_t n = 0;
 
-	ck_assert_uint_le(count, 32);
+	ck_assert_uint_le(count, 64);
 	for (size_t i = 0; i < count; i++) {
 		ck_assert_msg(vars[i].default_value != NULL, "%s has no default", vars[i].name);
 		pairs[n++] = vars[i].name;
@@ -202,6 +208,62 @@ START_TEST(test_every_variable_set_to_a_good_value)
 }
 END_TEST
 
+START_TEST(test_metrics_allow_list)
+{
+	static const char *const loopback_only[] = { "ERP_METRICS_ALLOW", "127.0.0.1", NULL };
+	static const char *const nobody[] = { "ERP_METRICS_ALLOW", "", NULL };
+	static const char *const networks[] = { "ERP_METRICS_ALLOW", "10.0.0.0/8,fd00::/8,::1", NULL };
+	struct erp_config cfg;
+
+	load_ok(&cfg, NULL); /* the default: loopback, both families */
+	ck_assert_uint_eq(cfg.metrics_allow_count, 2);
+	ck_assert(config_metrics_allows(&cfg, "127.0.0.1"));
+	ck_assert(config_metrics_allows(&cfg, "127.0.0.2"));
+	ck_assert(config_metrics_allows(&cfg, "::1"));
+	ck_assert(config_metrics_allows(&cfg, "::ffff:127.0.0.1"));
+	ck_assert(!config_metrics_allows(&cfg, "10.0.0.1"));
+	ck_assert(!config_metrics_allows(&cfg, "::2"));
+	ck_assert(!config_metrics_allows(&cfg, "-")); /* an unknown client address */
+	config_release(&cfg);
+
+	load_ok(&cfg, loopback_only);
+	ck_assert(config_metrics_allows(&cfg, "127.0.0.1"));
+	ck_assert(!config_metrics_allows(&cfg, "127.0.0.2"));
+	config_release(&cfg);
+
+	load_ok(&cfg, nobody);
+	ck_assert_uint_eq(cfg.metrics_allow_count, 0);
+	ck_assert(!config_metrics_allows(&cfg, "127.0.0.1"));
+	config_release(&cfg);
+
+	load_ok(&cfg, networks);
+	ck_assert_uint_eq(cfg.metrics_allow_count, 3);
+	ck_assert(config_metrics_allows(&cfg, "10.200.0.7"));
+	ck_assert(config_metrics_allows(&cfg, "fd12::7"));
+	ck_assert(!config_metrics_allows(&cfg, "11.0.0.1"));
+	config_release(&cfg);
+}
+END_TEST
+
+START_TEST(test_password_hash_concurrency_auto_is_a_quarter_of_the_threads)
+{
+	static const struct {
+		const char *threads;
+		unsigned slots;
+	} cases[] = { { "1", 1 }, { "3", 1 }, { "4", 1 }, { "8", 2 }, { "32", 8 }, { "256", 64 } };
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *pairs[] = { "ERP_THREADS", cases[i].threads, NULL };
+		struct erp_config cfg;
+
+		load_ok(&cfg, pairs);
+		ck_assert_msg(cfg.password_hash_concurrency == cases[i].slots, "%s threads: %u slots",
+			      cases[i].threads, cfg.password_hash_concurrency);
+		config_release(&cfg);
+	}
+}
+END_TEST
+
 START_TEST(test_other_good_values)
 {
 	static const struct {
@@ -217,6 +279,11 @@ START_TEST(test_other_good_values)
 		{ "ERP_MAX_HEADER_BYTES", "4096" },   { "ERP_SHUTDOWN_GRACE_S", "300" },
 		{ "ERP_DB_STATEMENT_TIMEOUT_MS", "0" }, { "ERP_DB_CONNECT_TIMEOUT_S", "1" },
 		{ "ERP_DATABASE_URL", "host=/tmp dbname=erp" },
+		{ "ERP_LOGIN_MAX_SUCCESSES", "1" },   { "ERP_LOGIN_MAX_SUCCESSES", "10000" },
+		{ "ERP_SESSIONS_MAX_PER_USER", "1" }, { "ERP_SESSIONS_MAX_PER_USER", "1000" },
+		{ "ERP_PASSWORD_HASH_CONCURRENCY", "1" }, { "ERP_PASSWORD_HASH_CONCURRENCY", "64" },
+		{ "ERP_RATE_LIMIT_PER_USER", "0" },   { "ERP_RATE_LIMIT_PER_USER", "100000" },
+		{ "ERP_RATE_LIMIT_BURST", "1" },      { "ERP_RATE_LIMIT_BURST", "1000000" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -274,6 +341,26 @@ static const struct {
 	{ "ERP_DB_STATEMENT_TIMEOUT_MS", "600001" },
 	{ "ERP_DB_CONNECT_TIMEOUT_S", "0" },
 	{ "ERP_DB_CONNECT_TIMEOUT_S", "61" },
+	{ "ERP_LOGIN_MAX_SUCCESSES", "0" },
+	{ "ERP_LOGIN_MAX_SUCCESSES", "10001" },
+	{ "ERP_METRICS_ALLOW", "localhost" },
+	{ "ERP_METRICS_ALLOW", "127.0.0.1, ::1" },
+	{ "ERP_METRICS_ALLOW", "127.0.0.1,,::1" },
+	{ "ERP_METRICS_ALLOW", "127.0.0.1," },
+	{ "ERP_METRICS_ALLOW", ",127.0.0.1" },
+	{ "ERP_METRICS_ALLOW", "10.1.0.0/8" },
+	{ "ERP_METRICS_ALLOW", "10.0.0.0/33" },
+	{ "ERP_METRICS_ALLOW", "*" },
+	{ "ERP_RATE_LIMIT_PER_USER", "-1" },
+	{ "ERP_RATE_LIMIT_PER_USER", "100001" },
+	{ "ERP_RATE_LIMIT_PER_USER", "off" },
+	{ "ERP_RATE_LIMIT_BURST", "0" },
+	{ "ERP_RATE_LIMIT_BURST", "1000001" },
+	{ "ERP_PASSWORD_HASH_CONCURRENCY", "0" },
+	{ "ERP_PASSWORD_HASH_CONCURRENCY", "65" },
+	{ "ERP_PASSWORD_HASH_CONCURRENCY", "four" },
+	{ "ERP_SESSIONS_MAX_PER_USER", "0" },
+	{ "ERP_SESSIONS_MAX_PER_USER", "1001" },
 	{ "ERP_HTTP_ADDR", "localhost" },
 	{ "ERP_HTTP_ADDR", "" },
 	{ "ERP_HTTP_ADDR", "127.0.0.1 " },
@@ -289,6 +376,7 @@ static const struct {
 	{ "ERP_CORS_ORIGINS", "https://a.com, https://b.com" },
 	{ "ERP_CORS_ORIGINS", "https://a.com,,https://b.com" },
 	{ "ERP_CORS_ORIGINS", ",https://a.com" },
+	{ "ERP_CORS_ORIGINS", "https://a.com," },
 	{ "ERP_CORS_ORIGINS", "https://a.com,https://b.com/x" },
 	{ "ERP_CORS_ORIGINS", "https://a .com" },
 };
@@ -337,27 +425,52 @@ START_TEST(test_bad_origin_after_good_ones_leaves_nothing)
 }
 END_TEST
 
-START_TEST(test_sixteen_origins_accepted_seventeen_refused)
+/* Lists take items up to their capacity, and refuse one more. */
+static const struct {
+	const char *name;
+	const char *item_format; /* item i */
+	int capacity;
+} list_capacities[] = {
+	{ "ERP_CORS_ORIGINS", "https://o%d.example", ERP_CONFIG_MAX_CORS_ORIGINS },
+	{ "ERP_METRICS_ALLOW", "10.0.%d.0/24", ERP_CONFIG_MAX_METRICS_ALLOW },
+};
+
+static size_t list_count(const struct erp_config *cfg, const char *name)
 {
-	char list[ERP_CONFIG_MAX_CORS_ORIGINS * 32 + 64];
-	const char *pairs[] = { "ERP_CORS_ORIGINS", list, NULL };
+	return strcmp(name, "ERP_CORS_ORIGINS") == 0 ? cfg->cors_origin_count
+						     : cfg->metrics_allow_count;
+}
+
+/* Appends item i (after a comma unless first) at list + *used. */
+static void append_item(char *list, size_t size, size_t *used, const char *format, int i)
+{
+	int n = snprintf(list + *used, size - *used, "%s", i ? "," : "");
+
+	n += snprintf(list + *used + n, size - *used - (size_t)n, format, i);
+	*used += (size_t)n;
+	ck_assert_uint_lt(*used, size);
+}
+
+START_TEST(test_lists_are_accepted_up_to_their_capacity)
+{
+	const char *name = list_capacities[_i].name;
+	int capacity = list_capacities[_i].capacity;
+	char list[2048];
+	const char *pairs[] = { name, list, NULL };
 	struct erp_config cfg;
 	char err[256] = "";
 	size_t used = 0;
 
-	for (int i = 0; i < ERP_CONFIG_MAX_CORS_ORIGINS; i++)
-		used += (size_t)snprintf(list + used, sizeof(list) - used, "%shttps://o%d.example",
-					 i ? "," : "", i);
+	for (int i = 0; i < capacity; i++)
+		append_item(list, sizeof(list), &used, list_capacities[_i].item_format, i);
 	load_ok(&cfg, pairs);
-	ck_assert_uint_eq(cfg.cors_origin_count, ERP_CONFIG_MAX_CORS_ORIGINS);
-	ck_assert_str_eq(cfg.cors_origins[0], "https://o0.example");
-	ck_assert_str_eq(cfg.cors_origins[15], "https://o15.example");
+	ck_assert_uint_eq(list_count(&cfg, name), (size_t)capacity);
 	config_release(&cfg);
 
-	snprintf(list + used, sizeof(list) - used, ",https://o16.example");
+	append_item(list, sizeof(list), &used, list_capacities[_i].item_format, capacity);
 	ck_assert_int_eq(load(&cfg, pairs, err, sizeof(err)), -1);
-	ck_assert_ptr_nonnull(strstr(err, "ERP_CORS_ORIGINS"));
-	ck_assert_uint_eq(cfg.cors_origin_count, 0);
+	ck_assert_ptr_nonnull(strstr(err, name));
+	ck_assert_uint_eq(list_count(&cfg, name), 0);
 }
 END_TEST
 
@@ -556,12 +669,15 @@ Suite *test_suite(void)
 	tcase_add_test(good, test_variable_table_is_complete_and_is_what_the_loader_reads);
 	tcase_add_test(good, test_every_variable_set_to_a_good_value);
 	tcase_add_test(good, test_other_good_values);
+	tcase_add_test(good, test_password_hash_concurrency_auto_is_a_quarter_of_the_threads);
+	tcase_add_test(good, test_metrics_allow_list);
 	suite_add_tcase(suite, good);
 
 	tcase_add_loop_test(bad, test_bad_value_refused_naming_the_variable, 0,
 			    (int)(sizeof(bad_values) / sizeof(bad_values[0])));
 	tcase_add_test(bad, test_bad_origin_after_good_ones_leaves_nothing);
-	tcase_add_test(bad, test_sixteen_origins_accepted_seventeen_refused);
+	tcase_add_loop_test(bad, test_lists_are_accepted_up_to_their_capacity, 0,
+			    (int)(sizeof(list_capacities) / sizeof(list_capacities[0])));
 	tcase_add_test(bad, test_error_message_is_bounded);
 	suite_add_tcase(suite, bad);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "modules/iam/internal.h"
+#include "shared-kernel/errors.h"
 #include "test/support/check_main.h"
 
 START_TEST(a_new_token_hashes_to_what_was_stored)
@@ -107,6 +108,24 @@ START_TEST(the_dummy_verification_never_fails_loudly)
 }
 END_TEST
 
+/* Hashing is only done under a slot of hash_limit.c: without one, nothing is computed. */
+START_TEST(passwords_are_not_hashed_without_a_slot)
+{
+	char hash[crypto_pwhash_STRBYTES], good[crypto_pwhash_STRBYTES];
+	bool rehash = false;
+
+	ck_assert_int_eq(crypto_pwhash_str(good, "correct horse battery", 21,
+					   crypto_pwhash_OPSLIMIT_INTERACTIVE,
+					   crypto_pwhash_MEMLIMIT_INTERACTIVE), 0);
+	ck_assert(!iam_hash_limit_held());
+	ck_assert_int_eq(iam_password_hash("correct horse battery", hash), ERP_ERR_INTERNAL);
+	ck_assert(!iam_password_verify(good, "correct horse battery", &rehash));
+	ck_assert(iam_hash_limit_take());
+	ck_assert(iam_password_verify(good, "correct horse battery", &rehash));
+	iam_hash_limit_release();
+}
+END_TEST
+
 START_TEST(emails_are_lower_cased_in_ascii_only)
 {
 	char email[] = "Ann.O'Neil@Example.COM";
@@ -141,12 +160,37 @@ START_TEST(role_names_and_company_codes)
 }
 END_TEST
 
+static void one_slot(void)
+{
+	iam_hash_limit_init(1);
+}
+
+/* The password tests hash as a request does: holding a slot. */
+static void hold_a_slot(void)
+{
+	iam_hash_limit_init(1);
+	ck_assert(iam_hash_limit_take());
+}
+
+static void give_the_slot_back(void)
+{
+	iam_hash_limit_release();
+}
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("unit/modules/iam/service");
 	TCase *tc = tcase_create("service");
+	TCase *unlimited = tcase_create("without a slot");
+
+	tcase_add_unchecked_fixture(unlimited, sodium_ready, NULL);
+	tcase_add_checked_fixture(unlimited, one_slot, NULL);
+	tcase_set_timeout(unlimited, 60);
+	tcase_add_test(unlimited, passwords_are_not_hashed_without_a_slot);
+	suite_add_tcase(s, unlimited);
 
 	tcase_add_unchecked_fixture(tc, sodium_ready, NULL);
+	tcase_add_checked_fixture(tc, hold_a_slot, give_the_slot_back);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, a_new_token_hashes_to_what_was_stored);
 	tcase_add_test(tc, tokens_are_random);
