@@ -14,20 +14,27 @@
 #include "platform/schema.h"
 #include "shared-kernel/errors.h"
 
+/*
+ * The role's row is locked first; what it holds is read in a statement of its
+ * own afterwards. At READ COMMITTED a statement's snapshot is taken before it
+ * waits for a lock, so a permission added by an edit that committed while this
+ * grant waited would be missed by a subquery of the locking statement (the
+ * grant would then skip the second administrator).
+ */
 static const struct db_statement lock_role_by_name = {
 	"iam_grant_lock_role",
-	"SELECT r.id, r.name, r.version,"
-	"  (SELECT coalesce(string_agg(permission, ', ' ORDER BY permission), '')"
-	"     FROM role_permissions WHERE role_id = r.id AND iam_is_privileged(permission)) AS privileged"
-	" FROM roles r WHERE r.name = $1 FOR SHARE OF r",
+	"SELECT r.id, r.name, r.version FROM roles r WHERE r.name = $1 FOR SHARE",
 	false,
 };
 static const struct db_statement lock_role_by_id = {
 	"iam_grant_lock_role_by_id",
-	"SELECT r.id, r.name, r.version,"
-	"  (SELECT coalesce(string_agg(permission, ', ' ORDER BY permission), '')"
-	"     FROM role_permissions WHERE role_id = r.id AND iam_is_privileged(permission)) AS privileged"
-	" FROM roles r WHERE r.id = $1 FOR SHARE OF r",
+	"SELECT r.id, r.name, r.version FROM roles r WHERE r.id = $1 FOR SHARE",
+	false,
+};
+static const struct db_statement privileged_of_role = {
+	"iam_grant_privileged",
+	"SELECT coalesce(string_agg(permission, ', ' ORDER BY permission), '') AS privileged"
+	" FROM role_permissions WHERE role_id = $1 AND iam_is_privileged(permission)",
 	false,
 };
 static const struct db_statement holds_role = {
@@ -104,6 +111,10 @@ int iam_grant_lock_role(struct db_conn *db, struct arena *arena, const char *key
 	snprintf(out->id, sizeof(out->id), "%s", PQgetvalue(res, 0, PQfnumber(res, "id")));
 	snprintf(out->name, sizeof(out->name), "%s", PQgetvalue(res, 0, PQfnumber(res, "name")));
 	out->version = (int)strtol(PQgetvalue(res, 0, PQfnumber(res, "version")), NULL, 10);
+	key = out->id;
+	rc = db_query(db, arena, &privileged_of_role, 1, &key, &res);
+	if (rc)
+		return rc;
 	snprintf(out->privileged, sizeof(out->privileged), "%s",
 		 PQgetvalue(res, 0, PQfnumber(res, "privileged")));
 	return ERP_OK;
