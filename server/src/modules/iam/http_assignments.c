@@ -271,7 +271,29 @@ struct revoke {
 	const char *user_id;
 	const char *id;
 	json_t *before;
+	struct iam_refusal refusal;
 };
+
+/*
+ * An override ends with the assignment it came with. Another assignment may
+ * hold the same side of the pair, granted while the override covered it: then
+ * this revoke would leave the user with both sides and no override. Refused;
+ * the other side goes first (or the user is deactivated, which ends everything).
+ */
+static int check_nothing_left_unaccepted(struct db_conn *db, struct revoke *r)
+{
+	struct iam_sod_conflicts left;
+	int rc = iam_sod_conflicts_of_grant(db, r->req->arena, r->user_id, NULL, NULL, &left);
+
+	if (rc || left.count == 0)
+		return rc;
+	return iam_refuse(&r->refusal, 409, NULL,
+			  arena_printf(r->req->arena, "revoking this assignment ends the override it came"
+						      " with, and the user would keep the conflict it"
+						      " accepted (%s): revoke the other side first",
+				       left.sentence),
+			  ERP_ERR_CONFLICT);
+}
 
 static int revoke_work(struct db_conn *db, void *ctx)
 {
@@ -288,6 +310,8 @@ static int revoke_work(struct db_conn *db, void *ctx)
 		rc = db_query(db, r->req->arena, &delete_assignment, 2, params, &res);
 	if (!rc && strcmp(PQgetvalue(res, 0, PQfnumber(res, "deleted")), "1") != 0)
 		rc = ERP_ERR_NOT_FOUND;
+	if (!rc)
+		rc = check_nothing_left_unaccepted(db, r);
 	if (!rc)
 		rc = iam_bump_authz_version(db);
 	if (rc)
@@ -310,7 +334,8 @@ static int revoke_work(struct db_conn *db, void *ctx)
 
 int iam_assignments_revoke(struct erp_request *req)
 {
-	struct revoke r = { req, resource_uuid_param(req, "id"), resource_uuid_param(req, "assignment"), NULL };
+	struct revoke r = { req, resource_uuid_param(req, "id"), resource_uuid_param(req, "assignment"),
+			    NULL, { 0 } };
 	int rc;
 
 	if (!r.user_id || !r.id)
@@ -319,5 +344,7 @@ int iam_assignments_revoke(struct erp_request *req)
 		return http_respond_problem(req, &PROBLEM_FORBIDDEN,
 					    "nobody revokes their own roles; ask another administrator");
 	rc = db_transaction(http_db(req), revoke_work, &r);
+	if (r.refusal.status && rc != ERP_ERR_NO_MEMORY && rc != ERP_ERR_UNAVAILABLE)
+		return iam_respond_refusal(req, &r.refusal);
 	return rc ? rc : http_respond_empty(req, 204);
 }

@@ -453,6 +453,7 @@ static int reverse_work(struct db_conn *db, void *ctx)
 {
 	struct entry_change *c = ctx;
 	const char *insert[5], *author;
+	bool authored = false;
 	PGresult *res;
 	int rc = lock_entry(db, c, &res);
 
@@ -467,6 +468,12 @@ static int reverse_work(struct db_conn *db, void *ctx)
 		return ERP_ERR_STALE;
 	/* "" for an entry without an author (a module's posting): nobody to keep apart. */
 	author = ledger_value(res, 0, "author_id");
+	/* Reversing a reversal re-posts the original: its author counts as this one's too. */
+	rc = ledger_chain_authored_by(db, c->req->arena, c->target, c->req->user_id, &authored);
+	if (rc)
+		return rc;
+	if (authored)
+		author = c->req->user_id;
 	c->post.reverses_author = arena_strdup(c->req->arena, author ? author : "");
 	if (!c->post.reverses_author)
 		return ERP_ERR_NO_MEMORY;

@@ -153,6 +153,13 @@ int ledger_entry_replace(struct db_conn *db, struct arena *arena, const char *id
 			 const struct ledger_header *header, const struct ledger_line *lines,
 			 size_t count);
 
+/*
+ * Whether user_id wrote entry_id or any entry it reverses (a reversal of a
+ * reversal re-posts the original: its author must not do that either).
+ */
+int ledger_chain_authored_by(struct db_conn *db, struct arena *arena, const char *entry_id,
+			     const char *user_id, bool *authored);
+
 /* Makes author_id the author of draft id and bumps its version. ERP_ERR_NOT_FOUND if not a draft. */
 int ledger_entry_take_over(struct db_conn *db, const char *id, const char *author_id);
 

@@ -116,7 +116,8 @@ static int check_rules(struct arena *arena, struct ledger_post *post, const stru
 	    strcmp(author_of_record, post->poster_id) == 0)
 		return refuse(arena, post, 403, ERP_ERR_FORBIDDEN,
 			      post->reverses_author
-				      ? "four-eyes: you wrote the entry being reversed; another user must reverse it"
+				      ? "four-eyes: you wrote the entry being reversed (or one it reverses);"
+				        " another user must reverse it"
 				      : "four-eyes: you wrote this entry; another user with ledger.journal.post must post it");
 	if (inactive)
 		return refuse(arena, post, 422, ERP_ERR_INVALID,

@@ -202,6 +202,16 @@ static const struct {
 		"lock_requested_by = NULL, lock_requested_at = NULL"), 1 },
 };
 
+/* Whether $2 wrote the entry or any entry it reverses, back to the first. */
+static const struct db_statement chain_authored_by = {
+	"ledger_chain_authored_by",
+	"WITH RECURSIVE chain AS ("
+	"   SELECT id, author_id, reverses_id FROM ledger_entries WHERE id = $1"
+	"   UNION ALL SELECT e.id, e.author_id, e.reverses_id FROM ledger_entries e"
+	"   JOIN chain c ON e.id = c.reverses_id)"
+	" SELECT coalesce(bool_or(author_id = $2::uuid), false) AS authored FROM chain",
+	false,
+};
 static const struct db_statement entry_take_over = {
 	"ledger_entry_take_over",
 	"UPDATE ledger_entries SET author_id = $2, version = version + 1, updated_at = now()"
@@ -362,6 +372,18 @@ int ledger_entry_replace(struct db_conn *db, struct arena *arena, const char *id
 	if (!rc)
 		rc = db_query(db, NULL, &lines_delete, 1, &id, NULL);
 	return rc ? rc : db_query(db, NULL, &lines_insert, 2, insert, NULL);
+}
+
+int ledger_chain_authored_by(struct db_conn *db, struct arena *arena, const char *entry_id,
+			     const char *user_id, bool *authored)
+{
+	const char *params[] = { entry_id, user_id };
+	PGresult *res;
+	int rc = db_query(db, arena, &chain_authored_by, 2, params, &res);
+
+	if (!rc)
+		*authored = strcmp(ledger_value(res, 0, "authored"), "t") == 0;
+	return rc;
 }
 
 int ledger_entry_take_over(struct db_conn *db, const char *id, const char *author_id)

@@ -1,0 +1,416 @@
+/*
+ * Red team: the application's database role (a LOGIN member of erp_app, as
+ * the server connects in production) writing directly, within what it is
+ * granted (SELECT, INSERT, UPDATE, DELETE on the business tables), against
+ * the rules docs/controls.md says the database enforces "for the
+ * application role and the owner alike", so that "a bug in the server, a
+ * stolen application password ... cannot quietly change the record":
+ *
+ *  - "Posted entries and their lines never change or disappear"
+ *    (ledger_reject_posted_change): a line added to a posted entry, a draft's
+ *    line moved into one;
+ *  - "A period, once locked, never changes" (ledger_periods_lock_rules): the
+ *    locked period deleted and made again, open; an open period stretched
+ *    over the locked one's days;
+ *  - "self_posting ... changes only to the pending value, in the update that
+ *    records a confirmed_by other than the requester"
+ *    (ledger_settings_four_eyes), and "a period becomes locked only ... by a
+ *    locked_by other than the lock_requested_by": one login writing both
+ *    names;
+ *  - not claimed for the database, tried because the promise covers it:
+ *    a draft posted around the server by its own author, and a reviewed
+ *    draft's amounts changed under the version the approver reviewed.
+ *
+ * The server itself runs as an erp_app login too; the test's own reads use
+ * the owner's URL.
+ */
+#include <check.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test/support/check_main.h"
+#include "test/support/ledger_fixture.h"
+#include "test/support/testlib.h"
+
+#define APP_LOGIN "t_attack_db_app"
+#define ENTRIES "/api/v1/companies/DB/journal-entries"
+
+static struct test_ledger L;
+static char app_url[1100];
+static char company_id[40], cash_id[40], revenue_id[40];
+static struct test_ledger_user keeper, clerk, approver, controller, controller2;
+
+static char *owner_value(const char *format, const char *arg)
+{
+	char sql[1024];
+
+	snprintf(sql, sizeof(sql), format, arg);
+	return test_db_value(L.db_url, sql);
+}
+
+static void copy_value(char out[40], const char *format, const char *arg)
+{
+	char *value = owner_value(format, arg);
+
+	ck_assert_msg(value != NULL, format, arg);
+	snprintf(out, 40, "%s", value);
+	free(value);
+}
+
+static void start_shared(void)
+{
+	test_ledger_start_as_app(&L, "t_attack_database_app", APP_LOGIN);
+	snprintf(app_url, sizeof(app_url), "%s", test_db_login_url(L.db_url, APP_LOGIN, "erp_app"));
+	test_ledger_company(&L, "DB", "EUR");
+	test_ledger_role(&L, "db-keeper", "[\"ledger.account.manage\",\"ledger.account.read\","
+					  "\"ledger.period.manage\",\"ledger.period.read\"]");
+	test_ledger_role(&L, "db-clerk", "[\"ledger.journal.create\",\"ledger.journal.read\"]");
+	test_ledger_role(&L, "db-approver", "[\"ledger.journal.post\",\"ledger.journal.read\"]");
+	test_ledger_role(&L, "db-controller", "[\"ledger.period.lock\",\"ledger.settings.manage\","
+					      "\"ledger.period.read\"]");
+	test_ledger_user(&L, "keeper@db.test", &keeper);
+	test_ledger_user(&L, "clerk@db.test", &clerk);
+	test_ledger_user(&L, "approver@db.test", &approver);
+	test_ledger_user(&L, "controller@db.test", &controller);
+	test_ledger_user(&L, "controller2@db.test", &controller2);
+	test_ledger_grant(&L, keeper.id, "db-keeper", "DB", NULL);
+	test_ledger_grant(&L, clerk.id, "db-clerk", "DB", NULL);
+	test_ledger_grant(&L, approver.id, "db-approver", "DB", NULL);
+	test_ledger_grant(&L, controller.id, "db-controller", "DB", NULL);
+	test_ledger_grant(&L, controller2.id, "db-controller", "DB", NULL);
+	test_ledger_account(&L, keeper.token, "DB", "1000", "asset", NULL);
+	test_ledger_account(&L, keeper.token, "DB", "4000", "revenue", NULL);
+	test_ledger_fiscal_year(&L, keeper.token, "DB", 2025);
+	test_ledger_fiscal_year(&L, keeper.token, "DB", 2026);
+	copy_value(company_id, "SELECT id FROM companies WHERE code = '%s'", "DB");
+	copy_value(cash_id, "SELECT id FROM ledger_accounts WHERE code = '%s'", "1000");
+	copy_value(revenue_id, "SELECT id FROM ledger_accounts WHERE code = '%s'", "4000");
+}
+
+static void stop_shared(void)
+{
+	test_ledger_stop(&L);
+}
+
+/*
+ * Runs sql (one or more statements: one transaction) as the erp_app login.
+ * Returns NULL when it committed, else the SQLSTATE (static storage).
+ */
+static const char *as_app(const char *sql)
+{
+	static char state[8];
+	PGconn *conn = PQconnectdb(app_url);
+	PGresult *res;
+	const char *code;
+
+	ck_assert_msg(PQstatus(conn) == CONNECTION_OK, "%s", PQerrorMessage(conn));
+	res = PQexec(conn, sql);
+	code = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	snprintf(state, sizeof(state), "%s", code ? code : "");
+	PQclear(res);
+	PQfinish(conn);
+	return state[0] ? state : NULL;
+}
+
+static long long owner_number(const char *format, const char *arg)
+{
+	return test_ledger_db_number(&L, format, arg);
+}
+
+/* A draft by the clerk, posted by the approver; writes its id. */
+static void posted_entry(const char *date, const char *amount, const char *memo, char id[40])
+{
+	test_ledger_draft(&L, clerk.token, "DB", date, "1000", "4000", amount, memo, id);
+	test_ledger_post(&L, approver.token, "DB", id, NULL);
+}
+
+/* --- posted entries ---------------------------------------------------------------------------- */
+
+START_TEST(a_posted_entry_gains_no_line)
+{
+	char id[40], sql[2048];
+	const char *state;
+
+	posted_entry("2026-03-02", "100.00", "posted, then padded", id);
+	/* Two more lines, balanced, stamped as posted: the entry now moves 1,000,100.00. */
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO ledger_lines (entry_id, line_no, company_id, account_id, debit_minor,"
+		 "   credit_minor, posted_on, posting_no) VALUES"
+		 " ('%s', 3, '%s', '%s', 100000000, 0, '2026-03-02', nextval('ledger_posting_no')),"
+		 " ('%s', 4, '%s', '%s', 0, 100000000, '2026-03-02', nextval('ledger_posting_no'))",
+		 id, company_id, cash_id, id, company_id, revenue_id);
+	state = as_app(sql);
+	ck_assert_msg(state != NULL,
+		      "broke: the erp_app login added two lines (1,000,000.00 each side) to posted entry %s;"
+		      " it now has %lld lines and debits %lld minor units: ledger_lines_immutable guards"
+		      " UPDATE and DELETE only, not INSERT",
+		      id, owner_number("SELECT count(*) FROM ledger_lines WHERE entry_id = '%s'", id),
+		      owner_number("SELECT sum(debit_minor) FROM ledger_lines WHERE entry_id = '%s'", id));
+	ck_assert_int_eq(owner_number("SELECT count(*) FROM ledger_lines WHERE entry_id = '%s'", id), 2);
+}
+END_TEST
+
+START_TEST(a_drafts_line_is_not_moved_into_a_posted_entry)
+{
+	char posted[40], draft[40], sql[1024];
+	const char *state;
+
+	posted_entry("2026-03-03", "200.00", "posted, then joined", posted);
+	test_ledger_draft(&L, clerk.token, "DB", "2026-03-03", "1000", "4000", "7777.00", "a draft", draft);
+	/* The trigger reads the OLD row's entry (a draft): the move is checked against the wrong one. */
+	snprintf(sql, sizeof(sql),
+		 "UPDATE ledger_lines SET entry_id = '%s', line_no = line_no + 10,"
+		 " posted_on = '2026-03-03', posting_no = nextval('ledger_posting_no')"
+		 " WHERE entry_id = '%s'",
+		 posted, draft);
+	state = as_app(sql);
+	ck_assert_msg(state != NULL,
+		      "broke: the erp_app login moved the lines of draft %s (7777.00) into posted entry %s,"
+		      " which now has %lld lines: ledger_reject_posted_change() checks only OLD.entry_id",
+		      draft, posted,
+		      owner_number("SELECT count(*) FROM ledger_lines WHERE entry_id = '%s'", posted));
+	ck_assert_int_eq(owner_number("SELECT count(*) FROM ledger_lines WHERE entry_id = '%s'", posted), 2);
+}
+END_TEST
+
+/* --- locked periods ------------------------------------------------------------------------------ */
+
+/* Closes and locks period name of DB the four-eyes way; writes its id. */
+static void locked_period(const char *name, char id[40])
+{
+	test_ledger_period_id(&L, keeper.token, "DB", name, id);
+	ck_assert_int_eq(test_ledger_call(&L, keeper.token, "POST",
+					  test_ledger_path("/api/v1/companies/DB/fiscal-periods/%s/close", id),
+					  NULL, NULL, NULL), 200);
+	test_ledger_lock_period(&L, controller.token, controller2.token, "DB", id);
+}
+
+/* The approver posts a fresh draft dated date; returns the status. */
+static long post_dated(const char *date, char id[40])
+{
+	test_ledger_draft(&L, clerk.token, "DB", date, "1000", "4000", "9999.00", "into a locked month", id);
+	return test_ledger_call(&L, approver.token, "POST", test_ledger_path(ENTRIES "/%s/post", id),
+				test_ledger_read_if_match(&L, approver.token,
+							  test_ledger_path(ENTRIES "/%s", id)),
+				NULL, NULL);
+}
+
+START_TEST(a_locked_period_is_neither_deleted_nor_made_again_open)
+{
+	char jan[40], sql[1024], id[40];
+	const char *state;
+	long posting = 0;
+
+	locked_period("2025-01", jan);
+	snprintf(sql, sizeof(sql),
+		 "DELETE FROM ledger_periods WHERE id = '%s';"
+		 "INSERT INTO ledger_periods (id, company_id, fiscal_year, number, starts_on, ends_on)"
+		 " VALUES (gen_random_uuid(), '%s', 2025, 1, '2025-01-01', '2025-01-31')",
+		 jan, company_id);
+	state = as_app(sql);
+	if (!state)
+		posting = post_dated("2025-01-15", id);
+	ck_assert_msg(state != NULL,
+		      "broke: the erp_app login deleted locked period 2025-01 (%s) and inserted it again,"
+		      " open; the approver's posting into 2025-01-15 then answered %ld"
+		      " (ledger_periods_lock_rules is a BEFORE UPDATE trigger: DELETE is not guarded)",
+		      jan, posting);
+}
+END_TEST
+
+START_TEST(an_open_period_is_not_stretched_over_a_locked_one)
+{
+	char feb[40], mar[40], sql[1024], id[40];
+	const char *state;
+	long posting = 0;
+
+	/* February 2025 locked (January is, from the test before, or is locked here). */
+	if (owner_number("SELECT count(*) FROM ledger_periods WHERE company_id = '%s'"
+			 " AND starts_on = '2025-01-01' AND status = 'locked'", company_id) == 0) {
+		char jan[40];
+
+		locked_period("2025-01", jan);
+	}
+	locked_period("2025-02", feb);
+	test_ledger_period_id(&L, keeper.token, "DB", "2025-03", mar);
+	/* March (open) now starts on 2 January: it covers locked February's days too, and comes
+	 * first in starts_on order. */
+	snprintf(sql, sizeof(sql), "UPDATE ledger_periods SET starts_on = '2025-01-02' WHERE id = '%s'", mar);
+	state = as_app(sql);
+	if (!state)
+		posting = post_dated("2025-02-14", id);
+	ck_assert_msg(posting != 200,
+		      "broke: the erp_app login stretched open period 2025-03 over locked 2025-02 (%s);"
+		      " the approver's posting dated 2025-02-14 then answered 200: posting.c picks the first"
+		      " period whose dates cover the entry, and nothing in the database keeps periods from"
+		      " overlapping",
+		      feb);
+	(void)state;
+}
+END_TEST
+
+/* --- the second person, written by one login ------------------------------------------------------- */
+
+START_TEST(self_posting_does_not_change_with_one_login_naming_two_people)
+{
+	char sql[2048];
+	const char *state;
+
+	/* The requester's name is written by the same login that then "confirms" it. */
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO ledger_settings (company_id) VALUES ('%s') ON CONFLICT DO NOTHING;"
+		 "UPDATE ledger_settings SET pending_self_posting = true, pending_requested_by = '%s',"
+		 " pending_requested_at = now() WHERE company_id = '%s';"
+		 "UPDATE ledger_settings SET self_posting = true, pending_self_posting = NULL,"
+		 " pending_requested_by = NULL, pending_requested_at = NULL, confirmed_by = '%s',"
+		 " confirmed_at = now() WHERE company_id = '%s'",
+		 company_id, controller2.id, company_id, controller.id, company_id);
+	state = as_app(sql);
+	ck_assert_msg(state != NULL,
+		      "broke: one erp_app session turned self_posting on in two UPDATEs, naming %s as the"
+		      " requester and %s as the confirmer; no audit event says so (%lld"
+		      " ledger.settings.* events): ledger_settings_four_eyes compares two columns the same"
+		      " writer fills",
+		      controller2.id, controller.id,
+		      owner_number("SELECT count(*) FROM audit_events WHERE company_id = '%s'"
+				   " AND action LIKE 'ledger.settings.%%'", company_id));
+	ck_assert_int_eq(owner_number("SELECT count(*) FROM ledger_settings WHERE company_id = '%s'"
+				      " AND self_posting", company_id), 0);
+}
+END_TEST
+
+START_TEST(a_period_is_not_locked_by_one_login_naming_two_people)
+{
+	char apr[40], sql[1024];
+	const char *state;
+
+	test_ledger_period_id(&L, keeper.token, "DB", "2026-04", apr);
+	ck_assert_int_eq(test_ledger_call(&L, keeper.token, "POST",
+					  test_ledger_path("/api/v1/companies/DB/fiscal-periods/%s/close", apr),
+					  NULL, NULL, NULL), 200);
+	snprintf(sql, sizeof(sql),
+		 "UPDATE ledger_periods SET lock_requested_by = '%s', lock_requested_at = now() WHERE id = '%s';"
+		 "UPDATE ledger_periods SET status = 'locked', locked_by = '%s', locked_at = now() WHERE id = '%s'",
+		 controller2.id, apr, controller.id, apr);
+	state = as_app(sql);
+	ck_assert_msg(state != NULL,
+		      "broke: one erp_app session locked period 2026-04 for good in two UPDATEs, naming %s"
+		      " as requester and %s as confirmer (ledger_periods_lock_rules compares two columns the"
+		      " same writer fills); the period is %s",
+		      controller2.id, controller.id,
+		      state ? "" : "locked, and never changes again");
+}
+END_TEST
+
+/* --- not claimed for the database: four-eyes and the reviewed version -------------------------------- */
+
+START_TEST(a_draft_is_not_posted_around_the_server_by_its_author)
+{
+	char id[40], sql[2048];
+	const char *state;
+
+	test_ledger_draft(&L, clerk.token, "DB", "2026-03-05", "1000", "4000", "123456.00", "self-posted", id);
+	snprintf(sql, sizeof(sql),
+		 "UPDATE ledger_lines SET posted_on = '2026-03-05', posting_no = nextval('ledger_posting_no')"
+		 " WHERE entry_id = '%s';"
+		 "UPDATE ledger_entries SET status = 'posted', fiscal_year = 2026, sequence = 900001,"
+		 " number = 'JE-2026-900001', posted_by = author_id, posted_at = now(),"
+		 " version = version + 1 WHERE id = '%s'",
+		 id, id);
+	state = as_app(sql);
+	ck_assert_msg(state != NULL,
+		      "broke (not claimed by the docs' database list): the erp_app login posted draft %s"
+		      " (123456.00) with posted_by = author_id = the clerk, no approver, no audit event;"
+		      " the trial balance now counts it",
+		      id);
+}
+END_TEST
+
+START_TEST(a_reviewed_draft_does_not_change_under_the_version_reviewed)
+{
+	char id[40], sql[512];
+	const char *if_match, *state;
+	long long debit;
+
+	test_ledger_draft(&L, clerk.token, "DB", "2026-03-06", "1000", "4000", "10.00", "reviewed", id);
+	if_match = test_ledger_read_if_match(&L, approver.token, test_ledger_path(ENTRIES "/%s", id));
+	snprintf(sql, sizeof(sql), "UPDATE ledger_lines SET debit_minor = debit_minor * 100000"
+				   " WHERE entry_id = '%s' AND debit_minor > 0;"
+				   "UPDATE ledger_lines SET credit_minor = credit_minor * 100000"
+				   " WHERE entry_id = '%s' AND credit_minor > 0", id, id);
+	state = as_app(sql);
+	if (!state)
+		ck_assert_int_eq(test_ledger_call(&L, approver.token, "POST",
+						  test_ledger_path(ENTRIES "/%s/post", id), if_match, NULL,
+						  NULL), 200);
+	debit = owner_number("SELECT coalesce(sum(debit_minor), 0) FROM ledger_lines WHERE entry_id = '%s'"
+			     " AND posted_on IS NOT NULL", id);
+	ck_assert_msg(state != NULL || debit == 0 || debit == 1000,
+		      "broke (not claimed by the docs' database list): the erp_app login changed draft %s"
+		      " from 10.00 to 1,000,000.00 without changing its version; the approver's posting"
+		      " under the reviewed If-Match posted %lld minor units",
+		      id, debit);
+}
+END_TEST
+
+START_TEST(one_user_does_not_hold_both_sides_through_rows_the_app_login_writes)
+{
+	struct test_ledger_user u;
+	char sql[2048], id[40];
+	const char *state;
+	long posting = 0;
+	char *b;
+
+	test_ledger_user(&L, "both-by-sql@db.test", &u);
+	b = test_db_value(L.db_url, "SELECT id FROM users WHERE email = 'second-admin@fixture.test'");
+	ck_assert_ptr_nonnull(b);
+	/* Writer and approver in DB, "granted" by the administrator and "approved" by the second. */
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO role_assignments (id, user_id, role_id, company_id, granted_by, approved_by)"
+		 " SELECT gen_random_uuid(), '%s', r.id, '%s', '%s', '%s' FROM roles r"
+		 " WHERE r.name IN ('db-clerk', 'db-approver');"
+		 "UPDATE authz_version SET version = version + 1",
+		 u.id, company_id, L.admin_id, b);
+	free(b);
+	state = as_app(sql);
+	if (!state) {
+		char other[40];
+
+		/* Both sides held: posts another clerk's entry, and the SoD function says so. */
+		test_ledger_draft(&L, clerk.token, "DB", "2026-03-07", "1000", "4000", "5.00", "by sql", other);
+		posting = test_ledger_call(&L, u.token, "POST", test_ledger_path(ENTRIES "/%s/post", other),
+					   test_ledger_read_if_match(&L, u.token, test_ledger_path(ENTRIES "/%s", other)),
+					   NULL, NULL);
+		test_ledger_draft(&L, u.token, "DB", "2026-03-07", "1000", "4000", "6.00", "mine", id);
+	}
+	ck_assert_msg(state != NULL,
+		      "broke (not claimed by the docs' database list): the erp_app login gave %s"
+		      " ledger.journal.create and ledger.journal.post in DB with a forged granter and"
+		      " approver and no audit event; it wrote a draft and posted another's (%ld);"
+		      " iam_sod_conflicts() now reports %lld conflict(s): the rule is asked, never enforced",
+		      u.id, posting,
+		      owner_number("SELECT count(*) FROM iam_sod_conflicts(ARRAY['%s'::uuid])", u.id));
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+	Suite *s = suite_create("e2e/attack/database_app");
+	TCase *tc = tcase_create("database_app");
+
+	tcase_add_unchecked_fixture(tc, start_shared, stop_shared);
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, a_posted_entry_gains_no_line);
+	tcase_add_test(tc, a_drafts_line_is_not_moved_into_a_posted_entry);
+	tcase_add_test(tc, a_locked_period_is_neither_deleted_nor_made_again_open);
+	tcase_add_test(tc, an_open_period_is_not_stretched_over_a_locked_one);
+	tcase_add_test(tc, self_posting_does_not_change_with_one_login_naming_two_people);
+	tcase_add_test(tc, a_period_is_not_locked_by_one_login_naming_two_people);
+	tcase_add_test(tc, a_draft_is_not_posted_around_the_server_by_its_author);
+	tcase_add_test(tc, a_reviewed_draft_does_not_change_under_the_version_reviewed);
+	tcase_add_test(tc, one_user_does_not_hold_both_sides_through_rows_the_app_login_writes);
+	suite_add_tcase(s, tc);
+	return s;
+}
