@@ -14,13 +14,15 @@
 static const struct db_statement sync_permissions = {
 	"catalog_sync_permissions",
 	"WITH wanted AS ("
-	"  SELECT * FROM jsonb_to_recordset($1::jsonb) AS w(name text, module text, description text)),"
+	"  SELECT * FROM jsonb_to_recordset($1::jsonb)"
+	"    AS w(name text, module text, description text, privileged boolean)),"
 	" upserted AS ("
-	"  INSERT INTO permissions (name, module, description)"
-	"  SELECT name, module, description FROM wanted"
-	"  ON CONFLICT (name) DO UPDATE SET module = EXCLUDED.module, description = EXCLUDED.description"
-	"  WHERE (permissions.module, permissions.description)"
-	"        IS DISTINCT FROM (EXCLUDED.module, EXCLUDED.description)"
+	"  INSERT INTO permissions (name, module, description, privileged)"
+	"  SELECT name, module, description, privileged FROM wanted"
+	"  ON CONFLICT (name) DO UPDATE SET module = EXCLUDED.module, description = EXCLUDED.description,"
+	"    privileged = EXCLUDED.privileged"
+	"  WHERE (permissions.module, permissions.description, permissions.privileged)"
+	"        IS DISTINCT FROM (EXCLUDED.module, EXCLUDED.description, EXCLUDED.privileged)"
 	"  RETURNING name, (xmax = 0) AS inserted),"
 	" removed AS ("
 	"  DELETE FROM permissions p WHERE NOT EXISTS (SELECT 1 FROM wanted w WHERE w.name = p.name)"
@@ -58,13 +60,15 @@ static const struct db_statement bump_authz_version = {
 static const struct db_statement count_differences = {
 	"catalog_count_differences",
 	"WITH wp AS ("
-	"  SELECT * FROM jsonb_to_recordset($1::jsonb) AS w(name text, module text, description text)),"
+	"  SELECT * FROM jsonb_to_recordset($1::jsonb)"
+	"    AS w(name text, module text, description text, privileged boolean)),"
 	" ws AS ("
 	"  SELECT least(a, b) AS a, greatest(a, b) AS b, description"
 	"  FROM jsonb_to_recordset($2::jsonb) AS w(a text, b text, description text))"
 	" SELECT (SELECT count(*) FROM wp FULL JOIN permissions p ON p.name = wp.name"
 	"         WHERE wp.name IS NULL OR p.name IS NULL"
-	"            OR (wp.module, wp.description) IS DISTINCT FROM (p.module, p.description))"
+	"            OR (wp.module, wp.description, wp.privileged)"
+	"               IS DISTINCT FROM (p.module, p.description, p.privileged))"
 	"      + (SELECT count(*) FROM ws FULL JOIN sod_rules s"
 	"           ON s.permission_a = ws.a AND s.permission_b = ws.b"
 	"         WHERE ws.a IS NULL OR s.permission_a IS NULL"
@@ -163,8 +167,27 @@ int catalog_check_code(const struct erp_module *const *modules, size_t count, ch
 				return -1;
 			}
 		}
+		for (size_t i = 0; i < module->privileged_count; i++) {
+			bool own = false;
+
+			for (size_t j = 0; j < module->permission_count && !own; j++)
+				own = strcmp(module->permissions[j].name, module->privileged[i]) == 0;
+			if (!own) {
+				snprintf(err, err_size, "module %s calls %s privileged, which it does not declare",
+					 module->name, module->privileged[i]);
+				return -1;
+			}
+		}
 	}
 	return 0;
+}
+
+static bool is_privileged(const struct erp_module *module, const char *permission)
+{
+	for (size_t i = 0; i < module->privileged_count; i++)
+		if (strcmp(module->privileged[i], permission) == 0)
+			return true;
+	return false;
 }
 
 static int append(json_t *array, json_t *item)
@@ -183,10 +206,11 @@ static int catalog_documents(const struct erp_module *const *modules, size_t cou
 	*permissions = *sod_rules = NULL;
 	for (size_t m = 0; m < count && !failed; m++) {
 		for (size_t i = 0; i < modules[m]->permission_count && !failed; i++)
-			failed = append(p, json_pack("{s:s, s:s, s:s}", "name",
+			failed = append(p, json_pack("{s:s, s:s, s:s, s:b}", "name",
 						     modules[m]->permissions[i].name, "module",
 						     modules[m]->name, "description",
-						     modules[m]->permissions[i].description));
+						     modules[m]->permissions[i].description, "privileged",
+						     is_privileged(modules[m], modules[m]->permissions[i].name)));
 		for (size_t i = 0; i < modules[m]->sod_rule_count && !failed; i++)
 			failed = append(s, json_pack("{s:s, s:s, s:s}", "a",
 						     modules[m]->sod_rules[i].permission_a, "b",

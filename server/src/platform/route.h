@@ -73,6 +73,12 @@ struct erp_module {
 	size_t permission_count;
 	const struct erp_sod_rule *sod_rules;  /* pairs with at least one side of this module's; the other may be any module's */
 	size_t sod_rule_count;
+	/*
+	 * Permissions of this module whose grant waits for a second administrator
+	 * although they are no side of a pair (every side of a pair is anyway).
+	 */
+	const char *const *privileged;
+	size_t privileged_count;
 	/* Called once at start-up, after the router is built; NULL for none. 0 or -1. */
 	int (*init)(struct erp_server *server);
 };

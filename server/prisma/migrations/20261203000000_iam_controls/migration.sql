@@ -98,12 +98,17 @@ BEGIN
 END;
 $$;
 
+-- A module may declare a permission privileged beyond the rule below
+-- (written by the catalog sync of erp-server migrate, like the rest of the row).
+ALTER TABLE permissions ADD COLUMN privileged boolean NOT NULL DEFAULT false;
+
 -- Permissions whose grant waits for a second administrator.
 CREATE FUNCTION iam_is_privileged(p_permission text) RETURNS boolean
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT p_permission IN ('iam.sod.override', 'iam.user.manage', 'iam.assignment.manage',
                             'iam.role.manage')
         OR p_permission LIKE '%.settings.manage'
+        OR EXISTS (SELECT 1 FROM permissions p WHERE p.name = p_permission AND p.privileged)
         OR EXISTS (SELECT 1 FROM sod_rules s WHERE p_permission IN (s.permission_a, s.permission_b))
 $$;
 
@@ -164,3 +169,46 @@ SELECT gen_random_uuid(), c.user_id, c.company_id, c.permission_a, c.permission_
            AND (o.company_id IS NULL OR o.company_id IS NOT DISTINCT FROM c.company_id)
            AND op.permission IN (c.permission_a, c.permission_b));
 ALTER TABLE role_assignments DROP COLUMN sod_override;
+
+-- The rule holds below the server too: whatever writes role assignments, role
+-- permissions or removes overrides (the server, an admin script, the
+-- application's login by hand), the transaction commits only if no user it
+-- touched holds both sides of a pair without an override. The user's lock is
+-- taken when the row is written (so two such transactions queue, as the
+-- server's decisions do) and the rule is asked at commit, once the
+-- transaction's own overrides are in.
+CREATE FUNCTION iam_sod_touched_users() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    users uuid[];
+BEGIN
+    IF TG_TABLE_NAME = 'role_permissions' THEN
+        users := ARRAY(SELECT DISTINCT user_id FROM role_assignments
+                        WHERE role_id = CASE WHEN TG_OP = 'DELETE' THEN OLD.role_id ELSE NEW.role_id END);
+    ELSIF TG_OP = 'DELETE' THEN
+        users := ARRAY[OLD.user_id];
+    ELSE
+        users := ARRAY[NEW.user_id];
+    END IF;
+    IF TG_WHEN = 'BEFORE' THEN
+        PERFORM iam_sod_lock_users(users);
+    ELSIF EXISTS (SELECT 1 FROM iam_sod_conflicts(users)) THEN
+        RAISE EXCEPTION 'segregation of duties: this change leaves a user holding both sides of a pair without an override'
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;
+    RETURN NEW;
+END;
+$$;
+CREATE TRIGGER role_assignments_sod_lock BEFORE INSERT OR UPDATE ON role_assignments
+    FOR EACH ROW EXECUTE FUNCTION iam_sod_touched_users();
+CREATE CONSTRAINT TRIGGER role_assignments_sod AFTER INSERT OR UPDATE ON role_assignments
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION iam_sod_touched_users();
+CREATE TRIGGER role_permissions_sod_lock BEFORE INSERT OR UPDATE ON role_permissions
+    FOR EACH ROW EXECUTE FUNCTION iam_sod_touched_users();
+CREATE CONSTRAINT TRIGGER role_permissions_sod AFTER INSERT OR UPDATE ON role_permissions
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION iam_sod_touched_users();
+CREATE CONSTRAINT TRIGGER sod_overrides_sod AFTER DELETE ON sod_overrides
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION iam_sod_touched_users();

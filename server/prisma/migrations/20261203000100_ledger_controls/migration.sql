@@ -121,3 +121,120 @@ END;
 $$;
 CREATE TRIGGER ledger_periods_lock_rules BEFORE UPDATE ON ledger_periods
     FOR EACH ROW EXECUTE FUNCTION ledger_periods_lock_rules();
+
+-- --- what the application's own login cannot do either -----------------------------------------
+-- (server/test/e2e/attack/database_app_test.c tries each one as an erp_app login.)
+
+-- Lines of a posted entry never change, appear or disappear, and no line moves
+-- into a posted entry. The lines of a draft change only in a transaction that
+-- also changed the draft itself (its version is bumped there), so a reviewed
+-- version cannot be altered under the reviewer's If-Match. Stamping the lines
+-- when the entry is posted (posted_on, posting_no) changes nothing else.
+CREATE OR REPLACE FUNCTION ledger_reject_posted_change() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    entry record;
+BEGIN
+    IF TG_TABLE_NAME = 'ledger_entries' THEN
+        IF OLD.status = 'posted' THEN
+            RAISE EXCEPTION 'journal entry % is posted and cannot change', OLD.number
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        IF TG_OP = 'DELETE' THEN
+            RETURN OLD;
+        END IF;
+        RETURN NEW;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        SELECT status, xmin INTO entry FROM ledger_entries WHERE id = OLD.entry_id;
+        IF entry.status = 'posted' THEN
+            RAISE EXCEPTION 'lines of a posted journal entry cannot change'
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        IF TG_OP = 'UPDATE' AND (NEW.entry_id, NEW.line_no, NEW.company_id, NEW.account_id,
+                                 NEW.debit_minor, NEW.credit_minor, NEW.description)
+                      IS NOT DISTINCT FROM (OLD.entry_id, OLD.line_no, OLD.company_id,
+                                 OLD.account_id, OLD.debit_minor, OLD.credit_minor,
+                                 OLD.description) THEN
+            RETURN NEW; -- stamped for the reports as the entry is posted
+        END IF;
+        -- A draft being deleted (its lines go with it) is no longer visible here.
+        IF FOUND AND entry.xmin::text <> pg_current_xact_id()::xid::text THEN
+            RAISE EXCEPTION 'lines of a draft change only with the draft (its version)'
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        SELECT status, xmin INTO entry FROM ledger_entries WHERE id = NEW.entry_id;
+        IF entry.status = 'posted' THEN
+            RAISE EXCEPTION 'no line is added to a posted journal entry'
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        IF entry.xmin::text <> pg_current_xact_id()::xid::text THEN
+            RAISE EXCEPTION 'lines of a draft change only with the draft (its version)'
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;
+    RETURN NEW;
+END;
+$$;
+DROP TRIGGER ledger_lines_immutable ON ledger_lines;
+CREATE TRIGGER ledger_lines_immutable BEFORE INSERT OR UPDATE OR DELETE ON ledger_lines
+    FOR EACH ROW EXECUTE FUNCTION ledger_reject_posted_change();
+
+-- Four-eyes also below the server: an entry written by hand is posted by
+-- someone other than its author, unless the company lets authors post their
+-- own. (A reversal is posted by whoever made it, after the server checked its
+-- original's authors; a module's posting is approved by its document.)
+CREATE FUNCTION ledger_entries_four_eyes() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.status = 'posted' AND OLD.status = 'draft' AND NEW.source = 'manual'
+       AND NEW.reverses_id IS NULL AND NEW.posted_by = NEW.author_id
+       AND NOT coalesce((SELECT self_posting FROM ledger_settings
+                          WHERE company_id = NEW.company_id), false) THEN
+        RAISE EXCEPTION 'four-eyes: journal entry % is posted by someone other than its author',
+            NEW.id USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END;
+$$;
+CREATE TRIGGER ledger_entries_four_eyes BEFORE UPDATE ON ledger_entries
+    FOR EACH ROW EXECUTE FUNCTION ledger_entries_four_eyes();
+
+-- Periods keep their bounds, never overlap, and only an open period is ever
+-- deleted: a locked month cannot be dropped and made again, nor swallowed by a
+-- neighbour stretched over it.
+CREATE FUNCTION ledger_periods_shape() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        IF OLD.status <> 'open' THEN
+            RAISE EXCEPTION 'period % is %: only an open period is deleted',
+                to_char(OLD.starts_on, 'YYYY-MM'), OLD.status
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        RETURN OLD;
+    END IF;
+    IF TG_OP = 'UPDATE' AND (NEW.company_id, NEW.fiscal_year, NEW.number, NEW.starts_on, NEW.ends_on)
+            IS DISTINCT FROM (OLD.company_id, OLD.fiscal_year, OLD.number, OLD.starts_on, OLD.ends_on) THEN
+        RAISE EXCEPTION 'period % keeps its bounds', to_char(OLD.starts_on, 'YYYY-MM')
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        -- The same lock the server takes to create a fiscal year, so two inserts queue.
+        PERFORM pg_advisory_xact_lock(hashtextextended('ledger_periods:' || NEW.company_id::text, 7));
+        IF EXISTS (SELECT 1 FROM ledger_periods p WHERE p.company_id = NEW.company_id
+                      AND p.starts_on <= NEW.ends_on AND p.ends_on >= NEW.starts_on) THEN
+            RAISE EXCEPTION 'period % overlaps another period of the company',
+                to_char(NEW.starts_on, 'YYYY-MM') USING ERRCODE = 'insufficient_privilege';
+        END IF;
+    END IF;
+    RETURN NEW;
+END;
+$$;
+CREATE TRIGGER ledger_periods_shape BEFORE INSERT OR UPDATE OR DELETE ON ledger_periods
+    FOR EACH ROW EXECUTE FUNCTION ledger_periods_shape();

@@ -351,6 +351,9 @@ static const struct erp_sod_rule sod_rules[] = {
 	  "who writes journal entries does not lock or reopen the periods they are posted into" },
 };
 
+/* Rare and powerful: granting it waits for a second administrator. */
+static const char *const privileged[] = { "ledger.period.post-closed" };
+
 const struct erp_module ledger_module = {
 	.name = "ledger",
 	.description = "General ledger",
@@ -360,4 +363,6 @@ const struct erp_module ledger_module = {
 	.permission_count = ERP_COUNT(permissions),
 	.sod_rules = sod_rules,
 	.sod_rule_count = ERP_COUNT(sod_rules),
+	.privileged = privileged,
+	.privileged_count = ERP_COUNT(privileged),
 };

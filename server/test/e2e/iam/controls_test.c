@@ -140,6 +140,19 @@ START_TEST(an_administrator_cannot_give_themselves_rights)
 		       NULL, 403);
 		test_response_free(&r);
 	}
+	/* A role with a module's privileged permission (no side of any pair) waits too. */
+	{
+		char puppet[40];
+		struct test_response r;
+
+		test_iam_create_user(shared.base_url, admin_token, "closer@controls.test", member_password,
+				     puppet);
+		expect(admin_token, "POST", "/api/v1/roles",
+		       "{\"name\":\"ctl-closed\",\"permissions\":[\"ledger.period.post-closed\"]}", 201);
+		ck_assert_int_eq(call(admin_token, "POST", grants_path(puppet),
+				      "{\"role\":\"ctl-closed\",\"company\":\"CTL\"}", &r), 202);
+		test_response_free(&r);
+	}
 	/* The administrator still holds no ledger permission at all. */
 	{
 		struct test_response r;

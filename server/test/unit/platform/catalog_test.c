@@ -73,11 +73,26 @@ START_TEST(each_mistake_is_named)
 		{ module(good_permissions, 2, NULL, 0, undeclared, 1), "shop.order.pay" },
 	};
 
+	static const char *const not_ours[] = { "other.order.pay" };
+	static const char *const ours[] = { "shop.order.approve" };
+
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char err[256] = "";
 
 		ck_assert_int_eq(check(&cases[i].m, err), -1);
 		ck_assert_msg(strstr(err, cases[i].expect), "case %zu: %s", i, err);
+	}
+	/* A module calls only its own permissions privileged. */
+	{
+		struct erp_module m = module(good_permissions, 2, NULL, 0, NULL, 0);
+		char err[256] = "";
+
+		m.privileged = not_ours;
+		m.privileged_count = 1;
+		ck_assert_int_eq(check(&m, err), -1);
+		ck_assert_ptr_nonnull(strstr(err, "other.order.pay"));
+		m.privileged = ours;
+		ck_assert_int_eq(check(&m, err), 0);
 	}
 }
 END_TEST
