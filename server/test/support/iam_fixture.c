@@ -125,15 +125,23 @@ void test_iam_grant(const char *base_url, const char *admin_token, const char *u
 	test_response_free(&r);
 }
 
-const char *test_iam_path(const char *format, ...)
+const char *test_iam_vpath(const char *format, va_list args)
 {
 	static char paths[8][1024];
 	static unsigned next;
 	char *path = paths[next++ % 8];
+
+	vsnprintf(path, sizeof(paths[0]), format, args);
+	return path;
+}
+
+const char *test_iam_path(const char *format, ...)
+{
+	const char *path;
 	va_list args;
 
 	va_start(args, format);
-	vsnprintf(path, sizeof(paths[0]), format, args);
+	path = test_iam_vpath(format, args);
 	va_end(args);
 	return path;
 }

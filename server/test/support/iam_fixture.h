@@ -8,6 +8,7 @@
  * its own database with that administrator logged in.
  */
 #include <jansson.h>
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "test/support/testlib.h"
@@ -87,8 +88,9 @@ void test_iam_create_user(const char *base_url, const char *admin_token, const c
 void test_iam_create_user_one_time(const char *base_url, const char *admin_token,
 				   const char *email, const char *password, char id[40]);
 
-/* A path from a printf format, in one of eight rotating static buffers. */
+/* A path from a printf format, in one of eight rotating static buffers (shared by both). */
 const char *test_iam_path(const char *format, ...) __attribute__((format(printf, 1, 2)));
+const char *test_iam_vpath(const char *format, va_list args) __attribute__((format(printf, 1, 0)));
 
 /* Like test_iam_request with a JSON body built from body (stolen; may be NULL). */
 void test_iam_request_json(const char *base_url, const char *token, const char *method,

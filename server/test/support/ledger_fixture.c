@@ -49,13 +49,11 @@ void test_ledger_stop(struct test_ledger *ledger)
 
 const char *test_ledger_path(const char *format, ...)
 {
-	static char paths[8][1024];
-	static unsigned next;
-	char *path = paths[next++ % 8];
+	const char *path;
 	va_list args;
 
 	va_start(args, format);
-	vsnprintf(path, sizeof(paths[0]), format, args);
+	path = test_iam_vpath(format, args);
 	va_end(args);
 	return path;
 }
