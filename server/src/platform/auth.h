@@ -7,6 +7,8 @@
  * main.c). With no hooks installed every non-public route answers 401: deny
  * by default.
  */
+#include "shared-kernel/uuid.h"
+
 struct erp_request;
 
 struct erp_auth_hooks {
@@ -25,6 +27,14 @@ struct erp_auth_hooks {
 	 */
 	int (*authorize)(void *ctx, struct erp_request *req, const char *permission,
 			 const char *company);
+	/*
+	 * The id of the company whose code is company, written into id as
+	 * canonical UUID text: for the platform's own company-scoped routes
+	 * (its event streams), which cannot read the owner's table.
+	 * 0, ERP_ERR_NOT_FOUND, or a database error.
+	 */
+	int (*company_id)(void *ctx, struct erp_request *req, const char *company,
+			  char id[ERP_UUID_TEXT_LEN + 1]);
 };
 
 #endif

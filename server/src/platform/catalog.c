@@ -8,6 +8,7 @@
 #include "common/json.h"
 #include "platform/audit.h"
 #include "platform/db.h"
+#include "platform/ops.h"
 #include "shared-kernel/errors.h"
 
 /* Both documents travel as one jsonb parameter each: one round trip, no SQL built from data. */
@@ -109,21 +110,30 @@ static bool is_utf8(const char *text)
 	return probe != NULL;
 }
 
+/*
+ * The m-th module of the catalog, m in 0 .. count: the platform's own
+ * (ops.h: platform.event.read) first, then the mounted modules.
+ */
+static const struct erp_module *module_at(const struct erp_module *const *modules, size_t m)
+{
+	return m == 0 ? &ops_module : modules[m - 1];
+}
+
 static const struct erp_permission *find_permission(const struct erp_module *const *modules,
 						    size_t count, const char *name)
 {
-	for (size_t m = 0; m < count; m++)
-		for (size_t i = 0; i < modules[m]->permission_count; i++)
-			if (strcmp(modules[m]->permissions[i].name, name) == 0)
-				return &modules[m]->permissions[i];
+	for (size_t m = 0; m <= count; m++)
+		for (size_t i = 0; i < module_at(modules, m)->permission_count; i++)
+			if (strcmp(module_at(modules, m)->permissions[i].name, name) == 0)
+				return &module_at(modules, m)->permissions[i];
 	return NULL;
 }
 
 int catalog_check_code(const struct erp_module *const *modules, size_t count, char *err,
 		       size_t err_size)
 {
-	for (size_t m = 0; m < count; m++) {
-		const struct erp_module *module = modules[m];
+	for (size_t m = 0; m <= count; m++) {
+		const struct erp_module *module = module_at(modules, m);
 
 		for (size_t i = 0; i < module->permission_count; i++) {
 			const struct erp_permission *p = &module->permissions[i];
@@ -204,18 +214,20 @@ static int catalog_documents(const struct erp_module *const *modules, size_t cou
 	int failed = !p || !s;
 
 	*permissions = *sod_rules = NULL;
-	for (size_t m = 0; m < count && !failed; m++) {
-		for (size_t i = 0; i < modules[m]->permission_count && !failed; i++)
+	for (size_t m = 0; m <= count && !failed; m++) {
+		const struct erp_module *module = module_at(modules, m);
+
+		for (size_t i = 0; i < module->permission_count && !failed; i++)
 			failed = append(p, json_pack("{s:s, s:s, s:s, s:b}", "name",
-						     modules[m]->permissions[i].name, "module",
-						     modules[m]->name, "description",
-						     modules[m]->permissions[i].description, "privileged",
-						     is_privileged(modules[m], modules[m]->permissions[i].name)));
-		for (size_t i = 0; i < modules[m]->sod_rule_count && !failed; i++)
+						     module->permissions[i].name, "module", module->name,
+						     "description", module->permissions[i].description,
+						     "privileged",
+						     is_privileged(module, module->permissions[i].name)));
+		for (size_t i = 0; i < module->sod_rule_count && !failed; i++)
 			failed = append(s, json_pack("{s:s, s:s, s:s}", "a",
-						     modules[m]->sod_rules[i].permission_a, "b",
-						     modules[m]->sod_rules[i].permission_b, "description",
-						     modules[m]->sod_rules[i].description));
+						     module->sod_rules[i].permission_a, "b",
+						     module->sod_rules[i].permission_b, "description",
+						     module->sod_rules[i].description));
 	}
 	if (!failed) {
 		*permissions = erp_json_dumps(p, JSON_COMPACT);

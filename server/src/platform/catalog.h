@@ -13,7 +13,8 @@ struct db_conn;
  * only source of permission names. `erp-server migrate` copies it, with the
  * segregation-of-duties pairs, into the tables permissions and sod_rules, so
  * admin scripts can read them without linking module code; `serve` is not
- * ready while the copy differs from the code.
+ * ready while the copy differs from the code. The platform's own permissions
+ * (platform/ops.h) are always part of it, before the modules given.
  */
 
 /*

@@ -108,6 +108,14 @@ int http_respond_invalid(struct erp_request *req, const char *detail, json_t *er
  */
 bool http_caller_holds(struct erp_request *req, const char *permission);
 
+/*
+ * The id (canonical UUID text, arena memory) of the request's company, the
+ * {company} path parameter, through the authentication hooks. 0;
+ * ERP_ERR_NOT_FOUND when the route names no company or there is no such
+ * company (or no hook to ask); ERP_ERR_NO_MEMORY; or a database error.
+ */
+int http_company_id(struct erp_request *req, const char **id);
+
 /* The database connection of the calling worker thread (see platform/db.h). */
 struct db_conn *http_db(struct erp_request *req);
 

@@ -6,6 +6,7 @@
 #include "common/strbuf.h"
 #include "platform/catalog.h"
 #include "platform/db.h"
+#include "platform/event_streams.h"
 #include "platform/http.h"
 #include "platform/metrics.h"
 #include "platform/migrate.h"
@@ -99,11 +100,23 @@ static const struct erp_route ops_routes[] = {
 	  .response_content_type = "text/plain", .operators_only = true },
 	{ ERP_GET, "/openapi.json", ERP_PUBLIC, get_openapi, "This API's OpenAPI 3.1 document.",
 	  .response_content_type = "application/json" },
+	{ ERP_GET, "/api/v1/events", "platform.event.read", event_stream_global,
+	  "The global stream of domain events (users, roles), in sequence order after `after`.",
+	  .query = &event_stream_query, .response = &event_page_schema },
+	{ ERP_GET, "/api/v1/companies/{company}/events", "platform.event.read", event_stream_company,
+	  "A company's stream of domain events, in sequence order after `after`.",
+	  .query = &event_stream_query, .response = &event_page_schema },
+};
+
+static const struct erp_permission ops_permissions[] = {
+	{ "platform.event.read", "Read the streams of domain events (the global one and companies')." },
 };
 
 const struct erp_module ops_module = {
 	.name = "platform",
-	.description = "Operational endpoints",
+	.description = "Operational endpoints and the streams of domain events",
 	.routes = ops_routes,
 	.route_count = ERP_COUNT(ops_routes),
+	.permissions = ops_permissions,
+	.permission_count = ERP_COUNT(ops_permissions),
 };

@@ -4,9 +4,12 @@
 #include "platform/route.h"
 
 /*
- * The platform's own public routes: /healthz (alive), /readyz (database
- * reachable, schema current, every module ready), /metrics (Prometheus)
- * and /openapi.json. Registered before any module's routes.
+ * The platform's own routes: /healthz (alive), /readyz (database
+ * reachable, schema current, every module ready), /metrics (Prometheus),
+ * /openapi.json, and the streams of domain events (platform/event_streams.h)
+ * with their permission, platform.event.read, the platform's only entry in
+ * the permission catalog. Registered before any module's routes; the
+ * catalog (platform/catalog.h) always includes it.
  */
 extern const struct erp_module ops_module;
 

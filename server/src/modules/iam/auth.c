@@ -181,6 +181,22 @@ static int authorize(void *ctx, struct erp_request *req, const char *permission,
 	return rc ? rc : iam_grants_check(g, permission, company);
 }
 
+static int company_id(void *ctx, struct erp_request *req, const char *company,
+		      char id[ERP_UUID_TEXT_LEN + 1])
+{
+	PGresult *res;
+	int rc;
+
+	(void)ctx;
+	rc = db_query(http_db(req), req->arena, &iam_sql_company_id, 1, &company, &res);
+	if (rc)
+		return rc;
+	if (PQntuples(res) == 0)
+		return ERP_ERR_NOT_FOUND;
+	snprintf(id, ERP_UUID_TEXT_LEN + 1, "%s", PQgetvalue(res, 0, PQfnumber(res, "id")));
+	return ERP_OK;
+}
+
 bool iam_caller_holds(struct erp_request *req, const char *permission, const char *company)
 {
 	return authorize(NULL, req, permission, company) == ERP_OK;
@@ -204,5 +220,6 @@ int iam_install(struct erp_server *server)
 	server->auth.ctx = (void *)server->config;
 	server->auth.authenticate = authenticate;
 	server->auth.authorize = authorize;
+	server->auth.company_id = company_id;
 	return 0;
 }

@@ -12,9 +12,6 @@
 #include "shared-kernel/errors.h"
 #include "shared-kernel/uuid.h"
 
-static const struct db_statement company_id_of = {
-	"iam_assignments_company_id", "SELECT id FROM companies WHERE code = $1", true,
-};
 static const struct db_statement insert_request = {
 	"iam_assignments_insert_request",
 	"INSERT INTO role_grant_requests (id, user_id, role_id, role_name, role_version, company_id,"
@@ -158,7 +155,7 @@ static int grant_work(struct db_conn *db, void *ctx)
 		return iam_refuse(&g->refusal, 422, "/role", arena_strdup(arena, "no role has this name"),
 				  ERP_ERR_INVALID);
 	if (!rc && g->company) {
-		rc = db_query(db, arena, &company_id_of, 1, &g->company, &res);
+		rc = db_query(db, arena, &iam_sql_company_id, 1, &g->company, &res);
 		if (!rc && PQntuples(res) == 0)
 			return iam_refuse(&g->refusal, 422, "/company",
 					  arena_strdup(arena, "no company has this code"), ERP_ERR_INVALID);

@@ -294,6 +294,7 @@ int iam_bump_authz_version(struct db_conn *conn);
 void iam_new_id(char out[40]);
 
 /* Shared statements. */
+extern const struct db_statement iam_sql_company_id;
 extern const struct db_statement iam_sql_session_lookup;
 extern const struct db_statement iam_sql_session_touch;
 extern const struct db_statement iam_sql_user_permissions;

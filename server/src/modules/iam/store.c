@@ -21,6 +21,11 @@ const struct db_statement iam_sql_session_touch = {
 	false,
 };
 
+/* A company's id by its code (the {company} of paths, a grant's "company"). */
+const struct db_statement iam_sql_company_id = {
+	"iam_company_id", "SELECT id FROM companies WHERE code = $1", true,
+};
+
 /* Every (company code or NULL for global, permission) the user holds. */
 const struct db_statement iam_sql_user_permissions = {
 	"iam_user_permissions",
