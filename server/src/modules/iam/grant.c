@@ -11,6 +11,7 @@
 #include "common/json.h"
 #include "modules/iam/internal.h"
 #include "platform/audit.h"
+#include "platform/events.h"
 #include "platform/schema.h"
 #include "shared-kernel/errors.h"
 
@@ -209,5 +210,10 @@ int iam_grant_make(struct db_conn *db, struct arena *arena, struct iam_grant_mad
 	if (!rc)
 		rc = resource_query_json(db, arena, &assignment_json, 1, &g->assignment_id,
 					 &g->assignment);
+	if (!rc)
+		rc = iam_event_assignment(db, &(struct domain_event){
+			.type = "iam.role.granted", .company_id = g->company_id,
+			.actor_id = g->approved_by ? g->approved_by : g->granted_by,
+			.request_id = g->request_id }, g->user_id, g->grant_request, g->assignment);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include "common/json.h"
 #include "modules/iam/internal.h"
 #include "platform/audit.h"
+#include "platform/events.h"
 #include "platform/schema.h"
 #include "shared-kernel/errors.h"
 #include "shared-kernel/uuid.h"
@@ -134,6 +135,10 @@ static int request_grant(struct db_conn *db, struct grant *g, const struct iam_g
 	if (!rc)
 		rc = resource_query_json(db, arena, &request_json, 1, (const char *const[]){ g->id },
 					 &g->after);
+	if (!rc)
+		rc = iam_event_grant_request(db, &(struct domain_event){
+			.type = "iam.grant.requested", .company_id = g->company_id,
+			.actor_id = g->req->user_id, .request_id = g->req->request_id }, g->after);
 	g->pending = rc == ERP_OK;
 	return rc;
 }
@@ -295,7 +300,7 @@ static int check_nothing_left_unaccepted(struct db_conn *db, struct revoke *r)
 static int revoke_work(struct db_conn *db, void *ctx)
 {
 	struct revoke *r = ctx;
-	const char *params[] = { r->id, r->user_id };
+	const char *params[] = { r->id, r->user_id }, *company_id;
 	json_t *changes;
 	PGresult *res;
 	int rc = iam_sod_lock_user(db, r->req->arena, r->user_id, NULL);
@@ -319,14 +324,16 @@ static int revoke_work(struct db_conn *db, void *ctx)
 			    "overrides", "old", json_object_get(r->before, "overrides"));
 	if (!changes)
 		return ERP_ERR_NO_MEMORY;
+	company_id = PQgetisnull(res, 0, PQfnumber(res, "company_id"))
+			     ? NULL : PQgetvalue(res, 0, PQfnumber(res, "company_id"));
 	rc = audit_record(db, &(struct audit_event){
 		.actor_id = r->req->user_id, .action = "iam.assignment.revoked",
-		.company_id = PQgetisnull(res, 0, PQfnumber(res, "company_id"))
-				      ? NULL : PQgetvalue(res, 0, PQfnumber(res, "company_id")),
-		.entity = "role_assignment", .entity_id = r->id, .request_id = r->req->request_id,
-		.changes = changes });
+		.company_id = company_id, .entity = "role_assignment", .entity_id = r->id,
+		.request_id = r->req->request_id, .changes = changes });
 	json_decref(changes);
-	return rc;
+	return rc ? rc : iam_event_assignment(db, &(struct domain_event){
+		.type = "iam.role.revoked", .company_id = company_id, .actor_id = r->req->user_id,
+		.request_id = r->req->request_id }, r->user_id, NULL, r->before);
 }
 
 int iam_assignments_revoke(struct erp_request *req)

@@ -4,6 +4,7 @@
 
 #include "modules/iam/internal.h"
 #include "platform/audit.h"
+#include "platform/events.h"
 #include "platform/schema.h"
 #include "shared-kernel/errors.h"
 #include "shared-kernel/money.h"
@@ -54,16 +55,24 @@ struct company_change {
  */
 static const char currency_fixed_state[] = "23001";
 
+/*
+ * The audit event and the domain event of a change (action names both). A
+ * company's events open its own stream: iam.company.created is its first.
+ */
 static int audit_company(struct db_conn *db, struct company_change *c, const char *action)
 {
 	static const char *const fields[] = { "code", "name", "currency" };
-
-	return audit_record_changes(db, &(struct audit_event){
+	static const char *const event_fields[] = { "id", "code", "name", "currency", "version" };
+	const char *id = json_string_value(json_object_get(c->after, "id"));
+	int rc = audit_record_changes(db, &(struct audit_event){
 		.actor_id = iam_principal(c->req)->user_id, .action = action, .entity = "company",
-		.company_id = json_string_value(json_object_get(c->after, "id")),
-		.entity_id = json_string_value(json_object_get(c->after, "id")),
-		.request_id = c->req->request_id },
+		.company_id = id, .entity_id = id, .request_id = c->req->request_id },
 		c->before, c->after, fields, ERP_COUNT(fields));
+
+	return rc ? rc : event_record_change(db, &(struct domain_event){
+		.type = action, .company_id = id, .entity = "company", .entity_id = id,
+		.actor_id = iam_principal(c->req)->user_id, .request_id = c->req->request_id },
+		c->before, c->after, event_fields, ERP_COUNT(event_fields));
 }
 
 /* 422 unless the currency is an ISO 4217 code we know the exponent of. */

@@ -11,6 +11,7 @@
 
 #include "modules/iam/internal.h"
 #include "platform/audit.h"
+#include "platform/events.h"
 #include "shared-kernel/errors.h"
 
 static const struct db_statement list_requests = {
@@ -74,7 +75,8 @@ struct decision {
 	const char *id;
 	bool approve;
 	char assignment_id[40];
-	json_t *after;           /* the assignment (approve) or the request (reject) */
+	const char *event_type;  /* iam.grant.approved, .rejected or .withdrawn */
+	json_t *after;           /* the request after the decision */
 	struct iam_refusal refusal;
 };
 
@@ -173,6 +175,7 @@ static int approve(struct db_conn *db, struct decision *d, PGresult *q)
 	decide[3] = d->assignment_id;
 	if (!rc)
 		rc = db_query(db, NULL, &decide_request, 4, decide, NULL);
+	d->event_type = "iam.grant.approved";
 	return rc;
 }
 
@@ -194,6 +197,7 @@ static int reject(struct db_conn *db, struct decision *d, PGresult *q)
 			.company_id = column(q, "company_id"), .entity = "role_grant_request",
 			.entity_id = d->id, .request_id = d->req->request_id, .changes = changes });
 	json_decref(changes);
+	d->event_type = withdrawn ? "iam.grant.withdrawn" : "iam.grant.rejected";
 	return rc;
 }
 
@@ -208,6 +212,10 @@ static int decide_work(struct db_conn *db, void *ctx)
 	rc = d->approve ? approve(db, d, q) : reject(db, d, q);
 	if (!rc)
 		rc = resource_query_json(db, d->req->arena, &get_request, 1, &d->id, &d->after);
+	if (!rc)
+		rc = iam_event_grant_request(db, &(struct domain_event){
+			.type = d->event_type, .company_id = column(q, "company_id"),
+			.actor_id = d->req->user_id, .request_id = d->req->request_id }, d->after);
 	return rc;
 }
 

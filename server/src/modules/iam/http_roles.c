@@ -6,6 +6,7 @@
 #include "common/json.h"
 #include "modules/iam/internal.h"
 #include "platform/audit.h"
+#include "platform/events.h"
 #include "platform/schema.h"
 #include "shared-kernel/errors.h"
 
@@ -135,14 +136,21 @@ static int check_permission_set(struct db_conn *db, struct role_change *c)
 	return iam_sod_pair_in_set(db, c->req->arena, c->permissions, &c->problem);
 }
 
+/* The audit event and the domain event (global stream) of a change; action names both. */
 static int audit_role(struct db_conn *db, struct role_change *c, const char *action)
 {
 	static const char *const fields[] = { "name", "description", "permissions" };
-
-	return audit_record_changes(db, &(struct audit_event){
+	static const char *const event_fields[] = { "id", "name", "description", "system",
+						    "permissions", "version" };
+	int rc = audit_record_changes(db, &(struct audit_event){
 		.actor_id = iam_principal(c->req)->user_id, .action = action, .entity = "role",
 		.entity_id = c->id, .request_id = c->req->request_id },
 		c->before, c->after, fields, ERP_COUNT(fields));
+
+	return rc ? rc : event_record_change(db, &(struct domain_event){
+		.type = action, .entity = "role", .entity_id = c->id,
+		.actor_id = iam_principal(c->req)->user_id, .request_id = c->req->request_id },
+		c->before, c->after, event_fields, ERP_COUNT(event_fields));
 }
 
 static int respond_change_error(struct erp_request *req, struct role_change *c, int rc)

@@ -5,6 +5,7 @@
 
 #include "modules/iam/internal.h"
 #include "platform/audit.h"
+#include "platform/events.h"
 #include "shared-kernel/errors.h"
 #include "shared-kernel/uuid.h"
 
@@ -64,6 +65,18 @@ struct user_change {
 	bool activate;
 };
 
+/* What a user's events tell partners (docs/events.md): never the password or its state. */
+static const char *const user_event_fields[] = { "id", "email", "display_name", "active", "version" };
+
+/* The domain event of a change of the user (type: iam.user.<verb>), last in its transaction. */
+static int record_user_event(struct db_conn *db, struct user_change *c, const char *type)
+{
+	return event_record_change(db, &(struct domain_event){
+		.type = type, .entity = "user", .entity_id = c->id,
+		.actor_id = iam_principal(c->req)->user_id, .request_id = c->req->request_id },
+		c->before, c->after, user_event_fields, ERP_COUNT(user_event_fields));
+}
+
 static int respond_user(struct erp_request *req, int status, json_t *user)
 {
 	etag_set(req, user);
@@ -99,7 +112,7 @@ static int create_work(struct db_conn *db, void *ctx)
 		.entity = "user", .entity_id = c->id, .request_id = c->req->request_id,
 		.changes = changes });
 	json_decref(changes);
-	return rc;
+	return rc ? rc : record_user_event(db, c, "iam.user.created");
 }
 
 int iam_users_create(struct erp_request *req)
@@ -154,14 +167,16 @@ int iam_users_get(struct erp_request *req)
 
 /* --- update ----------------------------------------------------------------------------- */
 
+/* The audit event and the domain event of a change (action names both). */
 static int audit_user_change(struct db_conn *db, struct user_change *c, const char *action)
 {
 	static const char *const fields[] = { "email", "display_name", "active" };
-
-	return audit_record_changes(db, &(struct audit_event){
+	int rc = audit_record_changes(db, &(struct audit_event){
 		.actor_id = iam_principal(c->req)->user_id, .action = action, .entity = "user",
 		.entity_id = c->id, .request_id = c->req->request_id },
 		c->before, c->after, fields, ERP_COUNT(fields));
+
+	return rc ? rc : record_user_event(db, c, action);
 }
 
 static int update_work(struct db_conn *db, void *ctx)

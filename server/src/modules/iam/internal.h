@@ -285,6 +285,29 @@ struct iam_grant_made {
 int iam_grant_make(struct db_conn *db, struct arena *arena, struct iam_grant_made *grant,
 		   struct iam_refusal *refusal);
 
+/* --- domain events about grants (events.c) ------------------------------------------------ */
+
+/*
+ * Both take the event's type, stream (company_id), actor and request id from
+ * of, fill in its entity and payload and record it; call them last in the
+ * transaction (platform/events.h). 0 or an ERP_ERR_* code.
+ */
+struct domain_event;
+
+/*
+ * iam.role.granted or iam.role.revoked: the assignment as clients see it
+ * (IAM_ASSIGNMENT_JSON, its reason left out), its user, and the grant
+ * request that led to it (or NULL).
+ */
+int iam_event_assignment(struct db_conn *db, const struct domain_event *of, const char *user_id,
+			 const char *grant_request, json_t *assignment);
+
+/*
+ * iam.grant.requested, .approved, .rejected or .withdrawn: the request as
+ * clients see it after the step (IAM_GRANT_REQUEST_JSON, its reason left out).
+ */
+int iam_event_grant_request(struct db_conn *db, const struct domain_event *of, json_t *request);
+
 /* --- storage (store.c) ---------------------------------------------------------------- */
 
 /* Bumps authz_version: permissions are re-derived on every replica's next request. */
