@@ -6,6 +6,7 @@
 #include "common/json.h"
 #include "modules/ledger/internal.h"
 #include "platform/audit.h"
+#include "platform/events.h"
 #include "shared-kernel/errors.h"
 #include "shared-kernel/money.h"
 #include "shared-kernel/uuid.h"
@@ -118,14 +119,21 @@ static int respond_failure(struct erp_request *req, struct account_change *c, in
 	return rc;
 }
 
+/* The audit event and the domain event of a change (action names both). */
 static int audit_account(struct db_conn *db, struct account_change *c, const char *action)
 {
 	static const char *const fields[] = { "code", "name", "type", "currency", "parent", "active" };
-
-	return audit_record_changes(db, &(struct audit_event){
+	static const char *const event_fields[] = { "id", "code", "name", "type", "currency",
+						    "parent", "active", "version" };
+	int rc = audit_record_changes(db, &(struct audit_event){
 		.actor_id = c->req->user_id, .action = action, .company_id = c->company.id,
 		.entity = "account", .entity_id = c->id, .request_id = c->req->request_id },
 		c->before, c->after, fields, ERP_COUNT(fields));
+
+	return rc ? rc : event_record_change(db, &(struct domain_event){
+		.type = action, .company_id = c->company.id, .entity = "account", .entity_id = c->id,
+		.actor_id = c->req->user_id, .request_id = c->req->request_id },
+		c->before, c->after, event_fields, ERP_COUNT(event_fields));
 }
 
 /* The parent's id for a code (NULL text: no parent); refuses unknown parents and cycles. */

@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "modules/ledger/internal.h"
+#include "common/json.h"
 #include "platform/audit.h"
+#include "platform/events.h"
 #include "platform/idempotency.h"
 #include "shared-kernel/errors.h"
 #include "shared-kernel/uuid.h"
@@ -185,6 +187,26 @@ static int audit_created(struct db_conn *db, struct entry_change *c)
 	return rc;
 }
 
+/* The domain event ledger.entry.<verb> of the change, by the caller, in the company's stream. */
+static int record_entry_event(struct db_conn *db, struct entry_change *c, const char *type,
+			      json_t *before, json_t *after)
+{
+	return ledger_entry_event(db, &(struct domain_event){
+		.type = type, .company_id = c->company.id, .actor_id = c->req->user_id,
+		.request_id = c->req->request_id }, before, after);
+}
+
+/* ledger.entry.created, from the new draft as the response shows it. */
+static int record_created(struct db_conn *db, struct entry_change *c)
+{
+	json_t *entry = erp_json_loadb(c->response, strlen(c->response), 0, NULL, NULL);
+	int rc = entry ? record_entry_event(db, c, "ledger.entry.created", NULL, entry)
+		       : ERP_ERR_NO_MEMORY; /* our own JSON: only memory can fail it */
+
+	json_decref(entry);
+	return rc;
+}
+
 /* Answers a failed change: line problems, rule refusals, idempotency refusals. */
 static int respond_failure(struct erp_request *req, struct entry_change *c, int rc)
 {
@@ -234,7 +256,9 @@ static int create_work(struct db_conn *db, void *ctx)
 					 &c->header, c->lines, c->line_count, &c->response);
 	if (!rc)
 		rc = audit_created(db, c);
-	return rc ? rc : idempotency_store(db, c->req, &c->idem, 201, c->response);
+	if (!rc)
+		rc = idempotency_store(db, c->req, &c->idem, 201, c->response);
+	return rc ? rc : record_created(db, c);
 }
 
 int ledger_entries_create(struct erp_request *req)
@@ -371,7 +395,9 @@ static int replace_work(struct db_conn *db, void *ctx)
 		rc = ledger_entry_replace(db, c->req->arena, c->id, &c->header, c->lines, c->line_count);
 	if (!rc)
 		rc = ledger_entry_json(db, c->req->arena, c->company.id, c->id, &c->after);
-	return rc ? rc : audit_entry(db, c, "ledger.journal.updated");
+	if (!rc)
+		rc = audit_entry(db, c, "ledger.journal.updated");
+	return rc ? rc : record_entry_event(db, c, "ledger.entry.updated", c->before, c->after);
 }
 
 int ledger_entries_update(struct erp_request *req)
@@ -400,7 +426,9 @@ static int delete_work(struct db_conn *db, void *ctx)
 
 	if (!rc)
 		rc = resource_exec_one(db, &delete_entry, 1, &c->target);
-	return rc ? rc : audit_entry(db, c, "ledger.journal.deleted");
+	if (!rc)
+		rc = audit_entry(db, c, "ledger.journal.deleted");
+	return rc ? rc : record_entry_event(db, c, "ledger.entry.deleted", c->before, NULL);
 }
 
 int ledger_entries_delete(struct erp_request *req)
@@ -424,7 +452,8 @@ static int post_work(struct db_conn *db, void *ctx)
 	c->post.company_id = c->company.id;
 	if (!rc)
 		rc = ledger_post_draft(db, c->req->arena, &c->post);
-	return rc ? rc : ledger_entry_json(db, c->req->arena, c->company.id, c->post.entry_id, &c->after);
+	c->after = c->post.entry;
+	return rc;
 }
 
 static void post_setup(struct entry_change *c, const char *entry_id)
@@ -447,6 +476,23 @@ int ledger_entries_post(struct erp_request *req)
 		return 0;
 	rc = db_transaction(http_db(req), post_work, c);
 	return rc ? respond_failure(req, c, rc) : respond_entry(req, 200, c->after);
+}
+
+/*
+ * ledger.entry.reversed, about the original entry: its mirror (c->id, just
+ * posted, which has its own ledger.entry.posted) and the mirror's number.
+ */
+static int record_reversed(struct db_conn *db, struct entry_change *c, const char *number)
+{
+	json_t *payload = json_pack("{s:s, s:s, s:s, s:s}", "id", c->target, "number", number,
+				    "reversed_by", c->id, "reversal_number", c->post.number);
+	int rc = payload ? event_record(db, &(struct domain_event){
+		.type = "ledger.entry.reversed", .company_id = c->company.id,
+		.entity = "journal_entry", .entity_id = c->target, .actor_id = c->req->user_id,
+		.request_id = c->req->request_id, .payload = payload }) : ERP_ERR_NO_MEMORY;
+
+	json_decref(payload);
+	return rc;
 }
 
 static int reverse_work(struct db_conn *db, void *ctx)
@@ -496,7 +542,8 @@ static int reverse_work(struct db_conn *db, void *ctx)
 			.reason = arena_printf(c->req->arena, "reversed by entry %s", c->id) });
 	if (!rc)
 		rc = ledger_post_draft(db, c->req->arena, &c->post);
-	return rc ? rc : ledger_entry_json(db, c->req->arena, c->company.id, c->id, &c->after);
+	c->after = c->post.entry;
+	return rc ? rc : record_reversed(db, c, ledger_value(res, 0, "number"));
 }
 
 int ledger_entries_reverse(struct erp_request *req)
@@ -562,7 +609,9 @@ static int take_over_work(struct db_conn *db, void *ctx)
 		rc = ledger_entry_take_over(db, c->id, c->req->user_id);
 	if (!rc)
 		rc = ledger_entry_json(db, c->req->arena, c->company.id, c->id, &c->after);
-	return rc ? rc : audit_entry_fields(db, c, "ledger.journal.taken_over", fields, ERP_COUNT(fields));
+	if (!rc)
+		rc = audit_entry_fields(db, c, "ledger.journal.taken_over", fields, ERP_COUNT(fields));
+	return rc ? rc : record_entry_event(db, c, "ledger.entry.taken_over", c->before, c->after);
 }
 
 int ledger_entries_take_over(struct erp_request *req)
@@ -590,7 +639,9 @@ static int discard_work(struct db_conn *db, void *ctx)
 		rc = ledger_entry_json(db, c->req->arena, c->company.id, c->id, &c->before);
 	if (!rc)
 		rc = resource_exec_one(db, &delete_entry, 1, &c->target);
-	return rc ? rc : audit_entry(db, c, "ledger.journal.discarded");
+	if (!rc)
+		rc = audit_entry(db, c, "ledger.journal.discarded");
+	return rc ? rc : record_entry_event(db, c, "ledger.entry.discarded", c->before, NULL);
 }
 
 int ledger_entries_discard(struct erp_request *req)

@@ -13,6 +13,7 @@
 #include "common/json.h"
 #include "modules/ledger/internal.h"
 #include "platform/audit.h"
+#include "platform/events.h"
 #include "shared-kernel/errors.h"
 #include "shared-kernel/uuid.h"
 
@@ -97,6 +98,19 @@ static char *year_rows(struct arena *arena, int fiscal_year, int first_month)
 	return text;
 }
 
+/* ledger.fiscal_year.created: the year and its twelve periods. */
+static int record_year_event(struct db_conn *db, struct year_change *c, const char *year)
+{
+	json_t *payload = json_pack("{s:i, s:O}", "fiscal_year", c->fiscal_year, "periods", c->periods);
+	int rc = payload ? event_record(db, &(struct domain_event){
+		.type = "ledger.fiscal_year.created", .company_id = c->company.id,
+		.entity = "fiscal_year", .entity_id = year, .actor_id = c->req->user_id,
+		.request_id = c->req->request_id, .payload = payload }) : ERP_ERR_NO_MEMORY;
+
+	json_decref(payload);
+	return rc;
+}
+
 static int create_year_work(struct db_conn *db, void *ctx)
 {
 	struct year_change *c = ctx;
@@ -142,7 +156,7 @@ static int create_year_work(struct db_conn *db, void *ctx)
 		.company_id = c->company.id, .entity = "fiscal_year", .entity_id = year,
 		.request_id = c->req->request_id, .changes = changes });
 	json_decref(changes);
-	return rc;
+	return rc ? rc : record_year_event(db, c, year);
 }
 
 int ledger_periods_create_year(struct erp_request *req)
@@ -180,7 +194,7 @@ struct period_change {
 };
 
 static const struct {
-	const char *action;         /* the audit event */
+	const char *action;         /* the audit event and the domain event */
 	int status;                 /* the answer's */
 } steps[] = {
 	[LEDGER_PERIOD_CLOSE] = { "ledger.period.closed", 200 },
@@ -279,7 +293,12 @@ static int audit_step(struct db_conn *db, struct period_change *c)
 {
 	static const char *const fields[] = { "status", "lock_requested_by", "lock_requested_at",
 					      "locked_by", "locked_at" };
+	static const char *const event_fields[] = { "id", "fiscal_year", "number", "name",
+						    "starts_on", "ends_on", "status",
+						    "lock_requested_by", "lock_requested_at",
+						    "locked_by", "locked_at", "version" };
 	const char *reason = NULL;
+	int rc;
 
 	if (c->step == LEDGER_PERIOD_CONFIRM_LOCK) {
 		reason = arena_printf(c->req->arena, "lock requested by %s at %s",
@@ -288,11 +307,15 @@ static int audit_step(struct db_conn *db, struct period_change *c)
 		if (!reason)
 			return ERP_ERR_NO_MEMORY;
 	}
-	return audit_record_changes(db, &(struct audit_event){
+	rc = audit_record_changes(db, &(struct audit_event){
 		.actor_id = c->req->user_id, .action = steps[c->step].action,
 		.company_id = c->company.id, .entity = "fiscal_period", .entity_id = c->id,
 		.request_id = c->req->request_id, .reason = reason },
 		c->before, c->after, fields, ERP_COUNT(fields));
+	return rc ? rc : event_record_change(db, &(struct domain_event){
+		.type = steps[c->step].action, .company_id = c->company.id, .entity = "fiscal_period",
+		.entity_id = c->id, .actor_id = c->req->user_id, .request_id = c->req->request_id },
+		c->before, c->after, event_fields, ERP_COUNT(event_fields));
 }
 
 static int step_work(struct db_conn *db, void *ctx)

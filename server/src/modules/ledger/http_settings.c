@@ -10,6 +10,7 @@
 
 #include "modules/ledger/internal.h"
 #include "platform/audit.h"
+#include "platform/events.h"
 #include "shared-kernel/errors.h"
 
 enum settings_step { SETTINGS_REQUEST, SETTINGS_CONFIRM, SETTINGS_CANCEL };
@@ -48,9 +49,11 @@ static const char *describe(struct arena *arena, json_t *pending)
 			    json_string_value(json_object_get(pending, "requested_at")));
 }
 
+/* The audit event and the domain event of a step (action names both). */
 static int audit_step(struct db_conn *db, struct settings_change *c, const char *action,
 		      const char *reason)
 {
+	static const char *const event_fields[] = { "self_posting", "pending", "version" };
 	json_t *changes = json_object();
 	int rc = ERP_ERR_NO_MEMORY;
 
@@ -64,7 +67,11 @@ static int audit_step(struct db_conn *db, struct settings_change *c, const char 
 			.entity = "ledger_settings", .entity_id = c->company.id,
 			.request_id = c->req->request_id, .changes = changes, .reason = reason });
 	json_decref(changes);
-	return rc;
+	return rc ? rc : event_record_change(db, &(struct domain_event){
+		.type = action, .company_id = c->company.id, .entity = "ledger_settings",
+		.entity_id = c->company.id, .actor_id = c->req->user_id,
+		.request_id = c->req->request_id },
+		c->before, c->after, event_fields, ERP_COUNT(event_fields));
 }
 
 static int request_change(struct db_conn *db, struct settings_change *c, json_t *pending)

@@ -222,6 +222,19 @@ enum ledger_period_step {
 int ledger_period_apply(struct db_conn *db, struct arena *arena, const char *period_id,
 			enum ledger_period_step step, const char *user_id, json_t **out);
 
+/* --- domain events (events.c) ----------------------------------------------------------- */
+
+struct domain_event;
+
+/*
+ * Records a ledger.entry.* event: type, stream (company_id), actor and
+ * request id from of; the entry as clients see it (ledger_entry_json) before
+ * and after the change (either may be NULL), lines included. Call it last in
+ * the transaction (platform/events.h). 0 or an ERP_ERR_* code.
+ */
+int ledger_entry_event(struct db_conn *db, const struct domain_event *of, json_t *before,
+		       json_t *after);
+
 /* --- posting (posting.c) ---------------------------------------------------------------- */
 
 struct ledger_post {
@@ -235,6 +248,7 @@ struct ledger_post {
 	const char *reverses_author; /* for a reversal: the original's author, for four-eyes */
 	/* out */
 	char number[24];
+	json_t *entry;               /* the posted entry as clients see it (arena) */
 	char *problem;               /* why not, for the answer */
 	int problem_status;          /* 403, 409 or 422 */
 };
@@ -242,7 +256,9 @@ struct ledger_post {
 /*
  * Posts a draft inside the caller's transaction: period open (or closed
  * with may_post_closed, recorded), four-eyes, accounts active, the next
- * gapless number, lines stamped for reports, audit event. ERP_OK, or
+ * gapless number, lines stamped for reports, audit event, and last the
+ * domain event ledger.entry.posted (so the caller takes no lock after it,
+ * platform/events.h). ERP_OK, or
  * ERP_ERR_FORBIDDEN / ERP_ERR_CONFLICT / ERP_ERR_INVALID with post->problem,
  * ERP_ERR_STALE when the draft is no longer at post->expected_version, or a
  * database error.

@@ -11,6 +11,7 @@
 
 #include "modules/ledger/internal.h"
 #include "platform/audit.h"
+#include "platform/events.h"
 #include "shared-kernel/errors.h"
 
 static const struct db_statement lock_entry = {
@@ -210,8 +211,13 @@ int ledger_post_draft(struct db_conn *db, struct arena *arena, struct ledger_pos
 		rc = db_query(db, NULL, &mark_posted, 6, mark, NULL);
 	if (rc)
 		return rc;
-	return audit_posting(db, post, closed,
-			     closed ? arena_printf(arena, "posted into closed period %s",
-						   ledger_value(row, 0, "period"))
-				    : NULL);
+	rc = audit_posting(db, post, closed,
+			   closed ? arena_printf(arena, "posted into closed period %s",
+						 ledger_value(row, 0, "period"))
+				  : NULL);
+	if (!rc)
+		rc = ledger_entry_json(db, arena, post->company_id, post->entry_id, &post->entry);
+	return rc ? rc : ledger_entry_event(db, &(struct domain_event){
+		.type = "ledger.entry.posted", .company_id = post->company_id,
+		.actor_id = post->poster_id, .request_id = post->request_id }, NULL, post->entry);
 }
