@@ -3,7 +3,7 @@
  * called from code inside the caller's transaction against a real
  * PostgreSQL: a balanced entry is posted and numbered, balances read back,
  * every refusal leaves nothing behind, and the caller's rollback takes the
- * entry (and its number) with it.
+ * entry (and its number, and its event) with it.
  */
 #include <check.h>
 #include <sodium.h>
@@ -132,6 +132,13 @@ START_TEST(posts_numbers_and_reads_balances)
 	ck_assert_int_eq(count("SELECT count(*) FROM ledger_entries WHERE status = 'posted'"
 			       " AND source = 'sales.invoice' AND reference = 'INV-17'"), 2);
 	ck_assert_int_eq(count("SELECT count(*) FROM audit_events WHERE action = 'ledger.journal.posted'"), 2);
+	/* One event each, in the company's stream: posted (the entry was never a draft to anyone). */
+	ck_assert_int_eq(count("SELECT count(*) FROM platform_events WHERE type = 'ledger.entry.posted'"
+			       " AND company_id = '0190f5b2-0000-7000-8000-00000000c001'"
+			       " AND payload->>'source' = 'sales.invoice' AND payload->>'status' = 'posted'"
+			       " AND actor_id = '0190f5b2-0000-7000-8000-00000000a001'"), 2);
+	ck_assert_int_eq(count("SELECT count(*) FROM platform_events"), 2);
+	ck_assert_int_eq(count("SELECT max(sequence) FROM platform_events"), 2);
 	free((char *)p->problem);
 }
 END_TEST
@@ -143,9 +150,11 @@ START_TEST(caller_rollback_takes_entry_and_number)
 	p->roll_back = true;
 	ck_assert_int_eq(db_transaction(db, post_work, p), ERP_ERR_CONFLICT);
 	ck_assert_int_eq(count("SELECT count(*) FROM ledger_entries"), 0);
+	ck_assert_int_eq(count("SELECT count(*) FROM platform_events"), 0);
 	p = invoice("2026-03-10", 100, "4000");
 	ck_assert_int_eq(db_transaction(db, post_work, p), ERP_OK);
 	ck_assert_str_eq(p->posted.number, "JE-2026-000001"); /* the rolled-back number came back */
+	ck_assert_int_eq(count("SELECT sequence FROM platform_events"), 1); /* and the event's */
 }
 END_TEST
 
@@ -190,6 +199,7 @@ START_TEST(refusals_name_the_rule_and_leave_nothing)
 	ck_assert_int_eq(count("SELECT count(*) FROM ledger_entries"), 0);
 	ck_assert_int_eq(count("SELECT count(*) FROM ledger_numbering"), 0);
 	ck_assert_int_eq(count("SELECT count(*) FROM audit_events WHERE action LIKE 'ledger.%'"), 0);
+	ck_assert_int_eq(count("SELECT count(*) FROM platform_events"), 0);
 }
 END_TEST
 
