@@ -5,7 +5,7 @@
  * stays apart from posting and from the ledger settings, entry writing from
  * locking periods), no everyday role posts into a closed period (a role of
  * its own does), the administrator holds nothing of the ledger, and the
- * bookkeeping roles hold exactly what this table says.
+ * bookkeeping roles and the auditor hold exactly what this table says.
  */
 #include <check.h>
 #include <stdio.h>
@@ -56,6 +56,11 @@ static const struct {
 	{ "controller",
 	  "iam.company.read,ledger.account.read,ledger.journal.discard,ledger.journal.read,"
 	  "ledger.period.lock,ledger.period.read,ledger.report.read,ledger.settings.manage" },
+	/* Every read, the streams of domain events included; nothing else. */
+	{ "auditor",
+	  "iam.assignment.read,iam.audit.read,iam.company.read,iam.permission.read,iam.role.read,"
+	  "iam.user.read,ledger.account.read,ledger.journal.read,ledger.period.read,"
+	  "ledger.report.read,platform.event.read" },
 };
 
 START_TEST(each_role_holds_exactly_its_permissions)
