@@ -106,6 +106,15 @@ void test_events_expect_types(json_t *events, const char *const *types)
 	json_decref(list);
 }
 
+json_t *test_events_since(const char *base_url, const char *token, const char *company,
+			  long long after, const char *const *types)
+{
+	json_t *events = test_events_after(base_url, token, company, after);
+
+	test_events_expect_types(events, types);
+	return events;
+}
+
 json_t *test_events_payload(json_t *event, const char *name)
 {
 	return json_object_get(json_object_get(event, "payload"), name);

@@ -44,6 +44,10 @@ long long test_events_last(const char *base_url, const char *token, const char *
  */
 void test_events_expect_types(json_t *events, const char *const *types);
 
+/* test_events_after(), then test_events_expect_types() on what it read. */
+json_t *test_events_since(const char *base_url, const char *token, const char *company,
+			  long long after, const char *const *types);
+
 /* The event's payload member name (NULL when absent), for assertions. */
 json_t *test_events_payload(json_t *event, const char *name);
 

@@ -218,9 +218,8 @@ void test_iam_migrate(const char *db_url)
 	ck_assert_int_eq(test_run(argv, env, NULL), 0);
 }
 
-void test_iam_request(const char *base_url, const char *method, const char *path,
-		      const char *token, const char *extra_header, const char *body,
-		      struct test_response *r)
+int test_iam_try(const char *base_url, const char *method, const char *path, const char *token,
+		 const char *extra_header, const char *body, struct test_response *r)
 {
 	char url[2048], auth[128];
 	const char *headers[4];
@@ -236,7 +235,14 @@ void test_iam_request(const char *base_url, const char *method, const char *path
 	if (body)
 		headers[n++] = "Content-Type: application/json";
 	headers[n] = NULL;
-	ck_assert_int_eq(test_http(method, url, headers, body, body ? strlen(body) : 0, r), 0);
+	return test_http(method, url, headers, body, body ? strlen(body) : 0, r);
+}
+
+void test_iam_request(const char *base_url, const char *method, const char *path,
+		      const char *token, const char *extra_header, const char *body,
+		      struct test_response *r)
+{
+	ck_assert_int_eq(test_iam_try(base_url, method, path, token, extra_header, body, r), 0);
 }
 
 void test_iam_create_user_one_time(const char *base_url, const char *admin_token,

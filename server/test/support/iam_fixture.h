@@ -77,6 +77,13 @@ void test_iam_request(const char *base_url, const char *method, const char *path
 		      struct test_response *r);
 
 /*
+ * test_iam_request() without any Check assertion, for client threads: 0, or
+ * -1 when no response arrived (then r holds nothing to free).
+ */
+int test_iam_try(const char *base_url, const char *method, const char *path, const char *token,
+		 const char *extra_header, const char *body, struct test_response *r);
+
+/*
  * Creates a user over the API with the admin token (asserts 201), then, as
  * the user, replaces the administrator's one-time password with password, so
  * the user can work. Writes its id (40 bytes).

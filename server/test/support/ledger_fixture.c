@@ -73,6 +73,24 @@ long test_ledger_call(const struct test_ledger *ledger, const char *token, const
 	return status;
 }
 
+long test_ledger_try(const struct test_ledger *ledger, const char *token, const char *method,
+		     const char *path, const char *extra_header, const char *body, char id[40],
+		     char **text)
+{
+	struct test_response r;
+	long status;
+
+	if (test_iam_try(ledger->server.base_url, method, path, token, extra_header, body, &r) != 0)
+		return -1;
+	status = r.status;
+	if (id)
+		snprintf(id, 40, "%s", test_ledger_text(r.json, "id"));
+	if (text)
+		*text = r.body ? strdup(r.body) : NULL;
+	test_response_free(&r);
+	return status;
+}
+
 /* A call as the administrator that must answer 201. */
 static void admin_create(const struct test_ledger *ledger, const char *path, json_t *body)
 {

@@ -65,6 +65,17 @@ long test_ledger_call(const struct test_ledger *ledger, const char *token, const
 		      const char *path, const char *extra_header, const char *body,
 		      struct test_response *r);
 
+/*
+ * One request without any Check assertion, for client threads (threads
+ * report, the main thread asserts): as token, with an optional extra header
+ * ("Name: value") and JSON body. Returns the status, or -1 when no answer
+ * came; the answer's "id" into id and its body (malloc'd, or NULL) into
+ * *text when they are not NULL.
+ */
+long test_ledger_try(const struct test_ledger *ledger, const char *token, const char *method,
+		     const char *path, const char *extra_header, const char *body, char id[40],
+		     char **text);
+
 /* The administrator creates company code in currency; asserts 201. */
 void test_ledger_company(const struct test_ledger *ledger, const char *code, const char *currency);
 

@@ -53,10 +53,7 @@ static void expect(const char *token, const char *method, const char *path, cons
 /* The events of a stream since last, checked for order and then for their types. */
 static json_t *events_since(const char *company, long long last, const char *const *types)
 {
-	json_t *events = test_events_after(S.server.base_url, reader, company, last);
-
-	test_events_expect_types(events, types);
-	return events;
+	return test_events_since(S.server.base_url, reader, company, last, types);
 }
 
 static long long last_of(const char *company)
@@ -217,18 +214,15 @@ START_TEST(grants_revokes_and_requests_are_in_the_grants_scope)
 	expect(second, "POST", test_iam_path("/api/v1/role-grant-requests/%s/approve", request), NULL,
 	       NULL, 200, NULL);
 	/* Another is rejected by the second administrator, a third withdrawn by its requester. */
-	expect(NULL, "POST", test_iam_path("/api/v1/users/%s/role-assignments", user), NULL,
-	       "{\"role\":\"ev-poster\",\"company\":null}", 202, &r);
-	expect(second, "POST", test_iam_path("/api/v1/role-grant-requests/%s/reject",
-					     json_string_value(json_object_get(r.json, "id"))),
-	       NULL, NULL, 200, NULL);
-	test_response_free(&r);
-	expect(NULL, "POST", test_iam_path("/api/v1/users/%s/role-assignments", user), NULL,
-	       "{\"role\":\"ev-poster\",\"company\":null}", 202, &r);
-	expect(NULL, "POST", test_iam_path("/api/v1/role-grant-requests/%s/reject",
-					   json_string_value(json_object_get(r.json, "id"))),
-	       NULL, NULL, 200, NULL);
-	test_response_free(&r);
+	for (int i = 0; i < 2; i++) {
+		expect(NULL, "POST", test_iam_path("/api/v1/users/%s/role-assignments", user), NULL,
+		       "{\"role\":\"ev-poster\",\"company\":null}", 202, &r);
+		expect(i == 0 ? second : NULL, "POST",
+		       test_iam_path("/api/v1/role-grant-requests/%s/reject",
+				     json_string_value(json_object_get(r.json, "id"))),
+		       NULL, NULL, 200, NULL);
+		test_response_free(&r);
+	}
 	/* A global grant, and a role changed: the global stream. */
 	expect(NULL, "POST", test_iam_path("/api/v1/users/%s/role-assignments", user), NULL,
 	       "{\"role\":\"ev-plain\",\"company\":null}", 201, NULL);

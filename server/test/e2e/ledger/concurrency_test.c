@@ -119,29 +119,7 @@ static void note_failure(struct client *c, const char *what, long status, const 
 static long request(const char *token, const char *method, const char *path,
 		    const char *extra_header, const char *body, char id[40], char **text)
 {
-	char url[512], auth[128];
-	const char *headers[4];
-	struct test_response r;
-	long status;
-	int n = 0;
-
-	snprintf(url, sizeof(url), "%s%s", L.server.base_url, path);
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
-	headers[n++] = auth;
-	if (extra_header)
-		headers[n++] = extra_header;
-	if (body)
-		headers[n++] = "Content-Type: application/json";
-	headers[n] = NULL;
-	if (test_http(method, url, headers, body, body ? strlen(body) : 0, &r) != 0)
-		return -1;
-	status = r.status;
-	if (id)
-		snprintf(id, 40, "%s", test_ledger_text(r.json, "id"));
-	if (text)
-		*text = r.body ? strdup(r.body) : NULL;
-	test_response_free(&r);
-	return status;
+	return test_ledger_try(&L, token, method, path, extra_header, body, id, text);
 }
 
 /* Entry k of the run: a date in 2026, one of two account pairs, an amount in cents. */

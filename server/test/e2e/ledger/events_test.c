@@ -89,10 +89,7 @@ static void expect(const char *token, const char *method, const char *path, cons
 
 static json_t *events_since(const char *code, long long last, const char *const *types)
 {
-	json_t *events = test_events_after(L.server.base_url, reader, code, last);
-
-	test_events_expect_types(events, types);
-	return events;
+	return test_events_since(L.server.base_url, reader, code, last, types);
 }
 
 static long long last_of(const char *code)

@@ -88,33 +88,17 @@ struct writer {
 	char problem[512];
 };
 
-/* One call as token without Check assertions; the new entry's id into id when given. */
+/* One call as token without Check assertions; the first failure is kept in problem. */
 static long call(const char *token, const char *method, const char *path, const char *header,
 		 const char *body, char id[40], char *problem, size_t problem_size)
 {
-	char url[512], auth[128];
-	const char *headers[4];
-	struct test_response r;
-	long status;
-	int n = 0;
+	char *text = NULL;
+	long status = test_ledger_try(&L, token, method, path, header, body, id, &text);
 
-	snprintf(url, sizeof(url), "%s%s", L.server.base_url, path);
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
-	headers[n++] = auth;
-	if (header)
-		headers[n++] = header;
-	if (body)
-		headers[n++] = "Content-Type: application/json";
-	headers[n] = NULL;
-	if (test_http(method, url, headers, body, body ? strlen(body) : 0, &r) != 0)
-		return -1;
-	status = r.status;
-	if (id && r.json)
-		snprintf(id, 40, "%s", test_ledger_text(r.json, "id"));
-	if (status >= 300 && !problem[0])
+	if ((status < 200 || status >= 300) && !problem[0])
 		snprintf(problem, problem_size, "%s %s: %ld %.300s", method, path, status,
-			 r.body ? r.body : "");
-	test_response_free(&r);
+			 text ? text : "");
+	free(text);
 	return status;
 }
 
