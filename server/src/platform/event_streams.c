@@ -1,9 +1,11 @@
 /*
- * Reading a stream of domain events: the page after a sequence number, in
- * sequence order, rendered by PostgreSQL. One statement, so one snapshot:
- * the numbering (migration 20261204000000_domain_events) guarantees that a
- * snapshot holds a stream's events up to some number and none beyond it,
- * so a page never has a hole a later read would fill.
+ * Reading a stream of domain events: first the stream's committed events are
+ * published (numbered, platform_events_publish in migration
+ * 20261204000000_domain_events), then the page after a sequence number is
+ * read, in sequence order, rendered by PostgreSQL. Publications of one stream
+ * follow each other and each numbers only committed events, so a snapshot
+ * holds a stream's numbers 1..N and none beyond: a page never has a hole a
+ * later read would fill.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,6 +86,12 @@ static const struct db_statement company_page = {
 	"events_company_page", STREAM_PAGE_SQL("e.company_id = $3::uuid"), true,
 };
 
+static const struct db_statement publish = {
+	"events_publish",
+	"SELECT platform_events_publish(coalesce($1::uuid, '00000000-0000-0000-0000-000000000000'))",
+	false,
+};
+
 static json_int_t query_integer(struct erp_request *req, const char *name, json_int_t fallback)
 {
 	json_t *value = json_object_get(req->query, name);
@@ -104,7 +112,10 @@ static int respond_page(struct erp_request *req, const struct db_statement *stat
 
 	snprintf(after, sizeof(after), "%lld", (long long)query_integer(req, "after", 0));
 	snprintf(rows, sizeof(rows), "%lld", (long long)limit + 1);
-	rc = db_query(http_db(req), req->arena, statement, company_id ? 3 : 2, params, &res);
+	/* Its own statement (and transaction): the page's snapshot then holds what it numbered. */
+	rc = db_query(http_db(req), NULL, &publish, 1, &company_id, NULL);
+	if (!rc)
+		rc = db_query(http_db(req), req->arena, statement, company_id ? 3 : 2, params, &res);
 	if (rc)
 		return rc;
 	next = PQgetisnull(res, 0, PQfnumber(res, "last_sequence"))

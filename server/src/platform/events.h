@@ -14,15 +14,11 @@ struct db_conn;
  * the change and its event commit or vanish together.
  *
  * Each company has a stream; company-less events (users, roles) share the
- * global stream. The database numbers every event of a stream without gaps
- * in the order the events commit (migration 20261204000000_domain_events):
- * the number is taken under the stream's row lock, held until commit. So:
- *
- *   Record events last, after every lock the use case takes. From
- *   event_record() to commit, every other writer of the same stream waits;
- *   a use case that then waits for another lock makes them all wait, and
- *   may deadlock with one of them (db_transaction() retries a deadlock, but
- *   that is no way to run).
+ * global stream. Recording takes no lock: the event is inserted without a
+ * number, and the database numbers a stream's committed events, without
+ * gaps, when a reader publishes it (platform_events_publish, migration
+ * 20261204000000_domain_events). An event that rolls back takes no number;
+ * one that commits after a reader has read N gets a number above N.
  */
 struct domain_event {
 	const char *type;       /* "<module>.<entity>.<past-tense verb>": "ledger.entry.posted" */

@@ -138,6 +138,8 @@ START_TEST(posts_numbers_and_reads_balances)
 			       " AND payload->>'source' = 'sales.invoice' AND payload->>'status' = 'posted'"
 			       " AND actor_id = '0190f5b2-0000-7000-8000-00000000a001'"), 2);
 	ck_assert_int_eq(count("SELECT count(*) FROM platform_events"), 2);
+	/* Numbered when a reader publishes the stream: 1 and 2, nothing skipped. */
+	ck_assert_int_eq(count("SELECT platform_events_publish(company_id) FROM platform_events LIMIT 1"), 2);
 	ck_assert_int_eq(count("SELECT max(sequence) FROM platform_events"), 2);
 	free((char *)p->problem);
 }
@@ -154,7 +156,9 @@ START_TEST(caller_rollback_takes_entry_and_number)
 	p = invoice("2026-03-10", 100, "4000");
 	ck_assert_int_eq(db_transaction(db, post_work, p), ERP_OK);
 	ck_assert_str_eq(p->posted.number, "JE-2026-000001"); /* the rolled-back number came back */
-	ck_assert_int_eq(count("SELECT sequence FROM platform_events"), 1); /* and the event's */
+	/* The rolled-back event took no number: the one that committed is the stream's first. */
+	ck_assert_int_eq(count("SELECT platform_events_publish(company_id) FROM platform_events LIMIT 1"), 1);
+	ck_assert_int_eq(count("SELECT sequence FROM platform_events"), 1);
 }
 END_TEST
 

@@ -4,11 +4,11 @@
  *
  * - erp_app may only append events and read them; it touches no counter,
  *   and nobody, the owner included, changes or removes an event;
- * - the database numbers each stream itself, and in commit order: a second
- *   writer of the same stream waits for the first to end (and gets the
- *   next number, or the first's number back after a rollback), while a
- *   writer of another stream does not wait at all, and a reader sees an
- *   event only once every smaller number of its stream is visible;
+ * - writers never wait for each other; the database numbers a stream's
+ *   events when a reader publishes it, and only events already committed,
+ *   in order: an event still in flight (or rolled back) takes no number,
+ *   one that commits later gets a later number, so a reader paging after N
+ *   never skips one;
  * - event_record() refuses what a use case could get wrong, and writes
  *   nothing then.
  */
@@ -30,11 +30,14 @@
 #define COMPANY_X "0190f5b2-0000-7000-8000-0000000000c1"
 #define COMPANY_Y "0190f5b2-0000-7000-8000-0000000000c2"
 
-/* An event of the stream (a company id in quotes, or NULL), numbered by the database. */
+/* An event of the stream (a company id in quotes, or NULL); numbered only when published. */
 #define EVENT_INTO(stream)                                                                      \
 	"INSERT INTO platform_events (id, company_id, type, entity, entity_id, payload)"        \
 	" VALUES (gen_random_uuid(), " stream ", 'test.probe.recorded', 'probe', 'p', '{}')"    \
-	" RETURNING sequence"
+	" RETURNING coalesce(sequence, 0)"
+
+/* Publishes company stream id as erp_app (what a reader does first); how many got a number. */
+#define PUBLISH(id) "SELECT platform_events_publish('" id "')"
 
 static char owner_url[1024], app_url[1024];
 
@@ -76,8 +79,8 @@ START_TEST(erp_app_appends_and_reads_and_nothing_else)
 		"INSERT INTO platform_event_streams (stream, last_sequence) VALUES (gen_random_uuid(), 5)",
 		"UPDATE platform_event_streams SET last_sequence = last_sequence + 10",
 		"DELETE FROM platform_event_streams",
-		"ALTER TABLE platform_events DISABLE TRIGGER platform_events_number",
-		"SELECT platform_events_number()",
+		"ALTER TABLE platform_events DISABLE TRIGGER platform_events_stamp",
+		"UPDATE platform_events SET sequence = 7",
 	};
 
 	/* The number and the time are the database's, whatever the inserter sends. */
@@ -86,6 +89,11 @@ START_TEST(erp_app_appends_and_reads_and_nothing_else)
 		       " payload, occurred_at) VALUES ('0190f5b2-0000-7000-8000-0000000000e1', '" COMPANY_X
 		       "', 999, 'test.probe.recorded', 'probe', 'p', '{}', '2001-01-01T00:00:00Z')",
 		       NULL, NULL);
+	ck_assert_int_eq(number(owner_url, "SELECT count(*) FROM platform_events"
+					   " WHERE id = '0190f5b2-0000-7000-8000-0000000000e1'"
+					   "   AND sequence IS NULL"),
+			 1);
+	test_db_expect(app_url, PUBLISH(COMPANY_X), NULL, NULL);
 	ck_assert_int_eq(number(owner_url, "SELECT sequence FROM platform_events"
 					   " WHERE id = '0190f5b2-0000-7000-8000-0000000000e1'"),
 			 1);
@@ -99,8 +107,9 @@ START_TEST(erp_app_appends_and_reads_and_nothing_else)
 	test_db_expect(owner_url, "UPDATE platform_events SET payload = '{}'", DENIED, "append-only");
 	test_db_expect(owner_url, "DELETE FROM platform_events", DENIED, "append-only");
 	test_db_expect(owner_url, "TRUNCATE platform_events", DENIED, "append-only");
-	test_db_expect(owner_url, "UPDATE platform_event_streams SET last_sequence = last_sequence + 2",
-		       DENIED, "moves on by one");
+	test_db_expect(owner_url, "UPDATE platform_events SET sequence = 5", DENIED, "append-only");
+	test_db_expect(owner_url, "UPDATE platform_event_streams SET last_sequence = last_sequence - 1",
+		       DENIED, "moves on");
 	test_db_expect(owner_url, "DELETE FROM platform_event_streams", DENIED, "append-only");
 	/* Payloads never name a secret; types read <module>.<entity>.<verb>. */
 	test_db_expect(app_url,
@@ -167,42 +176,65 @@ static long long run(PGconn *conn, const char *sql)
 
 START_TEST(numbers_follow_commit_order)
 {
-	PGconn *first = connect_app(), *second = connect_app(), *other = connect_app();
-	long long start = visible(COMPANY_X), mine;
+	PGconn *first = connect_app(), *second = connect_app(), *reader = connect_app();
+	long long start = visible(COMPANY_X);
 
-	ck_assert_int_eq(run(first, "BEGIN; " EVENT_INTO("'" COMPANY_X "'")), start + 1);
-	/* The second writer of the stream waits for the first to end... */
-	ck_assert_int_eq(PQsendQuery(second, "BEGIN; " EVENT_INTO("'" COMPANY_X "'")), 1);
-	ck_assert_msg(waits_for_a_lock(second), "the second writer of the stream did not wait");
-	/* ...a writer of another stream, or of the global one, does not. */
-	ck_assert_int_ge(run(other, EVENT_INTO("'" COMPANY_Y "'")), 1);
-	ck_assert_int_ge(run(other, EVENT_INTO("NULL")), 1);
-	/* Nothing of the stream is visible before its commit. */
-	ck_assert_int_eq(visible(COMPANY_X), start);
-	run(first, "COMMIT");
-	mine = result_of(second);
-	ck_assert_int_eq(mine, start + 2);
-	/* The first is visible, the second not yet: never a later number without the earlier. */
-	ck_assert_int_eq(visible(COMPANY_X), start + 1);
+	/* Two writers of one stream: neither waits for the other. */
+	ck_assert_int_eq(run(first, "BEGIN; " EVENT_INTO("'" COMPANY_X "'")), 0);
+	ck_assert_int_eq(run(second, "BEGIN; " EVENT_INTO("'" COMPANY_X "'")), 0);
+	/* The second commits first: published, it takes the next number; the first, still in
+	 * flight, takes none, so a reader at start + 1 cannot skip it later. */
 	run(second, "COMMIT");
+	ck_assert_int_eq(run(reader, PUBLISH(COMPANY_X)), 1);
+	ck_assert_int_eq(visible(COMPANY_X), start + 1);
+	run(first, "COMMIT");
+	ck_assert_int_eq(run(reader, PUBLISH(COMPANY_X)), 1);
 	ck_assert_int_eq(visible(COMPANY_X), start + 2);
+	/* Every number 1..N once, none beyond. */
+	{
+		char sql[256];
+
+		snprintf(sql, sizeof(sql), "SELECT count(DISTINCT sequence) FILTER (WHERE sequence"
+					   " BETWEEN 1 AND %lld) FROM platform_events WHERE company_id = '%s'",
+			 start + 2, COMPANY_X);
+		ck_assert_int_eq(number(owner_url, sql), start + 2);
+	}
 	PQfinish(first);
 	PQfinish(second);
-	PQfinish(other);
+	PQfinish(reader);
 }
 END_TEST
 
-START_TEST(a_rolled_back_number_is_given_back)
+START_TEST(a_publisher_waits_for_the_one_before_and_then_sees_what_committed_meanwhile)
+{
+	PGconn *holder = connect_app(), *publisher = connect_app(), *writer = connect_app();
+	long long start = visible(COMPANY_Y);
+
+	/* A publication in progress (its transaction open) holds the stream. */
+	ck_assert_int_ge(run(holder, "BEGIN; " PUBLISH(COMPANY_Y)), 0);
+	ck_assert_int_eq(PQsendQuery(publisher, PUBLISH(COMPANY_Y)), 1);
+	ck_assert_msg(waits_for_a_lock(publisher), "a second publisher of the stream did not wait");
+	/* An event committed while it waits is numbered by it: its snapshot starts after the lock. */
+	ck_assert_int_eq(run(writer, EVENT_INTO("'" COMPANY_Y "'")), 0);
+	run(holder, "COMMIT");
+	ck_assert_int_eq(result_of(publisher), 1);
+	ck_assert_int_eq(visible(COMPANY_Y), start + 1);
+	PQfinish(holder);
+	PQfinish(publisher);
+	PQfinish(writer);
+}
+END_TEST
+
+START_TEST(a_rolled_back_event_takes_no_number)
 {
 	PGconn *first = connect_app(), *second = connect_app();
 	long long start = visible(COMPANY_X);
 	char sql[160];
 
-	ck_assert_int_eq(run(first, "BEGIN; " EVENT_INTO("'" COMPANY_X "'")), start + 1);
-	ck_assert_int_eq(PQsendQuery(second, EVENT_INTO("'" COMPANY_X "'")), 1);
-	ck_assert(waits_for_a_lock(second));
+	ck_assert_int_eq(run(first, "BEGIN; " EVENT_INTO("'" COMPANY_X "'")), 0);
+	ck_assert_int_eq(run(second, EVENT_INTO("'" COMPANY_X "'")), 0);
 	run(first, "ROLLBACK");
-	ck_assert_int_eq(result_of(second), start + 1);
+	ck_assert_int_eq(run(second, PUBLISH(COMPANY_X)), 1);
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM platform_events WHERE company_id = '%s'",
 		 COMPANY_X);
 	ck_assert_int_eq(number(owner_url, sql), start + 1);
@@ -264,7 +296,8 @@ Suite *test_suite(void)
 	tcase_add_unchecked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, erp_app_appends_and_reads_and_nothing_else);
 	tcase_add_test(tc, numbers_follow_commit_order);
-	tcase_add_test(tc, a_rolled_back_number_is_given_back);
+	tcase_add_test(tc, a_publisher_waits_for_the_one_before_and_then_sees_what_committed_meanwhile);
+	tcase_add_test(tc, a_rolled_back_event_takes_no_number);
 	tcase_add_test(tc, event_record_refuses_a_use_cases_mistakes);
 	suite_add_tcase(s, tc);
 	return s;
