@@ -73,7 +73,8 @@ static void arena_give_back(struct erp_server *server, struct arena *arena)
 
 static int check_route_schemas(const struct erp_route *route, char *err, size_t err_size)
 {
-	const struct schema_object *schemas[] = { route->body, route->query, route->response };
+	const struct schema_object *schemas[] = { route->body, route->query, route->response,
+						  route->list, route->also.response };
 
 	for (size_t i = 0; i < ERP_COUNT(schemas); i++)
 		if (schemas[i] && schema_check(schemas[i], err, err_size))
