@@ -45,6 +45,29 @@ static const struct schema_field slow_query_fields[] = {
 };
 static SCHEMA_OBJECT_DEFINE(slow_query, "TestSlowQuery", slow_query_fields, NULL);
 
+static const struct schema_field slept_fields[] = {
+	SCHEMA_OUT("slept_ms", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+};
+static SCHEMA_OBJECT_DEFINE(slept_schema, "TestSlept", slept_fields, NULL);
+
+static const struct schema_field secret_fields[] = {
+	SCHEMA_OUT("secret", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+};
+static SCHEMA_OBJECT_DEFINE(secret_schema, "TestSecret", secret_fields, NULL);
+
+static const struct schema_field item_fields[] = {
+	SCHEMA_OUT("id", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+};
+static SCHEMA_OBJECT_DEFINE(item_schema, "TestItem", item_fields, NULL);
+
+static const struct schema_field fault_report_fields[] = {
+	SCHEMA_OUT("available", SCHEMA_BOOLEAN, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("armed", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("allocations", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("fired", SCHEMA_BOOLEAN, SCHEMA_FORMAT_NONE),
+};
+static SCHEMA_OBJECT_DEFINE(fault_report_schema, "TestFaultReport", fault_report_fields, NULL);
+
 static int post_echo(struct erp_request *req)
 {
 	return http_respond_json(req, 201, json_incref(req->body));
@@ -83,13 +106,19 @@ static const struct erp_route test_routes[] = {
 	{ ERP_POST, "/test/echo", ERP_PUBLIC, post_echo, "Echoes a validated body.",
 	  .body = &echo_schema, .response = &echo_schema, .success_status = 201 },
 	{ ERP_GET, "/test/slow", ERP_PUBLIC, get_slow, "Sleeps ms milliseconds, then answers.",
-	  .query = &slow_query },
-	{ ERP_GET, "/test/private", "test.private.read", get_private, .summary = "Needs a permission." },
-	{ ERP_GET, "/test/items/{id}", ERP_PUBLIC, get_item, .summary = "Echoes a path parameter." },
-	{ ERP_DELETE, "/test/items/{id}", ERP_PUBLIC, get_item, .summary = "Echoes a path parameter." },
-	{ ERP_GET, "/test/fail", ERP_PUBLIC, get_fail, .summary = "Fails like a bug would." },
+	  .query = &slow_query, .response = &slept_schema },
+	{ ERP_GET, "/test/private", "test.private.read", get_private, .summary = "Needs a permission.",
+	  .response = &secret_schema },
+	{ ERP_GET, "/test/items/{id}", ERP_PUBLIC, get_item, .summary = "Echoes a path parameter.",
+	  .response = &item_schema },
+	{ ERP_DELETE, "/test/items/{id}", ERP_PUBLIC, get_item, .summary = "Echoes a path parameter.",
+	  .response = &item_schema },
+	{ ERP_GET, "/test/fail", ERP_PUBLIC, get_fail,
+	  .summary = "Fails like a bug would (never answers its 204).", .response = ERP_NO_BODY,
+	  .success_status = 204 },
 	{ ERP_GET, "/test/fault-report", ERP_PUBLIC, test_fault_report,
-	  .summary = "What the last request with X-Test-Fail-Allocation did (fault.h)." },
+	  .summary = "What the last request with X-Test-Fail-Allocation did (fault.h).",
+	  .response = &fault_report_schema },
 };
 
 static const struct erp_permission test_permissions[] = {
