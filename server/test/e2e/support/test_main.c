@@ -1,12 +1,15 @@
 /*
  * The composition root of the test build (erp-server-test): the same
- * modules as server/src/main.c plus the test module, and per-request
- * allocation-failure injection (fault.h).
+ * modules as server/src/main.c plus the test module, per-request
+ * allocation-failure injection (fault.h) and the check of every 2xx answer
+ * against its route's declared response (response_check.h).
  */
 #include "modules/iam/iam.h"
 #include "modules/ledger/ledger.h"
 #include "platform/app.h"
+#include "platform/server.h"
 #include "test/e2e/support/fault.h"
+#include "test/e2e/support/response_check.h"
 #include "test/e2e/support/test_module.h"
 
 static const struct erp_module *const modules[] = {
@@ -15,11 +18,17 @@ static const struct erp_module *const modules[] = {
 	&test_module,
 };
 
+static const struct erp_request_observer observer = {
+	.begin = test_fault_begin,
+	.answered = test_response_check,
+	.end = test_fault_end,
+};
+
 static int compose(struct erp_server *server)
 {
 	if (iam_install(server))
 		return -1;
-	test_fault_install(server);
+	server->observer = &observer;
 	return 0;
 }
 
