@@ -5,8 +5,9 @@
 #include <stddef.h>
 
 /*
- * What a module declares: routes (method, path pattern, required permission,
- * handler, body/query/response schemas) and the permissions it owns. The
+ * What a module declares (its manifest, modules/<name>/module.c): routes
+ * (method, path pattern, required permission, handler, body/query/response
+ * schemas), the permissions it owns, and the modules it depends on. The
  * router refuses, at start-up, a route that names no permission (deny by
  * default: public routes say so with ERP_PUBLIC) or declares no success
  * answer (every answer is documented, and the test build checks each 2xx
@@ -106,7 +107,17 @@ struct erp_module {
 	 */
 	const char *const *privileged;
 	size_t privileged_count;
-	/* Called once at start-up, after the router is built; NULL for none. 0 or -1. */
+	/*
+	 * The modules (by name) this one needs: they start first (their routes are
+	 * registered and their init runs before this one's). Start-up refuses a
+	 * name no module has, and a cycle (platform/module_order.h).
+	 */
+	const char *const *depends_on;
+	size_t depends_on_count;
+	/*
+	 * Called once at start-up, after the router is built and the modules this
+	 * one depends on have started; NULL for none. 0 or -1.
+	 */
 	int (*init)(struct erp_server *server);
 };
 

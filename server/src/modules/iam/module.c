@@ -1,6 +1,7 @@
 /*
  * The IAM module descriptor (ARCHITECTURE.md §3): its permission catalog,
- * its segregation-of-duties pairs and its route table.
+ * its segregation-of-duties pairs, its route table and its init (the
+ * platform's authentication and permission hooks).
  */
 #include "modules/iam/internal.h"
 #include "platform/schema.h"
@@ -426,4 +427,5 @@ const struct erp_module iam_module = {
 	.permission_count = ERP_COUNT(permissions),
 	.sod_rules = sod_rules,
 	.sod_rule_count = ERP_COUNT(sod_rules),
+	.init = iam_init,
 };

@@ -1,7 +1,8 @@
 /*
  * The ledger module descriptor (ARCHITECTURE.md §3): its permission catalog,
- * its segregation-of-duties pairs and its route table with the request and
- * response shapes the platform validates and documents.
+ * its segregation-of-duties pairs, the module it depends on (IAM) and its
+ * route table with the request and response shapes the platform validates
+ * and documents.
  */
 #include "modules/ledger/internal.h"
 #include "platform/schema.h"
@@ -449,6 +450,9 @@ static const struct erp_sod_rule sod_rules[] = {
 /* Rare and powerful: granting it waits for a second administrator. */
 static const char *const privileged[] = { "ledger.period.post-closed" };
 
+/* Postings are authorised by IAM's hooks and name its companies and users. */
+static const char *const depends_on[] = { "iam" };
+
 const struct erp_module ledger_module = {
 	.name = "ledger",
 	.description = "General ledger",
@@ -460,4 +464,6 @@ const struct erp_module ledger_module = {
 	.sod_rule_count = ERP_COUNT(sod_rules),
 	.privileged = privileged,
 	.privileged_count = ERP_COUNT(privileged),
+	.depends_on = depends_on,
+	.depends_on_count = ERP_COUNT(depends_on),
 };
