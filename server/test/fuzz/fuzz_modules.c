@@ -1,7 +1,6 @@
 /*
- * The one list of modules every fuzz target walks. A new module is one more
- * line at the END of the array: the body target picks a route by its index
- * among all body routes, so appending keeps every seed input on its route.
+ * The one list of modules every fuzz target walks. Seeds of the body target
+ * name their route (method and pattern), so the order here moves none.
  */
 #include "test/fuzz/fuzz_modules.h"
 

@@ -16,9 +16,9 @@
 const struct erp_module *const *fuzz_modules(size_t *count);
 
 /*
- * The routes that take a JSON body, across fuzz_modules() in order: the
- * index a body input picks. At most max routes are written to out; returns
- * how many there are in total.
+ * The routes that take a JSON body, across fuzz_modules() in order (a body
+ * input names its route; only inputs that name none pick one by index). At
+ * most max routes are written to out; returns how many there are in total.
  */
 size_t fuzz_body_routes(const struct erp_route **out, size_t max);
 
