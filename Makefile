@@ -155,6 +155,12 @@ $(BUILD)/test/%_test: $(BUILD)/obj/test/%_test.o $(TEST_SUPPORT_OBJS) $(BUILD)/l
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/lib/liberp.a $(TEST_LIBS) $(LIBS)
 
+# Each module's targets for the route-permission matrix (test/support/matrix.h)
+# live in its own test folder, server/test/e2e/<module>/matrix_targets.c, and
+# register themselves: every end-to-end test links them, none names them.
+MATRIX_TARGET_OBJS := $(call obj,$(sort $(wildcard server/test/e2e/*/matrix_targets.c)))
+$(filter $(BUILD)/test/e2e/%,$(TEST_BINS)): $(MATRIX_TARGET_OBJS)
+
 # --- the two commands ---------------------------------------------------------
 run: deps build
 	@tools/dev-run
