@@ -48,8 +48,16 @@ INTEGRATION_SRC := $(sort $(wildcard server/src/integrations/*/*.c))
 PLATFORM_FOR_SCRIPTS_SRC := server/src/platform/config.c server/src/platform/db.c \
 	server/src/platform/log.c server/src/platform/log_sink.c
 
+# The one module list (platform/app.h): every folder under server/src/modules/
+# is a module, listed by tools/module-list into a generated C file that
+# erp-server, erp-server-test and the fuzz targets link. A new folder needs
+# no edit of a composition root; start-up orders the modules by depends_on.
+MODULE_NAMES    := $(patsubst server/src/modules/%/,%,$(sort $(wildcard server/src/modules/*/)))
+MODULE_LIST_SRC := $(BUILD)/gen/module_list.c
+MODULE_LIST_OBJ := $(BUILD)/obj/gen/module_list.o
+
 CORE_OBJS := $(call obj,$(COMMON_SRC) $(KERNEL_SRC) $(PLATFORM_SRC))
-APP_OBJS  := $(CORE_OBJS) $(call obj,$(MODULE_SRC) $(INTEGRATION_SRC))
+APP_OBJS  := $(CORE_OBJS) $(call obj,$(MODULE_SRC) $(INTEGRATION_SRC)) $(MODULE_LIST_OBJ)
 
 # --- executables --------------------------------------------------------------
 SERVER_OBJS := $(APP_OBJS) $(call obj,server/src/main.c)
@@ -86,7 +94,7 @@ TEST_LIBS := $(shell pkg-config --libs $(TEST_PKGS))
 TEST_CFLAGS := -Iserver $(shell pkg-config --cflags $(TEST_PKGS))
 
 .PHONY: all build deps run stop test test-fast test-sanitize test-suites lint bench clean \
-	check-headers
+	check-headers FORCE
 
 all: build
 
@@ -100,6 +108,17 @@ $(BUILD)/obj/%.o: server/%.c
 	@echo "  CC  $<"
 	$(Q)$(CC) $(ALL_CFLAGS) $(if $(filter $(BUILD)/obj/test/%,$@),$(TEST_CFLAGS)) \
 		$(if $(filter $(BUILD)/obj/scripts/%,$@),-Iserver) -MMD -MP -c $< -o $@
+
+FORCE:
+
+# Run on every make (it is quick); the file changes only when the list does.
+$(MODULE_LIST_SRC): tools/module-list FORCE
+	@tools/module-list $@ $(MODULE_NAMES)
+
+$(MODULE_LIST_OBJ): $(MODULE_LIST_SRC)
+	@mkdir -p $(@D)
+	@echo "  CC  $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(SERVER_BIN): $(SERVER_OBJS)
 	@mkdir -p $(@D)
@@ -135,6 +154,12 @@ $(BUILD)/lib/liberp.a: $(APP_OBJS)
 $(BUILD)/test/%_test: $(BUILD)/obj/test/%_test.o $(TEST_SUPPORT_OBJS) $(BUILD)/lib/liberp.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/lib/liberp.a $(TEST_LIBS) $(LIBS)
+
+# Each module's targets for the route-permission matrix (test/support/matrix.h)
+# live in its own test folder, server/test/e2e/<module>/matrix_targets.c, and
+# register themselves: every end-to-end test links them, none names them.
+MATRIX_TARGET_OBJS := $(call obj,$(sort $(wildcard server/test/e2e/*/matrix_targets.c)))
+$(filter $(BUILD)/test/e2e/%,$(TEST_BINS)): $(MATRIX_TARGET_OBJS)
 
 # --- the two commands ---------------------------------------------------------
 run: deps build

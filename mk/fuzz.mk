@@ -23,13 +23,15 @@ FUZZ_CFLAGS := -std=c17 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer $(WARNINGS)
 	-Iserver/src -Iserver -DERP_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS)) \
 	$(FUZZ_SANITIZERS) -fsanitize=fuzzer-no-link
 
-# What the targets link: the server's layers and modules, the test module (its
-# echo body exercises nested schemas, and the fault routes it mounts) and the
-# module list of fuzz_modules.c.
+# What the targets link: the server's layers and modules with the build's
+# module list (the Makefile's MODULE_LIST_SRC, the one erp-server mounts), the
+# test module (its echo body exercises nested schemas, and the fault routes it
+# mounts) and fuzz_modules.c, which puts them together.
 FUZZ_LIB_SRC  := $(COMMON_SRC) $(KERNEL_SRC) $(PLATFORM_SRC) $(MODULE_SRC) $(INTEGRATION_SRC) \
 	server/test/e2e/support/test_module.c server/test/e2e/support/fault.c \
 	server/test/fuzz/fuzz_modules.c
-FUZZ_LIB_OBJS := $(patsubst server/%.c,$(FUZZ_BUILD)/obj/%.o,$(FUZZ_LIB_SRC))
+FUZZ_LIB_OBJS := $(patsubst server/%.c,$(FUZZ_BUILD)/obj/%.o,$(FUZZ_LIB_SRC)) \
+	$(FUZZ_BUILD)/obj/gen/module_list.o
 FUZZ_LIB      := $(FUZZ_BUILD)/lib/liberp-fuzz.a
 
 .PHONY: fuzz fuzz-long fuzz-build
@@ -43,6 +45,11 @@ fuzz-long: fuzz-build
 	@tools/run-fuzz $(FUZZ_BUILD) $(or $(FUZZ_SECONDS),600) $(FUZZ_TARGETS)
 
 $(FUZZ_BUILD)/obj/%.o: server/%.c
+	@mkdir -p $(@D)
+	@echo "  CC (fuzz)  $<"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+$(FUZZ_BUILD)/obj/gen/module_list.o: $(MODULE_LIST_SRC)
 	@mkdir -p $(@D)
 	@echo "  CC (fuzz)  $<"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@

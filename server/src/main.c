@@ -1,28 +1,16 @@
 /*
- * The composition root of erp-server: the modules it mounts and the wiring
- * between them and the platform. Nothing else lives here.
+ * The composition root of erp-server: the modules of this build (the list
+ * the build writes from the folders under server/src/modules/, platform/app.h)
+ * and nothing else. Each module wires itself through its descriptor's init.
  */
-#include "modules/iam/iam.h"
-#include "modules/ledger/ledger.h"
 #include "platform/app.h"
-
-static const struct erp_module *const modules[] = {
-	&iam_module,
-	&ledger_module,
-};
-
-static int compose(struct erp_server *server)
-{
-	return iam_install(server);
-}
-
-static const struct erp_app app = {
-	.modules = modules,
-	.module_count = ERP_COUNT(modules),
-	.compose = compose,
-};
 
 int main(int argc, char **argv)
 {
+	const struct erp_app app = {
+		.modules = erp_module_list,
+		.module_count = erp_module_list_count,
+	};
+
 	return app_main(argc, argv, &app);
 }

@@ -18,6 +18,7 @@
 #include "platform/log.h"
 #include "platform/log_sink.h"
 #include "platform/migrate.h"
+#include "platform/module_order.h"
 #include "platform/server.h"
 
 static void print_help(FILE *out)
@@ -159,9 +160,25 @@ static int run_serve(const struct erp_config *config, const struct erp_app *app)
 	return 0;
 }
 
-int app_main(int argc, char **argv, const struct erp_app *app)
+/* The modules in start order (erp_free() it), or NULL after saying on stderr why there is none. */
+static const struct erp_module **start_order(const struct erp_app *app)
+{
+	const struct erp_module **modules = erp_xcalloc(app->module_count + 1, sizeof(*modules));
+	char err[512];
+
+	if (module_order(app->modules, app->module_count, modules, err, sizeof(err))) {
+		fprintf(stderr, "erp-server: %s\n", err);
+		erp_free(modules);
+		return NULL;
+	}
+	return modules;
+}
+
+int app_main(int argc, char **argv, const struct erp_app *given)
 {
 	struct erp_config config;
+	struct erp_app ordered = *given, *app = &ordered;
+	const struct erp_module **modules;
 	char err[512];
 	int rc;
 
@@ -178,8 +195,13 @@ int app_main(int argc, char **argv, const struct erp_app *app)
 		return EX_SOFTWARE;
 	}
 	json_set_alloc_funcs(erp_malloc, erp_free);
+	modules = start_order(given);
+	if (!modules)
+		return EX_CONFIG;
+	ordered.modules = modules;
 	if (config_load_env(&config, err, sizeof(err))) {
 		fprintf(stderr, "erp-server: %s\n", err);
+		erp_free(modules);
 		return EX_CONFIG;
 	}
 	log_init(config.log_level, config.log_format);
@@ -197,5 +219,6 @@ int app_main(int argc, char **argv, const struct erp_app *app)
 	}
 	audit_use_key(NULL);
 	config_release(&config);
+	erp_free(modules);
 	return rc;
 }

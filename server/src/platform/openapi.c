@@ -7,6 +7,7 @@
 
 #include "common/json.h"
 #include "platform/ops.h"
+#include "platform/response.h"
 #include "platform/route.h"
 #include "platform/schema.h"
 #include "platform/server.h"
@@ -153,12 +154,35 @@ static void add_query_parameters(json_t *params, const struct schema_object *que
 	}
 }
 
+/* One success status of a route and what it answers (platform/response.h). */
+static void add_response(json_t *responses, const struct erp_route *route, int status,
+			 json_t *components)
+{
+	struct response_envelope envelope;
+	const struct schema_object *schema = response_schema(route, status, &envelope);
+	const char *content_type = route->response_content_type ? route->response_content_type
+								 : "application/json";
+	char status_text[8];
+	json_t *answer;
+
+	snprintf(status_text, sizeof(status_text), "%d", status);
+	if (!schema || schema == ERP_NO_BODY)
+		answer = json_pack("{s:s}", "description", schema ? "No content" : "Success");
+	else if (schema == ERP_TEXT_BODY)
+		answer = json_pack("{s:s, s:{s:{s:{s:s}}}}", "description", "Success", "content",
+				   content_type, "schema", "type", "string");
+	else
+		answer = json_pack("{s:s, s:{s:{s:o}}}", "description", "Success", "content",
+				   content_type, "schema", object_schema(schema, components));
+	json_object_set_new(responses, status_text, answer);
+}
+
 static json_t *operation(const struct erp_module *module, const struct erp_route *route,
 			 json_t *components)
 {
 	json_t *op = json_object(), *responses = json_object(), *params;
-	int status = route->success_status ? route->success_status : 200;
-	char status_text[8], operation_id[256];
+	int status = response_status(route);
+	char operation_id[256];
 	bool is_public = strcmp(route->permission, ERP_PUBLIC) == 0;
 
 	snprintf(operation_id, sizeof(operation_id), "%s %s", erp_method_name(route->method),
@@ -181,20 +205,9 @@ static json_t *operation(const struct erp_module *module, const struct erp_route
 				    json_pack("{s:b, s:{s:{s:o}}}", "required", 1, "content",
 					      "application/json", "schema",
 					      object_schema(route->body, components)));
-	snprintf(status_text, sizeof(status_text), "%d", status);
-	if (route->response)
-		json_object_set_new(responses, status_text,
-				    json_pack("{s:s, s:{s:{s:o}}}", "description", "Success",
-					      "content", route->response_content_type
-							 ? route->response_content_type
-							 : "application/json",
-					      "schema", object_schema(route->response, components)));
-	else if (route->response_content_type)
-		json_object_set_new(responses, status_text,
-				    json_pack("{s:s, s:{s:{}}}", "description", "Success", "content",
-					      route->response_content_type));
-	else
-		json_object_set_new(responses, status_text, json_pack("{s:s}", "description", "Success"));
+	add_response(responses, route, status, components);
+	if (route->also.status)
+		add_response(responses, route, route->also.status, components);
 	json_object_set_new(responses, "default",
 			    json_pack("{s:s, s:{s:{s:{s:s}}}}", "description",
 				      "An RFC 9457 problem (4xx/5xx)", "content",

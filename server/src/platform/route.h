@@ -5,10 +5,13 @@
 #include <stddef.h>
 
 /*
- * What a module declares: routes (method, path pattern, required permission,
- * handler, body/query/response schemas) and the permissions it owns. The
- * router refuses, at start-up, a route that names no permission: deny by
- * default, and public routes say so with ERP_PUBLIC.
+ * What a module declares (its manifest, modules/<name>/module.c): routes
+ * (method, path pattern, required permission, handler, body/query/response
+ * schemas), the permissions it owns, and the modules it depends on. The
+ * router refuses, at start-up, a route that names no permission (deny by
+ * default: public routes say so with ERP_PUBLIC) or declares no success
+ * answer (every answer is documented, and the test build checks each 2xx
+ * body against it).
  */
 struct erp_request;
 struct schema_object;
@@ -34,6 +37,22 @@ enum erp_method {
  */
 typedef int (*erp_handler_fn)(struct erp_request *req);
 
+/*
+ * Bodies that are no JSON object, for a route's response (platform/response.c):
+ * ERP_NO_BODY answers nothing (204); ERP_TEXT_BODY answers text in the
+ * route's response_content_type (/metrics).
+ */
+extern const struct schema_object erp_no_body;
+extern const struct schema_object erp_text_body;
+#define ERP_NO_BODY (&erp_no_body)
+#define ERP_TEXT_BODY (&erp_text_body)
+
+/* A success status and what it answers: a schema, ERP_NO_BODY or ERP_TEXT_BODY. */
+struct erp_response {
+	int status;
+	const struct schema_object *response;
+};
+
 struct erp_route {
 	enum erp_method method;
 	const char *pattern;      /* "/api/v1/companies/{company}/accounts" */
@@ -42,9 +61,18 @@ struct erp_route {
 	const char *summary;      /* one line for the OpenAPI document */
 	const struct schema_object *body;     /* JSON body; NULL: the route takes none */
 	const struct schema_object *query;    /* query parameters; NULL: none accepted */
-	const struct schema_object *response; /* success body; NULL: none (204) or free-form */
+	/*
+	 * The success answer, exactly one of: response, the schema of the JSON
+	 * object answered (or ERP_NO_BODY, ERP_TEXT_BODY); list, the schema of
+	 * the items of a page in the platform's envelope
+	 * {"items": [...], "next_cursor": string | null} (platform/paging.c).
+	 */
+	const struct schema_object *response;
+	const struct schema_object *list;
 	int success_status;       /* 200 when 0 */
 	const char *response_content_type;    /* "application/json" when NULL */
+	/* A second success status with its own answer (201 granted, 202 waiting); status 0: none. */
+	struct erp_response also;
 	/*
 	 * For operators' tools (/metrics): to a client outside ERP_METRICS_ALLOW
 	 * the path does not exist, on any method (404, never 405 or a preflight).
@@ -79,7 +107,17 @@ struct erp_module {
 	 */
 	const char *const *privileged;
 	size_t privileged_count;
-	/* Called once at start-up, after the router is built; NULL for none. 0 or -1. */
+	/*
+	 * The modules (by name) this one needs: they start first (their routes are
+	 * registered and their init runs before this one's). Start-up refuses a
+	 * name no module has, and a cycle (platform/module_order.h).
+	 */
+	const char *const *depends_on;
+	size_t depends_on_count;
+	/*
+	 * Called once at start-up, after the router is built and the modules this
+	 * one depends on have started; NULL for none. 0 or -1.
+	 */
 	int (*init)(struct erp_server *server);
 };
 

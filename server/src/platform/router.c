@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/alloc.h"
+#include "platform/response.h"
 
 struct segment {
 	const char *text; /* points into the route's pattern */
@@ -173,6 +174,8 @@ int router_add(struct router *router, const struct erp_route *route, char *err, 
 			 erp_method_name(route->method), route->pattern);
 		return -1;
 	}
+	if (response_check_route(route, err, err_size))
+		return -1;
 	if (!route->handler || erp_method_name(route->method)[0] == '?' ||
 	    route->method == ERP_HEAD || route->method == ERP_OPTIONS) {
 		snprintf(err, err_size, "route %s %s: needs a handler and one of GET/POST/PUT/PATCH/DELETE",

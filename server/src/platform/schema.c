@@ -15,6 +15,7 @@ struct validation {
 	int count;
 	bool out_of_memory;
 	bool query; /* errors name a "parameter" instead of a body "pointer" */
+	bool response; /* a rendered answer: read-only fields expected, limits not checked */
 };
 
 int schema_error_add(json_t *errors, const char *pointer, const char *code, const char *detail)
@@ -202,11 +203,12 @@ static void validate_string(struct validation *v, const struct schema_field *f, 
 	size_t chars = utf8_length(text, json_string_length(value));
 	const char *problem;
 
-	if ((int64_t)chars < f->min) {
+	/* Lengths limit input; an answer is checked for its shape only. */
+	if (!v->response && (int64_t)chars < f->min) {
 		report(v, pointer, "min_length", "must be at least %" PRId64 " characters", f->min);
 		return;
 	}
-	if ((int64_t)chars > f->max) {
+	if (!v->response && (int64_t)chars > f->max) {
 		report(v, pointer, "max_length", "must be at most %" PRId64 " characters", f->max);
 		return;
 	}
@@ -258,6 +260,8 @@ static void validate_value(struct validation *v, const struct schema_field *f, j
 			report(v, pointer, "type", "must be an integer");
 			return;
 		}
+		if (v->response)
+			return;
 		if (json_integer_value(value) < f->min)
 			report(v, pointer, "minimum", "must be at least %" PRId64, f->min);
 		else if (json_integer_value(value) > f->max)
@@ -283,11 +287,11 @@ static void validate_value(struct validation *v, const struct schema_field *f, j
 			return;
 		}
 		count = json_array_size(value);
-		if ((int64_t)count < f->min) {
+		if (!v->response && (int64_t)count < f->min) {
 			report(v, pointer, "min_items", "must have at least %" PRId64 " items", f->min);
 			return;
 		}
-		if ((int64_t)count > f->max) {
+		if (!v->response && (int64_t)count > f->max) {
 			report(v, pointer, "max_items", "must have at most %" PRId64 " items", f->max);
 			return;
 		}
@@ -331,7 +335,9 @@ static void validate_object(struct validation *v, const struct schema_object *sc
 	json_object_foreach(value, key, member) {
 		const struct schema_field *f = find_field(schema, key);
 
-		if (f && !(f->flags & SCHEMA_READ_ONLY))
+		if (f && (v->response || !(f->flags & SCHEMA_READ_ONLY)))
+			continue;
+		if (!f && v->response && schema->open)
 			continue;
 		pointer_push(pointer, base, key, strlen(key));
 		if (f)
@@ -344,7 +350,7 @@ static void validate_object(struct validation *v, const struct schema_object *sc
 	for (size_t i = 0; i < schema->field_count; i++) {
 		const struct schema_field *f = &schema->fields[i];
 
-		if (f->flags & SCHEMA_READ_ONLY)
+		if ((f->flags & SCHEMA_READ_ONLY) && !v->response)
 			continue;
 		member = json_object_get(value, f->name);
 		pointer_push(pointer, base, f->name, strlen(f->name));
@@ -358,9 +364,10 @@ static void validate_object(struct validation *v, const struct schema_object *sc
 	}
 }
 
-int schema_validate(const struct schema_object *schema, json_t *value, json_t *errors)
+static int validate_document(const struct schema_object *schema, json_t *value, json_t *errors,
+			     bool response)
 {
-	struct validation v = { .errors = errors };
+	struct validation v = { .errors = errors, .response = response };
 	char pointer[POINTER_MAX] = "";
 
 	if (!json_is_object(value))
@@ -377,6 +384,16 @@ int schema_validate(const struct schema_object *schema, json_t *value, json_t *e
 			return -1;
 	}
 	return v.count;
+}
+
+int schema_validate(const struct schema_object *schema, json_t *value, json_t *errors)
+{
+	return validate_document(schema, value, errors, false);
+}
+
+int schema_validate_response(const struct schema_object *schema, json_t *value, json_t *errors)
+{
+	return validate_document(schema, value, errors, true);
 }
 
 static json_t *convert_query_value(struct validation *v, const struct schema_field *f,

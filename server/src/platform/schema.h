@@ -36,7 +36,7 @@ enum schema_format {
 };
 
 enum schema_flags {
-	SCHEMA_REQUIRED = 1 << 0,
+	SCHEMA_REQUIRED = 1 << 0,  /* in a request: must be sent; in a response: always present */
 	SCHEMA_NULLABLE = 1 << 1,
 	SCHEMA_READ_ONLY = 1 << 2, /* response-only field; refused in requests */
 };
@@ -68,6 +68,20 @@ struct schema_object {
 	const struct schema_object ident = { component, field_array,               \
 		sizeof(field_array) / sizeof((field_array)[0]), text, false }
 
+/*
+ * A field of a response that is always present (SCHEMA_OUT), or always
+ * present and possibly null (SCHEMA_OUT_NULLABLE), e.g.
+ * SCHEMA_OUT("id", SCHEMA_STRING, SCHEMA_FORMAT_UUID). Fields a response
+ * leaves out at times are written in full, without SCHEMA_REQUIRED.
+ */
+#define SCHEMA_OUT(field_name, field_type, field_format)                          \
+	{ .name = field_name, .type = field_type,                                  \
+	  .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED, .format = field_format }
+#define SCHEMA_OUT_NULLABLE(field_name, field_type, field_format)                 \
+	{ .name = field_name, .type = field_type,                                  \
+	  .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED | SCHEMA_NULLABLE,           \
+	  .format = field_format }
+
 /* Longest list of errors one validation reports; the rest are counted. */
 enum { SCHEMA_MAX_ERRORS = 50 };
 
@@ -87,6 +101,18 @@ int schema_check(const struct schema_object *schema, char *err, size_t err_size)
  * memory.
  */
 int schema_validate(const struct schema_object *schema, json_t *value, json_t *errors);
+
+/*
+ * Validates a response body (what a handler rendered) against the schema its
+ * route declares, as the test build does for every 2xx answer
+ * (server/test/e2e/support/response_check.c): read-only fields are expected,
+ * SCHEMA_REQUIRED fields must be present, a field the table does not name is
+ * "unknown_field" unless the object is open, null is refused unless
+ * SCHEMA_NULLABLE, and types, enums and formats are checked as in requests.
+ * Lengths, ranges and item counts limit input and are not checked. Errors and
+ * result as schema_validate().
+ */
+int schema_validate_response(const struct schema_object *schema, json_t *value, json_t *errors);
 
 /*
  * Builds a JSON object from query parameters (name -> text) according to a

@@ -73,7 +73,8 @@ static void arena_give_back(struct erp_server *server, struct arena *arena)
 
 static int check_route_schemas(const struct erp_route *route, char *err, size_t err_size)
 {
-	const struct schema_object *schemas[] = { route->body, route->query, route->response };
+	const struct schema_object *schemas[] = { route->body, route->query, route->response,
+						  route->list, route->also.response };
 
 	for (size_t i = 0; i < ERP_COUNT(schemas); i++)
 		if (schemas[i] && schema_check(schemas[i], err, err_size))
@@ -337,7 +338,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 		if (!req)
 			return MHD_NO; /* out of memory: drop the connection */
 		*req_cls = req;
-		if (server->observer)
+		if (server->observer && server->observer->begin)
 			server->observer->begin(req);
 		/*
 		 * With a body coming, refuse early (404, 413, 415...) before reading
@@ -365,6 +366,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 			return queue_response(req);
 	}
 	pipeline_finish(req);
+	if (server->observer && server->observer->answered)
+		server->observer->answered(req);
 	return queue_response(req);
 }
 
@@ -394,7 +397,7 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **re
 		.user_id = req->user_id,
 		.client = req->client_address,
 	});
-	if (server->observer)
+	if (server->observer && server->observer->end)
 		server->observer->end(req);
 	erp_free(req->upload);
 	arena_give_back(server, req->arena);

@@ -29,13 +29,17 @@ enum { SERVER_MAX_READINESS_CHECKS = 8 };
 
 /*
  * Sees every request begin (its headers are readable, the pipeline has not
- * run) and end (after it is logged, before its arena is released), on the
- * worker thread that serves it. erp-server installs none; the test build's
+ * run), answered (the middleware chain and the handler are done, the answer
+ * is not sent yet and may still be replaced) and end (after it is logged,
+ * before its arena is released), on the worker thread that serves it. Any
+ * of the three may be NULL. erp-server installs none; the test build's
  * composition root uses one to inject allocation failures into a request
- * (server/test/e2e/support/fault.c).
+ * (server/test/e2e/support/fault.c) and to check every 2xx body against its
+ * route's declared response (server/test/e2e/support/response_check.c).
  */
 struct erp_request_observer {
 	void (*begin)(struct erp_request *req);
+	void (*answered)(struct erp_request *req);
 	void (*end)(struct erp_request *req);
 };
 

@@ -1,8 +1,18 @@
 /*
  * Fuzz target: a request body on its way to a handler, for every route that
- * takes one (fuzz_modules.h). The first byte picks the route: index
- * (byte - 'A') modulo the number of body routes, so 'A' is the first;
- * ERP_FUZZ_LIST_ROUTES=1 prints the table. The other bytes are the body.
+ * takes one (fuzz_modules.h). An input names its route on its first line,
+ * as method and pattern, and the body follows:
+ *
+ *   POST /api/v1/companies/{company}/accounts
+ *   {"code":"1000","name":"Cash","type":"asset"}
+ *
+ * so a seed keeps its route whatever routes are added or moved. An input
+ * whose first line names no body route (what the fuzzer makes of one) picks
+ * a route by its first byte, (byte - 'A') modulo the number of body routes,
+ * and the rest is the body, so mutations still reach every route.
+ * ERP_FUZZ_LIST_ROUTES=1 prints the routes; ERP_FUZZ_SEED_CHECK=1 (what
+ * tools/run-fuzz sets while it runs the checked-in seeds once) makes an input
+ * that names no body route a failure, so a seed cannot lose its route.
  *
  * It takes the pipeline's two steps (validate_body() in platform/pipeline.c):
  * body_parse() with the server's default ERP_MAX_JSON_DEPTH, then
@@ -28,12 +38,14 @@
 #include "test/fuzz/fuzz.h"
 #include "test/fuzz/fuzz_modules.h"
 
-enum { BODY_ROUTES_MAX = 256 };
+enum { BODY_ROUTES_MAX = 256, ROUTE_LINE_MAX = 300 };
 
 static const struct erp_route *body_routes[BODY_ROUTES_MAX];
+static char route_lines[BODY_ROUTES_MAX][ROUTE_LINE_MAX]; /* "POST /api/v1/users" */
 static size_t body_route_count;
 static unsigned max_json_depth;
 static size_t max_body_bytes;
+static bool seed_check;
 
 /* Every variable unset: the configuration a server gets by default. */
 static const char *no_variables(const char *name, void *ctx)
@@ -70,14 +82,51 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 			fprintf(stderr, "body_fuzz: %s\n", err);
 			exit(1);
 		}
-		if (getenv("ERP_FUZZ_LIST_ROUTES")) {
-			unsigned byte = (unsigned)(('A' + i) & 0xff);
+		snprintf(route_lines[i], ROUTE_LINE_MAX, "%s %s",
+			 erp_method_name(body_routes[i]->method), body_routes[i]->pattern);
+		if (getenv("ERP_FUZZ_LIST_ROUTES"))
+			printf("%s\n", route_lines[i]);
+	}
+	seed_check = getenv("ERP_FUZZ_SEED_CHECK") != NULL;
+	return 0;
+}
 
-			printf("0x%02x %c  %s %s\n", byte, byte > 0x20 && byte < 0x7f ? (int)byte : '?',
-			       erp_method_name(body_routes[i]->method), body_routes[i]->pattern);
+/* The route the input's first line names, and the body after it; NULL when it names none. */
+static const struct erp_route *named_route(const uint8_t *data, size_t size, const uint8_t **body,
+					   size_t *body_size)
+{
+	const uint8_t *end = memchr(data, '\n', size < ROUTE_LINE_MAX ? size : ROUTE_LINE_MAX);
+	size_t length;
+
+	if (!end)
+		return NULL;
+	length = (size_t)(end - data);
+	for (size_t i = 0; i < body_route_count; i++) {
+		if (strlen(route_lines[i]) == length && memcmp(route_lines[i], data, length) == 0) {
+			*body = end + 1;
+			*body_size = size - length - 1;
+			return body_routes[i];
 		}
 	}
-	return 0;
+	return NULL;
+}
+
+/* The input's route (named, or picked by its first byte) and its body. */
+static const struct erp_route *route_of(const uint8_t *data, size_t size, const uint8_t **body,
+					size_t *body_size)
+{
+	const struct erp_route *route = named_route(data, size, body, body_size);
+
+	if (route)
+		return route;
+	if (seed_check) {
+		fprintf(stderr, "body_fuzz: the input's first line names no route that takes a body;"
+				" a seed starts with one of ERP_FUZZ_LIST_ROUTES=1's lines\n");
+		abort();
+	}
+	*body = data + 1;
+	*body_size = size - 1;
+	return body_routes[(uint8_t)(data[0] - 'A') % body_route_count];
 }
 
 /* body_parse()'s reason ends up in a JSON problem: NUL-terminated, short, plain ASCII. */
@@ -212,20 +261,21 @@ static void check_passwords_not_echoed(const struct schema_object *schema, json_
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const struct erp_route *route;
+	const uint8_t *body;
+	size_t body_size;
 	char detail[256];
 	json_t *document, *errors;
 	int problems;
 
 	if (size == 0)
 		return 0;
-	route = body_routes[(uint8_t)(data[0] - 'A') % body_route_count];
-	if (size - 1 > max_body_bytes)
+	route = route_of(data, size, &body, &body_size);
+	if (body_size > max_body_bytes)
 		return 0; /* the server answers 413 before parsing */
 
 	/* No NUL anywhere: check_reason() then proves body_parse() terminated its reason. */
 	memset(detail, '#', sizeof(detail));
-	document = body_parse((const char *)data + 1, size - 1, max_json_depth, detail,
-			      sizeof(detail));
+	document = body_parse((const char *)body, body_size, max_json_depth, detail, sizeof(detail));
 	if (!document) {
 		check_reason(detail, sizeof(detail));
 		return 0;

@@ -209,7 +209,7 @@ json_t *iam_caller_grants_json(struct erp_request *req)
 	return caller_grants(req, &g) ? NULL : iam_grants_json(g);
 }
 
-int iam_install(struct erp_server *server)
+int iam_init(struct erp_server *server)
 {
 	iam_hash_limit_init(server->config->password_hash_concurrency);
 	/* Build the dummy hash now, so the first unknown-email login costs what the others do. */

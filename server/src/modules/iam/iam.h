@@ -3,22 +3,17 @@
 
 #include "platform/route.h"
 
-struct erp_server;
-
 /*
  * Identity and access management: companies, users, roles, role
  * assignments, sessions, the permission model (effective permissions, segregation
  * of duties) and the audit trail's read side. Other modules see only this.
  */
 
-/* The module descriptor: routes, the iam.* permission catalog, SoD pairs. */
-extern const struct erp_module iam_module;
-
 /*
- * Plugs IAM into the platform: the authentication and permission hooks and
- * IAM's readiness check. Called by the composition root after server_init().
- * 0, or -1 when out of memory.
+ * The module descriptor: routes, the iam.* permission catalog, SoD pairs, and
+ * its init, which plugs IAM into the platform as the authentication and
+ * permission hooks.
  */
-int iam_install(struct erp_server *server);
+extern const struct erp_module iam_module;
 
 #endif

@@ -58,6 +58,12 @@ json_t *iam_caller_grants_json(struct erp_request *req);
 /* Whether the caller holds permission globally or in company (code; NULL: globally). */
 bool iam_caller_holds(struct erp_request *req, const char *permission, const char *company);
 
+/*
+ * The descriptor's init: plugs IAM into the platform as the authentication
+ * and permission hooks and sizes the password-hashing slots. 0.
+ */
+int iam_init(struct erp_server *server);
+
 /* --- the limit on password hashing (hash_limit.c) -------------------------------------- */
 
 /* At most slots argon2id computations at once in this process (start-up, before requests). */

@@ -1,16 +1,13 @@
 /*
  * The IAM module descriptor (ARCHITECTURE.md §3): its permission catalog,
- * its segregation-of-duties pairs and its route table.
+ * its segregation-of-duties pairs, its route table and its init (the
+ * platform's authentication and permission hooks).
  */
 #include "modules/iam/internal.h"
 #include "platform/schema.h"
 #include "platform/server.h"
 
 /* --- request and response shapes ------------------------------------------------------ */
-
-#define RO(field_name, field_type, field_format)                                            \
-	{ .name = field_name, .type = field_type, .flags = SCHEMA_READ_ONLY,                \
-	  .format = field_format }
 
 static const struct schema_field login_fields[] = {
 	{ .name = "email", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .min = 3, .max = 254,
@@ -21,24 +18,188 @@ static const struct schema_field login_fields[] = {
 static SCHEMA_OBJECT_DEFINE(login_schema, "Login", login_fields, "Credentials.");
 
 static const struct schema_field user_fields[] = {
-	RO("id", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
-	RO("email", SCHEMA_STRING, SCHEMA_FORMAT_EMAIL),
-	RO("display_name", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
-	RO("active", SCHEMA_BOOLEAN, SCHEMA_FORMAT_NONE),
-	RO("must_change_password", SCHEMA_BOOLEAN, SCHEMA_FORMAT_NONE),
-	RO("version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
-	RO("created_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
-	RO("updated_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
+	SCHEMA_OUT("id", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	SCHEMA_OUT("email", SCHEMA_STRING, SCHEMA_FORMAT_EMAIL),
+	SCHEMA_OUT("display_name", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("active", SCHEMA_BOOLEAN, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("must_change_password", SCHEMA_BOOLEAN, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("created_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
+	SCHEMA_OUT("updated_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
 };
 static SCHEMA_OBJECT_DEFINE(user_schema, "User", user_fields, "A user (ETag: its version).");
 
 static const struct schema_field session_fields[] = {
-	RO("token", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
-	RO("expires_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
-	{ .name = "user", .type = SCHEMA_OBJECT, .flags = SCHEMA_READ_ONLY, .object = &user_schema },
+	SCHEMA_OUT("token", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("expires_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
+	{ .name = "user", .type = SCHEMA_OBJECT, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .object = &user_schema },
 };
 static SCHEMA_OBJECT_DEFINE(session_schema, "Session", session_fields,
 			    "A bearer token for Authorization: Bearer <token>.");
+
+static const struct schema_field name_item = { .name = "permission", .type = SCHEMA_STRING,
+					       .flags = SCHEMA_READ_ONLY };
+
+#define NAME_LIST(field_name, text)                                                          \
+	{ .name = field_name, .type = SCHEMA_ARRAY, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED, \
+	  .items = &name_item, .description = text }
+
+static const struct schema_field me_company_fields[] = {
+	SCHEMA_OUT("code", SCHEMA_STRING, SCHEMA_FORMAT_CODE),
+	SCHEMA_OUT("name", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("currency", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	NAME_LIST("permissions", "effective here: the global ones and this company's"),
+};
+static SCHEMA_OBJECT_DEFINE(me_company_schema, "MeCompany", me_company_fields,
+			    "A company the caller holds a role in.");
+
+static const struct schema_field me_fields[] = {
+	{ .name = "user", .type = SCHEMA_OBJECT, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .object = &user_schema },
+	NAME_LIST("global_permissions", "held in every company"),
+	{ .name = "companies", .type = SCHEMA_ARRAY, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .object = &me_company_schema },
+};
+static SCHEMA_OBJECT_DEFINE(me_schema, "Me", me_fields,
+			    "The caller, and their effective permissions per company.");
+
+static const struct schema_field override_fields[] = {
+	SCHEMA_OUT_NULLABLE("company", SCHEMA_STRING, SCHEMA_FORMAT_CODE),
+	NAME_LIST("permissions", "the pair"),
+};
+static SCHEMA_OBJECT_DEFINE(override_schema, "SodOverride", override_fields,
+			    "A segregation-of-duties conflict accepted for a pair in a company"
+			    " (null: everywhere).");
+
+static const struct schema_field assignment_fields[] = {
+	SCHEMA_OUT("id", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	SCHEMA_OUT("role", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT_NULLABLE("company", SCHEMA_STRING, SCHEMA_FORMAT_CODE),
+	SCHEMA_OUT_NULLABLE("granted_by", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	SCHEMA_OUT_NULLABLE("approved_by", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	SCHEMA_OUT("granted_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
+	SCHEMA_OUT_NULLABLE("reason", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("sod_override", SCHEMA_BOOLEAN, SCHEMA_FORMAT_NONE),
+	{ .name = "overrides", .type = SCHEMA_ARRAY, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .object = &override_schema },
+};
+static SCHEMA_OBJECT_DEFINE(assignment_schema, "RoleAssignment", assignment_fields,
+			    "A role held by a user in a company (null: globally).");
+
+static const struct schema_field assignment_list_fields[] = {
+	{ .name = "items", .type = SCHEMA_ARRAY, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .object = &assignment_schema },
+};
+static SCHEMA_OBJECT_DEFINE(assignment_list_schema, "RoleAssignmentList", assignment_list_fields,
+			    "Every role assignment of the user (no paging).");
+
+static const struct schema_field requested_override_fields[] = {
+	SCHEMA_OUT_NULLABLE("company", SCHEMA_STRING, SCHEMA_FORMAT_CODE),
+	SCHEMA_OUT_NULLABLE("company_id", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	NAME_LIST("permissions", "the pair"),
+};
+static SCHEMA_OBJECT_DEFINE(requested_override_schema, "RequestedOverride",
+			    requested_override_fields,
+			    "A conflict the request asks the approver to accept (company null: global).");
+
+static const char *const grant_request_statuses[] = { "pending", "approved", "rejected",
+						       "withdrawn", NULL };
+
+static const struct schema_field grant_request_fields[] = {
+	SCHEMA_OUT("id", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	SCHEMA_OUT("user_id", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	SCHEMA_OUT("user", SCHEMA_STRING, SCHEMA_FORMAT_EMAIL),
+	SCHEMA_OUT("role", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("role_version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT_NULLABLE("company", SCHEMA_STRING, SCHEMA_FORMAT_CODE),
+	NAME_LIST("privileged_permissions", "the role's permissions that need a second administrator"),
+	{ .name = "overrides", .type = SCHEMA_ARRAY, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .object = &requested_override_schema },
+	SCHEMA_OUT_NULLABLE("reason", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	{ .name = "status", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .enum_values = grant_request_statuses },
+	SCHEMA_OUT("requested_by", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	SCHEMA_OUT("requested_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
+	SCHEMA_OUT_NULLABLE("decided_by", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	SCHEMA_OUT_NULLABLE("decided_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
+	SCHEMA_OUT_NULLABLE("decision_note", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT_NULLABLE("assignment_id", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	SCHEMA_OUT("version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+};
+static SCHEMA_OBJECT_DEFINE(grant_request_schema, "RoleGrantRequest", grant_request_fields,
+			    "A grant waiting for a second administrator, or decided (ETag: its version).");
+
+static const struct schema_field role_fields[] = {
+	SCHEMA_OUT("id", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	SCHEMA_OUT("name", SCHEMA_STRING, SCHEMA_FORMAT_CODE),
+	SCHEMA_OUT("description", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("system", SCHEMA_BOOLEAN, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	NAME_LIST("permissions", "sorted"),
+	SCHEMA_OUT("created_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
+	SCHEMA_OUT("updated_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
+};
+static SCHEMA_OBJECT_DEFINE(role_schema, "Role", role_fields,
+			    "A named set of permissions (ETag: its version); system roles are read-only.");
+
+static const struct schema_field company_fields[] = {
+	SCHEMA_OUT("id", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	SCHEMA_OUT("code", SCHEMA_STRING, SCHEMA_FORMAT_CODE),
+	SCHEMA_OUT("name", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("currency", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("created_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
+	SCHEMA_OUT("updated_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
+};
+static SCHEMA_OBJECT_DEFINE(company_schema, "Company", company_fields,
+			    "A company (ETag: its version); its code names it in URLs.");
+
+static const struct schema_field permission_fields[] = {
+	SCHEMA_OUT("name", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("module", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("description", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+};
+static SCHEMA_OBJECT_DEFINE(permission_schema, "Permission", permission_fields,
+			    "A permission of the catalog, declared by its module.");
+
+static const struct schema_field sod_rule_fields[] = {
+	NAME_LIST("permissions", "the pair, the smaller name first"),
+	SCHEMA_OUT("description", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+};
+static SCHEMA_OBJECT_DEFINE(sod_rule_schema, "SodRule", sod_rule_fields,
+			    "Two permissions one user may not hold in one company.");
+
+static const struct schema_field catalog_fields[] = {
+	{ .name = "items", .type = SCHEMA_ARRAY, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .object = &permission_schema },
+	{ .name = "sod_rules", .type = SCHEMA_ARRAY, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .object = &sod_rule_schema },
+};
+static SCHEMA_OBJECT_DEFINE(catalog_schema, "PermissionCatalog", catalog_fields,
+			    "Every permission and segregation-of-duties pair (no paging).");
+
+/* What an audit event records changed: {"field": {"old": ..., "new": ...}}, secrets never. */
+static const struct schema_object changes_schema = {
+	"AuditChanges", NULL, 0, "{\"field\": {\"old\": value, \"new\": value}}, secrets omitted.", true,
+};
+
+static const struct schema_field audit_event_fields[] = {
+	SCHEMA_OUT("id", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	SCHEMA_OUT("occurred_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
+	SCHEMA_OUT_NULLABLE("actor_id", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	SCHEMA_OUT("action", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT_NULLABLE("company", SCHEMA_STRING, SCHEMA_FORMAT_CODE),
+	SCHEMA_OUT("entity", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT_NULLABLE("entity_id", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT_NULLABLE("request_id", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	{ .name = "changes", .type = SCHEMA_OBJECT, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .object = &changes_schema },
+	SCHEMA_OUT_NULLABLE("reason", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+};
+static SCHEMA_OBJECT_DEFINE(audit_event_schema, "AuditEvent", audit_event_fields,
+			    "One change, who made it, when and why (actor null: the system or an"
+			    " unknown login).");
 
 static const struct schema_field password_fields[] = {
 	{ .name = "current_password", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .min = 1,
@@ -105,9 +266,6 @@ static SCHEMA_OBJECT_DEFINE(grant_schema, "RoleGrant", grant_fields,
 			    "201: granted. 202: a privileged grant (or an override) waits in"
 			    " /api/v1/role-grant-requests for a second administrator.");
 
-static const char *const grant_request_statuses[] = { "pending", "approved", "rejected",
-						       "withdrawn", NULL };
-
 static const struct schema_field grant_request_query_fields[] = {
 	{ .name = "limit", .type = SCHEMA_INTEGER, .min = 1, .max = 200 },
 	{ .name = "cursor", .type = SCHEMA_STRING, .min = 1, .max = 1400 },
@@ -165,15 +323,16 @@ static const struct erp_route routes[] = {
 	{ ERP_POST, "/api/v1/auth/login", ERP_PUBLIC, iam_login, "Log in: a bearer token.",
 	  .body = &login_schema, .response = &session_schema },
 	{ ERP_POST, "/api/v1/auth/logout", ERP_AUTHENTICATED, iam_logout, "End this session.",
-	  .success_status = 204 },
+	  .response = ERP_NO_BODY, .success_status = 204 },
 	{ ERP_GET, "/api/v1/me", ERP_AUTHENTICATED, iam_me,
-	  "The caller, their companies and effective permissions per company.", .success_status = 200 },
+	  "The caller, their companies and effective permissions per company.",
+	  .response = &me_schema },
 	{ ERP_POST, "/api/v1/me/password", ERP_AUTHENTICATED, iam_change_password,
 	  "Change the caller's password; other sessions end.", .body = &password_schema,
-	  .success_status = 204 },
+	  .response = ERP_NO_BODY, .success_status = 204 },
 
 	{ ERP_GET, "/api/v1/users", "iam.user.read", iam_users_list, "List users.",
-	  .query = &user_query },
+	  .query = &user_query, .list = &user_schema },
 	{ ERP_POST, "/api/v1/users", "iam.user.manage", iam_users_create, "Create a user.",
 	  .body = &user_create_schema, .response = &user_schema, .success_status = 201 },
 	{ ERP_GET, "/api/v1/users/{id}", "iam.user.read", iam_users_get, "Read a user.",
@@ -186,49 +345,56 @@ static const struct erp_route routes[] = {
 	{ ERP_POST, "/api/v1/users/{id}/reactivate", "iam.user.manage", iam_users_reactivate,
 	  "Reactivate a user.", .response = &user_schema },
 	{ ERP_GET, "/api/v1/users/{id}/role-assignments", "iam.assignment.read",
-	  iam_assignments_list, "A user's role assignments.", .success_status = 200 },
+	  iam_assignments_list, "A user's role assignments.", .response = &assignment_list_schema },
 	{ ERP_POST, "/api/v1/users/{id}/role-assignments", "iam.assignment.manage",
 	  iam_assignments_grant,
 	  "Grant a role to another user, in a company or globally; a privileged grant or an"
 	  " override waits for a second administrator (202).",
-	  .body = &grant_schema, .success_status = 201 },
+	  .body = &grant_schema, .response = &assignment_schema, .success_status = 201,
+	  .also = { 202, &grant_request_schema } },
 	{ ERP_DELETE, "/api/v1/users/{id}/role-assignments/{assignment}", "iam.assignment.manage",
-	  iam_assignments_revoke, "Revoke another user's role assignment.", .success_status = 204 },
+	  iam_assignments_revoke, "Revoke another user's role assignment.",
+	  .response = ERP_NO_BODY, .success_status = 204 },
 	{ ERP_GET, "/api/v1/role-grant-requests", "iam.assignment.read", iam_grant_requests_list,
-	  "Grant requests, oldest first.", .query = &grant_request_query },
+	  "Grant requests, oldest first.", .query = &grant_request_query,
+	  .list = &grant_request_schema },
 	{ ERP_GET, "/api/v1/role-grant-requests/{id}", "iam.assignment.read", iam_grant_requests_get,
-	  "Read a grant request.", .success_status = 200 },
+	  "Read a grant request.", .response = &grant_request_schema },
 	{ ERP_POST, "/api/v1/role-grant-requests/{id}/approve", "iam.assignment.manage",
 	  iam_grant_requests_approve,
 	  "Approve a pending grant as a second administrator (not the requester, not the user;"
-	  " overrides also need iam.sod.override).", .success_status = 200 },
+	  " overrides also need iam.sod.override).", .response = &grant_request_schema },
 	{ ERP_POST, "/api/v1/role-grant-requests/{id}/reject", "iam.assignment.manage",
 	  iam_grant_requests_reject, "Reject a pending grant (the requester withdraws it).",
-	  .success_status = 200 },
+	  .response = &grant_request_schema },
 
 	{ ERP_GET, "/api/v1/roles", "iam.role.read", iam_roles_list, "List roles.",
-	  .query = &paging_query },
+	  .query = &paging_query, .list = &role_schema },
 	{ ERP_POST, "/api/v1/roles", "iam.role.manage", iam_roles_create, "Create a role.",
-	  .body = &role_create_schema, .success_status = 201 },
-	{ ERP_GET, "/api/v1/roles/{role}", "iam.role.read", iam_roles_get, "Read a role.", .success_status = 200 },
+	  .body = &role_create_schema, .response = &role_schema, .success_status = 201 },
+	{ ERP_GET, "/api/v1/roles/{role}", "iam.role.read", iam_roles_get, "Read a role.",
+	  .response = &role_schema },
 	{ ERP_PATCH, "/api/v1/roles/{role}", "iam.role.manage", iam_roles_update,
-	  "Change a role's description or permission set.", .body = &role_update_schema },
+	  "Change a role's description or permission set.", .body = &role_update_schema,
+	  .response = &role_schema },
 	{ ERP_DELETE, "/api/v1/roles/{role}", "iam.role.manage", iam_roles_delete,
-	  "Delete a role nobody holds.", .success_status = 204 },
+	  "Delete a role nobody holds.", .response = ERP_NO_BODY, .success_status = 204 },
 
 	{ ERP_GET, "/api/v1/companies", "iam.company.read", iam_companies_list, "List companies.",
-	  .query = &paging_query },
+	  .query = &paging_query, .list = &company_schema },
 	{ ERP_POST, "/api/v1/companies", "iam.company.manage", iam_companies_create,
-	  "Create a company.", .body = &company_create_schema, .success_status = 201 },
+	  "Create a company.", .body = &company_create_schema, .response = &company_schema,
+	  .success_status = 201 },
 	{ ERP_GET, "/api/v1/companies/{company}", "iam.company.read", iam_companies_get,
-	  "Read a company.", .success_status = 200 },
+	  "Read a company.", .response = &company_schema },
 	{ ERP_PATCH, "/api/v1/companies/{company}", "iam.company.manage", iam_companies_update,
-	  "Change a company's name or currency.", .body = &company_update_schema },
+	  "Change a company's name or currency.", .body = &company_update_schema,
+	  .response = &company_schema },
 
 	{ ERP_GET, "/api/v1/permissions", "iam.permission.read", iam_permissions_list,
-	  "The permission catalog and the segregation-of-duties pairs.", .success_status = 200 },
+	  "The permission catalog and the segregation-of-duties pairs.", .response = &catalog_schema },
 	{ ERP_GET, "/api/v1/audit-events", "iam.audit.read", iam_audit_list,
-	  "The audit trail, newest first.", .query = &audit_query },
+	  "The audit trail, newest first.", .query = &audit_query, .list = &audit_event_schema },
 };
 
 static const struct erp_permission permissions[] = {
@@ -261,4 +427,5 @@ const struct erp_module iam_module = {
 	.permission_count = ERP_COUNT(permissions),
 	.sod_rules = sod_rules,
 	.sod_rule_count = ERP_COUNT(sod_rules),
+	.init = iam_init,
 };

@@ -1,14 +1,11 @@
 /*
  * The ledger module descriptor (ARCHITECTURE.md §3): its permission catalog,
- * its segregation-of-duties pairs and its route table with the request and
- * response shapes the platform validates and documents.
+ * its segregation-of-duties pairs, the module it depends on (IAM) and its
+ * route table with the request and response shapes the platform validates
+ * and documents.
  */
 #include "modules/ledger/internal.h"
 #include "platform/schema.h"
-
-#define RO(field_name, field_type, field_format)                                            \
-	{ .name = field_name, .type = field_type, .flags = SCHEMA_READ_ONLY,                \
-	  .format = field_format }
 
 #define PAGING_FIELDS                                                                        \
 	{ .name = "limit", .type = SCHEMA_INTEGER, .min = 1, .max = 200 },                    \
@@ -21,16 +18,19 @@ static const char *const entry_statuses[] = { "draft", "posted", NULL };
 /* --- accounts ------------------------------------------------------------------------------ */
 
 static const struct schema_field account_fields[] = {
-	RO("id", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
-	RO("code", SCHEMA_STRING, SCHEMA_FORMAT_CODE),
-	RO("name", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
-	RO("type", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
-	RO("currency", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
-	RO("parent", SCHEMA_STRING, SCHEMA_FORMAT_CODE),
-	RO("active", SCHEMA_BOOLEAN, SCHEMA_FORMAT_NONE),
-	RO("version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
-	RO("created_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
-	RO("updated_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
+	SCHEMA_OUT("id", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	SCHEMA_OUT("code", SCHEMA_STRING, SCHEMA_FORMAT_CODE),
+	SCHEMA_OUT("name", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	{ .name = "type", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .enum_values = account_types },
+	SCHEMA_OUT("currency", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	{ .name = "parent", .type = SCHEMA_STRING,
+	  .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED | SCHEMA_NULLABLE, .format = SCHEMA_FORMAT_CODE,
+	  .description = "the parent account's code; null at the top" },
+	SCHEMA_OUT("active", SCHEMA_BOOLEAN, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("created_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
+	SCHEMA_OUT("updated_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
 };
 static SCHEMA_OBJECT_DEFINE(account_schema, "Account", account_fields,
 			    "An account of the chart (ETag: its version).");
@@ -81,27 +81,35 @@ static SCHEMA_OBJECT_DEFINE(year_create_schema, "FiscalYearCreate", year_create_
 
 static const char *const period_statuses[] = { "open", "closed", "locked", NULL };
 
+#define OUT_NULLABLE(field_name, field_format, text)                                         \
+	{ .name = field_name, .type = SCHEMA_STRING,                                          \
+	  .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED | SCHEMA_NULLABLE, .format = field_format, \
+	  .description = text }
+
 static const struct schema_field period_fields[] = {
-	RO("id", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
-	RO("fiscal_year", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
-	RO("number", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
-	RO("name", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
-	RO("starts_on", SCHEMA_STRING, SCHEMA_FORMAT_DATE),
-	RO("ends_on", SCHEMA_STRING, SCHEMA_FORMAT_DATE),
-	{ .name = "status", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY, .max = 10,
+	SCHEMA_OUT("id", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	SCHEMA_OUT("fiscal_year", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("number", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("name", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("starts_on", SCHEMA_STRING, SCHEMA_FORMAT_DATE),
+	SCHEMA_OUT("ends_on", SCHEMA_STRING, SCHEMA_FORMAT_DATE),
+	{ .name = "status", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
 	  .enum_values = period_statuses },
-	{ .name = "lock_requested_by", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_NULLABLE,
-	  .format = SCHEMA_FORMAT_UUID, .description = "who asked for the lock (null: nobody)" },
-	{ .name = "lock_requested_at", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_NULLABLE,
-	  .format = SCHEMA_FORMAT_DATE_TIME },
-	{ .name = "locked_by", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_NULLABLE,
-	  .format = SCHEMA_FORMAT_UUID, .description = "who confirmed the lock" },
-	{ .name = "locked_at", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_NULLABLE,
-	  .format = SCHEMA_FORMAT_DATE_TIME },
-	RO("version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	OUT_NULLABLE("lock_requested_by", SCHEMA_FORMAT_UUID, "who asked for the lock (null: nobody)"),
+	OUT_NULLABLE("lock_requested_at", SCHEMA_FORMAT_DATE_TIME, NULL),
+	OUT_NULLABLE("locked_by", SCHEMA_FORMAT_UUID, "who confirmed the lock"),
+	OUT_NULLABLE("locked_at", SCHEMA_FORMAT_DATE_TIME, NULL),
+	SCHEMA_OUT("version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
 };
 static SCHEMA_OBJECT_DEFINE(period_schema, "FiscalPeriod", period_fields,
 			    "A monthly fiscal period (ETag: its version): open, closed or locked for good.");
+
+static const struct schema_field year_fields[] = {
+	SCHEMA_OUT("fiscal_year", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	{ .name = "periods", .type = SCHEMA_ARRAY, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .object = &period_schema, .description = "the twelve periods, in order" },
+};
+static SCHEMA_OBJECT_DEFINE(year_schema, "FiscalYear", year_fields, "A new fiscal year.");
 
 static const struct schema_field period_query_fields[] = {
 	PAGING_FIELDS,
@@ -136,29 +144,62 @@ static SCHEMA_OBJECT_DEFINE(entry_write_schema, "JournalEntryWrite", entry_write
 			    "A draft: balanced per currency. Send Idempotency-Key on create;"
 			    " If-Match with the ETag on replace.");
 
+/* A line as entries show it: the side without an amount, and an empty description, left out. */
+static const struct schema_field line_out_fields[] = {
+	SCHEMA_OUT("line", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("account", SCHEMA_STRING, SCHEMA_FORMAT_CODE),
+	SCHEMA_OUT("currency", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	{ .name = "debit", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY,
+	  .format = SCHEMA_FORMAT_DECIMAL, .description = "in the account's currency" },
+	{ .name = "credit", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY,
+	  .format = SCHEMA_FORMAT_DECIMAL },
+	{ .name = "description", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY },
+};
+static SCHEMA_OBJECT_DEFINE(line_out_schema, "JournalEntryLine", line_out_fields,
+			    "A line of an entry: debit or credit.");
+
+/* What an entry and its summary in a list both show, in the order both show it. */
+#define ENTRY_HEAD_FIELDS                                                                    \
+	SCHEMA_OUT("id", SCHEMA_STRING, SCHEMA_FORMAT_UUID),                                  \
+	OUT_NULLABLE("number", SCHEMA_FORMAT_NONE, "set when posted: JE-<fiscal year>-<sequence>"), \
+	{ .name = "status", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED, \
+	  .enum_values = entry_statuses },                                                    \
+	SCHEMA_OUT("date", SCHEMA_STRING, SCHEMA_FORMAT_DATE),                                \
+	SCHEMA_OUT("memo", SCHEMA_STRING, SCHEMA_FORMAT_NONE),                                \
+	OUT_NULLABLE("reference", SCHEMA_FORMAT_NONE, NULL),                                  \
+	SCHEMA_OUT("source", SCHEMA_STRING, SCHEMA_FORMAT_NONE),                              \
+	OUT_NULLABLE("author_id", SCHEMA_FORMAT_UUID, NULL)
+
+#define POSTED_INTO_CLOSED_FIELD                                                             \
+	{ .name = "posted_into_closed_period", .type = SCHEMA_BOOLEAN,                        \
+	  .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,                                        \
+	  .description = "posted by a holder of ledger.period.post-closed into a closed period" }
+
 static const struct schema_field entry_fields[] = {
-	RO("id", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
-	RO("number", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
-	RO("status", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
-	RO("date", SCHEMA_STRING, SCHEMA_FORMAT_DATE),
-	RO("memo", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
-	RO("reference", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
-	RO("source", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
-	RO("author_id", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
-	RO("posted_by", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
-	RO("posted_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
-	{ .name = "posted_into_closed_period", .type = SCHEMA_BOOLEAN, .flags = SCHEMA_READ_ONLY,
-	  .description = "posted by a holder of ledger.period.post-closed into a closed period" },
-	RO("reverses", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
-	RO("reversed_by", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
-	RO("version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
-	{ .name = "lines", .type = SCHEMA_ARRAY, .flags = SCHEMA_READ_ONLY, .max = LEDGER_LINES_MAX,
-	  .object = &line_schema },
-	RO("created_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
-	RO("updated_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
+	ENTRY_HEAD_FIELDS,
+	OUT_NULLABLE("posted_by", SCHEMA_FORMAT_UUID, NULL),
+	OUT_NULLABLE("posted_at", SCHEMA_FORMAT_DATE_TIME, NULL),
+	POSTED_INTO_CLOSED_FIELD,
+	OUT_NULLABLE("reverses", SCHEMA_FORMAT_UUID, "the entry this one reverses"),
+	OUT_NULLABLE("reversed_by", SCHEMA_FORMAT_UUID, "the entry that reverses this one"),
+	SCHEMA_OUT("version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	{ .name = "lines", .type = SCHEMA_ARRAY, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .object = &line_out_schema },
+	SCHEMA_OUT("created_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
+	SCHEMA_OUT("updated_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
 };
 static SCHEMA_OBJECT_DEFINE(entry_schema, "JournalEntry", entry_fields,
 			    "A journal entry (ETag: its version); number is set when posted.");
+
+/* An entry in a list: no lines, no reversal links. */
+static const struct schema_field entry_summary_fields[] = {
+	ENTRY_HEAD_FIELDS,
+	OUT_NULLABLE("posted_at", SCHEMA_FORMAT_DATE_TIME, NULL),
+	POSTED_INTO_CLOSED_FIELD,
+	SCHEMA_OUT("version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+};
+static SCHEMA_OBJECT_DEFINE(entry_summary_schema, "JournalEntrySummary", entry_summary_fields,
+			    "A journal entry in a list; read it for its lines.");
 
 static const struct schema_field reverse_fields[] = {
 	{ .name = "date", .type = SCHEMA_STRING, .max = 10, .format = SCHEMA_FORMAT_DATE,
@@ -188,6 +229,59 @@ static const struct schema_field trial_balance_query_fields[] = {
 };
 static SCHEMA_OBJECT_DEFINE(trial_balance_query, NULL, trial_balance_query_fields, NULL);
 
+static const struct schema_field balance_fields[] = {
+	SCHEMA_OUT("code", SCHEMA_STRING, SCHEMA_FORMAT_CODE),
+	SCHEMA_OUT("name", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	{ .name = "type", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .enum_values = account_types },
+	SCHEMA_OUT("currency", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("debit", SCHEMA_STRING, SCHEMA_FORMAT_DECIMAL),
+	SCHEMA_OUT("credit", SCHEMA_STRING, SCHEMA_FORMAT_DECIMAL),
+	{ .name = "balance", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .format = SCHEMA_FORMAT_DECIMAL, .description = "debit minus credit" },
+};
+static SCHEMA_OBJECT_DEFINE(balance_schema, "TrialBalanceAccount", balance_fields,
+			    "An account's posted totals.");
+
+static const struct schema_field currency_total_fields[] = {
+	SCHEMA_OUT("currency", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("debit", SCHEMA_STRING, SCHEMA_FORMAT_DECIMAL),
+	SCHEMA_OUT("credit", SCHEMA_STRING, SCHEMA_FORMAT_DECIMAL),
+	SCHEMA_OUT("balanced", SCHEMA_BOOLEAN, SCHEMA_FORMAT_NONE),
+};
+static SCHEMA_OBJECT_DEFINE(currency_total_schema, "TrialBalanceTotal", currency_total_fields,
+			    "The totals of one currency.");
+
+static const struct schema_field trial_balance_fields[] = {
+	SCHEMA_OUT("as_of", SCHEMA_STRING, SCHEMA_FORMAT_DATE),
+	{ .name = "accounts", .type = SCHEMA_ARRAY, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .object = &balance_schema, .description = "accounts with postings, by code" },
+	{ .name = "totals", .type = SCHEMA_ARRAY, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .object = &currency_total_schema, .description = "per currency" },
+};
+static SCHEMA_OBJECT_DEFINE(trial_balance_schema, "TrialBalance", trial_balance_fields,
+			    "Debits, credits and balances of the entries posted up to as_of.");
+
+/* A posted line on an account's ledger: the side without an amount, and an empty description, left out. */
+static const struct schema_field ledger_line_fields[] = {
+	SCHEMA_OUT("date", SCHEMA_STRING, SCHEMA_FORMAT_DATE),
+	{ .name = "posting", .type = SCHEMA_INTEGER, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .description = "the order of postings" },
+	SCHEMA_OUT("entry_id", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	SCHEMA_OUT("number", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("line", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("memo", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	{ .name = "debit", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY,
+	  .format = SCHEMA_FORMAT_DECIMAL },
+	{ .name = "credit", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY,
+	  .format = SCHEMA_FORMAT_DECIMAL },
+	{ .name = "description", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY },
+	{ .name = "balance", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .format = SCHEMA_FORMAT_DECIMAL, .description = "the running balance after this line" },
+};
+static SCHEMA_OBJECT_DEFINE(ledger_line_schema, "AccountLedgerLine", ledger_line_fields,
+			    "A posted line of the account, in posting order.");
+
 static const struct schema_field account_ledger_query_fields[] = {
 	PAGING_FIELDS,
 	{ .name = "from", .type = SCHEMA_STRING, .max = 10, .format = SCHEMA_FORMAT_DATE },
@@ -204,19 +298,20 @@ static SCHEMA_OBJECT_DEFINE(settings_change_schema, "LedgerSettingsChange", sett
 			    " Send If-Match with the settings' ETag.");
 
 static const struct schema_field pending_change_fields[] = {
-	RO("self_posting", SCHEMA_BOOLEAN, SCHEMA_FORMAT_NONE),
-	RO("requested_by", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
-	RO("requested_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
-	RO("version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("self_posting", SCHEMA_BOOLEAN, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("requested_by", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	SCHEMA_OUT("requested_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
+	SCHEMA_OUT("version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
 };
 static SCHEMA_OBJECT_DEFINE(pending_change_schema, "LedgerSettingsPendingChange",
 			    pending_change_fields,
 			    "A requested change waiting for another user; confirm it with If-Match: its version.");
 
 static const struct schema_field settings_fields[] = {
-	RO("self_posting", SCHEMA_BOOLEAN, SCHEMA_FORMAT_NONE),
-	RO("version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
-	{ .name = "pending", .type = SCHEMA_OBJECT, .flags = SCHEMA_READ_ONLY | SCHEMA_NULLABLE,
+	SCHEMA_OUT("self_posting", SCHEMA_BOOLEAN, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	{ .name = "pending", .type = SCHEMA_OBJECT,
+	  .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED | SCHEMA_NULLABLE,
 	  .object = &pending_change_schema, .description = "null when no change is pending" },
 };
 static SCHEMA_OBJECT_DEFINE(settings_schema, "LedgerSettings", settings_fields,
@@ -228,7 +323,7 @@ static SCHEMA_OBJECT_DEFINE(settings_schema, "LedgerSettings", settings_fields,
 
 static const struct erp_route routes[] = {
 	{ ERP_GET, COMPANY "/accounts", "ledger.account.read", ledger_accounts_list,
-	  "List the chart of accounts.", .query = &account_query },
+	  "List the chart of accounts.", .query = &account_query, .list = &account_schema },
 	{ ERP_POST, COMPANY "/accounts", "ledger.account.manage", ledger_accounts_create,
 	  "Create an account.", .body = &account_create_schema, .response = &account_schema,
 	  .success_status = 201 },
@@ -243,13 +338,14 @@ static const struct erp_route routes[] = {
 	{ ERP_POST, COMPANY "/accounts/{code}/reactivate", "ledger.account.manage",
 	  ledger_accounts_reactivate, "Reactivate an account.", .response = &account_schema },
 	{ ERP_GET, COMPANY "/accounts/{code}/ledger", "ledger.report.read", ledger_account_ledger,
-	  "An account's posted lines with the running balance.", .query = &account_ledger_query },
+	  "An account's posted lines with the running balance.", .query = &account_ledger_query,
+	  .list = &ledger_line_schema },
 
 	{ ERP_GET, COMPANY "/fiscal-periods", "ledger.period.read", ledger_periods_list,
-	  "List fiscal periods.", .query = &period_query },
+	  "List fiscal periods.", .query = &period_query, .list = &period_schema },
 	{ ERP_POST, COMPANY "/fiscal-periods", "ledger.period.manage", ledger_periods_create_year,
 	  "Create a fiscal year of twelve monthly periods.", .body = &year_create_schema,
-	  .success_status = 201 },
+	  .response = &year_schema, .success_status = 201 },
 	{ ERP_POST, COMPANY "/fiscal-periods/{period}/close", "ledger.period.manage",
 	  ledger_periods_close, "Close an open period.", .response = &period_schema },
 	{ ERP_POST, COMPANY "/fiscal-periods/{period}/reopen", "ledger.period.lock",
@@ -266,7 +362,7 @@ static const struct erp_route routes[] = {
 	  ledger_periods_cancel_lock, "Drop the request to lock the period.", .response = &period_schema },
 
 	{ ERP_GET, COMPANY "/journal-entries", "ledger.journal.read", ledger_entries_list,
-	  "List journal entries.", .query = &entry_query },
+	  "List journal entries.", .query = &entry_query, .list = &entry_summary_schema },
 	{ ERP_POST, COMPANY "/journal-entries", "ledger.journal.create", ledger_entries_create,
 	  "Create a draft journal entry (Idempotency-Key honoured).", .body = &entry_write_schema,
 	  .response = &entry_schema, .success_status = 201 },
@@ -275,7 +371,7 @@ static const struct erp_route routes[] = {
 	{ ERP_PUT, COMPANY "/journal-entries/{id}", "ledger.journal.create", ledger_entries_update,
 	  "Replace your draft (If-Match).", .body = &entry_write_schema, .response = &entry_schema },
 	{ ERP_DELETE, COMPANY "/journal-entries/{id}", "ledger.journal.create", ledger_entries_delete,
-	  "Delete your draft.", .success_status = 204 },
+	  "Delete your draft.", .response = ERP_NO_BODY, .success_status = 204 },
 	{ ERP_POST, COMPANY "/journal-entries/{id}/post", "ledger.journal.post", ledger_entries_post,
 	  "Post a draft someone else wrote, as reviewed (If-Match): it gets its number.",
 	  .response = &entry_schema },
@@ -289,11 +385,11 @@ static const struct erp_route routes[] = {
 	  .response = &entry_schema },
 	{ ERP_POST, COMPANY "/journal-entries/{id}/discard", "ledger.journal.discard",
 	  ledger_entries_discard, "Discard the draft of a deactivated author (audited).",
-	  .success_status = 204 },
+	  .response = ERP_NO_BODY, .success_status = 204 },
 
 	{ ERP_GET, COMPANY "/reports/trial-balance", "ledger.report.read", ledger_trial_balance,
 	  "Debits, credits and balance per account on a date, with totals per currency.",
-	  .query = &trial_balance_query },
+	  .query = &trial_balance_query, .response = &trial_balance_schema },
 
 	{ ERP_GET, COMPANY "/ledger-settings", "ledger.settings.manage", ledger_settings_get,
 	  "The company's ledger settings and the change pending, if any.", .response = &settings_schema },
@@ -354,6 +450,9 @@ static const struct erp_sod_rule sod_rules[] = {
 /* Rare and powerful: granting it waits for a second administrator. */
 static const char *const privileged[] = { "ledger.period.post-closed" };
 
+/* Postings are authorised by IAM's hooks and name its companies and users. */
+static const char *const depends_on[] = { "iam" };
+
 const struct erp_module ledger_module = {
 	.name = "ledger",
 	.description = "General ledger",
@@ -365,4 +464,6 @@ const struct erp_module ledger_module = {
 	.sod_rule_count = ERP_COUNT(sod_rules),
 	.privileged = privileged,
 	.privileged_count = ERP_COUNT(privileged),
+	.depends_on = depends_on,
+	.depends_on_count = ERP_COUNT(depends_on),
 };

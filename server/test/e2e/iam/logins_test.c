@@ -218,7 +218,8 @@ static void assert_busy(struct test_response *r, double took_ms)
 
 START_TEST(password_hashing_is_limited_and_the_busy_answer_comes_at_once)
 {
-	static const char *const env[] = { "ERP_THREADS=4", "ERP_PASSWORD_HASH_CONCURRENCY=1", NULL };
+	static const char *const env[] = { "ERP_THREADS=4", "ERP_PASSWORD_HASH_CONCURRENCY=1",
+					   "ERP_LOGIN_MAX_SUCCESSES=10000", NULL };
 	struct test_iam_server s;
 	struct slow_login slow = { .s = &s };
 	struct test_response r;
@@ -240,17 +241,24 @@ START_TEST(password_hashing_is_limited_and_the_busy_answer_comes_at_once)
 		 hash);
 	ck_assert_int_eq(test_db_exec(s.db_url, sql), 0);
 
-	ck_assert_int_eq(pthread_create(&thread, NULL, log_in_slowly, &slow), 0);
-	/* Until the slow login holds the slot, a quick one may still get it. */
-	while (!busy && !atomic_load(&slow.done)) {
-		started = test_now_ms();
-		login_from(&s, NULL, "quick@logins.test", member_password, &r);
-		busy = r.status == 503;
-		if (busy)
-			assert_busy(&r, test_now_ms() - started);
-		else
-			ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
-		test_response_free(&r);
+	/* Until the slow login holds the slot, a quick one may still get it; on a loaded
+	 * machine the slow one may even finish first: then it is tried again (3 rounds). */
+	for (int round = 0; round < 3 && !busy; round++) {
+		if (round) {
+			pthread_join(thread, NULL);
+			atomic_store(&slow.done, false);
+		}
+		ck_assert_int_eq(pthread_create(&thread, NULL, log_in_slowly, &slow), 0);
+		while (!busy && !atomic_load(&slow.done)) {
+			started = test_now_ms();
+			login_from(&s, NULL, "quick@logins.test", member_password, &r);
+			busy = r.status == 503;
+			if (busy)
+				assert_busy(&r, test_now_ms() - started);
+			else
+				ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
+			test_response_free(&r);
+		}
 	}
 	ck_assert_msg(busy, "no login was answered 503 while another held the only hashing slot");
 

@@ -3,8 +3,10 @@
  * operation in GET /openapi.json whose x-permission is a real permission
  * (not @public / @authenticated) is denied to a user holding no roles (403,
  * or 404 on {company} routes) and is not denied to a user holding only that
- * permission (globally, or in the company for {company} routes). Routes that
- * later modules add are covered without touching this file.
+ * permission (globally, or in the company for {company} routes). What each
+ * module's paths name, and a valid body for its writes, comes from the
+ * module's own test folder (test/support/matrix.h: matrix_targets.c), so
+ * routes and modules added later are covered without touching this file.
  */
 #include <check.h>
 #include <stdio.h>
@@ -13,183 +15,50 @@
 
 #include "test/support/check_main.h"
 #include "test/support/iam_fixture.h"
+#include "test/support/matrix.h"
 #include "test/support/testlib.h"
 
 static struct test_server shared;
 static char db_url[1024];
 static char admin_token[64];
-static char target_user[40];
-static char target_assignment[40];
-static char target_period[40];
-static char target_entry[40];
-static char target_request[40];
+static struct test_matrix_env env;
 
 static const char admin_email[] = "admin@matrix.test";
 static const char admin_password[] = "admin-password-0001";
 static const char member_password[] = "member-password-01";
 
-/* A POST as token that must answer 201; returns the answer (the caller frees it). */
-static void create(const char *token, const char *path, const char *body, struct test_response *r)
-{
-	test_iam_request(shared.base_url, "POST", path, token, NULL, body, r);
-	ck_assert_msg(r->status == 201, "POST %s: %ld %s", path, r->status, r->body);
-}
-
-/* A draft journal entry in MXA written by token; its id goes to id (40 bytes). */
-static void draft_entry(const char *token, char id[40])
+static void create_company(const char *code, const char *name, const char *currency)
 {
 	struct test_response r;
+	char body[160];
 
-	create(token, "/api/v1/companies/MXA/journal-entries",
-	       "{\"date\":\"2026-01-15\",\"memo\":\"Matrix\",\"lines\":["
-	       "{\"account\":\"1000\",\"debit\":\"1.00\"},{\"account\":\"4000\",\"credit\":\"1.00\"}]}",
-	       &r);
-	snprintf(id, 40, "%s", json_string_value(json_object_get(r.json, "id")));
+	snprintf(body, sizeof(body), "{\"code\":\"%s\",\"name\":\"%s\",\"currency\":\"%s\"}", code,
+		 name, currency);
+	test_iam_request(shared.base_url, "POST", "/api/v1/companies", admin_token, NULL, body, &r);
+	ck_assert_int_eq(r.status, 201);
 	test_response_free(&r);
 }
 
-/* The ledger objects the {code}, {period} and journal-entry {id} paths name, in MXA. */
-static void create_ledger_targets(void)
-{
-	char user_id[40], token[64];
-	struct test_response r;
-
-	test_iam_create_user(shared.base_url, admin_token, "ledger@matrix.test", member_password, user_id);
-	test_iam_grant_new_role(shared.base_url, admin_token, user_id, "mx-ledger-setup",
-				"[\"ledger.account.manage\",\"ledger.period.manage\",\"ledger.journal.create\"]",
-				"MXA");
-	ck_assert_int_eq(test_iam_login(shared.base_url, "ledger@matrix.test", member_password, token), 0);
-	create(token, "/api/v1/companies/MXA/accounts",
-	       "{\"code\":\"1000\",\"name\":\"Cash\",\"type\":\"asset\"}", &r);
-	test_response_free(&r);
-	create(token, "/api/v1/companies/MXA/accounts",
-	       "{\"code\":\"4000\",\"name\":\"Sales\",\"type\":\"revenue\"}", &r);
-	test_response_free(&r);
-	/* June: closing or locking it leaves the January entry postable. */
-	create(token, "/api/v1/companies/MXA/fiscal-periods", "{\"fiscal_year\":2026}", &r);
-	snprintf(target_period, sizeof(target_period), "%s",
-		 json_string_value(json_object_get(json_array_get(json_object_get(r.json, "periods"), 5), "id")));
-	test_response_free(&r);
-	draft_entry(token, target_entry);
-}
-
+/* The server, two companies, and the objects each module's paths name (matrix.h). */
 static void start_shared(void)
 {
-	char path[128];
-	struct test_response r;
-
 	snprintf(db_url, sizeof(db_url), "%s", test_db_create("t_iam_matrix"));
 	test_iam_migrate(db_url);
 	test_iam_bootstrap_admin(db_url, admin_email, admin_password);
 	ck_assert_int_eq(test_server_start(&shared, "bin/erp-server-test", db_url, NULL), 0);
 	ck_assert_int_eq(test_iam_login(shared.base_url, admin_email, admin_password, admin_token), 0);
-
-	test_iam_request(shared.base_url, "POST", "/api/v1/companies", admin_token, NULL,
-			 "{\"code\":\"MXA\",\"name\":\"Matrix Alpha\",\"currency\":\"EUR\"}", &r);
-	ck_assert_int_eq(r.status, 201);
-	test_response_free(&r);
-	test_iam_request(shared.base_url, "POST", "/api/v1/companies", admin_token, NULL,
-			 "{\"code\":\"MXB\",\"name\":\"Matrix Bravo Secret Ltd\",\"currency\":\"USD\"}", &r);
-	ck_assert_int_eq(r.status, 201);
-	test_response_free(&r);
-
-	/* The object every {id}/{role}/{assignment} path names: a user holding two roles, so
-	 * revoking one assignment or trying to delete the other leaves the rest in place. */
-	test_iam_create_user(shared.base_url, admin_token, "target@matrix.test", member_password,
-			     target_user);
-	test_iam_grant_new_role(shared.base_url, admin_token, target_user, "mx-held",
-				"[\"iam.permission.read\"]", "MXA");
-	test_iam_grant_new_role(shared.base_url, admin_token, target_user, "mx-revocable",
-				"[\"iam.role.read\"]", NULL);
-	snprintf(path, sizeof(path), "/api/v1/users/%s/role-assignments", target_user);
-	test_iam_request(shared.base_url, "GET", path, admin_token, NULL, NULL, &r);
-	ck_assert_int_eq(r.status, 200);
-	{
-		json_t *items = json_object_get(r.json, "items"), *item;
-		size_t i;
-
-		json_array_foreach(items, i, item)
-			if (strcmp(json_string_value(json_object_get(item, "role")), "mx-revocable") == 0)
-				snprintf(target_assignment, sizeof(target_assignment), "%s",
-					 json_string_value(json_object_get(item, "id")));
-	}
-	ck_assert_uint_eq(strlen(target_assignment), 36);
-	test_response_free(&r);
-	/* The request a /role-grant-requests/{id} path names: a privileged grant, waiting. */
-	test_iam_request(shared.base_url, "POST", "/api/v1/roles", admin_token, NULL,
-			 "{\"name\":\"mx-privileged\",\"permissions\":[\"iam.user.manage\"]}", &r);
-	ck_assert_int_eq(r.status, 201);
-	test_response_free(&r);
-	test_iam_request(shared.base_url, "POST", path, admin_token, NULL,
-			 "{\"role\":\"mx-privileged\",\"company\":null}", &r);
-	ck_assert_msg(r.status == 202, "%ld %s", r.status, r.body);
-	snprintf(target_request, sizeof(target_request), "%s",
-		 json_string_value(json_object_get(r.json, "id")));
-	test_response_free(&r);
-	create_ledger_targets();
+	create_company("MXA", "Matrix Alpha", "EUR");
+	create_company("MXB", "Matrix Bravo Secret Ltd", "USD");
+	env = (struct test_matrix_env){ shared.base_url, admin_token, "MXA", "MXB" };
+	ck_assert_msg(test_matrix_count() > 0, "no module registered matrix targets");
+	for (size_t i = 0; i < test_matrix_count(); i++)
+		if (test_matrix_get(i)->setup)
+			test_matrix_get(i)->setup(&env);
 }
 
 static void stop_shared(void)
 {
 	ck_assert_int_eq(test_server_stop(&shared), 0);
-}
-
-/*
- * The pattern with plausible parameters: the target user, role, assignment, grant request,
- * company MXA, and MXA's account 1000, June period and the journal entry (entry, or the
- * target one).
- */
-static void concrete_path(const char *pattern, const char *entry, char *out, size_t size)
-{
-	bool journal = strstr(pattern, "/journal-entries/{id}") != NULL;
-	bool request = strstr(pattern, "/role-grant-requests/{id}") != NULL;
-	size_t n = 0;
-
-	while (*pattern && n + 1 < size) {
-		if (*pattern == '{') {
-			const char *end = strchr(pattern, '}');
-			size_t length = (size_t)(end - pattern - 1);
-			const char *value = "x";
-
-			if (strncmp(pattern + 1, "id", length) == 0 && length == 2)
-				value = journal   ? (entry ? entry : target_entry)
-					: request ? target_request
-						  : target_user;
-			else if (strncmp(pattern + 1, "role", length) == 0 && length == 4)
-				value = "mx-held";
-			else if (strncmp(pattern + 1, "company", length) == 0 && length == 7)
-				value = "MXA";
-			else if (strncmp(pattern + 1, "assignment", length) == 0 && length == 10)
-				value = target_assignment;
-			else if (strncmp(pattern + 1, "code", length) == 0 && length == 4)
-				value = "1000";
-			else if (strncmp(pattern + 1, "period", length) == 0 && length == 6)
-				value = target_period;
-			n += (size_t)snprintf(out + n, size - n, "%s", value);
-			pattern = end + 1;
-		} else {
-			out[n++] = *pattern++;
-		}
-	}
-	out[n < size ? n : size - 1] = '\0';
-}
-
-/* A minimal body for writes: a valid one where we know it, else {} (validation runs after auth). */
-static const char *body_for(const char *method, const char *pattern, bool has_body)
-{
-	if (!has_body)
-		return NULL;
-	if (strcmp(method, "POST") == 0 && strcmp(pattern, "/api/v1/companies") == 0)
-		return "{\"code\":\"MXC\",\"name\":\"Matrix Charlie\",\"currency\":\"EUR\"}";
-	if (strcmp(method, "POST") == 0 && strcmp(pattern, "/api/v1/users") == 0)
-		return "{\"email\":\"made@matrix.test\",\"display_name\":\"Made\",\"password\":\"made-password-001\"}";
-	if (strcmp(method, "POST") == 0 && strcmp(pattern, "/api/v1/roles") == 0)
-		return "{\"name\":\"mx-made\",\"permissions\":[\"iam.user.read\"]}";
-	if (strcmp(method, "POST") == 0 && strcmp(pattern, "/api/v1/users/{id}/role-assignments") == 0)
-		return "{\"role\":\"mx-held\",\"company\":\"MXB\"}";
-	if (strcmp(method, "POST") == 0 || strcmp(method, "PATCH") == 0 || strcmp(method, "PUT") == 0)
-		return "{}";
-	return NULL;
 }
 
 struct operation {
@@ -198,6 +67,59 @@ struct operation {
 	char permission[128];
 	bool has_body;
 };
+
+/*
+ * The value of {name} in op's pattern: the company, else what the targets of
+ * the route's module say (a holder's own object first, when holder is
+ * given), else "x".
+ */
+static const char *param_value(const struct operation *op, const char *name, const char *holder)
+{
+	const struct test_matrix_targets *targets = test_matrix_for(op->permission);
+	const char *value = NULL;
+
+	if (strcmp(name, "company") == 0)
+		return env.company;
+	if (targets && holder && targets->own_param)
+		value = targets->own_param(&env, op->method, op->pattern, name, holder);
+	if (!value && targets && targets->param)
+		value = targets->param(op->pattern, name);
+	return value ? value : "x";
+}
+
+/* op's pattern with its parameters filled in (param_value()). */
+static void concrete_path(const struct operation *op, const char *holder, char *out, size_t size)
+{
+	const char *pattern = op->pattern;
+	size_t n = 0;
+
+	while (*pattern && n + 1 < size) {
+		if (*pattern == '{') {
+			const char *end = strchr(pattern, '}');
+			char name[32];
+
+			snprintf(name, sizeof(name), "%.*s", (int)(end - pattern - 1), pattern + 1);
+			n += (size_t)snprintf(out + n, size - n, "%s", param_value(op, name, holder));
+			pattern = end + 1;
+		} else {
+			out[n++] = *pattern++;
+		}
+	}
+	out[n < size ? n : size - 1] = '\0';
+}
+
+/* A body for a write: a valid one where the module gives one, else {} (validation runs after auth). */
+static const char *body_for(const struct operation *op)
+{
+	const struct test_matrix_targets *targets = test_matrix_for(op->permission);
+	const char *body = NULL;
+
+	if (!op->has_body)
+		return NULL;
+	if (targets && targets->body)
+		body = targets->body(op->method, op->pattern);
+	return body ? body : "{}";
+}
 
 /* Every operation of the running server whose x-permission names a real permission. */
 static size_t guarded_operations(struct operation *ops, size_t capacity, size_t *iam_count)
@@ -240,16 +162,18 @@ static bool company_scoped(const struct operation *op)
 	return strstr(op->pattern, "{company}") != NULL;
 }
 
-/* Calls op as token; entry: the journal entry an {id} names (NULL: the target entry). */
-static long call_on(const struct operation *op, const char *token, const char *entry)
+/*
+ * Calls op as token. With holder set, token holds op's permission and may
+ * need an object of its own (a draft it wrote): the module's targets make it.
+ */
+static long call_as(const struct operation *op, const char *token, bool holder)
 {
 	char path[512];
 	struct test_response r;
 	long status;
 
-	concrete_path(op->pattern, entry, path, sizeof(path));
-	test_iam_request(shared.base_url, op->method, path, token, NULL,
-			 body_for(op->method, op->pattern, op->has_body), &r);
+	concrete_path(op, holder ? token : NULL, path, sizeof(path));
+	test_iam_request(shared.base_url, op->method, path, token, NULL, body_for(op), &r);
 	status = r.status;
 	ck_assert_msg(status < 500, "%s %s: %ld %s", op->method, path, status, r.body);
 	test_response_free(&r);
@@ -258,7 +182,7 @@ static long call_on(const struct operation *op, const char *token, const char *e
 
 static long call(const struct operation *op, const char *token)
 {
-	return call_on(op, token, NULL);
+	return call_as(op, token, false);
 }
 
 START_TEST(every_guarded_route_is_denied_without_roles)
@@ -302,18 +226,10 @@ START_TEST(each_permission_alone_opens_its_routes)
 
 			snprintf(perms, sizeof(perms), "[\"%s\"]", ops[i].permission);
 			test_iam_grant_new_role(shared.base_url, admin_token, user_id, role, perms,
-						company_scoped(&ops[i]) ? "MXA" : NULL);
+						company_scoped(&ops[i]) ? env.company : NULL);
 		}
 		ck_assert_int_eq(test_iam_login(shared.base_url, email, member_password, token), 0);
-		if (strcmp(ops[i].method, "DELETE") == 0 && strstr(ops[i].pattern, "/journal-entries/{id}")) {
-			char own[40];
-
-			/* Only its author deletes a draft: the holder deletes one of their own. */
-			draft_entry(token, own);
-			status = call_on(&ops[i], token, own);
-		} else {
-			status = call(&ops[i], token);
-		}
+		status = call_as(&ops[i], token, true);
 		ck_assert_msg(status != 401 && status != 403 && status != 404,
 			      "%s %s with only %s: %ld", ops[i].method, ops[i].pattern,
 			      ops[i].permission, status);

@@ -1,6 +1,7 @@
 /*
  * Arms common/alloc.h's fault injection for one request, from a request
- * header, through the platform's request observer (platform/server.h). The
+ * header, through the platform's request observer (platform/server.h,
+ * installed by test_main.c). The
  * counter is per thread, and a request is served by one worker thread from
  * its first callback to its completion, so the armed failure stays inside
  * the request, as long as the test sends one request at a time.
@@ -14,7 +15,6 @@
 
 #include "common/alloc.h"
 #include "platform/http.h"
-#include "platform/server.h"
 
 static const char header_name[] = "X-Test-Fail-Allocation";
 
@@ -26,7 +26,7 @@ static pthread_mutex_t report_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned long last_nth, last_allocations;
 static bool last_fired;
 
-static void fault_begin(struct erp_request *req)
+void test_fault_begin(struct erp_request *req)
 {
 	const char *text = http_header(req, header_name);
 	unsigned long nth;
@@ -43,7 +43,7 @@ static void fault_begin(struct erp_request *req)
 	alloc_fault_fail_at(nth);
 }
 
-static void fault_end(struct erp_request *req)
+void test_fault_end(struct erp_request *req)
 {
 	unsigned long allocations;
 
@@ -58,16 +58,6 @@ static void fault_end(struct erp_request *req)
 	pthread_mutex_unlock(&report_lock);
 	armed_request = NULL;
 	armed_nth = 0;
-}
-
-static const struct erp_request_observer observer = {
-	.begin = fault_begin,
-	.end = fault_end,
-};
-
-void test_fault_install(struct erp_server *server)
-{
-	server->observer = &observer;
 }
 
 int test_fault_report(struct erp_request *req)

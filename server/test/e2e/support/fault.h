@@ -13,11 +13,14 @@
  * N-th was reached. Only builds with -DERP_FAULT_INJECTION (SANITIZE=1)
  * fail anything; elsewhere the report says "available": false.
  */
-struct erp_server;
 struct erp_request;
 
-/* Installs the request observer that reads the header. Call from compose(). */
-void test_fault_install(struct erp_server *server);
+/*
+ * The request observer's begin and end (platform/server.h): begin arms the
+ * failure a request's header asks for, end disarms it and keeps the report.
+ */
+void test_fault_begin(struct erp_request *req);
+void test_fault_end(struct erp_request *req);
 
 /* GET /test/fault-report (see above). */
 int test_fault_report(struct erp_request *req);

@@ -1,35 +1,39 @@
 /*
- * The composition root of the test build (erp-server-test): the same
- * modules as server/src/main.c plus the test module, and per-request
- * allocation-failure injection (fault.h).
+ * The composition root of the test build (erp-server-test): the modules of
+ * this build (platform/app.h: the same list as server/src/main.c) plus the
+ * test module, per-request allocation-failure injection (fault.h) and the
+ * check of every 2xx answer against its route's declared response
+ * (response_check.h).
  */
-#include "modules/iam/iam.h"
-#include "modules/ledger/ledger.h"
+#include "common/alloc.h"
 #include "platform/app.h"
+#include "platform/server.h"
 #include "test/e2e/support/fault.h"
+#include "test/e2e/support/response_check.h"
 #include "test/e2e/support/test_module.h"
 
-static const struct erp_module *const modules[] = {
-	&iam_module,
-	&ledger_module,
-	&test_module,
+static const struct erp_request_observer observer = {
+	.begin = test_fault_begin,
+	.answered = test_response_check,
+	.end = test_fault_end,
 };
 
 static int compose(struct erp_server *server)
 {
-	if (iam_install(server))
-		return -1;
-	test_fault_install(server);
+	server->observer = &observer;
 	return 0;
 }
 
-static const struct erp_app app = {
-	.modules = modules,
-	.module_count = ERP_COUNT(modules),
-	.compose = compose,
-};
-
 int main(int argc, char **argv)
 {
-	return app_main(argc, argv, &app);
+	const struct erp_module **modules = erp_xcalloc(erp_module_list_count + 1, sizeof(*modules));
+	struct erp_app app = { .modules = modules, .compose = compose };
+	int rc;
+
+	for (size_t i = 0; i < erp_module_list_count; i++)
+		modules[app.module_count++] = erp_module_list[i];
+	modules[app.module_count++] = &test_module;
+	rc = app_main(argc, argv, &app);
+	erp_free(modules);
+	return rc;
 }

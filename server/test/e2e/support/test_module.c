@@ -2,11 +2,13 @@
  * A module that exists only in the test build of the server
  * (build/bin/erp-server-test): JSON routes that exercise the platform's
  * body validation, query parsing, slow handlers (graceful shutdown), the
- * deny-by-default authentication path and the allocation-failure report
- * (fault.h). It is never linked into erp-server.
+ * deny-by-default authentication path, the allocation-failure report
+ * (fault.h) and an answer that drifts from its declared response
+ * (response_check.h). It is never linked into erp-server.
  */
 #include "test/e2e/support/test_module.h"
 
+#include <string.h>
 #include <time.h>
 
 #include "platform/http.h"
@@ -44,6 +46,69 @@ static const struct schema_field slow_query_fields[] = {
 	{ .name = "ms", .type = SCHEMA_INTEGER, .flags = SCHEMA_REQUIRED, .min = 0, .max = 10000 },
 };
 static SCHEMA_OBJECT_DEFINE(slow_query, "TestSlowQuery", slow_query_fields, NULL);
+
+static const struct schema_field slept_fields[] = {
+	SCHEMA_OUT("slept_ms", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+};
+static SCHEMA_OBJECT_DEFINE(slept_schema, "TestSlept", slept_fields, NULL);
+
+static const struct schema_field secret_fields[] = {
+	SCHEMA_OUT("secret", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+};
+static SCHEMA_OBJECT_DEFINE(secret_schema, "TestSecret", secret_fields, NULL);
+
+static const struct schema_field item_fields[] = {
+	SCHEMA_OUT("id", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+};
+static SCHEMA_OBJECT_DEFINE(item_schema, "TestItem", item_fields, NULL);
+
+static const struct schema_field fault_report_fields[] = {
+	SCHEMA_OUT("available", SCHEMA_BOOLEAN, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("armed", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("allocations", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("fired", SCHEMA_BOOLEAN, SCHEMA_FORMAT_NONE),
+};
+static SCHEMA_OBJECT_DEFINE(fault_report_schema, "TestFaultReport", fault_report_fields, NULL);
+
+/* A route whose answer drifts from what it declares, on request (response_check.h). */
+static const char *const drift_kinds[] = { "none", "missing", "type", "unknown", "null",
+					   "status", NULL };
+
+static const struct schema_field drift_query_fields[] = {
+	{ .name = "kind", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .max = 10,
+	  .enum_values = drift_kinds },
+};
+static SCHEMA_OBJECT_DEFINE(drift_query, "TestDriftQuery", drift_query_fields, NULL);
+
+static const struct schema_field drift_fields[] = {
+	SCHEMA_OUT("id", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	SCHEMA_OUT("count", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT_NULLABLE("note", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+};
+static SCHEMA_OBJECT_DEFINE(drift_schema, "TestDrift", drift_fields,
+			    "What /test/drift promises; kind=none keeps the promise.");
+
+static int get_drift(struct erp_request *req)
+{
+	static const char id[] = "0190a0b1-c2d3-7e4f-8a9b-0c1d2e3f4a5b";
+	const char *kind = json_string_value(json_object_get(req->query, "kind"));
+	json_t *body = json_pack("{s:s, s:i, s:n}", "id", id, "count", 3, "note");
+	int status = 200;
+
+	if (!body)
+		return ERP_ERR_NO_MEMORY;
+	if (strcmp(kind, "missing") == 0)
+		json_object_del(body, "count");
+	else if (strcmp(kind, "type") == 0)
+		json_object_set_new(body, "count", json_string("3"));
+	else if (strcmp(kind, "unknown") == 0)
+		json_object_set_new(body, "extra", json_true());
+	else if (strcmp(kind, "null") == 0)
+		json_object_set_new(body, "id", json_null());
+	else if (strcmp(kind, "status") == 0)
+		status = 203;
+	return http_respond_json(req, status, body);
+}
 
 static int post_echo(struct erp_request *req)
 {
@@ -83,13 +148,22 @@ static const struct erp_route test_routes[] = {
 	{ ERP_POST, "/test/echo", ERP_PUBLIC, post_echo, "Echoes a validated body.",
 	  .body = &echo_schema, .response = &echo_schema, .success_status = 201 },
 	{ ERP_GET, "/test/slow", ERP_PUBLIC, get_slow, "Sleeps ms milliseconds, then answers.",
-	  .query = &slow_query },
-	{ ERP_GET, "/test/private", "test.private.read", get_private, .summary = "Needs a permission." },
-	{ ERP_GET, "/test/items/{id}", ERP_PUBLIC, get_item, .summary = "Echoes a path parameter." },
-	{ ERP_DELETE, "/test/items/{id}", ERP_PUBLIC, get_item, .summary = "Echoes a path parameter." },
-	{ ERP_GET, "/test/fail", ERP_PUBLIC, get_fail, .summary = "Fails like a bug would." },
+	  .query = &slow_query, .response = &slept_schema },
+	{ ERP_GET, "/test/private", "test.private.read", get_private, .summary = "Needs a permission.",
+	  .response = &secret_schema },
+	{ ERP_GET, "/test/items/{id}", ERP_PUBLIC, get_item, .summary = "Echoes a path parameter.",
+	  .response = &item_schema },
+	{ ERP_DELETE, "/test/items/{id}", ERP_PUBLIC, get_item, .summary = "Echoes a path parameter.",
+	  .response = &item_schema },
+	{ ERP_GET, "/test/fail", ERP_PUBLIC, get_fail,
+	  .summary = "Fails like a bug would (never answers its 204).", .response = ERP_NO_BODY,
+	  .success_status = 204 },
+	{ ERP_GET, "/test/drift", ERP_PUBLIC, get_drift,
+	  "Answers what it declares (kind=none), or drifts from it in one way.",
+	  .query = &drift_query, .response = &drift_schema },
 	{ ERP_GET, "/test/fault-report", ERP_PUBLIC, test_fault_report,
-	  .summary = "What the last request with X-Test-Fail-Allocation did (fault.h)." },
+	  .summary = "What the last request with X-Test-Fail-Allocation did (fault.h).",
+	  .response = &fault_report_schema },
 };
 
 static const struct erp_permission test_permissions[] = {

@@ -19,9 +19,10 @@ static int handler(struct erp_request *req)
 }
 
 static const struct erp_route routes[] = {
-	{ ERP_GET, "/a", ERP_PUBLIC, handler, .summary = "route 0" },
-	{ ERP_POST, "/b/{id}", "x.write", handler, .summary = "route 1" },
-	{ ERP_DELETE, "/c", "x.write", handler, .summary = "route 2: never observed" },
+	{ ERP_GET, "/a", ERP_PUBLIC, handler, .summary = "route 0", .response = ERP_NO_BODY },
+	{ ERP_POST, "/b/{id}", "x.write", handler, .summary = "route 1", .response = ERP_NO_BODY },
+	{ ERP_DELETE, "/c", "x.write", handler, .summary = "route 2: never observed",
+	  .response = ERP_NO_BODY },
 };
 
 static const char *const bucket_labels[] = { "0.0005", "0.001", "0.0025", "0.005", "0.01",

@@ -71,17 +71,18 @@ static SCHEMA_OBJECT_DEFINE(list_query_schema, "WidgetListQuery", list_query_fie
 
 static const struct erp_route widget_routes[] = {
 	{ ERP_GET, "/api/v1/widgets", "widgets.widget.read", handler, "List widgets.",
-	  .query = &list_query_schema, .response = &widget_schema },
+	  .query = &list_query_schema, .list = &widget_schema },
 	{ ERP_POST, "/api/v1/widgets", "widgets.widget.create", handler, "Create a widget.",
 	  .body = &create_schema, .response = &widget_schema, .success_status = 201 },
 	{ ERP_GET, "/api/v1/widgets/{widget}", ERP_AUTHENTICATED, handler, "Get a widget.",
 	  .response = &widget_schema },
 	{ ERP_PATCH, "/api/v1/companies/{company}/widgets/{widget}", "widgets.widget.update",
-	  handler, "Change a widget.", .body = &create_schema },
+	  handler, "Change a widget.", .body = &create_schema, .response = &widget_schema,
+	  .also = { 202, &part_schema } },
 	{ ERP_DELETE, "/api/v1/companies/{company}/widgets/{widget}", "widgets.widget.delete",
-	  handler, "Delete a widget.", .success_status = 204 },
+	  handler, "Delete a widget.", .response = ERP_NO_BODY, .success_status = 204 },
 	{ ERP_GET, "/api/v1/widgets-ping", ERP_PUBLIC, handler, "Public ping.",
-	  .response_content_type = "text/plain" },
+	  .response = ERP_TEXT_BODY, .response_content_type = "text/plain" },
 };
 
 static const struct erp_permission widget_permissions[] = {
@@ -108,7 +109,7 @@ static const struct schema_object gadget_body = {
 
 static const struct erp_route gadget_routes[] = {
 	{ ERP_PUT, "/api/v1/gadgets/{gadget}", "gadgets.gadget.write", handler, NULL,
-	  .body = &gadget_body },
+	  .body = &gadget_body, .response = ERP_NO_BODY, .success_status = 204 },
 };
 
 static const struct erp_module gadgets_module = {
@@ -408,16 +409,31 @@ START_TEST(test_success_responses)
 	assert_json(json_object_get(responses, "201"),
 		    "{\"description\":\"Success\",\"content\":{\"application/json\":"
 		    "{\"schema\":{\"$ref\":\"#/components/schemas/Widget\"}}}}");
-	assert_json(dig(operation(doc, &widget_routes[0]), "responses", "200", NULL),
-		    "{\"description\":\"Success\",\"content\":{\"application/json\":"
-		    "{\"schema\":{\"$ref\":\"#/components/schemas/Widget\"}}}}");
+	/* A list: the platform's page envelope around the item component, inline. */
+	assert_json(dig(operation(doc, &widget_routes[0]), "responses", "200", "content",
+			"application/json", "schema", NULL),
+		    "{\"type\":\"object\",\"additionalProperties\":false,"
+		    "\"description\":\"A page of a list (limit, cursor).\","
+		    "\"required\":[\"items\",\"next_cursor\"],\"properties\":{"
+		    "\"items\":{\"type\":\"array\",\"readOnly\":true,"
+		    "\"description\":\"this page, in the list's order\","
+		    "\"items\":{\"$ref\":\"#/components/schemas/Widget\"}},"
+		    "\"next_cursor\":{\"type\":[\"string\",\"null\"],\"readOnly\":true,"
+		    "\"description\":\"send as cursor for the next page; null on the last page\"}}}");
+	/* No body: said so. */
 	assert_json(dig(operation(doc, &widget_routes[4]), "responses", "204", NULL),
-		    "{\"description\":\"Success\"}");
-	/* No response schema, no success_status: 200 without content. */
-	assert_json(dig(operation(doc, &widget_routes[3]), "responses", "200", NULL),
-		    "{\"description\":\"Success\"}");
+		    "{\"description\":\"No content\"}");
+	/* A second success status with its own body. */
+	responses = dig(operation(doc, &widget_routes[3]), "responses", NULL);
+	ck_assert_uint_eq(json_object_size(responses), 3);
+	assert_string(dig(responses, "200", "content", "application/json", "schema", "$ref", NULL),
+		      "#/components/schemas/Widget");
+	assert_string(dig(responses, "202", "content", "application/json", "schema", "$ref", NULL),
+		      "#/components/schemas/WidgetPart");
+	/* Text: a string of the declared type. */
 	assert_json(dig(operation(doc, &widget_routes[5]), "responses", "200", NULL),
-		    "{\"description\":\"Success\",\"content\":{\"text/plain\":{}}}");
+		    "{\"description\":\"Success\",\"content\":{\"text/plain\":"
+		    "{\"schema\":{\"type\":\"string\"}}}}");
 	json_decref(doc);
 }
 END_TEST

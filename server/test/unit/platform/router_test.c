@@ -3,11 +3,12 @@
 
 #include "platform/route.h"
 #include "platform/router.h"
+#include "platform/schema.h"
 #include "test/support/check_main.h"
 
-/* The four fields the router reads, the rest zero (and -Wmissing-field-initializers quiet). */
+/* The fields the router reads, the rest zero (and -Wmissing-field-initializers quiet). */
 #define ROUTE(method, pattern, permission, handler) \
-	{ method, pattern, permission, handler, .summary = NULL }
+	{ method, pattern, permission, handler, .summary = NULL, .response = ERP_NO_BODY }
 
 /* Handlers are never called by the router; two distinct ones tell routes apart. */
 static int handler_one(struct erp_request *req)
@@ -100,7 +101,8 @@ END_TEST
 START_TEST(test_literal_route_found)
 {
 	static const struct erp_route routes[] = {
-		{ ERP_GET, "/healthz", ERP_PUBLIC, handler_one, .summary = "alive" },
+		{ ERP_GET, "/healthz", ERP_PUBLIC, handler_one, .summary = "alive",
+		  .response = ERP_NO_BODY },
 		ROUTE(ERP_GET, "/api/v1/companies", "core.company.read", handler_two),
 	};
 	struct router *router = router_new();
@@ -514,6 +516,58 @@ START_TEST(test_route_without_permission_refused)
 }
 END_TEST
 
+static const struct schema_field thing_fields[] = {
+	{ .name = "id", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED },
+};
+static SCHEMA_OBJECT_DEFINE(thing_schema, "Thing", thing_fields, NULL);
+
+/* Every success answer is declared, like every permission: the route table says what it answers. */
+START_TEST(test_route_without_declared_answer_refused)
+{
+	static const struct erp_route refused[] = {
+		{ ERP_GET, "/things", "t.read", handler_one, "no answer declared", .body = NULL },
+		{ ERP_GET, "/things", "t.read", handler_one, "both", .response = &thing_schema,
+		  .list = &thing_schema },
+		{ ERP_DELETE, "/things/{id}", "t.write", handler_one, "204 with a body",
+		  .response = &thing_schema, .success_status = 204 },
+		{ ERP_GET, "/things.txt", "t.read", handler_one, "text of no type",
+		  .response = ERP_TEXT_BODY },
+		{ ERP_POST, "/things", "t.write", handler_one, "a 3xx", .response = &thing_schema,
+		  .success_status = 302 },
+		{ ERP_POST, "/things", "t.write", handler_one, "also without a body",
+		  .response = &thing_schema, .success_status = 201, .also = { 202, NULL } },
+		{ ERP_POST, "/things", "t.write", handler_one, "also on the same status",
+		  .response = &thing_schema, .success_status = 201, .also = { 201, &thing_schema } },
+		{ ERP_POST, "/things", "t.write", handler_one, "also without a status",
+		  .response = &thing_schema, .also = { 0, &thing_schema } },
+	};
+	static const char *const reasons[] = {
+		"declares no response", "both a response and a list", "ERP_NO_BODY",
+		"response_content_type", "outside 200..299", "second success status",
+		"second success status", "without a status",
+	};
+	static const struct erp_route accepted[] = {
+		{ ERP_GET, "/things", "t.read", handler_one, "a page", .list = &thing_schema },
+		{ ERP_GET, "/things/{id}", "t.read", handler_one, "one", .response = &thing_schema },
+		{ ERP_DELETE, "/things/{id}", "t.write", handler_one, "gone", .response = ERP_NO_BODY,
+		  .success_status = 204 },
+		{ ERP_GET, "/things.txt", "t.read", handler_one, "text", .response = ERP_TEXT_BODY,
+		  .response_content_type = "text/plain" },
+		{ ERP_POST, "/things", "t.write", handler_one, "made or waiting",
+		  .response = &thing_schema, .success_status = 201, .also = { 202, &thing_schema } },
+	};
+	struct router *router = router_new();
+
+	ck_assert_uint_eq(ERP_COUNT(refused), ERP_COUNT(reasons));
+	for (size_t i = 0; i < ERP_COUNT(refused); i++) {
+		add_refused(router, &refused[i], reasons[i]);
+		add_refused(router, &refused[i], refused[i].pattern);
+	}
+	add_all(router, accepted, ERP_COUNT(accepted));
+	router_free(router);
+}
+END_TEST
+
 START_TEST(test_route_without_handler_or_with_bad_method_refused)
 {
 	static const struct erp_route routes[] = {
@@ -699,6 +753,7 @@ Suite *test_suite(void)
 
 	tcase_add_test(registration, test_public_authenticated_and_named_permissions_accepted);
 	tcase_add_test(registration, test_route_without_permission_refused);
+	tcase_add_test(registration, test_route_without_declared_answer_refused);
 	tcase_add_test(registration, test_route_without_handler_or_with_bad_method_refused);
 	tcase_add_test(registration, test_malformed_patterns_refused);
 	tcase_add_test(registration, test_longest_parameter_name_accepted);

@@ -844,6 +844,111 @@ START_TEST(test_is_date)
 }
 END_TEST
 
+/* --- responses: what a handler rendered, as the test build checks it ------------------ */
+
+static const struct schema_field answer_line_fields[] = {
+	SCHEMA_OUT("line", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	{ .name = "debit", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY,
+	  .format = SCHEMA_FORMAT_DECIMAL, .description = "left out when the line is a credit" },
+};
+static SCHEMA_OBJECT_DEFINE(answer_line_schema, "AnswerLine", answer_line_fields, NULL);
+
+static const struct schema_object open_schema = { "Changes", NULL, 0, "Anything.", true };
+
+static const struct schema_field answer_fields[] = {
+	SCHEMA_OUT("id", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	SCHEMA_OUT_NULLABLE("number", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	{ .name = "kind", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .enum_values = kind_values },
+	SCHEMA_OUT("version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	{ .name = "name", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .min = 1, .max = 3 },
+	{ .name = "lines", .type = SCHEMA_ARRAY, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .object = &answer_line_schema },
+	{ .name = "changes", .type = SCHEMA_OBJECT, .flags = SCHEMA_READ_ONLY, .object = &open_schema },
+};
+static SCHEMA_OBJECT_DEFINE(answer_schema, "Answer", answer_fields, NULL);
+
+/* An answer that matches; each test below breaks it in one place. */
+#define ANSWER_ID "\"id\":\"123e4567-e89b-12d3-a456-426614174000\""
+#define ANSWER_REST "\"number\":null,\"kind\":\"asset\",\"version\":2,\"name\":\"longer than three\"," \
+	"\"lines\":[{\"line\":1,\"debit\":\"1.50\"},{\"line\":2}]"
+
+static void expect_answer(const char *text, const char *pointer, const char *code)
+{
+	json_t *value = parse_json(text), *errors = json_array();
+	int count = schema_validate_response(&answer_schema, value, errors);
+
+	if (!pointer) {
+		ck_assert_msg(count == 0, "%s: %s", text, json_dumps(errors, JSON_COMPACT));
+	} else {
+		ck_assert_msg(count == 1, "%s: %d problems: %s", text, count,
+			      json_dumps(errors, JSON_COMPACT));
+		assert_entry(errors, 0, pointer, code);
+	}
+	json_decref(errors);
+	json_decref(value);
+}
+
+START_TEST(test_response_matching_its_schema)
+{
+	/* Read-only fields are expected; lengths and item counts are not an answer's concern. */
+	expect_answer("{" ANSWER_ID "," ANSWER_REST "}", NULL, NULL);
+	expect_answer("{" ANSWER_ID "," ANSWER_REST ",\"changes\":{\"name\":{\"old\":1}}}", NULL, NULL);
+	expect_answer("{" ANSWER_ID ",\"number\":\"JE-1\",\"kind\":\"liability\",\"version\":1,"
+		      "\"name\":\"\",\"lines\":[]}", NULL, NULL);
+}
+END_TEST
+
+START_TEST(test_response_drift_is_named)
+{
+	/* A required field missing, at the top and in an item. */
+	expect_answer("{" ANSWER_REST "}", "/id", "required");
+	expect_answer("{" ANSWER_ID ",\"number\":null,\"kind\":\"asset\",\"version\":2,"
+		      "\"name\":\"x\",\"lines\":[{\"debit\":\"1\"}]}", "/lines/0/line", "required");
+	/* A field the schema does not name; an open object takes any. */
+	expect_answer("{" ANSWER_ID "," ANSWER_REST ",\"extra\":1}", "/extra", "unknown_field");
+	expect_answer("{" ANSWER_ID ",\"number\":null,\"kind\":\"asset\",\"version\":2,"
+		      "\"name\":\"x\",\"lines\":[{\"line\":1,\"credit\":\"2\"}]}",
+		      "/lines/0/credit", "unknown_field");
+	/* Wrong types. */
+	expect_answer("{" ANSWER_ID ",\"number\":null,\"kind\":\"asset\",\"version\":\"2\","
+		      "\"name\":\"x\",\"lines\":[]}", "/version", "type");
+	expect_answer("{" ANSWER_ID "," ANSWER_REST ",\"changes\":[]}", "/changes", "type");
+	/* null where the schema does not allow it; allowed where it does (number). */
+	expect_answer("{\"id\":null," ANSWER_REST "}", "/id", "null");
+	expect_answer("{" ANSWER_ID "," ANSWER_REST ",\"changes\":null}", "/changes", "null");
+	/* Enums and formats still hold. */
+	expect_answer("{" ANSWER_ID ",\"number\":null,\"kind\":\"income\",\"version\":2,"
+		      "\"name\":\"x\",\"lines\":[]}", "/kind", "enum");
+	expect_answer("{\"id\":\"42\"," ANSWER_REST "}", "/id", "format");
+	expect_answer("{" ANSWER_ID ",\"number\":null,\"kind\":\"asset\",\"version\":2,"
+		      "\"name\":\"x\",\"lines\":[{\"line\":1,\"debit\":1.5}]}", "/lines/0/debit", "type");
+}
+END_TEST
+
+START_TEST(test_response_is_an_object)
+{
+	json_t *value = parse_json("[]"), *errors = json_array();
+
+	ck_assert_int_eq(schema_validate_response(&answer_schema, value, errors), 1);
+	assert_entry(errors, 0, "", "type");
+	json_decref(errors);
+	json_decref(value);
+}
+END_TEST
+
+/* A request may not carry what only answers carry: the same tables, the other direction. */
+START_TEST(test_request_refuses_response_fields)
+{
+	json_t *value = parse_json("{" ANSWER_ID ",\"name\":\"abc\"}"), *errors = json_array();
+
+	ck_assert_int_eq(schema_validate(&answer_schema, value, errors), 1);
+	assert_entry(errors, 0, "/id", "read_only");
+	json_decref(errors);
+	json_decref(value);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *suite = suite_create("platform/schema");
@@ -851,6 +956,7 @@ Suite *test_suite(void)
 	TCase *reporting = tcase_create("reporting");
 	TCase *check = tcase_create("check");
 	TCase *query = tcase_create("query");
+	TCase *response = tcase_create("response");
 
 	tcase_add_test(rules, test_complete_valid_body);
 	tcase_add_test(rules, test_required);
@@ -889,5 +995,11 @@ Suite *test_suite(void)
 	tcase_add_test(query, test_query_reports_every_conversion_problem);
 	tcase_add_test(query, test_query_with_nothing_given);
 	suite_add_tcase(suite, query);
+
+	tcase_add_test(response, test_response_matching_its_schema);
+	tcase_add_test(response, test_response_drift_is_named);
+	tcase_add_test(response, test_response_is_an_object);
+	tcase_add_test(response, test_request_refuses_response_fields);
+	suite_add_tcase(suite, response);
 	return suite;
 }
