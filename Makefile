@@ -56,6 +56,13 @@ MODULE_NAMES    := $(patsubst server/src/modules/%/,%,$(sort $(wildcard server/s
 MODULE_LIST_SRC := $(BUILD)/gen/module_list.c
 MODULE_LIST_OBJ := $(BUILD)/obj/gen/module_list.o
 
+# The role catalog erp-seed-roles reads by default: the base catalog with every
+# module's suggested roles (server/src/modules/<name>/roles.json) merged in by
+# tools/role-catalog, so a module adds its roles in its own folder.
+ROLE_CATALOG_BASE      := server/prisma/seed/role-catalog.json
+ROLE_CATALOG_FRAGMENTS := $(sort $(wildcard server/src/modules/*/roles.json))
+ROLE_CATALOG           := $(BUILD)/gen/role-catalog.json
+
 CORE_OBJS := $(call obj,$(COMMON_SRC) $(KERNEL_SRC) $(PLATFORM_SRC))
 APP_OBJS  := $(CORE_OBJS) $(call obj,$(MODULE_SRC) $(INTEGRATION_SRC)) $(MODULE_LIST_OBJ)
 
@@ -94,11 +101,12 @@ TEST_LIBS := $(shell pkg-config --libs $(TEST_PKGS))
 TEST_CFLAGS := -Iserver $(shell pkg-config --cflags $(TEST_PKGS))
 
 .PHONY: all build deps run stop test test-fast test-sanitize test-suites lint bench clean \
+	new-module test-kit \
 	check-headers FORCE
 
 all: build
 
-build: $(SERVER_BIN) $(TEST_SERVER_BIN) $(SCRIPT_BINS) $(TOOLS_BIN) $(TEST_BINS)
+build: $(SERVER_BIN) $(TEST_SERVER_BIN) $(SCRIPT_BINS) $(TOOLS_BIN) $(TEST_BINS) $(ROLE_CATALOG)
 
 deps:
 	@tools/install-deps
@@ -114,6 +122,13 @@ FORCE:
 # Run on every make (it is quick); the file changes only when the list does.
 $(MODULE_LIST_SRC): tools/module-list FORCE
 	@tools/module-list $@ $(MODULE_NAMES)
+
+# Also on every make: a fragment may be new or gone; rewritten only on change.
+$(ROLE_CATALOG): tools/role-catalog FORCE
+	@tools/role-catalog $@ $(ROLE_CATALOG_BASE) $(ROLE_CATALOG_FRAGMENTS)
+
+# erp-seed-roles reads this build's merged catalog unless --catalog says otherwise.
+$(BUILD)/obj/scripts/seed-roles.o: ALL_CFLAGS += -DERP_DEFAULT_ROLE_CATALOG='"$(ROLE_CATALOG)"'
 
 $(MODULE_LIST_OBJ): $(MODULE_LIST_SRC)
 	@mkdir -p $(@D)
@@ -175,8 +190,9 @@ test: deps
 	@$(MAKE) --no-print-directory test-reliability-short
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory fuzz
+	@$(MAKE) --no-print-directory test-kit
 	@cat build/test-summary build/sanitize/test-summary build/sanitize/reliability/test-summary \
-		build/fuzz/test-summary | \
+		build/fuzz/test-summary build/kit/test-summary | \
 		awk '{ p += $$1; f += $$2 } END { print "make test: normal and sanitizer builds, lint clean"; \
 		print p " passed, " f " failed" }'
 
@@ -193,6 +209,15 @@ lint: check-headers
 # git's check-headers: every header compiles on its own.
 check-headers:
 	@tools/check-headers "$(CC) $(CFLAGS_COMMON) -O0 -fsyntax-only"
+
+# A new module from the kit (tools/module-template, docs/modules.md).
+new-module:
+	@tools/new-module $(NAME)
+
+# The kit cannot rot: a module made by it in a scratch copy of this tree builds
+# and passes the suites there with no other edit (tools/check-kit).
+test-kit:
+	@tools/check-kit
 
 bench: deps build
 	@tools/bench

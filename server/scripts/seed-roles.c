@@ -1,6 +1,8 @@
 /*
- * erp-seed-roles: upserts the system roles of the role catalog
- * (server/prisma/seed/role-catalog.json) and exactly their permission sets.
+ * erp-seed-roles: upserts the system roles of the role catalog (the build's
+ * build/gen/role-catalog.json: server/prisma/seed/role-catalog.json with the
+ * modules' roles.json merged in by tools/role-catalog) and exactly their
+ * permission sets.
  * Permission names and segregation-of-duties pairs come from the database
  * (written by erp-server migrate from the modules' catalogs), never from
  * module code. Idempotent: a second run reports "0 changes".
@@ -21,7 +23,11 @@
 #include "scripts/runtime/script.h"
 #include "shared-kernel/uuid.h"
 
-#define DEFAULT_CATALOG "server/prisma/seed/role-catalog.json"
+/* The build's merged catalog (tools/role-catalog: the base and the modules' roles.json). */
+#ifndef ERP_DEFAULT_ROLE_CATALOG
+#define ERP_DEFAULT_ROLE_CATALOG "build/gen/role-catalog.json"
+#endif
+#define DEFAULT_CATALOG ERP_DEFAULT_ROLE_CATALOG
 
 static const struct script_flag flags[] = {
 	{ "catalog", "FILE", "the role catalog (default: " DEFAULT_CATALOG ")", false },

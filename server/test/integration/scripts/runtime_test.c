@@ -22,7 +22,7 @@
 #include "test/support/testlib.h"
 
 
-/* The seeded catalog's size, read from the file the script reads: roles and their permissions. */
+/* The seeded catalog's size, read from the file the script reads (the build's merged catalog). */
 static int catalog_count(bool permissions)
 {
 	char path[1024];
@@ -30,7 +30,7 @@ static int catalog_count(bool permissions)
 	size_t i;
 	int count = 0;
 
-	snprintf(path, sizeof(path), "%s/server/prisma/seed/role-catalog.json", test_env("ERP_TEST_REPO"));
+	snprintf(path, sizeof(path), "%s/gen/role-catalog.json", test_env("ERP_TEST_BUILD"));
 	root = json_load_file(path, 0, NULL);
 	ck_assert_ptr_nonnull(root);
 	json_array_foreach(json_object_get(root, "roles"), i, role)

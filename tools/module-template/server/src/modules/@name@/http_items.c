@@ -1,0 +1,15 @@
+/* @Name@'s items over HTTP: decode the request, call the use case, render. */
+#include "modules/@name@/internal.h"
+
+int @name@_items_list(struct erp_request *req)
+{
+	struct @name@_items_filter filter;
+	const char *filters[3];
+
+	if (!@name@_items_filter_from(req->query, req->company, &filter))
+		return resource_field_error(req, "/prefix", "the prefix is empty or too long");
+	filters[0] = filter.company;
+	filters[1] = filter.prefix;
+	filters[2] = filter.active;
+	return paging_respond_list(req, &@name@_sql_items_list, 2, filters, 3);
+}

@@ -1,0 +1,38 @@
+#ifndef ERP_MODULES_@NAME@_INTERNAL_H
+#define ERP_MODULES_@NAME@_INTERNAL_H
+
+/*
+ * What the module's own files share, and nothing outside the module sees:
+ * the handlers the manifest routes to, the use cases they call and the
+ * statements of store.c.
+ */
+#include <stdbool.h>
+
+#include "modules/@name@/@name@.h"
+#include "platform/db.h"
+#include "platform/http.h"
+#include "platform/resource.h"
+
+/* --- use cases (items.c): rules without HTTP ------------------------------------------------- */
+
+enum { @NAME@_CODE_MAX = 20 };
+
+/* The list's filters as the store takes them, from a validated query. */
+struct @name@_items_filter {
+	const char *company;  /* the company's code */
+	const char *prefix;   /* only codes starting with it; NULL: all */
+	const char *active;   /* "true", "false" or NULL: both */
+};
+
+/* Fills *out from the query object the route's schema validated; false when a filter is unusable. */
+bool @name@_items_filter_from(json_t *query, const char *company, struct @name@_items_filter *out);
+
+/* --- store (store.c): every SQL statement of the module ----------------------------------------- */
+
+extern const struct db_statement @name@_sql_items_list;
+
+/* --- handlers (http_items.c): decode, call, render ----------------------------------------------- */
+
+int @name@_items_list(struct erp_request *req);
+
+#endif

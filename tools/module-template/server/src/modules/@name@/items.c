@@ -1,0 +1,22 @@
+/*
+ * @Name@'s items: the rules, without HTTP and without SQL, so they are
+ * unit-tested directly (server/test/unit/modules/@name@/items_test.c).
+ */
+#include <string.h>
+
+#include "modules/@name@/internal.h"
+
+bool @name@_items_filter_from(json_t *query, const char *company, struct @name@_items_filter *out)
+{
+	json_t *active = json_object_get(query, "active");
+	const char *prefix = json_string_value(json_object_get(query, "prefix"));
+
+	if (!company || !*company)
+		return false;
+	if (prefix && (!*prefix || strlen(prefix) > @NAME@_CODE_MAX))
+		return false;
+	out->company = company;
+	out->prefix = prefix;
+	out->active = json_is_boolean(active) ? (json_is_true(active) ? "true" : "false") : NULL;
+	return true;
+}
