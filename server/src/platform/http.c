@@ -124,7 +124,9 @@ int http_respond_refusal(struct erp_request *req, const struct erp_refusal *refu
 		bool failed = !errors;
 
 		for (size_t i = 0; !failed && i < refusal->field_count; i++)
-			failed = schema_error_add(errors, refusal->fields[i].pointer, "invalid",
+			failed = schema_error_add(errors, refusal->fields[i].pointer,
+						  refusal->fields[i].code ? refusal->fields[i].code
+									  : "invalid",
 						  refusal->fields[i].detail) != 0;
 		snprintf(more, sizeof(more), "%zu more problems not listed", refusal->fields_dropped);
 		if (!failed && refusal->fields_dropped)

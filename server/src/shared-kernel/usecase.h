@@ -23,10 +23,15 @@ struct db_conn;
 
 enum { ERP_REFUSAL_FIELDS_MAX = 16 };
 
-/* One field a refusal is about: its JSON pointer in the input ("/lines/2/account") and why. */
+/*
+ * One field a refusal is about: its JSON pointer in the input
+ * ("/lines/2/account"), why, and a short code naming the kind of error for
+ * programs ("unknown", "format", "mismatch"; NULL: "invalid").
+ */
 struct erp_field_refusal {
 	const char *pointer;
 	const char *detail;
+	const char *code;
 };
 
 struct erp_refusal {
@@ -63,6 +68,10 @@ int erp_refuse(struct erp_refusal *refusal, int code, const char *detail);
  * refusal's sentence unless one is set. Returns ERP_ERR_INVALID.
  */
 int erp_refuse_field(struct erp_refusal *refusal, const char *pointer, const char *detail);
+
+/* erp_refuse_field() with the field error's code (kept by pointer; NULL: "invalid"). */
+int erp_refuse_field_code(struct erp_refusal *refusal, const char *pointer, const char *code,
+			  const char *detail);
 
 /* Whether a use case refused (as opposed to failing: database, memory). */
 bool erp_refused(const struct erp_refusal *refusal);

@@ -130,6 +130,12 @@ START_TEST(refusals_map_to_problems_in_one_place)
 	ck_assert(has_error(&r, "pointer", "/lines/1/debit", "invalid"));
 	test_response_free(&r);
 
+	request("GET", "/test/refusal?kind=coded", NULL, NULL, &r);
+	assert_problem(&r, 422, "/problems/validation");
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "detail")), "unknown currency");
+	ck_assert(has_error(&r, "pointer", "/currency", "unknown"));
+	test_response_free(&r);
+
 	request("GET", "/test/refusal?kind=many", NULL, NULL, &r);
 	assert_problem(&r, 422, "/problems/validation");
 	errors = json_object_get(r.json, "errors");

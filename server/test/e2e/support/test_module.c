@@ -83,7 +83,7 @@ static SCHEMA_OBJECT_DEFINE(drift_query, "TestDriftQuery", drift_query_fields, N
 
 /* A use case's refusal of each kind, answered by the platform's one mapping (http_respond_refusal). */
 static const char *const refusal_kinds[] = { "forbidden", "conflict", "not_found", "stale",
-					     "fields", "many", NULL };
+					     "fields", "coded", "many", NULL };
 
 static const struct schema_field refusal_query_fields[] = {
 	{ .name = "kind", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .max = 10,
@@ -167,6 +167,9 @@ static int get_refusal(struct erp_request *req)
 	else if (strcmp(kind, "fields") == 0) {
 		erp_refuse_field(&refusal, "/lines/0/account", "no such account");
 		erp_refuse_field(&refusal, "/lines/1/debit", "not an amount");
+	} else if (strcmp(kind, "coded") == 0) {
+		erp_refuse(&refusal, ERP_ERR_INVALID, "unknown currency");
+		erp_refuse_field_code(&refusal, "/currency", "unknown", "is not an ISO 4217 code");
 	} else {
 		for (size_t i = 0; i < ERP_COUNT(pointers); i++)
 			erp_refuse_field(&refusal, pointers[i], "too many");

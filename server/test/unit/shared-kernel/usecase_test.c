@@ -60,6 +60,19 @@ START_TEST(a_set_sentence_is_kept_over_field_details)
 }
 END_TEST
 
+START_TEST(a_field_refusal_keeps_its_code)
+{
+	struct erp_refusal refusal = { 0 };
+
+	ck_assert_int_eq(erp_refuse_field_code(&refusal, "/currency", "unknown", "no such currency"),
+			 ERP_ERR_INVALID);
+	erp_refuse_field(&refusal, "/name", "too long");
+	ck_assert_str_eq(refusal.fields[0].code, "unknown");
+	ck_assert_ptr_null(refusal.fields[1].code); /* answered as "invalid" */
+	ck_assert_str_eq(refusal.detail, "no such currency");
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("unit/shared-kernel/usecase");
@@ -70,6 +83,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, field_refusals_collect_every_field);
 	tcase_add_test(tc, fields_beyond_the_limit_are_counted);
 	tcase_add_test(tc, a_set_sentence_is_kept_over_field_details);
+	tcase_add_test(tc, a_field_refusal_keeps_its_code);
 	suite_add_tcase(s, tc);
 	return s;
 }
