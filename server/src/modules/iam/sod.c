@@ -25,7 +25,7 @@ int iam_sod_lock_user(struct db_conn *db, struct arena *arena, const char *user_
 	if (PQntuples(res) == 0)
 		return ERP_ERR_NOT_FOUND;
 	if (active)
-		*active = strcmp(PQgetvalue(res, 0, PQfnumber(res, "active")), "t") == 0;
+		*active = strcmp(iam_column(res, 0, "active"), "t") == 0;
 	return ERP_OK;
 }
 
@@ -37,9 +37,7 @@ int iam_sod_lock_holders(struct db_conn *db, const char *role_id)
 /* The conflicts of a result: a sentence for the first, and every one as JSON. */
 static int read_conflicts(struct arena *arena, PGresult *res, struct iam_sod_conflicts *out)
 {
-	int email = PQfnumber(res, "email"), company = PQfnumber(res, "company");
-	int company_id = PQfnumber(res, "company_id"), a = PQfnumber(res, "permission_a");
-	int b = PQfnumber(res, "permission_b"), description = PQfnumber(res, "description");
+	const char *company;
 
 	out->count = PQntuples(res);
 	out->sentence = NULL;
@@ -50,25 +48,25 @@ static int read_conflicts(struct arena *arena, PGresult *res, struct iam_sod_con
 		return ERP_ERR_NO_MEMORY;
 	}
 	for (int i = 0; i < out->count; i++) {
-		bool global = PQgetisnull(res, i, company);
 		json_t *item = json_pack("{s:s, s:s?, s:s?, s:[s,s], s:s}", "user",
-					 PQgetvalue(res, i, email), "company",
-					 global ? NULL : PQgetvalue(res, i, company), "company_id",
-					 global ? NULL : PQgetvalue(res, i, company_id), "permissions",
-					 PQgetvalue(res, i, a), PQgetvalue(res, i, b), "description",
-					 PQgetvalue(res, i, description));
+					 iam_column(res, i, "email"), "company",
+					 iam_column(res, i, "company"), "company_id",
+					 iam_column(res, i, "company_id"), "permissions",
+					 iam_column(res, i, "permission_a"),
+					 iam_column(res, i, "permission_b"), "description",
+					 iam_column(res, i, "description"));
 
 		if (!item || json_array_append_new(out->list, item))
 			return ERP_ERR_NO_MEMORY;
 	}
 	if (out->count == 0)
 		return ERP_OK;
+	company = iam_column(res, 0, "company"); /* NULL: a global conflict */
 	out->sentence = arena_printf(arena, "segregation of duties: %s would hold both %s and %s %s%s (%s)%s",
-				     PQgetvalue(res, 0, email), PQgetvalue(res, 0, a),
-				     PQgetvalue(res, 0, b),
-				     PQgetisnull(res, 0, company) ? "globally" : "in company ",
-				     PQgetisnull(res, 0, company) ? "" : PQgetvalue(res, 0, company),
-				     PQgetvalue(res, 0, description),
+				     iam_column(res, 0, "email"), iam_column(res, 0, "permission_a"),
+				     iam_column(res, 0, "permission_b"),
+				     company ? "in company " : "globally", company ? company : "",
+				     iam_column(res, 0, "description"),
 				     out->count > 1 ? arena_printf(arena, ", and %d more", out->count - 1)
 						    : "");
 	return out->sentence ? ERP_OK : ERP_ERR_NO_MEMORY;
