@@ -146,7 +146,7 @@ static int lock_grant(struct erp_ctx *ctx, struct grant *g, struct iam_granted_r
 			g->company_id = iam_column(res, 0, "id");
 	}
 	if (!rc)
-		rc = iam_sod_lock_user(ctx->db, ctx->arena, g->in->user_id, NULL); /* 404: no such user */
+		rc = iam_sod_lock_user(ctx->db, ctx->arena, g->in->user_id, NULL); /* no such user */
 	return rc;
 }
 

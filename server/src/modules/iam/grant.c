@@ -2,7 +2,9 @@
  * Making a role grant take effect: the one path shared by a grant that
  * needs nobody else and by the approval of a grant request. The caller has
  * locked the role (share) and the user (iam_sod_lock_user), so no other
- * decision about this user can interleave until commit.
+ * decision about this user can interleave until commit. Also what a grant
+ * asks first: the role, whether the user holds it, whether the actor holds a
+ * permission (iam_user_holds()).
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -179,7 +179,11 @@ int iam_grant_request_decide(struct erp_ctx *ctx, const char *id, bool approve_i
 			     json_t **request)
 {
 	struct decision d = { .id = id, .approve = approve_it };
-	int rc = iam_transaction(ctx, decide_work, &d);
+	int rc;
+
+	if (!ctx->actor_id) /* four-eyes needs two people: the system decides nothing */
+		return ERP_ERR_FORBIDDEN;
+	rc = iam_transaction(ctx, decide_work, &d);
 
 	if (!rc)
 		*request = d.after;

@@ -27,8 +27,8 @@ struct role_change {
  */
 static const char sod_override[] = "iam.sod.override";
 
-/* A refusal of the permission list (the field of a copy's source when copying). */
-static int refuse_permissions(struct erp_ctx *ctx, const char *pointer, const char *detail)
+/* A refusal of a name the input gives that names nothing known (a permission, a role to copy). */
+static int refuse_unknown(struct erp_ctx *ctx, const char *pointer, const char *detail)
 {
 	if (!detail)
 		return ERP_ERR_NO_MEMORY;
@@ -106,7 +106,7 @@ static int check_permission_set(struct erp_ctx *ctx, struct role_change *c)
 		return rc;
 	unknown = iam_column(res, 0, "unknown");
 	if (unknown)
-		return refuse_permissions(ctx, "/permissions",
+		return refuse_unknown(ctx, "/permissions",
 					  arena_printf(ctx->arena, "unknown permissions: %s", unknown));
 	rc = iam_sod_pair_in_set(ctx->db, ctx->arena, c->permissions, &pair);
 	if (rc == ERP_ERR_CONFLICT)
@@ -161,7 +161,7 @@ static int copy_role(struct erp_ctx *ctx, struct role_change *c, const char **de
 	if (rc)
 		return rc;
 	if (PQntuples(res) == 0)
-		return refuse_permissions(ctx, "/copy_of", "no role has this name");
+		return refuse_unknown(ctx, "/copy_of", "no role has this name");
 	c->permissions = iam_column(res, 0, "permissions");
 	if (!*description)
 		*description = iam_column(res, 0, "description");

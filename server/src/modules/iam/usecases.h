@@ -112,7 +112,7 @@ struct iam_grant_input {
 	bool override;              /* ask a second administrator to accept the conflicts */
 };
 
-/* What a grant did: took effect (201), or waits for a second administrator (202). */
+/* What a grant did: took effect, or waits for a second administrator (pending). */
 struct iam_grant_outcome {
 	bool pending;
 	char id[40];                /* the assignment's, or the waiting request's */
@@ -127,6 +127,13 @@ struct iam_grant_outcome {
 int iam_grant_check(struct erp_refusal *refusal, const char *actor_id,
 		    const struct iam_grant_input *in, bool may_override);
 
+/*
+ * Grants the role to the user in the company (or globally), as ctx->actor_id:
+ * at once, or, for a privileged role or an override, as a request a second
+ * administrator approves (out->pending). Refuses a grant the user holds, one
+ * creating a segregation-of-duties conflict nobody asked to override, and
+ * the rules of iam_grant_check().
+ */
 int iam_assignment_grant(struct erp_ctx *ctx, const struct iam_grant_input *in,
 			 struct iam_grant_outcome *out);
 
@@ -144,7 +151,8 @@ int iam_grant_request_read(struct erp_ctx *ctx, const char *id, json_t **request
 /*
  * Approves (the grant takes effect, re-checked under the same locks as a
  * direct grant) or rejects a pending request; a requester rejecting their
- * own withdraws it. *request: the request after the decision.
+ * own withdraws it. *request: the request after the decision. The decider is
+ * ctx->actor_id: without one, ERP_ERR_FORBIDDEN.
  */
 int iam_grant_request_decide(struct erp_ctx *ctx, const char *id, bool approve,
 			     json_t **request);

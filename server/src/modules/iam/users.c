@@ -45,19 +45,17 @@ static int audit_user_change(struct erp_ctx *ctx, struct user_change *c, const c
 	return rc ? rc : record_user_event(ctx, c, action);
 }
 
-/* Emails are stored lower-case; a copy in the arena (NULL stays NULL). */
-static const char *normal_email(struct arena *arena, const char *email, int *rc)
+/* Emails are stored lower-case: *out, a lower-cased copy in the arena (NULL when email is). */
+static int lower_email(struct arena *arena, const char *email, const char **out)
 {
-	char *copy;
+	char *copy = email ? arena_strdup(arena, email) : NULL;
 
-	if (!email)
-		return NULL;
-	copy = arena_strdup(arena, email);
-	if (!copy)
-		*rc = ERP_ERR_NO_MEMORY;
-	else
+	*out = copy;
+	if (email && !copy)
+		return ERP_ERR_NO_MEMORY;
+	if (copy)
 		iam_lowercase(copy);
-	return copy;
+	return ERP_OK;
 }
 
 /* --- create --------------------------------------------------------------------------- */
@@ -65,14 +63,10 @@ static const char *normal_email(struct arena *arena, const char *email, int *rc)
 static int create_work(struct erp_ctx *ctx, void *state)
 {
 	struct user_change *c = state;
-	const char *params[4];
+	const char *params[4] = { c->id, NULL, c->created->display_name, c->password_hash };
 	json_t *changes;
-	int rc = ERP_OK;
+	int rc = lower_email(ctx->arena, c->created->email, &params[1]);
 
-	params[0] = c->id;
-	params[1] = normal_email(ctx->arena, c->created->email, &rc);
-	params[2] = c->created->display_name;
-	params[3] = c->password_hash;
 	if (rc)
 		return rc;
 	rc = resource_query_json(ctx->db, ctx->arena, &iam_sql_user_insert, 4, params, &c->after);
@@ -138,7 +132,7 @@ static int update_work(struct erp_ctx *ctx, void *state)
 				  "the user was changed since you read it; read it again");
 	params[0] = c->id;
 	params[1] = c->changed->display_name;
-	params[2] = normal_email(ctx->arena, c->changed->email, &rc);
+	rc = lower_email(ctx->arena, c->changed->email, &params[2]);
 	if (rc)
 		return rc;
 	rc = resource_query_json(ctx->db, ctx->arena, &iam_sql_user_update, 3, params, &c->after);
