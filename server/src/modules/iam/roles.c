@@ -83,10 +83,9 @@ static int permissions_text(struct arena *arena, const struct iam_permission_set
 			rc = ERP_ERR_NO_MEMORY;
 	text = list && !rc ? erp_json_dumps(list, JSON_COMPACT) : NULL;
 	json_decref(list);
-	if (!text || arena_cleanup_add(arena, free, text)) {
-		free(text);
+	/* arena_cleanup_add() frees the text when it fails */
+	if (!text || arena_cleanup_add(arena, free, text))
 		return ERP_ERR_NO_MEMORY;
-	}
 	*out = text;
 	return ERP_OK;
 }
@@ -107,7 +106,7 @@ static int check_permission_set(struct erp_ctx *ctx, struct role_change *c)
 	unknown = iam_column(res, 0, "unknown");
 	if (unknown)
 		return refuse_unknown(ctx, "/permissions",
-					  arena_printf(ctx->arena, "unknown permissions: %s", unknown));
+				      arena_printf(ctx->arena, "unknown permissions: %s", unknown));
 	rc = iam_sod_pair_in_set(ctx->db, ctx->arena, c->permissions, &pair);
 	if (rc == ERP_ERR_CONFLICT)
 		return erp_refuse(&ctx->refusal, rc, pair);

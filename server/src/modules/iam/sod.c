@@ -42,8 +42,8 @@ static int read_conflicts(struct arena *arena, PGresult *res, struct iam_sod_con
 	out->count = PQntuples(res);
 	out->sentence = NULL;
 	out->list = json_array();
+	/* arena_cleanup_add() releases the list when it fails */
 	if (!out->list || arena_cleanup_add(arena, (arena_cleanup_fn)json_decref, out->list)) {
-		json_decref(out->list);
 		out->list = NULL;
 		return ERP_ERR_NO_MEMORY;
 	}
