@@ -2,14 +2,17 @@
 #include "platform/http.h"
 
 #include <microhttpd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "common/json.h"
 #include "platform/db.h"
+#include "platform/schema.h"
 #include "platform/server.h"
 #include "shared-kernel/errors.h"
+#include "shared-kernel/usecase.h"
 
 uint64_t http_now_ns(void)
 {
@@ -106,6 +109,36 @@ int http_respond_problem(struct erp_request *req, const struct problem_kind *kin
 int http_respond_invalid(struct erp_request *req, const char *detail, json_t *errors)
 {
 	return respond_problem_errors(req, &PROBLEM_VALIDATION, detail, errors);
+}
+
+int http_respond_refusal(struct erp_request *req, const struct erp_refusal *refusal)
+{
+	json_t *errors = NULL;
+	int rc;
+
+	if (refusal->code == ERP_OK)
+		return ERP_ERR_INTERNAL;
+	if (refusal->field_count > 0) {
+		errors = json_array();
+		char more[64];
+		bool failed = !errors;
+
+		for (size_t i = 0; !failed && i < refusal->field_count; i++)
+			failed = schema_error_add(errors, refusal->fields[i].pointer,
+						  refusal->fields[i].code ? refusal->fields[i].code
+									  : "invalid",
+						  refusal->fields[i].detail) != 0;
+		snprintf(more, sizeof(more), "%zu more problems not listed", refusal->fields_dropped);
+		if (!failed && refusal->fields_dropped)
+			failed = schema_error_add(errors, "", "more", more) != 0;
+		if (failed) {
+			json_decref(errors);
+			return ERP_ERR_NO_MEMORY;
+		}
+	}
+	rc = respond_problem_errors(req, problem_for_error(refusal->code), refusal->detail, errors);
+	json_decref(errors);
+	return rc;
 }
 
 bool http_caller_holds(struct erp_request *req, const char *permission)

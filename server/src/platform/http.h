@@ -102,6 +102,16 @@ int http_respond_problem(struct erp_request *req, const struct problem_kind *kin
 int http_respond_invalid(struct erp_request *req, const char *detail, json_t *errors);
 
 /*
+ * Answers a use case's refusal (shared-kernel/usecase.h): the one place a
+ * refusal's code becomes an HTTP status (problem_for_error: 422, 403, 404,
+ * 409, 412), with its sentence as the detail and, when it names fields, an
+ * "errors" list of their JSON pointers and codes. Returns 0, or the refusal's code
+ * when it holds none (ERP_OK: a caller's bug, answered 500 by the pipeline).
+ */
+struct erp_refusal;
+int http_respond_refusal(struct erp_request *req, const struct erp_refusal *refusal);
+
+/*
  * Whether the authenticated caller holds permission in the request's company
  * (or globally): for rules inside a handler beyond the route's own permission
  * (e.g. posting into a closed period). False when unauthenticated or unsure.

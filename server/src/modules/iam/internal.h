@@ -8,10 +8,13 @@
 #include <stdint.h>
 
 #include "modules/iam/iam.h"
+#include "modules/iam/store.h"
+#include "modules/iam/usecases.h"
 #include "platform/db.h"
 #include "platform/http.h"
 #include "platform/resource.h"
 #include "platform/route.h"
+#include "shared-kernel/usecase.h"
 
 struct erp_server;
 
@@ -72,7 +75,7 @@ void iam_hash_limit_init(unsigned slots);
 /*
  * Takes a slot without waiting: true when taken, and the calling thread may
  * then hash and verify passwords until iam_hash_limit_release(); false when
- * every slot is in use (answer iam_respond_hash_busy()). A thread that holds
+ * every slot is in use (refuse with iam_refuse_busy()). A thread that holds
  * a slot may take it again; each take needs its release.
  */
 bool iam_hash_limit_take(void);
@@ -80,9 +83,6 @@ void iam_hash_limit_release(void);
 
 /* Whether the calling thread holds a slot. */
 bool iam_hash_limit_held(void);
-
-/* 503 with Retry-After: 1: every slot is verifying someone else's password. Returns 0. */
-int iam_respond_hash_busy(struct erp_request *req);
 
 /* --- rules (service.c) ----------------------------------------------------------- */
 
@@ -115,6 +115,9 @@ bool iam_is_company_code(const char *code);
 
 /* Lower-cases ASCII in place (emails are stored lower-case). */
 void iam_lowercase(char *text);
+
+/* A fresh UUIDv7 as text. */
+void iam_new_id(char out[40]);
 
 /* --- login throttling (throttle.c) ------------------------------------------------------- */
 
@@ -208,46 +211,6 @@ int iam_sod_pair_in_set(struct db_conn *db, struct arena *arena, const char *per
 
 /* --- role grants (grant.c) ----------------------------------------------------------- */
 
-/* A role assignment as clients see it (role_assignments ra, roles r, companies c). */
-#define IAM_ASSIGNMENT_JSON                                                                   \
-	"json_build_object('id', ra.id, 'role', r.name, 'company', c.code,"                   \
-	" 'granted_by', ra.granted_by, 'approved_by', ra.approved_by,"                        \
-	" 'granted_at', ra.granted_at, 'reason', ra.reason,"                                  \
-	" 'sod_override', EXISTS (SELECT 1 FROM sod_overrides o WHERE o.assignment_id = ra.id)," \
-	" 'overrides', (SELECT coalesce(json_agg(json_build_object('company', oc.code,"       \
-	"     'permissions', json_build_array(o.permission_a, o.permission_b))"               \
-	"     ORDER BY oc.code NULLS FIRST, o.permission_a, o.permission_b), '[]')"          \
-	"   FROM sod_overrides o LEFT JOIN companies oc ON oc.id = o.company_id"              \
-	"   WHERE o.assignment_id = ra.id))"
-
-/* A grant request as clients see it (IAM_GRANT_REQUEST_FROM names the tables). */
-#define IAM_GRANT_REQUEST_FROM                                                                \
-	"role_grant_requests q JOIN users u ON u.id = q.user_id"                              \
-	" LEFT JOIN companies c ON c.id = q.company_id"
-#define IAM_GRANT_REQUEST_JSON                                                                \
-	"json_build_object('id', q.id, 'user_id', q.user_id, 'user', u.email,"                \
-	" 'role', q.role_name, 'role_version', q.role_version, 'company', c.code,"            \
-	" 'privileged_permissions', (SELECT coalesce(json_agg(permission ORDER BY permission), '[]')" \
-	"   FROM role_permissions WHERE role_id = q.role_id AND iam_is_privileged(permission)),"  \
-	" 'overrides', q.overrides, 'reason', q.reason, 'status', q.status,"                 \
-	" 'requested_by', q.requested_by, 'requested_at', q.requested_at,"                    \
-	" 'decided_by', q.decided_by, 'decided_at', q.decided_at,"                            \
-	" 'decision_note', q.decision_note, 'assignment_id', q.assignment_id,"                \
-	" 'version', q.version)"
-
-/* Why a change was refused: an HTTP status, a sentence, and the field when it was one. */
-struct iam_refusal {
-	int status;          /* 403, 404, 409 or 422; 0: not refused */
-	const char *field;   /* JSON pointer for a 422, or NULL */
-	char *detail;
-};
-
-/* Records a refusal and returns rc (ERP_ERR_NO_MEMORY when the sentence is NULL). */
-int iam_refuse(struct iam_refusal *refusal, int status, const char *field, char *detail, int rc);
-
-/* Answers a refusal as problem+json; returns like a handler. */
-int iam_respond_refusal(struct erp_request *req, const struct iam_refusal *refusal);
-
 /* The role a grant names, share-locked for the transaction. */
 struct iam_granted_role {
 	char id[40];
@@ -286,10 +249,18 @@ struct iam_grant_made {
  * listed in overrides, in their scope), then requires that the user has no
  * conflict left; bumps the authorisation version and audits the grant and
  * each override with its company. ERP_ERR_CONFLICT with refusal filled when
- * a conflict remains.
+ * the user holds the role there already or a conflict remains.
  */
 int iam_grant_make(struct db_conn *db, struct arena *arena, struct iam_grant_made *grant,
-		   struct iam_refusal *refusal);
+		   struct erp_refusal *refusal);
+
+/*
+ * *holds: whether user_id holds permission globally or in company (code;
+ * NULL: globally), read from the tables in the caller's transaction (the rule
+ * of iam_grants_check()). 0 or a database error.
+ */
+int iam_user_holds(struct db_conn *db, struct arena *arena, const char *user_id,
+		   const char *permission, const char *company, bool *holds);
 
 /* --- domain events about grants (events.c) ------------------------------------------------ */
 
@@ -302,7 +273,7 @@ struct domain_event;
 
 /*
  * iam.role.granted or iam.role.revoked: the assignment as clients see it
- * (IAM_ASSIGNMENT_JSON, its reason left out), its user, and the grant
+ * (store_assignments.c, its reason left out), its user, and the grant
  * request that led to it (or NULL).
  */
 int iam_event_assignment(struct db_conn *db, const struct domain_event *of, const char *user_id,
@@ -310,33 +281,91 @@ int iam_event_assignment(struct db_conn *db, const struct domain_event *of, cons
 
 /*
  * iam.grant.requested, .approved, .rejected or .withdrawn: the request as
- * clients see it after the step (IAM_GRANT_REQUEST_JSON, its reason left out).
+ * clients see it after the step (store_grant_requests.c, its reason left out).
  */
 int iam_event_grant_request(struct db_conn *db, const struct domain_event *of, json_t *request);
 
-/* --- storage (store.c) ---------------------------------------------------------------- */
+/* --- running use cases (usecase.c) ------------------------------------------------------ */
 
-/* Bumps authz_version: permissions are re-derived on every replica's next request. */
-int iam_bump_authz_version(struct db_conn *conn);
+/* The work of a use case's transaction (usecases.h): 0 to commit, a code to roll back. */
+typedef int (*iam_work_fn)(struct erp_ctx *ctx, void *state);
 
-/* A fresh UUIDv7 as text. */
-void iam_new_id(char out[40]);
+/*
+ * Runs work(ctx, state) in one transaction on ctx->db (db_transaction():
+ * retried whole on serialization failures). Each attempt starts with no
+ * refusal; afterwards ctx->refusal stands only when its code is what this
+ * returns, so a refusal that a failed commit or a retry overtook is not
+ * answered.
+ */
+int iam_transaction(struct erp_ctx *ctx, iam_work_fn work, void *state);
 
-/* Shared statements. */
-extern const struct db_statement iam_sql_company_id;
-extern const struct db_statement iam_sql_session_lookup;
-extern const struct db_statement iam_sql_session_touch;
-extern const struct db_statement iam_sql_user_permissions;
-extern const struct db_statement iam_sql_session_insert;
-extern const struct db_statement iam_sql_sessions_end_over_cap;
-extern const struct db_statement iam_sql_sessions_purge;
-extern const struct db_statement iam_sql_throttle_lock;
-extern const struct db_statement iam_sql_throttle_blocked;
-extern const struct db_statement iam_sql_throttle_count;
-extern const struct db_statement iam_sql_throttle_purge;
-extern const struct db_statement iam_sql_throttle_clear;
+/*
+ * iam_transaction() under a password-hashing slot, taken before the
+ * transaction: an attempt waiting for its account's lock holds a worker as
+ * surely as one computing, so the slots bound both. Without a free slot it
+ * runs nothing and refuses (iam_refuse_busy()).
+ */
+int iam_transaction_hashing(struct erp_ctx *ctx, iam_work_fn work, void *state);
 
-/* --- handlers (http_*.c) ------------------------------------------------------------ */
+/*
+ * erp_refuse() with a sentence the caller made in ctx->arena: when making it
+ * failed (detail NULL), ERP_ERR_NO_MEMORY and nothing refused.
+ */
+int iam_refuse(struct erp_ctx *ctx, int code, const char *detail);
+
+/* Refuses ERP_ERR_UNAVAILABLE: every hashing slot is verifying someone else's password. */
+int iam_refuse_busy(struct erp_ctx *ctx);
+
+/* --- a password being tried (login.c) ------------------------------------------------------- */
+
+/*
+ * A password being tried, by a login or by a password change: the attempt
+ * is serialised per account and throttled (throttle.c), and a wrong
+ * password is counted and audited as action.
+ */
+struct iam_attempt {
+	struct erp_ctx *ctx;
+	const struct erp_config *config;
+	const char *action;         /* audited on failure: "iam.login.failed", ... */
+	char email[256];
+	const char *password;       /* the one being tried */
+	const char *client_address;
+	struct iam_throttle throttle;
+	char user_id[40];
+	bool known;                 /* the email names an account */
+	bool failed;                /* the password was wrong (counted and audited) */
+	const char *retry_after;    /* throttled: seconds, in throttle; else NULL */
+	const char *throttled_why;  /* throttled: the refusal's sentence */
+};
+
+/* At the start of each attempt's transaction: forgets what an earlier attempt found. */
+void iam_attempt_reset(struct iam_attempt *attempt);
+
+/* Whether failures of the (account, address) pair or of the address block it (sets retry_after). */
+bool iam_attempt_blocked_for_failures(struct iam_attempt *attempt);
+
+/* Counts the wrong password against the throttle and audits it; sets failed. */
+int iam_attempt_fail(struct db_conn *db, struct iam_attempt *attempt);
+
+/* After the transaction: refuses ERP_ERR_THROTTLED when it was throttled; else 0. */
+int iam_attempt_refuse_throttled(struct iam_attempt *attempt);
+
+/* --- the HTTP edge (http_context.c) ------------------------------------------------------- */
+
+/* The use-case context of a request: its connection, arena, caller and request id. */
+void iam_ctx_from_request(struct erp_ctx *ctx, struct erp_request *req);
+
+/*
+ * What a handler returns after its use case did not succeed: the refusal
+ * answered (http_respond_refusal(); a busy refusal with Retry-After: 1), or
+ * rc, which the pipeline answers.
+ */
+int iam_respond_failure(struct erp_request *req, const struct erp_ctx *ctx, int rc);
+
+/* Answers an entity with its version as its ETag. */
+int iam_respond_entity(struct erp_request *req, int status, json_t *entity);
+
+/* --- handlers (http_*.c): decode, call the use case, render ------------------------------ */
 
 int iam_login(struct erp_request *req);
 int iam_logout(struct erp_request *req);

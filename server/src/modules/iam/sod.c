@@ -6,7 +6,7 @@
  * override covers exactly that pair in that scope. This file asks it, inside
  * the changing transaction and after the caller has taken the locks that
  * serialise decisions about the same users (see iam_sod_lock_*), so the
- * answer always matches what is committed.
+ * answer always matches what is committed. The statements are in store_sod.c.
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,108 +15,58 @@
 #include "modules/iam/internal.h"
 #include "shared-kernel/errors.h"
 
-#define CONFLICT_COLUMNS                                                                     \
-	"SELECT u.email, c.code AS company, x.company_id, x.permission_a, x.permission_b,"    \
-	"       x.description"
-
-/* $1 user, $2 role (or NULL), $3 company id (or NULL): as if the grant were made. */
-static const struct db_statement grant_conflicts = {
-	"iam_sod_grant_conflicts",
-	CONFLICT_COLUMNS
-	" FROM iam_sod_conflicts(ARRAY[$1::uuid], $2::uuid, $3::uuid) x"
-	" JOIN users u ON u.id = x.user_id LEFT JOIN companies c ON c.id = x.company_id"
-	" ORDER BY c.code NULLS FIRST, x.permission_a, x.permission_b",
-	false,
-};
-
-/* $1 role: the conflicts of everyone who holds it. */
-static const struct db_statement holder_conflicts = {
-	"iam_sod_holder_conflicts",
-	CONFLICT_COLUMNS
-	" FROM iam_sod_conflicts(ARRAY(SELECT DISTINCT user_id FROM role_assignments"
-	"                              WHERE role_id = $1::uuid)) x"
-	" JOIN users u ON u.id = x.user_id LEFT JOIN companies c ON c.id = x.company_id"
-	" ORDER BY u.email, c.code NULLS FIRST, x.permission_a, x.permission_b",
-	false,
-};
-
-/* Pairs a permission set (JSON array text) holds both sides of. */
-static const struct db_statement pair_in_set = {
-	"iam_sod_pair_in_set",
-	"SELECT permission_a, permission_b, description FROM sod_rules"
-	" WHERE permission_a IN (SELECT jsonb_array_elements_text($1::jsonb))"
-	"   AND permission_b IN (SELECT jsonb_array_elements_text($1::jsonb)) LIMIT 1",
-	true,
-};
-
-/* The lock the admin scripts take too (iam_sod_lock_users in the database); it blocks no login. */
-static const struct db_statement lock_user = {
-	"iam_sod_lock_user",
-	"WITH locked AS (SELECT iam_sod_lock_users(ARRAY[$1::uuid]))"
-	" SELECT u.active FROM locked, users u WHERE u.id = $1",
-	false,
-};
-
-static const struct db_statement lock_holders = {
-	"iam_sod_lock_holders",
-	"SELECT iam_sod_lock_users(ARRAY(SELECT user_id FROM role_assignments WHERE role_id = $1))",
-	false,
-};
-
 int iam_sod_lock_user(struct db_conn *db, struct arena *arena, const char *user_id, bool *active)
 {
 	PGresult *res;
-	int rc = db_query(db, arena, &lock_user, 1, &user_id, &res);
+	int rc = db_query(db, arena, &iam_sql_sod_lock_user, 1, &user_id, &res);
 
 	if (rc)
 		return rc;
 	if (PQntuples(res) == 0)
 		return ERP_ERR_NOT_FOUND;
 	if (active)
-		*active = strcmp(PQgetvalue(res, 0, PQfnumber(res, "active")), "t") == 0;
+		*active = strcmp(iam_column(res, 0, "active"), "t") == 0;
 	return ERP_OK;
 }
 
 int iam_sod_lock_holders(struct db_conn *db, const char *role_id)
 {
-	return db_query(db, NULL, &lock_holders, 1, &role_id, NULL);
+	return db_query(db, NULL, &iam_sql_sod_lock_holders, 1, &role_id, NULL);
 }
 
 /* The conflicts of a result: a sentence for the first, and every one as JSON. */
 static int read_conflicts(struct arena *arena, PGresult *res, struct iam_sod_conflicts *out)
 {
-	int email = PQfnumber(res, "email"), company = PQfnumber(res, "company");
-	int company_id = PQfnumber(res, "company_id"), a = PQfnumber(res, "permission_a");
-	int b = PQfnumber(res, "permission_b"), description = PQfnumber(res, "description");
+	const char *company;
 
 	out->count = PQntuples(res);
 	out->sentence = NULL;
 	out->list = json_array();
+	/* arena_cleanup_add() releases the list when it fails */
 	if (!out->list || arena_cleanup_add(arena, (arena_cleanup_fn)json_decref, out->list)) {
-		json_decref(out->list);
 		out->list = NULL;
 		return ERP_ERR_NO_MEMORY;
 	}
 	for (int i = 0; i < out->count; i++) {
-		bool global = PQgetisnull(res, i, company);
 		json_t *item = json_pack("{s:s, s:s?, s:s?, s:[s,s], s:s}", "user",
-					 PQgetvalue(res, i, email), "company",
-					 global ? NULL : PQgetvalue(res, i, company), "company_id",
-					 global ? NULL : PQgetvalue(res, i, company_id), "permissions",
-					 PQgetvalue(res, i, a), PQgetvalue(res, i, b), "description",
-					 PQgetvalue(res, i, description));
+					 iam_column(res, i, "email"), "company",
+					 iam_column(res, i, "company"), "company_id",
+					 iam_column(res, i, "company_id"), "permissions",
+					 iam_column(res, i, "permission_a"),
+					 iam_column(res, i, "permission_b"), "description",
+					 iam_column(res, i, "description"));
 
 		if (!item || json_array_append_new(out->list, item))
 			return ERP_ERR_NO_MEMORY;
 	}
 	if (out->count == 0)
 		return ERP_OK;
+	company = iam_column(res, 0, "company"); /* NULL: a global conflict */
 	out->sentence = arena_printf(arena, "segregation of duties: %s would hold both %s and %s %s%s (%s)%s",
-				     PQgetvalue(res, 0, email), PQgetvalue(res, 0, a),
-				     PQgetvalue(res, 0, b),
-				     PQgetisnull(res, 0, company) ? "globally" : "in company ",
-				     PQgetisnull(res, 0, company) ? "" : PQgetvalue(res, 0, company),
-				     PQgetvalue(res, 0, description),
+				     iam_column(res, 0, "email"), iam_column(res, 0, "permission_a"),
+				     iam_column(res, 0, "permission_b"),
+				     company ? "in company " : "globally", company ? company : "",
+				     iam_column(res, 0, "description"),
 				     out->count > 1 ? arena_printf(arena, ", and %d more", out->count - 1)
 						    : "");
 	return out->sentence ? ERP_OK : ERP_ERR_NO_MEMORY;
@@ -128,7 +78,7 @@ int iam_sod_conflicts_of_grant(struct db_conn *db, struct arena *arena, const ch
 {
 	const char *params[] = { user_id, role_id, company_id };
 	PGresult *res;
-	int rc = db_query(db, arena, &grant_conflicts, 3, params, &res);
+	int rc = db_query(db, arena, &iam_sql_sod_grant_conflicts, 3, params, &res);
 
 	return rc ? rc : read_conflicts(arena, res, out);
 }
@@ -137,7 +87,7 @@ int iam_sod_conflicts_of_holders(struct db_conn *db, struct arena *arena, const 
 				 struct iam_sod_conflicts *out)
 {
 	PGresult *res;
-	int rc = db_query(db, arena, &holder_conflicts, 1, &role_id, &res);
+	int rc = db_query(db, arena, &iam_sql_sod_holder_conflicts, 1, &role_id, &res);
 
 	return rc ? rc : read_conflicts(arena, res, out);
 }
@@ -146,7 +96,7 @@ int iam_sod_pair_in_set(struct db_conn *db, struct arena *arena, const char *per
 			char **sentence)
 {
 	PGresult *res;
-	int rc = db_query(db, arena, &pair_in_set, 1, &permissions_json, &res);
+	int rc = db_query(db, arena, &iam_sql_sod_pair_in_set, 1, &permissions_json, &res);
 
 	if (rc)
 		return rc;
@@ -154,6 +104,7 @@ int iam_sod_pair_in_set(struct db_conn *db, struct arena *arena, const char *per
 		return ERP_OK;
 	*sentence = arena_printf(arena,
 				 "segregation of duties: one role may not hold both %s and %s (%s)",
-				 PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2));
+				 iam_column(res, 0, "permission_a"), iam_column(res, 0, "permission_b"),
+				 iam_column(res, 0, "description"));
 	return *sentence ? ERP_ERR_CONFLICT : ERP_ERR_NO_MEMORY;
 }

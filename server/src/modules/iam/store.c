@@ -1,5 +1,7 @@
 /*
- * The statements several IAM files share and the authorisation version.
+ * IAM's statements for authentication, sessions and login throttling, the
+ * authorisation version, and reading a row's columns by name. The other
+ * statements are in store_<resource>.c (store.h lists them all).
  */
 
 #include "modules/iam/internal.h"
@@ -147,3 +149,11 @@ int iam_bump_authz_version(struct db_conn *conn)
 	return db_query(conn, NULL, &bump_version, 0, NULL, NULL);
 }
 
+const char *iam_column(PGresult *res, int row, const char *name)
+{
+	int column = PQfnumber(res, name);
+
+	if (column < 0 || row >= PQntuples(res) || PQgetisnull(res, row, column))
+		return NULL;
+	return PQgetvalue(res, row, column);
+}

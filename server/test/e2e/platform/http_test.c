@@ -94,6 +94,59 @@ static bool has_error(struct test_response *r, const char *key, const char *wher
 	return false;
 }
 
+/*
+ * A use case's refusal becomes a status in one place (http_respond_refusal):
+ * each domain code its problem, the sentence its detail, fields their
+ * pointers, and more fields than a refusal holds counted, not lost.
+ */
+START_TEST(refusals_map_to_problems_in_one_place)
+{
+	static const struct {
+		const char *kind;
+		long status;
+		const char *type;
+	} cases[] = {
+		{ "forbidden", 403, "/problems/forbidden" },
+		{ "conflict", 409, "/problems/conflict" },
+		{ "not_found", 404, "/problems/not-found" },
+		{ "stale", 412, "/problems/precondition-failed" },
+	};
+	struct test_response r;
+	char path[64];
+	json_t *errors;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(path, sizeof(path), "/test/refusal?kind=%s", cases[i].kind);
+		request("GET", path, NULL, NULL, &r);
+		assert_problem(&r, cases[i].status, cases[i].type);
+		ck_assert_ptr_null(json_object_get(r.json, "errors"));
+		test_response_free(&r);
+	}
+
+	request("GET", "/test/refusal?kind=fields", NULL, NULL, &r);
+	assert_problem(&r, 422, "/problems/validation");
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "detail")), "no such account");
+	ck_assert(has_error(&r, "pointer", "/lines/0/account", "invalid"));
+	ck_assert(has_error(&r, "pointer", "/lines/1/debit", "invalid"));
+	test_response_free(&r);
+
+	request("GET", "/test/refusal?kind=coded", NULL, NULL, &r);
+	assert_problem(&r, 422, "/problems/validation");
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "detail")), "unknown currency");
+	ck_assert(has_error(&r, "pointer", "/currency", "unknown"));
+	test_response_free(&r);
+
+	request("GET", "/test/refusal?kind=many", NULL, NULL, &r);
+	assert_problem(&r, 422, "/problems/validation");
+	errors = json_object_get(r.json, "errors");
+	ck_assert_int_eq(json_array_size(errors), 17); /* 16 kept, and one saying 2 more */
+	ck_assert(has_error(&r, "pointer", "/p", "invalid"));
+	ck_assert(!has_error(&r, "pointer", "/q", "invalid"));
+	ck_assert(has_error(&r, "pointer", "", "more"));
+	test_response_free(&r);
+}
+END_TEST
+
 START_TEST(health_answers_with_a_request_id)
 {
 	struct test_response r;
@@ -715,6 +768,7 @@ Suite *test_suite(void)
 	/* One server for the read-only API checks (started before the forks). */
 	tcase_add_unchecked_fixture(api, start_shared, stop_shared);
 	tcase_add_test(api, health_answers_with_a_request_id);
+	tcase_add_test(api, refusals_map_to_problems_in_one_place);
 	tcase_add_test(api, client_request_id_is_logged_never_taken_as_ours);
 	tcase_add_test(api, unknown_path_is_404);
 	tcase_add_test(api, wrong_method_is_405_with_allow);

@@ -14,6 +14,7 @@
 #include "platform/http.h"
 #include "platform/schema.h"
 #include "shared-kernel/errors.h"
+#include "shared-kernel/usecase.h"
 #include "test/e2e/support/fault.h"
 
 static const char *const kinds[] = { "asset", "liability", "equity", NULL };
@@ -80,6 +81,16 @@ static const struct schema_field drift_query_fields[] = {
 };
 static SCHEMA_OBJECT_DEFINE(drift_query, "TestDriftQuery", drift_query_fields, NULL);
 
+/* A use case's refusal of each kind, answered by the platform's one mapping (http_respond_refusal). */
+static const char *const refusal_kinds[] = { "forbidden", "conflict", "not_found", "stale",
+					     "fields", "coded", "many", NULL };
+
+static const struct schema_field refusal_query_fields[] = {
+	{ .name = "kind", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .max = 10,
+	  .enum_values = refusal_kinds },
+};
+static SCHEMA_OBJECT_DEFINE(refusal_query, "TestRefusalQuery", refusal_query_fields, NULL);
+
 static const struct schema_field drift_fields[] = {
 	SCHEMA_OUT("id", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
 	SCHEMA_OUT("count", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
@@ -138,6 +149,34 @@ static int get_item(struct erp_request *req)
 	return http_respond_json(req, 200, json_pack("{s:s}", "id", id));
 }
 
+static int get_refusal(struct erp_request *req)
+{
+	static const char *const pointers[] = { "/a", "/b", "/c", "/d", "/e", "/f", "/g", "/h", "/i",
+						"/j", "/k", "/l", "/m", "/n", "/o", "/p", "/q", "/r" };
+	const char *kind = json_string_value(json_object_get(req->query, "kind"));
+	struct erp_refusal refusal = { 0 };
+
+	if (strcmp(kind, "forbidden") == 0)
+		erp_refuse(&refusal, ERP_ERR_FORBIDDEN, "the author may not post their own entry");
+	else if (strcmp(kind, "conflict") == 0)
+		erp_refuse(&refusal, ERP_ERR_CONFLICT, "the period is closed");
+	else if (strcmp(kind, "not_found") == 0)
+		erp_refuse(&refusal, ERP_ERR_NOT_FOUND, "no such entry");
+	else if (strcmp(kind, "stale") == 0)
+		erp_refuse(&refusal, ERP_ERR_STALE, "the entry was changed since you read it");
+	else if (strcmp(kind, "fields") == 0) {
+		erp_refuse_field(&refusal, "/lines/0/account", "no such account");
+		erp_refuse_field(&refusal, "/lines/1/debit", "not an amount");
+	} else if (strcmp(kind, "coded") == 0) {
+		erp_refuse(&refusal, ERP_ERR_INVALID, "unknown currency");
+		erp_refuse_field_code(&refusal, "/currency", "unknown", "is not an ISO 4217 code");
+	} else {
+		for (size_t i = 0; i < ERP_COUNT(pointers); i++)
+			erp_refuse_field(&refusal, pointers[i], "too many");
+	}
+	return http_respond_refusal(req, &refusal);
+}
+
 static int get_fail(struct erp_request *req)
 {
 	(void)req;
@@ -161,6 +200,9 @@ static const struct erp_route test_routes[] = {
 	{ ERP_GET, "/test/drift", ERP_PUBLIC, get_drift,
 	  "Answers what it declares (kind=none), or drifts from it in one way.",
 	  .query = &drift_query, .response = &drift_schema },
+	{ ERP_GET, "/test/refusal", ERP_PUBLIC, get_refusal,
+	  "Refuses like a use case (kind names how); never answers its 204.", .query = &refusal_query,
+	  .response = ERP_NO_BODY, .success_status = 204 },
 	{ ERP_GET, "/test/fault-report", ERP_PUBLIC, test_fault_report,
 	  .summary = "What the last request with X-Test-Fail-Allocation did (fault.h).",
 	  .response = &fault_report_schema },
