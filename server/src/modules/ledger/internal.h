@@ -228,8 +228,8 @@ struct domain_event;
 /*
  * Records a ledger.entry.* event: type, stream (company_id), actor and
  * request id from of; the entry as clients see it (ledger_entry_json) before
- * and after the change (either may be NULL), lines included. Call it last in
- * the transaction (platform/events.h). 0 or an ERP_ERR_* code.
+ * and after the change (either may be NULL), lines included; written with
+ * the transaction's COMMIT (platform/events.h). 0 or an ERP_ERR_* code.
  */
 int ledger_entry_event(struct db_conn *db, const struct domain_event *of, json_t *before,
 		       json_t *after);
@@ -286,11 +286,12 @@ int ledger_post_mark(struct db_conn *db, struct arena *arena, const struct ledge
 		     const struct ledger_post_facts *facts, bool closed, json_t **entry);
 
 /*
- * Posts a draft inside the caller's transaction: period open (or closed
- * with may_post_closed, recorded), four-eyes, accounts active, the next
- * gapless number, lines stamped for reports, audit event, and last the
- * domain event ledger.entry.posted (so the caller takes no lock after it,
- * platform/events.h). ERP_OK, or
+ * Posts a draft inside the caller's transaction, in two round trips
+ * (ledger_post_lock(), ledger_post_mark()): period open (or closed with
+ * may_post_closed, recorded), four-eyes, accounts active, the next gapless
+ * number, lines stamped for reports; the audit event and the domain event
+ * ledger.entry.posted go with the caller's COMMIT (platform/db.h). Sets
+ * post->company_id when the company was named by code. ERP_OK, or
  * ERP_ERR_FORBIDDEN / ERP_ERR_CONFLICT / ERP_ERR_INVALID with post->problem,
  * ERP_ERR_STALE when the draft is no longer at post->expected_version, or a
  * database error.
