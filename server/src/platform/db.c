@@ -277,31 +277,43 @@ static bool is_prepared(const struct db_conn *conn, const struct db_statement *s
 	}
 }
 
-static int remember_prepared(struct db_conn *conn, const struct db_statement *st)
+/* Notes st as prepared on this session; reserve_prepared() has made room. */
+static void remember_prepared(struct db_conn *conn, const struct db_statement *st)
 {
-	if ((conn->prepared_count + 1) * 2 > conn->prepared_capacity) {
-		size_t old_capacity = conn->prepared_capacity;
-		const struct db_statement **old = conn->prepared;
-		size_t capacity = old_capacity ? old_capacity * 2 : 64;
-
-		conn->prepared = erp_calloc(capacity, sizeof(*conn->prepared));
-		if (!conn->prepared) {
-			conn->prepared = old;
-			return ERP_ERR_NO_MEMORY;
-		}
-		conn->prepared_capacity = capacity;
-		conn->prepared_count = 0;
-		for (size_t i = 0; i < old_capacity; i++)
-			if (old[i])
-				remember_prepared(conn, old[i]);
-		erp_free(old);
-	}
 	size_t i = slot_of(conn, st);
 
 	while (conn->prepared[i])
 		i = (i + 1) & (conn->prepared_capacity - 1);
 	conn->prepared[i] = st;
 	conn->prepared_count++;
+}
+
+/*
+ * Makes room in the set for more statements before they are sent, so that
+ * noting them once PostgreSQL has prepared them cannot fail (a statement
+ * prepared there but not known here would be prepared again, and refused).
+ */
+static int reserve_prepared(struct db_conn *conn, size_t more)
+{
+	size_t old_capacity = conn->prepared_capacity;
+	size_t capacity = old_capacity ? old_capacity : 64;
+	const struct db_statement **old = conn->prepared;
+
+	while ((conn->prepared_count + more) * 2 > capacity)
+		capacity *= 2;
+	if (capacity == old_capacity)
+		return ERP_OK;
+	conn->prepared = erp_calloc(capacity, sizeof(*conn->prepared));
+	if (!conn->prepared) {
+		conn->prepared = old;
+		return ERP_ERR_NO_MEMORY;
+	}
+	conn->prepared_capacity = capacity;
+	conn->prepared_count = 0;
+	for (size_t i = 0; i < old_capacity; i++)
+		if (old[i])
+			remember_prepared(conn, old[i]);
+	erp_free(old);
 	return ERP_OK;
 }
 
@@ -370,12 +382,17 @@ static int run_pipeline(struct db_conn *conn, struct arena *arena, const struct 
 			size_t count, bool commit, size_t *failed_step)
 {
 	PGconn *pg = conn->pg;
-	bool begin = conn->begin_pending, sent, missing = false, lost_track = false;
+	bool begin = conn->begin_pending, sent, missing = false, committed = false;
 	PGresult *failed = NULL, *res;
+	size_t parses = 0;
 	int rc = ERP_OK;
 
-	conn->begin_pending = false;
 	*failed_step = count;
+	for (size_t i = 0; i < count; i++)
+		parses += needs_parse(conn, steps, i);
+	if (parses && reserve_prepared(conn, parses))
+		return ERP_ERR_NO_MEMORY; /* nothing sent */
+	conn->begin_pending = false;
 	if (!PQenterPipelineMode(pg))
 		return classify(conn, NULL);
 	gauge_in_use(conn, 1);
@@ -401,8 +418,8 @@ static int run_pipeline(struct db_conn *conn, struct arena *arena, const struct 
 
 		if (needs_parse(conn, steps, i)) {
 			res = next_result(pg);
-			if (res && result_ok(res) && remember_prepared(conn, st))
-				lost_track = true; /* prepared there, not known here: this session is dropped */
+			if (res && result_ok(res))
+				remember_prepared(conn, st);
 			keep_failure(&failed, &missing, res);
 		}
 		res = next_result(pg);
@@ -417,28 +434,43 @@ static int run_pipeline(struct db_conn *conn, struct arena *arena, const struct 
 		if (!before && (failed || missing))
 			*failed_step = i;
 	}
-	if (sent && commit)
-		keep_failure(&failed, &missing, next_result(pg));
+	if (sent && commit) {
+		res = next_result(pg);
+		committed = PQresultStatus(res) == PGRES_COMMAND_OK && strcmp(PQcmdStatus(res), "COMMIT") == 0;
+		keep_failure(&failed, &missing, res);
+	}
 	if (sent && !missing) {
-		res = PQgetResult(pg); /* the sync point */
-		if (PQresultStatus(res) != PGRES_PIPELINE_SYNC)
-			missing = true;
-		PQclear(res);
+		/* The sync point; instead of it may come the error of a session ended by the server. */
+		res = PQgetResult(pg);
+		if (PQresultStatus(res) == PGRES_PIPELINE_SYNC)
+			PQclear(res);
+		else
+			keep_failure(&failed, &missing, res);
 	}
 	gauge_in_use(conn, -1);
-	if (failed || missing)
+	if (failed) {
 		rc = classify(conn, failed);
+	} else if (missing) {
+		/*
+		 * An answer that never came: the session is gone or out of step, whatever
+		 * libpq says yet. After a COMMIT was sent, its outcome is unknown.
+		 */
+		remember_failure(conn, "08006", PQerrorMessage(pg));
+		mark_lost(conn);
+		rc = ERP_ERR_UNAVAILABLE;
+	}
 	PQclear(failed);
-	if (conn->pg && ((!PQexitPipelineMode(pg) && PQstatus(pg) == CONNECTION_OK) || lost_track)) {
-		/* Results left unread, or a statement prepared behind our back: start afresh. */
+	if (conn->pg && !PQexitPipelineMode(pg) && PQstatus(pg) == CONNECTION_OK) {
+		/* Results left unread: this session's state is unknown, so it is not reused. */
 		PQfinish(conn->pg);
 		conn->pg = NULL;
 		forget_prepared(conn);
 		atomic_store_explicit(&conn->open, false, memory_order_relaxed);
 		if (!rc)
-			rc = lost_track ? ERP_ERR_NO_MEMORY : ERP_ERR_INTERNAL;
+			rc = ERP_ERR_INTERNAL;
 	}
-	return rc;
+	/* COMMIT answered: whatever befell the session afterwards, the work is in. */
+	return committed ? ERP_OK : rc;
 }
 
 static int run_once(struct db_conn *conn, struct arena *arena, const struct db_statement *st,

@@ -24,6 +24,9 @@ static const struct db_statement insert_item = {
 static const struct db_statement count_items = {
 	"test_trips_count_items", "SELECT count(*) FROM items", true,
 };
+static const struct db_statement end_own_session = {
+	"test_trips_end_own_session", "SELECT pg_terminate_backend(pg_backend_pid())", false,
+};
 /* Raises a serialization failure while $1 is true, else inserts $2. */
 static const struct db_statement insert_unless_failing = {
 	"test_trips_insert_unless_failing", "SELECT trips_insert_unless_failing($1::boolean, $2)", false,
@@ -226,6 +229,33 @@ START_TEST(a_serialization_failure_at_commit_retries_the_work)
 }
 END_TEST
 
+static int ended_work(struct db_conn *conn, void *ctx)
+{
+	const char *code = "T";
+	int *attempts = ctx;
+	int rc;
+
+	(*attempts)++;
+	rc = db_query(conn, NULL, &insert_item, 1, &code, NULL);
+	return rc ? rc : db_query_at_commit(conn, &end_own_session, 0, NULL);
+}
+
+START_TEST(a_session_lost_in_the_commit_round_trip_is_never_repeated)
+{
+	struct db_conn *conn = open_connected(), *other = open_connected();
+	int attempts = 0;
+	int rc = db_transaction(conn, ended_work, &attempts);
+	long rows = count(other); /* conn backs off before reconnecting */
+
+	/* The session ends around COMMIT: the answer must say what happened, and nothing runs twice. */
+	ck_assert_int_eq(attempts, 1);
+	ck_assert_msg((rc == ERP_ERR_UNAVAILABLE && rows == 0) || (rc == ERP_OK && rows == 1),
+		      "answered %d with %ld rows", rc, rows);
+	db_close(other);
+	db_close(conn);
+}
+END_TEST
+
 START_TEST(a_write_at_commit_outside_a_transaction_runs_at_once)
 {
 	struct db_conn *conn = open_connected();
@@ -252,6 +282,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, writes_at_commit_vanish_with_a_rollback);
 	tcase_add_test(tc, a_failing_write_at_commit_fails_the_transaction);
 	tcase_add_test(tc, a_serialization_failure_at_commit_retries_the_work);
+	tcase_add_test(tc, a_session_lost_in_the_commit_round_trip_is_never_repeated);
 	tcase_add_test(tc, a_write_at_commit_outside_a_transaction_runs_at_once);
 	suite_add_tcase(s, tc);
 	return s;
