@@ -91,7 +91,7 @@ int audit_record(struct db_conn *conn, const struct audit_event *e)
 	params[7] = row.changes;
 	params[8] = row.reason;
 	params[9] = mac_hex;
-	rc = db_query(conn, NULL, &insert_event, 10, params, NULL);
+	rc = db_query_at_commit(conn, &insert_event, 10, params);
 	free(changes);
 	return rc;
 }

@@ -11,7 +11,9 @@ struct db_conn;
  * The audit trail's write side, for every module: one row in audit_events
  * per mutation, written on the caller's connection inside the caller's
  * transaction, so the change and its record commit or vanish together.
- * The table is append-only (ARCHITECTURE.md §6).
+ * Inside db_transaction() the row travels with COMMIT (db_query_at_commit()):
+ * it costs no round trip of its own, and a failure to write it comes back
+ * from db_transaction(). The table is append-only (ARCHITECTURE.md §6).
  */
 struct audit_event {
 	const char *actor_id;   /* user id, or NULL for the system / an anonymous attempt */
@@ -32,7 +34,8 @@ struct audit_event {
 void audit_use_key(const struct audit_key *key);
 
 /*
- * Inserts the event with its MAC (the database sets occurred_at). 0;
+ * Inserts the event with its MAC (the database sets occurred_at), at COMMIT
+ * inside db_transaction(), at once elsewhere. 0;
  * ERP_ERR_INVALID when actor_id or company_id is not a UUID;
  * ERP_ERR_NO_MEMORY; ERP_ERR_INTERNAL when no key was given
  * (audit_use_key()): no row is written without a MAC; or an ERP_ERR_* code

@@ -31,11 +31,31 @@ struct db_conn {
 	unsigned long connects;
 	bool lost; /* the last failure was a lost connection */
 	bool begin_pending; /* in db_transaction(), BEGIN not sent yet: it goes with the first statement */
+	bool in_work; /* db_transaction()'s work is running: db_query_at_commit() queues */
+	struct db_step *at_commit; /* queued writes, sent with COMMIT; params in one block each */
+	size_t at_commit_count;
+	size_t at_commit_capacity;
+	unsigned long round_trips;
 	atomic_bool open; /* for the pool's gauge, read by other threads */
 	bool backing_off; /* the last call was refused without trying (already logged) */
 	char sqlstate[6];
 	char message[256];
 	struct db_pool *pool; /* for the in-use gauge; NULL outside a pool */
+};
+
+/* A statement with its parameters, as a batch and the commit queue hold them. */
+struct db_step {
+	const struct db_statement *statement;
+	int param_count;
+	const char *const *params;
+	PGresult **out; /* NULL: the result is not wanted */
+};
+
+struct db_batch {
+	struct arena *arena;
+	int error; /* sticky: ERP_ERR_NO_MEMORY from an add */
+	size_t count;
+	struct db_step steps[DB_BATCH_MAX];
 };
 
 struct db_pool {
@@ -50,6 +70,14 @@ struct db_pool {
 	size_t capacity;
 	atomic_long in_use;
 };
+
+static _Thread_local unsigned long thread_round_trips;
+
+static void count_round_trip(struct db_conn *conn)
+{
+	conn->round_trips++;
+	thread_round_trips++;
+}
 
 static uint64_t now_ns(void)
 {
@@ -94,12 +122,22 @@ static void forget_prepared(struct db_conn *conn)
 	conn->prepared_count = 0;
 }
 
+/* Forgets the writes queued for COMMIT (sent, or rolled back with the work). */
+static void drop_at_commit(struct db_conn *conn)
+{
+	for (size_t i = 0; i < conn->at_commit_count; i++)
+		erp_free((void *)conn->at_commit[i].params);
+	conn->at_commit_count = 0;
+}
+
 void db_close(struct db_conn *conn)
 {
 	if (!conn)
 		return;
 	if (conn->pg)
 		PQfinish(conn->pg);
+	drop_at_commit(conn);
+	erp_free(conn->at_commit);
 	erp_free(conn->prepared);
 	erp_free(conn->url);
 	erp_free(conn->application_name);
@@ -239,51 +277,44 @@ static bool is_prepared(const struct db_conn *conn, const struct db_statement *s
 	}
 }
 
-static int remember_prepared(struct db_conn *conn, const struct db_statement *st)
+/* Notes st as prepared on this session; reserve_prepared() has made room. */
+static void remember_prepared(struct db_conn *conn, const struct db_statement *st)
 {
-	if ((conn->prepared_count + 1) * 2 > conn->prepared_capacity) {
-		size_t old_capacity = conn->prepared_capacity;
-		const struct db_statement **old = conn->prepared;
-		size_t capacity = old_capacity ? old_capacity * 2 : 64;
-
-		conn->prepared = erp_calloc(capacity, sizeof(*conn->prepared));
-		if (!conn->prepared) {
-			conn->prepared = old;
-			return ERP_ERR_NO_MEMORY;
-		}
-		conn->prepared_capacity = capacity;
-		conn->prepared_count = 0;
-		for (size_t i = 0; i < old_capacity; i++)
-			if (old[i])
-				remember_prepared(conn, old[i]);
-		erp_free(old);
-	}
 	size_t i = slot_of(conn, st);
 
 	while (conn->prepared[i])
 		i = (i + 1) & (conn->prepared_capacity - 1);
 	conn->prepared[i] = st;
 	conn->prepared_count++;
-	return ERP_OK;
 }
 
-static int prepare(struct db_conn *conn, const struct db_statement *st)
+/*
+ * Makes room in the set for more statements before they are sent, so that
+ * noting them once PostgreSQL has prepared them cannot fail (a statement
+ * prepared there but not known here would be prepared again, and refused).
+ */
+static int reserve_prepared(struct db_conn *conn, size_t more)
 {
-	PGresult *res;
-	int rc;
+	size_t old_capacity = conn->prepared_capacity;
+	size_t capacity = old_capacity ? old_capacity : 64;
+	const struct db_statement **old = conn->prepared;
 
-	if (is_prepared(conn, st))
+	while ((conn->prepared_count + more) * 2 > capacity)
+		capacity *= 2;
+	if (capacity == old_capacity)
 		return ERP_OK;
-	res = PQprepare(conn->pg, st->name, st->sql, 0, NULL);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		rc = classify(conn, res);
-		PQclear(res);
-		log_error("db.prepare_failed", "preparing %s failed: %s (%s)", st->name, conn->message,
-			  conn->sqlstate);
-		return rc;
+	conn->prepared = erp_calloc(capacity, sizeof(*conn->prepared));
+	if (!conn->prepared) {
+		conn->prepared = old;
+		return ERP_ERR_NO_MEMORY;
 	}
-	PQclear(res);
-	return remember_prepared(conn, st);
+	conn->prepared_capacity = capacity;
+	conn->prepared_count = 0;
+	for (size_t i = 0; i < old_capacity; i++)
+		if (old[i])
+			remember_prepared(conn, old[i]);
+	erp_free(old);
+	return ERP_OK;
 }
 
 static void gauge_in_use(struct db_conn *conn, long delta)
@@ -292,77 +323,175 @@ static void gauge_in_use(struct db_conn *conn, long delta)
 		atomic_fetch_add_explicit(&conn->pool->in_use, delta, memory_order_relaxed);
 }
 
+/* Whether step i must be parsed first: new to this session and to the steps before it. */
+static bool needs_parse(const struct db_conn *conn, const struct db_step *steps, size_t i)
+{
+	if (is_prepared(conn, steps[i].statement))
+		return false;
+	for (size_t j = 0; j < i; j++)
+		if (steps[j].statement == steps[i].statement)
+			return false;
+	return true;
+}
+
 /*
- * Sends BEGIN and a transaction's first statement together (libpq pipeline
- * mode), so the transaction costs one round trip less. Returns the
- * statement's result, or BEGIN's when BEGIN failed, or NULL (connection
- * trouble: classify() reads the connection's error).
+ * The next query's result in the pipeline, having read the NULL that ends
+ * it; NULL when the connection failed and no result came.
  */
-static PGresult *exec_with_begin(struct db_conn *conn, const struct db_statement *st, int count,
-				 const char *const *params)
+static PGresult *next_result(PGconn *pg)
+{
+	PGresult *result = PQgetResult(pg), *extra;
+
+	if (!result)
+		return NULL;
+	while ((extra = PQgetResult(pg)))
+		PQclear(extra);
+	return result;
+}
+
+static bool result_ok(const PGresult *res)
+{
+	return PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK;
+}
+
+/* Keeps the first failure (the steps after it are answered PIPELINE_ABORTED). */
+static void keep_failure(PGresult **failed, bool *missing, PGresult *res)
+{
+	if (res && (result_ok(res) || PQresultStatus(res) == PGRES_PIPELINE_ABORTED)) {
+		PQclear(res);
+		return;
+	}
+	if (*failed || *missing) {
+		PQclear(res);
+		return;
+	}
+	if (res)
+		*failed = res;
+	else
+		*missing = true;
+}
+
+/*
+ * Sends BEGIN when one is pending, each step (parsed on the way when this
+ * session has not prepared it), COMMIT when commit is set, and one sync
+ * point; then reads every answer: one round trip. Results go to the steps'
+ * out pointers (registered with arena); the first failure is classified
+ * and returned, its step index in *failed_step (count for BEGIN or COMMIT).
+ */
+static int run_pipeline(struct db_conn *conn, struct arena *arena, const struct db_step *steps,
+			size_t count, bool commit, size_t *failed_step)
 {
 	PGconn *pg = conn->pg;
-	PGresult *begin = NULL, *result = NULL, *r;
-	int empty = 0;
+	bool begin = conn->begin_pending, sent, missing = false, committed = false;
+	PGresult *failed = NULL, *res;
+	size_t parses = 0;
+	int rc = ERP_OK;
 
+	*failed_step = count;
+	for (size_t i = 0; i < count; i++)
+		parses += needs_parse(conn, steps, i);
+	if (parses && reserve_prepared(conn, parses))
+		return ERP_ERR_NO_MEMORY; /* nothing sent */
 	conn->begin_pending = false;
 	if (!PQenterPipelineMode(pg))
-		return NULL;
-	if (PQsendQueryParams(pg, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) &&
-	    PQsendQueryPrepared(pg, st->name, count, params, NULL, NULL, 0) && PQpipelineSync(pg)) {
-		/* BEGIN's result, a NULL, the statement's, a NULL, then the sync point. */
-		while (empty < 8 && PQstatus(pg) == CONNECTION_OK) {
-			r = PQgetResult(pg);
-			if (!r) {
-				empty++;
-				continue;
-			}
-			empty = 0;
-			if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
-				PQclear(r);
-				break;
-			}
-			if (!begin)
-				begin = r;
-			else if (!result)
-				result = r;
-			else
-				PQclear(r);
-		}
+		return classify(conn, NULL);
+	gauge_in_use(conn, 1);
+	sent = !begin || PQsendQueryParams(pg, "BEGIN", 0, NULL, NULL, NULL, NULL, 0);
+	for (size_t i = 0; sent && i < count; i++) {
+		const struct db_statement *st = steps[i].statement;
+
+		if (needs_parse(conn, steps, i))
+			sent = PQsendPrepare(pg, st->name, st->sql, 0, NULL);
+		sent = sent && PQsendQueryPrepared(pg, st->name, steps[i].param_count, steps[i].params,
+						   NULL, NULL, 0);
 	}
-	if (!PQexitPipelineMode(pg) && PQstatus(pg) == CONNECTION_OK) {
+	sent = sent && (!commit || PQsendQueryParams(pg, "COMMIT", 0, NULL, NULL, NULL, NULL, 0)) &&
+	       PQpipelineSync(pg);
+	count_round_trip(conn);
+	if (!sent)
+		missing = true;
+	if (sent && begin)
+		keep_failure(&failed, &missing, next_result(pg));
+	for (size_t i = 0; sent && i < count; i++) {
+		const struct db_statement *st = steps[i].statement;
+		bool before = failed || missing;
+
+		if (needs_parse(conn, steps, i)) {
+			res = next_result(pg);
+			if (res && result_ok(res))
+				remember_prepared(conn, st);
+			keep_failure(&failed, &missing, res);
+		}
+		res = next_result(pg);
+		if (res && result_ok(res) && steps[i].out && !failed && !missing) {
+			if (arena_cleanup_add(arena, (arena_cleanup_fn)PQclear, res))
+				rc = ERP_ERR_NO_MEMORY; /* the cleanup list cleared it */
+			else
+				*steps[i].out = res;
+		} else {
+			keep_failure(&failed, &missing, res);
+		}
+		if (!before && (failed || missing))
+			*failed_step = i;
+	}
+	if (sent && commit) {
+		res = next_result(pg);
+		committed = PQresultStatus(res) == PGRES_COMMAND_OK && strcmp(PQcmdStatus(res), "COMMIT") == 0;
+		keep_failure(&failed, &missing, res);
+	}
+	if (sent && !missing) {
+		/* The sync point; instead of it may come the error of a session ended by the server. */
+		res = PQgetResult(pg);
+		if (PQresultStatus(res) == PGRES_PIPELINE_SYNC)
+			PQclear(res);
+		else
+			keep_failure(&failed, &missing, res);
+	}
+	gauge_in_use(conn, -1);
+	if (failed) {
+		rc = classify(conn, failed);
+	} else if (missing) {
+		/*
+		 * An answer that never came: the session is gone or out of step, whatever
+		 * libpq says yet. After a COMMIT was sent, its outcome is unknown.
+		 */
+		remember_failure(conn, "08006", PQerrorMessage(pg));
+		mark_lost(conn);
+		rc = ERP_ERR_UNAVAILABLE;
+	}
+	PQclear(failed);
+	if (conn->pg && !PQexitPipelineMode(pg) && PQstatus(pg) == CONNECTION_OK) {
 		/* Results left unread: this session's state is unknown, so it is not reused. */
 		PQfinish(conn->pg);
 		conn->pg = NULL;
 		forget_prepared(conn);
+		atomic_store_explicit(&conn->open, false, memory_order_relaxed);
+		if (!rc)
+			rc = ERP_ERR_INTERNAL;
 	}
-	if (begin && PQresultStatus(begin) != PGRES_COMMAND_OK) {
-		PQclear(result);
-		return begin;
-	}
-	PQclear(begin);
-	return result;
+	/* COMMIT answered: whatever befell the session afterwards, the work is in. */
+	return committed ? ERP_OK : rc;
 }
 
 static int run_once(struct db_conn *conn, struct arena *arena, const struct db_statement *st,
 		    int param_count, const char *const *params, PGresult **out)
 {
+	struct db_step step = { st, param_count, params, out };
 	PGresult *res;
-	ExecStatusType status;
+	size_t failed_step;
 	int rc;
 
 	rc = db_connect(conn);
 	if (rc)
 		return rc;
-	rc = prepare(conn, st);
-	if (rc)
-		return rc;
+	/* BEGIN or a Parse to send as well: still one round trip, in a pipeline. */
+	if (conn->begin_pending || !is_prepared(conn, st))
+		return run_pipeline(conn, arena, &step, 1, false, &failed_step);
 	gauge_in_use(conn, 1);
-	res = conn->begin_pending ? exec_with_begin(conn, st, param_count, params)
-				  : PQexecPrepared(conn->pg, st->name, param_count, params, NULL, NULL, 0);
+	res = PQexecPrepared(conn->pg, st->name, param_count, params, NULL, NULL, 0);
+	count_round_trip(conn);
 	gauge_in_use(conn, -1);
-	status = PQresultStatus(res);
-	if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+	if (!result_ok(res)) {
 		rc = classify(conn, res);
 		PQclear(res);
 		return rc;
@@ -411,6 +540,7 @@ int db_exec(struct db_conn *conn, const char *sql)
 	}
 	gauge_in_use(conn, 1);
 	res = PQexec(conn->pg, sql);
+	count_round_trip(conn);
 	gauge_in_use(conn, -1);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
 		rc = classify(conn, res);
@@ -419,6 +549,134 @@ int db_exec(struct db_conn *conn, const char *sql)
 	}
 	PQclear(res);
 	return ERP_OK;
+}
+
+struct db_batch *db_batch_new(struct arena *arena)
+{
+	struct db_batch *batch = arena_calloc(arena, 1, sizeof(*batch));
+
+	if (batch)
+		batch->arena = arena;
+	return batch;
+}
+
+int db_batch_add(struct db_batch *batch, const struct db_statement *statement, int param_count,
+		 const char *const *params, PGresult **out)
+{
+	const char **copy = NULL;
+
+	if (!batch)
+		return ERP_ERR_NO_MEMORY;
+	if (batch->error)
+		return batch->error;
+	if (batch->count == DB_BATCH_MAX) {
+		log_error("db.batch_full", "BUG: more than %d steps in a batch (%s)", DB_BATCH_MAX,
+			  statement->name);
+		return batch->error = ERP_ERR_INTERNAL;
+	}
+	if (param_count > 0) {
+		copy = arena_alloc(batch->arena, (size_t)param_count * sizeof(*copy));
+		if (!copy)
+			return batch->error = ERP_ERR_NO_MEMORY;
+		memcpy(copy, params, (size_t)param_count * sizeof(*copy));
+	}
+	batch->steps[batch->count++] = (struct db_step){ statement, param_count, copy, out };
+	return ERP_OK;
+}
+
+int db_batch_run(struct db_conn *conn, struct db_batch *batch)
+{
+	size_t failed_step;
+	int rc;
+
+	if (!batch)
+		return ERP_ERR_NO_MEMORY;
+	if (batch->error || batch->count == 0)
+		return batch->error;
+	conn->lost = false;
+	rc = db_connect(conn);
+	if (!rc)
+		rc = run_pipeline(conn, batch->arena, batch->steps, batch->count, false, &failed_step);
+	if (rc && rc != DB_RETRY && !conn->backing_off)
+		log_warn("db.query_failed", "%s failed: %s (%s)",
+			 failed_step < batch->count ? batch->steps[failed_step].statement->name : "BEGIN",
+			 conn->message, conn->sqlstate);
+	return rc;
+}
+
+/* params as one block: the pointer array, then the texts it points to. */
+static const char *const *copy_params(int count, const char *const *params)
+{
+	size_t size = (size_t)count * sizeof(char *);
+	char **copy, *text;
+
+	for (int i = 0; i < count; i++)
+		size += params[i] ? strlen(params[i]) + 1 : 0;
+	copy = erp_malloc(size ? size : 1);
+	if (!copy)
+		return NULL;
+	text = (char *)(copy + count);
+	for (int i = 0; i < count; i++) {
+		copy[i] = NULL;
+		if (params[i]) {
+			size_t length = strlen(params[i]) + 1;
+
+			memcpy(text, params[i], length);
+			copy[i] = text;
+			text += length;
+		}
+	}
+	return (const char *const *)copy;
+}
+
+int db_query_at_commit(struct db_conn *conn, const struct db_statement *statement,
+		       int param_count, const char *const *params)
+{
+	const char *const *copy;
+
+	if (!conn->in_work)
+		return db_query(conn, NULL, statement, param_count, params, NULL);
+	if (conn->at_commit_count == conn->at_commit_capacity) {
+		size_t capacity = conn->at_commit_capacity ? conn->at_commit_capacity * 2 : 8;
+		struct db_step *grown = erp_realloc(conn->at_commit, capacity * sizeof(*grown));
+
+		if (!grown)
+			return ERP_ERR_NO_MEMORY;
+		conn->at_commit = grown;
+		conn->at_commit_capacity = capacity;
+	}
+	copy = copy_params(param_count, params);
+	if (!copy)
+		return ERP_ERR_NO_MEMORY;
+	conn->at_commit[conn->at_commit_count++] = (struct db_step){ statement, param_count, copy, NULL };
+	return ERP_OK;
+}
+
+/*
+ * COMMIT, with the writes queued for it, in one round trip (BEGIN too when
+ * the work ran nothing else). Nothing at all when the work wrote nothing.
+ */
+static int commit(struct db_conn *conn)
+{
+	size_t failed_step;
+	int rc;
+
+	if (conn->begin_pending && conn->at_commit_count == 0) {
+		conn->begin_pending = false; /* the work ran no statement: nothing to commit */
+		return ERP_OK;
+	}
+	if (!conn->pg || PQstatus(conn->pg) != CONNECTION_OK) {
+		/* Lost under a work that did not say so: its transaction is gone with the session. */
+		conn->lost = true;
+		return ERP_ERR_UNAVAILABLE;
+	}
+	rc = run_pipeline(conn, NULL, conn->at_commit, conn->at_commit_count, true, &failed_step);
+	if (rc && rc != DB_RETRY && !(rc == ERP_ERR_UNAVAILABLE && conn->lost))
+		log_warn("db.query_failed", "%s failed: %s (%s)",
+			 failed_step < conn->at_commit_count ? conn->at_commit[failed_step].statement->name
+							     : "COMMIT",
+			 conn->message, conn->sqlstate);
+	return rc;
 }
 
 static void rollback_quietly(struct db_conn *conn)
@@ -437,14 +695,13 @@ int db_transaction(struct db_conn *conn, db_work_fn work, void *ctx)
 		conn->lost = false;
 		rc = db_connect(conn);
 		if (rc == ERP_OK) {
-			conn->begin_pending = true; /* sent with the first statement (exec_with_begin) */
+			conn->begin_pending = true; /* sent with the first statement (run_pipeline) */
+			conn->in_work = true;
 			rc = work(conn, ctx);
-			if (rc == ERP_OK && conn->begin_pending) {
-				conn->begin_pending = false; /* the work ran no statement: nothing to commit */
-				return ERP_OK;
-			}
+			conn->in_work = false;
 			if (rc == ERP_OK) {
-				rc = db_exec(conn, "COMMIT");
+				rc = commit(conn);
+				drop_at_commit(conn);
 				if (rc == ERP_OK)
 					return ERP_OK;
 				if (rc == ERP_ERR_UNAVAILABLE && conn->lost) {
@@ -454,6 +711,8 @@ int db_transaction(struct db_conn *conn, db_work_fn work, void *ctx)
 				}
 			}
 		}
+		conn->in_work = false;
+		drop_at_commit(conn);
 		conn->begin_pending = false;
 		rollback_quietly(conn);
 		if (rc == DB_RETRY) {
@@ -490,6 +749,16 @@ PGconn *db_pg(struct db_conn *conn)
 unsigned long db_connect_count(const struct db_conn *conn)
 {
 	return conn->connects;
+}
+
+unsigned long db_round_trips(const struct db_conn *conn)
+{
+	return conn->round_trips;
+}
+
+unsigned long db_thread_round_trips(void)
+{
+	return thread_round_trips;
 }
 
 /* --- the per-thread pool ------------------------------------------------------ */

@@ -57,20 +57,72 @@ int db_query(struct db_conn *conn, struct arena *arena, const struct db_statemen
 	     int param_count, const char *const *params, PGresult **out);
 
 /*
+ * A pipeline: statements sent together and answered together, in one round
+ * trip (libpq pipeline mode), for a use case whose statements do not need
+ * each other's results. The server still runs them one after another, each
+ * with its own snapshot, so a step sees what the steps before it wrote or
+ * locked; but no step can take a parameter from an earlier step's result
+ * (write that in SQL). Inside db_transaction() a pending BEGIN travels with
+ * the batch.
+ *
+ * A batch lives in an arena; add steps, run it once. Errors are sticky: an
+ * add that runs out of memory (or past DB_BATCH_MAX steps) makes
+ * db_batch_run() fail with that code, so callers add without checking each
+ * step, and every function accepts the NULL of a failed db_batch_new().
+ */
+struct db_batch;
+
+enum { DB_BATCH_MAX = 16 };
+
+/* A new, empty batch in arena; NULL when out of memory. */
+struct db_batch *db_batch_new(struct arena *arena);
+
+/*
+ * Adds a step. The params array is copied; the texts it points to must live
+ * until db_batch_run() returns. After a successful run *out (when out is not
+ * NULL) receives the step's result, registered for PQclear with the batch's
+ * arena. Returns 0 or ERP_ERR_NO_MEMORY (also remembered by the batch).
+ */
+int db_batch_add(struct db_batch *batch, const struct db_statement *statement, int param_count,
+		 const char *const *params, PGresult **out);
+
+/*
+ * Sends every step, then reads every answer: one round trip, statements this
+ * session has not prepared yet included. Returns 0, or the code of the first
+ * step that failed (the table above; DB_RETRY for 40001/40P01): PostgreSQL
+ * skips the steps after it, and no *out is set. An empty batch costs nothing.
+ */
+int db_batch_run(struct db_conn *conn, struct db_batch *batch);
+
+/*
+ * A write nobody reads the result of (an audit row, an outbox event, a stored
+ * answer): inside db_transaction()'s work it is queued and sent just before
+ * COMMIT, in COMMIT's round trip; anywhere else it runs at once, like
+ * db_query(). The params are copied. Queued statements run in the order
+ * queued, after all of the work's own statements; if one fails, nothing
+ * commits and db_transaction() returns its code (retrying 40001/40P01 as
+ * usual). Returns 0, ERP_ERR_NO_MEMORY, or (run at once) like db_query().
+ */
+int db_query_at_commit(struct db_conn *conn, const struct db_statement *statement,
+		       int param_count, const char *const *params);
+
+/*
  * Runs fixed SQL text with no parameters (BEGIN, COMMIT, schema migrations).
  * Never pass text that contains input. Returns like db_query().
  */
 int db_exec(struct db_conn *conn, const char *sql);
 
 /*
- * Runs work(conn, ctx) inside BEGIN ... COMMIT (BEGIN travels with the
- * work's first statement in one round trip, libpq pipeline mode). Retries the whole
- * transaction (up to 5 attempts, jittered back-off) when PostgreSQL reports
- * a serialization failure or deadlock, and once after a connection lost
- * before COMMIT was sent. work must therefore touch nothing but the
- * database; it returns 0 to commit or an error code to roll back. A lost
- * connection during COMMIT returns ERP_ERR_UNAVAILABLE (outcome unknown:
- * clients retry with an Idempotency-Key).
+ * Runs work(conn, ctx) inside BEGIN ... COMMIT: BEGIN travels with the
+ * work's first statement (or batch) and COMMIT with the statements queued by
+ * db_query_at_commit(), so a transaction costs no round trip of its own.
+ * Retries the whole transaction (up to 5 attempts, jittered back-off) when
+ * PostgreSQL reports a serialization failure or deadlock, and once after a
+ * connection lost before COMMIT was sent. work must therefore touch nothing
+ * but the database; it returns 0 to commit or an error code to roll back. A
+ * lost connection while COMMIT's round trip is under way returns
+ * ERP_ERR_UNAVAILABLE (outcome unknown: clients retry with an
+ * Idempotency-Key).
  */
 typedef int (*db_work_fn)(struct db_conn *conn, void *ctx);
 int db_transaction(struct db_conn *conn, db_work_fn work, void *ctx);
@@ -84,6 +136,17 @@ PGconn *db_pg(struct db_conn *conn);
 
 /* Times this handle has (re)connected successfully. */
 unsigned long db_connect_count(const struct db_conn *conn);
+
+/*
+ * Network round trips to the server made through this handle: one per
+ * statement run alone, per batch, per COMMIT with its queued writes
+ * (connecting is counted by db_connect_count() instead). For tests and the
+ * bench: the count a change of the write path must not raise.
+ */
+unsigned long db_round_trips(const struct db_conn *conn);
+
+/* The same, summed over every handle the calling thread used: a request's cost, read before and after it. */
+unsigned long db_thread_round_trips(void);
 
 /*
  * A pool for worker threads: each thread that asks gets its own connection

@@ -66,7 +66,7 @@ int event_record(struct db_conn *conn, const struct domain_event *e)
 	params[5] = e->actor_id;
 	params[6] = e->request_id;
 	params[7] = payload ? payload : "{}";
-	rc = db_query(conn, NULL, &insert_event, 8, params, NULL);
+	rc = db_query_at_commit(conn, &insert_event, 8, params);
 	free(payload);
 	return rc;
 }

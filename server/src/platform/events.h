@@ -32,7 +32,9 @@ struct domain_event {
 
 /*
  * Appends the event to its stream inside the caller's transaction (the
- * database gives it its number and time). 0; ERP_ERR_INVALID when
+ * database gives it its number and time); inside db_transaction() the row
+ * travels with COMMIT (db_query_at_commit()), elsewhere it is written at
+ * once. 0; ERP_ERR_INVALID when
  * company_id or actor_id is not a UUID; ERP_ERR_INTERNAL when the type is
  * not <module>.<entity>.<verb>, entity or entity_id is missing, or the
  * payload is not an object or names a secret (a bug: logged, nothing

@@ -50,6 +50,12 @@ struct erp_request {
 	const char *company;           /* the {company} path parameter, or NULL */
 	void *principal;               /* set by the authentication hook */
 	const char *user_id;           /* for the access log; set by the hook */
+	/*
+	 * Round trips to the database the handler made (db_thread_round_trips()),
+	 * authentication's not included: what a change of a write path must not
+	 * raise. The test build shows it as X-Test-Db-Round-Trips.
+	 */
+	unsigned long db_round_trips;
 
 	/* The response being built (the platform queues it after the handler). */
 	int status;

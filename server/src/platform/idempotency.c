@@ -74,29 +74,50 @@ int idempotency_prepare(struct erp_request *req, struct idempotency *idem)
 	return 0;
 }
 
-int idempotency_claim(struct db_conn *db, struct erp_request *req, struct idempotency *idem)
+void idempotency_claim_queue(struct db_batch *batch, struct erp_request *req,
+			     struct idempotency *idem)
 {
 	const char *params[] = { req->user_id, idem->key };
-	PGresult *res;
-	int rc;
 
 	idem->replay = false;
+	idem->locked = idem->found = NULL;
+	if (!idem->key)
+		return;
+	/* find runs after lock_key in its own statement: it sees what the last holder committed. */
+	db_batch_add(batch, &lock_key, 2, params, &idem->locked);
+	db_batch_add(batch, &find_key, 2, params, &idem->found);
+}
+
+int idempotency_claimed(struct erp_request *req, struct idempotency *idem)
+{
+	PGresult *res = idem->found;
+
 	if (!idem->key)
 		return ERP_OK;
-	rc = db_query(db, req->arena, &lock_key, 2, params, &res);
-	if (rc)
-		return rc;
-	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
+	if (!idem->locked || !res)
+		return ERP_ERR_INTERNAL; /* the batch did not run: a caller's bug */
+	if (strcmp(PQgetvalue(idem->locked, 0, 0), "t") != 0)
 		return ERP_ERR_CONFLICT;
-	rc = db_query(db, req->arena, &find_key, 2, params, &res);
-	if (rc || PQntuples(res) == 0)
-		return rc;
+	if (PQntuples(res) == 0)
+		return ERP_OK;
 	if (sodium_memcmp(PQgetvalue(res, 0, 0), idem->request_hash, 64) != 0)
 		return ERP_ERR_INVALID;
 	idem->replay = true;
 	idem->status = (int)strtol(PQgetvalue(res, 0, 1), NULL, 10);
 	idem->response = arena_strdup(req->arena, PQgetvalue(res, 0, 2));
 	return idem->response ? ERP_OK : ERP_ERR_NO_MEMORY;
+}
+
+int idempotency_claim(struct db_conn *db, struct erp_request *req, struct idempotency *idem)
+{
+	struct db_batch *batch = db_batch_new(req->arena);
+	int rc;
+
+	idempotency_claim_queue(batch, req, idem);
+	if (!idem->key)
+		return ERP_OK;
+	rc = db_batch_run(db, batch);
+	return rc ? rc : idempotency_claimed(req, idem);
 }
 
 int idempotency_store(struct db_conn *db, struct erp_request *req, const struct idempotency *idem,
@@ -108,7 +129,7 @@ int idempotency_store(struct db_conn *db, struct erp_request *req, const struct 
 	if (!idem->key)
 		return ERP_OK;
 	snprintf(status_text, sizeof(status_text), "%d", status);
-	return db_query(db, NULL, &store_key, 5, params, NULL);
+	return db_query_at_commit(db, &store_key, 5, params);
 }
 
 int idempotency_respond(struct erp_request *req, const struct idempotency *idem, int rc)

@@ -27,6 +27,8 @@ struct idempotency {
 	bool replay;            /* set by idempotency_claim(): a stored answer exists */
 	int status;
 	const char *response;   /* arena text */
+	PGresult *locked;       /* the claim's answers, between queue and claimed (arena) */
+	PGresult *found;
 };
 
 /*
@@ -36,13 +38,29 @@ struct idempotency {
 int idempotency_prepare(struct erp_request *req, struct idempotency *idem);
 
 /*
- * Inside the transaction, before the change. ERP_OK (check idem->replay),
- * ERP_ERR_CONFLICT (the same key is being processed right now) or
- * ERP_ERR_INVALID (the key was used for another request). No-op without a key.
+ * Inside the transaction, before the change, in one round trip. ERP_OK
+ * (check idem->replay), ERP_ERR_CONFLICT (the same key is being processed
+ * right now) or ERP_ERR_INVALID (the key was used for another request), or
+ * a database error. No-op without a key.
  */
 int idempotency_claim(struct db_conn *db, struct erp_request *req, struct idempotency *idem);
 
-/* Inside the transaction, after the change: records the answer. No-op without a key. */
+/*
+ * The claim in two halves, so its statements share a round trip with the
+ * use case's first reads: queue them on the transaction's first batch
+ * (platform/db.h; they come first, before anything the key protects), run
+ * it, then idempotency_claimed() answers as idempotency_claim() does. A
+ * failed batch run is the caller's error to return; claimed is then not
+ * called. Both are no-ops without a key.
+ */
+void idempotency_claim_queue(struct db_batch *batch, struct erp_request *req,
+			     struct idempotency *idem);
+int idempotency_claimed(struct erp_request *req, struct idempotency *idem);
+
+/*
+ * Inside the transaction, after the change: records the answer, at COMMIT
+ * (db_query_at_commit()). No-op without a key.
+ */
 int idempotency_store(struct db_conn *db, struct erp_request *req, const struct idempotency *idem,
 		      int status, const char *response);
 

@@ -9,6 +9,7 @@
 #include "common/alloc.h"
 #include "platform/body.h"
 #include "platform/cors.h"
+#include "platform/db.h"
 #include "platform/http.h"
 #include "platform/log.h"
 #include "platform/rate_limit.h"
@@ -309,6 +310,7 @@ static bool validate_body(struct erp_request *req, json_t *errors)
 
 void pipeline_finish(struct erp_request *req)
 {
+	unsigned long trips;
 	json_t *errors;
 	int rc;
 
@@ -326,7 +328,9 @@ void pipeline_finish(struct erp_request *req)
 		if (!validate_query(req, errors) || !validate_body(req, errors))
 			return;
 	}
+	trips = db_thread_round_trips();
 	rc = req->route->handler(req);
+	req->db_round_trips = db_thread_round_trips() - trips;
 	if (rc && !req->responded) {
 		if (problem_for_error(rc) == &PROBLEM_INTERNAL)
 			log_error("http.handler_failed", "%s %s failed: %s (request %s)",

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "modules/ledger/ledger.h"
+#include "platform/db.h"
 #include "platform/http.h"
 #include "platform/resource.h"
 
@@ -111,26 +112,24 @@ int ledger_company_get(struct db_conn *db, struct arena *arena, const char *code
 		       struct ledger_company *out);
 
 /*
- * Share-locks the company's row until commit, so a change of the company
- * (its currency) is serialised with the postings. ERP_ERR_NOT_FOUND if none.
- */
-int ledger_company_share(struct db_conn *db, const char *company_id);
-
-/*
- * Share-locks the accounts of an entry's lines until commit and reads them
- * as locked: *inactive receives the codes of the inactive ones ("1100,
- * 9000", arena memory), or NULL when all are active.
- */
-int ledger_entry_accounts_share(struct db_conn *db, struct arena *arena, const char *entry_id,
-				const char **inactive);
-
-/*
  * Fills found/active/account_id/currency/exponent of each line from the
  * accounts of a company named by code (by_code) or id, and the company's id.
  * ERP_ERR_NOT_FOUND when there is no such company.
  */
 int ledger_accounts_resolve(struct db_conn *db, struct arena *arena, const char *company,
 			    bool by_code, char company_id[40], struct ledger_line *lines, size_t count);
+
+/*
+ * ledger_accounts_resolve() in two halves, so the lookup shares a round
+ * trip with other statements: queue it on batch (platform/db.h; 0 or
+ * ERP_ERR_NO_MEMORY), run the batch, then ledger_accounts_resolved() reads
+ * *res into the lines and company_id as above.
+ */
+int ledger_accounts_resolve_queue(struct db_batch *batch, struct arena *arena, const char *company,
+				  bool by_code, const struct ledger_line *lines, size_t count,
+				  PGresult **res);
+int ledger_accounts_resolved(PGresult *res, char company_id[40], struct ledger_line *lines,
+			     size_t count);
 
 /*
  * Inserts a draft entry and its (checked) lines; header: date, memo,
@@ -229,8 +228,8 @@ struct domain_event;
 /*
  * Records a ledger.entry.* event: type, stream (company_id), actor and
  * request id from of; the entry as clients see it (ledger_entry_json) before
- * and after the change (either may be NULL), lines included. Call it last in
- * the transaction (platform/events.h). 0 or an ERP_ERR_* code.
+ * and after the change (either may be NULL), lines included; written with
+ * the transaction's COMMIT (platform/events.h). 0 or an ERP_ERR_* code.
  */
 int ledger_entry_event(struct db_conn *db, const struct domain_event *of, json_t *before,
 		       json_t *after);
@@ -238,7 +237,8 @@ int ledger_entry_event(struct db_conn *db, const struct domain_event *of, json_t
 /* --- posting (posting.c) ---------------------------------------------------------------- */
 
 struct ledger_post {
-	const char *company_id;
+	const char *company_id;      /* NULL: the company is named by company_code (set once locked) */
+	const char *company_code;
 	const char *entry_id;
 	const char *poster_id;
 	const char *request_id;
@@ -253,12 +253,45 @@ struct ledger_post {
 	int problem_status;          /* 403, 409 or 422 */
 };
 
+/* What a posting read under its locks (ledger_post_lock()); texts live as long as the arena. */
+struct ledger_post_facts {
+	PGresult *entry;           /* company_id, status, author_id, entry_date, version, period_id,
+				      period_status, fiscal_year, period, self_posting, author_active */
+	const char *period_status; /* as share-locked; NULL: no period covers the date */
+	const char *inactive;      /* codes of inactive accounts ("1100, 9000", share-locked), or NULL */
+	const char *sequence;      /* the number taken in the entry's fiscal year; NULL without a period */
+};
+
 /*
- * Posts a draft inside the caller's transaction: period open (or closed
- * with may_post_closed, recorded), four-eyes, accounts active, the next
- * gapless number, lines stamped for reports, audit event, and last the
- * domain event ledger.entry.posted (so the caller takes no lock after it,
- * platform/events.h). ERP_OK, or
+ * One round trip that locks what a posting's rules read, each until
+ * commit, and takes the entry's number (store.c): the entry (FOR UPDATE),
+ * its period, its company and its accounts (FOR SHARE, so a close or lock, a
+ * currency change or a deactivation waits for this posting, or this posting
+ * for it and then reads what it left), then the next number of its fiscal
+ * year (the numbering row stays locked until commit: postings of a company
+ * and year queue there, and a posting a rule refuses gives its number back
+ * when it rolls back). The entry is post->entry_id in post->company_id, or
+ * in the company called post->company_code when the id is NULL.
+ * ERP_ERR_NOT_FOUND when that company has no such entry.
+ */
+int ledger_post_lock(struct db_conn *db, struct arena *arena, const struct ledger_post *post,
+		     struct ledger_post_facts *out);
+
+/*
+ * One round trip that posts the locked draft: lines stamped with the posting
+ * date and sequence, the entry marked with post->number, facts->sequence,
+ * the poster and closed; *entry: the entry as clients see it after (arena).
+ */
+int ledger_post_mark(struct db_conn *db, struct arena *arena, const struct ledger_post *post,
+		     const struct ledger_post_facts *facts, bool closed, json_t **entry);
+
+/*
+ * Posts a draft inside the caller's transaction, in two round trips
+ * (ledger_post_lock(), ledger_post_mark()): period open (or closed with
+ * may_post_closed, recorded), four-eyes, accounts active, the next gapless
+ * number, lines stamped for reports; the audit event and the domain event
+ * ledger.entry.posted go with the caller's COMMIT (platform/db.h). Sets
+ * post->company_id when the company was named by code. ERP_OK, or
  * ERP_ERR_FORBIDDEN / ERP_ERR_CONFLICT / ERP_ERR_INVALID with post->problem,
  * ERP_ERR_STALE when the draft is no longer at post->expected_version, or a
  * database error.

@@ -14,53 +14,6 @@
 #include "platform/events.h"
 #include "shared-kernel/errors.h"
 
-static const struct db_statement lock_entry = {
-	"ledger_post_lock_entry",
-	"SELECT e.status, e.author_id, e.entry_date, e.version, p.id AS period_id,"
-	"  p.status AS period_status, p.fiscal_year, to_char(p.starts_on, 'YYYY-MM') AS period,"
-	"  coalesce(s.self_posting, false) AS self_posting,"
-	"  coalesce(u.active, true) AS author_active"
-	" FROM ledger_entries e"
-	" LEFT JOIN users u ON u.id = e.author_id"
-	" LEFT JOIN ledger_periods p ON p.company_id = e.company_id"
-	"   AND e.entry_date BETWEEN p.starts_on AND p.ends_on"
-	" LEFT JOIN ledger_settings s ON s.company_id = e.company_id"
-	" WHERE e.id = $2 AND e.company_id = $1 FOR UPDATE OF e",
-	false,
-};
-static const struct db_statement share_period = {
-	"ledger_post_share_period",
-	/*
-	 * Shared until commit: postings into a period run side by side, while a close
-	 * or lock (FOR UPDATE) waits for them and they for it, so a period confirmed
-	 * closed or locked takes no posting that was still running. The status read
-	 * here, after any wait, is the one that holds.
-	 */
-	"SELECT status FROM ledger_periods WHERE id = $1 FOR SHARE",
-	false,
-};
-static const struct db_statement next_number = {
-	"ledger_post_next_number",
-	/* The row lock serialises postings per company and year until commit: no gaps. */
-	"INSERT INTO ledger_numbering (company_id, fiscal_year, last_number) VALUES ($1, $2, 1)"
-	" ON CONFLICT (company_id, fiscal_year)"
-	" DO UPDATE SET last_number = ledger_numbering.last_number + 1 RETURNING last_number",
-	false,
-};
-static const struct db_statement stamp_lines = {
-	"ledger_post_stamp_lines",
-	"UPDATE ledger_lines SET posted_on = $2, posting_no = nextval('ledger_posting_no')"
-	" WHERE entry_id = $1",
-	false,
-};
-static const struct db_statement mark_posted = {
-	"ledger_post_mark",
-	"UPDATE ledger_entries SET status = 'posted', fiscal_year = $2, sequence = $3, number = $4,"
-	" posted_by = $5, posted_at = now(), posted_into_closed_period = $6::boolean,"
-	" version = version + 1, updated_at = now() WHERE id = $1",
-	false,
-};
-
 static int refuse(struct arena *arena, struct ledger_post *post, int status, int rc,
 		  const char *sentence)
 {
@@ -69,22 +22,15 @@ static int refuse(struct arena *arena, struct ledger_post *post, int status, int
 	return post->problem ? rc : ERP_ERR_NO_MEMORY;
 }
 
-/* What the posting read under its locks, for the rules. */
-struct locked_state {
-	PGresult *row;             /* the entry (lock_entry) */
-	const char *period_status; /* as share-locked; NULL: no period covers the date */
-	const char *inactive;      /* codes of inactive accounts (share-locked), or NULL */
-};
-
 /*
  * The version, author, period, four-eyes and account rules against what the
  * posting locked; *closed says a closed period is used.
  */
-static int check_rules(struct arena *arena, struct ledger_post *post, const struct locked_state *state,
-		       bool *closed)
+static int check_rules(struct arena *arena, struct ledger_post *post,
+		       const struct ledger_post_facts *facts, bool *closed)
 {
-	PGresult *row = state->row;
-	const char *period_status = state->period_status, *inactive = state->inactive;
+	PGresult *row = facts->entry;
+	const char *period_status = facts->period_status, *inactive = facts->inactive;
 	const char *author = ledger_value(row, 0, "author_id");
 	const char *period = ledger_value(row, 0, "period");
 	const char *version = ledger_value(row, 0, "version");
@@ -145,78 +91,33 @@ static int audit_posting(struct db_conn *db, struct ledger_post *post, bool clos
 }
 
 /*
- * Locks what the rules read, each until commit: the entry (FOR UPDATE), its
- * period, its company and its accounts (FOR SHARE, so a close or lock, a
- * currency change or a deactivation waits for this posting, or this posting
- * for it and then reads what it left).
+ * Three round trips with the caller's COMMIT: lock and number (the rules
+ * then read what is locked), mark, and the audit and domain events, which
+ * travel with COMMIT (db_query_at_commit()).
  */
-static int lock_state(struct db_conn *db, struct arena *arena, struct ledger_post *post,
-		      struct locked_state *state)
-{
-	const char *key[] = { post->company_id, post->entry_id };
-	const char *period_id;
-	PGresult *res;
-	int rc = db_query(db, arena, &lock_entry, 2, key, &state->row);
-
-	if (rc)
-		return rc;
-	if (PQntuples(state->row) == 0)
-		return ERP_ERR_NOT_FOUND;
-	period_id = ledger_value(state->row, 0, "period_id");
-	state->period_status = NULL;
-	if (period_id) {
-		rc = db_query(db, arena, &share_period, 1, &period_id, &res);
-		if (rc)
-			return rc;
-		state->period_status = PQntuples(res) ? ledger_value(res, 0, "status")
-						      : ledger_value(state->row, 0, "period_status");
-	}
-	rc = ledger_company_share(db, post->company_id);
-	return rc ? rc : ledger_entry_accounts_share(db, arena, post->entry_id, &state->inactive);
-}
-
 int ledger_post_draft(struct db_conn *db, struct arena *arena, struct ledger_post *post)
 {
-	const char *number_params[2], *stamp[2], *mark[6];
-	struct locked_state state = { 0 };
-	char sequence[16];
+	struct ledger_post_facts facts = { 0 };
 	bool closed = false;
-	PGresult *row, *res;
-	int rc = lock_state(db, arena, post, &state);
+	int rc = ledger_post_lock(db, arena, post, &facts);
 
 	if (!rc)
-		rc = check_rules(arena, post, &state, &closed);
+		rc = check_rules(arena, post, &facts, &closed);
 	if (rc)
 		return rc;
-	row = state.row;
-	number_params[0] = post->company_id;
-	number_params[1] = ledger_value(row, 0, "fiscal_year");
-	rc = db_query(db, arena, &next_number, 2, number_params, &res);
-	if (rc)
-		return rc;
-	snprintf(sequence, sizeof(sequence), "%s", ledger_value(res, 0, "last_number"));
-	if (ledger_number_format((int)strtol(number_params[1], NULL, 10),
-				 (int)strtol(sequence, NULL, 10), post->number, sizeof(post->number)) < 0)
+	if (!post->company_id)
+		post->company_id = ledger_value(facts.entry, 0, "company_id");
+	if (!facts.sequence ||
+	    ledger_number_format((int)strtol(ledger_value(facts.entry, 0, "fiscal_year"), NULL, 10),
+				 (int)strtol(facts.sequence, NULL, 10), post->number,
+				 sizeof(post->number)) < 0)
 		return ERP_ERR_INTERNAL;
-	stamp[0] = post->entry_id;
-	stamp[1] = ledger_value(row, 0, "entry_date");
-	rc = db_query(db, NULL, &stamp_lines, 2, stamp, NULL);
-	mark[0] = post->entry_id;
-	mark[1] = number_params[1];
-	mark[2] = sequence;
-	mark[3] = post->number;
-	mark[4] = post->poster_id;
-	mark[5] = closed ? "true" : "false";
+	rc = ledger_post_mark(db, arena, post, &facts, closed, &post->entry);
 	if (!rc)
-		rc = db_query(db, NULL, &mark_posted, 6, mark, NULL);
-	if (rc)
-		return rc;
-	rc = audit_posting(db, post, closed,
-			   closed ? arena_printf(arena, "posted into closed period %s",
-						 ledger_value(row, 0, "period"))
-				  : NULL);
-	if (!rc)
-		rc = ledger_entry_json(db, arena, post->company_id, post->entry_id, &post->entry);
+		rc = audit_posting(db, post, closed,
+				   closed ? arena_printf(arena, "posted into closed period %s",
+							 ledger_value(facts.entry, 0, "period"))
+					  : NULL);
 	return rc ? rc : ledger_entry_event(db, &(struct domain_event){
 		.type = "ledger.entry.posted", .company_id = post->company_id,
 		.actor_id = post->poster_id, .request_id = post->request_id }, NULL, post->entry);

@@ -101,25 +101,86 @@ static const struct db_statement lines_insert = {
 	"   debit bigint, credit bigint, description text) WHERE e.id = $1",
 	false,
 };
-static const struct db_statement company_share = {
-	"ledger_company_share",
+
+/*
+ * A posting's statements (ledger_post_lock(), ledger_post_mark()). Each one
+ * of the lock names the entry ($1) in its company, given by id ($2) or by
+ * code ($3, when the id is NULL), so that none of them locks anything of
+ * another company's when the entry is not the caller's.
+ */
+#define POSTING_ENTRY                                                                        \
+	" ledger_entries e JOIN companies c ON c.id = e.company_id"                            \
+	"   AND (c.id = $2::uuid OR c.code = $3)"
+#define POSTING_PERIOD                                                                       \
+	" ledger_periods p ON p.company_id = e.company_id AND e.entry_date BETWEEN p.starts_on AND p.ends_on"
+
+static const struct db_statement post_lock_entry = {
+	"ledger_post_lock_entry",
+	"SELECT e.company_id, e.status, e.author_id, e.entry_date, e.version, p.id AS period_id,"
+	"  p.status AS period_status, p.fiscal_year, to_char(p.starts_on, 'YYYY-MM') AS period,"
+	"  coalesce(s.self_posting, false) AS self_posting,"
+	"  coalesce(u.active, true) AS author_active"
+	" FROM" POSTING_ENTRY
+	" LEFT JOIN users u ON u.id = e.author_id"
+	" LEFT JOIN" POSTING_PERIOD
+	" LEFT JOIN ledger_settings s ON s.company_id = e.company_id"
+	" WHERE e.id = $1 FOR UPDATE OF e",
+	false,
+};
+static const struct db_statement post_share_period = {
+	"ledger_post_share_period",
+	/*
+	 * Shared until commit: postings into a period run side by side, while a close
+	 * or lock (FOR UPDATE) waits for them and they for it, so a period confirmed
+	 * closed or locked takes no posting that was still running. The status read
+	 * here, after any wait, is the one that holds.
+	 */
+	"SELECT p.status FROM" POSTING_ENTRY " JOIN" POSTING_PERIOD " WHERE e.id = $1 FOR SHARE OF p",
+	false,
+};
+static const struct db_statement post_share_company = {
+	"ledger_post_share_company",
 	/*
 	 * Shared until commit: postings run side by side, while a change of the company
 	 * (FOR UPDATE, e.g. its currency) waits for them, and they for it.
 	 */
-	"SELECT id FROM companies WHERE id = $1 FOR SHARE",
+	"SELECT c.id FROM" POSTING_ENTRY " WHERE e.id = $1 FOR SHARE OF c",
 	false,
 };
-static const struct db_statement entry_accounts_share = {
-	"ledger_entry_accounts_share",
+static const struct db_statement post_share_accounts = {
+	"ledger_post_share_accounts",
 	/*
-	 * The accounts of an entry's lines, shared until commit: a deactivation (FOR
+	 * The accounts of the entry's lines, shared until commit: a deactivation (FOR
 	 * UPDATE) waits for the posting, and a posting waits for a deactivation in
 	 * progress and reads `active` as it left the row.
 	 */
 	"SELECT a.code, a.active FROM ledger_accounts a"
-	" WHERE a.id IN (SELECT l.account_id FROM ledger_lines l WHERE l.entry_id = $1)"
-	" ORDER BY a.code FOR SHARE",
+	" WHERE a.id IN (SELECT l.account_id FROM" POSTING_ENTRY
+	"   JOIN ledger_lines l ON l.entry_id = e.id WHERE e.id = $1)"
+	" ORDER BY a.code FOR SHARE OF a",
+	false,
+};
+static const struct db_statement post_next_number = {
+	"ledger_post_next_number",
+	/* The row lock serialises postings per company and year until commit: no gaps. */
+	"INSERT INTO ledger_numbering (company_id, fiscal_year, last_number)"
+	" SELECT e.company_id, p.fiscal_year, 1 FROM" POSTING_ENTRY " JOIN" POSTING_PERIOD
+	" WHERE e.id = $1"
+	" ON CONFLICT (company_id, fiscal_year)"
+	" DO UPDATE SET last_number = ledger_numbering.last_number + 1 RETURNING last_number",
+	false,
+};
+static const struct db_statement post_stamp_lines = {
+	"ledger_post_stamp_lines",
+	"UPDATE ledger_lines SET posted_on = $2, posting_no = nextval('ledger_posting_no')"
+	" WHERE entry_id = $1",
+	false,
+};
+static const struct db_statement post_mark = {
+	"ledger_post_mark",
+	"UPDATE ledger_entries SET status = 'posted', fiscal_year = $2, sequence = $3, number = $4,"
+	" posted_by = $5, posted_at = now(), posted_into_closed_period = $6::boolean,"
+	" version = version + 1, updated_at = now() WHERE id = $1",
 	false,
 };
 static const struct db_statement settings_get = {
@@ -249,31 +310,6 @@ int ledger_company_get(struct db_conn *db, struct arena *arena, const char *code
 	return ERP_OK;
 }
 
-int ledger_company_share(struct db_conn *db, const char *company_id)
-{
-	return resource_exec_one(db, &company_share, 1, &company_id);
-}
-
-int ledger_entry_accounts_share(struct db_conn *db, struct arena *arena, const char *entry_id,
-				const char **inactive)
-{
-	PGresult *res;
-	int rc = db_query(db, arena, &entry_accounts_share, 1, &entry_id, &res);
-
-	*inactive = NULL;
-	for (int row = 0; !rc && row < PQntuples(res); row++) {
-		const char *code = ledger_value(res, row, "code");
-
-		if (strcmp(ledger_value(res, row, "active"), "t") == 0)
-			continue;
-		*inactive = *inactive ? arena_printf(arena, "%s, %s", *inactive, code)
-				      : arena_strdup(arena, code);
-		if (!*inactive)
-			rc = ERP_ERR_NO_MEMORY;
-	}
-	return rc;
-}
-
 static char *dump_to_arena(struct arena *arena, json_t *value)
 {
 	char *text = value ? erp_json_dumps(value, JSON_COMPACT) : NULL;
@@ -284,13 +320,12 @@ static char *dump_to_arena(struct arena *arena, json_t *value)
 	return text;
 }
 
-int ledger_accounts_resolve(struct db_conn *db, struct arena *arena, const char *company,
-			    bool by_code, char company_id[40], struct ledger_line *lines, size_t count)
+int ledger_accounts_resolve_queue(struct db_batch *batch, struct arena *arena, const char *company,
+				  bool by_code, const struct ledger_line *lines, size_t count,
+				  PGresult **res)
 {
 	json_t *codes = json_array();
 	const char *params[2] = { company, NULL };
-	PGresult *res;
-	int rc;
 
 	for (size_t i = 0; codes && i < count; i++)
 		if (json_array_append_new(codes, json_string(lines[i].account)))
@@ -298,10 +333,25 @@ int ledger_accounts_resolve(struct db_conn *db, struct arena *arena, const char 
 	params[1] = dump_to_arena(arena, codes);
 	if (!params[1])
 		return ERP_ERR_NO_MEMORY;
-	rc = db_query(db, arena, by_code ? &accounts_resolve_by_code : &accounts_resolve_by_id, 2,
-		      params, &res);
-	if (rc)
-		return rc;
+	return db_batch_add(batch, by_code ? &accounts_resolve_by_code : &accounts_resolve_by_id, 2,
+			    params, res);
+}
+
+int ledger_accounts_resolve(struct db_conn *db, struct arena *arena, const char *company,
+			    bool by_code, char company_id[40], struct ledger_line *lines, size_t count)
+{
+	struct db_batch *batch = db_batch_new(arena);
+	PGresult *res;
+	int rc = ledger_accounts_resolve_queue(batch, arena, company, by_code, lines, count, &res);
+
+	if (!rc)
+		rc = db_batch_run(db, batch);
+	return rc ? rc : ledger_accounts_resolved(res, company_id, lines, count);
+}
+
+int ledger_accounts_resolved(PGresult *res, char company_id[40], struct ledger_line *lines,
+			     size_t count)
+{
 	if (PQntuples(res) == 0)
 		return ERP_ERR_NOT_FOUND;
 	snprintf(company_id, 40, "%s", PQgetvalue(res, 0, 0));
@@ -399,6 +449,70 @@ int ledger_entry_json(struct db_conn *db, struct arena *arena, const char *compa
 	const char *params[] = { company_id, id };
 
 	return resource_query_json(db, arena, &entry_get, 2, params, out);
+}
+
+int ledger_post_lock(struct db_conn *db, struct arena *arena, const struct ledger_post *post,
+		     struct ledger_post_facts *out)
+{
+	const char *key[] = { post->entry_id, post->company_id, post->company_id ? NULL : post->company_code };
+	struct db_batch *batch = db_batch_new(arena);
+	PGresult *period, *accounts, *number;
+	int rc;
+
+	/* In the order every posting takes them, so two postings never wait for each other in a circle. */
+	db_batch_add(batch, &post_lock_entry, 3, key, &out->entry);
+	db_batch_add(batch, &post_share_period, 3, key, &period);
+	db_batch_add(batch, &post_share_company, 3, key, NULL);
+	db_batch_add(batch, &post_share_accounts, 3, key, &accounts);
+	db_batch_add(batch, &post_next_number, 3, key, &number);
+	rc = db_batch_run(db, batch);
+	if (rc)
+		return rc;
+	if (PQntuples(out->entry) == 0)
+		return ERP_ERR_NOT_FOUND;
+	out->period_status = PQntuples(period) ? ledger_value(period, 0, "status")
+					       : ledger_value(out->entry, 0, "period_status");
+	out->sequence = PQntuples(number) ? ledger_value(number, 0, "last_number") : NULL;
+	out->inactive = NULL;
+	for (int row = 0; row < PQntuples(accounts); row++) {
+		const char *code = ledger_value(accounts, row, "code");
+
+		if (strcmp(ledger_value(accounts, row, "active"), "t") == 0)
+			continue;
+		out->inactive = out->inactive ? arena_printf(arena, "%s, %s", out->inactive, code)
+					      : arena_strdup(arena, code);
+		if (!out->inactive)
+			return ERP_ERR_NO_MEMORY;
+	}
+	return ERP_OK;
+}
+
+int ledger_post_mark(struct db_conn *db, struct arena *arena, const struct ledger_post *post,
+		     const struct ledger_post_facts *facts, bool closed, json_t **entry)
+{
+	const char *company_id = ledger_value(facts->entry, 0, "company_id");
+	const char *stamp[] = { post->entry_id, ledger_value(facts->entry, 0, "entry_date") };
+	const char *mark[] = { post->entry_id, ledger_value(facts->entry, 0, "fiscal_year"),
+			       facts->sequence, post->number, post->poster_id, closed ? "true" : "false" };
+	const char *get[] = { company_id, post->entry_id };
+	struct db_batch *batch = db_batch_new(arena);
+	PGresult *res;
+	json_t *doc;
+	int rc;
+
+	db_batch_add(batch, &post_stamp_lines, 2, stamp, NULL);
+	db_batch_add(batch, &post_mark, 6, mark, NULL);
+	db_batch_add(batch, &entry_get, 2, get, &res);
+	rc = db_batch_run(db, batch);
+	if (rc)
+		return rc;
+	if (PQntuples(res) == 0)
+		return ERP_ERR_NOT_FOUND;
+	doc = erp_json_loadb(PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0), 0, NULL, NULL);
+	if (!doc || arena_cleanup_add(arena, (arena_cleanup_fn)json_decref, doc))
+		return ERP_ERR_NO_MEMORY;
+	*entry = doc;
+	return ERP_OK;
 }
 
 json_t *ledger_lines_json(const struct ledger_line *lines, size_t count)

@@ -1,20 +1,28 @@
 /*
  * The composition root of the test build (erp-server-test): the modules of
  * this build (platform/app.h: the same list as server/src/main.c) plus the
- * test module, per-request allocation-failure injection (fault.h) and the
+ * test module, per-request allocation-failure injection (fault.h), the
  * check of every 2xx answer against its route's declared response
- * (response_check.h).
+ * (response_check.h) and the handler's round trips to the database as a
+ * header (round_trips.h).
  */
 #include "common/alloc.h"
 #include "platform/app.h"
 #include "platform/server.h"
 #include "test/e2e/support/fault.h"
 #include "test/e2e/support/response_check.h"
+#include "test/e2e/support/round_trips.h"
 #include "test/e2e/support/test_module.h"
+
+static void answered(struct erp_request *req)
+{
+	test_response_check(req);
+	test_round_trips_show(req);
+}
 
 static const struct erp_request_observer observer = {
 	.begin = test_fault_begin,
-	.answered = test_response_check,
+	.answered = answered,
 	.end = test_fault_end,
 };
 
