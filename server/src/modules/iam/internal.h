@@ -295,7 +295,7 @@ int iam_grant_make(struct db_conn *db, struct arena *arena, struct iam_grant_mad
 
 /*
  * Both take the event's type, stream (company_id), actor and request id from
- * of, fill in its entity and payload and record it; call them last in the
+ * of, fill in its entity and payload and record it in the caller's
  * transaction (platform/events.h). 0 or an ERP_ERR_* code.
  */
 struct domain_event;

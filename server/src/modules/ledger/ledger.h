@@ -51,9 +51,7 @@ struct ledger_posted {
  * caller's BEGIN ... COMMIT on db). Module postings are approved by the
  * document that caused them, so four-eyes does not apply; the period rules
  * do: closed and locked periods refuse. Records the audit events and, last,
- * the domain event ledger.entry.posted (docs/events.md), whose stream lock
- * is held until commit: take the caller's own locks before calling
- * (platform/events.h). Returns 0 and fills *out, or
+ * the domain event ledger.entry.posted (docs/events.md). Returns 0 and fills *out, or
  * ERP_ERR_INVALID / ERP_ERR_CONFLICT with a sentence in *problem (arena
  * memory) naming the rule, or a database error code. On error the caller
  * must roll back.
