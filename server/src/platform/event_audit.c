@@ -15,9 +15,9 @@ enum { PAGE_ROWS = 500, MAX_ROWS_LISTED = 100 };
 
 static const struct db_statement has_mac_column = {
 	"event_audit_has_mac",
-	"SELECT EXISTS (SELECT 1 FROM information_schema.columns"
-	"                WHERE table_schema = current_schema() AND table_name = 'audit_events'"
-	"                  AND column_name = 'mac') AS ready",
+	"SELECT EXISTS (SELECT 1 FROM pg_attribute"
+	"                WHERE attrelid = to_regclass('audit_events') AND attname = 'mac'"
+	"                  AND NOT attisdropped) AS ready",
 	true,
 };
 

@@ -2,7 +2,9 @@
  * The database roles and the audit trail's own rules (migration
  * 20261203000900_database_roles): connected as LOGIN roles that are members
  * of erp_app or erp_scripts, every write a role must not make is refused by
- * PostgreSQL itself, and the admin scripts run as an erp_scripts login.
+ * PostgreSQL itself, and the admin scripts run as an erp_scripts login. The
+ * owners' schemas (migration 20261205000000_table_owners) are theirs to use,
+ * never to change.
  */
 #include <check.h>
 #include <stdio.h>
@@ -187,6 +189,68 @@ START_TEST(later_tables_get_the_default_grants)
 }
 END_TEST
 
+/*
+ * The owners' schemas (migration 20261205000000_table_owners): both roles look
+ * names up in each, neither creates anything there, and rights stay per table;
+ * a later table in an owner's schema gets the same default grants as above.
+ */
+START_TEST(owners_schemas_are_used_never_changed)
+{
+	static const char *const schemas[] = { "platform", "iam", "ledger" };
+	char sql[256];
+
+	for (size_t i = 0; i < sizeof(schemas) / sizeof(schemas[0]); i++) {
+		snprintf(sql, sizeof(sql),
+			 "SELECT count(*) FROM (VALUES ('erp_app'), ('erp_scripts')) r(role)"
+			 " WHERE has_schema_privilege(role, '%s', 'USAGE')"
+			 "   AND NOT has_schema_privilege(role, '%s', 'CREATE')",
+			 schemas[i], schemas[i]);
+		ck_assert_int_eq(script_fixture_count(owner_url, sql), 2);
+		snprintf(sql, sizeof(sql), "CREATE TABLE %s.forged (id int)", schemas[i]);
+		test_db_expect(app_url, sql, DENIED, NULL);
+		test_db_expect(scripts_url, sql, DENIED, NULL);
+	}
+	ck_assert_int_eq(test_db_exec(owner_url, "CREATE TABLE ledger.ledger_later (id bigserial"
+						 " PRIMARY KEY, name text)"),
+			 0);
+	test_db_expect(app_url, "INSERT INTO ledger_later (name) VALUES ('a')", NULL, NULL);
+	test_db_expect(app_url, "DELETE FROM ledger.ledger_later", NULL, NULL);
+	test_db_expect(app_url, "TRUNCATE ledger_later", DENIED, NULL);
+	test_db_expect(scripts_url, "SELECT count(*) FROM ledger_later", DENIED, NULL);
+}
+END_TEST
+
+/* A new module's schema (platform_module_schema, the module kit's migration calls it). */
+START_TEST(a_module_schema_gets_its_grants_and_its_place_on_the_path)
+{
+	ck_assert_int_eq(test_db_exec(owner_url, "SELECT platform_module_schema('t_dr_module');"
+						 "CREATE TABLE t_dr_module.t_dr_module_items (id bigserial"
+						 " PRIMARY KEY, name text)"),
+			 0);
+	/* Found without its schema by every later session, written by erp_app. */
+	test_db_expect(app_url, "INSERT INTO t_dr_module_items (name) VALUES ('a')", NULL, NULL);
+	test_db_expect(app_url, "UPDATE t_dr_module_items SET name = 'b'", NULL, NULL);
+	test_db_expect(scripts_url, "SELECT count(*) FROM t_dr_module_items", DENIED, NULL);
+	test_db_expect(app_url, "CREATE TABLE t_dr_module.forged (id int)", DENIED, NULL);
+	ck_assert_int_eq(script_fixture_count(owner_url,
+					      "SELECT count(*) FROM pg_db_role_setting s, unnest(s.setconfig) c"
+					      " WHERE s.setdatabase = (SELECT oid FROM pg_database"
+					      "                         WHERE datname = current_database())"
+					      "   AND c = 'search_path=public, platform, iam, ledger, t_dr_module'"),
+			 1);
+	/* Twice is once. */
+	ck_assert_int_eq(test_db_exec(owner_url, "SELECT platform_module_schema('t_dr_module')"), 0);
+	ck_assert_int_eq(script_fixture_count(owner_url,
+					      "SELECT count(*) FROM pg_db_role_setting s, unnest(s.setconfig) c"
+					      " WHERE c LIKE 'search_path=%t_dr_module, t_dr_module%'"),
+			 0);
+	/* Only migrations make schemas, and only of module names. */
+	test_db_expect(app_url, "SELECT platform_module_schema('t_dr_other')", DENIED, NULL);
+	test_db_expect(owner_url, "SELECT platform_module_schema('Not-A-Module')", "22023", NULL);
+	test_db_expect(owner_url, "SELECT platform_module_schema('pg_mine')", "22023", NULL);
+}
+END_TEST
+
 static const char plan[] =
 	"{\"description\": \"CHG-TEST: roles reshaped by an erp_scripts login\","
 	" \"operations\": ["
@@ -265,6 +329,8 @@ Suite *test_suite(void)
 	tcase_add_checked_fixture(scripts, setup_both, NULL);
 	tcase_add_test(scripts, only_a_script_runs_rows_go_without_a_mac);
 	tcase_add_test(scripts, later_tables_get_the_default_grants);
+	tcase_add_test(scripts, owners_schemas_are_used_never_changed);
+	tcase_add_test(scripts, a_module_schema_gets_its_grants_and_its_place_on_the_path);
 	tcase_add_test(scripts, scripts_login_has_what_the_scripts_need_and_no_more);
 	tcase_add_test(scripts, admin_scripts_run_as_an_erp_scripts_login);
 	suite_add_tcase(suite, scripts);

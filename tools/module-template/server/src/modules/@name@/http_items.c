@@ -4,11 +4,15 @@
 int @name@_items_list(struct erp_request *req)
 {
 	struct @name@_items_filter filter;
-	const char *filters[3];
+	const char *filters[3], *company_id;
+	/* The company's id from IAM, which owns companies: the store names only @name@'s tables. */
+	int rc = http_company_id(req, &company_id);
 
-	if (!@name@_items_filter_from(req->query, req->company, &filter))
+	if (rc)
+		return rc;
+	if (!@name@_items_filter_from(req->query, company_id, &filter))
 		return resource_field_error(req, "/prefix", "the prefix is empty or too long");
-	filters[0] = filter.company;
+	filters[0] = filter.company_id;
 	filters[1] = filter.prefix;
 	filters[2] = filter.active;
 	return paging_respond_list(req, &@name@_sql_items_list, 2, filters, 3);

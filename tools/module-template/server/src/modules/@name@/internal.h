@@ -19,13 +19,14 @@ enum { @NAME@_CODE_MAX = 20 };
 
 /* The list's filters as the store takes them, from a validated query. */
 struct @name@_items_filter {
-	const char *company;  /* the company's code */
-	const char *prefix;   /* only codes starting with it; NULL: all */
-	const char *active;   /* "true", "false" or NULL: both */
+	const char *company_id; /* the company's id (canonical UUID text) */
+	const char *prefix;     /* only codes starting with it; NULL: all */
+	const char *active;     /* "true", "false" or NULL: both */
 };
 
 /* Fills *out from the query object the route's schema validated; false when a filter is unusable. */
-bool @name@_items_filter_from(json_t *query, const char *company, struct @name@_items_filter *out);
+bool @name@_items_filter_from(json_t *query, const char *company_id,
+				 struct @name@_items_filter *out);
 
 /* --- store (store.c): every SQL statement of the module ----------------------------------------- */
 

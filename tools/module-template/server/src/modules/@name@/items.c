@@ -6,16 +6,17 @@
 
 #include "modules/@name@/internal.h"
 
-bool @name@_items_filter_from(json_t *query, const char *company, struct @name@_items_filter *out)
+bool @name@_items_filter_from(json_t *query, const char *company_id,
+				 struct @name@_items_filter *out)
 {
 	json_t *active = json_object_get(query, "active");
 	const char *prefix = json_string_value(json_object_get(query, "prefix"));
 
-	if (!company || !*company)
+	if (!company_id || !*company_id)
 		return false;
 	if (prefix && (!*prefix || strlen(prefix) > @NAME@_CODE_MAX))
 		return false;
-	out->company = company;
+	out->company_id = company_id;
 	out->prefix = prefix;
 	out->active = json_is_boolean(active) ? (json_is_true(active) ? "true" : "false") : NULL;
 	return true;

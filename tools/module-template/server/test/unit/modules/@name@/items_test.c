@@ -4,13 +4,16 @@
 #include "modules/@name@/internal.h"
 #include "test/support/check_main.h"
 
+/* A company's id, as http_company_id() gives it. */
+#define COMPANY_ID "0190f5b2-7a3c-7def-8123-456789abcdef"
+
 START_TEST(a_query_becomes_the_store_filters)
 {
 	json_t *query = json_pack("{s:s, s:b}", "prefix", "A1", "active", 1);
 	struct @name@_items_filter filter;
 
-	ck_assert(@name@_items_filter_from(query, "ACME", &filter));
-	ck_assert_str_eq(filter.company, "ACME");
+	ck_assert(@name@_items_filter_from(query, COMPANY_ID, &filter));
+	ck_assert_str_eq(filter.company_id, COMPANY_ID);
 	ck_assert_str_eq(filter.prefix, "A1");
 	ck_assert_str_eq(filter.active, "true");
 	json_decref(query);
@@ -22,7 +25,7 @@ START_TEST(absent_filters_select_everything)
 	json_t *query = json_object();
 	struct @name@_items_filter filter;
 
-	ck_assert(@name@_items_filter_from(query, "ACME", &filter));
+	ck_assert(@name@_items_filter_from(query, COMPANY_ID, &filter));
 	ck_assert_ptr_null(filter.prefix);
 	ck_assert_ptr_null(filter.active);
 	json_decref(query);
@@ -35,8 +38,8 @@ START_TEST(an_unusable_filter_is_refused)
 	json_t *too_long = json_pack("{s:s}", "prefix", "123456789012345678901");
 	struct @name@_items_filter filter;
 
-	ck_assert(!@name@_items_filter_from(empty, "ACME", &filter));
-	ck_assert(!@name@_items_filter_from(too_long, "ACME", &filter));
+	ck_assert(!@name@_items_filter_from(empty, COMPANY_ID, &filter));
+	ck_assert(!@name@_items_filter_from(too_long, COMPANY_ID, &filter));
 	ck_assert(!@name@_items_filter_from(empty, NULL, &filter));
 	json_decref(empty);
 	json_decref(too_long);
