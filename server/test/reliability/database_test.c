@@ -302,9 +302,13 @@ START_TEST(database_terminated_and_restarted_under_load)
 	audit_orphans = test_ledger_db_number(&ledger,
 		"SELECT count(*) FROM audit_events a WHERE a.action LIKE 'ledger.journal.%%'"
 		" AND NOT EXISTS (SELECT 1 FROM ledger_entries e WHERE e.id::text = a.entity_id)");
-	test_ledger_call(&ledger, creator.token, "GET",
-			 test_ledger_path("/api/v1/companies/REL/reports/trial-balance?as_of=%s-12-31", this_year),
-			 NULL, NULL, &r);
+	/*
+	 * Asked like the clients ask: a worker whose reconnection is still backing off
+	 * answers 503 at once for up to 5 s after the outage (db.h), and only the first
+	 * success after the restart was awaited; the books are what is checked here.
+	 */
+	settle("GET", test_ledger_path("/api/v1/companies/REL/reports/trial-balance?as_of=%s-12-31",
+				       this_year), creator.token, NULL, NULL, NULL, &r);
 	tb_balanced = r.status == 200 &&
 		      json_is_true(json_object_get(json_array_get(json_object_get(r.json, "totals"), 0),
 						   "balanced"));
