@@ -24,10 +24,11 @@
 -- search_path, so an unqualified CREATE lands where it always did (the lint
 -- asks new migrations to name their schema).
 --
--- Sessions opened before this migration keep their old search_path: restart
--- the servers after it (they report not ready until they run a build that
--- knows it anyway). The role that migrates must own the database (or be a
--- superuser): ALTER DATABASE ... SET needs it.
+-- Sessions opened before this migration keep their old search_path: the
+-- idle ones are ended at the end (below), and the servers are best restarted
+-- after it (they report not ready until they run a build that knows it
+-- anyway). The role that migrates must own the database (or be a superuser):
+-- ALTER DATABASE ... SET needs it.
 
 -- An owner's schema: created, usable by both application roles (rights on
 -- tables stay per table, granted by each migration), erp_app's usual rights
@@ -110,3 +111,27 @@ ALTER SEQUENCE ledger_posting_no SET SCHEMA ledger;
 -- The one SECURITY DEFINER function pins its search_path (a caller's path
 -- must not choose what it writes); its tables are the platform's now.
 ALTER FUNCTION platform_events_publish(uuid) SET search_path = pg_catalog, platform;
+
+-- Sessions opened before this migration keep the search_path they started
+-- with, and no longer find the tables. The idle ones (between statements:
+-- nothing is lost) are ended where this role may end them, so that their
+-- clients reconnect with the database's new path: the server's database
+-- layer does on its next statement (platform/db.c repeats a read, or a
+-- transaction, once on a new session). Busy sessions, sessions of roles
+-- this role may not signal, and any that connect while this migration runs
+-- keep the old path until their server restarts.
+DO $$
+DECLARE
+    session record;
+BEGIN
+    FOR session IN SELECT pid FROM pg_stat_activity
+                    WHERE datname = current_database() AND pid <> pg_backend_pid()
+                      AND backend_type = 'client backend' AND state = 'idle' LOOP
+        BEGIN
+            PERFORM pg_terminate_backend(session.pid);
+        EXCEPTION WHEN insufficient_privilege THEN
+            NULL;
+        END;
+    END LOOP;
+END
+$$;
