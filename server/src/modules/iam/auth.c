@@ -181,19 +181,22 @@ static int authorize(void *ctx, struct erp_request *req, const char *permission,
 	return rc ? rc : iam_grants_check(g, permission, company);
 }
 
-static int company_id(void *ctx, struct erp_request *req, const char *company,
-		      char id[ERP_UUID_TEXT_LEN + 1])
+static int company_scope(void *ctx, struct erp_request *req, const char *company,
+			 struct erp_company_scope *out)
 {
 	PGresult *res;
 	int rc;
 
 	(void)ctx;
-	rc = db_query(http_db(req), req->arena, &iam_sql_company_id, 1, &company, &res);
+	rc = db_query(http_db(req), req->arena, &iam_sql_company_scope, 1, &company, &res);
 	if (rc)
 		return rc;
 	if (PQntuples(res) == 0)
 		return ERP_ERR_NOT_FOUND;
-	snprintf(id, ERP_UUID_TEXT_LEN + 1, "%s", PQgetvalue(res, 0, PQfnumber(res, "id")));
+	snprintf(out->id, sizeof(out->id), "%s", PQgetvalue(res, 0, PQfnumber(res, "id")));
+	snprintf(out->code, sizeof(out->code), "%s", PQgetvalue(res, 0, PQfnumber(res, "code")));
+	snprintf(out->currency, sizeof(out->currency), "%s",
+		 PQgetvalue(res, 0, PQfnumber(res, "currency")));
 	return ERP_OK;
 }
 
@@ -220,6 +223,6 @@ int iam_init(struct erp_server *server)
 	server->auth.ctx = (void *)server->config;
 	server->auth.authenticate = authenticate;
 	server->auth.authorize = authorize;
-	server->auth.company_id = company_id;
+	server->auth.company_scope = company_scope;
 	return 0;
 }

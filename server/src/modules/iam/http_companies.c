@@ -137,7 +137,7 @@ int iam_companies_list(struct erp_request *req)
 int iam_companies_get(struct erp_request *req)
 {
 	json_t *company;
-	int rc = resource_query_json(http_db(req), req->arena, &get_company, 1, &req->company, &company);
+	int rc = resource_query_json(http_db(req), req->arena, &get_company, 1, &req->company_code, &company);
 
 	return rc ? rc : respond_company(req, 200, company);
 }
@@ -169,7 +169,7 @@ int iam_companies_update(struct erp_request *req)
 	if (!c)
 		return ERP_ERR_NO_MEMORY;
 	c->req = req;
-	c->code = req->company;
+	c->code = req->company_code;
 	if (!currency_known(req, json_string_value(json_object_get(req->body, "currency"))))
 		return 0;
 	if (etag_if_match(req, &c->expected_version))

@@ -324,6 +324,7 @@ void iam_new_id(char out[40]);
 
 /* Shared statements. */
 extern const struct db_statement iam_sql_company_id;
+extern const struct db_statement iam_sql_company_scope;
 extern const struct db_statement iam_sql_session_lookup;
 extern const struct db_statement iam_sql_session_touch;
 extern const struct db_statement iam_sql_user_permissions;

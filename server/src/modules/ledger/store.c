@@ -34,16 +34,16 @@
 
 /*
  * The company and the named accounts (NULL columns for codes it lacks), in one round
- * trip. The accounts are key-share locked until commit, as the lines' foreign keys
+ * trip (the company's row says whether it exists, for module callers naming an id). The accounts are key-share locked until commit, as the lines' foreign keys
  * lock them anyway, but before their currency and activity are read: a change of an
  * account (FOR UPDATE) waits for the entry, and the entry reads the account as that
  * change left it.
  */
-#define ACCOUNTS_RESOLVE(company_match)                                                      \
+#define ACCOUNTS_RESOLVE                                                                     \
 	"SELECT c.id, a.code, a.id, a.currency, a.exponent, a.active FROM companies c"        \
 	" LEFT JOIN LATERAL (SELECT * FROM ledger_accounts x WHERE x.company_id = c.id"        \
 	"   AND x.code IN (SELECT jsonb_array_elements_text($2::jsonb)) FOR KEY SHARE) a ON true" \
-	" WHERE " company_match
+	" WHERE c.id = $1::uuid"
 
 /*
  * A company's ledger settings as clients see them (s: the ledger_settings row,
@@ -57,17 +57,8 @@
 	"   'self_posting', s.pending_self_posting, 'requested_by', s.pending_requested_by,"   \
 	"   'requested_at', s.pending_requested_at, 'version', s.version) END)"
 
-static const struct db_statement company_get = {
-	"ledger_company_get",
-	"SELECT c.id, c.currency, coalesce(s.self_posting, false)"
-	" FROM companies c LEFT JOIN ledger_settings s ON s.company_id = c.id WHERE c.code = $1",
-	true,
-};
-static const struct db_statement accounts_resolve_by_code = {
-	"ledger_accounts_resolve_by_code", ACCOUNTS_RESOLVE("c.code = $1"), false,
-};
-static const struct db_statement accounts_resolve_by_id = {
-	"ledger_accounts_resolve_by_id", ACCOUNTS_RESOLVE("c.id = $1::uuid"), false,
+static const struct db_statement accounts_resolve = {
+	"ledger_accounts_resolve", ACCOUNTS_RESOLVE, false,
 };
 static const struct db_statement entry_insert = {
 	"ledger_entry_insert",
@@ -124,8 +115,8 @@ static const struct db_statement entry_accounts_share = {
 };
 static const struct db_statement settings_get = {
 	"ledger_settings_get",
-	"SELECT " SETTINGS_JSON " FROM companies c LEFT JOIN ledger_settings s ON s.company_id = c.id"
-	" WHERE c.code = $1",
+	"SELECT " SETTINGS_JSON " FROM (SELECT $1::uuid AS id) c"
+	" LEFT JOIN ledger_settings s ON s.company_id = c.id",
 	true,
 };
 static const struct db_statement settings_ensure = {
@@ -233,22 +224,6 @@ const char *ledger_value(const PGresult *res, int row, const char *name)
 	return PQgetvalue(res, row, column);
 }
 
-int ledger_company_get(struct db_conn *db, struct arena *arena, const char *code,
-		       struct ledger_company *out)
-{
-	PGresult *res;
-	int rc = db_query(db, arena, &company_get, 1, &code, &res);
-
-	if (rc)
-		return rc;
-	if (PQntuples(res) == 0)
-		return ERP_ERR_NOT_FOUND;
-	snprintf(out->id, sizeof(out->id), "%s", PQgetvalue(res, 0, 0));
-	snprintf(out->currency, sizeof(out->currency), "%s", PQgetvalue(res, 0, 1));
-	out->self_posting = strcmp(PQgetvalue(res, 0, 2), "t") == 0;
-	return ERP_OK;
-}
-
 int ledger_company_share(struct db_conn *db, const char *company_id)
 {
 	return resource_exec_one(db, &company_share, 1, &company_id);
@@ -284,11 +259,11 @@ static char *dump_to_arena(struct arena *arena, json_t *value)
 	return text;
 }
 
-int ledger_accounts_resolve(struct db_conn *db, struct arena *arena, const char *company,
-			    bool by_code, char company_id[40], struct ledger_line *lines, size_t count)
+int ledger_accounts_resolve(struct db_conn *db, struct arena *arena, const char *company_id,
+			    struct ledger_line *lines, size_t count)
 {
 	json_t *codes = json_array();
-	const char *params[2] = { company, NULL };
+	const char *params[2] = { company_id, NULL };
 	PGresult *res;
 	int rc;
 
@@ -298,13 +273,11 @@ int ledger_accounts_resolve(struct db_conn *db, struct arena *arena, const char 
 	params[1] = dump_to_arena(arena, codes);
 	if (!params[1])
 		return ERP_ERR_NO_MEMORY;
-	rc = db_query(db, arena, by_code ? &accounts_resolve_by_code : &accounts_resolve_by_id, 2,
-		      params, &res);
+	rc = db_query(db, arena, &accounts_resolve, 2, params, &res);
 	if (rc)
 		return rc;
 	if (PQntuples(res) == 0)
 		return ERP_ERR_NOT_FOUND;
-	snprintf(company_id, 40, "%s", PQgetvalue(res, 0, 0));
 	for (size_t i = 0; i < count; i++) {
 		struct ledger_line *line = &lines[i];
 
@@ -421,10 +394,10 @@ json_t *ledger_lines_json(const struct ledger_line *lines, size_t count)
 	return array;
 }
 
-int ledger_settings_json(struct db_conn *db, struct arena *arena, const char *company_code,
+int ledger_settings_json(struct db_conn *db, struct arena *arena, const char *company_id,
 			 json_t **out)
 {
-	return resource_query_json(db, arena, &settings_get, 1, &company_code, out);
+	return resource_query_json(db, arena, &settings_get, 1, &company_id, out);
 }
 
 int ledger_settings_lock(struct db_conn *db, struct arena *arena, const char *company_id,
