@@ -132,7 +132,8 @@ static int session_read(struct erp_request *req, struct iam_principal *p,
 		out->touch_ns = after_ms(before, TOUCH_INTERVAL_S * 1000LL);
 		out->idle_ns = after_ms(before, (long long)session_idle_s * 1000);
 	}
-	iam_cache_session_put(cache, epoch, p->token_hash_hex, out, before);
+	if (listening_for_cache) /* else nothing could ever prove it current */
+		iam_cache_session_put(cache, epoch, p->token_hash_hex, out, before);
 	return ERP_OK;
 }
 
@@ -317,7 +318,8 @@ static int company_read(struct erp_request *req, const char *code, struct erp_co
 	snprintf(out->code, sizeof(out->code), "%s", PQgetvalue(res, 0, PQfnumber(res, "code")));
 	snprintf(out->currency, sizeof(out->currency), "%s",
 		 PQgetvalue(res, 0, PQfnumber(res, "currency")));
-	iam_cache_company_put(cache, epoch, out, before);
+	if (listening_for_cache)
+		iam_cache_company_put(cache, epoch, out, before);
 	return ERP_OK;
 }
 
