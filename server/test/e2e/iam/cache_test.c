@@ -114,19 +114,23 @@ static const char *accounts(const struct member *m)
 	return test_iam_path("/api/v1/companies/%s/accounts", m->company);
 }
 
-/* B has the member's session, grants and company cached: a second request is all hits. */
+/*
+ * B has the member's session, grants and company cached: a request is all
+ * hits. (A notification still on its way about the member, e.g. a login's
+ * purge of their dead sessions, may make the first tries read again.)
+ */
 static void warm(const struct member *m)
 {
-	long sessions, grants, companies;
+	for (int i = 0; i < 5; i++) {
+		long sessions = metric(&b, SESSION_HITS), grants = metric(&b, GRANT_HITS),
+		     companies = metric(&b, COMPANY_HITS);
 
-	ck_assert_int_eq(call(&b, "GET", accounts(m), m->token, NULL), 200);
-	sessions = metric(&b, SESSION_HITS);
-	grants = metric(&b, GRANT_HITS);
-	companies = metric(&b, COMPANY_HITS);
-	ck_assert_int_eq(call(&b, "GET", accounts(m), m->token, NULL), 200);
-	ck_assert_int_gt(metric(&b, SESSION_HITS), sessions);
-	ck_assert_int_gt(metric(&b, GRANT_HITS), grants);
-	ck_assert_int_gt(metric(&b, COMPANY_HITS), companies);
+		ck_assert_int_eq(call(&b, "GET", accounts(m), m->token, NULL), 200);
+		if (metric(&b, SESSION_HITS) > sessions && metric(&b, GRANT_HITS) > grants &&
+		    metric(&b, COMPANY_HITS) > companies)
+			return;
+	}
+	ck_abort_msg("B never served %s from its cache", m->email);
 }
 
 /* The id of the member's (only) role assignment. */
