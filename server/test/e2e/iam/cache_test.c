@@ -398,7 +398,7 @@ START_TEST(with_its_listener_killed_a_process_reads_the_database_then_resumes)
 	struct killer killer = { false, 0 };
 	char assignment[40], body[128];
 	struct test_response r;
-	long hits, failures = metric(&b, SYNC_FAILURES);
+	long failures = metric(&b, SYNC_FAILURES);
 	pthread_t thread;
 
 	member_new(&m, "killed", "[\"ledger.account.read\"]");
@@ -435,10 +435,7 @@ START_TEST(with_its_listener_killed_a_process_reads_the_database_then_resumes)
 	ck_assert_int_eq(listener_up(&b), 1);
 	ck_assert_int_ge(metric(&b, "erp_db_listener_connects_total"), 2);
 	ck_assert_int_eq(test_iam_login(b.base_url, m.email, user_password, m.token), 0);
-	ck_assert_int_eq(call(&b, "GET", "/api/v1/me", m.token, NULL), 200);
-	hits = metric(&b, SESSION_HITS);
-	ck_assert_int_eq(call(&b, "GET", "/api/v1/me", m.token, NULL), 200);
-	ck_assert_int_gt(metric(&b, SESSION_HITS), hits);
+	warm(&m);
 }
 END_TEST
 
