@@ -7,7 +7,7 @@
  * main.c). With no hooks installed every non-public route answers 401: deny
  * by default.
  */
-#include "shared-kernel/uuid.h"
+#include "shared-kernel/company_scope.h"
 
 struct erp_request;
 
@@ -28,13 +28,14 @@ struct erp_auth_hooks {
 	int (*authorize)(void *ctx, struct erp_request *req, const char *permission,
 			 const char *company);
 	/*
-	 * The id of the company whose code is company, written into id as
-	 * canonical UUID text: for the platform's own company-scoped routes
-	 * (its event streams), which cannot read the owner's table.
+	 * The company whose code is company (the {company} path parameter):
+	 * id, code and currency, written into out. The pipeline asks once per
+	 * request, after the permission check, and hands the scope to the
+	 * handler as req->company, so no module reads the company again.
 	 * 0, ERP_ERR_NOT_FOUND, or a database error.
 	 */
-	int (*company_id)(void *ctx, struct erp_request *req, const char *company,
-			  char id[ERP_UUID_TEXT_LEN + 1]);
+	int (*company_scope)(void *ctx, struct erp_request *req, const char *company,
+			     struct erp_company_scope *out);
 };
 
 #endif

@@ -49,6 +49,10 @@ static const struct erp_config_var variables[] = {
 	  "Requests an authenticated user may make at once before ERP_RATE_LIMIT_PER_USER applies." },
 	{ "ERP_SESSION_TTL_S", "43200", "60..2592000", "A session (token) ends this long after login." },
 	{ "ERP_SESSION_IDLE_S", "1800", "60..86400", "A session ends after this long unused." },
+	{ "ERP_AUTH_CACHE", "on", "on|off",
+	  "Serve sessions, permissions and company scopes from a cache in each process, kept exact"
+	  " by the database's notifications (LISTEN on a connection of its own, which must not go"
+	  " through a transaction pooler); off reads them from the database on every request." },
 	{ "ERP_SESSIONS_MAX_PER_USER", "10", "1..1000",
 	  "Live sessions per user; a new login ends the user's oldest beyond it." },
 	{ "ERP_LOGIN_MAX_FAILURES", "5", "1..100",
@@ -231,6 +235,7 @@ static int take_metrics_client(struct erp_config *cfg, const char *prefix, size_
 
 static const char *const level_names[] = { "debug", "info", "warn", "error" };
 static const char *const format_names[] = { "json", "text" };
+static const char *const switch_names[] = { "off", "on" };
 
 int config_load(struct erp_config *cfg, erp_config_lookup_fn lookup, void *ctx, char *err,
 		size_t err_size)
@@ -256,6 +261,9 @@ int config_load(struct erp_config *cfg, erp_config_lookup_fn lookup, void *ctx, 
 	if (load_choice(&l, "ERP_LOG_FORMAT", format_names, 2, &choice))
 		return -1;
 	cfg->log_format = (enum erp_log_format)choice;
+	if (load_choice(&l, "ERP_AUTH_CACHE", switch_names, 2, &choice))
+		return -1;
+	cfg->auth_cache = choice == 1;
 	text = value_of(&l, "ERP_MIGRATIONS_DIR");
 	if (!*text || strlen(text) > 4096)
 		return reject(&l, "ERP_MIGRATIONS_DIR", text);

@@ -53,6 +53,7 @@ struct erp_config {
 	unsigned rate_limit_burst;      /* requests at once before the rate applies */
 	unsigned session_ttl_s;         /* absolute session lifetime */
 	unsigned session_idle_s;        /* session ends after this long unused */
+	bool auth_cache;                /* sessions, grants, company scopes cached (ERP_AUTH_CACHE) */
 	unsigned sessions_max_per_user; /* live sessions; a login ends the oldest beyond it */
 	unsigned login_max_failures;    /* per (account, client address), within login_window_s */
 	unsigned login_max_failures_per_address;

@@ -137,8 +137,6 @@ int event_stream_global(struct erp_request *req)
 
 int event_stream_company(struct erp_request *req)
 {
-	const char *company_id;
-	int rc = http_company_id(req, &company_id);
-
-	return rc ? rc : respond_page(req, &company_page, company_id);
+	/* The pipeline resolved the company; none: no company has that code. */
+	return req->company ? respond_page(req, &company_page, req->company->id) : ERP_ERR_NOT_FOUND;
 }

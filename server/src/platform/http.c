@@ -146,25 +146,7 @@ bool http_caller_holds(struct erp_request *req, const char *permission)
 	const struct erp_auth_hooks *hooks = &req->server->auth;
 
 	return req->principal && hooks->authorize &&
-	       hooks->authorize(hooks->ctx, req, permission, req->company) == ERP_OK;
-}
-
-int http_company_id(struct erp_request *req, const char **id)
-{
-	const struct erp_auth_hooks *hooks = &req->server->auth;
-	char *text;
-	int rc;
-
-	*id = NULL;
-	if (!req->company || !hooks->company_id)
-		return ERP_ERR_NOT_FOUND;
-	text = arena_alloc(req->arena, ERP_UUID_TEXT_LEN + 1);
-	if (!text)
-		return ERP_ERR_NO_MEMORY;
-	rc = hooks->company_id(hooks->ctx, req, req->company, text);
-	if (!rc)
-		*id = text;
-	return rc;
+	       hooks->authorize(hooks->ctx, req, permission, req->company_code) == ERP_OK;
 }
 
 struct db_conn *http_db(struct erp_request *req)

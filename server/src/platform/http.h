@@ -10,6 +10,7 @@
 #include "platform/problem.h"
 #include "platform/route.h"
 #include "platform/router.h"
+#include "shared-kernel/company_scope.h"
 
 struct erp_server;
 struct db_conn;
@@ -47,7 +48,15 @@ struct erp_request {
 	char client_request_id[HTTP_REQUEST_ID_MAX + 1];
 	json_t *body;                  /* validated body, owned by the arena; NULL if none */
 	json_t *query;                 /* validated query parameters, owned by the arena */
-	const char *company;           /* the {company} path parameter, or NULL */
+	const char *company_code;      /* the {company} path parameter, or NULL */
+	/*
+	 * The company the request works in (id, code, currency), resolved once
+	 * by the pipeline after the permission check, in the arena. NULL when
+	 * the route names no company, and when no company has that code (a
+	 * caller holding the permission globally named one that does not
+	 * exist): handlers then answer 404, lists an empty page.
+	 */
+	const struct erp_company_scope *company;
 	void *principal;               /* set by the authentication hook */
 	const char *user_id;           /* for the access log; set by the hook */
 	/*
@@ -123,14 +132,6 @@ int http_respond_refusal(struct erp_request *req, const struct erp_refusal *refu
  * (e.g. posting into a closed period). False when unauthenticated or unsure.
  */
 bool http_caller_holds(struct erp_request *req, const char *permission);
-
-/*
- * The id (canonical UUID text, arena memory) of the request's company, the
- * {company} path parameter, through the authentication hooks. 0;
- * ERP_ERR_NOT_FOUND when the route names no company or there is no such
- * company (or no hook to ask); ERP_ERR_NO_MEMORY; or a database error.
- */
-int http_company_id(struct erp_request *req, const char **id);
 
 /* The database connection of the calling worker thread (see platform/db.h). */
 struct db_conn *http_db(struct erp_request *req);

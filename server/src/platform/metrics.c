@@ -31,9 +31,19 @@ struct shard {
 	struct route_series *routes; /* route_count + 1 */
 };
 
+struct registered {
+	enum metrics_kind kind;
+	const char *name;
+	const char *labels;
+	const char *help;
+	const atomic_long *value;
+};
+
 struct metrics {
 	size_t route_count;
 	struct shard shards[SHARDS];
+	struct registered registered[METRICS_MAX_REGISTERED];
+	size_t registered_count;
 };
 
 static atomic_uint next_shard;
@@ -56,6 +66,30 @@ void metrics_free(struct metrics *m)
 	for (int i = 0; i < SHARDS; i++)
 		erp_free(m->shards[i].routes);
 	erp_free(m);
+}
+
+int metrics_register(struct metrics *m, enum metrics_kind kind, const char *name,
+		     const char *labels, const char *help, const atomic_long *value)
+{
+	if (m->registered_count == METRICS_MAX_REGISTERED)
+		return -1;
+	m->registered[m->registered_count++] = (struct registered){ kind, name, labels, help, value };
+	return 0;
+}
+
+static void render_registered(const struct metrics *m, struct strbuf *out)
+{
+	for (size_t i = 0; i < m->registered_count; i++) {
+		const struct registered *r = &m->registered[i];
+
+		if (i == 0 || strcmp(m->registered[i - 1].name, r->name) != 0)
+			strbuf_addf(out, "# HELP %s %s\n# TYPE %s %s\n", r->name, r->help, r->name,
+				    r->kind == METRICS_COUNTER ? "counter" : "gauge");
+		strbuf_addstr(out, r->name);
+		if (r->labels)
+			strbuf_addf(out, "{%s}", r->labels);
+		strbuf_addf(out, " %ld\n", atomic_load_explicit(r->value, memory_order_relaxed));
+	}
 }
 
 static int status_slot(int status)
@@ -171,4 +205,5 @@ void metrics_render(struct metrics *m, const struct router *router,
 		    "# TYPE erp_build_info gauge\nerp_build_info{version=\"%s\"} 1\n",
 		    g->db_pool_size, g->db_connections_open, g->db_connections_in_use,
 		    g->requests_in_flight, ERP_VERSION);
+	render_registered(m, out);
 }

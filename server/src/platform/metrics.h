@@ -1,6 +1,7 @@
 #ifndef ERP_PLATFORM_METRICS_H
 #define ERP_PLATFORM_METRICS_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +30,21 @@ struct metrics_gauges {
 	long db_pool_size;
 	long requests_in_flight;
 };
+
+enum metrics_kind { METRICS_COUNTER, METRICS_GAUGE };
+
+enum { METRICS_MAX_REGISTERED = 48 };
+
+/*
+ * A value kept by someone else (a cache's hits, the listener's state),
+ * rendered as `name{labels} value` under its HELP and TYPE lines (written
+ * once per name: register the series of one name one after the other).
+ * labels is `kind="session",result="hit"` or NULL; every string must be
+ * static, value must outlive the metrics. Call at start-up, before requests;
+ * -1 when the table is full.
+ */
+int metrics_register(struct metrics *metrics, enum metrics_kind kind, const char *name,
+		     const char *labels, const char *help, const atomic_long *value);
 
 /* Appends the exposition text. router gives route labels. */
 void metrics_render(struct metrics *metrics, const struct router *router,

@@ -201,12 +201,12 @@ static bool authenticate(struct erp_request *req)
 	if (strcmp(req->route->permission, ERP_AUTHENTICATED) == 0)
 		return true;
 	rc = hooks->authorize ? hooks->authorize(hooks->ctx, req, req->route->permission,
-						 req->company)
+						 req->company_code)
 			      : ERP_ERR_FORBIDDEN;
 	if (rc == ERP_ERR_FORBIDDEN) {
 		char *detail = arena_printf(req->arena, "this requires the permission %s%s%s",
-					    req->route->permission, req->company ? " in company " : "",
-					    req->company ? req->company : "");
+					    req->route->permission, req->company_code ? " in company " : "",
+					    req->company_code ? req->company_code : "");
 		http_respond_problem(req, &PROBLEM_FORBIDDEN, detail);
 		return false;
 	}
@@ -216,6 +216,33 @@ static bool authenticate(struct erp_request *req)
 	}
 	if (rc)
 		return !respond_error_code(req, rc, "could not check permissions right now");
+	return true;
+}
+
+/*
+ * The company scope of an authorised request naming a company: asked once,
+ * here, and handed to the handler as req->company. Only after the
+ * permission check, so a caller without a role in the company learns
+ * nothing about it. An unknown code leaves req->company NULL: handlers
+ * answer as they did for it (404, or an empty page).
+ */
+static bool resolve_company(struct erp_request *req)
+{
+	const struct erp_auth_hooks *hooks = &req->server->auth;
+	struct erp_company_scope *scope;
+	int rc;
+
+	if (!req->company_code || strcmp(req->route->permission, ERP_PUBLIC) == 0 ||
+	    !hooks->company_scope)
+		return true;
+	scope = arena_calloc(req->arena, 1, sizeof(*scope));
+	if (!scope)
+		return !respond_error_code(req, ERP_ERR_NO_MEMORY, "out of memory");
+	rc = hooks->company_scope(hooks->ctx, req, req->company_code, scope);
+	if (rc == ERP_OK)
+		req->company = scope;
+	else if (rc != ERP_ERR_NOT_FOUND)
+		return !respond_error_code(req, rc, "could not read the company right now");
 	return true;
 }
 
@@ -316,8 +343,8 @@ void pipeline_finish(struct erp_request *req)
 
 	if (req->responded)
 		return;
-	req->company = http_param(req, "company");
-	if (!authenticate(req))
+	req->company_code = http_param(req, "company");
+	if (!authenticate(req) || !resolve_company(req))
 		return;
 	if (req->route->query || req->route->body) {
 		errors = json_array();

@@ -21,6 +21,7 @@
 #include "platform/catalog.h"
 #include "platform/cors.h"
 #include "platform/db.h"
+#include "platform/db_listener.h"
 #include "platform/http.h"
 #include "platform/log.h"
 #include "platform/metrics.h"
@@ -126,6 +127,8 @@ int server_init(struct erp_server *server, const struct erp_config *config,
 	server->metrics = metrics_new(router_count(server->router));
 	server->rate_limit = rate_limit_new(config->rate_limit_per_user, config->rate_limit_burst);
 	server->db = db_pool_new(config->database_url, &db_options, config->threads);
+	server->listener = db_listener_new(config->database_url, "erp-server listener",
+					   config->db_connect_timeout_s);
 	server->openapi_json = openapi_render(server, &server->openapi_length);
 	if (!server->openapi_json) {
 		snprintf(err, err_size, "could not render the OpenAPI document");
@@ -414,6 +417,28 @@ static void on_mhd_error(void *cls, const char *fmt, va_list ap)
 	log_warn("http.daemon", "%s", message);
 }
 
+/* The listener's state in /metrics, when it runs. */
+static int register_listener_metrics(struct erp_server *server)
+{
+	const struct db_listener_stats *s = db_listener_stats(server->listener);
+	struct metrics *m = server->metrics;
+
+	return metrics_register(m, METRICS_GAUGE, "erp_db_listener_up", NULL,
+				"1 while the process listens for the database's notifications.",
+				&s->listening) ||
+	       metrics_register(m, METRICS_COUNTER, "erp_db_listener_connects_total", NULL,
+				"Listening connections made (each one empties the caches).",
+				&s->connects) ||
+	       metrics_register(m, METRICS_COUNTER, "erp_db_listener_notifications_total", NULL,
+				"Notifications handed to caches.", &s->notifications) ||
+	       metrics_register(m, METRICS_COUNTER, "erp_db_listener_syncs_total", NULL,
+				"Barrier queries answered (each one lets every waiting request use"
+				" the caches).", &s->syncs) ||
+	       metrics_register(m, METRICS_COUNTER, "erp_db_listener_sync_failures_total", NULL,
+				"Barrier calls that failed (not listening, or no answer in time):"
+				" those requests read the database.", &s->sync_failures);
+}
+
 int server_start(struct erp_server *server, char *err, size_t err_size)
 {
 	const struct erp_config *c = server->config;
@@ -456,6 +481,11 @@ int server_start(struct erp_server *server, char *err, size_t err_size)
 	}
 	info = MHD_get_daemon_info(server->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	server->bound_port = info ? info->port : c->http_port;
+	if (db_listener_wanted(server->listener) &&
+	    (register_listener_metrics(server) || db_listener_start(server->listener))) {
+		snprintf(err, err_size, "cannot start listening for the database's notifications");
+		return -1;
+	}
 	return 0;
 }
 
@@ -503,6 +533,7 @@ void server_release(struct erp_server *server)
 	router_free(server->router);
 	metrics_free(server->metrics);
 	rate_limit_free(server->rate_limit);
+	db_listener_free(server->listener); /* after the daemon: no request waits on it any more */
 	db_pool_free(server->db);
 	migration_set_release(&server->migrations);
 	catalog_snapshot_release(&server->catalog);

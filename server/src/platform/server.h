@@ -15,6 +15,7 @@ struct router;
 struct metrics;
 struct rate_limit;
 struct db_pool;
+struct db_listener;
 struct MHD_Daemon;
 struct erp_request;
 
@@ -55,6 +56,12 @@ struct erp_server {
 	struct router *router;
 	struct metrics *metrics;
 	struct db_pool *db;
+	/*
+	 * The database's notifications (platform/db_listener.h), for caches
+	 * that must not fall behind: modules subscribe in their init, and it is
+	 * started with the server when anyone did.
+	 */
+	struct db_listener *listener;
 	struct erp_auth_hooks auth;
 	struct rate_limit *rate_limit;    /* per authenticated user; NULL when off */
 	struct migration_set migrations;  /* what the schema must contain to be ready */

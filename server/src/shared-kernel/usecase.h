@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "shared-kernel/company_scope.h"
 #include "shared-kernel/errors.h"
 
 /*
@@ -40,13 +41,6 @@ struct erp_refusal {
 	size_t field_count;
 	struct erp_field_refusal fields[ERP_REFUSAL_FIELDS_MAX];
 	size_t fields_dropped; /* field refusals beyond ERP_REFUSAL_FIELDS_MAX, counted, not kept */
-};
-
-/* The company a company-scoped request acts in, resolved once before the use case runs. */
-struct erp_company_scope {
-	const char *id;       /* UUID */
-	const char *code;
-	const char *currency; /* the functional currency, ISO 4217 */
 };
 
 struct erp_ctx {

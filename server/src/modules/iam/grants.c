@@ -4,6 +4,7 @@
  * user's global roles and their roles in that company. Pure data, no I/O,
  * so the rule is unit-tested directly (server/test/unit/modules/iam/).
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@ struct scope_grants {
 };
 
 struct iam_grants {
+	atomic_int holders;  /* the cache and requests share one set; the last to let go frees it */
 	char user_id[40];
 	int64_t version;
 	struct arena *arena;
@@ -37,14 +39,21 @@ struct iam_grants *iam_grants_new(const char *user_id, int64_t version)
 		return NULL;
 	}
 	g->arena = arena;
+	atomic_init(&g->holders, 1);
 	snprintf(g->user_id, sizeof(g->user_id), "%s", user_id);
 	g->version = version;
 	return g;
 }
 
+struct iam_grants *iam_grants_hold(struct iam_grants *g)
+{
+	atomic_fetch_add_explicit(&g->holders, 1, memory_order_relaxed);
+	return g;
+}
+
 void iam_grants_free(struct iam_grants *g)
 {
-	if (g)
+	if (g && atomic_fetch_sub_explicit(&g->holders, 1, memory_order_acq_rel) == 1)
 		arena_free(g->arena);
 }
 

@@ -37,14 +37,14 @@ int iam_companies_get(struct erp_request *req)
 	int rc;
 
 	iam_ctx_from_request(&ctx, req);
-	rc = iam_company_read(&ctx, req->company, &company);
+	rc = iam_company_read(&ctx, req->company_code, &company);
 	return rc ? iam_respond_failure(req, &ctx, rc) : iam_respond_entity(req, 200, company);
 }
 
 int iam_companies_update(struct erp_request *req)
 {
 	struct iam_company_input in = {
-		.code = req->company,
+		.code = req->company_code,
 		.name = body_text(req, "name"),
 		.currency = body_text(req, "currency"),
 	};

@@ -8,6 +8,7 @@ void iam_ctx_from_request(struct erp_ctx *ctx, struct erp_request *req)
 		.db = http_db(req),
 		.arena = req->arena,
 		.actor_id = req->user_id,
+		.company = req->company,
 		.request_id = req->request_id,
 	};
 }

@@ -14,6 +14,7 @@
 #include "platform/http.h"
 #include "platform/resource.h"
 #include "platform/route.h"
+#include "shared-kernel/company_scope.h"
 #include "shared-kernel/usecase.h"
 
 struct erp_server;
@@ -22,8 +23,14 @@ struct erp_server;
 
 struct iam_grants;
 
-/* An empty set of grants for user at an authorisation version; NULL when out of memory. */
+/*
+ * An empty set of grants for user at an authorisation version, held once;
+ * NULL when out of memory. Complete sets are only read, so threads share
+ * them: iam_grants_hold() adds a holder, iam_grants_free() lets go (the
+ * last one frees; NULL is fine).
+ */
 struct iam_grants *iam_grants_new(const char *user_id, int64_t version);
+struct iam_grants *iam_grants_hold(struct iam_grants *grants);
 void iam_grants_free(struct iam_grants *grants);
 const char *iam_grants_user(const struct iam_grants *grants);
 int64_t iam_grants_version(const struct iam_grants *grants);
@@ -44,12 +51,80 @@ int iam_grants_check(const struct iam_grants *grants, const char *permission, co
 /* {"global": [...], "companies": {"CODE": [effective permissions]}}; new reference or NULL. */
 json_t *iam_grants_json(const struct iam_grants *grants);
 
+/* --- the per-process cache of sessions, grants and company scopes (cache.c) ----------- */
+
+/*
+ * Entries are valid until a notification forgets them (iam_cache_forget);
+ * whether the cache may be used for a request is auth.c's decision (the
+ * listener's barrier). Times are CLOCK_MONOTONIC nanoseconds (http_now_ns()).
+ * Everything here is thread-safe; nothing here reads the database.
+ */
+struct iam_cache;
+
+/* What a session gives a request, and when this process must look again. */
+struct iam_cached_session {
+	char user_id[40];
+	bool must_change_password;
+	uint64_t expires_ns;   /* its absolute end (ERP_SESSION_TTL_S after login) */
+	uint64_t idle_ns;      /* when it idles out, as of the last use this process knows of */
+	uint64_t touch_ns;     /* when its last_seen_at is a minute old: write it again then */
+};
+
+/* An empty cache (start-up: exits when out of memory). */
+struct iam_cache *iam_cache_new(void);
+void iam_cache_free(struct iam_cache *cache);
+
+/*
+ * Forgets what a notification on erp_iam_cache names: "user:<id>" (the
+ * user's sessions and grants), "grants" (everyone's grants), "companies"
+ * (every company scope, and grants), anything else everything. O(1).
+ */
+void iam_cache_forget(struct iam_cache *cache, const char *what);
+
+/*
+ * Read before reading the database for a put: a put whose epoch is no
+ * longer current stores nothing (something was forgotten meanwhile, maybe
+ * the very value read).
+ */
+uint64_t iam_cache_epoch(struct iam_cache *cache);
+
+/* The session of token_hash (hex) when cached, not forgotten, not expired or idle by now_ns. */
+bool iam_cache_session_get(struct iam_cache *cache, const char *token_hash, uint64_t now_ns,
+			   struct iam_cached_session *out);
+void iam_cache_session_put(struct iam_cache *cache, uint64_t epoch, const char *token_hash,
+			   const struct iam_cached_session *session, uint64_t now_ns);
+
+/*
+ * True for the one caller that should write the session's last_seen_at now
+ * (its touch_ns has passed); the entry's next touch moves to next_touch_ns.
+ * After writing it, iam_cache_session_touched() extends its idle end.
+ */
+bool iam_cache_session_claim_touch(struct iam_cache *cache, const char *token_hash,
+				   uint64_t now_ns, uint64_t next_touch_ns);
+void iam_cache_session_touched(struct iam_cache *cache, const char *token_hash, uint64_t now_ns,
+			       uint64_t idle_ns);
+
+/* The user's grants when cached and not forgotten, held (iam_grants_free() them); or NULL. */
+struct iam_grants *iam_cache_grants_get(struct iam_cache *cache, const char *user_id);
+void iam_cache_grants_put(struct iam_cache *cache, uint64_t epoch, struct iam_grants *grants,
+			  uint64_t now_ns);
+
+/* The scope of company code when cached and not forgotten. */
+bool iam_cache_company_get(struct iam_cache *cache, const char *code, struct erp_company_scope *out);
+void iam_cache_company_put(struct iam_cache *cache, uint64_t epoch,
+			   const struct erp_company_scope *scope, uint64_t now_ns);
+
 /* --- the authenticated caller (auth.c) --------------------------------------- */
 
 struct iam_principal {
 	char user_id[40];
 	char token_hash_hex[65];
+	/* Read with the session from the database in this request; -1 when it came from the cache. */
 	int64_t authz_version;
+	/* Whether the cache is current for this request: 0 not asked yet, 1 yes, -1 no (read the database). */
+	int cache_current;
+	uint64_t since_ns;          /* when the request arrived: changes committed before count */
+	struct iam_grants *grants;  /* the caller's, once read; held until the request ends */
 };
 
 /* The caller of an authenticated request (never NULL on non-public routes). */

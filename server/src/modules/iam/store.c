@@ -7,10 +7,21 @@
 #include "modules/iam/internal.h"
 #include "shared-kernel/errors.h"
 
+/*
+ * A live session of token hash $1 (idle after $2 s) and what the cache keeps
+ * of it: its user, whether the password must change, the authorisation
+ * version, whether last_seen_at is a minute old, and in milliseconds from
+ * now its absolute end, its idle end and when it is next a minute old.
+ */
 const struct db_statement iam_sql_session_lookup = {
 	"iam_session_lookup",
-	"SELECT s.user_id, (SELECT version FROM authz_version),"
-	"       s.last_seen_at < now() - interval '60 seconds', u.must_change_password"
+	"SELECT s.user_id, (SELECT version FROM authz_version) AS authz_version,"
+	"       s.last_seen_at < now() - interval '60 seconds' AS needs_touch,"
+	"       u.must_change_password,"
+	"       floor(extract(epoch FROM s.expires_at - now()) * 1000)::bigint AS expires_in_ms,"
+	"       floor(extract(epoch FROM s.last_seen_at - now()) * 1000)::bigint + $2::bigint * 1000"
+	"         AS idle_in_ms,"
+	"       floor(extract(epoch FROM s.last_seen_at - now()) * 1000)::bigint + 60000 AS touch_in_ms"
 	" FROM sessions s JOIN users u ON u.id = s.user_id"
 	" WHERE s.token_hash = decode($1, 'hex') AND s.revoked_at IS NULL AND u.active"
 	"   AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => $2::int)",
@@ -28,14 +39,24 @@ const struct db_statement iam_sql_company_id = {
 	"iam_company_id", "SELECT id FROM companies WHERE code = $1", true,
 };
 
-/* Every (company code or NULL for global, permission) the user holds. */
+/* A company's scope by its code: what a request naming it works with (platform/auth.h). */
+const struct db_statement iam_sql_company_scope = {
+	"iam_company_scope", "SELECT id, code, currency FROM companies WHERE code = $1", true,
+};
+
+/*
+ * Every (company code or NULL for global, permission) the user holds, and
+ * the authorisation version they were read at (one row of NULLs when the
+ * user holds nothing, so the version is always there).
+ */
 const struct db_statement iam_sql_user_permissions = {
 	"iam_user_permissions",
-	"SELECT c.code, rp.permission"
-	" FROM role_assignments ra"
-	" LEFT JOIN role_permissions rp ON rp.role_id = ra.role_id"
-	" LEFT JOIN companies c ON c.id = ra.company_id"
-	" WHERE ra.user_id = $1",
+	"SELECT v.version AS authz_version, g.code, g.permission"
+	" FROM authz_version v LEFT JOIN ("
+	"   SELECT c.code, rp.permission FROM role_assignments ra"
+	"   LEFT JOIN role_permissions rp ON rp.role_id = ra.role_id"
+	"   LEFT JOIN companies c ON c.id = ra.company_id"
+	"   WHERE ra.user_id = $1) g ON true",
 	true,
 };
 

@@ -22,6 +22,7 @@ int iam_bump_authz_version(struct db_conn *conn);
 /* --- store.c: authentication, sessions, throttling ------------------------------------- */
 
 extern const struct db_statement iam_sql_company_id;
+extern const struct db_statement iam_sql_company_scope;
 extern const struct db_statement iam_sql_session_lookup;
 extern const struct db_statement iam_sql_session_touch;
 extern const struct db_statement iam_sql_user_permissions;

@@ -73,7 +73,6 @@ int ledger_post_entry(struct db_conn *db, struct arena *arena, const struct ledg
 				    .poster_id = spec->actor_id, .request_id = spec->request_id };
 	struct ledger_line *lines = lines_from_spec(arena, spec);
 	struct erp_uuid id;
-	char company_id[40];
 	json_t *errors = json_array();
 	int rc, problems;
 
@@ -89,8 +88,7 @@ int ledger_post_entry(struct db_conn *db, struct arena *arena, const struct ledg
 	}
 	erp_uuid_v7(&id);
 	erp_uuid_format(&id, out->id);
-	rc = ledger_accounts_resolve(db, arena, spec->company_id, false, company_id, lines,
-				     spec->line_count);
+	rc = ledger_accounts_resolve(db, arena, spec->company_id, lines, spec->line_count);
 	if (rc) {
 		json_decref(errors);
 		return rc;

@@ -25,7 +25,7 @@ static const struct db_statement list_entries = {
 	"ledger_entries_list",
 	PAGING_SQL("SELECT " ENTRY_LIST_JSON " AS j, e.entry_date::text AS k1, e.id::text AS k2"
 	"  FROM ledger_entries e"
-	"  WHERE e.company_id = (SELECT id FROM companies WHERE code = $3)"
+	"  WHERE e.company_id = $3::uuid"
 	"    AND ($1::date IS NULL OR (e.entry_date, e.id) > ($1::date, $2::uuid))"
 	"    AND ($4::text IS NULL OR e.status = $4)"
 	"    AND ($5::date IS NULL OR e.entry_date >= $5::date)"
@@ -61,7 +61,7 @@ static const struct db_statement insert_reversal = {
 
 struct entry_change {
 	struct erp_request *req;
-	struct ledger_company company;
+	const struct erp_company_scope *company;
 	char id[40];
 	const char *target;          /* the entry acted on (path id) */
 	struct ledger_header header;
@@ -127,6 +127,17 @@ struct ledger_line *ledger_lines_from_body(struct arena *arena, json_t *body, si
 	return lines;
 }
 
+int ledger_request_company(const struct erp_request *req, const struct erp_company_scope **out)
+{
+	*out = req->company;
+	return req->company ? ERP_OK : ERP_ERR_NOT_FOUND;
+}
+
+const char *ledger_request_company_id(const struct erp_request *req)
+{
+	return req->company ? req->company->id : NULL;
+}
+
 int ledger_respond_refusal(struct erp_request *req, int status, const char *problem)
 {
 	const struct problem_kind *kind = status == 403 ? &PROBLEM_FORBIDDEN
@@ -149,9 +160,10 @@ static int check_resolved_lines(struct entry_change *c)
 /* Resolves and checks the lines; ERP_ERR_INVALID with c->errors filled when they break a rule. */
 static int check_lines(struct db_conn *db, struct entry_change *c)
 {
-	int rc = ledger_accounts_resolve(db, c->req->arena, c->req->company, true, c->company.id,
-					 c->lines, c->line_count);
+	int rc = ledger_request_company(c->req, &c->company);
 
+	if (!rc)
+		rc = ledger_accounts_resolve(db, c->req->arena, c->company->id, c->lines, c->line_count);
 	return rc ? rc : check_resolved_lines(c);
 }
 
@@ -160,7 +172,7 @@ static int audit_entry_fields(struct db_conn *db, struct entry_change *c, const 
 			      const char *const *fields, size_t count)
 {
 	return audit_record_changes(db, &(struct audit_event){
-		.actor_id = c->req->user_id, .action = action, .company_id = c->company.id,
+		.actor_id = c->req->user_id, .action = action, .company_id = c->company->id,
 		.entity = "journal_entry", .entity_id = c->id, .request_id = c->req->request_id },
 		c->before, c->after, fields, count);
 }
@@ -197,7 +209,7 @@ static int record_entry_event(struct db_conn *db, struct entry_change *c, const 
 			      json_t *before, json_t *after)
 {
 	return ledger_entry_event(db, &(struct domain_event){
-		.type = type, .company_id = c->company.id, .actor_id = c->req->user_id,
+		.type = type, .company_id = c->company->id, .actor_id = c->req->user_id,
 		.request_id = c->req->request_id }, before, after);
 }
 
@@ -245,19 +257,22 @@ static bool source_ok(struct erp_request *req, const char *source)
 /* --- create ------------------------------------------------------------------------------ */
 
 /*
- * Three round trips: the key's claim with the company and the lines'
- * accounts; the insert, which renders the answer; the audit event, the
+ * Three round trips (the company comes resolved with the request): the
+ * key's claim with the lines' accounts; the insert, which renders the answer; the audit event, the
  * stored answer and the domain event with COMMIT (db_query_at_commit()).
  */
 static int create_work(struct db_conn *db, void *ctx)
 {
 	struct entry_change *c = ctx;
 	struct db_batch *batch = db_batch_new(c->req->arena);
+	char company_id[40];
 	PGresult *accounts;
-	int rc;
+	int rc = ledger_request_company(c->req, &c->company);
 
+	if (rc)
+		return rc;
 	idempotency_claim_queue(batch, c->req, &c->idem);
-	rc = ledger_accounts_resolve_queue(batch, c->req->arena, c->req->company, true, c->lines,
+	rc = ledger_accounts_resolve_queue(batch, c->req->arena, c->company->id, false, c->lines,
 					   c->line_count, &accounts);
 	if (!rc)
 		rc = db_batch_run(db, batch);
@@ -270,11 +285,11 @@ static int create_work(struct db_conn *db, void *ctx)
 	}
 	if (c->idem.replay)
 		return ERP_OK;
-	rc = ledger_accounts_resolved(accounts, c->company.id, c->lines, c->line_count);
+	rc = ledger_accounts_resolved(accounts, company_id, c->lines, c->line_count);
 	if (!rc)
 		rc = check_resolved_lines(c);
 	if (!rc)
-		rc = ledger_entry_insert(db, c->req->arena, c->id, c->company.id, c->req->user_id,
+		rc = ledger_entry_insert(db, c->req->arena, c->id, c->company->id, c->req->user_id,
 					 &c->header, c->lines, c->line_count, &c->response);
 	if (!rc)
 		rc = audit_created(db, c);
@@ -307,7 +322,7 @@ int ledger_entries_create(struct erp_request *req)
 	if (c->idem.replay)
 		return idempotency_respond(req, &c->idem, 0);
 	http_add_header(req, "Location", arena_printf(req->arena, "/api/v1/companies/%s/journal-entries/%s",
-						      req->company, c->id));
+						      req->company_code, c->id));
 	http_add_header(req, "ETag", "\"1\""); /* a new draft's version */
 	return http_respond_bytes(req, 201, "application/json", c->response, strlen(c->response));
 }
@@ -317,7 +332,7 @@ int ledger_entries_create(struct erp_request *req)
 int ledger_entries_list(struct erp_request *req)
 {
 	const char *filters[] = {
-		req->company,
+		ledger_request_company_id(req),
 		json_string_value(json_object_get(req->query, "status")),
 		json_string_value(json_object_get(req->query, "from")),
 		json_string_value(json_object_get(req->query, "to")),
@@ -331,15 +346,15 @@ int ledger_entries_list(struct erp_request *req)
 int ledger_entries_get(struct erp_request *req)
 {
 	const char *id = resource_uuid_param(req, "id");
-	struct ledger_company company;
+	const struct erp_company_scope *company;
 	json_t *entry;
 	int rc;
 
 	if (!id)
 		return ERP_ERR_NOT_FOUND;
-	rc = ledger_company_get(http_db(req), req->arena, req->company, &company);
+	rc = ledger_request_company(req, &company);
 	if (!rc)
-		rc = ledger_entry_json(http_db(req), req->arena, company.id, id, &entry);
+		rc = ledger_entry_json(http_db(req), req->arena, company->id, id, &entry);
 	return rc ? rc : respond_entry(req, 200, entry);
 }
 
@@ -349,12 +364,13 @@ int ledger_entries_get(struct erp_request *req)
 static int lock_entry(struct db_conn *db, struct entry_change *c, PGresult **res)
 {
 	const char *key[2];
-	int rc = ledger_company_get(db, c->req->arena, c->req->company, &c->company);
+	int rc = ledger_request_company(c->req, &c->company);
 
-	key[0] = c->company.id;
+	if (rc)
+		return rc;
+	key[0] = c->company->id;
 	key[1] = c->target;
-	if (!rc)
-		rc = db_query(db, c->req->arena, &lock_draft, 2, key, res);
+	rc = db_query(db, c->req->arena, &lock_draft, 2, key, res);
 	if (rc)
 		return rc;
 	c->post.problem_status = 409;
@@ -403,7 +419,7 @@ static int lock_own_draft(struct db_conn *db, struct entry_change *c, enum ledge
 	if (action == LEDGER_EDIT && strtol(ledger_value(res, 0, "version"), NULL, 10) != c->expected_version)
 		return ERP_ERR_STALE;
 	snprintf(c->id, sizeof(c->id), "%s", c->target);
-	return ledger_entry_json(db, c->req->arena, c->company.id, c->target, &c->before);
+	return ledger_entry_json(db, c->req->arena, c->company->id, c->target, &c->before);
 }
 
 static int replace_work(struct db_conn *db, void *ctx)
@@ -416,7 +432,7 @@ static int replace_work(struct db_conn *db, void *ctx)
 	if (!rc)
 		rc = ledger_entry_replace(db, c->req->arena, c->id, &c->header, c->lines, c->line_count);
 	if (!rc)
-		rc = ledger_entry_json(db, c->req->arena, c->company.id, c->id, &c->after);
+		rc = ledger_entry_json(db, c->req->arena, c->company->id, c->id, &c->after);
 	if (!rc)
 		rc = audit_entry(db, c, "ledger.journal.updated");
 	return rc ? rc : record_entry_event(db, c, "ledger.entry.updated", c->before, c->after);
@@ -473,10 +489,12 @@ int ledger_entries_delete(struct erp_request *req)
 static int post_work(struct db_conn *db, void *ctx)
 {
 	struct entry_change *c = ctx;
-	int rc;
+	int rc = ledger_request_company(c->req, &c->company);
 
-	c->post.company_id = NULL;
-	c->post.company_code = c->req->company;
+	if (rc)
+		return rc;
+	c->post.company_id = c->company->id;
+	c->post.company_code = NULL;
 	rc = ledger_post_draft(db, c->req->arena, &c->post);
 	c->after = c->post.entry;
 	return rc;
@@ -513,7 +531,7 @@ static int record_reversed(struct db_conn *db, struct entry_change *c, const cha
 	json_t *payload = json_pack("{s:s, s:s, s:s, s:s}", "id", c->target, "number", number,
 				    "reversed_by", c->id, "reversal_number", c->post.number);
 	int rc = payload ? event_record(db, &(struct domain_event){
-		.type = "ledger.entry.reversed", .company_id = c->company.id,
+		.type = "ledger.entry.reversed", .company_id = c->company->id,
 		.entity = "journal_entry", .entity_id = c->target, .actor_id = c->req->user_id,
 		.request_id = c->req->request_id, .payload = payload }) : ERP_ERR_NO_MEMORY;
 
@@ -549,7 +567,7 @@ static int reverse_work(struct db_conn *db, void *ctx)
 	c->post.reverses_author = arena_strdup(c->req->arena, author ? author : "");
 	if (!c->post.reverses_author)
 		return ERP_ERR_NO_MEMORY;
-	c->post.company_id = c->company.id;
+	c->post.company_id = c->company->id;
 	insert[0] = c->id;
 	insert[1] = c->target;
 	insert[2] = c->header.date;
@@ -563,7 +581,7 @@ static int reverse_work(struct db_conn *db, void *ctx)
 	if (!rc)
 		rc = audit_record(db, &(struct audit_event){
 			.actor_id = c->req->user_id, .action = "ledger.journal.reversed",
-			.company_id = c->company.id, .entity = "journal_entry", .entity_id = c->target,
+			.company_id = c->company->id, .entity = "journal_entry", .entity_id = c->target,
 			.request_id = c->req->request_id,
 			.reason = arena_printf(c->req->arena, "reversed by entry %s", c->id) });
 	if (!rc)
@@ -595,7 +613,7 @@ int ledger_entries_reverse(struct erp_request *req)
 	if (rc)
 		return respond_failure(req, c, rc);
 	http_add_header(req, "Location", arena_printf(req->arena, "/api/v1/companies/%s/journal-entries/%s",
-						      req->company, c->id));
+						      req->company_code, c->id));
 	return respond_entry(req, 201, c->after);
 }
 
@@ -630,11 +648,11 @@ static int take_over_work(struct db_conn *db, void *ctx)
 		return rc;
 	if (strtol(ledger_value(res, 0, "version"), NULL, 10) != c->expected_version)
 		return ERP_ERR_STALE;
-	rc = ledger_entry_json(db, c->req->arena, c->company.id, c->id, &c->before);
+	rc = ledger_entry_json(db, c->req->arena, c->company->id, c->id, &c->before);
 	if (!rc)
 		rc = ledger_entry_take_over(db, c->id, c->req->user_id);
 	if (!rc)
-		rc = ledger_entry_json(db, c->req->arena, c->company.id, c->id, &c->after);
+		rc = ledger_entry_json(db, c->req->arena, c->company->id, c->id, &c->after);
 	if (!rc)
 		rc = audit_entry_fields(db, c, "ledger.journal.taken_over", fields, ERP_COUNT(fields));
 	return rc ? rc : record_entry_event(db, c, "ledger.entry.taken_over", c->before, c->after);
@@ -662,7 +680,7 @@ static int discard_work(struct db_conn *db, void *ctx)
 				 " draft is discarded only when its author is deactivated", &res);
 
 	if (!rc)
-		rc = ledger_entry_json(db, c->req->arena, c->company.id, c->id, &c->before);
+		rc = ledger_entry_json(db, c->req->arena, c->company->id, c->id, &c->before);
 	if (!rc)
 		rc = resource_exec_one(db, &delete_entry, 1, &c->target);
 	if (!rc)

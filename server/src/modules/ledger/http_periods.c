@@ -21,7 +21,7 @@ static const struct db_statement list_periods = {
 	"ledger_periods_list",
 	PAGING_SQL("SELECT " LEDGER_PERIOD_JSON " AS j, p.starts_on::text AS k1, p.id::text AS k2"
 	"  FROM ledger_periods p"
-	"  WHERE p.company_id = (SELECT id FROM companies WHERE code = $3)"
+	"  WHERE p.company_id = $3::uuid"
 	"    AND ($1::date IS NULL OR (p.starts_on, p.id) > ($1::date, $2::uuid))"
 	"    AND ($4::int IS NULL OR p.fiscal_year = $4::int)"
 	"  ORDER BY p.starts_on, p.id LIMIT $5::int", "$5"),
@@ -55,7 +55,7 @@ int ledger_periods_list(struct erp_request *req)
 {
 	json_t *year = json_object_get(req->query, "fiscal_year");
 	char year_text[16];
-	const char *filters[] = { req->company, NULL };
+	const char *filters[] = { ledger_request_company_id(req), NULL };
 
 	if (json_is_integer(year)) {
 		snprintf(year_text, sizeof(year_text), "%lld", (long long)json_integer_value(year));
@@ -68,7 +68,7 @@ int ledger_periods_list(struct erp_request *req)
 
 struct year_change {
 	struct erp_request *req;
-	struct ledger_company company;
+	const struct erp_company_scope *company;
 	int fiscal_year;
 	int first_month;
 	json_t *periods;
@@ -103,7 +103,7 @@ static int record_year_event(struct db_conn *db, struct year_change *c, const ch
 {
 	json_t *payload = json_pack("{s:i, s:O}", "fiscal_year", c->fiscal_year, "periods", c->periods);
 	int rc = payload ? event_record(db, &(struct domain_event){
-		.type = "ledger.fiscal_year.created", .company_id = c->company.id,
+		.type = "ledger.fiscal_year.created", .company_id = c->company->id,
 		.entity = "fiscal_year", .entity_id = year, .actor_id = c->req->user_id,
 		.request_id = c->req->request_id, .payload = payload }) : ERP_ERR_NO_MEMORY;
 
@@ -118,11 +118,11 @@ static int create_year_work(struct db_conn *db, void *ctx)
 	const char *params[3];
 	PGresult *res;
 	json_t *changes;
-	int rc = ledger_company_get(db, c->req->arena, c->req->company, &c->company);
+	int rc = ledger_request_company(c->req, &c->company);
 
 	if (rc)
 		return rc;
-	params[0] = c->company.id;
+	params[0] = c->company->id;
 	rc = db_query(db, NULL, &lock_company_periods, 1, params, NULL);
 	if (rc)
 		return rc;
@@ -153,7 +153,7 @@ static int create_year_work(struct db_conn *db, void *ctx)
 		return ERP_ERR_NO_MEMORY;
 	rc = audit_record(db, &(struct audit_event){
 		.actor_id = c->req->user_id, .action = "ledger.fiscal_year.created",
-		.company_id = c->company.id, .entity = "fiscal_year", .entity_id = year,
+		.company_id = c->company->id, .entity = "fiscal_year", .entity_id = year,
 		.request_id = c->req->request_id, .changes = changes });
 	json_decref(changes);
 	return rc ? rc : record_year_event(db, c, year);
@@ -185,7 +185,7 @@ int ledger_periods_create_year(struct erp_request *req)
 struct period_change {
 	struct erp_request *req;
 	enum ledger_period_step step;
-	struct ledger_company company;
+	const struct erp_company_scope *company;
 	const char *id;
 	json_t *before;             /* as clients see it, locked */
 	json_t *after;
@@ -309,11 +309,11 @@ static int audit_step(struct db_conn *db, struct period_change *c)
 	}
 	rc = audit_record_changes(db, &(struct audit_event){
 		.actor_id = c->req->user_id, .action = steps[c->step].action,
-		.company_id = c->company.id, .entity = "fiscal_period", .entity_id = c->id,
+		.company_id = c->company->id, .entity = "fiscal_period", .entity_id = c->id,
 		.request_id = c->req->request_id, .reason = reason },
 		c->before, c->after, fields, ERP_COUNT(fields));
 	return rc ? rc : event_record_change(db, &(struct domain_event){
-		.type = steps[c->step].action, .company_id = c->company.id, .entity = "fiscal_period",
+		.type = steps[c->step].action, .company_id = c->company->id, .entity = "fiscal_period",
 		.entity_id = c->id, .actor_id = c->req->user_id, .request_id = c->req->request_id },
 		c->before, c->after, event_fields, ERP_COUNT(event_fields));
 }
@@ -321,10 +321,10 @@ static int audit_step(struct db_conn *db, struct period_change *c)
 static int step_work(struct db_conn *db, void *ctx)
 {
 	struct period_change *c = ctx;
-	int rc = ledger_company_get(db, c->req->arena, c->req->company, &c->company);
+	int rc = ledger_request_company(c->req, &c->company);
 
 	if (!rc)
-		rc = ledger_period_lock(db, c->req->arena, c->company.id, c->id, &c->before);
+		rc = ledger_period_lock(db, c->req->arena, c->company->id, c->id, &c->before);
 	if (!rc)
 		rc = check_step(db, c);
 	if (!rc)

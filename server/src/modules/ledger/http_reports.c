@@ -8,7 +8,7 @@
 static const struct db_statement trial_balance = {
 	"ledger_trial_balance",
 	/* One pass over the posted lines' covering index, then per-account and per-currency totals. */
-	"WITH c AS (SELECT id FROM companies WHERE code = $1),"
+	"WITH c AS (SELECT $1::uuid AS id),"
 	" t AS (SELECT l.account_id, sum(l.debit_minor) AS d, sum(l.credit_minor) AS cr"
 	"       FROM ledger_lines l, c WHERE l.company_id = c.id AND l.posted_on IS NOT NULL"
 	"         AND l.posted_on <= $2::date GROUP BY l.account_id),"
@@ -28,14 +28,13 @@ static const struct db_statement trial_balance = {
 };
 static const struct db_statement account_exists = {
 	"ledger_account_exists",
-	"SELECT 1 FROM ledger_accounts WHERE company_id = (SELECT id FROM companies WHERE code = $1)"
-	" AND code = $2",
+	"SELECT 1 FROM ledger_accounts WHERE company_id = $1 AND code = $2",
 	true,
 };
 static const struct db_statement account_ledger = {
 	"ledger_account_ledger",
 	"WITH a AS (SELECT id, exponent FROM ledger_accounts"
-	"   WHERE company_id = (SELECT id FROM companies WHERE code = $3) AND code = $4),"
+	"   WHERE company_id = $3 AND code = $4),"
 	" opening AS (SELECT coalesce(sum(l.debit_minor - l.credit_minor), 0) AS v"
 	"   FROM ledger_lines l, a WHERE l.account_id = a.id AND l.posted_on IS NOT NULL"
 	"     AND $5::date IS NOT NULL AND l.posted_on < $5::date),"
@@ -59,11 +58,14 @@ static const struct db_statement account_ledger = {
 
 int ledger_trial_balance(struct erp_request *req)
 {
-	const char *params[] = { req->company, json_string_value(json_object_get(req->query, "as_of")) };
+	const char *params[] = { ledger_request_company_id(req),
+				 json_string_value(json_object_get(req->query, "as_of")) };
 	char today[11];
 	json_t *report;
 	int rc;
 
+	if (!params[0])
+		return ERP_ERR_NOT_FOUND;
 	if (!params[1]) {
 		ledger_today(today);
 		params[1] = today;
@@ -74,13 +76,16 @@ int ledger_trial_balance(struct erp_request *req)
 
 int ledger_account_ledger(struct erp_request *req)
 {
-	const char *key[] = { req->company, http_param(req, "code") };
+	const char *key[] = { ledger_request_company_id(req), http_param(req, "code") };
 	const char *filters[] = { key[0], key[1],
 				  json_string_value(json_object_get(req->query, "from")),
 				  json_string_value(json_object_get(req->query, "to")) };
 	PGresult *res;
-	int rc = db_query(http_db(req), req->arena, &account_exists, 2, key, &res);
+	int rc;
 
+	if (!key[0])
+		return ERP_ERR_NOT_FOUND;
+	rc = db_query(http_db(req), req->arena, &account_exists, 2, key, &res);
 	if (rc)
 		return rc;
 	if (PQntuples(res) == 0)

@@ -18,7 +18,7 @@ enum settings_step { SETTINGS_REQUEST, SETTINGS_CONFIRM, SETTINGS_CANCEL };
 struct settings_change {
 	struct erp_request *req;
 	enum settings_step step;
-	struct ledger_company company;
+	const struct erp_company_scope *company;
 	int expected_version;       /* If-Match; 0 for a step that takes none (cancel) */
 	json_t *before;             /* as clients see them, locked */
 	json_t *after;
@@ -63,13 +63,13 @@ static int audit_step(struct db_conn *db, struct settings_change *c, const char 
 	    !audit_change(changes, "pending", json_object_get(c->before, "pending"),
 			  json_object_get(c->after, "pending")))
 		rc = audit_record(db, &(struct audit_event){
-			.actor_id = c->req->user_id, .action = action, .company_id = c->company.id,
-			.entity = "ledger_settings", .entity_id = c->company.id,
+			.actor_id = c->req->user_id, .action = action, .company_id = c->company->id,
+			.entity = "ledger_settings", .entity_id = c->company->id,
 			.request_id = c->req->request_id, .changes = changes, .reason = reason });
 	json_decref(changes);
 	return rc ? rc : event_record_change(db, &(struct domain_event){
-		.type = action, .company_id = c->company.id, .entity = "ledger_settings",
-		.entity_id = c->company.id, .actor_id = c->req->user_id,
+		.type = action, .company_id = c->company->id, .entity = "ledger_settings",
+		.entity_id = c->company->id, .actor_id = c->req->user_id,
 		.request_id = c->req->request_id },
 		c->before, c->after, event_fields, ERP_COUNT(event_fields));
 }
@@ -89,7 +89,7 @@ static int request_change(struct db_conn *db, struct settings_change *c, json_t 
 	if (json_is_true(json_object_get(c->before, "self_posting")) == wanted)
 		return refuse(c, 409, arena_printf(arena, "self_posting is already %s: there is nothing"
 						   " to change", wanted ? "true" : "false"));
-	rc = ledger_settings_request(db, arena, c->company.id, wanted, c->req->user_id, &c->after);
+	rc = ledger_settings_request(db, arena, c->company->id, wanted, c->req->user_id, &c->after);
 	return rc ? rc : audit_step(db, c, "ledger.settings.change_requested", NULL);
 }
 
@@ -108,7 +108,7 @@ static int confirm_change(struct db_conn *db, struct settings_change *c, json_t 
 	what = describe(arena, pending);
 	if (!what)
 		return ERP_ERR_NO_MEMORY;
-	rc = ledger_settings_confirm(db, arena, c->company.id, c->req->user_id, &c->after);
+	rc = ledger_settings_confirm(db, arena, c->company->id, c->req->user_id, &c->after);
 	return rc ? rc : audit_step(db, c, "ledger.settings.change_confirmed", what);
 }
 
@@ -122,7 +122,7 @@ static int cancel_change(struct db_conn *db, struct settings_change *c, json_t *
 	what = describe(c->req->arena, pending);
 	if (!what)
 		return ERP_ERR_NO_MEMORY;
-	rc = ledger_settings_cancel(db, c->req->arena, c->company.id, &c->after);
+	rc = ledger_settings_cancel(db, c->req->arena, c->company->id, &c->after);
 	return rc ? rc : audit_step(db, c, "ledger.settings.change_cancelled", what);
 }
 
@@ -130,10 +130,10 @@ static int change_work(struct db_conn *db, void *ctx)
 {
 	struct settings_change *c = ctx;
 	json_t *pending;
-	int rc = ledger_company_get(db, c->req->arena, c->req->company, &c->company);
+	int rc = ledger_request_company(c->req, &c->company);
 
 	if (!rc)
-		rc = ledger_settings_lock(db, c->req->arena, c->company.id, &c->before);
+		rc = ledger_settings_lock(db, c->req->arena, c->company->id, &c->before);
 	if (rc)
 		return rc;
 	if (c->expected_version &&
@@ -176,9 +176,12 @@ static int run_step(struct erp_request *req, enum settings_step step, bool if_ma
 
 int ledger_settings_get(struct erp_request *req)
 {
+	const struct erp_company_scope *company;
 	json_t *settings;
-	int rc = ledger_settings_json(http_db(req), req->arena, req->company, &settings);
+	int rc = ledger_request_company(req, &company);
 
+	if (!rc)
+		rc = ledger_settings_json(http_db(req), req->arena, company->id, &settings);
 	if (rc)
 		return rc;
 	etag_set(req, settings);

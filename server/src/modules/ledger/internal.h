@@ -102,22 +102,13 @@ bool ledger_is_source(const char *source);
  */
 const char *ledger_value(const PGresult *res, int row, const char *name);
 
-/* The company behind a {company} code: id and functional currency. ERP_ERR_NOT_FOUND if none. */
-struct ledger_company {
-	char id[40];
-	char currency[4];
-	bool self_posting;
-};
-int ledger_company_get(struct db_conn *db, struct arena *arena, const char *code,
-		       struct ledger_company *out);
-
 /*
  * Fills found/active/account_id/currency/exponent of each line from the
- * accounts of a company named by code (by_code) or id, and the company's id.
- * ERP_ERR_NOT_FOUND when there is no such company.
+ * accounts of the company company_id. ERP_ERR_NOT_FOUND when there is no
+ * such company.
  */
-int ledger_accounts_resolve(struct db_conn *db, struct arena *arena, const char *company,
-			    bool by_code, char company_id[40], struct ledger_line *lines, size_t count);
+int ledger_accounts_resolve(struct db_conn *db, struct arena *arena, const char *company_id,
+			    struct ledger_line *lines, size_t count);
 
 /*
  * ledger_accounts_resolve() in two halves, so the lookup shares a round
@@ -172,9 +163,9 @@ json_t *ledger_lines_json(const struct ledger_line *lines, size_t count);
 /*
  * The company's ledger settings as clients see them: {"self_posting",
  * "version", "pending": null | {"self_posting", "requested_by",
- * "requested_at", "version"}}, by company code. *out belongs to the arena.
+ * "requested_at", "version"}}. *out belongs to the arena.
  */
-int ledger_settings_json(struct db_conn *db, struct arena *arena, const char *company_code,
+int ledger_settings_json(struct db_conn *db, struct arena *arena, const char *company_id,
 			 json_t **out);
 
 /* Locks the company's settings row until commit (created with the defaults if missing); *out as above. */
@@ -302,6 +293,15 @@ int ledger_post_draft(struct db_conn *db, struct arena *arena, struct ledger_pos
 
 /* Reads the lines of a body ("lines" array) into an arena array. NULL when out of memory. */
 struct ledger_line *ledger_lines_from_body(struct arena *arena, json_t *body, size_t *count);
+
+/*
+ * The request's company, resolved by the pipeline (platform/http.h): *out,
+ * or ERP_ERR_NOT_FOUND when no company has the path's code.
+ */
+int ledger_request_company(const struct erp_request *req, const struct erp_company_scope **out);
+
+/* The request's company id, or NULL when there is no such company (a list is then empty). */
+const char *ledger_request_company_id(const struct erp_request *req);
 
 /* Answers a rule refusal from a post->problem_status and sentence. */
 int ledger_respond_refusal(struct erp_request *req, int status, const char *problem);

@@ -34,7 +34,7 @@
 
 /*
  * The company and the named accounts (NULL columns for codes it lacks), in one round
- * trip. The accounts are key-share locked until commit, as the lines' foreign keys
+ * trip (the company's row says whether it exists, for module callers naming an id). The accounts are key-share locked until commit, as the lines' foreign keys
  * lock them anyway, but before their currency and activity are read: a change of an
  * account (FOR UPDATE) waits for the entry, and the entry reads the account as that
  * change left it.
@@ -57,12 +57,6 @@
 	"   'self_posting', s.pending_self_posting, 'requested_by', s.pending_requested_by,"   \
 	"   'requested_at', s.pending_requested_at, 'version', s.version) END)"
 
-static const struct db_statement company_get = {
-	"ledger_company_get",
-	"SELECT c.id, c.currency, coalesce(s.self_posting, false)"
-	" FROM companies c LEFT JOIN ledger_settings s ON s.company_id = c.id WHERE c.code = $1",
-	true,
-};
 static const struct db_statement accounts_resolve_by_code = {
 	"ledger_accounts_resolve_by_code", ACCOUNTS_RESOLVE("c.code = $1"), false,
 };
@@ -185,8 +179,8 @@ static const struct db_statement post_mark = {
 };
 static const struct db_statement settings_get = {
 	"ledger_settings_get",
-	"SELECT " SETTINGS_JSON " FROM companies c LEFT JOIN ledger_settings s ON s.company_id = c.id"
-	" WHERE c.code = $1",
+	"SELECT " SETTINGS_JSON " FROM (SELECT $1::uuid AS id) c"
+	" LEFT JOIN ledger_settings s ON s.company_id = c.id",
 	true,
 };
 static const struct db_statement settings_ensure = {
@@ -294,22 +288,6 @@ const char *ledger_value(const PGresult *res, int row, const char *name)
 	return PQgetvalue(res, row, column);
 }
 
-int ledger_company_get(struct db_conn *db, struct arena *arena, const char *code,
-		       struct ledger_company *out)
-{
-	PGresult *res;
-	int rc = db_query(db, arena, &company_get, 1, &code, &res);
-
-	if (rc)
-		return rc;
-	if (PQntuples(res) == 0)
-		return ERP_ERR_NOT_FOUND;
-	snprintf(out->id, sizeof(out->id), "%s", PQgetvalue(res, 0, 0));
-	snprintf(out->currency, sizeof(out->currency), "%s", PQgetvalue(res, 0, 1));
-	out->self_posting = strcmp(PQgetvalue(res, 0, 2), "t") == 0;
-	return ERP_OK;
-}
-
 static char *dump_to_arena(struct arena *arena, json_t *value)
 {
 	char *text = value ? erp_json_dumps(value, JSON_COMPACT) : NULL;
@@ -337,16 +315,17 @@ int ledger_accounts_resolve_queue(struct db_batch *batch, struct arena *arena, c
 			    params, res);
 }
 
-int ledger_accounts_resolve(struct db_conn *db, struct arena *arena, const char *company,
-			    bool by_code, char company_id[40], struct ledger_line *lines, size_t count)
+int ledger_accounts_resolve(struct db_conn *db, struct arena *arena, const char *company_id,
+			    struct ledger_line *lines, size_t count)
 {
 	struct db_batch *batch = db_batch_new(arena);
+	char found_company[40];
 	PGresult *res;
-	int rc = ledger_accounts_resolve_queue(batch, arena, company, by_code, lines, count, &res);
+	int rc = ledger_accounts_resolve_queue(batch, arena, company_id, false, lines, count, &res);
 
 	if (!rc)
 		rc = db_batch_run(db, batch);
-	return rc ? rc : ledger_accounts_resolved(res, company_id, lines, count);
+	return rc ? rc : ledger_accounts_resolved(res, found_company, lines, count);
 }
 
 int ledger_accounts_resolved(PGresult *res, char company_id[40], struct ledger_line *lines,
@@ -535,10 +514,10 @@ json_t *ledger_lines_json(const struct ledger_line *lines, size_t count)
 	return array;
 }
 
-int ledger_settings_json(struct db_conn *db, struct arena *arena, const char *company_code,
+int ledger_settings_json(struct db_conn *db, struct arena *arena, const char *company_id,
 			 json_t **out)
 {
-	return resource_query_json(db, arena, &settings_get, 1, &company_code, out);
+	return resource_query_json(db, arena, &settings_get, 1, &company_id, out);
 }
 
 int ledger_settings_lock(struct db_conn *db, struct arena *arena, const char *company_id,
