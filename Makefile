@@ -39,16 +39,16 @@ obj = $(patsubst server/%.c,$(BUILD)/obj/%.o,$(1))
 # --- layers -----------------------------------------------------------------
 COMMON_SRC      := $(sort $(wildcard server/src/common/*.c))
 KERNEL_SRC      := $(sort $(wildcard server/src/shared-kernel/*.c))
-PLATFORM_SRC    := $(sort $(wildcard server/src/platform/*.c))
+PLATFORM_SRC    := $(sort $(wildcard server/src/platform/*/*.c))
 MODULE_SRC      := $(sort $(wildcard server/src/modules/*/*.c))
 INTEGRATION_SRC := $(sort $(wildcard server/src/integrations/*/*.c))
 
 # What scripts may link of the platform: config, db and log only (log.c writes
 # its records through log_sink.c, so that comes along; nothing else does).
-PLATFORM_FOR_SCRIPTS_SRC := server/src/platform/config.c server/src/platform/db.c \
-	server/src/platform/log.c server/src/platform/log_sink.c
+PLATFORM_FOR_SCRIPTS_SRC := server/src/platform/ops/config.c server/src/platform/db/db.c \
+	server/src/platform/ops/log.c server/src/platform/ops/log_sink.c
 
-# The one module list (platform/app.h): every folder under server/src/modules/
+# The one module list (platform/app/app.h): every folder under server/src/modules/
 # is a module, listed by tools/module-list into a generated C file that
 # erp-server, erp-server-test and the fuzz targets link. A new folder needs
 # no edit of a composition root; start-up orders the modules by depends_on.

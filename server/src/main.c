@@ -1,9 +1,9 @@
 /*
  * The composition root of erp-server: the modules of this build (the list
- * the build writes from the folders under server/src/modules/, platform/app.h)
+ * the build writes from the folders under server/src/modules/, platform/app/app.h)
  * and nothing else. Each module wires itself through its descriptor's init.
  */
-#include "platform/app.h"
+#include "platform/app/app.h"
 
 int main(int argc, char **argv)
 {

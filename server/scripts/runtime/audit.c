@@ -15,7 +15,7 @@
 #include "scripts/runtime/internal.h"
 #include "shared-kernel/audit_chain.h"
 
-/* "ERPS": beside the migrator's "ERP1" (platform/migrate.c). */
+/* "ERPS": beside the migrator's "ERP1" (platform/db/migrate.c). */
 enum { CHAIN_LOCK_KEY = 0x45525053 };
 
 static const struct db_statement lock_chain = {

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "platform/config.h"
+#include "platform/ops/config.h"
 #include "scripts/runtime/script.h"
 #include "shared-kernel/uuid.h"
 

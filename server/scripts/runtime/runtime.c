@@ -18,7 +18,7 @@
 #include <sysexits.h>
 
 #include "common/alloc.h"
-#include "platform/log.h"
+#include "platform/ops/log.h"
 #include "scripts/runtime/internal.h"
 #include "shared-kernel/errors.h"
 

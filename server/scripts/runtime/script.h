@@ -24,7 +24,7 @@
 #include <stddef.h>
 
 #include "common/arena.h"
-#include "platform/db.h"
+#include "platform/db/db.h"
 
 struct script_ctx;
 

@@ -29,7 +29,7 @@ char *erp_xstrdup(const char *text);
 /*
  * How many allocations through these functions have failed on the calling
  * thread so far (out of memory, or injected). Code that calls a library
- * which allocates through them (jansson, see platform/app.c) compares it
+ * which allocates through them (jansson, see platform/app/app.c) compares it
  * before and after, because such libraries do not always say that memory
  * ran out: jansson reports a failed parse as malformed input, and its
  * json_dumps() can return text with an object key missing (common/json.h).

@@ -7,7 +7,7 @@
 
 /*
  * Where jansson (2.14) meets the allocation policy of common/alloc.h. It
- * allocates through erp_malloc() (platform/app.c sets that up), but does
+ * allocates through erp_malloc() (platform/app/app.c sets that up), but does
  * not always notice when an allocation fails; these wrappers ask the
  * allocator (alloc_failures()) and turn any failure into a plain "out of
  * memory". Use them instead of json_dumps() / json_loadb() / json_loads().

@@ -4,7 +4,7 @@
 /*
  * Domain error codes shared by every layer. Functions return 0 on success or
  * one of these (negative) codes; the HTTP edge maps them to a status
- * (platform/problem.h), nothing deeper chooses a status.
+ * (platform/http/problem.h), nothing deeper chooses a status.
  */
 enum erp_error_code {
 	ERP_OK = 0,

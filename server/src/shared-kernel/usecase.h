@@ -14,7 +14,7 @@
  * which company, under which request id. When a rule refuses, it fills
  * ctx->refusal with a domain code (ERP_ERR_*), a sentence and the fields
  * concerned, and returns the code. It never chooses an HTTP status: the
- * HTTP edge maps the code, in one place (platform/http.h,
+ * HTTP edge maps the code, in one place (platform/http/http.h,
  * http_respond_refusal), and another module calling the same use case from
  * C reads the same refusal.
  */

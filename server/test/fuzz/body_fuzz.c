@@ -14,7 +14,7 @@
  * tools/run-fuzz sets while it runs the checked-in seeds once) makes an input
  * that names no body route a failure, so a seed cannot lose its route.
  *
- * It takes the pipeline's two steps (validate_body() in platform/pipeline.c):
+ * It takes the pipeline's two steps (validate_body() in platform/http/pipeline.c):
  * body_parse() with the server's default ERP_MAX_JSON_DEPTH, then
  * schema_validate() against the route's schema. Beyond "no crash, no leak,
  * no undefined behaviour" it checks what the pipeline relies on:
@@ -32,9 +32,9 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "platform/body.h"
-#include "platform/config.h"
-#include "platform/schema.h"
+#include "platform/http/body.h"
+#include "platform/ops/config.h"
+#include "platform/http/schema.h"
 #include "test/fuzz/fuzz.h"
 #include "test/fuzz/fuzz_modules.h"
 

@@ -1,7 +1,7 @@
 /*
  * The modules every fuzz target walks: the platform's own, then the build's
- * module list (platform/app.h, the one erp-server mounts) with the test
- * module, in the order the server starts them (platform/module_order.h).
+ * module list (platform/app/app.h, the one erp-server mounts) with the test
+ * module, in the order the server starts them (platform/app/module_order.h).
  * Nothing here names a business module: a new module folder is covered
  * without an edit.
  */
@@ -10,9 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "platform/app.h"
-#include "platform/module_order.h"
-#include "platform/ops.h"
+#include "platform/app/app.h"
+#include "platform/app/module_order.h"
+#include "platform/ops/ops.h"
 #include "test/e2e/support/test_module.h"
 
 const struct erp_module *const *fuzz_modules(size_t *count)

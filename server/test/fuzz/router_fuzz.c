@@ -17,7 +17,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "platform/router.h"
+#include "platform/http/router.h"
 #include "test/fuzz/fuzz.h"
 #include "test/fuzz/fuzz_modules.h"
 

@@ -25,7 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "platform/db.h"
+#include "platform/db/db.h"
 #include "test/support/check_main.h"
 #include "test/support/ledger_fixture.h"
 #include "test/support/reliability.h"

@@ -7,7 +7,7 @@
  * cache (cache.c) when the cache is current for this request, else from the
  * database, which also fills the cache. "Current" is proved once per
  * request, and only when an entry is there to use: the listener's barrier
- * (platform/db_listener.h) returns once every notification of every change
+ * (platform/db/db_listener.h) returns once every notification of every change
  * committed before the request began has been applied, so a logout,
  * revocation or deactivation committed before the request is never missed.
  * When the barrier cannot be passed (not listening, lost, too slow) the
@@ -23,10 +23,10 @@
 
 #include "common/alloc.h"
 #include "modules/iam/internal.h"
-#include "platform/auth.h"
-#include "platform/db_listener.h"
-#include "platform/metrics.h"
-#include "platform/server.h"
+#include "platform/http/auth.h"
+#include "platform/db/db_listener.h"
+#include "platform/ops/metrics.h"
+#include "platform/http/server.h"
 #include "shared-kernel/errors.h"
 
 enum {

@@ -4,7 +4,7 @@
  * that record them. Free-text reasons stay in the audit trail.
  */
 #include "modules/iam/internal.h"
-#include "platform/events.h"
+#include "platform/events/events.h"
 #include "shared-kernel/errors.h"
 
 int iam_event_assignment(struct db_conn *db, const struct domain_event *of, const char *user_id,

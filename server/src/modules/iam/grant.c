@@ -12,8 +12,8 @@
 
 #include "common/json.h"
 #include "modules/iam/internal.h"
-#include "platform/audit.h"
-#include "platform/events.h"
+#include "platform/audit/audit.h"
+#include "platform/events/events.h"
 #include "shared-kernel/errors.h"
 
 int iam_grant_lock_role(struct db_conn *db, struct arena *arena, const char *key, bool by_id,

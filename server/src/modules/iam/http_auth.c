@@ -3,7 +3,7 @@
  * the request, call the use case (login.c, me.c, password.c), render.
  */
 #include "modules/iam/internal.h"
-#include "platform/server.h"
+#include "platform/http/server.h"
 #include "shared-kernel/errors.h"
 
 static const char *body_text(struct erp_request *req, const char *name)

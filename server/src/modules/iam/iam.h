@@ -1,7 +1,7 @@
 #ifndef ERP_MODULES_IAM_H
 #define ERP_MODULES_IAM_H
 
-#include "platform/route.h"
+#include "platform/http/route.h"
 
 /*
  * Identity and access management: companies, users, roles, role

@@ -10,10 +10,10 @@
 #include "modules/iam/iam.h"
 #include "modules/iam/store.h"
 #include "modules/iam/usecases.h"
-#include "platform/db.h"
-#include "platform/http.h"
-#include "platform/resource.h"
-#include "platform/route.h"
+#include "platform/db/db.h"
+#include "platform/http/http.h"
+#include "platform/http/resource.h"
+#include "platform/http/route.h"
 #include "shared-kernel/company_scope.h"
 #include "shared-kernel/usecase.h"
 
@@ -342,7 +342,7 @@ int iam_user_holds(struct db_conn *db, struct arena *arena, const char *user_id,
 /*
  * Both take the event's type, stream (company_id), actor and request id from
  * of, fill in its entity and payload and record it in the caller's
- * transaction (platform/events.h). 0 or an ERP_ERR_* code.
+ * transaction (platform/events/events.h). 0 or an ERP_ERR_* code.
  */
 struct domain_event;
 

@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "modules/iam/internal.h"
-#include "platform/audit.h"
-#include "platform/log.h"
+#include "platform/audit/audit.h"
+#include "platform/ops/log.h"
 #include "shared-kernel/errors.h"
 
 /* --- attempts ---------------------------------------------------------------------------- */

@@ -4,8 +4,8 @@
  * platform's authentication and permission hooks).
  */
 #include "modules/iam/internal.h"
-#include "platform/schema.h"
-#include "platform/server.h"
+#include "platform/http/schema.h"
+#include "platform/http/server.h"
 
 /* --- request and response shapes ------------------------------------------------------ */
 

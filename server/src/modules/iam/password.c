@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "modules/iam/internal.h"
-#include "platform/audit.h"
+#include "platform/audit/audit.h"
 #include "shared-kernel/errors.h"
 
 struct password_change {

@@ -9,8 +9,8 @@
 
 #include "common/json.h"
 #include "modules/iam/internal.h"
-#include "platform/audit.h"
-#include "platform/events.h"
+#include "platform/audit/audit.h"
+#include "platform/events/events.h"
 #include "shared-kernel/errors.h"
 
 struct role_change {

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "modules/iam/internal.h"
-#include "platform/log.h"
+#include "platform/ops/log.h"
 #include "shared-kernel/errors.h"
 #include "shared-kernel/uuid.h"
 

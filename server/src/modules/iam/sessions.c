@@ -9,7 +9,7 @@
 #include <stdlib.h>
 
 #include "modules/iam/internal.h"
-#include "platform/config.h"
+#include "platform/ops/config.h"
 #include "shared-kernel/errors.h"
 
 /* Expired and revoked sessions of anyone deleted per login (each kind). */

@@ -39,7 +39,7 @@ const struct db_statement iam_sql_company_id = {
 	"iam_company_id", "SELECT id FROM companies WHERE code = $1", true,
 };
 
-/* A company's scope by its code: what a request naming it works with (platform/auth.h). */
+/* A company's scope by its code: what a request naming it works with (platform/http/auth.h). */
 const struct db_statement iam_sql_company_scope = {
 	"iam_company_scope", "SELECT id, code, currency FROM companies WHERE code = $1", true,
 };

@@ -11,7 +11,7 @@
  */
 #include <libpq-fe.h>
 
-#include "platform/db.h"
+#include "platform/db/db.h"
 
 /* The text of column name in row; NULL when it is SQL NULL or there is no such row or column. */
 const char *iam_column(PGresult *res, int row, const char *name);

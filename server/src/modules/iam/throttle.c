@@ -13,7 +13,7 @@
 #include <stdlib.h>
 
 #include "modules/iam/internal.h"
-#include "platform/config.h"
+#include "platform/ops/config.h"
 #include "shared-kernel/errors.h"
 
 void iam_throttle_keys(struct iam_throttle *t, const char *email, const char *client_address)

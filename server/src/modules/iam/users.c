@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "modules/iam/internal.h"
-#include "platform/audit.h"
-#include "platform/events.h"
+#include "platform/audit/audit.h"
+#include "platform/events/events.h"
 #include "shared-kernel/errors.h"
 
 struct user_change {

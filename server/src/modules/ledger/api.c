@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "modules/ledger/internal.h"
-#include "platform/audit.h"
+#include "platform/audit/audit.h"
 #include "shared-kernel/errors.h"
 #include "shared-kernel/money.h"
 #include "shared-kernel/uuid.h"

@@ -4,7 +4,7 @@
  * record them (http_entries.c, posting.c).
  */
 #include "modules/ledger/internal.h"
-#include "platform/events.h"
+#include "platform/events/events.h"
 
 int ledger_entry_event(struct db_conn *db, const struct domain_event *of, json_t *before,
 		       json_t *after)

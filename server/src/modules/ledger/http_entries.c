@@ -9,9 +9,9 @@
 
 #include "modules/ledger/internal.h"
 #include "common/json.h"
-#include "platform/audit.h"
-#include "platform/events.h"
-#include "platform/idempotency.h"
+#include "platform/audit/audit.h"
+#include "platform/events/events.h"
+#include "platform/db/idempotency.h"
 #include "shared-kernel/errors.h"
 #include "shared-kernel/uuid.h"
 

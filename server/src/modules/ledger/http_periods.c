@@ -12,8 +12,8 @@
 
 #include "common/json.h"
 #include "modules/ledger/internal.h"
-#include "platform/audit.h"
-#include "platform/events.h"
+#include "platform/audit/audit.h"
+#include "platform/events/events.h"
 #include "shared-kernel/errors.h"
 #include "shared-kernel/uuid.h"
 

@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "modules/ledger/internal.h"
-#include "platform/audit.h"
-#include "platform/events.h"
+#include "platform/audit/audit.h"
+#include "platform/events/events.h"
 #include "shared-kernel/errors.h"
 
 enum settings_step { SETTINGS_REQUEST, SETTINGS_CONFIRM, SETTINGS_CANCEL };

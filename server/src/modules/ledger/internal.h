@@ -8,9 +8,9 @@
 #include <stdint.h>
 
 #include "modules/ledger/ledger.h"
-#include "platform/db.h"
-#include "platform/http.h"
-#include "platform/resource.h"
+#include "platform/db/db.h"
+#include "platform/http/http.h"
+#include "platform/http/resource.h"
 
 /* --- rules without a database (service.c) ----------------------------------------- */
 
@@ -112,7 +112,7 @@ int ledger_accounts_resolve(struct db_conn *db, struct arena *arena, const char 
 
 /*
  * ledger_accounts_resolve() in two halves, so the lookup shares a round
- * trip with other statements: queue it on batch (platform/db.h; 0 or
+ * trip with other statements: queue it on batch (platform/db/db.h; 0 or
  * ERP_ERR_NO_MEMORY), run the batch, then ledger_accounts_resolved() reads
  * *res into the lines and company_id as above.
  */
@@ -220,7 +220,7 @@ struct domain_event;
  * Records a ledger.entry.* event: type, stream (company_id), actor and
  * request id from of; the entry as clients see it (ledger_entry_json) before
  * and after the change (either may be NULL), lines included; written with
- * the transaction's COMMIT (platform/events.h). 0 or an ERP_ERR_* code.
+ * the transaction's COMMIT (platform/events/events.h). 0 or an ERP_ERR_* code.
  */
 int ledger_entry_event(struct db_conn *db, const struct domain_event *of, json_t *before,
 		       json_t *after);
@@ -281,7 +281,7 @@ int ledger_post_mark(struct db_conn *db, struct arena *arena, const struct ledge
  * (ledger_post_lock(), ledger_post_mark()): period open (or closed with
  * may_post_closed, recorded), four-eyes, accounts active, the next gapless
  * number, lines stamped for reports; the audit event and the domain event
- * ledger.entry.posted go with the caller's COMMIT (platform/db.h). Sets
+ * ledger.entry.posted go with the caller's COMMIT (platform/db/db.h). Sets
  * post->company_id when the company was named by code. ERP_OK, or
  * ERP_ERR_FORBIDDEN / ERP_ERR_CONFLICT / ERP_ERR_INVALID with post->problem,
  * ERP_ERR_STALE when the draft is no longer at post->expected_version, or a
@@ -295,7 +295,7 @@ int ledger_post_draft(struct db_conn *db, struct arena *arena, struct ledger_pos
 struct ledger_line *ledger_lines_from_body(struct arena *arena, json_t *body, size_t *count);
 
 /*
- * The request's company, resolved by the pipeline (platform/http.h): *out,
+ * The request's company, resolved by the pipeline (platform/http/http.h): *out,
  * or ERP_ERR_NOT_FOUND when no company has the path's code.
  */
 int ledger_request_company(const struct erp_request *req, const struct erp_company_scope **out);

@@ -5,8 +5,8 @@
 #include <stdint.h>
 
 #include "common/arena.h"
-#include "platform/db.h"
-#include "platform/route.h"
+#include "platform/db/db.h"
+#include "platform/http/route.h"
 
 /*
  * The general ledger: chart of accounts, fiscal periods, journal entries

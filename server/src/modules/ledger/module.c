@@ -5,7 +5,7 @@
  * and documents.
  */
 #include "modules/ledger/internal.h"
-#include "platform/schema.h"
+#include "platform/http/schema.h"
 
 #define PAGING_FIELDS                                                                        \
 	{ .name = "limit", .type = SCHEMA_INTEGER, .min = 1, .max = 200 },                    \

@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "modules/ledger/internal.h"
-#include "platform/audit.h"
-#include "platform/events.h"
+#include "platform/audit/audit.h"
+#include "platform/events/events.h"
 #include "shared-kernel/errors.h"
 
 static int refuse(struct arena *arena, struct ledger_post *post, int status, int rc,

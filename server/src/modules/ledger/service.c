@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "modules/ledger/internal.h"
-#include "platform/schema.h"
+#include "platform/http/schema.h"
 #include "shared-kernel/money.h"
 
 enum { CURRENCIES_MAX = 16 };

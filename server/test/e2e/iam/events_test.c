@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "platform/events.h"
+#include "platform/events/events.h"
 #include "test/support/check_main.h"
 #include "test/support/event_fixture.h"
 #include "test/support/iam_fixture.h"

@@ -1,5 +1,5 @@
 /*
- * `erp-server audit verify-events` (server/src/platform/event_audit.c)
+ * `erp-server audit verify-events` (server/src/platform/audit/event_audit.c)
  * against rows a real server wrote, connected as an erp_app login: they
  * verify; a row the same login inserts itself naming another actor, and a
  * row whose actor a superuser changed with the triggers off, are named. And

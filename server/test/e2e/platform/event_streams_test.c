@@ -1,5 +1,5 @@
 /*
- * Reading the streams of domain events (server/src/platform/event_streams.c)
+ * Reading the streams of domain events (server/src/platform/events/event_streams.c)
  * end to end, against the real erp-server-test binary connected as an
  * erp_app login: platform.event.read is enforced (401, 403, and 404 for a
  * company the caller has no role in, as everywhere); a company's stream

@@ -1,5 +1,5 @@
 /*
- * End to end, the per-user rate limit (platform/rate_limit.c, applied by the
+ * End to end, the per-user rate limit (platform/http/rate_limit.c, applied by the
  * pipeline once the caller is authenticated): a user who spends their burst
  * gets 429 problems with Retry-After, another user does not notice, and the
  * bucket refills with time.

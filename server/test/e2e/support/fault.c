@@ -1,6 +1,6 @@
 /*
  * Arms common/alloc.h's fault injection for one request, from a request
- * header, through the platform's request observer (platform/server.h,
+ * header, through the platform's request observer (platform/http/server.h,
  * installed by test_main.c). The
  * counter is per thread, and a request is served by one worker thread from
  * its first callback to its completion, so the armed failure stays inside
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 
 #include "common/alloc.h"
-#include "platform/http.h"
+#include "platform/http/http.h"
 
 static const char header_name[] = "X-Test-Fail-Allocation";
 

@@ -16,7 +16,7 @@
 struct erp_request;
 
 /*
- * The request observer's begin and end (platform/server.h): begin arms the
+ * The request observer's begin and end (platform/http/server.h): begin arms the
  * failure a request's header asks for, end disarms it and keeps the report.
  */
 void test_fault_begin(struct erp_request *req);

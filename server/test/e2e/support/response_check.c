@@ -10,10 +10,10 @@
 #include <stdio.h>
 
 #include "common/alloc.h"
-#include "platform/http.h"
-#include "platform/log.h"
-#include "platform/response.h"
-#include "platform/schema.h"
+#include "platform/http/http.h"
+#include "platform/ops/log.h"
+#include "platform/http/response.h"
+#include "platform/http/schema.h"
 
 static void drift(struct erp_request *req, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -3,7 +3,7 @@
 
 /*
  * The test build's check of every success answer against the response its
- * route declares (platform/response.h), so drift between what SQL renders
+ * route declares (platform/http/response.h), so drift between what SQL renders
  * and what the route table promises fails the end-to-end suites. In
  * build/bin/erp-server-test only: erp-server installs no observer and never
  * checks.
@@ -20,7 +20,7 @@
  */
 struct erp_request;
 
-/* The request observer's answered step (platform/server.h). */
+/* The request observer's answered step (platform/http/server.h). */
 void test_response_check(struct erp_request *req);
 
 #endif

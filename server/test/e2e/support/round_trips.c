@@ -1,7 +1,7 @@
 /* The handler's round trips to the database, as a response header (round_trips.h). */
 #include "test/e2e/support/round_trips.h"
 
-#include "platform/http.h"
+#include "platform/http/http.h"
 
 void test_round_trips_show(struct erp_request *req)
 {

@@ -1,14 +1,14 @@
 /*
  * The composition root of the test build (erp-server-test): the modules of
- * this build (platform/app.h: the same list as server/src/main.c) plus the
+ * this build (platform/app/app.h: the same list as server/src/main.c) plus the
  * test module, per-request allocation-failure injection (fault.h), the
  * check of every 2xx answer against its route's declared response
  * (response_check.h) and the handler's round trips to the database as a
  * header (round_trips.h).
  */
 #include "common/alloc.h"
-#include "platform/app.h"
-#include "platform/server.h"
+#include "platform/app/app.h"
+#include "platform/http/server.h"
 #include "test/e2e/support/fault.h"
 #include "test/e2e/support/response_check.h"
 #include "test/e2e/support/round_trips.h"

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "platform/http.h"
-#include "platform/schema.h"
+#include "platform/http/http.h"
+#include "platform/http/schema.h"
 #include "shared-kernel/errors.h"
 #include "shared-kernel/usecase.h"
 #include "test/e2e/support/fault.h"

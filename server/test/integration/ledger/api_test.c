@@ -12,9 +12,9 @@
 #include <string.h>
 
 #include "modules/ledger/ledger.h"
-#include "platform/audit.h"
-#include "platform/audit_mac.h"
-#include "platform/db.h"
+#include "platform/audit/audit.h"
+#include "platform/audit/audit_mac.h"
+#include "platform/db/db.h"
 #include "shared-kernel/errors.h"
 #include "test/support/check_main.h"
 #include "test/support/iam_fixture.h"

@@ -1,5 +1,5 @@
 /*
- * The listener against a real PostgreSQL (server/src/platform/db_listener.c):
+ * The listener against a real PostgreSQL (server/src/platform/db/db_listener.c):
  * notifications reach their subscriber in commit order, the barrier returns
  * only after every notification committed before it was handed over, and a
  * lost connection fails the barrier at once, then reconnects and resets.
@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "platform/db_listener.h"
+#include "platform/db/db_listener.h"
 #include "test/support/check_main.h"
 #include "test/support/testlib.h"
 

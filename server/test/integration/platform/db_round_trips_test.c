@@ -1,6 +1,6 @@
 /*
  * The database layer's round trips against a real PostgreSQL
- * (server/src/platform/db.c): a batch is one round trip, statements not
+ * (server/src/platform/db/db.c): a batch is one round trip, statements not
  * yet prepared and a pending BEGIN included; a failed step stops the
  * batch; writes queued with db_query_at_commit() travel with COMMIT,
  * vanish with a rollback, fail the transaction when they fail and are
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "platform/db.h"
+#include "platform/db/db.h"
 #include "shared-kernel/errors.h"
 #include "test/support/check_main.h"
 #include "test/support/testlib.h"

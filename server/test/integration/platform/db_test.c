@@ -1,4 +1,4 @@
-/* The database layer against a real PostgreSQL (server/src/platform/db.c). */
+/* The database layer against a real PostgreSQL (server/src/platform/db/db.c). */
 #include <check.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "platform/db.h"
+#include "platform/db/db.h"
 #include "shared-kernel/errors.h"
 #include "test/support/check_main.h"
 #include "test/support/testlib.h"

@@ -1,5 +1,5 @@
 /*
- * The outbox's write side (server/src/platform/events.c and migration
+ * The outbox's write side (server/src/platform/events/events.c and migration
  * 20261204000000_domain_events) against a real PostgreSQL:
  *
  * - erp_app may only append events and read them; it touches no counter,
@@ -19,8 +19,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "platform/db.h"
-#include "platform/events.h"
+#include "platform/db/db.h"
+#include "platform/events/events.h"
 #include "shared-kernel/errors.h"
 #include "test/support/check_main.h"
 #include "test/support/iam_fixture.h"

@@ -1,4 +1,4 @@
-/* erp-server's migrator against a real PostgreSQL (server/src/platform/migrate.c). */
+/* erp-server's migrator against a real PostgreSQL (server/src/platform/db/migrate.c). */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,8 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "platform/db.h"
-#include "platform/migrate.h"
+#include "platform/db/db.h"
+#include "platform/db/migrate.h"
 #include "test/support/check_main.h"
 #include "test/support/testlib.h"
 

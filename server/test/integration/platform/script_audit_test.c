@@ -1,5 +1,5 @@
 /*
- * The verifier of the script audit chain (server/src/platform/script_audit.c,
+ * The verifier of the script audit chain (server/src/platform/audit/script_audit.c,
  * `erp-server audit verify-scripts`) against rows written by the real script
  * runtime, tampered with by a superuser, and against a long synthetic chain
  * (paging, numeric order).
@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "platform/db.h"
-#include "platform/script_audit.h"
+#include "platform/db/db.h"
+#include "platform/audit/script_audit.h"
 #include "shared-kernel/audit_chain.h"
 #include "shared-kernel/errors.h"
 #include "test/support/check_main.h"

@@ -20,8 +20,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "platform/db.h"
-#include "platform/migrate.h"
+#include "platform/db/db.h"
+#include "platform/db/migrate.h"
 #include "test/support/check_main.h"
 #include "test/support/testlib.h"
 

@@ -1,7 +1,7 @@
 #ifndef ERP_MODULES_@NAME@_H
 #define ERP_MODULES_@NAME@_H
 
-#include "platform/route.h"
+#include "platform/http/route.h"
 
 /*
  * @Name@: what this module keeps and why a company needs it (one paragraph).

@@ -9,9 +9,9 @@
 #include <stdbool.h>
 
 #include "modules/@name@/@name@.h"
-#include "platform/db.h"
-#include "platform/http.h"
-#include "platform/resource.h"
+#include "platform/db/db.h"
+#include "platform/http/http.h"
+#include "platform/http/resource.h"
 
 /* --- use cases (items.c): rules without HTTP ------------------------------------------------- */
 

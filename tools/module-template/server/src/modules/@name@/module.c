@@ -5,7 +5,7 @@
  * against it; /openapi.json documents it).
  */
 #include "modules/@name@/internal.h"
-#include "platform/schema.h"
+#include "platform/http/schema.h"
 
 /* --- items ------------------------------------------------------------------------------------- */
 

@@ -1,0 +1,41 @@
+/* Optimistic concurrency: ETag "<version>" out, If-Match in. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "platform/http/resource.h"
+
+int etag_if_match(struct erp_request *req, int *version)
+{
+	const char *value = http_header(req, "If-Match");
+	char *end;
+	long parsed;
+
+	if (!value) {
+		http_respond_problem(req, &PROBLEM_PRECONDITION_REQUIRED,
+				     "send If-Match with the ETag of the version you are changing");
+		return -1;
+	}
+	if (strncmp(value, "W/", 2) == 0)
+		value += 2;
+	if (*value != '"' || value[1] < '1' || value[1] > '9') {
+		http_respond_problem(req, &PROBLEM_PRECONDITION, "If-Match is not an ETag of this resource");
+		return -1;
+	}
+	parsed = strtol(value + 1, &end, 10);
+	if (*end != '"' || end[1] != '\0' || parsed > 2000000000) {
+		http_respond_problem(req, &PROBLEM_PRECONDITION, "If-Match is not an ETag of this resource");
+		return -1;
+	}
+	*version = (int)parsed;
+	return 0;
+}
+
+void etag_set(struct erp_request *req, json_t *entity)
+{
+	json_t *version = json_object_get(entity, "version");
+
+	if (json_is_integer(version))
+		http_add_header(req, "ETag",
+				arena_printf(req->arena, "\"%lld\"", (long long)json_integer_value(version)));
+}

@@ -1,0 +1,132 @@
+#ifndef ERP_PLATFORM_ROUTE_H
+#define ERP_PLATFORM_ROUTE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * What a module declares (its manifest, modules/<name>/module.c): routes
+ * (method, path pattern, required permission, handler, body/query/response
+ * schemas), the permissions it owns, and the modules it depends on. The
+ * router refuses, at start-up, a route that names no permission (deny by
+ * default: public routes say so with ERP_PUBLIC) or declares no success
+ * answer (every answer is documented, and the test build checks each 2xx
+ * body against it).
+ */
+struct erp_request;
+struct schema_object;
+struct erp_server;
+
+enum erp_method {
+	ERP_GET = 1 << 0,
+	ERP_POST = 1 << 1,
+	ERP_PUT = 1 << 2,
+	ERP_PATCH = 1 << 3,
+	ERP_DELETE = 1 << 4,
+	ERP_HEAD = 1 << 5,
+	ERP_OPTIONS = 1 << 6,
+};
+
+/* Route markers in place of a permission name. */
+#define ERP_PUBLIC "@public"               /* no authentication at all */
+#define ERP_AUTHENTICATED "@authenticated" /* any valid token, no permission */
+
+/*
+ * A handler answers through http_respond_*() and returns 0, or returns an
+ * ERP_ERR_* code and the core renders the matching problem response.
+ */
+typedef int (*erp_handler_fn)(struct erp_request *req);
+
+/*
+ * Bodies that are no JSON object, for a route's response (platform/http/response.c):
+ * ERP_NO_BODY answers nothing (204); ERP_TEXT_BODY answers text in the
+ * route's response_content_type (/metrics).
+ */
+extern const struct schema_object erp_no_body;
+extern const struct schema_object erp_text_body;
+#define ERP_NO_BODY (&erp_no_body)
+#define ERP_TEXT_BODY (&erp_text_body)
+
+/* A success status and what it answers: a schema, ERP_NO_BODY or ERP_TEXT_BODY. */
+struct erp_response {
+	int status;
+	const struct schema_object *response;
+};
+
+struct erp_route {
+	enum erp_method method;
+	const char *pattern;      /* "/api/v1/companies/{company}/accounts" */
+	const char *permission;   /* "ledger.account.read", ERP_PUBLIC or ERP_AUTHENTICATED */
+	erp_handler_fn handler;
+	const char *summary;      /* one line for the OpenAPI document */
+	const struct schema_object *body;     /* JSON body; NULL: the route takes none */
+	const struct schema_object *query;    /* query parameters; NULL: none accepted */
+	/*
+	 * The success answer, exactly one of: response, the schema of the JSON
+	 * object answered (or ERP_NO_BODY, ERP_TEXT_BODY); list, the schema of
+	 * the items of a page in the platform's envelope
+	 * {"items": [...], "next_cursor": string | null} (platform/http/paging.c).
+	 */
+	const struct schema_object *response;
+	const struct schema_object *list;
+	int success_status;       /* 200 when 0 */
+	const char *response_content_type;    /* "application/json" when NULL */
+	/* A second success status with its own answer (201 granted, 202 waiting); status 0: none. */
+	struct erp_response also;
+	/*
+	 * For operators' tools (/metrics): to a client outside ERP_METRICS_ALLOW
+	 * the path does not exist, on any method (404, never 405 or a preflight).
+	 */
+	bool operators_only;
+};
+
+struct erp_permission {
+	const char *name;        /* "ledger.journal.post" */
+	const char *description;
+};
+
+/* Two permissions one user may not hold in one company (segregation of duties). */
+struct erp_sod_rule {
+	const char *permission_a;
+	const char *permission_b;
+	const char *description; /* why they conflict, shown in the 409 */
+};
+
+struct erp_module {
+	const char *name;        /* "ledger"; also its permission prefix */
+	const char *description;
+	const struct erp_route *routes;
+	size_t route_count;
+	const struct erp_permission *permissions;
+	size_t permission_count;
+	const struct erp_sod_rule *sod_rules;  /* pairs with at least one side of this module's; the other may be any module's */
+	size_t sod_rule_count;
+	/*
+	 * Permissions of this module whose grant waits for a second administrator
+	 * although they are no side of a pair (every side of a pair is anyway).
+	 */
+	const char *const *privileged;
+	size_t privileged_count;
+	/*
+	 * The modules (by name) this one needs: they start first (their routes are
+	 * registered and their init runs before this one's). Start-up refuses a
+	 * name no module has, and a cycle (platform/app/module_order.h).
+	 */
+	const char *const *depends_on;
+	size_t depends_on_count;
+	/*
+	 * Called once at start-up, after the router is built and the modules this
+	 * one depends on have started; NULL for none. 0 or -1.
+	 */
+	int (*init)(struct erp_server *server);
+};
+
+#define ERP_COUNT(array) (sizeof(array) / sizeof((array)[0]))
+
+/* "GET", "POST", ... */
+const char *erp_method_name(enum erp_method method);
+
+/* Parses an HTTP method token; 0 when unsupported. */
+enum erp_method erp_method_parse(const char *text);
+
+#endif

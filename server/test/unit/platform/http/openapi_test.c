@@ -1,0 +1,515 @@
+#include <ctype.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "platform/http/openapi.h"
+#include "platform/ops/ops.h"
+#include "platform/http/route.h"
+#include "platform/http/schema.h"
+#include "platform/http/server.h"
+#include "test/support/check_main.h"
+
+
+static int handler(struct erp_request *req)
+{
+	(void)req;
+	return 0;
+}
+
+/* --- a small module of our own ------------------------------------------------------- */
+
+static const char *const size_values[] = { "small", "large", NULL };
+
+static const struct schema_field part_fields[] = {
+	{ .name = "sku", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .min = 1, .max = 20,
+	  .format = SCHEMA_FORMAT_CODE },
+	{ .name = "quantity", .type = SCHEMA_INTEGER, .flags = SCHEMA_REQUIRED, .min = 1,
+	  .max = 1000 },
+};
+static SCHEMA_OBJECT_DEFINE(part_schema, "WidgetPart", part_fields, "One part of a widget.");
+
+static const struct schema_field label_item = {
+	.name = "label", .type = SCHEMA_STRING, .min = 1, .max = 8,
+};
+
+static const struct schema_field create_fields[] = {
+	{ .name = "name", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .min = 1, .max = 50,
+	  .description = "Display name." },
+	{ .name = "size", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .max = 10,
+	  .enum_values = size_values },
+	{ .name = "price", .type = SCHEMA_STRING, .max = 30, .format = SCHEMA_FORMAT_DECIMAL },
+	{ .name = "note", .type = SCHEMA_STRING, .flags = SCHEMA_NULLABLE, .max = 200 },
+	{ .name = "secret", .type = SCHEMA_STRING, .max = 64, .format = SCHEMA_FORMAT_PASSWORD },
+	{ .name = "parts", .type = SCHEMA_ARRAY, .min = 1, .max = 20, .object = &part_schema },
+	{ .name = "labels", .type = SCHEMA_ARRAY, .max = 5, .items = &label_item },
+	{ .name = "active", .type = SCHEMA_BOOLEAN },
+};
+static SCHEMA_OBJECT_DEFINE(create_schema, "WidgetCreate", create_fields, "A new widget.");
+
+static const struct schema_field widget_fields[] = {
+	{ .name = "id", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED | SCHEMA_READ_ONLY,
+	  .format = SCHEMA_FORMAT_UUID },
+	{ .name = "name", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .min = 1, .max = 50 },
+	{ .name = "created_at", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY,
+	  .format = SCHEMA_FORMAT_DATE_TIME },
+	{ .name = "parts", .type = SCHEMA_ARRAY, .flags = SCHEMA_READ_ONLY,
+	  .object = &part_schema },
+};
+static const struct schema_object widget_schema = {
+	"Widget", widget_fields, ERP_COUNT(widget_fields), "A widget.", true,
+};
+
+static const struct schema_field list_query_fields[] = {
+	{ .name = "limit", .type = SCHEMA_INTEGER, .min = 1, .max = 100 },
+	{ .name = "size", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .max = 10,
+	  .enum_values = size_values },
+};
+static SCHEMA_OBJECT_DEFINE(list_query_schema, "WidgetListQuery", list_query_fields, NULL);
+
+static const struct erp_route widget_routes[] = {
+	{ ERP_GET, "/api/v1/widgets", "widgets.widget.read", handler, "List widgets.",
+	  .query = &list_query_schema, .list = &widget_schema },
+	{ ERP_POST, "/api/v1/widgets", "widgets.widget.create", handler, "Create a widget.",
+	  .body = &create_schema, .response = &widget_schema, .success_status = 201 },
+	{ ERP_GET, "/api/v1/widgets/{widget}", ERP_AUTHENTICATED, handler, "Get a widget.",
+	  .response = &widget_schema },
+	{ ERP_PATCH, "/api/v1/companies/{company}/widgets/{widget}", "widgets.widget.update",
+	  handler, "Change a widget.", .body = &create_schema, .response = &widget_schema,
+	  .also = { 202, &part_schema } },
+	{ ERP_DELETE, "/api/v1/companies/{company}/widgets/{widget}", "widgets.widget.delete",
+	  handler, "Delete a widget.", .response = ERP_NO_BODY, .success_status = 204 },
+	{ ERP_GET, "/api/v1/widgets-ping", ERP_PUBLIC, handler, "Public ping.",
+	  .response = ERP_TEXT_BODY, .response_content_type = "text/plain" },
+};
+
+static const struct erp_permission widget_permissions[] = {
+	{ "widgets.widget.read", "See widgets." },
+	{ "widgets.widget.create", "Create widgets." },
+};
+
+static const struct erp_module widgets_module = {
+	.name = "widgets",
+	.description = "Widgets for tests",
+	.routes = widget_routes,
+	.route_count = ERP_COUNT(widget_routes),
+	.permissions = widget_permissions,
+	.permission_count = ERP_COUNT(widget_permissions),
+};
+
+/* A second module whose body schema has no name: it stays inline. */
+static const struct schema_field gadget_fields[] = {
+	{ .name = "colour", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .min = 1, .max = 12 },
+};
+static const struct schema_object gadget_body = {
+	NULL, gadget_fields, ERP_COUNT(gadget_fields), NULL, false,
+};
+
+static const struct erp_route gadget_routes[] = {
+	{ ERP_PUT, "/api/v1/gadgets/{gadget}", "gadgets.gadget.write", handler, NULL,
+	  .body = &gadget_body, .response = ERP_NO_BODY, .success_status = 204 },
+};
+
+static const struct erp_module gadgets_module = {
+	.name = "gadgets",
+	.routes = gadget_routes,
+	.route_count = ERP_COUNT(gadget_routes),
+};
+
+static const struct erp_module *const all_modules[] = { &widgets_module, &gadgets_module };
+
+/* --- helpers ------------------------------------------------------------------------- */
+
+/* Renders the document for these modules and parses it (caller json_decref()s). */
+static json_t *render(const struct erp_module *const *modules, size_t count)
+{
+	struct erp_server server = { .modules = modules, .module_count = count };
+	size_t length = 0;
+	char *text = openapi_render(&server, &length);
+	json_error_t error;
+	json_t *doc;
+
+	ck_assert_ptr_nonnull(text);
+	ck_assert_uint_eq(length, strlen(text));
+	doc = json_loadb(text, length, JSON_REJECT_DUPLICATES, &error);
+	ck_assert_msg(doc != NULL, "not JSON: %s", error.text);
+	free(text);
+	return doc;
+}
+
+/* Follows object keys (NULL-terminated); fails the test when one is missing. */
+static json_t *dig(json_t *value, ...)
+{
+	va_list ap;
+	const char *key;
+
+	va_start(ap, value);
+	while ((key = va_arg(ap, const char *)) != NULL) {
+		json_t *next = json_object_get(value, key);
+
+		ck_assert_msg(next != NULL, "no \"%s\"", key);
+		value = next;
+	}
+	va_end(ap);
+	return value;
+}
+
+static json_t *operation(json_t *doc, const struct erp_route *route)
+{
+	char method[16];
+	size_t i;
+	const char *name = erp_method_name(route->method);
+
+	for (i = 0; name[i] && i + 1 < sizeof(method); i++)
+		method[i] = (char)tolower((unsigned char)name[i]);
+	method[i] = '\0';
+	return dig(doc, "paths", route->pattern, method, NULL);
+}
+
+static void assert_string(json_t *value, const char *expected)
+{
+	ck_assert_msg(json_is_string(value), "not a string, expected \"%s\"", expected);
+	ck_assert_str_eq(json_string_value(value), expected);
+}
+
+/* value equals the JSON in text (compared as data). */
+static void assert_json(json_t *value, const char *text)
+{
+	json_error_t error;
+	json_t *expected = json_loads(text, JSON_DECODE_ANY, &error);
+
+	ck_assert_msg(expected != NULL, "test JSON %s: %s", text, error.text);
+	ck_assert_msg(json_equal(value, expected), "got %s, expected %s",
+		      json_dumps(value, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY), text);
+	json_decref(expected);
+}
+
+static json_t *component(json_t *doc, const char *name)
+{
+	return dig(doc, "components", "schemas", name, NULL);
+}
+
+/* Every {"$ref": ...} in value names a component that exists. Returns how many it saw. */
+static size_t check_refs(json_t *doc, json_t *value)
+{
+	size_t seen = 0;
+
+	if (json_is_object(value)) {
+		const char *key;
+		json_t *member;
+
+		json_object_foreach(value, key, member) {
+			if (strcmp(key, "$ref") == 0) {
+				const char *ref = json_string_value(member);
+				const char *prefix = "#/components/schemas/";
+
+				ck_assert_ptr_nonnull(ref);
+				ck_assert_msg(strncmp(ref, prefix, strlen(prefix)) == 0, "%s", ref);
+				ck_assert_msg(json_is_object(json_object_get(
+						      dig(doc, "components", "schemas", NULL),
+						      ref + strlen(prefix))),
+					      "dangling %s", ref);
+				seen++;
+			} else {
+				seen += check_refs(doc, member);
+			}
+		}
+	} else if (json_is_array(value)) {
+		size_t index;
+		json_t *item;
+
+		json_array_foreach(value, index, item)
+			seen += check_refs(doc, item);
+	}
+	return seen;
+}
+
+/* --- tests ---------------------------------------------------------------------------- */
+
+START_TEST(test_document_header)
+{
+	json_t *doc = render(all_modules, ERP_COUNT(all_modules));
+
+	assert_string(json_object_get(doc, "openapi"), "3.1.0");
+	assert_string(dig(doc, "info", "title", NULL), "Antigravity ERP API");
+	ck_assert_uint_gt(json_string_length(dig(doc, "info", "version", NULL)), 0);
+	assert_json(dig(doc, "components", "securitySchemes", NULL),
+		    "{\"bearer\":{\"type\":\"http\",\"scheme\":\"bearer\"}}");
+	json_decref(doc);
+}
+END_TEST
+
+/* Every route of every module, and the platform's own, with its permission and security. */
+START_TEST(test_every_route_is_an_operation)
+{
+	json_t *doc = render(all_modules, ERP_COUNT(all_modules));
+	const struct erp_module *const modules[] = { &ops_module, &widgets_module,
+						     &gadgets_module };
+	size_t operations = 0, expected = 0;
+	const char *path;
+	json_t *item;
+
+	for (size_t m = 0; m < ERP_COUNT(modules); m++) {
+		for (size_t r = 0; r < modules[m]->route_count; r++) {
+			const struct erp_route *route = &modules[m]->routes[r];
+			json_t *op = operation(doc, route);
+			char operation_id[256];
+
+			snprintf(operation_id, sizeof(operation_id), "%s %s",
+				 erp_method_name(route->method), route->pattern);
+			assert_string(json_object_get(op, "operationId"), operation_id);
+			ck_assert_uint_eq(json_array_size(json_object_get(op, "tags")), 1);
+			assert_string(json_array_get(json_object_get(op, "tags"), 0),
+				      modules[m]->name);
+			assert_string(json_object_get(op, "x-permission"), route->permission);
+			if (route->summary)
+				assert_string(json_object_get(op, "summary"), route->summary);
+			else
+				ck_assert_ptr_null(json_object_get(op, "summary"));
+			if (strcmp(route->permission, ERP_PUBLIC) == 0)
+				assert_json(json_object_get(op, "security"), "[]");
+			else
+				assert_json(json_object_get(op, "security"), "[{\"bearer\":[]}]");
+			assert_json(dig(op, "responses", "default", NULL),
+				    "{\"description\":\"An RFC 9457 problem (4xx/5xx)\","
+				    "\"content\":{\"application/problem+json\":{\"schema\":"
+				    "{\"$ref\":\"#/components/schemas/Problem\"}}}}");
+			expected++;
+		}
+	}
+	/* Nothing else: one operation per route. */
+	json_object_foreach(dig(doc, "paths", NULL), path, item)
+		operations += json_object_size(item);
+	ck_assert_uint_eq(operations, expected);
+	/* GET and POST on one path share one path item. */
+	ck_assert_uint_eq(json_object_size(dig(doc, "paths", "/api/v1/widgets", NULL)), 2);
+	assert_string(dig(doc, "paths", "/api/v1/widgets/{widget}", "get", "x-permission", NULL),
+		      "@authenticated");
+	json_decref(doc);
+}
+END_TEST
+
+START_TEST(test_request_body_refers_to_a_closed_component)
+{
+	json_t *doc = render(all_modules, ERP_COUNT(all_modules));
+	json_t *create = component(doc, "WidgetCreate");
+	json_t *properties = dig(create, "properties", NULL);
+
+	assert_json(dig(operation(doc, &widget_routes[1]), "requestBody", NULL),
+		    "{\"required\":true,\"content\":{\"application/json\":{\"schema\":"
+		    "{\"$ref\":\"#/components/schemas/WidgetCreate\"}}}}");
+	/* PATCH uses the same component. */
+	assert_string(dig(operation(doc, &widget_routes[3]), "requestBody", "content",
+			  "application/json", "schema", "$ref", NULL),
+		      "#/components/schemas/WidgetCreate");
+	/* Routes without a body say nothing about one. */
+	ck_assert_ptr_null(json_object_get(operation(doc, &widget_routes[0]), "requestBody"));
+	ck_assert_ptr_null(json_object_get(operation(doc, &widget_routes[4]), "requestBody"));
+
+	assert_string(json_object_get(create, "type"), "object");
+	ck_assert(json_is_false(json_object_get(create, "additionalProperties")));
+	assert_json(json_object_get(create, "required"), "[\"name\",\"size\"]");
+	assert_string(json_object_get(create, "description"), "A new widget.");
+	ck_assert_uint_eq(json_object_size(properties), ERP_COUNT(create_fields));
+
+	assert_json(json_object_get(properties, "name"),
+		    "{\"type\":\"string\",\"minLength\":1,\"maxLength\":50,"
+		    "\"description\":\"Display name.\"}");
+	assert_json(json_object_get(properties, "size"),
+		    "{\"type\":\"string\",\"minLength\":0,\"maxLength\":10,"
+		    "\"enum\":[\"small\",\"large\"]}");
+	assert_json(json_object_get(properties, "price"),
+		    "{\"type\":\"string\",\"minLength\":0,\"maxLength\":30,"
+		    "\"format\":\"decimal\"}");
+	assert_json(json_object_get(properties, "note"),
+		    "{\"type\":[\"string\",\"null\"],\"minLength\":0,\"maxLength\":200}");
+	assert_json(json_object_get(properties, "secret"),
+		    "{\"type\":\"string\",\"minLength\":0,\"maxLength\":64,\"format\":\"password\","
+		    "\"writeOnly\":true}");
+	assert_json(json_object_get(properties, "parts"),
+		    "{\"type\":\"array\",\"minItems\":1,\"maxItems\":20,"
+		    "\"items\":{\"$ref\":\"#/components/schemas/WidgetPart\"}}");
+	assert_json(json_object_get(properties, "labels"),
+		    "{\"type\":\"array\",\"minItems\":0,\"maxItems\":5,"
+		    "\"items\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":8}}");
+	assert_json(json_object_get(properties, "active"), "{\"type\":\"boolean\"}");
+	json_decref(doc);
+}
+END_TEST
+
+START_TEST(test_nested_component)
+{
+	json_t *doc = render(all_modules, ERP_COUNT(all_modules));
+
+	assert_json(component(doc, "WidgetPart"),
+		    "{\"type\":\"object\",\"additionalProperties\":false,"
+		    "\"description\":\"One part of a widget.\",\"required\":[\"sku\",\"quantity\"],"
+		    "\"properties\":{"
+		    "\"sku\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20,"
+		    "\"format\":\"code\"},"
+		    "\"quantity\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":1000}}}");
+	json_decref(doc);
+}
+END_TEST
+
+START_TEST(test_response_component_is_open_and_read_only_fields_marked)
+{
+	json_t *doc = render(all_modules, ERP_COUNT(all_modules));
+	json_t *widget = component(doc, "Widget");
+
+	ck_assert(json_is_true(json_object_get(widget, "additionalProperties")));
+	assert_json(json_object_get(widget, "required"), "[\"id\",\"name\"]");
+	/* Read-only: documented as such, and no request limits. */
+	assert_json(dig(widget, "properties", "id", NULL),
+		    "{\"type\":\"string\",\"format\":\"uuid\",\"readOnly\":true}");
+	assert_json(dig(widget, "properties", "created_at", NULL),
+		    "{\"type\":\"string\",\"format\":\"date-time\",\"readOnly\":true}");
+	assert_json(dig(widget, "properties", "parts", NULL),
+		    "{\"type\":\"array\",\"readOnly\":true,"
+		    "\"items\":{\"$ref\":\"#/components/schemas/WidgetPart\"}}");
+	json_decref(doc);
+}
+END_TEST
+
+START_TEST(test_path_and_query_parameters)
+{
+	json_t *doc = render(all_modules, ERP_COUNT(all_modules));
+
+	assert_json(json_object_get(operation(doc, &widget_routes[2]), "parameters"),
+		    "[{\"name\":\"widget\",\"in\":\"path\",\"required\":true,"
+		    "\"schema\":{\"type\":\"string\"}}]");
+	for (size_t r = 3; r <= 4; r++)
+		assert_json(json_object_get(operation(doc, &widget_routes[r]), "parameters"),
+			    "[{\"name\":\"company\",\"in\":\"path\",\"required\":true,"
+			    "\"schema\":{\"type\":\"string\"}},"
+			    "{\"name\":\"widget\",\"in\":\"path\",\"required\":true,"
+			    "\"schema\":{\"type\":\"string\"}}]");
+	assert_json(json_object_get(operation(doc, &widget_routes[0]), "parameters"),
+		    "[{\"name\":\"limit\",\"in\":\"query\",\"required\":false,"
+		    "\"schema\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":100}},"
+		    "{\"name\":\"size\",\"in\":\"query\",\"required\":true,"
+		    "\"schema\":{\"type\":\"string\",\"minLength\":0,\"maxLength\":10,"
+		    "\"enum\":[\"small\",\"large\"]}}]");
+	/* No parameters: no key. */
+	ck_assert_ptr_null(json_object_get(operation(doc, &widget_routes[1]), "parameters"));
+	ck_assert_ptr_null(json_object_get(operation(doc, &widget_routes[5]), "parameters"));
+	json_decref(doc);
+}
+END_TEST
+
+START_TEST(test_success_responses)
+{
+	json_t *doc = render(all_modules, ERP_COUNT(all_modules));
+	json_t *responses;
+
+	responses = dig(operation(doc, &widget_routes[1]), "responses", NULL);
+	ck_assert_uint_eq(json_object_size(responses), 2);
+	assert_json(json_object_get(responses, "201"),
+		    "{\"description\":\"Success\",\"content\":{\"application/json\":"
+		    "{\"schema\":{\"$ref\":\"#/components/schemas/Widget\"}}}}");
+	/* A list: the platform's page envelope around the item component, inline. */
+	assert_json(dig(operation(doc, &widget_routes[0]), "responses", "200", "content",
+			"application/json", "schema", NULL),
+		    "{\"type\":\"object\",\"additionalProperties\":false,"
+		    "\"description\":\"A page of a list (limit, cursor).\","
+		    "\"required\":[\"items\",\"next_cursor\"],\"properties\":{"
+		    "\"items\":{\"type\":\"array\",\"readOnly\":true,"
+		    "\"description\":\"this page, in the list's order\","
+		    "\"items\":{\"$ref\":\"#/components/schemas/Widget\"}},"
+		    "\"next_cursor\":{\"type\":[\"string\",\"null\"],\"readOnly\":true,"
+		    "\"description\":\"send as cursor for the next page; null on the last page\"}}}");
+	/* No body: said so. */
+	assert_json(dig(operation(doc, &widget_routes[4]), "responses", "204", NULL),
+		    "{\"description\":\"No content\"}");
+	/* A second success status with its own body. */
+	responses = dig(operation(doc, &widget_routes[3]), "responses", NULL);
+	ck_assert_uint_eq(json_object_size(responses), 3);
+	assert_string(dig(responses, "200", "content", "application/json", "schema", "$ref", NULL),
+		      "#/components/schemas/Widget");
+	assert_string(dig(responses, "202", "content", "application/json", "schema", "$ref", NULL),
+		      "#/components/schemas/WidgetPart");
+	/* Text: a string of the declared type. */
+	assert_json(dig(operation(doc, &widget_routes[5]), "responses", "200", NULL),
+		    "{\"description\":\"Success\",\"content\":{\"text/plain\":"
+		    "{\"schema\":{\"type\":\"string\"}}}}");
+	json_decref(doc);
+}
+END_TEST
+
+START_TEST(test_anonymous_body_stays_inline)
+{
+	json_t *doc = render(all_modules, ERP_COUNT(all_modules));
+
+	assert_json(dig(operation(doc, &gadget_routes[0]), "requestBody", "content",
+			"application/json", "schema", NULL),
+		    "{\"type\":\"object\",\"additionalProperties\":false,\"required\":[\"colour\"],"
+		    "\"properties\":{\"colour\":{\"type\":\"string\",\"minLength\":1,"
+		    "\"maxLength\":12}}}");
+	json_decref(doc);
+}
+END_TEST
+
+START_TEST(test_problem_component_and_refs_resolve)
+{
+	json_t *doc = render(all_modules, ERP_COUNT(all_modules));
+	json_t *problem = component(doc, "Problem");
+	const char *name;
+	json_t *schema;
+
+	assert_json(json_object_get(problem, "required"), "[\"type\",\"title\",\"status\"]");
+	assert_string(dig(problem, "properties", "status", "type", NULL), "integer");
+	assert_string(dig(problem, "properties", "errors", "type", NULL), "array");
+	/* Every operation's default response refers to it, plus the bodies and parts. */
+	ck_assert_uint_gt(check_refs(doc, dig(doc, "paths", NULL)), 11);
+	check_refs(doc, dig(doc, "components", NULL));
+	/* No component is left as the recursion guard's null. */
+	json_object_foreach(dig(doc, "components", "schemas", NULL), name, schema)
+		ck_assert_msg(json_is_object(schema), "component %s is not a schema", name);
+	json_decref(doc);
+}
+END_TEST
+
+START_TEST(test_platform_routes_without_modules)
+{
+	json_t *doc = render(NULL, 0);
+
+	ck_assert_uint_eq(json_object_size(dig(doc, "paths", NULL)), ops_module.route_count);
+	/* Public, but for the streams of domain events, which need the platform's own permission. */
+	for (size_t r = 0; r < ops_module.route_count; r++) {
+		const struct erp_route *route = &ops_module.routes[r];
+		json_t *op = operation(doc, route);
+		bool events = strstr(route->pattern, "/events") != NULL;
+
+		if (!events)
+			assert_json(json_object_get(op, "security"), "[]");
+		assert_string(json_object_get(op, "x-permission"),
+			      events ? "platform.event.read" : ERP_PUBLIC);
+	}
+	ck_assert_ptr_null(json_object_get(dig(doc, "components", "schemas", NULL), "Widget"));
+	json_decref(doc);
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+	Suite *suite = suite_create("platform/openapi");
+	TCase *document = tcase_create("document");
+	TCase *schemas = tcase_create("schemas");
+
+	tcase_add_test(document, test_document_header);
+	tcase_add_test(document, test_every_route_is_an_operation);
+	tcase_add_test(document, test_path_and_query_parameters);
+	tcase_add_test(document, test_success_responses);
+	tcase_add_test(document, test_platform_routes_without_modules);
+	suite_add_tcase(suite, document);
+
+	tcase_add_test(schemas, test_request_body_refers_to_a_closed_component);
+	tcase_add_test(schemas, test_nested_component);
+	tcase_add_test(schemas, test_response_component_is_open_and_read_only_fields_marked);
+	tcase_add_test(schemas, test_anonymous_body_stays_inline);
+	tcase_add_test(schemas, test_problem_component_and_refs_resolve);
+	suite_add_tcase(suite, schemas);
+	return suite;
+}
