@@ -110,8 +110,8 @@ int ledger_post_entry(struct db_conn *db, struct arena *arena, const struct ledg
 			.request_id = spec->request_id });
 	if (!rc)
 		rc = ledger_post_draft(db, arena, &post);
-	if (rc && post.problem)
-		*problem = post.problem;
+	if (rc && erp_refused(&post.refusal))
+		*problem = post.refusal.detail;
 	if (!rc)
 		snprintf(out->number, sizeof(out->number), "%s", post.number);
 	return rc == ERP_ERR_FORBIDDEN ? ERP_ERR_CONFLICT : rc;

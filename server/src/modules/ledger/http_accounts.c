@@ -95,17 +95,16 @@ struct account_change {
 	int expected_version;       /* 0: no If-Match (activation changes) */
 	json_t *before;
 	json_t *after;
-	const char *field;          /* the field a refusal is about, for 422 */
-	char *problem;
-	int problem_status;
+	struct erp_refusal refusal;  /* why a rule said no (shared-kernel/usecase.h) */
 };
 
-static int refuse(struct account_change *c, int status, const char *field, char *problem)
+/* A refusal about field (its JSON pointer), or about the account as a whole (field NULL: 409). */
+static int refuse(struct account_change *c, const char *field, const char *problem)
 {
-	c->problem_status = status;
-	c->field = field;
-	c->problem = problem;
-	return status == 409 ? ERP_ERR_CONFLICT : ERP_ERR_INVALID;
+	if (!problem)
+		return ERP_ERR_NO_MEMORY;
+	return field ? erp_refuse_field_code(&c->refusal, field, "format", problem)
+		     : erp_refuse(&c->refusal, ERP_ERR_CONFLICT, problem);
 }
 
 static int respond_account(struct erp_request *req, int status, json_t *account)
@@ -116,10 +115,8 @@ static int respond_account(struct erp_request *req, int status, json_t *account)
 
 static int respond_failure(struct erp_request *req, struct account_change *c, int rc)
 {
-	if (c->problem && c->field)
-		return resource_field_error(req, c->field, c->problem);
-	if (c->problem)
-		return ledger_respond_refusal(req, c->problem_status, c->problem);
+	if (erp_refused(&c->refusal))
+		return http_respond_refusal(req, &c->refusal);
 	if (rc == ERP_ERR_CONFLICT)
 		return http_respond_problem(req, &PROBLEM_CONFLICT,
 					    "an account with this code already exists in the company");
@@ -161,7 +158,7 @@ static int resolve_parent(struct db_conn *db, struct account_change *c, const ch
 	if (rc)
 		return rc;
 	if (PQntuples(res) == 0)
-		return refuse(c, 422, "/parent",
+		return refuse(c, "/parent",
 			      arena_printf(c->req->arena, "this company has no account %s", parent_code));
 	*parent = arena_strdup(c->req->arena, PQgetvalue(res, 0, 0));
 	params[0] = *parent;
@@ -170,7 +167,7 @@ static int resolve_parent(struct db_conn *db, struct account_change *c, const ch
 	if (rc)
 		return rc;
 	if (strcmp(PQgetvalue(res, 0, 0), "t") == 0)
-		return refuse(c, 422, "/parent", "an account cannot be its own ancestor");
+		return refuse(c, "/parent", "an account cannot be its own ancestor");
 	return ERP_OK;
 }
 
@@ -180,7 +177,7 @@ static int currency_exponent(struct account_change *c, const char *code, char ou
 	const struct erp_currency *currency = erp_currency_find(code);
 
 	if (!currency)
-		return refuse(c, 422, "/currency", "not an ISO 4217 currency code (upper-case, e.g. EUR)");
+		return refuse(c, "/currency", "not an ISO 4217 currency code (upper-case, e.g. EUR)");
 	snprintf(out, 4, "%d", currency->exponent);
 	return ERP_OK;
 }
@@ -329,7 +326,7 @@ static int update_work(struct db_conn *db, void *ctx)
 		if (rc)
 			return rc;
 		if (strcmp(PQgetvalue(res, 0, 0), "t") == 0)
-			return refuse(c, 409, NULL,
+			return refuse(c, NULL,
 				      "the account has journal lines: its type and currency are fixed");
 	}
 	rc = currency_exponent(c, text_or(u->fields, "currency", b), exponent);

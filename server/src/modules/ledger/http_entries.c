@@ -138,15 +138,6 @@ const char *ledger_request_company_id(const struct erp_request *req)
 	return req->company ? req->company->id : NULL;
 }
 
-int ledger_respond_refusal(struct erp_request *req, int status, const char *problem)
-{
-	const struct problem_kind *kind = status == 403 ? &PROBLEM_FORBIDDEN
-					  : status == 409 ? &PROBLEM_CONFLICT
-							  : &PROBLEM_VALIDATION;
-
-	return http_respond_problem(req, kind, problem);
-}
-
 /* Checks the resolved lines; ERP_ERR_INVALID with c->errors filled when they break a rule. */
 static int check_resolved_lines(struct entry_change *c)
 {
@@ -231,8 +222,8 @@ static int respond_failure(struct erp_request *req, struct entry_change *c, int 
 		return idempotency_respond(req, &c->idem, c->idem_rc);
 	if (rc == ERP_ERR_INVALID && json_array_size(c->errors) > 0)
 		return http_respond_invalid(req, "the journal entry is not valid", c->errors);
-	if (c->post.problem)
-		return ledger_respond_refusal(req, c->post.problem_status, c->post.problem);
+	if (erp_refused(&c->post.refusal))
+		return http_respond_refusal(req, &c->post.refusal);
 	if (rc == ERP_ERR_STALE)
 		return http_respond_problem(req, &PROBLEM_PRECONDITION,
 					    "the entry was changed since you read it; read it again");
@@ -373,18 +364,15 @@ static int lock_entry(struct db_conn *db, struct entry_change *c, PGresult **res
 	rc = db_query(db, c->req->arena, &lock_draft, 2, key, res);
 	if (rc)
 		return rc;
-	c->post.problem_status = 409;
 	return PQntuples(*res) == 0 ? ERP_ERR_NOT_FOUND : ERP_OK;
 }
 
-/* A refusal of the locked entry in res (409 unless status says otherwise). */
-static int refuse_entry(struct entry_change *c, int status, const char *problem)
+/* A refusal of the locked entry in res: ERP_ERR_CONFLICT or ERP_ERR_FORBIDDEN (code). */
+static int refuse_entry(struct entry_change *c, int code, const char *problem)
 {
-	c->post.problem_status = status;
-	c->post.problem = (char *)problem;
 	if (!problem)
 		return ERP_ERR_NO_MEMORY;
-	return status == 403 ? ERP_ERR_FORBIDDEN : ERP_ERR_CONFLICT;
+	return erp_refuse(&c->post.refusal, code, problem);
 }
 
 /* Refuses a change of the locked entry in res unless action is allowed in its status. */
@@ -392,7 +380,7 @@ static int check_status(struct entry_change *c, PGresult *res, enum ledger_actio
 {
 	if (ledger_action_allowed(ledger_value(res, 0, "status"), action))
 		return ERP_OK;
-	return refuse_entry(c, 409, arena_printf(c->req->arena, "entry %s is posted; posted entries are"
+	return refuse_entry(c, ERP_ERR_CONFLICT, arena_printf(c->req->arena, "entry %s is posted; posted entries are"
 						 " corrected by reversing them",
 						 ledger_value(res, 0, "number")));
 }
@@ -415,7 +403,7 @@ static int lock_own_draft(struct db_conn *db, struct entry_change *c, enum ledge
 		return rc;
 	author = ledger_value(res, 0, "author_id");
 	if (!author || strcmp(author, c->req->user_id) != 0)
-		return refuse_entry(c, 403, "only the author of a draft may change or delete it");
+		return refuse_entry(c, ERP_ERR_FORBIDDEN, "only the author of a draft may change or delete it");
 	if (action == LEDGER_EDIT && strtol(ledger_value(res, 0, "version"), NULL, 10) != c->expected_version)
 		return ERP_ERR_STALE;
 	snprintf(c->id, sizeof(c->id), "%s", c->target);
@@ -550,8 +538,8 @@ static int reverse_work(struct db_conn *db, void *ctx)
 	if (rc)
 		return rc;
 	if (!ledger_action_allowed(ledger_value(res, 0, "status"), LEDGER_REVERSE)) {
-		c->post.problem = "only posted entries are reversed; edit or delete a draft instead";
-		return ERP_ERR_CONFLICT;
+		return erp_refuse(&c->post.refusal, ERP_ERR_CONFLICT,
+				  "only posted entries are reversed; edit or delete a draft instead");
 	}
 	/* The reverser binds to the posted entry they read, as a poster to the draft. */
 	if (strtol(ledger_value(res, 0, "version"), NULL, 10) != c->expected_version)
@@ -575,7 +563,7 @@ static int reverse_work(struct db_conn *db, void *ctx)
 	insert[4] = c->req->user_id;
 	rc = db_query(db, NULL, &insert_reversal, 5, insert, NULL);
 	if (rc == ERP_ERR_CONFLICT) {
-		return refuse_entry(c, 409, arena_printf(c->req->arena, "entry %s is already reversed",
+		return refuse_entry(c, ERP_ERR_CONFLICT, arena_printf(c->req->arena, "entry %s is already reversed",
 							 ledger_value(res, 0, "number")));
 	}
 	if (!rc)
@@ -630,7 +618,7 @@ static int lock_left_draft(struct db_conn *db, struct entry_change *c, enum ledg
 	if (rc)
 		return rc;
 	if (author_active(*res))
-		return refuse_entry(c, 409, active_refusal);
+		return refuse_entry(c, ERP_ERR_CONFLICT, active_refusal);
 	snprintf(c->id, sizeof(c->id), "%s", c->target);
 	return ERP_OK;
 }

@@ -189,8 +189,7 @@ struct period_change {
 	const char *id;
 	json_t *before;             /* as clients see it, locked */
 	json_t *after;
-	char *problem;              /* a refusal's sentence */
-	int problem_status;         /* 403 or 409 */
+	struct erp_refusal refusal;  /* why a rule said no (shared-kernel/usecase.h) */
 };
 
 static const struct {
@@ -204,13 +203,12 @@ static const struct {
 	[LEDGER_PERIOD_CANCEL_LOCK] = { "ledger.period.lock_cancelled", 200 },
 };
 
-static int refuse(struct period_change *c, int status, char *problem)
+/* A rule's refusal: ERP_ERR_CONFLICT or, for four-eyes, ERP_ERR_FORBIDDEN. */
+static int refuse(struct period_change *c, int code, const char *problem)
 {
-	c->problem_status = status;
-	c->problem = problem;
 	if (!problem)
 		return ERP_ERR_NO_MEMORY;
-	return status == 403 ? ERP_ERR_FORBIDDEN : ERP_ERR_CONFLICT;
+	return erp_refuse(&c->refusal, code, problem);
 }
 
 static const char *field(json_t *period, const char *name)
@@ -229,13 +227,13 @@ static int check_lockable(struct db_conn *db, struct period_change *c)
 		return rc;
 	if (!ledger_lock_refusal(&facts, sentence, sizeof(sentence)))
 		return ERP_OK;
-	return refuse(c, 409, arena_strdup(c->req->arena, sentence));
+	return refuse(c, ERP_ERR_CONFLICT, arena_strdup(c->req->arena, sentence));
 }
 
 /* A period that cannot take a status from the one it has. */
 static int refuse_transition(struct period_change *c, const char *to)
 {
-	return refuse(c, 409, arena_printf(c->req->arena, "period %s is %s; it cannot become %s",
+	return refuse(c, ERP_ERR_CONFLICT, arena_printf(c->req->arena, "period %s is %s; it cannot become %s",
 					   field(c->before, "name"), field(c->before, "status"), to));
 }
 
@@ -247,23 +245,23 @@ static int check_lock_step(struct db_conn *db, struct period_change *c)
 	bool locked = strcmp(status, "locked") == 0;
 
 	if (locked && c->step != LEDGER_PERIOD_CANCEL_LOCK)
-		return refuse(c, 409, arena_printf(arena, "period %s is already locked", name));
+		return refuse(c, ERP_ERR_CONFLICT, arena_printf(arena, "period %s is already locked", name));
 	if (c->step == LEDGER_PERIOD_REQUEST_LOCK) {
 		if (!ledger_period_transition_allowed(status, "locked"))
-			return refuse(c, 409, arena_printf(arena, "period %s is %s: close it before locking it",
+			return refuse(c, ERP_ERR_CONFLICT, arena_printf(arena, "period %s is %s: close it before locking it",
 							   name, status));
 		if (requester)
-			return refuse(c, 409, arena_printf(arena, "a lock of period %s was already requested"
+			return refuse(c, ERP_ERR_CONFLICT, arena_printf(arena, "a lock of period %s was already requested"
 							   " by %s at %s: confirm or cancel it", name,
 							   requester, field(c->before, "lock_requested_at")));
 		return check_lockable(db, c);
 	}
 	if (!requester || locked)
-		return refuse(c, 409, arena_printf(arena, "no lock of period %s is pending", name));
+		return refuse(c, ERP_ERR_CONFLICT, arena_printf(arena, "no lock of period %s is pending", name));
 	if (c->step == LEDGER_PERIOD_CANCEL_LOCK)
 		return ERP_OK;
 	if (strcmp(requester, c->req->user_id) == 0)
-		return refuse(c, 403, arena_printf(arena, "four-eyes: you asked for the lock of period %s;"
+		return refuse(c, ERP_ERR_FORBIDDEN, arena_printf(arena, "four-eyes: you asked for the lock of period %s;"
 						   " another user with ledger.period.lock must confirm it",
 						   name));
 	return check_lockable(db, c);
@@ -345,8 +343,8 @@ static int run_step(struct erp_request *req, enum ledger_period_step step)
 	if (!c->id)
 		return ERP_ERR_NOT_FOUND;
 	rc = db_transaction(http_db(req), step_work, c);
-	if (rc && c->problem)
-		return ledger_respond_refusal(req, c->problem_status, c->problem);
+	if (rc && erp_refused(&c->refusal))
+		return http_respond_refusal(req, &c->refusal);
 	if (rc)
 		return rc;
 	etag_set(req, c->after);

@@ -22,17 +22,15 @@ struct settings_change {
 	int expected_version;       /* If-Match; 0 for a step that takes none (cancel) */
 	json_t *before;             /* as clients see them, locked */
 	json_t *after;
-	const char *problem;        /* a refusal's sentence */
-	int problem_status;         /* 403 or 409 */
+	struct erp_refusal refusal;  /* why a rule said no (shared-kernel/usecase.h) */
 };
 
-static int refuse(struct settings_change *c, int status, const char *problem)
+/* A rule's refusal: ERP_ERR_CONFLICT or, for four-eyes, ERP_ERR_FORBIDDEN. */
+static int refuse(struct settings_change *c, int code, const char *problem)
 {
-	c->problem_status = status;
-	c->problem = problem;
 	if (!problem)
 		return ERP_ERR_NO_MEMORY;
-	return status == 403 ? ERP_ERR_FORBIDDEN : ERP_ERR_CONFLICT;
+	return erp_refuse(&c->refusal, code, problem);
 }
 
 static const char *truth(json_t *value)
@@ -83,11 +81,11 @@ static int request_change(struct db_conn *db, struct settings_change *c, json_t 
 
 	if (!json_is_null(pending)) {
 		what = describe(arena, pending);
-		return refuse(c, 409, what ? arena_printf(arena, "a change is already pending (%s):"
+		return refuse(c, ERP_ERR_CONFLICT, what ? arena_printf(arena, "a change is already pending (%s):"
 							  " confirm or cancel it first", what) : NULL);
 	}
 	if (json_is_true(json_object_get(c->before, "self_posting")) == wanted)
-		return refuse(c, 409, arena_printf(arena, "self_posting is already %s: there is nothing"
+		return refuse(c, ERP_ERR_CONFLICT, arena_printf(arena, "self_posting is already %s: there is nothing"
 						   " to change", wanted ? "true" : "false"));
 	rc = ledger_settings_request(db, arena, c->company->id, wanted, c->req->user_id, &c->after);
 	return rc ? rc : audit_step(db, c, "ledger.settings.change_requested", NULL);
@@ -101,9 +99,9 @@ static int confirm_change(struct db_conn *db, struct settings_change *c, json_t 
 	int rc;
 
 	if (json_is_null(pending))
-		return refuse(c, 409, "no change of the ledger settings is pending");
+		return refuse(c, ERP_ERR_CONFLICT, "no change of the ledger settings is pending");
 	if (requester && strcmp(requester, c->req->user_id) == 0)
-		return refuse(c, 403, "four-eyes: you requested this change; another user with"
+		return refuse(c, ERP_ERR_FORBIDDEN, "four-eyes: you requested this change; another user with"
 				      " ledger.settings.manage must confirm it");
 	what = describe(arena, pending);
 	if (!what)
@@ -118,7 +116,7 @@ static int cancel_change(struct db_conn *db, struct settings_change *c, json_t *
 	int rc;
 
 	if (json_is_null(pending))
-		return refuse(c, 409, "no change of the ledger settings is pending");
+		return refuse(c, ERP_ERR_CONFLICT, "no change of the ledger settings is pending");
 	what = describe(c->req->arena, pending);
 	if (!what)
 		return ERP_ERR_NO_MEMORY;
@@ -163,8 +161,8 @@ static int run_step(struct erp_request *req, enum settings_step step, bool if_ma
 	if (if_match && etag_if_match(req, &c->expected_version))
 		return 0;
 	rc = db_transaction(http_db(req), change_work, c);
-	if (rc && c->problem)
-		return ledger_respond_refusal(req, c->problem_status, c->problem);
+	if (rc && erp_refused(&c->refusal))
+		return http_respond_refusal(req, &c->refusal);
 	if (rc == ERP_ERR_STALE)
 		return http_respond_problem(req, &PROBLEM_PRECONDITION,
 					    "the ledger settings were changed since you read them; read them again");

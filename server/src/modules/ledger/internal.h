@@ -11,6 +11,7 @@
 #include "platform/db/db.h"
 #include "platform/http/http.h"
 #include "platform/http/resource.h"
+#include "shared-kernel/usecase.h"
 
 /* --- rules without a database (service.c) ----------------------------------------- */
 
@@ -240,8 +241,7 @@ struct ledger_post {
 	/* out */
 	char number[24];
 	json_t *entry;               /* the posted entry as clients see it (arena) */
-	char *problem;               /* why not, for the answer */
-	int problem_status;          /* 403, 409 or 422 */
+	struct erp_refusal refusal;  /* why not (shared-kernel/usecase.h) */
 };
 
 /* What a posting read under its locks (ledger_post_lock()); texts live as long as the arena. */
@@ -283,7 +283,7 @@ int ledger_post_mark(struct db_conn *db, struct arena *arena, const struct ledge
  * number, lines stamped for reports; the audit event and the domain event
  * ledger.entry.posted go with the caller's COMMIT (platform/db/db.h). Sets
  * post->company_id when the company was named by code. ERP_OK, or
- * ERP_ERR_FORBIDDEN / ERP_ERR_CONFLICT / ERP_ERR_INVALID with post->problem,
+ * ERP_ERR_FORBIDDEN / ERP_ERR_CONFLICT / ERP_ERR_INVALID with post->refusal,
  * ERP_ERR_STALE when the draft is no longer at post->expected_version, or a
  * database error.
  */
@@ -303,8 +303,6 @@ int ledger_request_company(const struct erp_request *req, const struct erp_compa
 /* The request's company id, or NULL when there is no such company (a list is then empty). */
 const char *ledger_request_company_id(const struct erp_request *req);
 
-/* Answers a rule refusal from a post->problem_status and sentence. */
-int ledger_respond_refusal(struct erp_request *req, int status, const char *problem);
 
 int ledger_accounts_list(struct erp_request *req);
 int ledger_accounts_create(struct erp_request *req);

@@ -14,12 +14,11 @@
 #include "platform/events/events.h"
 #include "shared-kernel/errors.h"
 
-static int refuse(struct arena *arena, struct ledger_post *post, int status, int rc,
-		  const char *sentence)
+static int refuse(struct arena *arena, struct ledger_post *post, int rc, const char *sentence)
 {
-	post->problem = sentence ? arena_strdup(arena, sentence) : NULL;
-	post->problem_status = status;
-	return post->problem ? rc : ERP_ERR_NO_MEMORY;
+	const char *detail = sentence ? arena_strdup(arena, sentence) : NULL;
+
+	return detail ? erp_refuse(&post->refusal, rc, detail) : ERP_ERR_NO_MEMORY;
 }
 
 /*
@@ -38,36 +37,36 @@ static int check_rules(struct arena *arena, struct ledger_post *post,
 	const char *author_of_record = post->reverses_author ? post->reverses_author : author;
 
 	if (!ledger_action_allowed(ledger_value(row, 0, "status"), LEDGER_POST))
-		return refuse(arena, post, 409, ERP_ERR_CONFLICT, "the entry is already posted");
+		return refuse(arena, post, ERP_ERR_CONFLICT, "the entry is already posted");
 	if (post->expected_version && strtol(version, NULL, 10) != post->expected_version)
 		return ERP_ERR_STALE;
 	/* Nobody answers for a deactivated user's draft until someone active takes it over. */
 	if (!post->reverses_author && strcmp(ledger_value(row, 0, "author_active"), "t") != 0)
-		return refuse(arena, post, 409, ERP_ERR_CONFLICT,
+		return refuse(arena, post, ERP_ERR_CONFLICT,
 			      "the author of this draft is deactivated: someone active with"
 			      " ledger.journal.create takes it over (POST .../take-over) before it is"
 			      " posted, or a holder of ledger.journal.discard discards it");
 	if (!period_status)
-		return refuse(arena, post, 422, ERP_ERR_INVALID,
+		return refuse(arena, post, ERP_ERR_INVALID,
 			      arena_printf(arena, "no fiscal period covers %s; create the fiscal year first",
 					   ledger_value(row, 0, "entry_date")));
 	if (strcmp(period_status, "locked") == 0)
-		return refuse(arena, post, 409, ERP_ERR_CONFLICT,
+		return refuse(arena, post, ERP_ERR_CONFLICT,
 			      arena_printf(arena, "period %s is locked; nothing can be posted into it", period));
 	*closed = strcmp(period_status, "closed") == 0;
 	if (*closed && !post->may_post_closed)
-		return refuse(arena, post, 403, ERP_ERR_FORBIDDEN,
+		return refuse(arena, post, ERP_ERR_FORBIDDEN,
 			      arena_printf(arena, "period %s is closed; posting into it needs"
 					   " ledger.period.post-closed", period));
 	if (post->four_eyes && !self_posting && author_of_record &&
 	    strcmp(author_of_record, post->poster_id) == 0)
-		return refuse(arena, post, 403, ERP_ERR_FORBIDDEN,
+		return refuse(arena, post, ERP_ERR_FORBIDDEN,
 			      post->reverses_author
 				      ? "four-eyes: you wrote the entry being reversed (or one it reverses);"
 				        " another user must reverse it"
 				      : "four-eyes: you wrote this entry; another user with ledger.journal.post must post it");
 	if (inactive)
-		return refuse(arena, post, 422, ERP_ERR_INVALID,
+		return refuse(arena, post, ERP_ERR_INVALID,
 			      arena_printf(arena, "inactive accounts refuse postings: %s", inactive));
 	return ERP_OK;
 }
