@@ -4,13 +4,16 @@
 int @name@_items_list(struct erp_request *req)
 {
 	struct @name@_items_filter filter;
-	const char *filters[3], *company_id;
-	/* The company's id from IAM, which owns companies: the store names only @name@'s tables. */
-	int rc = http_company_id(req, &company_id);
+	const char *filters[3];
 
-	if (rc)
-		return rc;
-	if (!@name@_items_filter_from(req->query, company_id, &filter))
+	/*
+	 * The company comes resolved with the request (id, code, currency, from
+	 * IAM, which owns companies), so the store names only @name@'s tables.
+	 * None: no company has the path's code.
+	 */
+	if (!req->company)
+		return ERP_ERR_NOT_FOUND;
+	if (!@name@_items_filter_from(req->query, req->company->id, &filter))
 		return resource_field_error(req, "/prefix", "the prefix is empty or too long");
 	filters[0] = filter.company_id;
 	filters[1] = filter.prefix;

@@ -12,6 +12,7 @@
 #include "platform/db/db.h"
 #include "platform/http/http.h"
 #include "platform/http/resource.h"
+#include "shared-kernel/errors.h"
 
 /* --- use cases (items.c): rules without HTTP ------------------------------------------------- */
 
