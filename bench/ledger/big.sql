@@ -9,10 +9,12 @@ FROM companies c, generate_series(0, 199) n WHERE c.code = 'BIG';
 CREATE TEMP TABLE big_accounts AS
     SELECT row_number() OVER (ORDER BY code) - 1 AS n, id FROM ledger_accounts
     WHERE company_id = (SELECT id FROM companies WHERE code = 'BIG');
-INSERT INTO ledger_entries (id, company_id, status, entry_date, memo, fiscal_year, sequence,
-                            number, posted_at)
-SELECT gen_random_uuid(), c.id, 'posted', DATE '2025-01-01' + (n % 365), 'entry ' || n, 2025, n,
-       'JE-2025-' || lpad(n::text, 6, '0'), now()
+-- The rules of the database hold for this load too: lines are added to drafts, in the
+-- transaction that wrote them, and the drafts are then posted (migration
+-- 20261203000100_ledger_controls refuses lines added to a posted entry).
+BEGIN;
+INSERT INTO ledger_entries (id, company_id, entry_date, memo, fiscal_year, sequence)
+SELECT gen_random_uuid(), c.id, DATE '2025-01-01' + (n % 365), 'entry ' || n, 2025, n
 FROM companies c, generate_series(1, 500000) n WHERE c.code = 'BIG';
 INSERT INTO ledger_lines (entry_id, line_no, company_id, account_id, debit_minor, credit_minor,
                           posted_on, posting_no)
@@ -23,6 +25,10 @@ SELECT e.id, side, e.company_id, a.id,
 FROM ledger_entries e CROSS JOIN generate_series(1, 2) side
 JOIN big_accounts a ON a.n = (e.sequence * 7 + side * 13) % 200
 WHERE e.company_id = (SELECT id FROM companies WHERE code = 'BIG');
+UPDATE ledger_entries SET status = 'posted', number = 'JE-2025-' || lpad(sequence::text, 6, '0'),
+       posted_at = now()
+WHERE company_id = (SELECT id FROM companies WHERE code = 'BIG');
 INSERT INTO ledger_numbering SELECT id, 2025, 500000 FROM companies WHERE code = 'BIG';
+COMMIT;
 VACUUM ANALYZE ledger_lines;
 VACUUM ANALYZE ledger_entries;

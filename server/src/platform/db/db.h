@@ -90,7 +90,9 @@ int db_batch_add(struct db_batch *batch, const struct db_statement *statement, i
  * Sends every step, then reads every answer: one round trip, statements this
  * session has not prepared yet included. Returns 0, or the code of the first
  * step that failed (the table above; DB_RETRY for 40001/40P01): PostgreSQL
- * skips the steps after it, and no *out is set. An empty batch costs nothing.
+ * skips the steps after it, and no *out is set. Outside a transaction the
+ * batch is one implicit transaction: all of it commits, or none. An empty
+ * batch costs nothing.
  */
 int db_batch_run(struct db_conn *conn, struct db_batch *batch);
 
@@ -122,7 +124,7 @@ int db_exec(struct db_conn *conn, const char *sql);
  * but the database; it returns 0 to commit or an error code to roll back. A
  * lost connection while COMMIT's round trip is under way returns
  * ERP_ERR_UNAVAILABLE (outcome unknown: clients retry with an
- * Idempotency-Key).
+ * Idempotency-Key), unless PostgreSQL had answered the COMMIT: then it is 0.
  */
 typedef int (*db_work_fn)(struct db_conn *conn, void *ctx);
 int db_transaction(struct db_conn *conn, db_work_fn work, void *ctx);
@@ -145,7 +147,7 @@ unsigned long db_connect_count(const struct db_conn *conn);
  */
 unsigned long db_round_trips(const struct db_conn *conn);
 
-/* The same, summed over every handle the calling thread used: a request's cost, read before and after it. */
+/* The same, summed over every handle the calling thread used: read before and after a request. */
 unsigned long db_thread_round_trips(void);
 
 /*
