@@ -331,7 +331,7 @@ static int company_scope(void *ctx, struct erp_request *req, const char *code,
 	(void)ctx;
 	if (!iam_cache_company_get(cache, code, out))
 		count(LOOKUP_COMPANY, LOOKUP_MISS);
-	else if (!cache_current(p))
+	else if (!p || !cache_current(p)) /* no caller: nothing to prove it for */
 		count(LOOKUP_COMPANY, LOOKUP_FALLBACK);
 	else if (!iam_cache_company_get(cache, code, out))
 		count(LOOKUP_COMPANY, LOOKUP_MISS);
