@@ -182,7 +182,7 @@ static int authenticate(void *ctx, struct erp_request *req, const char *token)
 	if (!p)
 		return ERP_ERR_NO_MEMORY;
 	/* Its client sent it after whatever it knows committed: those changes must be seen. */
-	p->since_ns = req->started_ns;
+	p->since_ns = req->started_ns ? req->started_ns : http_now_ns();
 	if (iam_token_hash(token, p->token_hash_hex))
 		return ERP_ERR_UNAUTHORIZED; /* not even shaped like one of ours: no query */
 	rc = session_of(req, p, &session);
