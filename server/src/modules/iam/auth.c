@@ -182,7 +182,7 @@ static int authenticate(void *ctx, struct erp_request *req, const char *token)
 	if (!p)
 		return ERP_ERR_NO_MEMORY;
 	/* Its client sent it after whatever it knows committed: those changes must be seen. */
-	p->since_ns = req->started_ns;
+	p->since_ns = req->started_ns ? req->started_ns : http_now_ns();
 	if (iam_token_hash(token, p->token_hash_hex))
 		return ERP_ERR_UNAUTHORIZED; /* not even shaped like one of ours: no query */
 	rc = session_of(req, p, &session);
@@ -331,7 +331,7 @@ static int company_scope(void *ctx, struct erp_request *req, const char *code,
 	(void)ctx;
 	if (!iam_cache_company_get(cache, code, out))
 		count(LOOKUP_COMPANY, LOOKUP_MISS);
-	else if (!cache_current(p))
+	else if (!p || !cache_current(p)) /* no caller: nothing to prove it for */
 		count(LOOKUP_COMPANY, LOOKUP_FALLBACK);
 	else if (!iam_cache_company_get(cache, code, out))
 		count(LOOKUP_COMPANY, LOOKUP_MISS);
