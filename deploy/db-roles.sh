@@ -13,9 +13,10 @@
 #                         ERP_DB_NAME: `erp-server migrate` connects as it
 #   ERP_SERVER_LOGIN      logs in, has no other attribute, is a member of
 #                         erp_app: `erp-server serve` connects as it
-# and refuses (exit 1, one line saying why) a server login that is the owner,
-# a member of the owner or of erp_scripts, or a superuser, and a database that
-# someone else owns. It never drops or revokes anything.
+# and refuses (exit 1, saying why) a server login that is the owner, or a
+# member of the owner, of erp_scripts or of a superuser, and a database that
+# someone else owns; a refused run changes nothing. It never drops or revokes
+# anything.
 #
 # Passwords are files in ERP_SECRETS_DIR (default /run/secrets), never
 # arguments: postgres_password holds the superuser's (as the postgres image's
@@ -94,5 +95,6 @@ ERP_SERVER_PASSWORD=$(pgpass_password "$ERP_SECRETS_DIR/erp_server_pgpass" "$ERP
 # In psql's environment only (db-roles.sql reads them with \getenv): never an argument.
 export PGPASSWORD ERP_OWNER_PASSWORD ERP_SERVER_PASSWORD ERP_DB_NAME ERP_OWNER_LOGIN ERP_SERVER_LOGIN
 
-"$PSQL" -X -q -v ON_ERROR_STOP=1 -d postgres -f "$HERE/db-roles.sql"
+"$PSQL" -X -q -v ON_ERROR_STOP=1 -v VERBOSITY=terse -d postgres -f "$HERE/db-roles.sql" ||
+	die "stopped at the error above"
 echo "db-roles: database $ERP_DB_NAME owned by $ERP_OWNER_LOGIN; $ERP_SERVER_LOGIN is a login of erp_app"

@@ -1,7 +1,9 @@
 -- db-roles.sql — run by db-roles.sh as the superuser, connected to the
 -- database postgres; db-roles.sh says what it makes sure of, and why.
 -- Idempotent: every statement creates only what is missing, or sets what it
--- sets to the same value again.
+-- sets to the same value again. A refusal changes nothing: the checks run
+-- first, or inside the roles' transaction; only the database is created
+-- after it, when missing.
 \set ON_ERROR_STOP on
 SET client_min_messages = warning;
 
@@ -14,14 +16,24 @@ SELECT set_config('erp.db', :'db', false), set_config('erp.owner', :'owner', fal
        set_config('erp.server', :'server', false)
 \g /dev/null
 
--- The logins below lose every attribute but LOGIN: never the role running this.
 DO $$
+DECLARE
+    owner text := current_setting('erp.owner');
+    actual text;
 BEGIN
-    IF session_user IN (current_setting('erp.owner'), current_setting('erp.server')) THEN
+    -- The logins below lose every attribute but LOGIN: never the role running this.
+    IF session_user IN (owner, current_setting('erp.server')) THEN
         RAISE EXCEPTION 'the owner and the server''s login must not be %, who runs this', session_user;
+    END IF;
+    SELECT pg_get_userbyid(datdba) INTO actual FROM pg_database
+     WHERE datname = current_setting('erp.db');
+    IF actual IS DISTINCT FROM owner AND actual IS NOT NULL THEN
+        RAISE EXCEPTION 'database % is owned by %, not by %', current_setting('erp.db'), actual, owner;
     END IF;
 END
 $$;
+
+BEGIN;
 
 -- The groups the migrations grant to (they would create them too).
 SELECT format('CREATE ROLE %I NOLOGIN', name)
@@ -39,30 +51,18 @@ SELECT format('ALTER ROLE %I LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICA
               ' NOBYPASSRLS INHERIT PASSWORD %L', login, password)
   FROM (VALUES (:'owner', :'owner_password'), (:'server', :'server_password')) AS l (login, password)
 \gexec
-
--- The database, owned by the owner (CREATE DATABASE cannot run in a DO block).
-SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'owner')
- WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = :'db')
-\gexec
-
 SELECT format('GRANT erp_app TO %I', :'server')
 \gexec
 
--- What must hold now; anything else is a deployment mistake to fix by hand,
--- not something to revoke silently.
+-- What must hold; anything else is a deployment mistake to fix by hand, not
+-- something to revoke silently.
 DO $$
 DECLARE
-    db text := current_setting('erp.db');
     owner text := current_setting('erp.owner');
     server text := current_setting('erp.server');
-    actual text;
 BEGIN
-    SELECT pg_get_userbyid(datdba) INTO actual FROM pg_database WHERE datname = db;
-    IF actual IS DISTINCT FROM owner THEN
-        RAISE EXCEPTION 'database % is owned by %, not by %', db, actual, owner;
-    END IF;
-    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = server AND rolsuper) THEN
-        RAISE EXCEPTION 'the server''s login % is a superuser', server;
+    IF EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolsuper AND pg_has_role(server, r.oid, 'MEMBER')) THEN
+        RAISE EXCEPTION 'the server''s login % is a member of a superuser', server;
     END IF;
     IF pg_has_role(server, owner, 'MEMBER') THEN
         RAISE EXCEPTION 'the server''s login % is a member of the owner %', server, owner;
@@ -75,3 +75,10 @@ BEGIN
     END IF;
 END
 $$;
+
+COMMIT;
+
+-- The database, owned by the owner (CREATE DATABASE runs outside a transaction).
+SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'owner')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = :'db')
+\gexec
