@@ -1,12 +1,13 @@
 /*
  * tools/check-containers, the static check of docker-compose.yml and the
- * Dockerfile (no Docker engine runs here). The fixtures in
- * server/test/governance/fixtures/containers/ are a small compose file and
- * Dockerfile that pass; each case changes one thing in one of them and must
- * be refused with exactly one violation naming file, line and rule. The
- * repository's own files must pass, the Dockerfile parser must read a file
- * of its awkward cases as Docker does, and the admin executables the rules
- * speak of are derived from server/scripts, not listed. No database needed.
+ * Dockerfile (no Docker engine runs here). The fixture tree
+ * server/test/governance/fixtures/containers/ is a small compose file,
+ * Dockerfile and Makefile with three scripts that pass; each case copies it,
+ * changes one thing in one file and must be refused with exactly one
+ * violation naming file, line and rule. The repository's own files must
+ * pass, the Dockerfile parser must read a file of its awkward cases as
+ * Docker does, and the admin executables the rules speak of come from
+ * server/scripts, not from a list. No database needed.
  */
 #include <check.h>
 #include <dirent.h>
@@ -18,12 +19,14 @@
 #include "test/support/check_main.h"
 #include "test/support/testlib.h"
 
+#define CHECKER "tools/check-containers"
 #define COMPOSE "docker-compose.yml"
 #define DOCKERFILE "Dockerfile"
+#define MAKEFILE "Makefile"
 
 struct expectation {
 	const char *name;
-	const char *file; /* COMPOSE or DOCKERFILE: the fixture changed */
+	const char *file; /* the fixture's file that changes */
 	const char *from; /* text that occurs exactly once in it... */
 	const char *to;   /* ...and what it becomes */
 	const char *violation;
@@ -178,6 +181,9 @@ static const struct expectation cases[] = {
 	  "Dockerfile:12: executables: the runtime stage must copy the Makefile's image root" },
 	{ "the image root is made elsewhere than the COPY takes it", DOCKERFILE, "BUILD=build",
 	  "BUILD=out", "Dockerfile:9: executables: make image-root must use BUILD=build" },
+	{ "the image root leaves a script out", MAKEFILE, "$(BUILD)/bin/erp-server $(SCRIPT_BINS)",
+	  "$(BUILD)/bin/erp-server $(filter-out %/erp-grant-role,$(SCRIPT_BINS))",
+	  "Dockerfile:9: executables: make image-root does not stage erp-grant-role" },
 	{ "the user is a name", DOCKERFILE, "USER 10001", "USER erp",
 	  "Dockerfile:14: non-root: USER erp: give a numeric uid" },
 	{ "the user is root", DOCKERFILE, "USER 10001", "USER 0:0",
@@ -212,23 +218,6 @@ static const struct expectation cases[] = {
 	  "Dockerfile:9: syntax: RUN with a heredoc: not supported by this checker" },
 };
 
-static char *read_file(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *text;
-	long size;
-
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	size = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	text = calloc(1, (size_t)size + 1);
-	ck_assert_ptr_nonnull(text);
-	ck_assert_int_eq(fread(text, 1, (size_t)size, f), (size_t)size);
-	fclose(f);
-	return text;
-}
-
 static void write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -238,54 +227,19 @@ static void write_file(const char *path, const char *text)
 	fclose(f);
 }
 
-static const char *fixture(const char *name)
+/* A copy of the fixture tree in a new folder (dir: a mkdtemp template, filled in). */
+static void copy_fixture(char *dir)
 {
-	static char path[1024];
+	char source[1100];
 
-	snprintf(path, sizeof(path), "%s/server/test/governance/fixtures/containers/%s",
-		 test_env("ERP_TEST_REPO"), name);
-	return path;
-}
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(source, sizeof(source), "%s/server/test/governance/fixtures/containers/.",
+		 test_env("ERP_TEST_REPO"));
+	{
+		const char *cp[] = { "/bin/cp", "-R", source, dir, NULL };
 
-/*
- * Runs the checker; args are its arguments (NULL-terminated, at most 8).
- * *output (stdout and stderr) is malloc'd.
- */
-static int check(const char *const args[], char **output)
-{
-	char tool[1024], log[] = "/tmp/erp-containers-log.XXXXXX";
-	const char *argv[10] = { tool };
-	int fd = mkstemp(log), status, n = 1;
-
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-	snprintf(tool, sizeof(tool), "%s/tools/check-containers", test_env("ERP_TEST_REPO"));
-	for (; args[n - 1] && n < 9; n++)
-		argv[n] = args[n - 1];
-	argv[n] = NULL;
-	status = test_run(argv, NULL, log);
-	*output = read_file(log);
-	unlink(log);
-	return status;
-}
-
-/* text with its one occurrence of from replaced by to (malloc'd). */
-static char *replace_once(const char *text, const char *from, const char *to, const char *what)
-{
-	const char *at = strstr(text, from);
-	size_t before, after;
-	char *result;
-
-	ck_assert_msg(at != NULL, "%s: the fixture has no \"%s\"", what, from);
-	ck_assert_msg(strstr(at + 1, from) == NULL, "%s: \"%s\" occurs more than once", what, from);
-	before = (size_t)(at - text);
-	after = strlen(at + strlen(from));
-	result = calloc(1, before + strlen(to) + after + 1);
-	ck_assert_ptr_nonnull(result);
-	memcpy(result, text, before);
-	memcpy(result + before, to, strlen(to));
-	memcpy(result + before + strlen(to), at + strlen(from), after);
-	return result;
+		ck_assert_int_eq(test_run(cp, NULL, NULL), 0);
+	}
 }
 
 static void remove_tree(const char *dir)
@@ -295,46 +249,56 @@ static void remove_tree(const char *dir)
 	test_run(rm, NULL, NULL);
 }
 
-START_TEST(the_fixtures_pass)
+/* Replaces the one occurrence of from by to in dir/file. */
+static void change(const char *dir, const char *file, const char *from, const char *to,
+		   const char *what)
 {
-	char compose[1024], dockerfile[1024], *output;
-	const char *args[] = { "--compose", compose, "--dockerfile", dockerfile, NULL };
+	char path[1200], *text, *changed;
+	const char *at;
+	size_t before, after;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	text = test_read_file(path);
+	at = strstr(text, from);
+	ck_assert_msg(at != NULL, "%s: %s has no \"%s\"", what, file, from);
+	ck_assert_msg(strstr(at + 1, from) == NULL, "%s: \"%s\" occurs more than once", what, from);
+	before = (size_t)(at - text);
+	after = strlen(at + strlen(from));
+	changed = calloc(1, before + strlen(to) + after + 1);
+	ck_assert_ptr_nonnull(changed);
+	memcpy(changed, text, before);
+	memcpy(changed + before, to, strlen(to));
+	memcpy(changed + before + strlen(to), at + strlen(from), after);
+	write_file(path, changed);
+	free(changed);
+	free(text);
+}
+
+START_TEST(the_fixture_passes)
+{
+	char dir[] = "/tmp/erp-containers.XXXXXX", *output;
 	int status;
 
-	snprintf(compose, sizeof(compose), "%s", fixture(COMPOSE));
-	snprintf(dockerfile, sizeof(dockerfile), "%s", fixture(DOCKERFILE));
-	status = check(args, &output);
+	copy_fixture(dir);
+	status = test_run_tool(CHECKER, dir, &output);
 	ck_assert_msg(status == 0, "exit %d\n%s", status, output);
-	ck_assert_msg(strstr(output, "(5 services) and ") != NULL, "%s", output);
-	ck_assert_msg(strstr(output, "(2 stages, ") != NULL, "%s", output);
-	ck_assert_msg(strstr(output, "no violations") != NULL, "%s", output);
+	ck_assert_msg(strstr(output, "docker-compose.yml (5 services) and Dockerfile (2 stages, "
+				     "erp-server and 3 admin scripts): no violations") != NULL,
+		      "%s", output);
 	free(output);
+	remove_tree(dir);
 }
 END_TEST
 
 START_TEST(each_change_is_refused_with_its_file_line_and_rule)
 {
 	const struct expectation *e = &cases[_i];
-	char dir[] = "/tmp/erp-containers.XXXXXX", compose[1100], dockerfile[1100], *output;
-	char *compose_text, *dockerfile_text, *changed;
-	const char *args[] = { "--compose", compose, "--dockerfile", dockerfile, NULL };
+	char dir[] = "/tmp/erp-containers.XXXXXX", *output;
 	int status;
 
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(compose, sizeof(compose), "%s/%s", dir, COMPOSE);
-	snprintf(dockerfile, sizeof(dockerfile), "%s/%s", dir, DOCKERFILE);
-	compose_text = read_file(fixture(COMPOSE));
-	dockerfile_text = read_file(fixture(DOCKERFILE));
-	if (strcmp(e->file, COMPOSE) == 0) {
-		changed = replace_once(compose_text, e->from, e->to, e->name);
-		write_file(compose, changed);
-		write_file(dockerfile, dockerfile_text);
-	} else {
-		changed = replace_once(dockerfile_text, e->from, e->to, e->name);
-		write_file(compose, compose_text);
-		write_file(dockerfile, changed);
-	}
-	status = check(args, &output);
+	copy_fixture(dir);
+	change(dir, e->file, e->from, e->to, e->name);
+	status = test_run_tool(CHECKER, dir, &output);
 	ck_assert_msg(status == 1, "%s: exit %d\n%s", e->name, status, output);
 	ck_assert_msg(strstr(output, e->violation) != NULL, "%s: expected \"%s\" in\n%s", e->name,
 		      e->violation, output);
@@ -342,9 +306,6 @@ START_TEST(each_change_is_refused_with_its_file_line_and_rule)
 	ck_assert_msg(strstr(output, "check-containers: 1 violation(s)") != NULL, "%s:\n%s", e->name,
 		      output);
 	free(output);
-	free(changed);
-	free(compose_text);
-	free(dockerfile_text);
 	remove_tree(dir);
 }
 END_TEST
@@ -372,9 +333,8 @@ static int count_scripts(void)
 
 START_TEST(the_repository_passes)
 {
-	const char *args[] = { NULL };
 	char expected[64], *output;
-	int status = check(args, &output);
+	int status = test_run_tool(CHECKER, NULL, &output);
 
 	ck_assert_msg(status == 0, "%s", output);
 	ck_assert_msg(strstr(output, "no violations") != NULL, "%s", output);
@@ -388,13 +348,22 @@ END_TEST
 
 START_TEST(the_parser_reads_what_docker_reads)
 {
-	char source[1024];
-	const char *args[] = { "--parse-dockerfile", source, NULL };
+	char checker[1024], source[1024], log[] = "/tmp/erp-containers-log.XXXXXX";
+	const char *argv[] = { checker, "--parse-dockerfile", source, NULL };
 	char *output, *expected;
+	int fd = mkstemp(log);
 
-	snprintf(source, sizeof(source), "%s", fixture("parser.Dockerfile"));
-	ck_assert_int_eq(check(args, &output), 0);
-	expected = read_file(fixture("parser.expected"));
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	snprintf(checker, sizeof(checker), "%s/" CHECKER, test_env("ERP_TEST_REPO"));
+	snprintf(source, sizeof(source), "%s/server/test/governance/fixtures/containers/"
+		 "parser.Dockerfile", test_env("ERP_TEST_REPO"));
+	ck_assert_int_eq(test_run(argv, NULL, log), 0);
+	output = test_read_file(log);
+	unlink(log);
+	snprintf(source, sizeof(source), "%s/server/test/governance/fixtures/containers/"
+		 "parser.expected", test_env("ERP_TEST_REPO"));
+	expected = test_read_file(source);
 	ck_assert_str_eq(output, expected);
 	free(output);
 	free(expected);
@@ -402,79 +371,42 @@ START_TEST(the_parser_reads_what_docker_reads)
 END_TEST
 
 /*
- * A scratch root with two scripts, alpha and beta: the rules follow
- * server/scripts, so a new script is checked with no edit of the checker.
+ * A new script is checked with no edit of the checker: it is counted, must
+ * be in the image (the fixture's Makefile stages it), and no service may
+ * start it.
  */
-static void scratch_root(char *dir, const char *image_root_rule)
+START_TEST(a_new_script_is_checked_like_the_others)
 {
-	char path[1200];
-
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/server/scripts", dir);
-	{
-		const char *mkdir[] = { "/bin/mkdir", "-p", path, NULL };
-
-		ck_assert_int_eq(test_run(mkdir, NULL, NULL), 0);
-	}
-	snprintf(path, sizeof(path), "%s/server/scripts/alpha.c", dir);
-	write_file(path, "/* a script */\n");
-	snprintf(path, sizeof(path), "%s/server/scripts/beta.c", dir);
-	write_file(path, "/* another */\n");
-	snprintf(path, sizeof(path), "%s/Makefile", dir);
-	write_file(path, image_root_rule);
-}
-
-START_TEST(the_scripts_are_derived_from_server_scripts)
-{
-	char every[] = "/tmp/erp-containers-root.XXXXXX", one[] = "/tmp/erp-containers-root.XXXXXX";
-	char dir[] = "/tmp/erp-containers.XXXXXX", compose[1100], dockerfile[1100], *output, *text;
-	char *changed;
-	const char *args[] = { "--root", every, "--compose", compose, "--dockerfile", dockerfile,
-			       NULL };
+	char dir[] = "/tmp/erp-containers.XXXXXX", path[1200], *output;
 	int status;
 
-	snprintf(compose, sizeof(compose), "%s", fixture(COMPOSE));
-	snprintf(dockerfile, sizeof(dockerfile), "%s", fixture(DOCKERFILE));
-
-	/* The image root stages every script: both are counted and pass. */
-	scratch_root(every, "BUILD ?= build\n"
-			    "SCRIPT_BINS := $(patsubst server/scripts/%.c,$(BUILD)/bin/erp-%,"
-			    "$(wildcard server/scripts/*.c))\n"
-			    "image-root: $(BUILD)/bin/erp-server $(SCRIPT_BINS)\n");
-	status = check(args, &output);
+	copy_fixture(dir);
+	snprintf(path, sizeof(path), "%s/server/scripts/seed-demo.c", dir);
+	write_file(path, "/* a new script */\n");
+	status = test_run_tool(CHECKER, dir, &output);
 	ck_assert_msg(status == 0, "exit %d\n%s", status, output);
-	ck_assert_msg(strstr(output, "erp-server and 2 admin scripts") != NULL, "%s", output);
+	ck_assert_msg(strstr(output, "erp-server and 4 admin scripts") != NULL, "%s", output);
 	free(output);
 
-	/* A compose service that starts the new script erp-beta is refused. */
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	text = read_file(fixture(COMPOSE));
-	changed = replace_once(text, "    profiles: [tools]\n",
-			       "    profiles: [tools]\n    entrypoint: [\"erp-beta\"]\n", "erp-beta");
-	snprintf(compose, sizeof(compose), "%s/%s", dir, COMPOSE);
-	write_file(compose, changed);
-	status = check(args, &output);
+	change(dir, COMPOSE, "    profiles: [tools]\n",
+	       "    profiles: [tools]\n    entrypoint: [\"erp-seed-demo\"]\n", "erp-seed-demo");
+	status = test_run_tool(CHECKER, dir, &output);
 	ck_assert_msg(status == 1, "exit %d\n%s", status, output);
 	ck_assert_msg(strstr(output, "docker-compose.yml:53: auto-execute: services.scripts.entrypoint "
-				     "runs erp-beta") != NULL,
+				     "runs erp-seed-demo") != NULL,
 		      "%s", output);
 	free(output);
-	free(changed);
-	free(text);
 
-	/* An image root that names only alpha leaves beta out of the image. */
-	snprintf(compose, sizeof(compose), "%s", fixture(COMPOSE));
-	scratch_root(one, "BUILD ?= build\nimage-root: $(BUILD)/bin/erp-server $(BUILD)/bin/erp-alpha\n");
-	args[1] = one;
-	status = check(args, &output);
+	change(dir, COMPOSE, "    entrypoint: [\"erp-seed-demo\"]\n", "", "erp-seed-demo");
+	change(dir, MAKEFILE, "$(BUILD)/bin/erp-server $(SCRIPT_BINS)",
+	       "$(BUILD)/bin/erp-server $(filter-out %/erp-seed-demo,$(SCRIPT_BINS))", "erp-seed-demo");
+	status = test_run_tool(CHECKER, dir, &output);
 	ck_assert_msg(status == 1, "exit %d\n%s", status, output);
 	ck_assert_msg(strstr(output, "Dockerfile:9: executables: make image-root does not stage "
-				     "erp-beta") != NULL,
+				     "erp-seed-demo") != NULL,
 		      "%s", output);
 	ck_assert_msg(strstr(output, "check-containers: 1 violation(s)") != NULL, "%s", output);
 	free(output);
-	remove_tree(every);
-	remove_tree(one);
 	remove_tree(dir);
 }
 END_TEST
@@ -484,12 +416,12 @@ Suite *test_suite(void)
 	Suite *suite = suite_create("check-containers");
 	TCase *tc = tcase_create("containers");
 
-	tcase_add_test(tc, the_fixtures_pass);
+	tcase_add_test(tc, the_fixture_passes);
 	tcase_add_loop_test(tc, each_change_is_refused_with_its_file_line_and_rule, 0,
 			    (int)(sizeof(cases) / sizeof(cases[0])));
 	tcase_add_test(tc, the_repository_passes);
 	tcase_add_test(tc, the_parser_reads_what_docker_reads);
-	tcase_add_test(tc, the_scripts_are_derived_from_server_scripts);
+	tcase_add_test(tc, a_new_script_is_checked_like_the_others);
 	suite_add_tcase(suite, tc);
 	return suite;
 }

@@ -39,24 +39,6 @@ static void write_file(const char *path, const char *text, mode_t mode)
 	ck_assert_int_eq(chmod(path, mode), 0);
 }
 
-static char *read_file(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *text;
-	long size;
-
-	if (!f)
-		return strdup("");
-	fseek(f, 0, SEEK_END);
-	size = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	text = calloc(1, (size_t)size + 1);
-	ck_assert_ptr_nonnull(text);
-	ck_assert_int_eq(fread(text, 1, (size_t)size, f), (size_t)size);
-	fclose(f);
-	return text;
-}
-
 static void start_cluster(void)
 {
 	char password_file[128];
@@ -78,7 +60,7 @@ static void start_cluster(void)
 		char path[128], *text;
 
 		snprintf(path, sizeof(path), "%s/port", cluster);
-		text = read_file(path);
+		text = test_read_file(path);
 		snprintf(port, sizeof(port), "%.*s", (int)strcspn(text, "\n"), text);
 		free(text);
 	}
@@ -142,7 +124,7 @@ static int db_roles(const struct deployment *d, char **output)
 	snprintf(owner, sizeof(owner), "ERP_OWNER_LOGIN=%s", d->owner);
 	snprintf(server, sizeof(server), "ERP_SERVER_LOGIN=%s", d->server);
 	status = test_run(argv, env, log);
-	*output = read_file(log);
+	*output = test_read_file(log);
 	unlink(log);
 	return status;
 }
@@ -172,7 +154,7 @@ static int erp_server(const char *command, const char *url, char **output)
 	snprintf(migrations, sizeof(migrations), "ERP_MIGRATIONS_DIR=%s",
 		 test_env("ERP_TEST_MIGRATIONS_DIR"));
 	status = test_run(argv, env, log);
-	*output = read_file(log);
+	*output = test_read_file(log);
 	unlink(log);
 	return status;
 }
