@@ -179,7 +179,7 @@ $(filter $(BUILD)/test/e2e/%,$(TEST_BINS)): $(MATRIX_TARGET_OBJS)
 
 # --- the two commands ---------------------------------------------------------
 run: deps build
-	@tools/dev-run
+	@ERP_DEV_BUILD=$(BUILD) tools/dev-run
 
 # Stops what make run started, in the foreground or not: the server (by the PID
 # it recorded), then the database (tools/dev-stop).
