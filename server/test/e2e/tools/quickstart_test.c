@@ -63,7 +63,7 @@ static char *with_base_url(const char *text, const char *base_url)
 static char *quickstart(int *count)
 {
 	char path[1024], *readme, *begin, *end, *out, *line;
-	size_t n = 0;
+	size_t n = 0, size;
 
 	snprintf(path, sizeof(path), "%s/README.md", test_env("ERP_TEST_REPO"));
 	readme = read_text(path);
@@ -72,7 +72,8 @@ static char *quickstart(int *count)
 	end = strstr(begin, "\n<!-- /quickstart -->\n");
 	ck_assert_msg(end != NULL, "README.md has no <!-- /quickstart --> marker");
 	*end = '\0';
-	out = calloc(1, strlen(begin) + 1);
+	size = strlen(begin) + 1;
+	out = calloc(1, size);
 	ck_assert_ptr_nonnull(out);
 	*count = 0;
 	for (line = strtok_r(begin + 1, "\n", &end); line; line = strtok_r(NULL, "\n", &end)) {
@@ -80,7 +81,7 @@ static char *quickstart(int *count)
 			continue;
 		ck_assert_msg(strstr(line, README_URL) != NULL, "a quickstart line without %s: %s",
 			      README_URL, line);
-		n += (size_t)sprintf(out + n, "%s\n", line);
+		n += (size_t)snprintf(out + n, size - n, "%s\n", line);
 		(*count)++;
 	}
 	free(readme);
