@@ -110,34 +110,52 @@ static char *access_user(const char *log, const char *method, const char *route,
 	return user;
 }
 
-START_TEST(the_readme_quickstart_works_as_written)
-{
-	const char *url = script_fixture_database("t_quickstart");
-	const char *const env[] = { "ERP_LOG_FLUSH_MS=0", "ERP_LOG_LEVEL=info", NULL };
-	char dir[64], passwords[128], script[128], output[128], *commands, *text, *log;
-	char *bookkeeper, *approver, *user;
-	struct test_server server;
-	struct script_run r;
-	int count;
+/*
+ * The clone as make run leaves it (roles, the demo company, its passwords
+ * under .data/) and the server, made and removed outside the test's own
+ * process (an unchecked fixture), so a failed check leaves nothing running.
+ */
+static struct test_server server;
+static char db_url[1024], dir[64];
 
-	/* The clone as make run leaves it: roles, the demo company, its passwords under .data/. */
+static void start_seeded(void)
+{
+	const char *const env[] = { "ERP_LOG_FLUSH_MS=0", "ERP_LOG_LEVEL=info", NULL };
+	const char *roles[] = { "--env", "test", NULL };
+	char passwords[128];
+	struct script_run r;
+
+	snprintf(db_url, sizeof(db_url), "%s", script_fixture_database("t_quickstart"));
 	snprintf(dir, sizeof(dir), "/tmp/erp-quickstart.XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(passwords, sizeof(passwords), "%s/.data", dir);
 	ck_assert_int_eq(mkdir(passwords, 0755), 0);
 	snprintf(passwords, sizeof(passwords), "%s/.data/demo-passwords", dir);
+	script_fixture_run(&r, db_url, "seed-roles", roles, NULL, NULL);
+	ck_assert_int_eq(r.status, 0);
+	script_run_free(&r);
 	{
-		const char *roles[] = { "--env", "test", NULL };
 		const char *demo[] = { "--env", "development", "--passwords", passwords, NULL };
 
-		script_fixture_run(&r, url, "seed-roles", roles, NULL, NULL);
-		ck_assert_int_eq(r.status, 0);
-		script_run_free(&r);
-		script_fixture_run(&r, url, "seed-demo", demo, NULL, NULL);
-		ck_assert_msg(r.status == 0, "%s", r.err);
-		script_run_free(&r);
+		script_fixture_run(&r, db_url, "seed-demo", demo, NULL, NULL);
 	}
-	ck_assert_int_eq(test_server_start(&server, "bin/erp-server-test", url, env), 0);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	script_run_free(&r);
+	ck_assert_int_eq(test_server_start(&server, "bin/erp-server-test", db_url, env), 0);
+}
+
+static void stop_seeded(void)
+{
+	const char *rm[] = { "/bin/rm", "-rf", dir, NULL };
+
+	ck_assert_int_eq(test_server_stop(&server), 0);
+	ck_assert_int_eq(test_run(rm, NULL, NULL), 0);
+}
+
+START_TEST(the_readme_quickstart_works_as_written)
+{
+	char script[128], output[128], *commands, *text, *log, *bookkeeper, *approver, *user;
+	int count;
 
 	/* The README's five lines, pointed at this server, run by sh from the clone's folder. */
 	commands = quickstart(&count);
@@ -168,8 +186,8 @@ START_TEST(the_readme_quickstart_works_as_written)
 	free(text);
 
 	/* Written by the bookkeeper, posted by the approver, as the server recorded it. */
-	bookkeeper = test_db_value(url, "SELECT id FROM users WHERE email = 'bookkeeper@example.com'");
-	approver = test_db_value(url, "SELECT id FROM users WHERE email = 'approver@example.com'");
+	bookkeeper = test_db_value(db_url, "SELECT id FROM users WHERE email = 'bookkeeper@example.com'");
+	approver = test_db_value(db_url, "SELECT id FROM users WHERE email = 'approver@example.com'");
 	{
 		char sql[512];
 
@@ -180,7 +198,7 @@ START_TEST(the_readme_quickstart_works_as_written)
 			 " AND sequence = (SELECT count(*) FROM ledger_entries WHERE status = 'posted')",
 			 bookkeeper, approver);
 		/* Numbered by the server right after the seeded postings: one gapless counter. */
-		ck_assert_int_eq(script_fixture_count(url, sql), 1);
+		ck_assert_int_eq(script_fixture_count(db_url, sql), 1);
 	}
 	log = test_server_log(&server);
 	ck_assert_ptr_nonnull(log);
@@ -193,12 +211,6 @@ START_TEST(the_readme_quickstart_works_as_written)
 	free(log);
 	free(bookkeeper);
 	free(approver);
-	ck_assert_int_eq(test_server_stop(&server), 0);
-	{
-		const char *rm[] = { "/bin/rm", "-rf", dir, NULL };
-
-		ck_assert_int_eq(test_run(rm, NULL, NULL), 0);
-	}
 }
 END_TEST
 
@@ -207,6 +219,7 @@ Suite *test_suite(void)
 	Suite *s = suite_create("e2e/tools/quickstart");
 	TCase *tc = tcase_create("quickstart");
 
+	tcase_add_unchecked_fixture(tc, start_seeded, stop_seeded);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, the_readme_quickstart_works_as_written);
 	suite_add_tcase(s, tc);
