@@ -9,6 +9,8 @@
 # another program after ours ended is never taken for ours. The command line
 # is checked too.
 
+# Read by the files that source this one.
+# shellcheck disable=SC2034
 DEV_PID_FILE=.data/dev-run.pid
 DEV_SERVER_COMMAND='(^|/)erp-server serve$'
 DEV_SUPERVISOR_COMMAND='(^|[ /])dev-run$'
