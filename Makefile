@@ -1,6 +1,7 @@
 # Antigravity ERP — build, run and test.
 #
 #   make run     deps + build + private PostgreSQL under .data/ + migrate + seed + serve
+#   make stop    stops what make run started (also when it runs in the background)
 #   make test    deps + build + every test suite (also under ASan/UBSan) + lint
 #
 # Every executable has its own explicit object list below; erp-server never
@@ -196,10 +197,12 @@ image-root: $(IMAGE_BINS) $(ROLE_CATALOG)
 
 # --- the two commands ---------------------------------------------------------
 run: deps build
-	@tools/dev-run
+	@ERP_DEV_BUILD=$(BUILD) tools/dev-run
 
+# Stops what make run started, in the foreground or not: the server (by the PID
+# it recorded), then the database (tools/dev-stop).
 stop:
-	@tools/dev-db stop
+	@tools/dev-stop
 
 test: deps
 	@$(MAKE) --no-print-directory build

@@ -290,6 +290,8 @@ void runtime_print_help(const struct script_ctx *ctx, FILE *out)
 	for (size_t i = 0; i < RUNTIME_COUNT(runtime_flags); i++)
 		print_flag(out, runtime_flags[i].name, runtime_flags[i].value_name,
 			   runtime_flags[i].help);
+	if (d->development_only)
+		fprintf(out, "\nDevelopment only: every other environment is refused (exit 77).\n");
 	fprintf(out,
 		"\n%s\n"
 		"Database: ERP_DATABASE_URL. Every run is recorded in script_executions (start and\n"

@@ -39,6 +39,11 @@ int runtime_guard(struct script_ctx *ctx)
 		return script_refuse(ctx,
 				     "CI is set: under CI scripts run only with --env test, not against %s",
 				     ctx->environment);
+	/* Demo and fixture data never reach a shared environment, dry runs included. */
+	if (ctx->descriptor->development_only && ctx->env != ERP_ENV_DEVELOPMENT)
+		return script_refuse(ctx,
+				     "%s runs only in development, not in %s: it writes made-up data",
+				     ctx->program, ctx->environment);
 	/* A confirmation that names another database is a mistake in any environment. */
 	if (ctx->confirm_production && strcmp(ctx->confirm_production, ctx->database_name) != 0)
 		return script_refuse(ctx,

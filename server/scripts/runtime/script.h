@@ -11,7 +11,8 @@
  *     }
  *
  * and the runtime owns everything else: flags and --help, the environment
- * (--env or ERP_ENV), the CI and production guards, --dry-run, the database
+ * (--env or ERP_ENV), the CI, production and development-only guards,
+ * --dry-run, the database
  * connection (platform config, ERP_DATABASE_URL), the one transaction the
  * work runs in, the audit rows in script_executions and the exit code
  * (sysexits.h, listed in server/scripts/README.md).
@@ -41,6 +42,11 @@ struct script_descriptor {
 	const char *summary;  /* one line for --help */
 	const char *details;  /* more --help text (may be NULL) */
 	bool idempotent;      /* a second run changes nothing (said in --help) */
+	/*
+	 * Runs only with environment development: every other one is refused
+	 * (exit 77, audited) by the runtime's guard, whatever the flags say.
+	 */
+	bool development_only;
 	const struct script_flag *flags;
 	size_t flag_count;
 	/*

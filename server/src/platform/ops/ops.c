@@ -16,6 +16,16 @@
 
 static const char healthy[] = "{\"status\":\"ok\"}";
 
+/* The root: a newcomer (or a browser) pointed at the server learns where to go next. */
+static int get_root(struct erp_request *req)
+{
+	return http_respond_json(req, 200, json_pack("{s:s, s:s, s:s, s:s, s:s}", "name",
+						     "Antigravity ERP", "version", ERP_VERSION,
+						     "openapi", "/openapi.json", "login",
+						     "/api/v1/auth/login", "quickstart",
+						     "README.md, Quickstart"));
+}
+
 static int get_health(struct erp_request *req)
 {
 	return http_respond_bytes(req, 200, "application/json", healthy, sizeof(healthy) - 1);
@@ -89,6 +99,18 @@ static const struct schema_field status_fields[] = {
 };
 static SCHEMA_OBJECT_DEFINE(status_schema, "Status", status_fields, "A liveness or readiness answer.");
 
+static const struct schema_field root_fields[] = {
+	SCHEMA_OUT("name", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("version", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	{ .name = "openapi", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .description = "the path of this API's OpenAPI document: every route and its permission" },
+	{ .name = "login", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .description = "the path to POST {email, password} to for a bearer token" },
+	{ .name = "quickstart", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .description = "where the first steps are written" },
+};
+static SCHEMA_OBJECT_DEFINE(root_schema, "Root", root_fields, "Where to start.");
+
 /* The OpenAPI document's own shape, as far as this server promises it (openapi.c). */
 static const struct schema_object open_object = { NULL, NULL, 0, NULL, true };
 
@@ -105,6 +127,9 @@ static SCHEMA_OBJECT_DEFINE(document_schema, "OpenApiDocument", document_fields,
 			    "An OpenAPI 3.1 document.");
 
 static const struct erp_route ops_routes[] = {
+	{ ERP_GET, "/", ERP_PUBLIC, get_root,
+	  "Where to start: the OpenAPI document, the login route, the README's quickstart.",
+	  .response = &root_schema },
 	{ ERP_GET, "/healthz", ERP_PUBLIC, get_health, "Liveness: the process answers.",
 	  .response = &status_schema },
 	{ ERP_GET, "/readyz", ERP_PUBLIC, get_ready,

@@ -246,6 +246,65 @@ START_TEST(each_permission_alone_opens_its_routes)
 }
 END_TEST
 
+/*
+ * The other side of the matrix: the routes that need no permission are
+ * exactly these (a new public route is a decision, made here), each answers a
+ * caller without a token, and the @authenticated ones answer 401 without one.
+ * The test module's own routes (tag "test") are not the product's.
+ */
+static const char *const public_operations[] = {
+	"GET /", "GET /healthz", "GET /readyz", "GET /metrics", "GET /openapi.json",
+	"POST /api/v1/auth/login",
+};
+
+START_TEST(public_routes_are_the_listed_ones_and_need_no_token)
+{
+	size_t found = 0, authenticated = 0, count = sizeof(public_operations) / sizeof(public_operations[0]);
+	struct test_response doc, r;
+	const char *pattern, *method;
+	json_t *item, *op;
+
+	test_iam_request(shared.base_url, "GET", "/openapi.json", NULL, NULL, NULL, &doc);
+	ck_assert_int_eq(doc.status, 200);
+	json_object_foreach(json_object_get(doc.json, "paths"), pattern, item) {
+		json_object_foreach(item, method, op) {
+			const char *permission = json_string_value(json_object_get(op, "x-permission"));
+			const char *tag = json_string_value(json_array_get(json_object_get(op, "tags"), 0));
+			char name[300], upper[8] = { 0 };
+			bool listed = false;
+
+			if (!permission || permission[0] != '@' || (tag && strcmp(tag, "test") == 0) ||
+			    strchr(pattern, '{'))
+				continue;
+			for (size_t i = 0; method[i] && i < sizeof(upper) - 1; i++)
+				upper[i] = (char)(method[i] - 'a' + 'A');
+			if (strcmp(permission, "@authenticated") == 0) {
+				test_iam_request(shared.base_url, upper, pattern, NULL, NULL,
+						 json_object_get(op, "requestBody") ? "{}" : NULL, &r);
+				ck_assert_msg(r.status == 401, "%s %s without a token: %ld", upper, pattern,
+					      r.status);
+				test_response_free(&r);
+				authenticated++;
+				continue;
+			}
+			snprintf(name, sizeof(name), "%s %s", upper, pattern);
+			for (size_t i = 0; i < count && !listed; i++)
+				listed = strcmp(name, public_operations[i]) == 0;
+			ck_assert_msg(listed, "%s is public but not in the list of public routes", name);
+			found++;
+			test_iam_request(shared.base_url, upper, pattern, NULL, NULL,
+					 json_object_get(op, "requestBody") ? "{}" : NULL, &r);
+			ck_assert_msg(r.status != 401 && r.status != 403 && r.status < 500,
+				      "%s without a token: %ld", name, r.status);
+			test_response_free(&r);
+		}
+	}
+	ck_assert_uint_eq(found, count);
+	ck_assert_uint_ge(authenticated, 3); /* logout, me, my password */
+	test_response_free(&doc);
+}
+END_TEST
+
 START_TEST(a_company_token_never_reaches_another_company)
 {
 	char user_id[40], token[64];
@@ -295,6 +354,7 @@ Suite *test_suite(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, every_guarded_route_is_denied_without_roles);
 	tcase_add_test(tc, each_permission_alone_opens_its_routes);
+	tcase_add_test(tc, public_routes_are_the_listed_ones_and_need_no_token);
 	tcase_add_test(tc, a_company_token_never_reaches_another_company);
 	suite_add_tcase(s, tc);
 	return s;

@@ -225,6 +225,37 @@ START_TEST(client_request_id_is_logged_never_taken_as_ours)
 }
 END_TEST
 
+/* A newcomer's first request: / says where to go, and what it names is there. */
+START_TEST(the_root_says_where_to_start)
+{
+	struct test_response r, next;
+
+	request("GET", "/", NULL, NULL, &r);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "name")), "Antigravity ERP");
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "openapi")), "/openapi.json");
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "login")), "/api/v1/auth/login");
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(r.json, "quickstart")),
+				     "README.md"));
+	request("GET", json_string_value(json_object_get(r.json, "openapi")), NULL, NULL, &next);
+	ck_assert_int_eq(next.status, 200);
+	ck_assert_ptr_nonnull(json_object_get(json_object_get(next.json, "paths"), "/"));
+	test_response_free(&next);
+	/* The login route is there (and refuses an empty body as any route does). */
+	request("POST", json_string_value(json_object_get(r.json, "login")), json_headers, "{}", &next);
+	ck_assert_int_eq(next.status, 422);
+	test_response_free(&next);
+	test_response_free(&r);
+
+	request("HEAD", "/", NULL, NULL, &r);
+	ck_assert_int_eq(r.status, 200);
+	test_response_free(&r);
+	request("POST", "/", json_headers, "{}", &r);
+	assert_problem(&r, 405, "/problems/method-not-allowed");
+	test_response_free(&r);
+}
+END_TEST
+
 START_TEST(unknown_path_is_404)
 {
 	struct test_response r;
@@ -770,6 +801,7 @@ Suite *test_suite(void)
 	tcase_add_test(api, health_answers_with_a_request_id);
 	tcase_add_test(api, refusals_map_to_problems_in_one_place);
 	tcase_add_test(api, client_request_id_is_logged_never_taken_as_ours);
+	tcase_add_test(api, the_root_says_where_to_start);
 	tcase_add_test(api, unknown_path_is_404);
 	tcase_add_test(api, wrong_method_is_405_with_allow);
 	tcase_add_test(api, path_parameters_reach_the_handler);
