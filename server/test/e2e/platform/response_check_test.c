@@ -51,6 +51,8 @@ static const struct {
 	{ "unknown", "field /extra is not a field of TestDrift" },
 	{ "null", "field /id must not be null" },
 	{ "status", "declares no answer with status 203" },
+	{ "etag", "the header ETag was sent, which the route does not declare" },
+	{ "problem", "does not declare the problem status 409" },
 };
 
 START_TEST(a_drifting_answer_is_a_500_naming_route_and_field)
