@@ -1,7 +1,8 @@
 -- Idempotency keys keep the first answer's headers, and expire.
 --
 -- A replay answers what the first request answered: its status and body, and
--- now its ETag and Location too (NULL: the answer had none).
+-- now its ETag and Location too (NULL: the answer had none; keys stored
+-- before this migration replay without them, for the day they have left).
 --
 -- A key is kept ERP_IDEMPOTENCY_RETENTION_HOURS (at least 24) after its first
 -- request; past that the server treats it as absent and replaces its row,

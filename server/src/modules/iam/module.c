@@ -322,7 +322,7 @@ static SCHEMA_OBJECT_DEFINE(audit_query, NULL, audit_query_fields, NULL);
 static const struct erp_route routes[] = {
 	{ ERP_POST, "/api/v1/auth/login", ERP_PUBLIC, iam_login, "Log in: a bearer token.",
 	  .body = &login_schema, .response = &session_schema,
-	  .operation_id = "login" },
+	  .operation_id = "login", .problems = { 401, 429 } },
 	{ ERP_POST, "/api/v1/auth/logout", ERP_AUTHENTICATED, iam_logout, "End this session.",
 	  .response = ERP_NO_BODY, .success_status = 204,
 	  .operation_id = "logout" },

@@ -33,7 +33,7 @@ static uint64_t implied(const struct erp_route *route)
 		set |= bit(413) | bit(415);
 	if (route->body || route->query || keyed)
 		set |= bit(422);
-	if (keyed)
+	if (keyed || route->method != ERP_GET)
 		set |= bit(409);
 	if (route->headers & ERP_TAKES_IF_MATCH)
 		set |= bit(412) | bit(428);

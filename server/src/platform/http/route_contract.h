@@ -18,7 +18,9 @@
  *   404  with path parameters
  *   413, 415  with a body
  *   422  with a body, a query or Idempotency-Key
- *   409  with Idempotency-Key (the key's first request still running)
+ *   409  unless GET: a state that refuses the change, writers that kept
+ *        deadlocking it (db_transaction() retries, then gives up), or the
+ *        first request of its Idempotency-Key still running
  *   412, 428  with If-Match
  *
  * plus the route's own (erp_route.problems). The OpenAPI document lists

@@ -95,11 +95,17 @@ static const struct schema_object open_object = { NULL, NULL, 0, NULL, true };
 static const struct schema_field document_fields[] = {
 	SCHEMA_OUT("openapi", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
 	{ .name = "info", .type = SCHEMA_OBJECT, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
-	  .object = &open_object, .description = "title, version, description" },
+	  .object = &open_object, .description = "title, version, description, license" },
+	{ .name = "servers", .type = SCHEMA_ARRAY, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .object = &open_object, .description = "this server, by a relative URL" },
+	{ .name = "tags", .type = SCHEMA_ARRAY, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .object = &open_object, .description = "one per module, described" },
 	{ .name = "paths", .type = SCHEMA_OBJECT, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
-	  .object = &open_object, .description = "every route, with x-permission" },
+	  .object = &open_object,
+	  .description = "every route, with its operationId, x-permission and problems" },
 	{ .name = "components", .type = SCHEMA_OBJECT, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
-	  .object = &open_object, .description = "schemas and security schemes" },
+	  .object = &open_object,
+	  .description = "schemas, problem responses, header parameters and headers, security schemes" },
 };
 static SCHEMA_OBJECT_DEFINE(document_schema, "OpenApiDocument", document_fields,
 			    "An OpenAPI 3.1 document.");

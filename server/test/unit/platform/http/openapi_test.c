@@ -78,11 +78,12 @@ static const struct erp_route widget_routes[] = {
 	  .operation_id = "createWidget",
 	  .headers = ERP_TAKES_IDEMPOTENCY_KEY | ERP_ANSWERS_ETAG | ERP_ANSWERS_LOCATION },
 	{ ERP_GET, "/api/v1/widgets/{widget}", ERP_AUTHENTICATED, handler, "Get a widget.",
-	  .response = &widget_schema, .operation_id = "getWidget", .headers = ERP_ANSWERS_ETAG },
+	  .response = &widget_schema, .operation_id = "getWidget", .headers = ERP_ANSWERS_ETAG,
+	  .problems = { 409 } },
 	{ ERP_PATCH, "/api/v1/companies/{company}/widgets/{widget}", "widgets.widget.update",
 	  handler, "Change a widget.", .body = &create_schema, .response = &widget_schema,
 	  .also = { 202, &part_schema }, .operation_id = "updateWidget",
-	  .headers = ERP_TAKES_IF_MATCH | ERP_ANSWERS_ETAG, .problems = { 409 } },
+	  .headers = ERP_TAKES_IF_MATCH | ERP_ANSWERS_ETAG },
 	{ ERP_DELETE, "/api/v1/companies/{company}/widgets/{widget}", "widgets.widget.delete",
 	  handler, "Delete a widget.", .response = ERP_NO_BODY, .success_status = 204,
 	  .operation_id = "deleteWidget" },
@@ -576,11 +577,11 @@ START_TEST(test_every_operation_declares_its_problems)
 	} expected[] = {
 		{ &widget_routes[0], "400 401 403 422 429" },                 /* query */
 		{ &widget_routes[1], "400 401 403 409 413 415 422 429" },     /* body, key */
-		{ &widget_routes[2], "400 401 403 404 429" },                 /* path parameter */
-		{ &widget_routes[3], "400 401 403 404 409 412 413 415 422 428 429" }, /* If-Match, own 409 */
-		{ &widget_routes[4], "400 401 403 404 429" },
+		{ &widget_routes[2], "400 401 403 404 409 429" },             /* path, own 409 */
+		{ &widget_routes[3], "400 401 403 404 409 412 413 415 422 428 429" }, /* If-Match */
+		{ &widget_routes[4], "400 401 403 404 409 429" },             /* not GET: 409 */
 		{ &widget_routes[5], "400 429" },                             /* public, own 429 */
-		{ &gadget_routes[0], "400 401 403 404 413 415 422 429" },
+		{ &gadget_routes[0], "400 401 403 404 409 413 415 422 429" },
 	};
 	json_t *doc = render(all_modules, ERP_COUNT(all_modules));
 	char got[128];

@@ -34,20 +34,23 @@ static const struct {
 	{ ROUTE(ERP_GET, "/things", "t.read", .query = &name_schema), "400 401 403 422 429" },
 	{ ROUTE(ERP_GET, "/things/{id}", "t.read"), "400 401 403 404 429" },
 	{ ROUTE(ERP_POST, "/things", "t.write", .body = &name_schema),
-	  "400 401 403 413 415 422 429" },
+	  "400 401 403 409 413 415 422 429" },
+	{ ROUTE(ERP_DELETE, "/things/{id}", "t.write"), "400 401 403 404 409 429" },
 	{ ROUTE(ERP_POST, "/things", "t.write", .body = &name_schema,
 		.headers = ERP_TAKES_IDEMPOTENCY_KEY),
 	  "400 401 403 409 413 415 422 429" },
 	{ ROUTE(ERP_POST, "/things/{id}/close", "t.write", .headers = ERP_TAKES_IF_MATCH),
-	  "400 401 403 404 412 428 429" },
+	  "400 401 403 404 409 412 428 429" },
 	/* Answering headers implies no problem. */
 	{ ROUTE(ERP_GET, "/things/{id}", "t.read", .headers = ERP_ANSWERS_ETAG | ERP_ANSWERS_LOCATION),
 	  "400 401 403 404 429" },
 	/* A route's own, in order with the rest. */
 	{ ROUTE(ERP_POST, "/login", ERP_PUBLIC, .body = &name_schema, .problems = { 429, 401 }),
-	  "400 401 413 415 422 429" },
-	{ ROUTE(ERP_POST, "/things/{id}/post", "t.post", .problems = { 422, 409 }),
+	  "400 401 409 413 415 422 429" },
+	{ ROUTE(ERP_POST, "/things/{id}/post", "t.post", .problems = { 422 }),
 	  "400 401 403 404 409 422 429" },
+	{ ROUTE(ERP_GET, "/things/{id}/report", "t.read", .problems = { 409 }),
+	  "400 401 403 404 409 429" },
 };
 
 START_TEST(problems_follow_the_declaration)

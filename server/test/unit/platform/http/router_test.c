@@ -732,11 +732,12 @@ START_TEST(test_route_problems_refused_when_invalid)
 	} cases[] = {
 		{ { 399 }, "declares problem 399" },
 		{ { 500 }, "declares problem 500" },
-		{ { 409, 200 }, "declares problem 200" },
+		{ { 422, 200 }, "declares problem 200" },
 		{ { 400 }, "already implies" },    /* every route */
 		{ { 401 }, "already implies" },    /* not public */
 		{ { 404 }, "already implies" },    /* a path parameter */
-		{ { 409, 409 }, "declares problem 409 twice" },
+		{ { 409 }, "already implies" },    /* not a GET */
+		{ { 422, 422 }, "declares problem 422 twice" },
 	};
 	struct erp_route route = ROUTE(ERP_POST, "/things/{id}/close", "t.write", handler_one);
 	struct router *router = router_new();
@@ -745,7 +746,7 @@ START_TEST(test_route_problems_refused_when_invalid)
 		memcpy(route.problems, cases[i].problems, sizeof(route.problems));
 		add_refused(router, &route, cases[i].reason);
 	}
-	memcpy(route.problems, (int[ERP_ROUTE_MAX_PROBLEMS]){ 409, 422 }, sizeof(route.problems));
+	memcpy(route.problems, (int[ERP_ROUTE_MAX_PROBLEMS]){ 422, 423 }, sizeof(route.problems));
 	add_ok(router, &route);
 	router_free(router);
 }
