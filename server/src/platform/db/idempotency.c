@@ -183,7 +183,7 @@ int idempotency_claim(struct db_conn *db, struct erp_request *req, struct idempo
 int idempotency_store(struct db_conn *db, struct erp_request *req, struct idempotency *idem,
 		      const struct idempotency_answer *answer)
 {
-	char status_text[8], batch_text[8];
+	char status_text[16], batch_text[16];
 	const char *store[] = { req->user_id, idem->key, idem->request_hash, status_text,
 				answer->body, answer->location, answer->etag, idem->retention_hours };
 	const char *purge[] = { idem->retention_hours, batch_text };

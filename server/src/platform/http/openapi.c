@@ -113,7 +113,7 @@ static void add_problems(json_t *responses, const struct erp_route *route,
 	size_t count = route_problems(route, problems);
 
 	for (size_t i = 0; i < count; i++) {
-		char status_text[8];
+		char status_text[16];
 
 		snprintf(status_text, sizeof(status_text), "%d", problems[i]);
 		json_object_set_new(responses, status_text, openapi_problem_response(problems[i], c));

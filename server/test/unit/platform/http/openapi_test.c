@@ -601,7 +601,7 @@ START_TEST(test_every_operation_declares_its_problems)
 
 			ck_assert_uint_gt(count, 0);
 			for (size_t i = 0; i < count; i++) {
-				char status[8];
+				char status[16];
 				json_t *shared;
 
 				snprintf(status, sizeof(status), "%d", statuses[i]);

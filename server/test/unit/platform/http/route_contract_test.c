@@ -70,7 +70,7 @@ START_TEST(problems_follow_the_declaration)
 		      erp_method_name(route->method), route->pattern, got, cases[_i].statuses);
 	/* route_answers_problem() agrees on every 4xx, and knows nothing else. */
 	for (int status = 400; status < 500; status++) {
-		char text[8];
+		char text[16];
 		bool listed;
 
 		snprintf(text, sizeof(text), "%d", status);
