@@ -62,6 +62,9 @@ MODULE_LIST_OBJ := $(BUILD)/obj/gen/module_list.o
 ROLE_CATALOG_BASE      := server/prisma/seed/role-catalog.json
 ROLE_CATALOG_FRAGMENTS := $(sort $(wildcard server/src/modules/*/roles.json))
 ROLE_CATALOG           := $(BUILD)/gen/role-catalog.json
+# Where erp-seed-roles looks for it when --catalog is not given: this build's
+# copy (run from the repository root); the image builds it with its own path.
+DEFAULT_ROLE_CATALOG   ?= $(ROLE_CATALOG)
 
 CORE_OBJS := $(call obj,$(COMMON_SRC) $(KERNEL_SRC) $(PLATFORM_SRC))
 APP_OBJS  := $(CORE_OBJS) $(call obj,$(MODULE_SRC) $(INTEGRATION_SRC)) $(MODULE_LIST_OBJ)
@@ -101,8 +104,8 @@ TEST_LIBS := $(shell pkg-config --libs $(TEST_PKGS))
 TEST_CFLAGS := -Iserver $(shell pkg-config --cflags $(TEST_PKGS))
 
 .PHONY: all build deps run stop test test-fast test-sanitize test-suites lint bench clean \
-	new-module test-kit \
-	check-headers openapi-lint FORCE
+	new-module test-kit image-root \
+	check-headers check-containers openapi-lint FORCE
 
 all: build
 
@@ -128,7 +131,7 @@ $(ROLE_CATALOG): tools/role-catalog FORCE
 	@tools/role-catalog $@ $(ROLE_CATALOG_BASE) $(ROLE_CATALOG_FRAGMENTS)
 
 # erp-seed-roles reads this build's merged catalog unless --catalog says otherwise.
-$(BUILD)/obj/scripts/seed-roles.o: ALL_CFLAGS += -DERP_DEFAULT_ROLE_CATALOG='"$(ROLE_CATALOG)"'
+$(BUILD)/obj/scripts/seed-roles.o: ALL_CFLAGS += -DERP_DEFAULT_ROLE_CATALOG='"$(DEFAULT_ROLE_CATALOG)"'
 
 $(MODULE_LIST_OBJ): $(MODULE_LIST_SRC)
 	@mkdir -p $(@D)
@@ -176,6 +179,21 @@ $(BUILD)/test/%_test: $(BUILD)/obj/test/%_test.o $(TEST_SUPPORT_OBJS) $(BUILD)/l
 MATRIX_TARGET_OBJS := $(call obj,$(sort $(wildcard server/test/e2e/*/matrix_targets.c)))
 $(filter $(BUILD)/test/e2e/%,$(TEST_BINS)): $(MATRIX_TARGET_OBJS)
 
+# --- the container image ---------------------------------------------------------
+# What the image carries (the Dockerfile's build stage runs this target and
+# copies $(IMAGE_ROOT) to /): erp-server and every admin script, the role
+# catalog and the migrations, laid out as they lie in the image.
+# tools/check-containers checks that every script is among them.
+IMAGE_ROOT := $(BUILD)/image
+IMAGE_BINS := $(SERVER_BIN) $(SCRIPT_BINS)
+
+image-root: $(IMAGE_BINS) $(ROLE_CATALOG)
+	rm -rf $(IMAGE_ROOT)
+	install -d $(IMAGE_ROOT)/usr/local/bin $(IMAGE_ROOT)/opt/erp
+	install -m 0755 $(IMAGE_BINS) $(IMAGE_ROOT)/usr/local/bin/
+	install -m 0644 $(ROLE_CATALOG) $(IMAGE_ROOT)/opt/erp/role-catalog.json
+	cp -R server/prisma/migrations $(IMAGE_ROOT)/opt/erp/migrations
+
 # --- the two commands ---------------------------------------------------------
 run: deps build
 	@tools/dev-run
@@ -203,8 +221,12 @@ test-sanitize:
 test-suites: build
 	@tools/run-tests $(BUILD)
 
-lint: check-headers openapi-lint
+lint: check-headers check-containers openapi-lint
 	@tools/lint
+
+# The compose file and the Dockerfile, parsed and checked (no engine needed).
+check-containers:
+	@tools/check-containers
 
 # /openapi.json as this build's erp-server serves it passes Redocly's recommended
 # rules with no error (tools/openapi-lint; a throw-away database, a few seconds).

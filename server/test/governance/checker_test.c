@@ -49,39 +49,6 @@ static const struct expectation cases[] = {
 	{ "link", "Makefile:3: runtime import: build/bin/erp-server links build/obj/scripts/seed.o" },
 };
 
-static char *read_file(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *text;
-	long size;
-
-	ck_assert_ptr_nonnull(f);
-	fseek(f, 0, SEEK_END);
-	size = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	text = calloc(1, (size_t)size + 1);
-	ck_assert_ptr_nonnull(text);
-	ck_assert_int_eq(fread(text, 1, (size_t)size, f), (size_t)size);
-	fclose(f);
-	return text;
-}
-
-/* Runs the checker on root (NULL: the repository itself); *output is malloc'd. */
-static int check(const char *root, char **output)
-{
-	char checker[1024], log[] = "/tmp/erp-governance.XXXXXX";
-	const char *argv[] = { checker, root, NULL };
-	int fd = mkstemp(log), status;
-
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-	snprintf(checker, sizeof(checker), "%s/tools/governance-check", test_env("ERP_TEST_REPO"));
-	status = test_run(argv, NULL, log);
-	*output = read_file(log);
-	unlink(log);
-	return status;
-}
-
 static void fixture_path(const char *name, char *out, size_t size)
 {
 	snprintf(out, size, "%s/server/test/governance/fixtures/%s", test_env("ERP_TEST_REPO"), name);
@@ -94,7 +61,7 @@ START_TEST(each_fixture_fails_with_its_rule)
 	int status;
 
 	fixture_path(e->fixture, root, sizeof(root));
-	status = check(root, &output);
+	status = test_run_tool("tools/governance-check", root, &output);
 	ck_assert_msg(status == 1, "%s: exit %d\n%s", e->fixture, status, output);
 	ck_assert_msg(strstr(output, e->violation) != NULL, "%s: expected \"%s\" in\n%s",
 		      e->fixture, e->violation, output);
@@ -110,7 +77,7 @@ START_TEST(clean_fixture_passes)
 	char root[1024], *output;
 
 	fixture_path("clean", root, sizeof(root));
-	ck_assert_int_eq(check(root, &output), 0);
+	ck_assert_int_eq(test_run_tool("tools/governance-check", root, &output), 0);
 	ck_assert_ptr_nonnull(strstr(output, "1 script(s), 1 runtime file(s), no violations"));
 	free(output);
 }
@@ -119,7 +86,7 @@ END_TEST
 START_TEST(the_repository_passes)
 {
 	char *output;
-	int status = check(NULL, &output);
+	int status = test_run_tool("tools/governance-check", NULL, &output);
 
 	ck_assert_msg(status == 0, "%s", output);
 	ck_assert_ptr_nonnull(strstr(output, "governance-check: files under server/scripts changed since"));
@@ -163,7 +130,7 @@ START_TEST(lists_the_script_files_that_changed)
 	git(dir, commit);
 
 	/* One commit: everything under server/scripts is new. */
-	ck_assert_int_eq(check(dir, &output), 0);
+	ck_assert_int_eq(test_run_tool("tools/governance-check", dir, &output), 0);
 	ck_assert_msg(strstr(output, "changed since the start (the first commit):\n"
 				     "  A\tserver/scripts/runtime/runtime.c\n"
 				     "  A\tserver/scripts/seed.c\n") != NULL,
@@ -187,7 +154,7 @@ START_TEST(lists_the_script_files_that_changed)
 		fputs("notes\n", f);
 		fclose(f);
 	}
-	ck_assert_int_eq(check(dir, &output), 0);
+	ck_assert_int_eq(test_run_tool("tools/governance-check", dir, &output), 0);
 	ck_assert_msg(strstr(output, "changed since the previous commit (") != NULL, "%s", output);
 	ck_assert_msg(strstr(output, "  M\tserver/scripts/seed.c\n  ?\tserver/scripts/README.md\n") !=
 			      NULL,

@@ -105,39 +105,6 @@ static const struct expectation cases[] = {
 	  "tools/lint-allow-tables:3: table owner: write <path> <table> <reason>" },
 };
 
-static char *read_file(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *text;
-	long size;
-
-	ck_assert_ptr_nonnull(f);
-	fseek(f, 0, SEEK_END);
-	size = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	text = calloc(1, (size_t)size + 1);
-	ck_assert_ptr_nonnull(text);
-	ck_assert_int_eq(fread(text, 1, (size_t)size, f), (size_t)size);
-	fclose(f);
-	return text;
-}
-
-/* Runs tools/lint on root; *output (stdout and stderr) is malloc'd. */
-static int lint(const char *root, char **output)
-{
-	char tool[1024], log[] = "/tmp/erp-lint.XXXXXX";
-	const char *argv[] = { tool, root, NULL };
-	int fd = mkstemp(log), status;
-
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-	snprintf(tool, sizeof(tool), "%s/tools/lint", test_env("ERP_TEST_REPO"));
-	status = test_run(argv, NULL, log);
-	*output = read_file(log);
-	unlink(log);
-	return status;
-}
-
 /* A copy of the fixture in a new folder (dir: a mkdtemp template, filled in). */
 static void copy_fixture(char *dir)
 {
@@ -185,7 +152,7 @@ START_TEST(the_fixture_passes_with_its_one_exception)
 	int status;
 
 	copy_fixture(dir);
-	status = lint(dir, &output);
+	status = test_run_tool("tools/lint", dir, &output);
 	ck_assert_msg(status == 0, "exit %d\n%s", status, output);
 	ck_assert_msg(strstr(output, "no violations (1 use(s) of another owner's table allowed by "
 				     "tools/lint-allow-tables)") != NULL,
@@ -204,7 +171,7 @@ START_TEST(each_change_fails_with_its_file_and_line)
 	copy_fixture(dir);
 	for (size_t i = 0; i < 2 && e->changes[i].path; i++)
 		apply(dir, &e->changes[i]);
-	status = lint(dir, &output);
+	status = test_run_tool("tools/lint", dir, &output);
 	ck_assert_msg(status == 1, "%s: exit %d\n%s", e->name, status, output);
 	ck_assert_msg(strstr(output, e->violation) != NULL, "%s: expected \"%s\" in\n%s", e->name,
 		      e->violation, output);

@@ -492,3 +492,35 @@ void test_response_free(struct test_response *response)
 	json_decref(response->json);
 	memset(response, 0, sizeof(*response));
 }
+
+char *test_read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *text;
+	long size;
+
+	ck_assert_msg(f != NULL, "cannot read %s", path);
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	text = calloc(1, (size_t)size + 1);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_int_eq(fread(text, 1, (size_t)size, f), (size_t)size);
+	fclose(f);
+	return text;
+}
+
+int test_run_tool(const char *tool, const char *root, char **output)
+{
+	char path[1024], log[] = "/tmp/erp-tool.XXXXXX";
+	const char *argv[] = { path, root, NULL };
+	int fd = mkstemp(log), status;
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	snprintf(path, sizeof(path), "%s/%s", test_env("ERP_TEST_REPO"), tool);
+	status = test_run(argv, NULL, log);
+	*output = test_read_file(log);
+	unlink(log);
+	return status;
+}

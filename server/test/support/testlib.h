@@ -54,6 +54,16 @@ int test_cluster_start(void);
 int test_run(const char *const argv[], const char *const env[], const char *log_path);
 
 /*
+ * Runs the repository's tool (a path from its root: "tools/lint") on root
+ * (NULL: no argument) and returns its exit status; *output gets what it
+ * printed, stdout and stderr (malloc'd, the caller frees it).
+ */
+int test_run_tool(const char *tool, const char *root, char **output);
+
+/* A whole file as a NUL-terminated string (malloc'd); asserts it can be read. */
+char *test_read_file(const char *path);
+
+/*
  * The audit MAC key file of this test run (ERP_AUDIT_KEY_FILE): 32 random
  * bytes, mode 600, made once under ERP_TEST_BUILD and never replaced, so a
  * server, the migrator and `audit verify-events` of one run share it.

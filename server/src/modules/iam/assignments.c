@@ -143,7 +143,7 @@ static int lock_grant(struct erp_ctx *ctx, struct grant *g, struct iam_granted_r
 		if (!rc && PQntuples(res) == 0)
 			return erp_refuse_field(&ctx->refusal, "/company", "no company has this code");
 		if (!rc)
-			g->company_id = iam_column(res, 0, "id");
+			g->company_id = db_value(res, 0, "id");
 	}
 	if (!rc)
 		rc = iam_sod_lock_user(ctx->db, ctx->arena, g->in->user_id, NULL); /* no such user */
@@ -291,7 +291,7 @@ static int revoke_work(struct erp_ctx *ctx, void *state)
 	if (!rc)
 		rc = db_query(ctx->db, ctx->arena, &iam_sql_assignment_delete, 2, params, &res);
 	if (!rc) {
-		deleted = iam_column(res, 0, "deleted");
+		deleted = db_value(res, 0, "deleted");
 		if (!deleted || strcmp(deleted, "1") != 0)
 			rc = ERP_ERR_NOT_FOUND;
 	}
@@ -299,7 +299,7 @@ static int revoke_work(struct erp_ctx *ctx, void *state)
 		rc = check_nothing_left_unaccepted(ctx, r);
 	if (!rc)
 		rc = iam_bump_authz_version(ctx->db);
-	return rc ? rc : audit_revoke(ctx, r, iam_column(res, 0, "company_id"));
+	return rc ? rc : audit_revoke(ctx, r, db_value(res, 0, "company_id"));
 }
 
 int iam_assignment_revoke(struct erp_ctx *ctx, const char *user_id, const char *assignment_id)

@@ -78,16 +78,16 @@ static bool cache_current(struct iam_principal *p)
 
 static long long column_ll(PGresult *res, const char *name)
 {
-	int column = PQfnumber(res, name);
+	const char *text = db_value(res, 0, name);
 
-	return column < 0 ? 0 : strtoll(PQgetvalue(res, 0, column), NULL, 10);
+	return text ? strtoll(text, NULL, 10) : 0;
 }
 
 static bool column_true(PGresult *res, const char *name)
 {
-	int column = PQfnumber(res, name);
+	const char *text = db_value(res, 0, name);
 
-	return column >= 0 && strcmp(PQgetvalue(res, 0, column), "t") == 0;
+	return text && strcmp(text, "t") == 0;
 }
 
 /* Writes last_seen_at (idle expiry needs it; at most once a minute keeps reads read-only). */

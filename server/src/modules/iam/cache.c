@@ -149,6 +149,25 @@ static struct session_slot *session_set(struct iam_cache *c, const char *token_h
 	return c->sessions[hash_text(token_hash) % SESSION_SETS];
 }
 
+/* The way a put writes: the key's own slot, else an unused or no longer current one, else
+ * the oldest. The callers describe each way of their set in the three arrays. */
+static int choose_way(const bool same_key[WAYS], const bool current[WAYS],
+		      const uint64_t stored_ns[WAYS])
+{
+	int oldest = 0;
+
+	for (int w = 0; w < WAYS; w++)
+		if (same_key[w])
+			return w;
+	for (int w = 0; w < WAYS; w++)
+		if (!current[w])
+			return w;
+	for (int w = 1; w < WAYS; w++)
+		if (stored_ns[w] < stored_ns[oldest])
+			oldest = w;
+	return oldest;
+}
+
 static bool session_current(struct iam_cache *c, const struct session_slot *slot)
 {
 	return slot->token_hash[0] && slot->kind_gen == c->sessions_gen &&
@@ -187,7 +206,9 @@ bool iam_cache_session_get(struct iam_cache *c, const char *token_hash, uint64_t
 void iam_cache_session_put(struct iam_cache *c, uint64_t epoch, const char *token_hash,
 			   const struct iam_cached_session *value, uint64_t now_ns)
 {
-	struct session_slot *set, *victim = NULL;
+	struct session_slot *set, *victim;
+	bool same[WAYS], current[WAYS];
+	uint64_t stored[WAYS];
 
 	if (strlen(token_hash) != TOKEN_HASH_HEX)
 		return;
@@ -195,19 +216,12 @@ void iam_cache_session_put(struct iam_cache *c, uint64_t epoch, const char *toke
 	if (epoch != c->epoch)
 		goto out; /* something was forgotten since the value was read: it may be that */
 	set = session_set(c, token_hash);
-	/* The key's own slot, else an unused or forgotten one, else the oldest. */
-	for (int w = 0; w < WAYS && !victim; w++)
-		if (strcmp(set[w].token_hash, token_hash) == 0)
-			victim = &set[w];
-	for (int w = 0; w < WAYS && !victim; w++)
-		if (!session_current(c, &set[w]))
-			victim = &set[w];
-	if (!victim) {
-		victim = &set[0];
-		for (int w = 1; w < WAYS; w++)
-			if (set[w].stored_ns < victim->stored_ns)
-				victim = &set[w];
+	for (int w = 0; w < WAYS; w++) {
+		same[w] = strcmp(set[w].token_hash, token_hash) == 0;
+		current[w] = session_current(c, &set[w]);
+		stored[w] = set[w].stored_ns;
 	}
+	victim = &set[choose_way(same, current, stored)];
 	memcpy(victim->token_hash, token_hash, TOKEN_HASH_HEX + 1);
 	victim->value = *value;
 	victim->user_gen = *user_gen_of(c, value->user_id);
@@ -277,24 +291,21 @@ struct iam_grants *iam_cache_grants_get(struct iam_cache *c, const char *user_id
 void iam_cache_grants_put(struct iam_cache *c, uint64_t epoch, struct iam_grants *grants,
 			  uint64_t now_ns)
 {
-	struct grants_slot *set = grants_set(c, iam_grants_user(grants)), *victim = NULL;
+	struct grants_slot *set = grants_set(c, iam_grants_user(grants)), *victim;
 	struct iam_grants *released = NULL;
+	bool same[WAYS], current[WAYS];
+	uint64_t stored[WAYS];
 
 	pthread_mutex_lock(&c->lock);
 	if (epoch != c->epoch)
 		goto out;
-	for (int w = 0; w < WAYS && !victim; w++)
-		if (set[w].grants && strcmp(iam_grants_user(set[w].grants), iam_grants_user(grants)) == 0)
-			victim = &set[w];
-	for (int w = 0; w < WAYS && !victim; w++)
-		if (!grants_current(c, &set[w]))
-			victim = &set[w];
-	if (!victim) {
-		victim = &set[0];
-		for (int w = 1; w < WAYS; w++)
-			if (set[w].stored_ns < victim->stored_ns)
-				victim = &set[w];
+	for (int w = 0; w < WAYS; w++) {
+		same[w] = set[w].grants &&
+			  strcmp(iam_grants_user(set[w].grants), iam_grants_user(grants)) == 0;
+		current[w] = grants_current(c, &set[w]);
+		stored[w] = set[w].stored_ns;
 	}
+	victim = &set[choose_way(same, current, stored)];
 	released = victim->grants;
 	victim->grants = iam_grants_hold(grants);
 	victim->user_gen = *user_gen_of(c, iam_grants_user(grants));
@@ -331,23 +342,19 @@ bool iam_cache_company_get(struct iam_cache *c, const char *code, struct erp_com
 void iam_cache_company_put(struct iam_cache *c, uint64_t epoch, const struct erp_company_scope *scope,
 			   uint64_t now_ns)
 {
-	struct company_slot *set = company_set(c, scope->code), *victim = NULL;
+	struct company_slot *set = company_set(c, scope->code), *victim;
+	bool same[WAYS], current[WAYS];
+	uint64_t stored[WAYS];
 
 	pthread_mutex_lock(&c->lock);
 	if (epoch != c->epoch)
 		goto out;
-	for (int w = 0; w < WAYS && !victim; w++)
-		if (strcmp(set[w].scope.code, scope->code) == 0)
-			victim = &set[w];
-	for (int w = 0; w < WAYS && !victim; w++)
-		if (set[w].kind_gen != c->companies_gen)
-			victim = &set[w];
-	if (!victim) {
-		victim = &set[0];
-		for (int w = 1; w < WAYS; w++)
-			if (set[w].stored_ns < victim->stored_ns)
-				victim = &set[w];
+	for (int w = 0; w < WAYS; w++) {
+		same[w] = strcmp(set[w].scope.code, scope->code) == 0;
+		current[w] = set[w].kind_gen == c->companies_gen;
+		stored[w] = set[w].stored_ns;
 	}
+	victim = &set[choose_way(same, current, stored)];
 	victim->scope = *scope;
 	victim->kind_gen = c->companies_gen;
 	victim->stored_ns = now_ns;

@@ -27,15 +27,15 @@ int iam_grant_lock_role(struct db_conn *db, struct arena *arena, const char *key
 		return rc;
 	if (PQntuples(res) == 0)
 		return ERP_ERR_NOT_FOUND;
-	snprintf(out->id, sizeof(out->id), "%s", iam_column(res, 0, "id"));
-	snprintf(out->name, sizeof(out->name), "%s", iam_column(res, 0, "name"));
-	out->version = (int)strtol(iam_column(res, 0, "version"), NULL, 10);
+	snprintf(out->id, sizeof(out->id), "%s", db_value(res, 0, "id"));
+	snprintf(out->name, sizeof(out->name), "%s", db_value(res, 0, "name"));
+	out->version = (int)strtol(db_value(res, 0, "version"), NULL, 10);
 	/* Read after the lock, in a statement of its own (see iam_sql_grant_lock_role). */
 	key = out->id;
 	rc = db_query(db, arena, &iam_sql_grant_privileged, 1, &key, &res);
 	if (rc)
 		return rc;
-	snprintf(out->privileged, sizeof(out->privileged), "%s", iam_column(res, 0, "privileged"));
+	snprintf(out->privileged, sizeof(out->privileged), "%s", db_value(res, 0, "privileged"));
 	return ERP_OK;
 }
 
@@ -57,12 +57,12 @@ static int audit_overrides(struct db_conn *db, struct iam_grant_made *g, PGresul
 	int rc = ERP_OK;
 
 	for (int i = 0; rc == ERP_OK && i < PQntuples(rows); i++) {
-		const char *company_id = iam_column(rows, i, "company_id"); /* NULL: global */
+		const char *company_id = db_value(rows, i, "company_id"); /* NULL: global */
 		json_t *changes = json_pack("{s:{s:s}, s:{s:s?}, s:{s:[s,s]}, s:{s:s?}}", "user", "new",
 					    g->user_id, "company", "new",
-					    company_id ? iam_column(rows, i, "company") : NULL,
-					    "permissions", "new", iam_column(rows, i, "permission_a"),
-					    iam_column(rows, i, "permission_b"), "approved_by", "new",
+					    company_id ? db_value(rows, i, "company") : NULL,
+					    "permissions", "new", db_value(rows, i, "permission_a"),
+					    db_value(rows, i, "permission_b"), "approved_by", "new",
 					    g->approved_by);
 
 		if (!changes)
@@ -142,6 +142,6 @@ int iam_user_holds(struct db_conn *db, struct arena *arena, const char *user_id,
 	int rc = db_query(db, arena, &iam_sql_user_holds_permission, 3, params, &res);
 
 	if (!rc)
-		*holds = strcmp(iam_column(res, 0, "holds"), "t") == 0;
+		*holds = strcmp(db_value(res, 0, "holds"), "t") == 0;
 	return rc;
 }

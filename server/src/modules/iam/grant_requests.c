@@ -37,11 +37,11 @@ static int lock_pending(struct erp_ctx *ctx, struct decision *d, PGresult **out)
 		return rc;
 	if (PQntuples(res) == 0)
 		return ERP_ERR_NOT_FOUND;
-	if (strcmp(iam_column(res, 0, "status"), "pending") != 0)
+	if (strcmp(db_value(res, 0, "status"), "pending") != 0)
 		return iam_refuse(ctx, ERP_ERR_CONFLICT,
 				  arena_printf(ctx->arena, "the request is %s already",
-					       iam_column(res, 0, "status")));
-	if (strcmp(iam_column(res, 0, "user_id"), ctx->actor_id) == 0)
+					       db_value(res, 0, "status")));
+	if (strcmp(db_value(res, 0, "user_id"), ctx->actor_id) == 0)
 		return erp_refuse(&ctx->refusal, ERP_ERR_FORBIDDEN,
 				  "nobody decides grants of their own roles");
 	*out = res;
@@ -54,14 +54,14 @@ static int check_approver(struct erp_ctx *ctx, PGresult *q, bool overrides)
 	bool may_override = false;
 	int rc;
 
-	if (strcmp(iam_column(q, 0, "requested_by"), ctx->actor_id) == 0)
+	if (strcmp(db_value(q, 0, "requested_by"), ctx->actor_id) == 0)
 		return erp_refuse(&ctx->refusal, ERP_ERR_FORBIDDEN,
 				  "four-eyes: you requested this grant; another administrator must"
 				  " approve it");
 	if (!overrides)
 		return ERP_OK;
 	rc = iam_user_holds(ctx->db, ctx->arena, ctx->actor_id, "iam.sod.override",
-			    iam_column(q, 0, "company"), &may_override);
+			    db_value(q, 0, "company"), &may_override);
 	if (!rc && !may_override)
 		rc = erp_refuse(&ctx->refusal, ERP_ERR_FORBIDDEN,
 				"the request overrides a segregation-of-duties conflict: approving"
@@ -72,7 +72,7 @@ static int check_approver(struct erp_ctx *ctx, PGresult *q, bool overrides)
 /* The role as the request saw it, share-locked: still there, still at that version. */
 static int lock_requested_role(struct erp_ctx *ctx, PGresult *q, struct iam_granted_role *role)
 {
-	const char *role_id = iam_column(q, 0, "role_id"), *version = iam_column(q, 0, "role_version");
+	const char *role_id = db_value(q, 0, "role_id"), *version = db_value(q, 0, "role_version");
 	int rc = role_id ? iam_grant_lock_role(ctx->db, ctx->arena, role_id, true, role)
 			 : ERP_ERR_NOT_FOUND;
 
@@ -91,8 +91,8 @@ static int lock_requested_role(struct erp_ctx *ctx, PGresult *q, struct iam_gran
 static int approve(struct erp_ctx *ctx, struct decision *d, PGresult *q)
 {
 	struct iam_granted_role role;
-	const char *user_id = iam_column(q, 0, "user_id"), *company_id = iam_column(q, 0, "company_id");
-	bool overrides = strcmp(iam_column(q, 0, "override_count"), "0") != 0;
+	const char *user_id = db_value(q, 0, "user_id"), *company_id = db_value(q, 0, "company_id");
+	bool overrides = strcmp(db_value(q, 0, "override_count"), "0") != 0;
 	const char *decide[4];
 	bool holds;
 	int rc = check_approver(ctx, q, overrides);
@@ -113,10 +113,10 @@ static int approve(struct erp_ctx *ctx, struct decision *d, PGresult *q)
 			    &(struct iam_grant_made){
 				    .assignment_id = d->assignment_id, .user_id = user_id,
 				    .role_id = role.id, .role_name = role.name, .company_id = company_id,
-				    .company_code = iam_column(q, 0, "company"),
-				    .granted_by = iam_column(q, 0, "requested_by"),
-				    .approved_by = ctx->actor_id, .reason = iam_column(q, 0, "reason"),
-				    .overrides = overrides ? iam_column(q, 0, "overrides") : NULL,
+				    .company_code = db_value(q, 0, "company"),
+				    .granted_by = db_value(q, 0, "requested_by"),
+				    .approved_by = ctx->actor_id, .reason = db_value(q, 0, "reason"),
+				    .overrides = overrides ? db_value(q, 0, "overrides") : NULL,
 				    .grant_request = d->id, .request_id = ctx->request_id },
 			    &ctx->refusal);
 	if (rc == ERP_ERR_CONFLICT && erp_refused(&ctx->refusal))
@@ -136,7 +136,7 @@ static int approve(struct erp_ctx *ctx, struct decision *d, PGresult *q)
 
 static int reject(struct erp_ctx *ctx, struct decision *d, PGresult *q)
 {
-	bool withdrawn = strcmp(iam_column(q, 0, "requested_by"), ctx->actor_id) == 0;
+	bool withdrawn = strcmp(db_value(q, 0, "requested_by"), ctx->actor_id) == 0;
 	const char *decide[] = { d->id, withdrawn ? "withdrawn" : "rejected", ctx->actor_id, NULL };
 	json_t *changes = json_pack("{s:{s:s, s:s}}", "status", "old", "pending", "new", decide[1]);
 	int rc;
@@ -149,7 +149,7 @@ static int reject(struct erp_ctx *ctx, struct decision *d, PGresult *q)
 			.actor_id = ctx->actor_id,
 			.action = withdrawn ? "iam.assignment.request_withdrawn"
 					    : "iam.assignment.request_rejected",
-			.company_id = iam_column(q, 0, "company_id"), .entity = "role_grant_request",
+			.company_id = db_value(q, 0, "company_id"), .entity = "role_grant_request",
 			.entity_id = d->id, .request_id = ctx->request_id, .changes = changes });
 	json_decref(changes);
 	d->event_type = withdrawn ? "iam.grant.withdrawn" : "iam.grant.rejected";
@@ -170,7 +170,7 @@ static int decide_work(struct erp_ctx *ctx, void *state)
 					 &d->after);
 	if (!rc)
 		rc = iam_event_grant_request(ctx->db, &(struct domain_event){
-			.type = d->event_type, .company_id = iam_column(q, 0, "company_id"),
+			.type = d->event_type, .company_id = db_value(q, 0, "company_id"),
 			.actor_id = ctx->actor_id, .request_id = ctx->request_id }, d->after);
 	return rc;
 }

@@ -143,9 +143,9 @@ static int login_work(struct erp_ctx *ctx, void *state)
 		return rc;
 	if (PQntuples(res) == 1) {
 		a->known = true;
-		snprintf(a->user_id, sizeof(a->user_id), "%s", iam_column(res, 0, "id"));
-		hash = iam_column(res, 0, "password_hash");
-		active = iam_column(res, 0, "active");
+		snprintf(a->user_id, sizeof(a->user_id), "%s", db_value(res, 0, "id"));
+		hash = db_value(res, 0, "password_hash");
+		active = db_value(res, 0, "active");
 		ok = iam_password_verify(hash, a->password, &rehash) && strcmp(active, "t") == 0;
 	} else {
 		iam_password_verify_dummy(a->password); /* same time for unknown accounts */

@@ -47,12 +47,12 @@ static int password_work(struct erp_ctx *ctx, void *state)
 		return ERP_ERR_UNAUTHORIZED;
 	a->known = true;
 	snprintf(a->user_id, sizeof(a->user_id), "%s", ctx->actor_id);
-	snprintf(a->email, sizeof(a->email), "%s", iam_column(res, 0, "email"));
+	snprintf(a->email, sizeof(a->email), "%s", db_value(res, 0, "email"));
 	iam_throttle_keys(&a->throttle, a->email, a->client_address);
 	rc = iam_throttle_begin(ctx->db, ctx->arena, &a->throttle);
 	if (rc || iam_attempt_blocked_for_failures(a))
 		return rc;
-	if (!iam_password_verify(iam_column(res, 0, "password_hash"), a->password, &rehash))
+	if (!iam_password_verify(db_value(res, 0, "password_hash"), a->password, &rehash))
 		return iam_attempt_fail(ctx->db, a);
 	if (!c->hash[0]) {
 		rc = iam_password_hash(c->in->next, c->hash);

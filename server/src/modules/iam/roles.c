@@ -103,7 +103,7 @@ static int check_permission_set(struct erp_ctx *ctx, struct role_change *c)
 	rc = db_query(ctx->db, ctx->arena, &iam_sql_role_unknown_permissions, 1, &c->permissions, &res);
 	if (rc)
 		return rc;
-	unknown = iam_column(res, 0, "unknown");
+	unknown = db_value(res, 0, "unknown");
 	if (unknown)
 		return refuse_unknown(ctx, "/permissions",
 				      arena_printf(ctx->arena, "unknown permissions: %s", unknown));
@@ -161,9 +161,9 @@ static int copy_role(struct erp_ctx *ctx, struct role_change *c, const char **de
 		return rc;
 	if (PQntuples(res) == 0)
 		return refuse_unknown(ctx, "/copy_of", "no role has this name");
-	c->permissions = iam_column(res, 0, "permissions");
+	c->permissions = db_value(res, 0, "permissions");
 	if (!*description)
-		*description = iam_column(res, 0, "description");
+		*description = db_value(res, 0, "description");
 	return ERP_OK;
 }
 
@@ -231,8 +231,8 @@ static int check_no_silent_grant(struct erp_ctx *ctx, struct role_change *c)
 
 	if (rc)
 		return rc;
-	added = iam_column(res, 0, "added");
-	holders = iam_column(res, 0, "holders");
+	added = db_value(res, 0, "added");
+	holders = db_value(res, 0, "holders");
 	if (!added || strcmp(holders, "0") == 0)
 		return ERP_OK;
 	return iam_refuse(ctx, ERP_ERR_CONFLICT,
@@ -326,7 +326,7 @@ static int delete_work(struct erp_ctx *ctx, void *state)
 	rc = db_query(ctx->db, ctx->arena, &iam_sql_role_assignment_count, 1, id, &res);
 	if (rc)
 		return rc;
-	assignments = iam_column(res, 0, "assignments");
+	assignments = db_value(res, 0, "assignments");
 	if (strcmp(assignments, "0") != 0)
 		return iam_refuse(ctx, ERP_ERR_CONFLICT,
 				  arena_printf(ctx->arena, "the role is assigned %s time(s); revoke the"

@@ -17,10 +17,9 @@ enum { PURGE_BATCH = 64 };
 
 static long column_number(PGresult *res, const char *name)
 {
-	int column = PQfnumber(res, name);
+	const char *text = db_value(res, 0, name);
 
-	return column < 0 || PQgetisnull(res, 0, column) ? 0
-							 : strtol(PQgetvalue(res, 0, column), NULL, 10);
+	return text ? strtol(text, NULL, 10) : 0;
 }
 
 int iam_session_start(struct db_conn *db, struct arena *arena, const struct erp_config *config,

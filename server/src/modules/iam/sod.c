@@ -25,7 +25,7 @@ int iam_sod_lock_user(struct db_conn *db, struct arena *arena, const char *user_
 	if (PQntuples(res) == 0)
 		return ERP_ERR_NOT_FOUND;
 	if (active)
-		*active = strcmp(iam_column(res, 0, "active"), "t") == 0;
+		*active = strcmp(db_value(res, 0, "active"), "t") == 0;
 	return ERP_OK;
 }
 
@@ -49,24 +49,24 @@ static int read_conflicts(struct arena *arena, PGresult *res, struct iam_sod_con
 	}
 	for (int i = 0; i < out->count; i++) {
 		json_t *item = json_pack("{s:s, s:s?, s:s?, s:[s,s], s:s}", "user",
-					 iam_column(res, i, "email"), "company",
-					 iam_column(res, i, "company"), "company_id",
-					 iam_column(res, i, "company_id"), "permissions",
-					 iam_column(res, i, "permission_a"),
-					 iam_column(res, i, "permission_b"), "description",
-					 iam_column(res, i, "description"));
+					 db_value(res, i, "email"), "company",
+					 db_value(res, i, "company"), "company_id",
+					 db_value(res, i, "company_id"), "permissions",
+					 db_value(res, i, "permission_a"),
+					 db_value(res, i, "permission_b"), "description",
+					 db_value(res, i, "description"));
 
 		if (!item || json_array_append_new(out->list, item))
 			return ERP_ERR_NO_MEMORY;
 	}
 	if (out->count == 0)
 		return ERP_OK;
-	company = iam_column(res, 0, "company"); /* NULL: a global conflict */
+	company = db_value(res, 0, "company"); /* NULL: a global conflict */
 	out->sentence = arena_printf(arena, "segregation of duties: %s would hold both %s and %s %s%s (%s)%s",
-				     iam_column(res, 0, "email"), iam_column(res, 0, "permission_a"),
-				     iam_column(res, 0, "permission_b"),
+				     db_value(res, 0, "email"), db_value(res, 0, "permission_a"),
+				     db_value(res, 0, "permission_b"),
 				     company ? "in company " : "globally", company ? company : "",
-				     iam_column(res, 0, "description"),
+				     db_value(res, 0, "description"),
 				     out->count > 1 ? arena_printf(arena, ", and %d more", out->count - 1)
 						    : "");
 	return out->sentence ? ERP_OK : ERP_ERR_NO_MEMORY;
@@ -104,7 +104,7 @@ int iam_sod_pair_in_set(struct db_conn *db, struct arena *arena, const char *per
 		return ERP_OK;
 	*sentence = arena_printf(arena,
 				 "segregation of duties: one role may not hold both %s and %s (%s)",
-				 iam_column(res, 0, "permission_a"), iam_column(res, 0, "permission_b"),
-				 iam_column(res, 0, "description"));
+				 db_value(res, 0, "permission_a"), db_value(res, 0, "permission_b"),
+				 db_value(res, 0, "description"));
 	return *sentence ? ERP_ERR_CONFLICT : ERP_ERR_NO_MEMORY;
 }

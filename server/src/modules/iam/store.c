@@ -169,12 +169,3 @@ int iam_bump_authz_version(struct db_conn *conn)
 {
 	return db_query(conn, NULL, &bump_version, 0, NULL, NULL);
 }
-
-const char *iam_column(PGresult *res, int row, const char *name)
-{
-	int column = PQfnumber(res, name);
-
-	if (column < 0 || row >= PQntuples(res) || PQgetisnull(res, row, column))
-		return NULL;
-	return PQgetvalue(res, row, column);
-}

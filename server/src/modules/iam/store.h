@@ -5,7 +5,7 @@
  * Every SQL statement of IAM (module-internal; internal.h includes it).
  * The statements live in store.c and store_<resource>.c, nowhere else: the
  * use cases run them with db_query() and read their rows by column name
- * (iam_column()), or take the JSON PostgreSQL renders with named fields
+ * (db_value()), or take the JSON PostgreSQL renders with named fields
  * (resource_query_json(), PAGING_SQL lists through paging_respond_list()).
  * $n are the parameters, in the order the comments give.
  */
@@ -13,8 +13,6 @@
 
 #include "platform/db/db.h"
 
-/* The text of column name in row; NULL when it is SQL NULL or there is no such row or column. */
-const char *iam_column(PGresult *res, int row, const char *name);
 
 /* Bumps authz_version: permissions are re-derived on every replica's next request. */
 int iam_bump_authz_version(struct db_conn *conn);

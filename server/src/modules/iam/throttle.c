@@ -27,11 +27,11 @@ void iam_throttle_keys(struct iam_throttle *t, const char *email, const char *cl
 /* The whole seconds in column name of the first row as text, or "" when NULL. */
 static void retry_seconds(PGresult *res, const char *name, char out[24])
 {
-	int column = PQfnumber(res, name);
+	const char *text = PQntuples(res) == 1 ? db_value(res, 0, name) : NULL;
 
 	out[0] = '\0';
-	if (column >= 0 && PQntuples(res) == 1 && !PQgetisnull(res, 0, column)) {
-		long seconds = strtol(PQgetvalue(res, 0, column), NULL, 10);
+	if (text) {
+		long seconds = strtol(text, NULL, 10);
 
 		snprintf(out, 24, "%ld", seconds < 1 ? 1L : seconds);
 	}

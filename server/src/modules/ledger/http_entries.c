@@ -386,16 +386,16 @@ static int refuse_entry(struct entry_change *c, int code, const char *problem)
 /* Refuses a change of the locked entry in res unless action is allowed in its status. */
 static int check_status(struct entry_change *c, PGresult *res, enum ledger_action action)
 {
-	if (ledger_action_allowed(ledger_value(res, 0, "status"), action))
+	if (ledger_action_allowed(db_value(res, 0, "status"), action))
 		return ERP_OK;
 	return refuse_entry(c, ERP_ERR_CONFLICT, arena_printf(c->req->arena, "entry %s is posted; posted entries are"
 						 " corrected by reversing them",
-						 ledger_value(res, 0, "number")));
+						 db_value(res, 0, "number")));
 }
 
 static bool author_active(PGresult *res)
 {
-	return strcmp(ledger_value(res, 0, "author_active"), "t") == 0;
+	return strcmp(db_value(res, 0, "author_active"), "t") == 0;
 }
 
 /* Locks the target and checks it is a draft of the caller's (and, with If-Match, unchanged). */
@@ -409,10 +409,10 @@ static int lock_own_draft(struct db_conn *db, struct entry_change *c, enum ledge
 		rc = check_status(c, res, action);
 	if (rc)
 		return rc;
-	author = ledger_value(res, 0, "author_id");
+	author = db_value(res, 0, "author_id");
 	if (!author || strcmp(author, c->req->user_id) != 0)
 		return refuse_entry(c, ERP_ERR_FORBIDDEN, "only the author of a draft may change or delete it");
-	if (action == LEDGER_EDIT && strtol(ledger_value(res, 0, "version"), NULL, 10) != c->expected_version)
+	if (action == LEDGER_EDIT && strtol(db_value(res, 0, "version"), NULL, 10) != c->expected_version)
 		return ERP_ERR_STALE;
 	snprintf(c->id, sizeof(c->id), "%s", c->target);
 	return ledger_entry_json(db, c->req->arena, c->company->id, c->target, &c->before);
@@ -545,15 +545,15 @@ static int reverse_work(struct db_conn *db, void *ctx)
 
 	if (rc)
 		return rc;
-	if (!ledger_action_allowed(ledger_value(res, 0, "status"), LEDGER_REVERSE)) {
+	if (!ledger_action_allowed(db_value(res, 0, "status"), LEDGER_REVERSE)) {
 		return erp_refuse(&c->post.refusal, ERP_ERR_CONFLICT,
 				  "only posted entries are reversed; edit or delete a draft instead");
 	}
 	/* The reverser binds to the posted entry they read, as a poster to the draft. */
-	if (strtol(ledger_value(res, 0, "version"), NULL, 10) != c->expected_version)
+	if (strtol(db_value(res, 0, "version"), NULL, 10) != c->expected_version)
 		return ERP_ERR_STALE;
 	/* "" for an entry without an author (a module's posting): nobody to keep apart. */
-	author = ledger_value(res, 0, "author_id");
+	author = db_value(res, 0, "author_id");
 	/* Reversing a reversal re-posts the original: its author counts as this one's too. */
 	rc = ledger_chain_authored_by(db, c->req->arena, c->target, c->req->user_id, &authored);
 	if (rc)
@@ -572,7 +572,7 @@ static int reverse_work(struct db_conn *db, void *ctx)
 	rc = db_query(db, NULL, &insert_reversal, 5, insert, NULL);
 	if (rc == ERP_ERR_CONFLICT) {
 		return refuse_entry(c, ERP_ERR_CONFLICT, arena_printf(c->req->arena, "entry %s is already reversed",
-							 ledger_value(res, 0, "number")));
+							 db_value(res, 0, "number")));
 	}
 	if (!rc)
 		rc = audit_record(db, &(struct audit_event){
@@ -583,7 +583,7 @@ static int reverse_work(struct db_conn *db, void *ctx)
 	if (!rc)
 		rc = ledger_post_draft(db, c->req->arena, &c->post);
 	c->after = c->post.entry;
-	return rc ? rc : record_reversed(db, c, ledger_value(res, 0, "number"));
+	return rc ? rc : record_reversed(db, c, db_value(res, 0, "number"));
 }
 
 int ledger_entries_reverse(struct erp_request *req)
@@ -642,7 +642,7 @@ static int take_over_work(struct db_conn *db, void *ctx)
 
 	if (rc)
 		return rc;
-	if (strtol(ledger_value(res, 0, "version"), NULL, 10) != c->expected_version)
+	if (strtol(db_value(res, 0, "version"), NULL, 10) != c->expected_version)
 		return ERP_ERR_STALE;
 	rc = ledger_entry_json(db, c->req->arena, c->company->id, c->id, &c->before);
 	if (!rc)

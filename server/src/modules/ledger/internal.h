@@ -97,11 +97,6 @@ bool ledger_is_source(const char *source);
 	" 'lock_requested_by', p.lock_requested_by, 'lock_requested_at', p.lock_requested_at," \
 	" 'locked_by', p.locked_by, 'locked_at', p.locked_at, 'version', p.version)"
 
-/*
- * The text of the column called name in row of res, or NULL when the value
- * is SQL NULL or res has no such column: new code reads results by name.
- */
-const char *ledger_value(const PGresult *res, int row, const char *name);
 
 /*
  * Fills found/active/account_id/currency/exponent of each line from the

@@ -30,18 +30,18 @@ static int check_rules(struct arena *arena, struct ledger_post *post,
 {
 	PGresult *row = facts->entry;
 	const char *period_status = facts->period_status, *inactive = facts->inactive;
-	const char *author = ledger_value(row, 0, "author_id");
-	const char *period = ledger_value(row, 0, "period");
-	const char *version = ledger_value(row, 0, "version");
-	bool self_posting = strcmp(ledger_value(row, 0, "self_posting"), "t") == 0;
+	const char *author = db_value(row, 0, "author_id");
+	const char *period = db_value(row, 0, "period");
+	const char *version = db_value(row, 0, "version");
+	bool self_posting = strcmp(db_value(row, 0, "self_posting"), "t") == 0;
 	const char *author_of_record = post->reverses_author ? post->reverses_author : author;
 
-	if (!ledger_action_allowed(ledger_value(row, 0, "status"), LEDGER_POST))
+	if (!ledger_action_allowed(db_value(row, 0, "status"), LEDGER_POST))
 		return refuse(arena, post, ERP_ERR_CONFLICT, "the entry is already posted");
 	if (post->expected_version && strtol(version, NULL, 10) != post->expected_version)
 		return ERP_ERR_STALE;
 	/* Nobody answers for a deactivated user's draft until someone active takes it over. */
-	if (!post->reverses_author && strcmp(ledger_value(row, 0, "author_active"), "t") != 0)
+	if (!post->reverses_author && strcmp(db_value(row, 0, "author_active"), "t") != 0)
 		return refuse(arena, post, ERP_ERR_CONFLICT,
 			      "the author of this draft is deactivated: someone active with"
 			      " ledger.journal.create takes it over (POST .../take-over) before it is"
@@ -49,7 +49,7 @@ static int check_rules(struct arena *arena, struct ledger_post *post,
 	if (!period_status)
 		return refuse(arena, post, ERP_ERR_INVALID,
 			      arena_printf(arena, "no fiscal period covers %s; create the fiscal year first",
-					   ledger_value(row, 0, "entry_date")));
+					   db_value(row, 0, "entry_date")));
 	if (strcmp(period_status, "locked") == 0)
 		return refuse(arena, post, ERP_ERR_CONFLICT,
 			      arena_printf(arena, "period %s is locked; nothing can be posted into it", period));
@@ -105,9 +105,9 @@ int ledger_post_draft(struct db_conn *db, struct arena *arena, struct ledger_pos
 	if (rc)
 		return rc;
 	if (!post->company_id)
-		post->company_id = ledger_value(facts.entry, 0, "company_id");
+		post->company_id = db_value(facts.entry, 0, "company_id");
 	if (!facts.sequence ||
-	    ledger_number_format((int)strtol(ledger_value(facts.entry, 0, "fiscal_year"), NULL, 10),
+	    ledger_number_format((int)strtol(db_value(facts.entry, 0, "fiscal_year"), NULL, 10),
 				 (int)strtol(facts.sequence, NULL, 10), post->number,
 				 sizeof(post->number)) < 0)
 		return ERP_ERR_INTERNAL;
@@ -115,7 +115,7 @@ int ledger_post_draft(struct db_conn *db, struct arena *arena, struct ledger_pos
 	if (!rc)
 		rc = audit_posting(db, post, closed,
 				   closed ? arena_printf(arena, "posted into closed period %s",
-							 ledger_value(facts.entry, 0, "period"))
+							 db_value(facts.entry, 0, "period"))
 					  : NULL);
 	return rc ? rc : ledger_entry_event(db, &(struct domain_event){
 		.type = "ledger.entry.posted", .company_id = post->company_id,

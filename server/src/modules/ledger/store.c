@@ -279,15 +279,6 @@ static const struct db_statement entry_get = {
 	true,
 };
 
-const char *ledger_value(const PGresult *res, int row, const char *name)
-{
-	int column = PQfnumber(res, name);
-
-	if (column < 0 || row >= PQntuples(res) || PQgetisnull(res, row, column))
-		return NULL;
-	return PQgetvalue(res, row, column);
-}
-
 static char *dump_to_arena(struct arena *arena, json_t *value)
 {
 	char *text = value ? erp_json_dumps(value, JSON_COMPACT) : NULL;
@@ -411,7 +402,7 @@ int ledger_chain_authored_by(struct db_conn *db, struct arena *arena, const char
 	int rc = db_query(db, arena, &chain_authored_by, 2, params, &res);
 
 	if (!rc)
-		*authored = strcmp(ledger_value(res, 0, "authored"), "t") == 0;
+		*authored = strcmp(db_value(res, 0, "authored"), "t") == 0;
 	return rc;
 }
 
@@ -449,14 +440,14 @@ int ledger_post_lock(struct db_conn *db, struct arena *arena, const struct ledge
 		return rc;
 	if (PQntuples(out->entry) == 0)
 		return ERP_ERR_NOT_FOUND;
-	out->period_status = PQntuples(period) ? ledger_value(period, 0, "status")
-					       : ledger_value(out->entry, 0, "period_status");
-	out->sequence = PQntuples(number) ? ledger_value(number, 0, "last_number") : NULL;
+	out->period_status = PQntuples(period) ? db_value(period, 0, "status")
+					       : db_value(out->entry, 0, "period_status");
+	out->sequence = PQntuples(number) ? db_value(number, 0, "last_number") : NULL;
 	out->inactive = NULL;
 	for (int row = 0; row < PQntuples(accounts); row++) {
-		const char *code = ledger_value(accounts, row, "code");
+		const char *code = db_value(accounts, row, "code");
 
-		if (strcmp(ledger_value(accounts, row, "active"), "t") == 0)
+		if (strcmp(db_value(accounts, row, "active"), "t") == 0)
 			continue;
 		out->inactive = out->inactive ? arena_printf(arena, "%s, %s", out->inactive, code)
 					      : arena_strdup(arena, code);
@@ -469,9 +460,9 @@ int ledger_post_lock(struct db_conn *db, struct arena *arena, const struct ledge
 int ledger_post_mark(struct db_conn *db, struct arena *arena, const struct ledger_post *post,
 		     const struct ledger_post_facts *facts, bool closed, json_t **entry)
 {
-	const char *company_id = ledger_value(facts->entry, 0, "company_id");
-	const char *stamp[] = { post->entry_id, ledger_value(facts->entry, 0, "entry_date") };
-	const char *mark[] = { post->entry_id, ledger_value(facts->entry, 0, "fiscal_year"),
+	const char *company_id = db_value(facts->entry, 0, "company_id");
+	const char *stamp[] = { post->entry_id, db_value(facts->entry, 0, "entry_date") };
+	const char *mark[] = { post->entry_id, db_value(facts->entry, 0, "fiscal_year"),
 			       facts->sequence, post->number, post->poster_id, closed ? "true" : "false" };
 	const char *get[] = { company_id, post->entry_id };
 	struct db_batch *batch = db_batch_new(arena);
@@ -569,12 +560,12 @@ int ledger_period_lock_facts(struct db_conn *db, struct arena *arena, const char
 	if (PQntuples(res) == 0)
 		return ERP_ERR_NOT_FOUND;
 	/* The texts live in res, which lives as long as the arena. */
-	out->period = ledger_value(res, 0, "period");
-	out->ends_on = ledger_value(res, 0, "ends_on");
-	out->ended = strcmp(ledger_value(res, 0, "ended"), "t") == 0;
-	out->earlier_unlocked = ledger_value(res, 0, "earlier_unlocked");
-	out->drafts = strtol(ledger_value(res, 0, "drafts"), NULL, 10);
-	out->first_draft = ledger_value(res, 0, "first_draft");
+	out->period = db_value(res, 0, "period");
+	out->ends_on = db_value(res, 0, "ends_on");
+	out->ended = strcmp(db_value(res, 0, "ended"), "t") == 0;
+	out->earlier_unlocked = db_value(res, 0, "earlier_unlocked");
+	out->drafts = strtol(db_value(res, 0, "drafts"), NULL, 10);
+	out->first_draft = db_value(res, 0, "first_draft");
 	return ERP_OK;
 }
 

@@ -843,3 +843,12 @@ void db_pool_stats(struct db_pool *pool, struct db_pool_stats *stats)
 	stats->open = open;
 	stats->in_use = atomic_load_explicit(&pool->in_use, memory_order_relaxed);
 }
+
+const char *db_value(const PGresult *res, int row, const char *name)
+{
+	int column = PQfnumber(res, name);
+
+	if (column < 0 || row < 0 || row >= PQntuples(res) || PQgetisnull(res, row, column))
+		return NULL;
+	return PQgetvalue(res, row, column);
+}

@@ -57,6 +57,13 @@ int db_query(struct db_conn *conn, struct arena *arena, const struct db_statemen
 	     int param_count, const char *const *params, PGresult **out);
 
 /*
+ * The text of the column called name in row of res, or NULL when res has no
+ * such row or column or the value is SQL NULL: results are read by name,
+ * never by position.
+ */
+const char *db_value(const PGresult *res, int row, const char *name);
+
+/*
  * A pipeline: statements sent together and answered together, in one round
  * trip (libpq pipeline mode), for a use case whose statements do not need
  * each other's results. The server still runs them one after another, each

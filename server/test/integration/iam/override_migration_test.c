@@ -9,78 +9,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "platform/db/db.h"
-#include "platform/db/migrate.h"
 #include "test/support/check_main.h"
+#include "test/support/migration_steps.h"
 #include "test/support/testlib.h"
 
-static char dir[64];
-
-/* Links the migrations named before `before` (or all, when NULL) into dir. */
-static void link_migrations(const char *before)
-{
-	char source[1100], target[1200], list[1200];
-	const char *all = test_env("ERP_TEST_MIGRATIONS_DIR");
-	const char *ls[] = { "/bin/sh", "-c", list, NULL };
-	FILE *f;
-	char name[256];
-
-	snprintf(list, sizeof(list), "ls %s > %s/.names", all, dir);
-	ck_assert_int_eq(test_run(ls, NULL, NULL), 0);
-	snprintf(list, sizeof(list), "%s/.names", dir);
-	f = fopen(list, "r");
-	ck_assert_ptr_nonnull(f);
-	while (fscanf(f, "%255s", name) == 1) {
-		if (before && strcmp(name, before) >= 0)
-			continue;
-		snprintf(source, sizeof(source), "%s/%s", all, name);
-		snprintf(target, sizeof(target), "%s/%s", dir, name);
-		if (access(target, F_OK) != 0)
-			ck_assert_int_eq(symlink(source, target), 0);
-	}
-	fclose(f);
-	unlink(list);
-}
-
-/* The migrations in dir, applied in-process without the catalog sync (which writes
- * audit rows the way today's code does, into a schema that is not today's yet). */
-static void migrate_schema_only(const char *url)
-{
-	struct migration_set set;
-	struct db_conn *conn = db_open(url, NULL);
-	char err[512] = "";
-
-	ck_assert_int_eq(db_connect(conn), 0);
-	ck_assert_msg(migration_set_load(dir, &set, err, sizeof(err)) == 0, "%s", err);
-	ck_assert_msg(migrate_apply(conn, &set, NULL, err, sizeof(err)) >= 0, "%s", err);
-	migration_set_release(&set);
-	db_close(conn);
-}
-
-static void migrate(const char *url)
-{
-	char env_url[1100], env_dir[200], binary[1024];
-	const char *env[] = { env_url, env_dir, test_audit_key_env(), NULL };
-	const char *argv[] = { binary, "migrate", NULL };
-
-	snprintf(binary, sizeof(binary), "%s/bin/erp-server-test", test_env("ERP_TEST_BUILD"));
-	snprintf(env_url, sizeof(env_url), "ERP_DATABASE_URL=%s", url);
-	snprintf(env_dir, sizeof(env_dir), "ERP_MIGRATIONS_DIR=%s", dir);
-	ck_assert_int_eq(test_run(argv, env, NULL), 0);
-}
+static struct test_migration_steps steps;
 
 START_TEST(old_override_flags_become_overrides_of_their_pair)
 {
 	const char *url = test_db_create("t_iam_override_migration");
-	const char *rm[] = { "/bin/rm", "-rf", dir, NULL };
 	char *value;
 
-	snprintf(dir, sizeof(dir), "/tmp/erp-overrides.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	link_migrations("20261203000000_iam_controls");
-	migrate_schema_only(url);
+	test_migration_steps_begin(&steps, "erp-overrides");
+	test_migration_steps_link(&steps, "20261203000000_iam_controls");
+	test_migration_steps_apply_schema(&steps, url);
 	/* Ann holds a user manager role and an auditor role marked as an override: exempt. Bob
 	 * holds the same two roles in company B without any override: a conflict today already
 	 * (written behind the API's back), and still one afterwards. */
@@ -109,8 +52,8 @@ START_TEST(old_override_flags_become_overrides_of_their_pair)
 		" ('00000000-0000-0000-0000-00000000bb02', '00000000-0000-0000-0000-0000000000b1',"
 		"  '00000000-0000-0000-0000-000000000f02', '00000000-0000-0000-0000-00000000000b', NULL, false)"), 0);
 
-	link_migrations(NULL);
-	migrate(url);
+	test_migration_steps_link(&steps, NULL);
+	test_migration_steps_migrate(&steps, url);
 	value = test_db_value(url, "SELECT string_agg(u.email || ' ' || c.code || ' ' || o.permission_a"
 				   " || '/' || o.permission_b || ' ' || o.assignment_id, ',')"
 				   " FROM sod_overrides o JOIN users u ON u.id = o.user_id"
@@ -131,7 +74,7 @@ START_TEST(old_override_flags_become_overrides_of_their_pair)
 	value = test_db_value(url, "SELECT count(*) FROM sod_overrides");
 	ck_assert_str_eq(value, "0");
 	free(value);
-	test_run(rm, NULL, NULL);
+	test_migration_steps_end(&steps);
 }
 END_TEST
 

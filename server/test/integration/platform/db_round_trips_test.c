@@ -14,6 +14,7 @@
 #include "platform/db/db.h"
 #include "shared-kernel/errors.h"
 #include "test/support/check_main.h"
+#include "test/support/db_fixture.h"
 #include "test/support/testlib.h"
 
 static const char *url;
@@ -44,28 +45,6 @@ static void setup(void)
 		" END$$"), 0);
 }
 
-static struct db_conn *open_connected(void)
-{
-	struct db_options options = { .connect_timeout_s = 2, .application_name = "db_round_trips_test" };
-	struct db_conn *conn = db_open(url, &options);
-
-	ck_assert_ptr_nonnull(conn);
-	ck_assert_int_eq(db_connect(conn), ERP_OK);
-	return conn;
-}
-
-static long count(struct db_conn *conn)
-{
-	struct arena *arena = arena_new(512);
-	PGresult *res;
-	long n;
-
-	ck_assert_int_eq(db_query(conn, arena, &count_items, 0, NULL, &res), ERP_OK);
-	n = strtol(PQgetvalue(res, 0, 0), NULL, 10);
-	arena_free(arena);
-	return n;
-}
-
 /* Runs insert A, insert B and the count as one batch; returns its round trips. */
 static unsigned long run_two_inserts(struct db_conn *conn, const char *a, const char *b,
 				     long *counted)
@@ -87,7 +66,7 @@ static unsigned long run_two_inserts(struct db_conn *conn, const char *a, const 
 
 START_TEST(a_batch_is_one_round_trip_prepared_or_not)
 {
-	struct db_conn *conn = open_connected();
+	struct db_conn *conn = test_db_connected(url, "db_round_trips_test");
 	PGresult *res;
 	long counted;
 
@@ -106,7 +85,7 @@ END_TEST
 
 START_TEST(a_failed_step_stops_the_batch)
 {
-	struct db_conn *conn = open_connected();
+	struct db_conn *conn = test_db_connected(url, "db_round_trips_test");
 	struct arena *arena = arena_new(512);
 	struct db_batch *batch = db_batch_new(arena);
 	const char *e = "E", *f = "F";
@@ -120,7 +99,7 @@ START_TEST(a_failed_step_stops_the_batch)
 	ck_assert_str_eq(db_last_sqlstate(conn), "23505");
 	ck_assert_ptr_null(after);
 	/* Outside a transaction a batch is one implicit transaction: none of it stays. */
-	ck_assert_int_eq(count(conn), 0);
+	ck_assert_int_eq(test_db_count(conn, &count_items), 0);
 	arena_free(arena);
 	db_close(conn);
 }
@@ -130,14 +109,14 @@ START_TEST(a_full_batch_refuses_another_step)
 {
 	struct arena *arena = arena_new(512);
 	struct db_batch *batch = db_batch_new(arena);
-	struct db_conn *conn = open_connected();
+	struct db_conn *conn = test_db_connected(url, "db_round_trips_test");
 	const char *code = "G";
 
 	for (int i = 0; i < DB_BATCH_MAX; i++)
 		ck_assert_int_eq(db_batch_add(batch, &count_items, 0, NULL, NULL), ERP_OK);
 	ck_assert_int_eq(db_batch_add(batch, &insert_item, 1, &code, NULL), ERP_ERR_INTERNAL);
 	ck_assert_int_eq(db_batch_run(conn, batch), ERP_ERR_INTERNAL); /* sticky: nothing ran */
-	ck_assert_int_eq(count(conn), 0);
+	ck_assert_int_eq(test_db_count(conn, &count_items), 0);
 	arena_free(arena);
 	db_close(conn);
 }
@@ -170,7 +149,7 @@ static int queue_work(struct db_conn *conn, void *ctx)
 
 START_TEST(writes_at_commit_travel_with_commit)
 {
-	struct db_conn *conn = open_connected();
+	struct db_conn *conn = test_db_connected(url, "db_round_trips_test");
 	struct work w = { .own = "H", .at_commit = { "I", "J" } };
 	unsigned long before;
 
@@ -178,53 +157,53 @@ START_TEST(writes_at_commit_travel_with_commit)
 	ck_assert_int_eq(db_transaction(conn, queue_work, &w), ERP_OK);
 	/* BEGIN with the work's insert, then both queued writes with COMMIT. */
 	ck_assert_uint_eq(db_round_trips(conn) - before, 2);
-	ck_assert_int_eq(count(conn), 3);
+	ck_assert_int_eq(test_db_count(conn, &count_items), 3);
 
 	/* A work that runs nothing itself: BEGIN, its queued write and COMMIT in one. */
 	w = (struct work){ .at_commit = { "K" } };
 	before = db_round_trips(conn);
 	ck_assert_int_eq(db_transaction(conn, queue_work, &w), ERP_OK);
 	ck_assert_uint_eq(db_round_trips(conn) - before, 1);
-	ck_assert_int_eq(count(conn), 4);
+	ck_assert_int_eq(test_db_count(conn, &count_items), 4);
 	db_close(conn);
 }
 END_TEST
 
 START_TEST(writes_at_commit_vanish_with_a_rollback)
 {
-	struct db_conn *conn = open_connected();
+	struct db_conn *conn = test_db_connected(url, "db_round_trips_test");
 	struct work refused = { .own = "L", .at_commit = { "M" }, .result = ERP_ERR_INVALID };
 	struct work next = { .own = "N" };
 
 	ck_assert_int_eq(db_transaction(conn, queue_work, &refused), ERP_ERR_INVALID);
-	ck_assert_int_eq(count(conn), 0);
+	ck_assert_int_eq(test_db_count(conn, &count_items), 0);
 	/* Nothing queued by the refused work reaches the next transaction's COMMIT. */
 	ck_assert_int_eq(db_transaction(conn, queue_work, &next), ERP_OK);
-	ck_assert_int_eq(count(conn), 1);
+	ck_assert_int_eq(test_db_count(conn, &count_items), 1);
 	db_close(conn);
 }
 END_TEST
 
 START_TEST(a_failing_write_at_commit_fails_the_transaction)
 {
-	struct db_conn *conn = open_connected();
+	struct db_conn *conn = test_db_connected(url, "db_round_trips_test");
 	struct work duplicate = { .own = "O", .at_commit = { "P", "O" } };
 
 	ck_assert_int_eq(db_transaction(conn, queue_work, &duplicate), ERP_ERR_CONFLICT);
 	ck_assert_int_eq(duplicate.attempts, 1);
-	ck_assert_int_eq(count(conn), 0); /* neither the work's row nor the first queued one */
+	ck_assert_int_eq(test_db_count(conn, &count_items), 0); /* neither the work's row nor the first queued one */
 	db_close(conn);
 }
 END_TEST
 
 START_TEST(a_serialization_failure_at_commit_retries_the_work)
 {
-	struct db_conn *conn = open_connected();
+	struct db_conn *conn = test_db_connected(url, "db_round_trips_test");
 	struct work w = { .own = "Q", .at_commit = { "R" }, .failing_attempts = 2 };
 
 	ck_assert_int_eq(db_transaction(conn, queue_work, &w), ERP_OK);
 	ck_assert_int_eq(w.attempts, 3);
-	ck_assert_int_eq(count(conn), 2); /* rolled back twice, committed once */
+	ck_assert_int_eq(test_db_count(conn, &count_items), 2); /* rolled back twice, committed once */
 	db_close(conn);
 }
 END_TEST
@@ -242,10 +221,10 @@ static int ended_work(struct db_conn *conn, void *ctx)
 
 START_TEST(a_session_lost_in_the_commit_round_trip_is_never_repeated)
 {
-	struct db_conn *conn = open_connected(), *other = open_connected();
+	struct db_conn *conn = test_db_connected(url, "db_round_trips_test"), *other = test_db_connected(url, "db_round_trips_test");
 	int attempts = 0;
 	int rc = db_transaction(conn, ended_work, &attempts);
-	long rows = count(other); /* conn backs off before reconnecting */
+	long rows = test_db_count(other, &count_items); /* conn backs off before reconnecting */
 
 	/* The session ends around COMMIT: the answer must say what happened, and nothing runs twice. */
 	ck_assert_int_eq(attempts, 1);
@@ -258,13 +237,13 @@ END_TEST
 
 START_TEST(a_write_at_commit_outside_a_transaction_runs_at_once)
 {
-	struct db_conn *conn = open_connected();
+	struct db_conn *conn = test_db_connected(url, "db_round_trips_test");
 	const char *params[] = { "false", "S" };
 	unsigned long before = db_round_trips(conn);
 
 	ck_assert_int_eq(db_query_at_commit(conn, &insert_unless_failing, 2, params), ERP_OK);
 	ck_assert_uint_eq(db_round_trips(conn) - before, 1);
-	ck_assert_int_eq(count(conn), 1);
+	ck_assert_int_eq(test_db_count(conn, &count_items), 1);
 	db_close(conn);
 }
 END_TEST

@@ -9,6 +9,7 @@
 #include "platform/db/db.h"
 #include "shared-kernel/errors.h"
 #include "test/support/check_main.h"
+#include "test/support/db_fixture.h"
 #include "test/support/testlib.h"
 
 static const char *url;
@@ -33,31 +34,9 @@ static void setup(void)
 					   " parent text REFERENCES items (code))"), 0);
 }
 
-static struct db_conn *open_connected(void)
-{
-	struct db_options options = { .connect_timeout_s = 2, .application_name = "db_test" };
-	struct db_conn *conn = db_open(url, &options);
-
-	ck_assert_ptr_nonnull(conn);
-	ck_assert_int_eq(db_connect(conn), ERP_OK);
-	return conn;
-}
-
-static long count(struct db_conn *conn)
-{
-	struct arena *arena = arena_new(512);
-	PGresult *res;
-	long n;
-
-	ck_assert_int_eq(db_query(conn, arena, &count_items, 0, NULL, &res), ERP_OK);
-	n = strtol(PQgetvalue(res, 0, 0), NULL, 10);
-	arena_free(arena);
-	return n;
-}
-
 START_TEST(parameters_are_passed_and_statements_prepared_once)
 {
-	struct db_conn *conn = open_connected();
+	struct db_conn *conn = test_db_connected(url, "db_test");
 	struct arena *arena = arena_new(512);
 	const char *params[] = { "it's; DROP TABLE items; --" };
 	PGresult *res;
@@ -69,7 +48,7 @@ START_TEST(parameters_are_passed_and_statements_prepared_once)
 	res = PQexec(db_pg(conn), "SELECT count(*) FROM pg_prepared_statements WHERE name = 'test_select_echo'");
 	ck_assert_str_eq(PQgetvalue(res, 0, 0), "1");
 	PQclear(res);
-	ck_assert_int_eq(count(conn), 0); /* the table survived the "injection" */
+	ck_assert_int_eq(test_db_count(conn, &count_items), 0); /* the table survived the "injection" */
 	arena_free(arena);
 	db_close(conn);
 }
@@ -77,7 +56,7 @@ END_TEST
 
 START_TEST(constraint_errors_map_to_codes)
 {
-	struct db_conn *conn = open_connected();
+	struct db_conn *conn = test_db_connected(url, "db_test");
 	const char *a[] = { "A", NULL }, *orphan[] = { "B", "missing" };
 
 	ck_assert_int_eq(db_query(conn, NULL, &insert_item, 2, a, NULL), ERP_OK);
@@ -112,24 +91,24 @@ static int flaky_work(struct db_conn *conn, void *ctx)
 
 START_TEST(serialization_failures_are_retried)
 {
-	struct db_conn *conn = open_connected();
+	struct db_conn *conn = test_db_connected(url, "db_test");
 	struct flaky f = { 0, 2, "DO $$BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = '40001'; END$$" };
 
 	ck_assert_int_eq(db_transaction(conn, flaky_work, &f), ERP_OK);
 	ck_assert_int_eq(f.attempts, 3);
-	ck_assert_int_eq(count(conn), 1); /* rolled back twice, committed once */
+	ck_assert_int_eq(test_db_count(conn, &count_items), 1); /* rolled back twice, committed once */
 	db_close(conn);
 }
 END_TEST
 
 START_TEST(deadlocks_are_retried_and_give_up_after_five)
 {
-	struct db_conn *conn = open_connected();
+	struct db_conn *conn = test_db_connected(url, "db_test");
 	struct flaky f = { 0, 99, "DO $$BEGIN RAISE EXCEPTION 'deadlock' USING ERRCODE = '40P01'; END$$" };
 
 	ck_assert_int_eq(db_transaction(conn, flaky_work, &f), ERP_ERR_CONFLICT);
 	ck_assert_int_eq(f.attempts, 5);
-	ck_assert_int_eq(count(conn), 0);
+	ck_assert_int_eq(test_db_count(conn, &count_items), 0);
 	db_close(conn);
 }
 END_TEST
@@ -145,10 +124,10 @@ static int failing_work(struct db_conn *conn, void *ctx)
 
 START_TEST(work_error_rolls_back)
 {
-	struct db_conn *conn = open_connected();
+	struct db_conn *conn = test_db_connected(url, "db_test");
 
 	ck_assert_int_eq(db_transaction(conn, failing_work, NULL), ERP_ERR_INVALID);
-	ck_assert_int_eq(count(conn), 0);
+	ck_assert_int_eq(test_db_count(conn, &count_items), 0);
 	db_close(conn);
 }
 END_TEST
@@ -167,11 +146,11 @@ static void terminate_backend_of(struct db_conn *conn)
 
 START_TEST(terminated_backend_is_replaced_for_reads)
 {
-	struct db_conn *conn = open_connected();
+	struct db_conn *conn = test_db_connected(url, "db_test");
 
 	ck_assert_uint_eq(db_connect_count(conn), 1);
 	terminate_backend_of(conn);
-	ck_assert_int_eq(count(conn), 0); /* read-only: retried on a fresh session */
+	ck_assert_int_eq(test_db_count(conn, &count_items), 0); /* read-only: retried on a fresh session */
 	ck_assert_uint_eq(db_connect_count(conn), 2);
 	db_close(conn);
 }
@@ -186,11 +165,11 @@ static int insert_work(struct db_conn *conn, void *ctx)
 
 START_TEST(terminated_backend_is_replaced_for_transactions)
 {
-	struct db_conn *conn = open_connected();
+	struct db_conn *conn = test_db_connected(url, "db_test");
 
 	terminate_backend_of(conn);
 	ck_assert_int_eq(db_transaction(conn, insert_work, "Z"), ERP_OK);
-	ck_assert_int_eq(count(conn), 1);
+	ck_assert_int_eq(test_db_count(conn, &count_items), 1);
 	ck_assert_uint_eq(db_connect_count(conn), 2);
 	db_close(conn);
 }
@@ -203,7 +182,7 @@ static void restart_cluster(void)
 
 START_TEST(outage_fails_fast_then_recovers)
 {
-	struct db_conn *conn = open_connected();
+	struct db_conn *conn = test_db_connected(url, "db_test");
 	double start, elapsed;
 	int rc = -1;
 
@@ -227,7 +206,7 @@ START_TEST(outage_fails_fast_then_recovers)
 	}
 	ck_assert_int_eq(rc, ERP_OK);
 	ck_assert_msg(test_now_ms() - start < 7000, "recovery took %.0f ms", test_now_ms() - start);
-	ck_assert_int_eq(count(conn), 1);
+	ck_assert_int_eq(test_db_count(conn, &count_items), 1);
 	db_close(conn);
 }
 END_TEST
@@ -261,7 +240,7 @@ START_TEST(pool_gives_each_thread_its_own_connection)
 	ck_assert_ptr_eq(a.first, a.second);
 	ck_assert_ptr_eq(b.first, b.second);
 	ck_assert_ptr_ne(a.first, b.first);
-	ck_assert_int_eq(count(a.first), 0);
+	ck_assert_int_eq(test_db_count(a.first, &count_items), 0);
 	db_pool_stats(pool, &stats);
 	ck_assert_int_eq(stats.size, 4);
 	ck_assert_int_eq(stats.open, 1);

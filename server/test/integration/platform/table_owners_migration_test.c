@@ -13,16 +13,13 @@
  * again changes nothing; and the server is ready on the result.
  */
 #include <check.h>
-#include <dirent.h>
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "platform/db/db.h"
-#include "platform/db/migrate.h"
 #include "test/support/check_main.h"
+#include "test/support/migration_steps.h"
 #include "test/support/testlib.h"
 
 #define OWNERS_MIGRATION "20261205000000_table_owners"
@@ -41,54 +38,7 @@
 #define DRAFT "'00000000-0000-0000-0000-0000000000e2'"
 #define SCRIPT_RUN "0190f5b2-7a3c-7def-8123-456789abcdef"
 
-static char dir[64];
-
-/* Links the migrations named before `before` (NULL: all) into dir. */
-static void link_migrations(const char *before)
-{
-	const char *all = test_env("ERP_TEST_MIGRATIONS_DIR");
-	DIR *d = opendir(all);
-	struct dirent *entry;
-	char source[1100], target[1200];
-
-	ck_assert_ptr_nonnull(d);
-	while ((entry = readdir(d))) {
-		if (entry->d_name[0] == '.' || (before && strcmp(entry->d_name, before) >= 0))
-			continue;
-		snprintf(source, sizeof(source), "%s/%s", all, entry->d_name);
-		snprintf(target, sizeof(target), "%s/%s", dir, entry->d_name);
-		if (access(target, F_OK) != 0)
-			ck_assert_int_eq(symlink(source, target), 0);
-	}
-	closedir(d);
-}
-
-/* The migrations in dir, in-process, without the catalog sync (today's code, yesterday's schema). */
-static void migrate_schema_only(const char *url)
-{
-	struct migration_set set;
-	struct db_conn *conn = db_open(url, NULL);
-	char err[512] = "";
-
-	ck_assert_int_eq(db_connect(conn), 0);
-	ck_assert_msg(migration_set_load(dir, &set, err, sizeof(err)) == 0, "%s", err);
-	ck_assert_msg(migrate_apply(conn, &set, NULL, err, sizeof(err)) >= 0, "%s", err);
-	migration_set_release(&set);
-	db_close(conn);
-}
-
-/* `erp-server migrate` on dir, as a deployment runs it (the catalog sync included). */
-static void migrate(const char *url)
-{
-	char env_url[1100], env_dir[200], binary[1024];
-	const char *env[] = { env_url, env_dir, test_audit_key_env(), NULL };
-	const char *argv[] = { binary, "migrate", NULL };
-
-	snprintf(binary, sizeof(binary), "%s/bin/erp-server-test", test_env("ERP_TEST_BUILD"));
-	snprintf(env_url, sizeof(env_url), "ERP_DATABASE_URL=%s", url);
-	snprintf(env_dir, sizeof(env_dir), "ERP_MIGRATIONS_DIR=%s", dir);
-	ck_assert_int_eq(test_run(argv, env, NULL), 0);
-}
+static struct test_migration_steps steps;
 
 static void exec_ok(const char *url, const char *sql)
 {
@@ -223,7 +173,6 @@ static void expect_value(const char *url, const char *sql, const char *expected)
 START_TEST(the_move_keeps_every_row_and_every_rule)
 {
 	const char *url = test_db_create("t_table_owners_migration");
-	const char *rm[] = { "/bin/rm", "-rf", dir, NULL };
 	char *before[KEPT], *audit_before, *after, qualified[128];
 	const char *app_url;
 	struct test_server server;
@@ -232,10 +181,9 @@ START_TEST(the_move_keeps_every_row_and_every_rule)
 	PGconn *before_move;
 	PGresult *res;
 
-	snprintf(dir, sizeof(dir), "/tmp/erp-owners.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	link_migrations(OWNERS_MIGRATION);
-	migrate_schema_only(url);
+	test_migration_steps_begin(&steps, "erp-owners");
+	test_migration_steps_link(&steps, OWNERS_MIGRATION);
+	test_migration_steps_apply_schema(&steps, url);
 	expect_value(url, "SELECT to_regclass('public.users') IS NOT NULL", "t");
 	for (size_t i = 0; i < sizeof(old_data) / sizeof(old_data[0]); i++)
 		exec_ok(url, old_data[i]);
@@ -248,8 +196,8 @@ START_TEST(the_move_keeps_every_row_and_every_rule)
 	before_move = PQconnectdb(url);
 	ck_assert_int_eq(PQstatus(before_move), CONNECTION_OK);
 
-	link_migrations(NULL);
-	migrate(url);
+	test_migration_steps_link(&steps, NULL);
+	test_migration_steps_migrate(&steps, url);
 
 	/* It was ended, so its client reconnects and gets the new search_path. */
 	res = PQexec(before_move, "SELECT count(*) FROM users");
@@ -358,7 +306,7 @@ START_TEST(the_move_keeps_every_row_and_every_rule)
 	/* Migrating again finds the history where the migrator keeps it: nothing to do. */
 	expect_value(url, "SELECT count(*) FROM public.schema_migrations"
 			  " WHERE name = '" OWNERS_MIGRATION "'", "1");
-	migrate(url);
+	test_migration_steps_migrate(&steps, url);
 	expect_value(url, "SELECT count(*) = count(DISTINCT name) FROM schema_migrations", "t");
 
 	/* The server reads the history and the catalog, and is ready. */
@@ -368,7 +316,7 @@ START_TEST(the_move_keeps_every_row_and_every_rule)
 	ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
 	test_response_free(&r);
 	test_server_stop(&server);
-	test_run(rm, NULL, NULL);
+	test_migration_steps_end(&steps);
 }
 END_TEST
 
