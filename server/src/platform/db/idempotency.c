@@ -132,11 +132,9 @@ void idempotency_claim_queue(struct db_batch *batch, struct erp_request *req,
 /* A column of the found row by name, in the arena; NULL when it is NULL. */
 static const char *found_text(struct erp_request *req, PGresult *res, const char *column)
 {
-	int index = PQfnumber(res, column);
+	const char *value = db_value(res, 0, column);
 
-	if (index < 0 || PQgetisnull(res, 0, index))
-		return NULL;
-	return arena_strdup(req->arena, PQgetvalue(res, 0, index));
+	return value ? arena_strdup(req->arena, value) : NULL;
 }
 
 int idempotency_claimed(struct erp_request *req, struct idempotency *idem)
