@@ -247,6 +247,19 @@ static bool source_ok(struct erp_request *req, const char *source)
 
 /* --- create ------------------------------------------------------------------------------ */
 
+/* The answer to a create, kept with its Idempotency-Key: a replay sends the same headers. */
+static int store_created(struct db_conn *db, struct entry_change *c)
+{
+	const char *location = arena_printf(c->req->arena, "/api/v1/companies/%s/journal-entries/%s",
+					    c->req->company_code, c->id);
+
+	if (!location)
+		return ERP_ERR_NO_MEMORY;
+	return idempotency_store(db, c->req, &c->idem, &(struct idempotency_answer){
+		.status = 201, .body = c->response, .location = location,
+		.etag = "\"1\"" /* a new draft's version */ });
+}
+
 /*
  * Three round trips (the company comes resolved with the request): the
  * key's claim with the lines' accounts; the insert, which renders the answer; the audit event, the
@@ -285,7 +298,7 @@ static int create_work(struct db_conn *db, void *ctx)
 	if (!rc)
 		rc = audit_created(db, c);
 	if (!rc)
-		rc = idempotency_store(db, c->req, &c->idem, 201, c->response);
+		rc = store_created(db, c);
 	return rc ? rc : record_created(db, c);
 }
 
@@ -310,12 +323,7 @@ int ledger_entries_create(struct erp_request *req)
 	rc = db_transaction(http_db(req), create_work, c);
 	if (rc)
 		return respond_failure(req, c, rc);
-	if (c->idem.replay)
-		return idempotency_respond(req, &c->idem, 0);
-	http_add_header(req, "Location", arena_printf(req->arena, "/api/v1/companies/%s/journal-entries/%s",
-						      req->company_code, c->id));
-	http_add_header(req, "ETag", "\"1\""); /* a new draft's version */
-	return http_respond_bytes(req, 201, "application/json", c->response, strlen(c->response));
+	return idempotency_respond(req, &c->idem, 0); /* the first answer, or its replay */
 }
 
 /* --- list, get --------------------------------------------------------------------------- */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "platform/http/resource.h"
+#include "platform/ops/log.h"
 
 int etag_if_match(struct erp_request *req, int *version)
 {
@@ -11,6 +12,15 @@ int etag_if_match(struct erp_request *req, int *version)
 	char *end;
 	long parsed;
 
+	/* The route's declaration is what /openapi.json says: no reading past it. */
+	if (!(req->route->headers & ERP_TAKES_IF_MATCH)) {
+		log_error("http.undeclared_header", "BUG: %s %s reads If-Match without declaring"
+			  " ERP_TAKES_IF_MATCH (request %s)", req->method_name, req->route->pattern,
+			  req->request_id);
+		http_respond_problem(req, &PROBLEM_INTERNAL,
+				     "an unexpected error occurred; quote the request id when reporting it");
+		return -1;
+	}
 	if (!value) {
 		http_respond_problem(req, &PROBLEM_PRECONDITION_REQUIRED,
 				     "send If-Match with the ETag of the version you are changing");

@@ -6,12 +6,15 @@
 
 /*
  * What a module declares (its manifest, modules/<name>/module.c): routes
- * (method, path pattern, required permission, handler, body/query/response
- * schemas), the permissions it owns, and the modules it depends on. The
- * router refuses, at start-up, a route that names no permission (deny by
- * default: public routes say so with ERP_PUBLIC) or declares no success
- * answer (every answer is documented, and the test build checks each 2xx
- * body against it).
+ * (method, path pattern, required permission, handler, operation id,
+ * body/query/response schemas, the headers it reads and answers, the
+ * problems it can answer), the permissions it owns, and the modules it
+ * depends on. The router refuses, at start-up, a route that names no
+ * permission (deny by default: public routes say so with ERP_PUBLIC),
+ * declares no success answer, or has no operation id, or one another route
+ * has (platform/http/route_contract.h). Every answer is documented in
+ * /openapi.json from these declarations, and the test build checks each
+ * answer against them.
  */
 struct erp_request;
 struct schema_object;
@@ -47,6 +50,23 @@ extern const struct schema_object erp_text_body;
 #define ERP_NO_BODY (&erp_no_body)
 #define ERP_TEXT_BODY (&erp_text_body)
 
+/*
+ * The headers a route reads or answers beyond those every route has. The
+ * same declaration documents them (/openapi.json) and allows the behaviour:
+ * etag_if_match() and idempotency_prepare() refuse to read a header the
+ * route does not declare, and the test build checks that a success answer
+ * carries ETag and Location exactly when its route declares them.
+ */
+enum erp_route_header {
+	ERP_TAKES_IF_MATCH = 1 << 0,        /* requires If-Match: 428 without, 412 when stale */
+	ERP_TAKES_IDEMPOTENCY_KEY = 1 << 1, /* honours Idempotency-Key (platform/db/idempotency.h) */
+	ERP_ANSWERS_ETAG = 1 << 2,          /* its success answers carry ETag */
+	ERP_ANSWERS_LOCATION = 1 << 3,      /* its success answers carry Location */
+};
+
+/* Room for a route's own problem statuses (erp_route.problems). */
+enum { ERP_ROUTE_MAX_PROBLEMS = 6 };
+
 /* A success status and what it answers: a schema, ERP_NO_BODY or ERP_TEXT_BODY. */
 struct erp_response {
 	int status;
@@ -78,6 +98,20 @@ struct erp_route {
 	 * the path does not exist, on any method (404, never 405 or a preflight).
 	 */
 	bool operators_only;
+	/*
+	 * The operation's stable id in /openapi.json, camelCase and unique:
+	 * "listAccounts", "createJournalEntry". Clients generate code from it;
+	 * renaming one breaks them.
+	 */
+	const char *operation_id;
+	unsigned headers;         /* enum erp_route_header flags */
+	/*
+	 * 4xx statuses the route answers beyond those its declaration implies
+	 * (route_problems(): 400 always; 401, 403 and 429 unless public; 404 with
+	 * path parameters; ...): 409 for a state that refuses the change, 422
+	 * for a rule without a body, ... Zero-terminated.
+	 */
+	int problems[ERP_ROUTE_MAX_PROBLEMS];
 };
 
 struct erp_permission {

@@ -5,6 +5,7 @@
 
 #include "common/alloc.h"
 #include "platform/http/response.h"
+#include "platform/http/route_contract.h"
 
 struct segment {
 	const char *text; /* points into the route's pattern */
@@ -174,7 +175,8 @@ int router_add(struct router *router, const struct erp_route *route, char *err, 
 			 erp_method_name(route->method), route->pattern);
 		return -1;
 	}
-	if (response_check_route(route, err, err_size))
+	if (response_check_route(route, err, err_size) ||
+	    route_contract_check(route, err, err_size))
 		return -1;
 	if (!route->handler || erp_method_name(route->method)[0] == '?' ||
 	    route->method == ERP_HEAD || route->method == ERP_OPTIONS) {
@@ -202,6 +204,16 @@ int router_add(struct router *router, const struct erp_route *route, char *err, 
 		if (other->route->method == route->method) {
 			snprintf(err, err_size, "route %s %s is registered twice",
 				 erp_method_name(route->method), route->pattern);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < router->count; i++) {
+		const struct erp_route *other = router->routes[i].route;
+
+		if (strcmp(other->operation_id, route->operation_id) == 0) {
+			snprintf(err, err_size, "routes %s %s and %s %s share the operation_id %s",
+				 erp_method_name(other->method), other->pattern,
+				 erp_method_name(route->method), route->pattern, route->operation_id);
 			return -1;
 		}
 	}

@@ -38,9 +38,10 @@ void router_free(struct router *router);
 /*
  * Adds a route (kept by pointer: it must outlive the router). Fails with -1
  * and a sentence in err when the route has no permission or public marker,
- * no success answer declared (response_check_route()), no handler, a
- * malformed pattern, a duplicate (method, pattern), or a pattern that
- * differs from another only by parameter names.
+ * no success answer declared (response_check_route()), no valid operation
+ * id or problems (route_contract_check()), an operation id another route
+ * has, no handler, a malformed pattern, a duplicate (method, pattern), or a
+ * pattern that differs from another only by parameter names.
  */
 int router_add(struct router *router, const struct erp_route *route, char *err, size_t err_size);
 

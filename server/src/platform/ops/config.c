@@ -64,6 +64,9 @@ static const struct erp_config_var variables[] = {
 	  "Successful logins per account within the window before further ones are throttled (429)." },
 	{ "ERP_LOGIN_WINDOW_S", "900", "10..86400",
 	  "Window for counting failed and successful logins, and how long throttling lasts." },
+	{ "ERP_IDEMPOTENCY_RETENTION_HOURS", "24", "24..8760 (at least a day, at most a year)",
+	  "How long an Idempotency-Key is kept: within it a repeated request gets the first answer"
+	  " again; after it the key is forgotten and the request is a new one." },
 	{ "ERP_MIGRATIONS_DIR", "server/prisma/migrations", "a directory",
 	  "Where the schema migrations are (read by migrate, and by serve for readiness)." },
 	{ "ERP_AUDIT_KEY_FILE", "", "a file of 32 to 4096 random bytes, readable by its owner only",
@@ -305,6 +308,7 @@ int config_load(struct erp_config *cfg, erp_config_lookup_fn lookup, void *ctx, 
 	LOAD_UINT(&l, "ERP_LOGIN_MAX_FAILURES_PER_ADDRESS", 1, 10000, cfg->login_max_failures_per_address);
 	LOAD_UINT(&l, "ERP_LOGIN_MAX_SUCCESSES", 1, 10000, cfg->login_max_successes);
 	LOAD_UINT(&l, "ERP_LOGIN_WINDOW_S", 10, 86400, cfg->login_window_s);
+	LOAD_UINT(&l, "ERP_IDEMPOTENCY_RETENTION_HOURS", 24, 8760, cfg->idempotency_retention_hours);
 
 	if (load_list(&l, cfg, "ERP_CORS_ORIGINS", take_origin) ||
 	    load_list(&l, cfg, "ERP_METRICS_ALLOW", take_metrics_client))

@@ -59,6 +59,7 @@ struct erp_config {
 	unsigned login_max_failures_per_address;
 	unsigned login_max_successes;   /* per account, within login_window_s */
 	unsigned login_window_s;
+	unsigned idempotency_retention_hours; /* an Idempotency-Key is forgotten after this */
 };
 
 /* One row of the variable table. */

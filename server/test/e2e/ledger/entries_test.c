@@ -843,6 +843,20 @@ START_TEST(idempotency_key_replays_and_refuses_reuse)
 	ck_assert_str_eq(replayed, "true");
 	free(replayed);
 	ck_assert_str_eq(again.body, first.body);
+	/* ...with the first answer's headers: the entry's address and the version it was created at. */
+	for (size_t i = 0; i < 2; i++) {
+		const char *name = i ? "ETag" : "Location";
+		char *was = test_response_header(&first, name), *is = test_response_header(&again, name);
+
+		ck_assert_msg(was && is, "%s: first %s, replay %s", name, was ? was : "(none)",
+			      is ? is : "(none)");
+		ck_assert_str_eq(is, was);
+		free(was);
+		free(is);
+	}
+	replayed = test_response_header(&first, "Location");
+	ck_assert_str_eq(replayed, entry_path(id));
+	free(replayed);
 	test_response_free(&again);
 	/* The same JSON spelled differently is the same request. */
 	ck_assert_int_eq(call(&clerk, "POST", ENTRIES, "Idempotency-Key: rent-2026-01",

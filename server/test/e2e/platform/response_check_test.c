@@ -6,6 +6,8 @@
  * answer of every operation.
  */
 #include <check.h>
+#include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +53,8 @@ static const struct {
 	{ "unknown", "field /extra is not a field of TestDrift" },
 	{ "null", "field /id must not be null" },
 	{ "status", "declares no answer with status 203" },
+	{ "etag", "the header ETag was sent, which the route does not declare" },
+	{ "problem", "does not declare the problem status 409" },
 };
 
 START_TEST(a_drifting_answer_is_a_500_naming_route_and_field)
@@ -140,6 +144,101 @@ START_TEST(openapi_documents_every_success_answer)
 }
 END_TEST
 
+/* A JSON value by a path of object keys (NULL-terminated); NULL when one is missing. */
+static json_t *at(json_t *value, ...)
+{
+	va_list ap;
+	const char *key;
+
+	va_start(ap, value);
+	while (value && (key = va_arg(ap, const char *)) != NULL)
+		value = json_object_get(value, key);
+	va_end(ap);
+	return value;
+}
+
+/*
+ * The served document's contract: each operation a unique camelCase id and
+ * its problem responses, every reference resolving; the headers routes
+ * declare, with the Idempotency-Key retention this server keeps.
+ */
+START_TEST(openapi_operations_have_ids_problems_and_declared_headers)
+{
+	struct test_response r;
+	json_t *paths, *item, *op, *responses, *seen = json_object(), *create, *key;
+	const char *pattern, *method, *status, *text;
+
+	test_iam_request(shared.base_url, "GET", "/openapi.json", NULL, NULL, NULL, &r);
+	ck_assert_int_eq(r.status, 200);
+	paths = json_object_get(r.json, "paths");
+	json_object_foreach(paths, pattern, item) {
+		json_object_foreach(item, method, op) {
+			const char *id = json_string_value(json_object_get(op, "operationId"));
+			size_t problems = 0;
+			json_t *answer;
+
+			ck_assert_msg(id && islower((unsigned char)id[0]) &&
+					      strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+							 "0123456789") == strlen(id),
+				      "%s %s: operationId %s", method, pattern, id ? id : "(none)");
+			ck_assert_msg(!json_object_get(seen, id), "operationId %s twice", id);
+			json_object_set_new(seen, id, json_true());
+			responses = json_object_get(op, "responses");
+			json_object_foreach(responses, status, answer) {
+				const char *ref = json_string_value(json_object_get(answer, "$ref"));
+
+				if (status[0] != '4')
+					continue;
+				problems++;
+				ck_assert_msg(ref && strncmp(ref, "#/components/responses/", 23) == 0 &&
+						      at(r.json, "components", "responses", ref + 23,
+							 "content", "application/problem+json", NULL),
+					      "%s %s: not a shared problem response", id, status);
+			}
+			ck_assert_msg(problems >= 1, "%s declares no 4xx", id);
+			ck_assert_ptr_nonnull(at(responses, "default", NULL));
+		}
+	}
+	json_decref(seen);
+
+	/* Creating a journal entry: Idempotency-Key in, ETag and Location out, 409 and 422. */
+	create = at(paths, "/api/v1/companies/{company}/journal-entries", "post", NULL);
+	ck_assert_str_eq(json_string_value(at(create, "operationId", NULL)), "createJournalEntry");
+	ck_assert_str_eq(json_string_value(json_object_get(
+				 json_array_get(at(create, "parameters", NULL), 1), "$ref")),
+			 "#/components/parameters/Idempotency-Key");
+	for (size_t i = 0; i < 3; i++) {
+		const char *name = (const char *[]){ "ETag", "Location", "Idempotent-Replayed" }[i];
+
+		ck_assert_msg(at(create, "responses", "201", "headers", name, "$ref", NULL), "%s", name);
+		ck_assert_msg(at(r.json, "components", "headers", name, "description", NULL), "%s",
+			      name);
+	}
+	ck_assert_ptr_nonnull(at(create, "responses", "409", NULL));
+	ck_assert_ptr_nonnull(at(create, "responses", "422", NULL));
+	key = at(r.json, "components", "parameters", "Idempotency-Key", NULL);
+	text = json_string_value(json_object_get(key, "description"));
+	ck_assert_msg(text && strstr(text, "kept 24 hours") &&
+			      strstr(text, "ERP_IDEMPOTENCY_RETENTION_HOURS"),
+		      "the retention is not stated: %s", text ? text : "(none)");
+	/* Posting needs If-Match: 428 without it, 412 when stale. */
+	op = at(paths, "/api/v1/companies/{company}/journal-entries/{id}/post", "post", NULL);
+	ck_assert_str_eq(json_string_value(at(op, "operationId", NULL)), "postJournalEntry");
+	ck_assert_ptr_nonnull(at(op, "responses", "412", NULL));
+	ck_assert_ptr_nonnull(at(op, "responses", "428", NULL));
+	ck_assert_ptr_nonnull(at(r.json, "components", "parameters", "If-Match", NULL));
+	/* Public and read-only: no 401, no 409. */
+	op = at(paths, "/healthz", "get", NULL);
+	ck_assert_ptr_null(at(op, "responses", "401", NULL));
+	ck_assert_ptr_null(at(op, "responses", "409", NULL));
+	ck_assert_str_eq(json_string_value(at(json_array_get(json_object_get(r.json, "servers"), 0),
+					      "url", NULL)),
+			 "/");
+	ck_assert_ptr_nonnull(at(r.json, "info", "license", "name", NULL));
+	test_response_free(&r);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("e2e/response_check");
@@ -150,6 +249,7 @@ Suite *test_suite(void)
 	tcase_add_loop_test(tc, a_drifting_answer_is_a_500_naming_route_and_field, 0,
 			    (int)(sizeof(drifts) / sizeof(drifts[0])));
 	tcase_add_test(tc, openapi_documents_every_success_answer);
+	tcase_add_test(tc, openapi_operations_have_ids_problems_and_declared_headers);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,5 +1,5 @@
 /*
- * Every 2xx answer of the test build against its route's declared response
+ * Every answer of the test build against its route's declaration
  * (response_check.h). The problem replaces the answer whole: headers the
  * handler set (ETag, Location) go with it.
  */
@@ -8,11 +8,13 @@
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <strings.h>
 
 #include "common/alloc.h"
 #include "platform/http/http.h"
 #include "platform/ops/log.h"
 #include "platform/http/response.h"
+#include "platform/http/route_contract.h"
 #include "platform/http/schema.h"
 
 static void drift(struct erp_request *req, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -70,18 +72,59 @@ static void check_json(struct erp_request *req, const struct schema_object *sche
 	json_decref(body);
 }
 
+static bool answers_header(const struct erp_request *req, const char *name)
+{
+	for (const struct http_header *h = req->response_headers; h; h = h->next)
+		if (h->value && strcasecmp(h->name, name) == 0)
+			return true;
+	return false;
+}
+
+/* ETag and Location exactly when declared; If-Match present when the route requires it. */
+static bool check_headers(struct erp_request *req)
+{
+	static const struct {
+		unsigned flag;
+		const char *name;
+	} answered[] = { { ERP_ANSWERS_ETAG, "ETag" }, { ERP_ANSWERS_LOCATION, "Location" } };
+
+	for (size_t i = 0; i < ERP_COUNT(answered); i++) {
+		bool declared = req->route->headers & answered[i].flag;
+
+		if (declared != answers_header(req, answered[i].name)) {
+			drift(req, declared ? "the route declares the header %s, and none was sent"
+					    : "the header %s was sent, which the route does not declare",
+			      answered[i].name);
+			return false;
+		}
+	}
+	if ((req->route->headers & ERP_TAKES_IF_MATCH) && !http_header(req, "If-Match")) {
+		drift(req, "the route declares If-Match required, and answered without one");
+		return false;
+	}
+	return true;
+}
+
 void test_response_check(struct erp_request *req)
 {
 	struct response_envelope envelope;
 	const struct schema_object *schema;
 
-	if (!req->route || !req->responded || req->status < 200 || req->status > 299)
+	if (!req->route || !req->responded)
+		return;
+	if (req->status >= 400 && req->status <= 499) {
+		if (!route_answers_problem(req->route, req->status))
+			drift(req, "the route does not declare the problem status %d"
+			      " (erp_route.problems, platform/http/route_contract.h)", req->status);
+		return;
+	}
+	if (req->status < 200 || req->status > 299)
 		return;
 	schema = response_schema(req->route, req->status, &envelope);
 	if (!schema)
 		drift(req, "the route declares no answer with status %d", req->status);
 	else if (schema == ERP_NO_BODY && req->response_length)
 		drift(req, "the route declares no body, and a body was sent");
-	else if (schema != ERP_NO_BODY && schema != ERP_TEXT_BODY)
+	else if (check_headers(req) && schema != ERP_NO_BODY && schema != ERP_TEXT_BODY)
 		check_json(req, schema);
 }

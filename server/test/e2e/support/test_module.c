@@ -73,7 +73,7 @@ static SCHEMA_OBJECT_DEFINE(fault_report_schema, "TestFaultReport", fault_report
 
 /* A route whose answer drifts from what it declares, on request (response_check.h). */
 static const char *const drift_kinds[] = { "none", "missing", "type", "unknown", "null",
-					   "status", NULL };
+					   "status", "etag", "problem", NULL };
 
 static const struct schema_field drift_query_fields[] = {
 	{ .name = "kind", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .max = 10,
@@ -118,6 +118,12 @@ static int get_drift(struct erp_request *req)
 		json_object_set_new(body, "id", json_null());
 	else if (strcmp(kind, "status") == 0)
 		status = 203;
+	else if (strcmp(kind, "etag") == 0)
+		http_add_header(req, "ETag", "\"3\"");
+	if (strcmp(kind, "problem") == 0) {
+		json_decref(body);
+		return http_respond_problem(req, &PROBLEM_CONFLICT, "a conflict it does not declare");
+	}
 	return http_respond_json(req, status, body);
 }
 
@@ -185,27 +191,36 @@ static int get_fail(struct erp_request *req)
 
 static const struct erp_route test_routes[] = {
 	{ ERP_POST, "/test/echo", ERP_PUBLIC, post_echo, "Echoes a validated body.",
-	  .body = &echo_schema, .response = &echo_schema, .success_status = 201 },
+	  .body = &echo_schema, .response = &echo_schema, .success_status = 201,
+	  .operation_id = "testEcho" },
 	{ ERP_GET, "/test/slow", ERP_PUBLIC, get_slow, "Sleeps ms milliseconds, then answers.",
-	  .query = &slow_query, .response = &slept_schema },
+	  .query = &slow_query, .response = &slept_schema,
+	  .operation_id = "testSlow" },
 	{ ERP_GET, "/test/private", "test.private.read", get_private, .summary = "Needs a permission.",
-	  .response = &secret_schema },
+	  .response = &secret_schema,
+	  .operation_id = "testPrivate" },
 	{ ERP_GET, "/test/items/{id}", ERP_PUBLIC, get_item, .summary = "Echoes a path parameter.",
-	  .response = &item_schema },
+	  .response = &item_schema,
+	  .operation_id = "testGetItem" },
 	{ ERP_DELETE, "/test/items/{id}", ERP_PUBLIC, get_item, .summary = "Echoes a path parameter.",
-	  .response = &item_schema },
+	  .response = &item_schema,
+	  .operation_id = "testDeleteItem" },
 	{ ERP_GET, "/test/fail", ERP_PUBLIC, get_fail,
 	  .summary = "Fails like a bug would (never answers its 204).", .response = ERP_NO_BODY,
-	  .success_status = 204 },
+	  .success_status = 204,
+	  .operation_id = "testFail" },
 	{ ERP_GET, "/test/drift", ERP_PUBLIC, get_drift,
 	  "Answers what it declares (kind=none), or drifts from it in one way.",
-	  .query = &drift_query, .response = &drift_schema },
+	  .query = &drift_query, .response = &drift_schema,
+	  .operation_id = "testDrift" },
 	{ ERP_GET, "/test/refusal", ERP_PUBLIC, get_refusal,
 	  "Refuses like a use case (kind names how); never answers its 204.", .query = &refusal_query,
-	  .response = ERP_NO_BODY, .success_status = 204 },
+	  .response = ERP_NO_BODY, .success_status = 204,
+	  .operation_id = "testRefusal", .problems = { 403, 404, 409, 412 } },
 	{ ERP_GET, "/test/fault-report", ERP_PUBLIC, test_fault_report,
 	  .summary = "What the last request with X-Test-Fail-Allocation did (fault.h).",
-	  .response = &fault_report_schema },
+	  .response = &fault_report_schema,
+	  .operation_id = "testFaultReport" },
 };
 
 static const struct erp_permission test_permissions[] = {

@@ -8,6 +8,7 @@
 #include "platform/http/openapi.h"
 #include "platform/ops/ops.h"
 #include "platform/http/route.h"
+#include "platform/http/route_contract.h"
 #include "platform/http/schema.h"
 #include "platform/http/server.h"
 #include "test/support/check_main.h"
@@ -71,18 +72,24 @@ static SCHEMA_OBJECT_DEFINE(list_query_schema, "WidgetListQuery", list_query_fie
 
 static const struct erp_route widget_routes[] = {
 	{ ERP_GET, "/api/v1/widgets", "widgets.widget.read", handler, "List widgets.",
-	  .query = &list_query_schema, .list = &widget_schema },
+	  .query = &list_query_schema, .list = &widget_schema, .operation_id = "listWidgets" },
 	{ ERP_POST, "/api/v1/widgets", "widgets.widget.create", handler, "Create a widget.",
-	  .body = &create_schema, .response = &widget_schema, .success_status = 201 },
+	  .body = &create_schema, .response = &widget_schema, .success_status = 201,
+	  .operation_id = "createWidget",
+	  .headers = ERP_TAKES_IDEMPOTENCY_KEY | ERP_ANSWERS_ETAG | ERP_ANSWERS_LOCATION },
 	{ ERP_GET, "/api/v1/widgets/{widget}", ERP_AUTHENTICATED, handler, "Get a widget.",
-	  .response = &widget_schema },
+	  .response = &widget_schema, .operation_id = "getWidget", .headers = ERP_ANSWERS_ETAG,
+	  .problems = { 409 } },
 	{ ERP_PATCH, "/api/v1/companies/{company}/widgets/{widget}", "widgets.widget.update",
 	  handler, "Change a widget.", .body = &create_schema, .response = &widget_schema,
-	  .also = { 202, &part_schema } },
+	  .also = { 202, &part_schema }, .operation_id = "updateWidget",
+	  .headers = ERP_TAKES_IF_MATCH | ERP_ANSWERS_ETAG },
 	{ ERP_DELETE, "/api/v1/companies/{company}/widgets/{widget}", "widgets.widget.delete",
-	  handler, "Delete a widget.", .response = ERP_NO_BODY, .success_status = 204 },
+	  handler, "Delete a widget.", .response = ERP_NO_BODY, .success_status = 204,
+	  .operation_id = "deleteWidget" },
 	{ ERP_GET, "/api/v1/widgets-ping", ERP_PUBLIC, handler, "Public ping.",
-	  .response = ERP_TEXT_BODY, .response_content_type = "text/plain" },
+	  .response = ERP_TEXT_BODY, .response_content_type = "text/plain",
+	  .operation_id = "pingWidgets", .problems = { 429 } },
 };
 
 static const struct erp_permission widget_permissions[] = {
@@ -109,7 +116,8 @@ static const struct schema_object gadget_body = {
 
 static const struct erp_route gadget_routes[] = {
 	{ ERP_PUT, "/api/v1/gadgets/{gadget}", "gadgets.gadget.write", handler, NULL,
-	  .body = &gadget_body, .response = ERP_NO_BODY, .success_status = 204 },
+	  .body = &gadget_body, .response = ERP_NO_BODY, .success_status = 204,
+	  .operation_id = "replaceGadget" },
 };
 
 static const struct erp_module gadgets_module = {
@@ -122,10 +130,13 @@ static const struct erp_module *const all_modules[] = { &widgets_module, &gadget
 
 /* --- helpers ------------------------------------------------------------------------- */
 
+/* The settings the document states. */
+static const struct erp_config config = { .idempotency_retention_hours = 36 };
+
 /* Renders the document for these modules and parses it (caller json_decref()s). */
 static json_t *render(const struct erp_module *const *modules, size_t count)
 {
-	struct erp_server server = { .modules = modules, .module_count = count };
+	struct erp_server server = { .config = &config, .modules = modules, .module_count = count };
 	size_t length = 0;
 	char *text = openapi_render(&server, &length);
 	json_error_t error;
@@ -191,6 +202,23 @@ static json_t *component(json_t *doc, const char *name)
 	return dig(doc, "components", "schemas", name, NULL);
 }
 
+/* The component a "#/components/<section>/<name>" reference names, or NULL. */
+static json_t *resolve(json_t *doc, const char *ref)
+{
+	const char *prefix = "#/components/", *name;
+	char section[32];
+
+	if (!ref || strncmp(ref, prefix, strlen(prefix)) != 0)
+		return NULL;
+	name = strchr(ref + strlen(prefix), '/');
+	if (!name || (size_t)(name - ref - strlen(prefix)) >= sizeof(section))
+		return NULL;
+	snprintf(section, sizeof(section), "%.*s", (int)(name - ref - strlen(prefix)),
+		 ref + strlen(prefix));
+	return json_object_get(json_object_get(json_object_get(doc, "components"), section),
+			       name + 1);
+}
+
 /* Every {"$ref": ...} in value names a component that exists. Returns how many it saw. */
 static size_t check_refs(json_t *doc, json_t *value)
 {
@@ -203,14 +231,9 @@ static size_t check_refs(json_t *doc, json_t *value)
 		json_object_foreach(value, key, member) {
 			if (strcmp(key, "$ref") == 0) {
 				const char *ref = json_string_value(member);
-				const char *prefix = "#/components/schemas/";
 
 				ck_assert_ptr_nonnull(ref);
-				ck_assert_msg(strncmp(ref, prefix, strlen(prefix)) == 0, "%s", ref);
-				ck_assert_msg(json_is_object(json_object_get(
-						      dig(doc, "components", "schemas", NULL),
-						      ref + strlen(prefix))),
-					      "dangling %s", ref);
+				ck_assert_msg(json_is_object(resolve(doc, ref)), "dangling %s", ref);
 				seen++;
 			} else {
 				seen += check_refs(doc, member);
@@ -237,6 +260,17 @@ START_TEST(test_document_header)
 	ck_assert_uint_gt(json_string_length(dig(doc, "info", "version", NULL)), 0);
 	assert_json(dig(doc, "components", "securitySchemes", NULL),
 		    "{\"bearer\":{\"type\":\"http\",\"scheme\":\"bearer\"}}");
+	assert_json(dig(doc, "info", "license", NULL),
+		    "{\"name\":\"Proprietary\",\"identifier\":\"LicenseRef-Proprietary\"}");
+	/* Relative: the server that serves the document, wherever it is reached. */
+	assert_string(dig(json_array_get(json_object_get(doc, "servers"), 0), "url", NULL), "/");
+	ck_assert_uint_eq(json_array_size(json_object_get(doc, "servers")), 1);
+	/* One tag per module with routes, described; the platform's first. */
+	assert_json(json_object_get(doc, "tags"),
+		    "[{\"name\":\"platform\",\"description\":"
+		    "\"Operational endpoints and the streams of domain events\"},"
+		    "{\"name\":\"widgets\",\"description\":\"Widgets for tests\"},"
+		    "{\"name\":\"gadgets\",\"description\":\"gadgets\"}]");
 	json_decref(doc);
 }
 END_TEST
@@ -255,11 +289,8 @@ START_TEST(test_every_route_is_an_operation)
 		for (size_t r = 0; r < modules[m]->route_count; r++) {
 			const struct erp_route *route = &modules[m]->routes[r];
 			json_t *op = operation(doc, route);
-			char operation_id[256];
 
-			snprintf(operation_id, sizeof(operation_id), "%s %s",
-				 erp_method_name(route->method), route->pattern);
-			assert_string(json_object_get(op, "operationId"), operation_id);
+			assert_string(json_object_get(op, "operationId"), route->operation_id);
 			ck_assert_uint_eq(json_array_size(json_object_get(op, "tags")), 1);
 			assert_string(json_array_get(json_object_get(op, "tags"), 0),
 				      modules[m]->name);
@@ -273,9 +304,7 @@ START_TEST(test_every_route_is_an_operation)
 			else
 				assert_json(json_object_get(op, "security"), "[{\"bearer\":[]}]");
 			assert_json(dig(op, "responses", "default", NULL),
-				    "{\"description\":\"An RFC 9457 problem (4xx/5xx)\","
-				    "\"content\":{\"application/problem+json\":{\"schema\":"
-				    "{\"$ref\":\"#/components/schemas/Problem\"}}}}");
+				    "{\"$ref\":\"#/components/responses/OtherProblem\"}");
 			expected++;
 		}
 	}
@@ -380,12 +409,20 @@ START_TEST(test_path_and_query_parameters)
 	assert_json(json_object_get(operation(doc, &widget_routes[2]), "parameters"),
 		    "[{\"name\":\"widget\",\"in\":\"path\",\"required\":true,"
 		    "\"schema\":{\"type\":\"string\"}}]");
-	for (size_t r = 3; r <= 4; r++)
-		assert_json(json_object_get(operation(doc, &widget_routes[r]), "parameters"),
-			    "[{\"name\":\"company\",\"in\":\"path\",\"required\":true,"
-			    "\"schema\":{\"type\":\"string\"}},"
-			    "{\"name\":\"widget\",\"in\":\"path\",\"required\":true,"
-			    "\"schema\":{\"type\":\"string\"}}]");
+	assert_json(json_object_get(operation(doc, &widget_routes[4]), "parameters"),
+		    "[{\"name\":\"company\",\"in\":\"path\",\"required\":true,"
+		    "\"schema\":{\"type\":\"string\"}},"
+		    "{\"name\":\"widget\",\"in\":\"path\",\"required\":true,"
+		    "\"schema\":{\"type\":\"string\"}}]");
+	/* Request headers come after the path's parameters, by reference. */
+	assert_json(json_object_get(operation(doc, &widget_routes[3]), "parameters"),
+		    "[{\"name\":\"company\",\"in\":\"path\",\"required\":true,"
+		    "\"schema\":{\"type\":\"string\"}},"
+		    "{\"name\":\"widget\",\"in\":\"path\",\"required\":true,"
+		    "\"schema\":{\"type\":\"string\"}},"
+		    "{\"$ref\":\"#/components/parameters/If-Match\"}]");
+	assert_json(json_object_get(operation(doc, &widget_routes[1]), "parameters"),
+		    "[{\"$ref\":\"#/components/parameters/Idempotency-Key\"}]");
 	assert_json(json_object_get(operation(doc, &widget_routes[0]), "parameters"),
 		    "[{\"name\":\"limit\",\"in\":\"query\",\"required\":false,"
 		    "\"schema\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":100}},"
@@ -393,11 +430,22 @@ START_TEST(test_path_and_query_parameters)
 		    "\"schema\":{\"type\":\"string\",\"minLength\":0,\"maxLength\":10,"
 		    "\"enum\":[\"small\",\"large\"]}}]");
 	/* No parameters: no key. */
-	ck_assert_ptr_null(json_object_get(operation(doc, &widget_routes[1]), "parameters"));
 	ck_assert_ptr_null(json_object_get(operation(doc, &widget_routes[5]), "parameters"));
 	json_decref(doc);
 }
 END_TEST
+
+/* How many of an operation's responses are successes (2xx). */
+static size_t success_count(json_t *responses)
+{
+	const char *status;
+	json_t *answer;
+	size_t count = 0;
+
+	json_object_foreach(responses, status, answer)
+		count += status[0] == '2';
+	return count;
+}
 
 START_TEST(test_success_responses)
 {
@@ -405,10 +453,13 @@ START_TEST(test_success_responses)
 	json_t *responses;
 
 	responses = dig(operation(doc, &widget_routes[1]), "responses", NULL);
-	ck_assert_uint_eq(json_object_size(responses), 2);
+	ck_assert_uint_eq(success_count(responses), 1);
 	assert_json(json_object_get(responses, "201"),
 		    "{\"description\":\"Success\",\"content\":{\"application/json\":"
-		    "{\"schema\":{\"$ref\":\"#/components/schemas/Widget\"}}}}");
+		    "{\"schema\":{\"$ref\":\"#/components/schemas/Widget\"}}},"
+		    "\"headers\":{\"ETag\":{\"$ref\":\"#/components/headers/ETag\"},"
+		    "\"Location\":{\"$ref\":\"#/components/headers/Location\"},"
+		    "\"Idempotent-Replayed\":{\"$ref\":\"#/components/headers/Idempotent-Replayed\"}}}");
 	/* A list: the platform's page envelope around the item component, inline. */
 	assert_json(dig(operation(doc, &widget_routes[0]), "responses", "200", "content",
 			"application/json", "schema", NULL),
@@ -425,7 +476,7 @@ START_TEST(test_success_responses)
 		    "{\"description\":\"No content\"}");
 	/* A second success status with its own body. */
 	responses = dig(operation(doc, &widget_routes[3]), "responses", NULL);
-	ck_assert_uint_eq(json_object_size(responses), 3);
+	ck_assert_uint_eq(success_count(responses), 2);
 	assert_string(dig(responses, "200", "content", "application/json", "schema", "$ref", NULL),
 		      "#/components/schemas/Widget");
 	assert_string(dig(responses, "202", "content", "application/json", "schema", "$ref", NULL),
@@ -471,6 +522,164 @@ START_TEST(test_problem_component_and_refs_resolve)
 }
 END_TEST
 
+/* Every route of the document's modules, the platform's included. */
+static const struct erp_module *const documented[] = { &ops_module, &widgets_module,
+						       &gadgets_module };
+
+/* Operation ids are what clients generate code from: camelCase, one per operation. */
+START_TEST(test_operation_ids_are_unique_camel_case)
+{
+	json_t *doc = render(all_modules, ERP_COUNT(all_modules)), *seen = json_object();
+	const char *path, *method;
+	json_t *item, *op;
+
+	json_object_foreach(dig(doc, "paths", NULL), path, item) {
+		json_object_foreach(item, method, op) {
+			const char *id = json_string_value(json_object_get(op, "operationId"));
+
+			ck_assert_msg(route_operation_id_valid(id), "%s %s: operationId %s", method,
+				      path, id ? id : "(none)");
+			ck_assert_msg(!json_object_get(seen, id), "operationId %s twice", id);
+			json_object_set_new(seen, id, json_true());
+		}
+	}
+	ck_assert_uint_eq(json_object_size(seen), ops_module.route_count + ERP_COUNT(widget_routes) +
+							  ERP_COUNT(gadget_routes));
+	json_decref(seen);
+	json_decref(doc);
+}
+END_TEST
+
+/* The 4xx statuses of an operation's responses, as "400 401 ..." (ascending: keys are sorted). */
+static void problem_statuses(json_t *responses, char *out, size_t size)
+{
+	const char *status;
+	json_t *answer;
+	size_t used = 0;
+
+	out[0] = '\0';
+	json_object_foreach(responses, status, answer)
+		if (status[0] == '4' && used < size)
+			used += (size_t)snprintf(out + used, size - used, "%s%s", used ? " " : "",
+						 status);
+}
+
+/*
+ * Every operation declares the problems its route can answer, derived from
+ * the declaration (route_contract.h) plus the route's own, each a shared
+ * problem+json response; anything else is the default.
+ */
+START_TEST(test_every_operation_declares_its_problems)
+{
+	static const struct {
+		const struct erp_route *route;
+		const char *statuses;
+	} expected[] = {
+		{ &widget_routes[0], "400 401 403 422 429" },                 /* query */
+		{ &widget_routes[1], "400 401 403 409 413 415 422 429" },     /* body, key */
+		{ &widget_routes[2], "400 401 403 404 409 429" },             /* path, own 409 */
+		{ &widget_routes[3], "400 401 403 404 409 412 413 415 422 428 429" }, /* If-Match */
+		{ &widget_routes[4], "400 401 403 404 409 429" },             /* not GET: 409 */
+		{ &widget_routes[5], "400 429" },                             /* public, own 429 */
+		{ &gadget_routes[0], "400 401 403 404 409 413 415 422 429" },
+	};
+	json_t *doc = render(all_modules, ERP_COUNT(all_modules));
+	char got[128];
+
+	for (size_t i = 0; i < ERP_COUNT(expected); i++) {
+		problem_statuses(dig(operation(doc, expected[i].route), "responses", NULL), got,
+				 sizeof(got));
+		ck_assert_msg(strcmp(got, expected[i].statuses) == 0, "%s: %s, expected %s",
+			      expected[i].route->operation_id, got, expected[i].statuses);
+	}
+	for (size_t m = 0; m < ERP_COUNT(documented); m++) {
+		for (size_t r = 0; r < documented[m]->route_count; r++) {
+			const struct erp_route *route = &documented[m]->routes[r];
+			json_t *responses = dig(operation(doc, route), "responses", NULL);
+			int statuses[ROUTE_PROBLEMS_MAX];
+			size_t count = route_problems(route, statuses);
+
+			ck_assert_uint_gt(count, 0);
+			for (size_t i = 0; i < count; i++) {
+				char status[16];
+				json_t *shared;
+
+				snprintf(status, sizeof(status), "%d", statuses[i]);
+				shared = resolve(doc, json_string_value(dig(responses, status, "$ref",
+									   NULL)));
+				ck_assert_msg(shared != NULL, "%s %s", route->operation_id, status);
+				ck_assert_uint_gt(json_string_length(dig(shared, "description", NULL)), 0);
+				assert_string(dig(shared, "content", "application/problem+json",
+						  "schema", "$ref", NULL),
+					      "#/components/schemas/Problem");
+			}
+		}
+	}
+	/* Too many requests says when to come back. */
+	assert_string(dig(resolve(doc, "#/components/responses/TooManyRequests"), "headers",
+			  "Retry-After", "$ref", NULL),
+		      "#/components/headers/Retry-After");
+	json_decref(doc);
+}
+END_TEST
+
+/* What a route declares of headers, the document says, and nothing more. */
+START_TEST(test_declared_headers_are_documented)
+{
+	json_t *doc = render(all_modules, ERP_COUNT(all_modules));
+	json_t *if_match = resolve(doc, "#/components/parameters/If-Match");
+	json_t *key = resolve(doc, "#/components/parameters/Idempotency-Key");
+	const char *text;
+
+	assert_json(if_match, "{\"name\":\"If-Match\",\"in\":\"header\",\"required\":true,"
+			      "\"description\":\"The ETag of the version you read (\\\"3\\\"): the"
+			      " change applies to that version only (412 when it is no longer"
+			      " current, 428 without If-Match).\",\"schema\":{\"type\":\"string\"}}");
+	assert_string(json_object_get(key, "in"), "header");
+	ck_assert(json_is_false(json_object_get(key, "required")));
+	assert_json(json_object_get(key, "schema"),
+		    "{\"type\":\"string\",\"minLength\":1,\"maxLength\":200,\"pattern\":\"^[!-~]+$\"}");
+	/* The retention is the configured one, and its setting is named. */
+	text = json_string_value(json_object_get(key, "description"));
+	ck_assert_msg(text && strstr(text, "kept 36 hours") &&
+			      strstr(text, "ERP_IDEMPOTENCY_RETENTION_HOURS") &&
+			      strstr(text, "a new request"),
+		      "%s", text ? text : "(none)");
+
+	/* Response headers on every success of the routes that answer them. */
+	assert_json(dig(operation(doc, &widget_routes[2]), "responses", "200", "headers", NULL),
+		    "{\"ETag\":{\"$ref\":\"#/components/headers/ETag\"}}");
+	for (size_t i = 0; i < 2; i++)
+		assert_json(dig(operation(doc, &widget_routes[3]), "responses", i ? "202" : "200",
+				"headers", NULL),
+			    "{\"ETag\":{\"$ref\":\"#/components/headers/ETag\"}}");
+	assert_string(dig(resolve(doc, "#/components/headers/Location"), "schema", "format", NULL),
+		      "uri-reference");
+	assert_json(dig(resolve(doc, "#/components/headers/Idempotent-Replayed"), "schema", NULL),
+		    "{\"type\":\"string\",\"enum\":[\"true\"]}");
+	/* Routes that declare none: no headers, no header parameters. */
+	ck_assert_ptr_null(json_object_get(dig(operation(doc, &widget_routes[0]), "responses", "200",
+					       NULL), "headers"));
+	ck_assert_ptr_null(json_object_get(dig(operation(doc, &widget_routes[4]), "responses", "204",
+					       NULL), "headers"));
+	json_decref(doc);
+}
+END_TEST
+
+/* Components nothing refers to are left out: a document of the platform alone has no If-Match. */
+START_TEST(test_only_used_components)
+{
+	json_t *doc = render(NULL, 0);
+	json_t *components = dig(doc, "components", NULL);
+
+	ck_assert_ptr_null(json_object_get(components, "parameters"));
+	ck_assert_ptr_null(json_object_get(dig(components, "headers", NULL), "ETag"));
+	ck_assert_ptr_null(json_object_get(dig(components, "responses", NULL), "PreconditionFailed"));
+	ck_assert_ptr_nonnull(json_object_get(dig(components, "responses", NULL), "BadRequest"));
+	json_decref(doc);
+}
+END_TEST
+
 START_TEST(test_platform_routes_without_modules)
 {
 	json_t *doc = render(NULL, 0);
@@ -503,6 +712,10 @@ Suite *test_suite(void)
 	tcase_add_test(document, test_path_and_query_parameters);
 	tcase_add_test(document, test_success_responses);
 	tcase_add_test(document, test_platform_routes_without_modules);
+	tcase_add_test(document, test_operation_ids_are_unique_camel_case);
+	tcase_add_test(document, test_every_operation_declares_its_problems);
+	tcase_add_test(document, test_declared_headers_are_documented);
+	tcase_add_test(document, test_only_used_components);
 	suite_add_tcase(suite, document);
 
 	tcase_add_test(schemas, test_request_body_refers_to_a_closed_component);

@@ -2,13 +2,20 @@
 #include <string.h>
 
 #include "platform/http/route.h"
+#include "platform/http/route_contract.h"
 #include "platform/http/router.h"
 #include "platform/http/schema.h"
 #include "test/support/check_main.h"
 
-/* The fields the router reads, the rest zero (and -Wmissing-field-initializers quiet). */
-#define ROUTE(method, pattern, permission, handler) \
-	{ method, pattern, permission, handler, .summary = NULL, .response = ERP_NO_BODY }
+/*
+ * The fields the router reads, the rest zero (and -Wmissing-field-initializers
+ * quiet); the operation id is made of the line, so it is unique in the file.
+ */
+#define TEXT_OF(x) #x
+#define LINE_TEXT(x) TEXT_OF(x)
+#define ROUTE(method, pattern, permission, handler)                                       \
+	{ method, pattern, permission, handler, .summary = NULL, .response = ERP_NO_BODY,   \
+	  .operation_id = "route" LINE_TEXT(__LINE__) }
 
 /* Handlers are never called by the router; two distinct ones tell routes apart. */
 static int handler_one(struct erp_request *req)
@@ -102,7 +109,7 @@ START_TEST(test_literal_route_found)
 {
 	static const struct erp_route routes[] = {
 		{ ERP_GET, "/healthz", ERP_PUBLIC, handler_one, .summary = "alive",
-		  .response = ERP_NO_BODY },
+		  .response = ERP_NO_BODY, .operation_id = "getHealth" },
 		ROUTE(ERP_GET, "/api/v1/companies", "core.company.read", handler_two),
 	};
 	struct router *router = router_new();
@@ -547,14 +554,17 @@ START_TEST(test_route_without_declared_answer_refused)
 		"second success status", "without a status",
 	};
 	static const struct erp_route accepted[] = {
-		{ ERP_GET, "/things", "t.read", handler_one, "a page", .list = &thing_schema },
-		{ ERP_GET, "/things/{id}", "t.read", handler_one, "one", .response = &thing_schema },
+		{ ERP_GET, "/things", "t.read", handler_one, "a page", .list = &thing_schema,
+		  .operation_id = "listThings" },
+		{ ERP_GET, "/things/{id}", "t.read", handler_one, "one", .response = &thing_schema,
+		  .operation_id = "getThing" },
 		{ ERP_DELETE, "/things/{id}", "t.write", handler_one, "gone", .response = ERP_NO_BODY,
-		  .success_status = 204 },
+		  .success_status = 204, .operation_id = "deleteThing" },
 		{ ERP_GET, "/things.txt", "t.read", handler_one, "text", .response = ERP_TEXT_BODY,
-		  .response_content_type = "text/plain" },
+		  .response_content_type = "text/plain", .operation_id = "getThingsText" },
 		{ ERP_POST, "/things", "t.write", handler_one, "made or waiting",
-		  .response = &thing_schema, .success_status = 201, .also = { 202, &thing_schema } },
+		  .response = &thing_schema, .success_status = 201, .also = { 202, &thing_schema },
+		  .operation_id = "createThing" },
 	};
 	struct router *router = router_new();
 
@@ -680,6 +690,68 @@ START_TEST(test_patterns_differing_only_by_parameter_names_refused)
 }
 END_TEST
 
+/* Clients generate code from operation ids: each route has one, camelCase, its own. */
+START_TEST(test_operation_ids_are_camel_case_and_unique)
+{
+	static const char *const refused_ids[] = {
+		NULL, "", "ListThings", "list-things", "list_things", "GET /things", "1list",
+		"listThings!", "list\xc3\xa9Things",
+		"a1234567890123456789012345678901234567890123456789012345678901234",
+	};
+	static const struct erp_route first = ROUTE(ERP_GET, "/things", "t.read", handler_one);
+	struct erp_route route = ROUTE(ERP_POST, "/things", "t.write", handler_one);
+	struct router *router = router_new();
+
+	for (size_t i = 0; i < ERP_COUNT(refused_ids); i++) {
+		route.operation_id = refused_ids[i];
+		add_refused(router, &route, "operation_id");
+		add_refused(router, &route, "POST /things");
+	}
+	/* 64 characters is the longest accepted. */
+	route.operation_id = "a123456789012345678901234567890123456789012345678901234567890123";
+	ck_assert(route_operation_id_valid(route.operation_id));
+	route.operation_id = "createThing2";
+	add_ok(router, &first);
+	add_ok(router, &route);
+	/* Another route under an id already taken: refused, naming both routes and the id. */
+	route = (struct erp_route)ROUTE(ERP_DELETE, "/things/{id}", "t.write", handler_one);
+	route.operation_id = first.operation_id;
+	add_refused(router, &route, "share the operation_id");
+	add_refused(router, &route, "GET /things and DELETE /things/{id}");
+	ck_assert_uint_eq(router_count(router), 2);
+	router_free(router);
+}
+END_TEST
+
+/* A route's own problems are 4xx statuses its declaration does not already imply, each once. */
+START_TEST(test_route_problems_refused_when_invalid)
+{
+	static const struct {
+		int problems[ERP_ROUTE_MAX_PROBLEMS];
+		const char *reason;
+	} cases[] = {
+		{ { 399 }, "declares problem 399" },
+		{ { 500 }, "declares problem 500" },
+		{ { 422, 200 }, "declares problem 200" },
+		{ { 400 }, "already implies" },    /* every route */
+		{ { 401 }, "already implies" },    /* not public */
+		{ { 404 }, "already implies" },    /* a path parameter */
+		{ { 409 }, "already implies" },    /* not a GET */
+		{ { 422, 422 }, "declares problem 422 twice" },
+	};
+	struct erp_route route = ROUTE(ERP_POST, "/things/{id}/close", "t.write", handler_one);
+	struct router *router = router_new();
+
+	for (size_t i = 0; i < ERP_COUNT(cases); i++) {
+		memcpy(route.problems, cases[i].problems, sizeof(route.problems));
+		add_refused(router, &route, cases[i].reason);
+	}
+	memcpy(route.problems, (int[ERP_ROUTE_MAX_PROBLEMS]){ 422, 423 }, sizeof(route.problems));
+	add_ok(router, &route);
+	router_free(router);
+}
+END_TEST
+
 START_TEST(test_error_message_fits_small_buffer)
 {
 	static const struct erp_route route =
@@ -698,14 +770,16 @@ END_TEST
 START_TEST(test_many_routes_grow_the_table)
 {
 	enum { COUNT = 200 };
-	static char patterns[COUNT][32];
+	static char patterns[COUNT][32], operation_ids[COUNT][16];
 	static struct erp_route routes[COUNT];
 	struct router *router = router_new();
 	struct router_match match;
 
 	for (int i = 0; i < COUNT; i++) {
 		snprintf(patterns[i], sizeof(patterns[i]), "/r%d/{id}", i);
+		snprintf(operation_ids[i], sizeof(operation_ids[i]), "getR%d", i);
 		routes[i] = (struct erp_route)ROUTE(ERP_GET, patterns[i], ERP_PUBLIC, handler_one);
+		routes[i].operation_id = operation_ids[i];
 		add_ok(router, &routes[i]);
 	}
 	ck_assert_uint_eq(router_count(router), COUNT);
@@ -759,6 +833,8 @@ Suite *test_suite(void)
 	tcase_add_test(registration, test_longest_parameter_name_accepted);
 	tcase_add_test(registration, test_duplicate_route_refused);
 	tcase_add_test(registration, test_patterns_differing_only_by_parameter_names_refused);
+	tcase_add_test(registration, test_operation_ids_are_camel_case_and_unique);
+	tcase_add_test(registration, test_route_problems_refused_when_invalid);
 	tcase_add_test(registration, test_error_message_fits_small_buffer);
 	tcase_add_test(registration, test_many_routes_grow_the_table);
 	suite_add_tcase(suite, registration);

@@ -87,6 +87,7 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(cfg.sessions_max_per_user, 10);
 	ck_assert_uint_eq(cfg.rate_limit_per_user, 100);
 	ck_assert_uint_eq(cfg.rate_limit_burst, 200);
+	ck_assert_uint_eq(cfg.idempotency_retention_hours, 24);
 	/* auto: a quarter of the workers hash passwords at once, at least one */
 	ck_assert_uint_eq(cfg.password_hash_concurrency, cfg.threads >= 4 ? cfg.threads / 4 : 1);
 	config_release(&cfg);
@@ -178,6 +179,7 @@ START_TEST(test_every_variable_set_to_a_good_value)
 		"ERP_DB_STATEMENT_TIMEOUT_MS", "600000",
 		"ERP_DB_CONNECT_TIMEOUT_S", "60",
 		"ERP_MIGRATIONS_DIR", "/opt/erp/migrations",
+		"ERP_IDEMPOTENCY_RETENTION_HOURS", "8760",
 		NULL,
 	};
 	struct erp_config cfg;
@@ -204,6 +206,7 @@ START_TEST(test_every_variable_set_to_a_good_value)
 	ck_assert_uint_eq(cfg.db_statement_timeout_ms, 600000);
 	ck_assert_uint_eq(cfg.db_connect_timeout_s, 60);
 	ck_assert_str_eq(cfg.migrations_dir, "/opt/erp/migrations");
+	ck_assert_uint_eq(cfg.idempotency_retention_hours, 8760);
 	config_release(&cfg);
 }
 END_TEST
@@ -284,6 +287,7 @@ START_TEST(test_other_good_values)
 		{ "ERP_PASSWORD_HASH_CONCURRENCY", "1" }, { "ERP_PASSWORD_HASH_CONCURRENCY", "64" },
 		{ "ERP_RATE_LIMIT_PER_USER", "0" },   { "ERP_RATE_LIMIT_PER_USER", "100000" },
 		{ "ERP_RATE_LIMIT_BURST", "1" },      { "ERP_RATE_LIMIT_BURST", "1000000" },
+		{ "ERP_IDEMPOTENCY_RETENTION_HOURS", "24" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -343,6 +347,11 @@ static const struct {
 	{ "ERP_DB_CONNECT_TIMEOUT_S", "61" },
 	{ "ERP_LOGIN_MAX_SUCCESSES", "0" },
 	{ "ERP_LOGIN_MAX_SUCCESSES", "10001" },
+	/* Shorter than a day: a client retrying the next morning would create twice. */
+	{ "ERP_IDEMPOTENCY_RETENTION_HOURS", "23" },
+	{ "ERP_IDEMPOTENCY_RETENTION_HOURS", "0" },
+	{ "ERP_IDEMPOTENCY_RETENTION_HOURS", "8761" },
+	{ "ERP_IDEMPOTENCY_RETENTION_HOURS", "24h" },
 	{ "ERP_METRICS_ALLOW", "localhost" },
 	{ "ERP_METRICS_ALLOW", "127.0.0.1, ::1" },
 	{ "ERP_METRICS_ALLOW", "127.0.0.1,,::1" },

@@ -19,10 +19,12 @@ static int handler(struct erp_request *req)
 }
 
 static const struct erp_route routes[] = {
-	{ ERP_GET, "/a", ERP_PUBLIC, handler, .summary = "route 0", .response = ERP_NO_BODY },
-	{ ERP_POST, "/b/{id}", "x.write", handler, .summary = "route 1", .response = ERP_NO_BODY },
+	{ ERP_GET, "/a", ERP_PUBLIC, handler, .summary = "route 0", .response = ERP_NO_BODY,
+	  .operation_id = "getA" },
+	{ ERP_POST, "/b/{id}", "x.write", handler, .summary = "route 1", .response = ERP_NO_BODY,
+	  .operation_id = "postB" },
 	{ ERP_DELETE, "/c", "x.write", handler, .summary = "route 2: never observed",
-	  .response = ERP_NO_BODY },
+	  .response = ERP_NO_BODY, .operation_id = "deleteC" },
 };
 
 static const char *const bucket_labels[] = { "0.0005", "0.001", "0.0025", "0.005", "0.01",

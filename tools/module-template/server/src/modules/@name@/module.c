@@ -35,7 +35,8 @@ static const struct erp_permission permissions[] = {
 
 static const struct erp_route routes[] = {
 	{ ERP_GET, "/api/v1/companies/{company}/@path@/items", "@name@.item.read", @name@_items_list,
-	  "List @name@'s items.", .query = &item_query, .list = &item_schema },
+	  "List @name@'s items.", .query = &item_query, .list = &item_schema,
+	  .operation_id = "list@Camel@Items" },
 };
 
 /* The company scope and its grants come from IAM. */
