@@ -62,8 +62,9 @@ static const char *side_pointer(enum partners_side side)
 /*
  * The account id the partner keeps for side (*id, arena text or NULL):
  * the account given (checked), none when given null, else the one it has
- * (kept as it is, even if the ledger deactivated it since), else the
- * company's default (checked). A side its role needs must end with one.
+ * (kept as it is, even if the ledger deactivated it since), else, for a
+ * side its roles need, the company's default (checked). A side its roles
+ * need must end with one.
  * asked: the account lookup's result (NULL when none was given); defaults:
  * the settings' defaults.
  */
@@ -87,7 +88,7 @@ static int plan_side(struct erp_ctx *ctx, enum partners_side side,
 		*id = current;
 		return ERP_OK;
 	}
-	if (!given->given) {
+	if (!given->given && needed) { /* a side the partner does not play takes no default */
 		struct erp_refusal scratch = { 0 };
 
 		partners_default_from(defaults, side, &has_default, &account);
