@@ -41,6 +41,9 @@ static json_t *field_schema(const struct schema_field *f, json_t *components)
 	case SCHEMA_OBJECT:
 		json_decref(s);
 		s = object_schema(f->object, components);
+		/* A $ref takes no siblings' "type": a nullable object is either the object or null. */
+		if (f->flags & SCHEMA_NULLABLE)
+			s = json_pack("{s:[o, {s:s}]}", "anyOf", s, "type", "null");
 		goto common;
 	case SCHEMA_ARRAY: type = "array"; break;
 	}
