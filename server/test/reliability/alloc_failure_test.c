@@ -1,8 +1,9 @@
 /*
  * Allocation failure, one allocation at a time (curl's torture mode,
- * SQLite's fault tests): a representative write request is sent again and
- * again, the N-th of its allocations failing on attempt N, until an
- * attempt makes all its allocations without reaching N. Every failed
+ * SQLite's fault tests): a representative write request (a role, a user, a
+ * grant, a partner) is sent again and again, the N-th of its allocations
+ * failing on attempt N, until an attempt makes all its allocations without
+ * reaching N. Every failed
  * attempt must be answered 500 or 503 with a problem body, must commit
  * nothing or everything (rows and their audit event), and must leave the
  * server serving; the server must exit 0 at the end, which under
@@ -165,6 +166,45 @@ static enum commit_state grant_committed(PGconn *db, unsigned long n, long audit
 	if (assignments == 0 && audit_delta == 0)
 		return COMMITTED_NOTHING;
 	if (assignments == 1 && audit_delta == 1)
+		return COMMITTED_ALL;
+	return COMMITTED_PART;
+}
+
+/* --- POST /api/v1/companies/{company}/partners ------------------------------------------ */
+
+static void partner_prepare(PGconn *db, unsigned long n, char *path, size_t path_size, char *body,
+			    size_t body_size)
+{
+	(void)db;
+	snprintf(path, path_size, "/api/v1/companies/FA/partners");
+	snprintf(body, body_size,
+		 "{\"code\":\"F%lu\",\"name\":\"Fault %lu\",\"roles\":[\"customer\"],"
+		 "\"tax_id\":\"FT-%lu\",\"credit_limit\":\"%lu.50\",\"receivable_account\":\"1200\","
+		 "\"billing_address\":{\"line1\":\"Street %lu\",\"city\":\"Town\",\"country\":\"DE\"}}",
+		 n, n, n, n, n);
+}
+
+static enum commit_state partner_committed(PGconn *db, unsigned long n, long audit_delta)
+{
+	char code[32];
+	long partners, exact;
+
+	snprintf(code, sizeof(code), "F%lu", n);
+	partners = query_long(db, "SELECT count(*) FROM partners_partners WHERE code = $1", code);
+	/* Exactly what was sent (see role_committed()), its account and its event beside it. */
+	exact = query_long(db, "SELECT count(*) FROM partners_partners p"
+			       " JOIN ledger_account_directory a ON a.id = p.receivable_account_id"
+			       " WHERE p.code = $1 AND p.name = 'Fault ' || substr($1, 2)"
+			       "   AND p.tax_id = 'FT' || substr($1, 2) AND a.code = '1200'"
+			       "   AND p.credit_limit_minor = substr($1, 2)::bigint * 100 + 50"
+			       "   AND p.billing_address->>'line1' = 'Street ' || substr($1, 2)"
+			       "   AND EXISTS (SELECT 1 FROM platform_events e WHERE e.entity_id = p.id::text"
+			       "               AND e.type = 'partners.partner.created')", code);
+	if (partners != exact)
+		return COMMITTED_PART;
+	if (partners == 0 && audit_delta == 0)
+		return COMMITTED_NOTHING;
+	if (partners == 1 && audit_delta == 1)
 		return COMMITTED_ALL;
 	return COMMITTED_PART;
 }
@@ -367,6 +407,34 @@ START_TEST(each_allocation_of_a_role_grant_fails_cleanly)
 }
 END_TEST
 
+START_TEST(each_allocation_of_a_partner_creation_fails_cleanly)
+{
+	static const struct fault_case c = { "alloc failure: POST /api/v1/companies/{company}/partners",
+					     "POST", "partners.partner.created", partner_prepare,
+					     partner_committed };
+
+	setup_database("r_alloc_partners");
+	/* A company with a receivable account, and the administrator keeping its partners. */
+	ck_assert_int_eq(test_db_exec(db_url,
+				      "INSERT INTO companies (id, code, name, currency)"
+				      " VALUES (gen_random_uuid(), 'FA', 'Fault Ltd', 'EUR');"
+				      "INSERT INTO ledger_accounts (id, company_id, code, name, type, currency,"
+				      "   exponent)"
+				      " SELECT gen_random_uuid(), id, '1200', 'Receivables', 'asset', 'EUR', 2"
+				      " FROM companies WHERE code = 'FA';"
+				      "INSERT INTO roles (id, name, description)"
+				      " VALUES (gen_random_uuid(), 'fault-partners', 'Keeps partners');"
+				      "INSERT INTO role_permissions (role_id, permission)"
+				      " SELECT id, 'partners.partner.manage' FROM roles WHERE name = 'fault-partners';"
+				      "INSERT INTO role_assignments (id, user_id, role_id)"
+				      " SELECT gen_random_uuid(), u.id, r.id FROM users u, roles r"
+				      " WHERE u.email = 'admin@alloc.test' AND r.name = 'fault-partners';"
+				      "UPDATE authz_version SET version = version + 1"),
+			 0);
+	check_case(&c, db_url);
+}
+END_TEST
+
 #endif
 
 Suite *test_suite(void)
@@ -380,6 +448,7 @@ Suite *test_suite(void)
 	if (!reliability_short()) {
 		tcase_add_test(tc, each_allocation_of_a_user_creation_fails_cleanly);
 		tcase_add_test(tc, each_allocation_of_a_role_grant_fails_cleanly);
+		tcase_add_test(tc, each_allocation_of_a_partner_creation_fails_cleanly);
 	}
 #else
 	printf("alloc_failure: this build has no fault injection (build with SANITIZE=1)\n");

@@ -33,6 +33,9 @@ json_t *openapi_field_schema(const struct schema_field *f, struct openapi_compon
 	case SCHEMA_OBJECT:
 		json_decref(s);
 		s = openapi_object_schema(f->object, c);
+		/* A $ref takes no siblings' "type": a nullable object is either the object or null. */
+		if (f->flags & SCHEMA_NULLABLE)
+			s = json_pack("{s:[o, {s:s}]}", "anyOf", s, "type", "null");
 		goto common;
 	case SCHEMA_ARRAY: type = "array"; break;
 	}

@@ -47,6 +47,8 @@ static const struct schema_field create_fields[] = {
 	{ .name = "parts", .type = SCHEMA_ARRAY, .min = 1, .max = 20, .object = &part_schema },
 	{ .name = "labels", .type = SCHEMA_ARRAY, .max = 5, .items = &label_item },
 	{ .name = "active", .type = SCHEMA_BOOLEAN },
+	{ .name = "spare", .type = SCHEMA_OBJECT, .flags = SCHEMA_NULLABLE, .object = &part_schema,
+	  .description = "null: none" },
 };
 static SCHEMA_OBJECT_DEFINE(create_schema, "WidgetCreate", create_fields, "A new widget.");
 
@@ -364,6 +366,10 @@ START_TEST(test_request_body_refers_to_a_closed_component)
 		    "{\"type\":\"array\",\"minItems\":0,\"maxItems\":5,"
 		    "\"items\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":8}}");
 	assert_json(json_object_get(properties, "active"), "{\"type\":\"boolean\"}");
+	/* A nullable object: the object or null (a $ref takes no "type" beside it). */
+	assert_json(json_object_get(properties, "spare"),
+		    "{\"anyOf\":[{\"$ref\":\"#/components/schemas/WidgetPart\"},{\"type\":\"null\"}],"
+		    "\"description\":\"null: none\"}");
 	json_decref(doc);
 }
 END_TEST

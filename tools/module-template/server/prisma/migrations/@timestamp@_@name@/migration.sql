@@ -1,7 +1,10 @@
 -- @Name@ (server/src/modules/@name@): its schema, its tables and exactly the
 -- rights the server needs on them. A module's migration creates only its own
 -- tables, in its own schema (make lint checks both); it may reference IAM's
--- companies for integrity.
+-- companies for integrity. Another module's data is read through what that
+-- module exports (its public header, or a view such as the ledger's
+-- ledger_account_directory: docs/modules.md), never by a foreign key into
+-- its tables.
 --
 -- platform_module_schema() makes the schema @name@, lets erp_app and
 -- erp_scripts use it, gives erp_app its usual rights on the tables created in
@@ -16,6 +19,8 @@ CREATE TABLE @name@.@name@_items (
     code       text NOT NULL CHECK (code ~ '^[0-9A-Za-z][0-9A-Za-z._-]{0,19}$'),
     name       text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
     active     boolean NOT NULL DEFAULT true,
+    -- Optimistic concurrency: the ETag of the item; a change sends it back in If-Match.
+    version    integer NOT NULL DEFAULT 1 CHECK (version >= 1),
     created_at timestamptz NOT NULL DEFAULT now(),
     UNIQUE (company_id, code)
 );

@@ -1,4 +1,4 @@
-/* @Name@'s items over HTTP: decode the request, call the use case, render. */
+/* @Name@'s items over HTTP: decode the request, call the use case (items.c), render. */
 #include "modules/@name@/internal.h"
 
 int @name@_items_list(struct erp_request *req)
@@ -19,4 +19,35 @@ int @name@_items_list(struct erp_request *req)
 	filters[1] = filter.prefix;
 	filters[2] = filter.active;
 	return paging_respond_list(req, &@name@_sql_items_list, 2, filters, 3);
+}
+
+int @name@_items_get(struct erp_request *req)
+{
+	struct erp_ctx ctx;
+	json_t *item;
+	int rc;
+
+	@name@_ctx_from_request(&ctx, req);
+	rc = @name@_item_read(&ctx, http_param(req, "code"), &item);
+	return rc ? @name@_respond_failure(req, &ctx, rc) : @name@_respond_entity(req, 200, item);
+}
+
+int @name@_items_create(struct erp_request *req)
+{
+	struct @name@_item_input in = {
+		.code = json_string_value(json_object_get(req->body, "code")),
+		.name = json_string_value(json_object_get(req->body, "name")),
+	};
+	struct erp_ctx ctx;
+	json_t *item;
+	int rc;
+
+	@name@_ctx_from_request(&ctx, req);
+	rc = @name@_item_create(&ctx, &in, &item);
+	if (rc)
+		return @name@_respond_failure(req, &ctx, rc);
+	http_add_header(req, "Location",
+			arena_printf(req->arena, "/api/v1/companies/%s/@path@/items/%s",
+				     req->company->code, json_string_value(json_object_get(item, "code"))));
+	return @name@_respond_entity(req, 201, item);
 }

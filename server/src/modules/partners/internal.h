@@ -1,0 +1,87 @@
+#ifndef ERP_MODULES_PARTNERS_INTERNAL_H
+#define ERP_MODULES_PARTNERS_INTERNAL_H
+
+/*
+ * What the module's own files share, and nothing outside the module sees:
+ * the use cases (usecases.h), the statements (store.h), how a use case
+ * runs, the accounts' lookups, and the handlers the manifest routes to.
+ */
+#include <jansson.h>
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+#include "modules/partners/partners.h"
+#include "modules/partners/store.h"
+#include "modules/partners/usecases.h"
+#include "platform/db/db.h"
+#include "platform/http/http.h"
+#include "platform/http/resource.h"
+#include "shared-kernel/errors.h"
+#include "shared-kernel/usecase.h"
+
+/* --- running use cases (usecase.c) -------------------------------------------------------- */
+
+/* The work of a use case's transaction: 0 to commit, a code to roll back. */
+typedef int (*partners_work_fn)(struct erp_ctx *ctx, void *state);
+
+/*
+ * Runs work(ctx, state) in one transaction on ctx->db (db_transaction():
+ * retried whole on serialization failures and deadlocks). Each attempt
+ * starts with no refusal; afterwards ctx->refusal stands only when its code
+ * is what this returns, so a refusal that a failed commit or a retry
+ * overtook is never answered.
+ */
+int partners_transaction(struct erp_ctx *ctx, partners_work_fn work, void *state);
+
+/*
+ * The JSON text of column name in row 0 of res, parsed and registered with
+ * arena: 0 and *out; ERP_ERR_NOT_FOUND when there is no row or the value is
+ * NULL; ERP_ERR_NO_MEMORY.
+ */
+int partners_row_json(struct arena *arena, const PGresult *res, const char *name, json_t **out);
+
+/*
+ * Compact JSON text of value (sorted keys) in arena, for a jsonb parameter;
+ * *out NULL when value is NULL. 0 or ERP_ERR_NO_MEMORY.
+ */
+int partners_json_text(struct arena *arena, json_t *value, const char **out);
+
+/* A fresh UUIDv7 as text (40 bytes). */
+void partners_new_id(char out[40]);
+
+/* --- the ledger's accounts, through its directory (accounts.c) ----------------------------- */
+
+/* Reads what the directory has of an account from a partners_sql_account result. */
+void partners_account_from(const PGresult *res, struct partners_account *out);
+
+/*
+ * The company's default account for side from a partners_sql_defaults
+ * result: *has_default false when none is set; else *out as the directory
+ * has it now.
+ */
+void partners_default_from(const PGresult *res, enum partners_side side, bool *has_default,
+			   struct partners_account *out);
+
+/* --- the HTTP edge (http_context.c) ------------------------------------------------------- */
+
+/* The use-case context of a request: its connection, arena, caller, company and request id. */
+void partners_ctx_from_request(struct erp_ctx *ctx, struct erp_request *req);
+
+/* After a use case did not succeed: the refusal answered (http_respond_refusal()), or rc. */
+int partners_respond_failure(struct erp_request *req, const struct erp_ctx *ctx, int rc);
+
+/* Answers an entity with its version as its ETag. */
+int partners_respond_entity(struct erp_request *req, int status, json_t *entity);
+
+/* --- handlers (http_partners.c, http_settings.c): decode, call the use case, render --------- */
+
+int partners_http_list(struct erp_request *req);
+int partners_http_create(struct erp_request *req);
+int partners_http_get(struct erp_request *req);
+int partners_http_update(struct erp_request *req);
+int partners_http_deactivate(struct erp_request *req);
+int partners_http_reactivate(struct erp_request *req);
+int partners_http_settings_get(struct erp_request *req);
+int partners_http_settings_update(struct erp_request *req);
+
+#endif
