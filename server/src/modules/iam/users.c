@@ -104,7 +104,7 @@ int iam_user_create(struct erp_ctx *ctx, const struct iam_user_new *in, json_t *
 		return rc;
 	c.id = id;
 	c.password_hash = hash;
-	rc = iam_transaction(ctx, create_work, &c);
+	rc = db_usecase_transaction(ctx, create_work, &c);
 	if (!rc)
 		*user = c.after;
 	return rc;
@@ -144,7 +144,7 @@ static int update_work(struct erp_ctx *ctx, void *state)
 int iam_user_update(struct erp_ctx *ctx, const struct iam_user_change *in, json_t **user)
 {
 	struct user_change c = { .id = in->id, .changed = in };
-	int rc = iam_transaction(ctx, update_work, &c);
+	int rc = db_usecase_transaction(ctx, update_work, &c);
 
 	if (!rc)
 		*user = c.after;
@@ -190,7 +190,7 @@ int iam_user_set_active(struct erp_ctx *ctx, const char *id, bool active, json_t
 	int rc = iam_user_check_activation(&ctx->refusal, ctx->actor_id, id, active);
 
 	if (!rc)
-		rc = iam_transaction(ctx, activation_work, &c);
+		rc = db_usecase_transaction(ctx, activation_work, &c);
 	if (!rc)
 		*user = c.after;
 	return rc;

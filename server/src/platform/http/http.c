@@ -123,11 +123,13 @@ int http_respond_refusal(struct erp_request *req, const struct erp_refusal *refu
 		char more[64];
 		bool failed = !errors;
 
-		for (size_t i = 0; !failed && i < refusal->field_count; i++)
-			failed = schema_error_add(errors, refusal->fields[i].pointer,
-						  refusal->fields[i].code ? refusal->fields[i].code
-									  : "invalid",
-						  refusal->fields[i].detail) != 0;
+		for (size_t i = 0; !failed && i < refusal->field_count; i++) {
+			const struct erp_field_refusal *field = erp_refusal_field(refusal, i);
+
+			failed = schema_error_add(errors, field->pointer,
+						  field->code ? field->code : "invalid",
+						  field->detail) != 0;
+		}
 		snprintf(more, sizeof(more), "%zu more problems not listed", refusal->fields_dropped);
 		if (!failed && refusal->fields_dropped)
 			failed = schema_error_add(errors, "", "more", more) != 0;
