@@ -9,15 +9,6 @@
 #include "shared-kernel/money.h"
 #include "shared-kernel/uuid.h"
 
-static const struct db_statement account_balance = {
-	"ledger_api_account_balance",
-	"SELECT (SELECT coalesce(sum(l.debit_minor - l.credit_minor), 0) FROM ledger_lines l"
-	"        WHERE l.account_id = a.id AND l.posted_on IS NOT NULL"
-	"          AND ($3::date IS NULL OR l.posted_on <= $3))"
-	" FROM ledger_accounts a WHERE a.company_id = $1 AND a.code = $2",
-	true,
-};
-
 /* The first problem of a failed check, as one sentence. */
 static char *first_problem(struct arena *arena, json_t *errors)
 {
@@ -122,12 +113,12 @@ int ledger_account_balance(struct db_conn *db, struct arena *arena, const char *
 {
 	const char *params[] = { company_id, account, as_of };
 	PGresult *res;
-	int rc = db_query(db, arena, &account_balance, 3, params, &res);
+	int rc = db_query(db, arena, &ledger_sql_account_balance, 3, params, &res);
 
 	if (rc)
 		return rc;
 	if (PQntuples(res) == 0)
 		return ERP_ERR_NOT_FOUND;
-	*balance_minor = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	*balance_minor = strtoll(db_value(res, 0, "balance_minor"), NULL, 10);
 	return ERP_OK;
 }

@@ -11,82 +11,6 @@
 #include "shared-kernel/money.h"
 #include "shared-kernel/uuid.h"
 
-/*
- * The parent is looked up only when there is one: PostgreSQL runs a
- * subquery for a NULL key too, and on a small table its plan is a scan.
- */
-#define ACCOUNT_JSON                                                                         \
-	"json_build_object('id', a.id, 'code', a.code, 'name', a.name, 'type', a.type,"        \
-	" 'currency', a.currency,"                                                             \
-	" 'parent', CASE WHEN a.parent_id IS NOT NULL THEN"                                   \
-	"   (SELECT p.code FROM ledger_accounts p WHERE p.id = a.parent_id) END,"              \
-	" 'active', a.active, 'version', a.version,"                                           \
-	" 'created_at', a.created_at, 'updated_at', a.updated_at)"
-
-/*
- * Codes are unique in a company, so ordering by the code alone is the
- * (code, id) order the cursor resumes after, and lets PostgreSQL read the
- * page in the (company_id, code) index and stop, instead of sorting them all.
- */
-static const struct db_statement list_accounts = {
-	"ledger_accounts_list",
-	PAGING_SQL("SELECT " ACCOUNT_JSON " AS j, a.code AS k1, a.id::text AS k2 FROM ledger_accounts a"
-		   " WHERE a.company_id = $3::uuid"
-		   "   AND ($1::text IS NULL OR (a.code, a.id::text) > ($1, $2))"
-		   "   AND ($4::text IS NULL OR a.type = $4)"
-		   "   AND ($5::boolean IS NULL OR a.active = $5::boolean)"
-		   "   AND ($6::text IS NULL OR starts_with(a.code, $6))"
-		   " ORDER BY a.code LIMIT $7::int", "$7"),
-	true,
-};
-static const struct db_statement get_account = {
-	"ledger_accounts_get",
-	"SELECT " ACCOUNT_JSON " FROM ledger_accounts a WHERE a.company_id = $1 AND a.code = $2",
-	true,
-};
-static const struct db_statement lock_account = {
-	"ledger_accounts_lock",
-	"SELECT " ACCOUNT_JSON " FROM ledger_accounts a WHERE a.company_id = $1 AND a.code = $2"
-	" FOR UPDATE",
-	false,
-};
-static const struct db_statement has_lines = {
-	"ledger_accounts_has_lines",
-	/*
-	 * A statement of its own, run once the row lock is held: it sees the lines of
-	 * entries that committed while the lock was awaited, which the locking
-	 * statement's snapshot would not.
-	 */
-	"SELECT EXISTS (SELECT 1 FROM ledger_lines WHERE account_id = $1)",
-	false,
-};
-static const struct db_statement parent_id = {
-	"ledger_accounts_parent_id",
-	"SELECT id FROM ledger_accounts WHERE company_id = $1 AND code = $2",
-	false,
-};
-static const struct db_statement parent_cycle = {
-	"ledger_accounts_parent_cycle",
-	/* Whether $2 (the account) is $1 (the new parent) or one of its ancestors. */
-	"WITH RECURSIVE up AS (SELECT id, parent_id FROM ledger_accounts WHERE id = $1"
-	"  UNION SELECT a.id, a.parent_id FROM ledger_accounts a JOIN up ON a.id = up.parent_id)"
-	" SELECT EXISTS (SELECT 1 FROM up WHERE id = $2)",
-	false,
-};
-static const struct db_statement insert_account = {
-	"ledger_accounts_insert",
-	"INSERT INTO ledger_accounts (id, company_id, code, name, type, parent_id, currency, exponent)"
-	" VALUES ($1, $2, $3, $4, $5, $6, $7, $8::smallint)",
-	false,
-};
-static const struct db_statement update_account = {
-	"ledger_accounts_update",
-	"UPDATE ledger_accounts SET name = $2, type = $3, currency = $4, exponent = $5::smallint,"
-	" parent_id = $6, active = $7::boolean, version = version + 1, updated_at = now()"
-	" WHERE id = $1",
-	false,
-};
-
 struct account_change {
 	struct erp_request *req;
 	const struct erp_company_scope *company;
@@ -154,19 +78,19 @@ static int resolve_parent(struct db_conn *db, struct account_change *c, const ch
 	*parent = NULL;
 	if (!parent_code)
 		return ERP_OK;
-	rc = db_query(db, c->req->arena, &parent_id, 2, params, &res);
+	rc = db_query(db, c->req->arena, &ledger_sql_account_parent, 2, params, &res);
 	if (rc)
 		return rc;
 	if (PQntuples(res) == 0)
 		return refuse(c, "/parent",
 			      arena_printf(c->req->arena, "this company has no account %s", parent_code));
-	*parent = arena_strdup(c->req->arena, PQgetvalue(res, 0, 0));
+	*parent = arena_strdup(c->req->arena, db_value(res, 0, "id"));
 	params[0] = *parent;
 	params[1] = c->id;
-	rc = db_query(db, c->req->arena, &parent_cycle, 2, params, &res);
+	rc = db_query(db, c->req->arena, &ledger_sql_account_parent_cycle, 2, params, &res);
 	if (rc)
 		return rc;
-	if (strcmp(PQgetvalue(res, 0, 0), "t") == 0)
+	if (strcmp(db_value(res, 0, "cycle"), "t") == 0)
 		return refuse(c, "/parent", "an account cannot be its own ancestor");
 	return ERP_OK;
 }
@@ -194,7 +118,7 @@ int ledger_accounts_list(struct erp_request *req)
 		json_string_value(json_object_get(req->query, "prefix")),
 	};
 
-	return paging_respond_list(req, &list_accounts, 2, filters, ERP_COUNT(filters));
+	return paging_respond_list(req, &ledger_sql_accounts_list, 2, filters, ERP_COUNT(filters));
 }
 
 int ledger_accounts_get(struct erp_request *req)
@@ -208,7 +132,7 @@ int ledger_accounts_get(struct erp_request *req)
 		return rc;
 	params[0] = company->id;
 	params[1] = http_param(req, "code");
-	rc = resource_query_json(http_db(req), req->arena, &get_account, 2, params, &account);
+	rc = resource_query_json(http_db(req), req->arena, &ledger_sql_account_get, 2, params, &account);
 	return rc ? rc : respond_account(req, 200, account);
 }
 
@@ -240,11 +164,11 @@ static int create_work(struct db_conn *db, void *ctx)
 	params[5] = parent;
 	params[6] = currency;
 	params[7] = exponent;
-	rc = db_query(db, NULL, &insert_account, 8, params, NULL);
+	rc = db_query(db, NULL, &ledger_sql_account_insert, 8, params, NULL);
 	params[1] = c->code;
 	params[0] = c->company->id;
 	if (!rc)
-		rc = resource_query_json(db, c->req->arena, &get_account, 2, params, &c->after);
+		rc = resource_query_json(db, c->req->arena, &ledger_sql_account_get, 2, params, &c->after);
 	return rc ? rc : audit_account(db, c, "ledger.account.created");
 }
 
@@ -307,7 +231,7 @@ static int update_work(struct db_conn *db, void *ctx)
 		return rc;
 	key[0] = c->company->id;
 	key[1] = c->code;
-	rc = db_query(db, c->req->arena, &lock_account, 2, key, &res);
+	rc = db_query(db, c->req->arena, &ledger_sql_account_lock, 2, key, &res);
 	if (rc)
 		return rc;
 	if (PQntuples(res) == 0)
@@ -322,10 +246,10 @@ static int update_work(struct db_conn *db, void *ctx)
 	if (changes(u->fields, "type", b) || changes(u->fields, "currency", b)) {
 		const char *id = c->id;
 
-		rc = db_query(db, c->req->arena, &has_lines, 1, &id, &res);
+		rc = db_query(db, c->req->arena, &ledger_sql_account_has_lines, 1, &id, &res);
 		if (rc)
 			return rc;
-		if (strcmp(PQgetvalue(res, 0, 0), "t") == 0)
+		if (strcmp(db_value(res, 0, "has_lines"), "t") == 0)
 			return refuse(c, NULL,
 				      "the account has journal lines: its type and currency are fixed");
 	}
@@ -346,9 +270,9 @@ static int update_work(struct db_conn *db, void *ctx)
 	params[6] = json_is_true(json_object_get(u->fields, "active") ? json_object_get(u->fields, "active")
 								       : json_object_get(b, "active"))
 			    ? "true" : "false";
-	rc = db_query(db, NULL, &update_account, 7, params, NULL);
+	rc = db_query(db, NULL, &ledger_sql_account_update, 7, params, NULL);
 	if (!rc)
-		rc = resource_query_json(db, c->req->arena, &get_account, 2, key, &c->after);
+		rc = resource_query_json(db, c->req->arena, &ledger_sql_account_get, 2, key, &c->after);
 	return rc ? rc : audit_account(db, c, json_object_get(u->fields, "active")
 						      ? (json_is_true(json_object_get(u->fields, "active"))
 								 ? "ledger.account.reactivated"

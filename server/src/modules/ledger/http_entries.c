@@ -15,50 +15,6 @@
 #include "shared-kernel/errors.h"
 #include "shared-kernel/uuid.h"
 
-#define ENTRY_LIST_JSON                                                                      \
-	"json_build_object('id', e.id, 'number', e.number, 'status', e.status,"               \
-	" 'date', e.entry_date, 'memo', e.memo, 'reference', e.reference, 'source', e.source," \
-	" 'author_id', e.author_id, 'posted_at', e.posted_at,"                                 \
-	" 'posted_into_closed_period', e.posted_into_closed_period, 'version', e.version)"
-
-static const struct db_statement list_entries = {
-	"ledger_entries_list",
-	PAGING_SQL("SELECT " ENTRY_LIST_JSON " AS j, e.entry_date::text AS k1, e.id::text AS k2"
-	"  FROM ledger_entries e"
-	"  WHERE e.company_id = $3::uuid"
-	"    AND ($1::date IS NULL OR (e.entry_date, e.id) > ($1::date, $2::uuid))"
-	"    AND ($4::text IS NULL OR e.status = $4)"
-	"    AND ($5::date IS NULL OR e.entry_date >= $5::date)"
-	"    AND ($6::date IS NULL OR e.entry_date <= $6::date)"
-	"    AND ($7::text IS NULL OR e.number = $7)"
-	"    AND ($8::text IS NULL OR EXISTS (SELECT 1 FROM ledger_lines l"
-	"         JOIN ledger_accounts a ON a.id = l.account_id WHERE l.entry_id = e.id AND a.code = $8))"
-	"  ORDER BY e.entry_date, e.id LIMIT $9::int", "$9"),
-	true,
-};
-static const struct db_statement lock_draft = {
-	"ledger_entries_lock",
-	"SELECT e.status, e.author_id, e.version, e.number, coalesce(u.active, true) AS author_active"
-	" FROM ledger_entries e LEFT JOIN users u ON u.id = e.author_id"
-	" WHERE e.id = $2 AND e.company_id = $1 FOR UPDATE OF e",
-	false,
-};
-static const struct db_statement delete_entry = {
-	"ledger_entries_delete", "DELETE FROM ledger_entries WHERE id = $1 AND status = 'draft'", false,
-};
-static const struct db_statement insert_reversal = {
-	"ledger_entries_insert_reversal",
-	"WITH e AS (INSERT INTO ledger_entries"
-	"   (id, company_id, entry_date, memo, reference, source, author_id, reverses_id)"
-	"   SELECT $1, o.company_id, $3, coalesce($4, 'Reversal of ' || o.number), o.reference,"
-	"          o.source, $5, o.id FROM ledger_entries o WHERE o.id = $2 RETURNING id)"
-	" INSERT INTO ledger_lines (entry_id, line_no, company_id, account_id, debit_minor,"
-	"   credit_minor, description)"
-	" SELECT e.id, l.line_no, l.company_id, l.account_id, l.credit_minor, l.debit_minor,"
-	"        l.description FROM e, ledger_lines l WHERE l.entry_id = $2",
-	false,
-};
-
 struct entry_change {
 	struct erp_request *req;
 	const struct erp_company_scope *company;
@@ -263,7 +219,7 @@ static int create_work(struct db_conn *db, void *ctx)
 	if (rc)
 		return rc;
 	idempotency_claim_queue(batch, c->req, &c->idem);
-	rc = ledger_accounts_resolve_queue(batch, c->req->arena, c->company->id, false, c->lines,
+	rc = ledger_accounts_resolve_queue(batch, c->req->arena, c->company->id, c->lines,
 					   c->line_count, &accounts);
 	if (!rc)
 		rc = db_batch_run(db, batch);
@@ -331,7 +287,7 @@ int ledger_entries_list(struct erp_request *req)
 		json_string_value(json_object_get(req->query, "account")),
 	};
 
-	return paging_respond_list(req, &list_entries, 2, filters, ERP_COUNT(filters));
+	return paging_respond_list(req, &ledger_sql_entries_list, 2, filters, ERP_COUNT(filters));
 }
 
 int ledger_entries_get(struct erp_request *req)
@@ -361,7 +317,7 @@ static int lock_entry(struct db_conn *db, struct entry_change *c, PGresult **res
 		return rc;
 	key[0] = c->company->id;
 	key[1] = c->target;
-	rc = db_query(db, c->req->arena, &lock_draft, 2, key, res);
+	rc = db_query(db, c->req->arena, &ledger_sql_entry_lock, 2, key, res);
 	if (rc)
 		return rc;
 	return PQntuples(*res) == 0 ? ERP_ERR_NOT_FOUND : ERP_OK;
@@ -451,7 +407,7 @@ static int delete_work(struct db_conn *db, void *ctx)
 	int rc = lock_own_draft(db, c, LEDGER_DELETE);
 
 	if (!rc)
-		rc = resource_exec_one(db, &delete_entry, 1, &c->target);
+		rc = resource_exec_one(db, &ledger_sql_entry_delete, 1, &c->target);
 	if (!rc)
 		rc = audit_entry(db, c, "ledger.journal.deleted");
 	return rc ? rc : record_entry_event(db, c, "ledger.entry.deleted", c->before, NULL);
@@ -561,7 +517,7 @@ static int reverse_work(struct db_conn *db, void *ctx)
 	insert[2] = c->header.date;
 	insert[3] = c->header.memo;
 	insert[4] = c->req->user_id;
-	rc = db_query(db, NULL, &insert_reversal, 5, insert, NULL);
+	rc = db_query(db, NULL, &ledger_sql_entry_insert_reversal, 5, insert, NULL);
 	if (rc == ERP_ERR_CONFLICT) {
 		return refuse_entry(c, ERP_ERR_CONFLICT, arena_printf(c->req->arena, "entry %s is already reversed",
 							 db_value(res, 0, "number")));
@@ -670,7 +626,7 @@ static int discard_work(struct db_conn *db, void *ctx)
 	if (!rc)
 		rc = ledger_entry_json(db, c->req->arena, c->company->id, c->id, &c->before);
 	if (!rc)
-		rc = resource_exec_one(db, &delete_entry, 1, &c->target);
+		rc = resource_exec_one(db, &ledger_sql_entry_delete, 1, &c->target);
 	if (!rc)
 		rc = audit_entry(db, c, "ledger.journal.discarded");
 	return rc ? rc : record_entry_event(db, c, "ledger.entry.discarded", c->before, NULL);

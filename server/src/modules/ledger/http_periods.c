@@ -17,40 +17,6 @@
 #include "shared-kernel/errors.h"
 #include "shared-kernel/uuid.h"
 
-static const struct db_statement list_periods = {
-	"ledger_periods_list",
-	PAGING_SQL("SELECT " LEDGER_PERIOD_JSON " AS j, p.starts_on::text AS k1, p.id::text AS k2"
-	"  FROM ledger_periods p"
-	"  WHERE p.company_id = $3::uuid"
-	"    AND ($1::date IS NULL OR (p.starts_on, p.id) > ($1::date, $2::uuid))"
-	"    AND ($4::int IS NULL OR p.fiscal_year = $4::int)"
-	"  ORDER BY p.starts_on, p.id LIMIT $5::int", "$5"),
-	true,
-};
-static const struct db_statement lock_company_periods = {
-	"ledger_periods_lock_company",
-	"SELECT pg_advisory_xact_lock(hashtextextended('ledger_periods:' || $1, 7))",
-	false,
-};
-static const struct db_statement overlapping = {
-	"ledger_periods_overlapping",
-	"SELECT string_agg(to_char(starts_on, 'YYYY-MM'), ', ' ORDER BY starts_on) FROM ledger_periods"
-	" WHERE company_id = $1 AND starts_on <= $3::date AND ends_on >= $2::date",
-	false,
-};
-static const struct db_statement insert_year = {
-	"ledger_periods_insert_year",
-	"INSERT INTO ledger_periods (id, company_id, fiscal_year, number, starts_on, ends_on)"
-	" SELECT x.id, $1, $2::int, x.number, x.starts_on, x.ends_on"
-	" FROM jsonb_to_recordset($3::jsonb) AS x(id uuid, number int, starts_on date, ends_on date)",
-	false,
-};
-static const struct db_statement year_json = {
-	"ledger_periods_year_json",
-	"SELECT json_agg(" LEDGER_PERIOD_JSON " ORDER BY p.number) FROM ledger_periods p"
-	" WHERE p.company_id = $1 AND p.fiscal_year = $2::int",
-	false,
-};
 int ledger_periods_list(struct erp_request *req)
 {
 	json_t *year = json_object_get(req->query, "fiscal_year");
@@ -61,7 +27,7 @@ int ledger_periods_list(struct erp_request *req)
 		snprintf(year_text, sizeof(year_text), "%lld", (long long)json_integer_value(year));
 		filters[1] = year_text;
 	}
-	return paging_respond_list(req, &list_periods, 2, filters, ERP_COUNT(filters));
+	return paging_respond_list(req, &ledger_sql_periods_list, 2, filters, ERP_COUNT(filters));
 }
 
 /* --- create a fiscal year --------------------------------------------------------------------- */
@@ -123,19 +89,19 @@ static int create_year_work(struct db_conn *db, void *ctx)
 	if (rc)
 		return rc;
 	params[0] = c->company->id;
-	rc = db_query(db, NULL, &lock_company_periods, 1, params, NULL);
+	rc = db_query(db, NULL, &ledger_sql_periods_lock_company, 1, params, NULL);
 	if (rc)
 		return rc;
 	ledger_period_bounds(c->fiscal_year, c->first_month, 1, first, unused);
 	ledger_period_bounds(c->fiscal_year, c->first_month, 12, unused, last);
 	params[1] = first;
 	params[2] = last;
-	rc = db_query(db, c->req->arena, &overlapping, 3, params, &res);
+	rc = db_query(db, c->req->arena, &ledger_sql_periods_overlapping, 3, params, &res);
 	if (rc)
 		return rc;
-	if (!PQgetisnull(res, 0, 0)) {
+	if (db_value(res, 0, "periods")) {
 		c->problem = arena_printf(c->req->arena, "periods %s already cover part of %s .. %s",
-					  PQgetvalue(res, 0, 0), first, last);
+					  db_value(res, 0, "periods"), first, last);
 		return ERP_ERR_CONFLICT;
 	}
 	snprintf(year, sizeof(year), "%d", c->fiscal_year);
@@ -143,9 +109,9 @@ static int create_year_work(struct db_conn *db, void *ctx)
 	params[2] = year_rows(c->req->arena, c->fiscal_year, c->first_month);
 	if (!params[2])
 		return ERP_ERR_NO_MEMORY;
-	rc = db_query(db, NULL, &insert_year, 3, params, NULL);
+	rc = db_query(db, NULL, &ledger_sql_periods_insert_year, 3, params, NULL);
 	if (!rc)
-		rc = resource_query_json(db, c->req->arena, &year_json, 2, params, &c->periods);
+		rc = resource_query_json(db, c->req->arena, &ledger_sql_periods_year, 2, params, &c->periods);
 	if (rc)
 		return rc;
 	changes = json_pack("{s:{s:n, s:O}}", "periods", "old", "new", c->periods);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "modules/ledger/ledger.h"
+#include "modules/ledger/store.h"
 #include "platform/db/db.h"
 #include "platform/http/http.h"
 #include "platform/http/resource.h"
@@ -86,19 +87,6 @@ bool ledger_is_source(const char *source);
 /* --- storage (store.c) ---------------------------------------------------------------- */
 
 /*
- * A fiscal period as clients see it: SQL of a json_build_object over the
- * ledger_periods row p. Shared by the lists (http_periods.c) and the
- * changes (store.c), so the shape is written once.
- */
-#define LEDGER_PERIOD_JSON                                                                   \
-	"json_build_object('id', p.id, 'fiscal_year', p.fiscal_year, 'number', p.number,"      \
-	" 'name', to_char(p.starts_on, 'YYYY-MM'), 'starts_on', p.starts_on,"                  \
-	" 'ends_on', p.ends_on, 'status', p.status,"                                           \
-	" 'lock_requested_by', p.lock_requested_by, 'lock_requested_at', p.lock_requested_at," \
-	" 'locked_by', p.locked_by, 'locked_at', p.locked_at, 'version', p.version)"
-
-
-/*
  * Fills found/active/account_id/currency/exponent of each line from the
  * accounts of the company company_id. ERP_ERR_NOT_FOUND when there is no
  * such company.
@@ -112,9 +100,8 @@ int ledger_accounts_resolve(struct db_conn *db, struct arena *arena, const char 
  * ERP_ERR_NO_MEMORY), run the batch, then ledger_accounts_resolved() reads
  * *res into the lines and company_id as above.
  */
-int ledger_accounts_resolve_queue(struct db_batch *batch, struct arena *arena, const char *company,
-				  bool by_code, const struct ledger_line *lines, size_t count,
-				  PGresult **res);
+int ledger_accounts_resolve_queue(struct db_batch *batch, struct arena *arena, const char *company_id,
+				  const struct ledger_line *lines, size_t count, PGresult **res);
 int ledger_accounts_resolved(PGresult *res, char company_id[40], struct ledger_line *lines,
 			     size_t count);
 
