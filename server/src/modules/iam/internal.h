@@ -416,18 +416,13 @@ int iam_attempt_refuse_throttled(struct iam_attempt *attempt);
 
 /* --- the HTTP edge (http_context.c) ------------------------------------------------------- */
 
-/* The use-case context of a request: its connection, arena, caller and request id. */
-void iam_ctx_from_request(struct erp_ctx *ctx, struct erp_request *req);
-
 /*
  * What a handler returns after its use case did not succeed: the refusal
- * answered (http_respond_refusal(); a busy refusal with Retry-After: 1), or
- * rc, which the pipeline answers.
+ * answered (http_respond_failure(); a busy refusal with Retry-After: 1), or
+ * rc, which the pipeline answers. The context comes from
+ * http_usecase_ctx(), entities are answered with etag_respond_entity().
  */
 int iam_respond_failure(struct erp_request *req, const struct erp_ctx *ctx, int rc);
-
-/* Answers an entity with its version as its ETag. */
-int iam_respond_entity(struct erp_request *req, int status, json_t *entity);
 
 /* --- handlers (http_*.c): decode, call the use case, render ------------------------------ */
 

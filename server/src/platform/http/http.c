@@ -143,6 +143,22 @@ int http_respond_refusal(struct erp_request *req, const struct erp_refusal *refu
 	return rc;
 }
 
+void http_usecase_ctx(struct erp_ctx *ctx, struct erp_request *req)
+{
+	*ctx = (struct erp_ctx){
+		.db = http_db(req),
+		.arena = req->arena,
+		.actor_id = req->user_id,
+		.company = req->company,
+		.request_id = req->request_id,
+	};
+}
+
+int http_respond_failure(struct erp_request *req, const struct erp_ctx *ctx, int rc)
+{
+	return erp_refused(&ctx->refusal) ? http_respond_refusal(req, &ctx->refusal) : rc;
+}
+
 bool http_caller_holds(struct erp_request *req, const char *permission)
 {
 	const struct erp_auth_hooks *hooks = &req->server->auth;
