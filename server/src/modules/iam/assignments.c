@@ -13,6 +13,7 @@
 #include "platform/audit/audit.h"
 #include "platform/events/events.h"
 #include "shared-kernel/errors.h"
+#include "shared-kernel/uuid.h"
 
 struct grant {
 	const struct iam_grant_input *in;
@@ -210,7 +211,7 @@ int iam_assignment_grant(struct erp_ctx *ctx, const struct iam_grant_input *in,
 		rc = iam_grant_check(&ctx->refusal, ctx->actor_id, in, may_override);
 	if (rc)
 		return rc;
-	iam_new_id(out->id);
+	erp_uuid_v7_text(out->id);
 	return db_usecase_transaction(ctx, grant_work, &g);
 }
 

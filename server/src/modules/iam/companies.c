@@ -10,6 +10,7 @@
 #include "platform/events/events.h"
 #include "shared-kernel/errors.h"
 #include "shared-kernel/money.h"
+#include "shared-kernel/uuid.h"
 
 struct company_change {
 	const struct iam_company_input *in;
@@ -78,7 +79,7 @@ int iam_company_create(struct erp_ctx *ctx, const struct iam_company_input *in, 
 
 	if (rc)
 		return rc;
-	iam_new_id(c.id);
+	erp_uuid_v7_text(c.id);
 	rc = db_usecase_transaction(ctx, create_work, &c);
 	if (!rc)
 		*company = c.after;

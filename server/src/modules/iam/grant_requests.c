@@ -13,6 +13,7 @@
 #include "platform/audit/audit.h"
 #include "platform/events/events.h"
 #include "shared-kernel/errors.h"
+#include "shared-kernel/uuid.h"
 
 struct decision {
 	const char *id;
@@ -108,7 +109,7 @@ static int approve(struct erp_ctx *ctx, struct decision *d, PGresult *q)
 	if (holds)
 		return erp_refuse(&ctx->refusal, ERP_ERR_CONFLICT,
 				  "the user already holds this role in this scope");
-	iam_new_id(d->assignment_id);
+	erp_uuid_v7_text(d->assignment_id);
 	rc = iam_grant_make(ctx->db, ctx->arena,
 			    &(struct iam_grant_made){
 				    .assignment_id = d->assignment_id, .user_id = user_id,

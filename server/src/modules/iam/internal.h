@@ -192,9 +192,6 @@ bool iam_is_company_code(const char *code);
 /* Lower-cases ASCII in place (emails are stored lower-case). */
 void iam_lowercase(char *text);
 
-/* A fresh UUIDv7 as text. */
-void iam_new_id(char out[40]);
-
 /* --- login throttling (throttle.c) ------------------------------------------------------- */
 
 struct erp_config;

@@ -12,6 +12,7 @@
 #include "platform/audit/audit.h"
 #include "platform/events/events.h"
 #include "shared-kernel/errors.h"
+#include "shared-kernel/uuid.h"
 
 struct role_change {
 	const struct iam_role_input *in;
@@ -203,7 +204,7 @@ int iam_role_create(struct erp_ctx *ctx, const struct iam_role_input *in, json_t
 		rc = permissions_text(ctx->arena, &in->permissions, &c.permissions);
 	if (rc)
 		return rc;
-	iam_new_id(c.id);
+	erp_uuid_v7_text(c.id);
 	rc = db_usecase_transaction(ctx, create_work, &c);
 	if (!rc)
 		*role = c.after;

@@ -10,6 +10,7 @@
 #include "platform/audit/audit.h"
 #include "platform/events/events.h"
 #include "shared-kernel/errors.h"
+#include "shared-kernel/uuid.h"
 
 struct user_change {
 	const char *id;
@@ -94,7 +95,7 @@ int iam_user_create(struct erp_ctx *ctx, const struct iam_user_new *in, json_t *
 
 	if (!id || !hash)
 		return ERP_ERR_NO_MEMORY;
-	iam_new_id(id);
+	erp_uuid_v7_text(id);
 	/* Hashed before the transaction: the slot is held for the computation only. */
 	if (!iam_hash_limit_take())
 		return iam_refuse_busy(ctx);

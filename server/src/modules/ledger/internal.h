@@ -9,6 +9,8 @@
 
 #include "modules/ledger/ledger.h"
 #include "modules/ledger/store.h"
+#include "modules/ledger/usecases.h"
+#include "platform/db/usecase.h"
 #include "platform/db/db.h"
 #include "platform/http/http.h"
 #include "platform/http/resource.h"

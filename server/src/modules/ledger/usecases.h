@@ -1,0 +1,60 @@
+#ifndef ERP_MODULES_LEDGER_USECASES_H
+#define ERP_MODULES_LEDGER_USECASES_H
+
+/*
+ * The ledger's use cases (module-internal; internal.h includes it): what the
+ * HTTP handlers call, and what ledger_post_entry() (ledger.h) calls for
+ * other modules. Each takes a struct erp_ctx (shared-kernel/usecase.h) whose
+ * company is the one it works in (ctx->company, resolved before; NULL: no
+ * such company, ERP_ERR_NOT_FOUND) and typed input (amounts in minor units
+ * or exact decimals, never text), owns its transaction
+ * (db_usecase_transaction()), and returns 0 (its result in ctx->arena), a
+ * refusal's code (ctx->refusal filled: a domain code, a sentence, the
+ * fields concerned; never an HTTP status) or a failure's (database,
+ * memory; ctx->refusal empty). The check_ functions are the rules that need
+ * no database, which a handler may ask before it decodes the rest.
+ */
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "shared-kernel/money.h"
+#include "shared-kernel/usecase.h"
+
+/* --- accounts (accounts.c) ----------------------------------------------------------- */
+
+struct ledger_account_new {
+	const char *code;           /* unique in the company */
+	const char *name;
+	const char *type;           /* asset, liability, equity, revenue or expense */
+	const char *currency;       /* ISO 4217; NULL: the company's */
+	const char *parent;         /* the parent account's code; NULL: at the top */
+};
+
+/* What a change does to an account's activity. */
+enum ledger_activation { LEDGER_ACTIVITY_KEPT, LEDGER_DEACTIVATE, LEDGER_REACTIVATE };
+
+/* A change of an account: each field NULL (parent: not given) is left as it is. */
+struct ledger_account_change {
+	const char *code;           /* the account changed */
+	int expected_version;       /* the version read (If-Match); 0: not checked */
+	const char *name;
+	const char *type;           /* only while the account has no journal lines */
+	const char *currency;       /* likewise */
+	bool parent_given;          /* parent is the new parent's code, NULL removing it */
+	const char *parent;
+	enum ledger_activation activation;
+};
+
+/* The rule on a new account that needs no database: the code's form. 0 or the refusal's code. */
+int ledger_account_check_new(struct erp_refusal *refusal, const struct ledger_account_new *in);
+
+/* Each *account: the account as clients see it (arena-owned JSON). */
+int ledger_account_create(struct erp_ctx *ctx, const struct ledger_account_new *in,
+			  json_t **account);
+int ledger_account_read(struct erp_ctx *ctx, const char *code, json_t **account);
+int ledger_account_update(struct erp_ctx *ctx, const struct ledger_account_change *in,
+			  json_t **account);
+
+#endif
