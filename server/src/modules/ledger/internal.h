@@ -169,34 +169,6 @@ int ledger_settings_confirm(struct db_conn *db, struct arena *arena, const char 
 int ledger_settings_cancel(struct db_conn *db, struct arena *arena, const char *company_id,
 			   json_t **out);
 
-/*
- * Locks period_id of the company until commit; *out as clients see it.
- * ERP_ERR_NOT_FOUND when the company has no such period.
- */
-int ledger_period_lock(struct db_conn *db, struct arena *arena, const char *company_id,
-		       const char *period_id, json_t **out);
-
-/*
- * What the lock rules read about a period (ledger_lock_facts), in a
- * statement of its own run after ledger_period_lock(), so it sees what
- * committed while the lock was awaited. The texts live as long as the arena.
- */
-int ledger_period_lock_facts(struct db_conn *db, struct arena *arena, const char *period_id,
-			     struct ledger_lock_facts *out);
-
-/* The changes of a period's lifecycle (http_periods.c decides which is allowed). */
-enum ledger_period_step {
-	LEDGER_PERIOD_CLOSE,        /* open -> closed */
-	LEDGER_PERIOD_REOPEN,       /* closed -> open, dropping a lock request */
-	LEDGER_PERIOD_REQUEST_LOCK, /* records user_id as asking for the lock */
-	LEDGER_PERIOD_CONFIRM_LOCK, /* closed -> locked, user_id confirming */
-	LEDGER_PERIOD_CANCEL_LOCK,  /* drops the lock request */
-};
-
-/* Applies step to period_id (as user_id), bumping its version; *out: the period after. */
-int ledger_period_apply(struct db_conn *db, struct arena *arena, const char *period_id,
-			enum ledger_period_step step, const char *user_id, json_t **out);
-
 /* --- domain events (events.c) ----------------------------------------------------------- */
 
 struct domain_event;

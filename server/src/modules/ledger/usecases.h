@@ -57,4 +57,28 @@ int ledger_account_read(struct erp_ctx *ctx, const char *code, json_t **account)
 int ledger_account_update(struct erp_ctx *ctx, const struct ledger_account_change *in,
 			  json_t **account);
 
+/* --- fiscal years and periods (periods.c) --------------------------------------------- */
+
+struct ledger_fiscal_year_new {
+	int fiscal_year;            /* the calendar year it starts in */
+	int first_month;            /* the month it starts with, 1..12 */
+};
+
+/* *year: {"fiscal_year", "periods": [its twelve periods as clients see them]} (arena). */
+int ledger_fiscal_year_create(struct erp_ctx *ctx, const struct ledger_fiscal_year_new *in,
+			      json_t **year);
+
+/* The steps of a period's lifecycle. */
+enum ledger_period_step {
+	LEDGER_PERIOD_CLOSE,        /* open -> closed */
+	LEDGER_PERIOD_REOPEN,       /* closed -> open, dropping a lock request */
+	LEDGER_PERIOD_REQUEST_LOCK, /* the actor asks for the lock of a closed, ended period */
+	LEDGER_PERIOD_CONFIRM_LOCK, /* closed -> locked, by another than the one who asked */
+	LEDGER_PERIOD_CANCEL_LOCK,  /* drops the lock request */
+};
+
+/* Takes the period one step, as ctx->actor_id. *period: the period after (arena). */
+int ledger_period_change(struct erp_ctx *ctx, const char *period_id, enum ledger_period_step step,
+			 json_t **period);
+
 #endif
