@@ -145,30 +145,6 @@ int ledger_entry_json(struct db_conn *db, struct arena *arena, const char *compa
 /* Checked lines as the entry shows them: [{"line","account","currency","debit"|"credit","description"?}]. */
 json_t *ledger_lines_json(const struct ledger_line *lines, size_t count);
 
-/*
- * The company's ledger settings as clients see them: {"self_posting",
- * "version", "pending": null | {"self_posting", "requested_by",
- * "requested_at", "version"}}. *out belongs to the arena.
- */
-int ledger_settings_json(struct db_conn *db, struct arena *arena, const char *company_id,
-			 json_t **out);
-
-/* Locks the company's settings row until commit (created with the defaults if missing); *out as above. */
-int ledger_settings_lock(struct db_conn *db, struct arena *arena, const char *company_id,
-			 json_t **out);
-
-/* Records a pending change of self_posting by user_id; bumps the version. *out: the settings after. */
-int ledger_settings_request(struct db_conn *db, struct arena *arena, const char *company_id,
-			    bool self_posting, const char *user_id, json_t **out);
-
-/* Applies the pending change, confirmed by user_id; ERP_ERR_NOT_FOUND when none is pending. */
-int ledger_settings_confirm(struct db_conn *db, struct arena *arena, const char *company_id,
-			    const char *user_id, json_t **out);
-
-/* Drops the pending change; ERP_ERR_NOT_FOUND when none is pending. */
-int ledger_settings_cancel(struct db_conn *db, struct arena *arena, const char *company_id,
-			   json_t **out);
-
 /* --- domain events (events.c) ----------------------------------------------------------- */
 
 struct domain_event;

@@ -240,39 +240,3 @@ json_t *ledger_lines_json(const struct ledger_line *lines, size_t count)
 	}
 	return array;
 }
-
-int ledger_settings_json(struct db_conn *db, struct arena *arena, const char *company_id,
-			 json_t **out)
-{
-	return resource_query_json(db, arena, &ledger_sql_settings_get, 1, &company_id, out);
-}
-
-int ledger_settings_lock(struct db_conn *db, struct arena *arena, const char *company_id,
-			 json_t **out)
-{
-	int rc = db_query(db, NULL, &ledger_sql_settings_ensure, 1, &company_id, NULL);
-
-	return rc ? rc : resource_query_json(db, arena, &ledger_sql_settings_lock, 1, &company_id, out);
-}
-
-int ledger_settings_request(struct db_conn *db, struct arena *arena, const char *company_id,
-			    bool self_posting, const char *user_id, json_t **out)
-{
-	const char *params[] = { company_id, self_posting ? "true" : "false", user_id };
-
-	return resource_query_json(db, arena, &ledger_sql_settings_request, 3, params, out);
-}
-
-int ledger_settings_confirm(struct db_conn *db, struct arena *arena, const char *company_id,
-			    const char *user_id, json_t **out)
-{
-	const char *params[] = { company_id, user_id };
-
-	return resource_query_json(db, arena, &ledger_sql_settings_confirm, 2, params, out);
-}
-
-int ledger_settings_cancel(struct db_conn *db, struct arena *arena, const char *company_id,
-			   json_t **out)
-{
-	return resource_query_json(db, arena, &ledger_sql_settings_cancel, 1, &company_id, out);
-}

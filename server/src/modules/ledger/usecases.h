@@ -81,4 +81,20 @@ enum ledger_period_step {
 int ledger_period_change(struct erp_ctx *ctx, const char *period_id, enum ledger_period_step step,
 			 json_t **period);
 
+/* --- the company's ledger settings (settings.c) ---------------------------------------- */
+
+/* The steps of a change of the settings, four-eyes: one user requests, another confirms. */
+enum ledger_settings_step { LEDGER_SETTINGS_REQUEST, LEDGER_SETTINGS_CONFIRM, LEDGER_SETTINGS_CANCEL };
+
+struct ledger_settings_change {
+	enum ledger_settings_step step;
+	bool self_posting;          /* a request: the value wanted */
+	int expected_version;       /* the version read (If-Match); 0: not checked (a cancel) */
+};
+
+/* Each *settings: the settings as clients see them, with the change pending (arena JSON). */
+int ledger_settings_read(struct erp_ctx *ctx, json_t **settings);
+int ledger_settings_change(struct erp_ctx *ctx, const struct ledger_settings_change *in,
+			   json_t **settings);
+
 #endif
