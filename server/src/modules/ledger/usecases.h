@@ -97,4 +97,12 @@ int ledger_settings_read(struct erp_ctx *ctx, json_t **settings);
 int ledger_settings_change(struct erp_ctx *ctx, const struct ledger_settings_change *in,
 			   json_t **settings);
 
+/* --- reports (reports.c) ---------------------------------------------------------------- */
+
+/* *report: the trial balance on as_of (a date; NULL: today, UTC) as clients see it (arena JSON). */
+int ledger_report_trial_balance(struct erp_ctx *ctx, const char *as_of, json_t **report);
+
+/* Whether the company has the account whose ledger is listed: 0, or ERP_ERR_NOT_FOUND. */
+int ledger_report_account_check(struct erp_ctx *ctx, const char *code);
+
 #endif
