@@ -94,22 +94,18 @@ const struct db_statement ledger_sql_account_update = {
 };
 
 /*
- * $1 company, $2 account codes (JSON array text): the company
- * ("company_id") and each account it has of those codes (code, account_id,
- * currency, exponent, active; NULL for none), in one round trip (the
- * company's row says whether it exists, for module callers naming an id).
- * The accounts are key-share locked until commit, as the lines' foreign keys
- * lock them anyway, but before their currency and activity are read: a
- * change of an account (FOR UPDATE) waits for the entry, and the entry reads
- * the account as that change left it.
+ * $1 company, $2 account codes (JSON array text): each account the company
+ * has of those codes (code, account_id, currency, exponent, active). They
+ * are key-share locked until commit, as the lines' foreign keys lock them
+ * anyway, but before their currency and activity are read: a change of an
+ * account (FOR UPDATE) waits for the entry, and the entry reads the account
+ * as that change left it.
  */
 const struct db_statement ledger_sql_accounts_resolve = {
 	"ledger_accounts_resolve",
-	"SELECT c.id AS company_id, a.code, a.id AS account_id, a.currency, a.exponent, a.active"
-	" FROM companies c"
-	" LEFT JOIN LATERAL (SELECT * FROM ledger_accounts x WHERE x.company_id = c.id"
-	"   AND x.code IN (SELECT jsonb_array_elements_text($2::jsonb)) FOR KEY SHARE) a ON true"
-	" WHERE c.id = $1::uuid",
+	"SELECT a.code, a.id AS account_id, a.currency, a.exponent, a.active FROM ledger_accounts a"
+	" WHERE a.company_id = $1::uuid AND a.code IN (SELECT jsonb_array_elements_text($2::jsonb))"
+	" FOR KEY SHARE",
 	false,
 };
 

@@ -49,10 +49,11 @@ const struct db_statement ledger_sql_entries_list = {
 	true,
 };
 
-/* $1 company, $2 id: the entry as clients see it, lines included. */
+/* $1 company, $2 id: the entry as clients see it, lines included ("entry"). */
 const struct db_statement ledger_sql_entry_get = {
 	"ledger_entry_get",
-	"SELECT " ENTRY_JSON("ledger_lines") " FROM ledger_entries e WHERE e.id = $2 AND e.company_id = $1",
+	"SELECT " ENTRY_JSON("ledger_lines") " AS entry FROM ledger_entries e"
+	" WHERE e.id = $2 AND e.company_id = $1",
 	true,
 };
 
