@@ -36,17 +36,17 @@ struct posting_facts {
  */
 static int lock(struct erp_ctx *ctx, const struct ledger_post *post, struct posting_facts *out)
 {
-	const char *key[] = { post->entry_id, ctx->company->id, NULL };
+	const char *key[] = { post->entry_id, ctx->company->id };
 	struct db_batch *batch = db_batch_new(ctx->arena);
 	PGresult *period, *accounts, *number;
 	int rc;
 
 	/* In the order every posting takes them, so two postings never wait for each other in a circle. */
-	db_batch_add(batch, &ledger_sql_post_lock_entry, 3, key, &out->entry);
-	db_batch_add(batch, &ledger_sql_post_share_period, 3, key, &period);
-	db_batch_add(batch, &ledger_sql_post_share_company, 3, key, NULL);
-	db_batch_add(batch, &ledger_sql_post_share_accounts, 3, key, &accounts);
-	db_batch_add(batch, &ledger_sql_post_next_number, 3, key, &number);
+	db_batch_add(batch, &ledger_sql_post_lock_entry, 2, key, &out->entry);
+	db_batch_add(batch, &ledger_sql_post_share_period, 2, key, &period);
+	db_batch_add(batch, &ledger_sql_post_share_company, 2, key, NULL);
+	db_batch_add(batch, &ledger_sql_post_share_accounts, 2, key, &accounts);
+	db_batch_add(batch, &ledger_sql_post_next_number, 2, key, &number);
 	rc = db_batch_run(ctx->db, batch);
 	if (rc)
 		return rc;

@@ -60,12 +60,13 @@ const struct db_statement ledger_sql_entry_get = {
 /*
  * $1 company, $2 id: the entry locked until commit, with what a change of
  * it reads: status, author_id, version, number, and whether its author is
- * active ("author_active"; true without an author).
+ * active ("author_active"; true without an author), from the view IAM
+ * exports (user_states).
  */
 const struct db_statement ledger_sql_entry_lock = {
 	"ledger_entries_lock",
 	"SELECT e.status, e.author_id, e.version, e.number, coalesce(u.active, true) AS author_active"
-	" FROM ledger_entries e LEFT JOIN users u ON u.id = e.author_id"
+	" FROM ledger_entries e LEFT JOIN user_states u ON u.id = e.author_id"
 	" WHERE e.id = $2 AND e.company_id = $1 FOR UPDATE OF e",
 	false,
 };

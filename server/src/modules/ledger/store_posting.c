@@ -1,14 +1,12 @@
 /*
  * The statements of a posting (posting.c). Each one of the lock names the
- * entry ($1) in its company, given by id ($2) or by code ($3, when the id
- * is NULL), so that none of them locks anything of another company's when
- * the entry is not the caller's.
+ * entry ($1) in its company ($2), so that none of them locks anything of
+ * another company's when the entry is not the caller's.
  */
 #include "modules/ledger/internal.h"
 
-#define POSTING_ENTRY                                                                        \
-	" ledger_entries e JOIN companies c ON c.id = e.company_id"                            \
-	"   AND (c.id = $2::uuid OR c.code = $3)"
+#define POSTING_ENTRY " ledger_entries e"
+#define POSTING_MATCH " e.id = $1 AND e.company_id = $2::uuid"
 #define POSTING_PERIOD                                                                       \
 	" ledger_periods p ON p.company_id = e.company_id AND e.entry_date BETWEEN p.starts_on AND p.ends_on"
 
@@ -16,7 +14,8 @@
  * The entry locked until commit, with what the rules read: company_id,
  * status, author_id, entry_date, version, its period (period_id,
  * period_status, fiscal_year, period "YYYY-MM"; NULL without one), the
- * company's self_posting and whether the author is active (author_active).
+ * company's self_posting and whether the author is active (author_active,
+ * from the view IAM exports).
  */
 const struct db_statement ledger_sql_post_lock_entry = {
 	"ledger_post_lock_entry",
@@ -25,10 +24,10 @@ const struct db_statement ledger_sql_post_lock_entry = {
 	"  coalesce(s.self_posting, false) AS self_posting,"
 	"  coalesce(u.active, true) AS author_active"
 	" FROM" POSTING_ENTRY
-	" LEFT JOIN users u ON u.id = e.author_id"
+	" LEFT JOIN user_states u ON u.id = e.author_id"
 	" LEFT JOIN" POSTING_PERIOD
 	" LEFT JOIN ledger_settings s ON s.company_id = e.company_id"
-	" WHERE e.id = $1 FOR UPDATE OF e",
+	" WHERE" POSTING_MATCH " FOR UPDATE OF e",
 	false,
 };
 
@@ -41,18 +40,20 @@ const struct db_statement ledger_sql_post_lock_entry = {
  */
 const struct db_statement ledger_sql_post_share_period = {
 	"ledger_post_share_period",
-	"SELECT p.status FROM" POSTING_ENTRY " JOIN" POSTING_PERIOD " WHERE e.id = $1 FOR SHARE OF p",
+	"SELECT p.status FROM" POSTING_ENTRY " JOIN" POSTING_PERIOD " WHERE" POSTING_MATCH
+	" FOR SHARE OF p",
 	false,
 };
 
 /*
- * The entry's company shared until commit: postings run side by side, while
- * a change of the company (FOR UPDATE, e.g. its currency) waits for them,
- * and they for it.
+ * The entry's company shared until commit ("locked"), by the function IAM
+ * exports for it: postings run side by side, while a change of the company
+ * (FOR UPDATE, e.g. its currency) waits for them, and they for it.
  */
 const struct db_statement ledger_sql_post_share_company = {
 	"ledger_post_share_company",
-	"SELECT c.id FROM" POSTING_ENTRY " WHERE e.id = $1 FOR SHARE OF c",
+	"SELECT iam_company_share_lock(e.company_id) AS locked FROM" POSTING_ENTRY
+	" WHERE" POSTING_MATCH,
 	false,
 };
 
@@ -65,7 +66,7 @@ const struct db_statement ledger_sql_post_share_accounts = {
 	"ledger_post_share_accounts",
 	"SELECT a.code, a.active FROM ledger_accounts a"
 	" WHERE a.id IN (SELECT l.account_id FROM" POSTING_ENTRY
-	"   JOIN ledger_lines l ON l.entry_id = e.id WHERE e.id = $1)"
+	"   JOIN ledger_lines l ON l.entry_id = e.id WHERE" POSTING_MATCH ")"
 	" ORDER BY a.code FOR SHARE OF a",
 	false,
 };
@@ -78,7 +79,7 @@ const struct db_statement ledger_sql_post_next_number = {
 	"ledger_post_next_number",
 	"INSERT INTO ledger_numbering (company_id, fiscal_year, last_number)"
 	" SELECT e.company_id, p.fiscal_year, 1 FROM" POSTING_ENTRY " JOIN" POSTING_PERIOD
-	" WHERE e.id = $1"
+	" WHERE" POSTING_MATCH
 	" ON CONFLICT (company_id, fiscal_year)"
 	" DO UPDATE SET last_number = ledger_numbering.last_number + 1 RETURNING last_number",
 	false,

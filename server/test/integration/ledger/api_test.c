@@ -227,6 +227,41 @@ START_TEST(refusals_name_the_rule_and_leave_nothing)
 }
 END_TEST
 
+/* A currency change from another session, given up after a short wait. */
+#define CURRENCY_CHANGE                                                                            \
+	"SET lock_timeout = '300ms'; UPDATE companies SET currency = 'USD', version = version + 1"   \
+	" WHERE id = '0190f5b2-0000-7000-8000-00000000c001'"
+
+/* The caller's transaction, still open after posting: the company is held for it. */
+static int post_then_change_currency(struct db_conn *conn, void *arg)
+{
+	struct posting *p = arg;
+	int rc = post_work(conn, p);
+
+	if (!rc) /* lock_not_available: the change waits for this posting */
+		test_db_expect(url, CURRENCY_CHANGE, "55P03", NULL);
+	return rc;
+}
+
+/*
+ * A posting share-locks its company until the caller commits (IAM's
+ * iam_company_share_lock()): a change of the company's currency waits for
+ * it, and once the posting has committed the books are kept in EUR, so the
+ * change is refused (the ledger's trigger, restrict_violation).
+ */
+START_TEST(a_posting_holds_its_company_until_the_caller_commits)
+{
+	struct posting *p = invoice("2026-03-10", 100, "4000");
+	char *currency;
+
+	ck_assert_int_eq(db_transaction(db, post_then_change_currency, p), ERP_OK);
+	test_db_expect(url, CURRENCY_CHANGE, "23001", "currency EUR is fixed");
+	currency = test_db_value(url, "SELECT currency FROM companies WHERE code = 'API'");
+	ck_assert_str_eq(currency, "EUR");
+	free(currency);
+}
+END_TEST
+
 START_TEST(unknown_account_balance_is_not_found)
 {
 	struct arena *arena = arena_new(512);
@@ -249,6 +284,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, caller_rollback_takes_entry_and_number);
 	tcase_add_test(tc, refusals_name_the_rule_and_leave_nothing);
 	tcase_add_test(tc, unknown_account_balance_is_not_found);
+	tcase_add_test(tc, a_posting_holds_its_company_until_the_caller_commits);
 	suite_add_tcase(s, tc);
 	return s;
 }
