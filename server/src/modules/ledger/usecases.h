@@ -8,11 +8,12 @@
  * company is the one it works in (ctx->company, resolved before; NULL: no
  * such company, ERP_ERR_NOT_FOUND) and typed input (amounts in minor units
  * or exact decimals, never text), owns its transaction
- * (db_usecase_transaction()), and returns 0 (its result in ctx->arena), a
- * refusal's code (ctx->refusal filled: a domain code, a sentence, the
- * fields concerned; never an HTTP status) or a failure's (database,
- * memory; ctx->refusal empty). The check_ functions are the rules that need
- * no database, which a handler may ask before it decodes the rest.
+ * (db_usecase_transaction(); an _in variant runs inside the caller's), and
+ * returns 0 (its result in ctx->arena), a refusal's code (ctx->refusal
+ * filled: a domain code, a sentence, the fields concerned; never an HTTP
+ * status) or a failure's (database, memory; ctx->refusal empty). The
+ * *_check functions are the rules that need no database, which a handler
+ * may ask before it decodes the rest.
  */
 #include <jansson.h>
 #include <stdbool.h>

@@ -79,7 +79,7 @@ START_TEST(kept_fields_are_all_kept_in_order)
 {
 	struct erp_refusal refusal = { .detail = "the journal entry is not valid" };
 	struct arena *arena = arena_new(256);
-	char pointers[40][24];
+	char pointers[40][32];
 
 	ck_assert_ptr_nonnull(arena);
 	for (int i = 0; i < 40; i++) {
