@@ -149,44 +149,38 @@ static bool append_digits(uint64_t *magnitude, const char *digits, size_t len)
 }
 
 /*
- * The value in minor units. The magnitude is built unsigned because the
- * negative range is one larger: INT64_MIN has no positive counterpart.
+ * The digits as one integer, the point dropped ("12.50" -> 1250). The
+ * magnitude is built unsigned because the negative range is one larger:
+ * INT64_MIN has no positive counterpart.
  */
-static int to_minor_units(const struct decimal_parts *parts, int exponent, int64_t *out_minor)
+static int to_units(const struct decimal_parts *parts, int64_t *units)
 {
 	const uint64_t limit = parts->negative ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
 	uint64_t magnitude = 0;
 
 	if (!append_digits(&magnitude, parts->integer_digits, parts->integer_len) ||
-	    !append_digits(&magnitude, parts->fraction_digits, parts->fraction_len))
-		return ERP_MONEY_OVERFLOW;
-	/* "12.5" for USD is 125 tenths, 1250 cents; zero stays zero however large the exponent. */
-	for (size_t scale = parts->fraction_len; scale < (size_t)exponent && magnitude; scale++) {
-		if (__builtin_mul_overflow(magnitude, 10u, &magnitude))
-			return ERP_MONEY_OVERFLOW;
-	}
-	if (magnitude > limit)
+	    !append_digits(&magnitude, parts->fraction_digits, parts->fraction_len) ||
+	    magnitude > limit)
 		return ERP_MONEY_OVERFLOW;
 	if (!parts->negative)
-		*out_minor = (int64_t)magnitude;
+		*units = (int64_t)magnitude;
 	else if (magnitude == limit)
-		*out_minor = INT64_MIN;
+		*units = INT64_MIN;
 	else
-		*out_minor = -(int64_t)magnitude;
+		*units = -(int64_t)magnitude;
 	return ERP_MONEY_OK;
 }
 
-int erp_money_parse(const char *text, int exponent, int flags, int64_t *out_minor)
+int erp_amount_parse(const char *text, int flags, struct erp_amount *out)
 {
 	struct decimal_parts parts;
+	int64_t units = 0;
 	int result;
 
 	if (!text || text[0] == '\0')
 		return ERP_MONEY_EMPTY;
 	if (strnlen(text, ERP_MONEY_TEXT_MAX + 1) > ERP_MONEY_TEXT_MAX)
 		return ERP_MONEY_TOO_LONG;
-	if (exponent < 0)
-		return ERP_MONEY_SYNTAX;
 	result = split_decimal(text, &parts);
 	if (result != ERP_MONEY_OK)
 		return result;
@@ -194,9 +188,47 @@ int erp_money_parse(const char *text, int exponent, int flags, int64_t *out_mino
 		return ERP_MONEY_LEADING_ZERO;
 	if (parts.negative && !(flags & ERP_MONEY_ALLOW_NEGATIVE))
 		return ERP_MONEY_NEGATIVE;
-	if (parts.fraction_len > (size_t)exponent)
+	/* At most ERP_MONEY_TEXT_MAX digits: the scale fits an int. */
+	result = to_units(&parts, &units);
+	*out = (struct erp_amount){ .units = units, .scale = (int)parts.fraction_len };
+	return result;
+}
+
+int erp_amount_to_minor(int parsed, struct erp_amount amount, int exponent, int64_t *out_minor)
+{
+	int64_t minor = amount.units;
+
+	if (parsed != ERP_MONEY_OK && parsed != ERP_MONEY_OVERFLOW)
+		return parsed;
+	if (exponent < 0)
+		return ERP_MONEY_SYNTAX;
+	/* Decimals first: "1.005" is refused for USD, never rounded, however large it is. */
+	if (amount.scale > exponent)
 		return ERP_MONEY_TOO_MANY_DECIMALS;
-	return to_minor_units(&parts, exponent, out_minor);
+	if (parsed == ERP_MONEY_OVERFLOW)
+		return ERP_MONEY_OVERFLOW;
+	/* "12.5" for USD is 125 tenths, 1250 cents; zero stays zero however large the exponent. */
+	for (int scale = amount.scale; scale < exponent && minor; scale++) {
+		if (__builtin_mul_overflow(minor, 10, &minor))
+			return ERP_MONEY_OVERFLOW;
+	}
+	*out_minor = minor;
+	return ERP_MONEY_OK;
+}
+
+int erp_money_parse(const char *text, int exponent, int flags, int64_t *out_minor)
+{
+	struct erp_amount amount = { 0, 0 };
+	int parsed;
+
+	if (!text || text[0] == '\0')
+		return ERP_MONEY_EMPTY;
+	if (strnlen(text, ERP_MONEY_TEXT_MAX + 1) > ERP_MONEY_TEXT_MAX)
+		return ERP_MONEY_TOO_LONG;
+	if (exponent < 0)
+		return ERP_MONEY_SYNTAX;
+	parsed = erp_amount_parse(text, flags, &amount);
+	return erp_amount_to_minor(parsed, amount, exponent, out_minor);
 }
 
 #define STRINGIFY(x) #x

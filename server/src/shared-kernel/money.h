@@ -53,6 +53,40 @@ enum { ERP_MONEY_ALLOW_NEGATIVE = 1 };
  */
 int erp_money_parse(const char *text, int exponent, int flags, int64_t *out_minor);
 
+/*
+ * An exact decimal as written, before its currency is known: units *
+ * 10^-scale. "12.50" is {1250, 2}, "12.5" {125, 1}, "1.000" {1000, 3}: the
+ * scale counts every decimal given, zeros too, since a currency refuses
+ * more decimals than it has even when they are zeros (never rounded). An
+ * HTTP edge parses text into it; the use case scales it to the account's
+ * currency once it knows the account (erp_amount_to_minor()).
+ */
+struct erp_amount {
+	int64_t units;
+	int scale;
+};
+
+/*
+ * Parses exact decimal text by erp_money_parse()'s rules, without a
+ * currency: ERP_MONEY_OK and *out, or EMPTY, TOO_LONG, SYNTAX, LEADING_ZERO,
+ * NEGATIVE (without ERP_MONEY_ALLOW_NEGATIVE) or OVERFLOW (the digits do not
+ * fit int64: out->scale is set all the same, and units 0, so that a currency
+ * with fewer decimals refuses the decimals first). Out is untouched on the
+ * other results.
+ */
+int erp_amount_parse(const char *text, int flags, struct erp_amount *out);
+
+/*
+ * The minor units of a currency with exponent decimals for an amount
+ * erp_amount_parse() answered parsed for. ERP_MONEY_OK and *out_minor;
+ * parsed itself when it is neither OK nor OVERFLOW; SYNTAX for a negative
+ * exponent; TOO_MANY_DECIMALS when the scale is above the exponent (before
+ * OVERFLOW: "1.005" is refused for USD however many digits it has); OVERFLOW
+ * when it does not fit int64 minor units. *out_minor is untouched unless OK.
+ * erp_money_parse(text, exponent, flags) is exactly these two steps.
+ */
+int erp_amount_to_minor(int parsed, struct erp_amount amount, int exponent, int64_t *out_minor);
+
 /* A short English sentence for a parse result, for problem details. */
 const char *erp_money_parse_message(int result);
 

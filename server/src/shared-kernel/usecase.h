@@ -38,8 +38,10 @@ struct erp_field_refusal {
 struct erp_refusal {
 	int code;            /* ERP_ERR_INVALID, _FORBIDDEN, _CONFLICT, _NOT_FOUND, _STALE; ERP_OK: none */
 	const char *detail;  /* a sentence naming the rule (static or arena memory); NULL: by code */
-	size_t field_count;
+	size_t field_count;  /* the fields kept: fields[], then more[] (erp_refusal_field()) */
 	struct erp_field_refusal fields[ERP_REFUSAL_FIELDS_MAX];
+	struct erp_field_refusal *more; /* kept past fields[] by erp_refuse_field_kept() (arena) */
+	size_t more_capacity;
 	size_t fields_dropped; /* field refusals beyond ERP_REFUSAL_FIELDS_MAX, counted, not kept */
 };
 
@@ -66,6 +68,26 @@ int erp_refuse_field(struct erp_refusal *refusal, const char *pointer, const cha
 /* erp_refuse_field() with the field error's code (kept by pointer; NULL: "invalid"). */
 int erp_refuse_field_code(struct erp_refusal *refusal, const char *pointer, const char *code,
 			  const char *detail);
+
+/*
+ * erp_refuse_field_code() that keeps every field, however many: past
+ * ERP_REFUSAL_FIELDS_MAX they go to an array in arena, so a rule over a
+ * document's lines answers each of its hundreds of lines. ERP_ERR_INVALID,
+ * or ERP_ERR_NO_MEMORY when the arena has no room left (the field is then
+ * counted in fields_dropped).
+ */
+int erp_refuse_field_kept(struct erp_refusal *refusal, struct arena *arena, const char *pointer,
+			  const char *code, const char *detail);
+
+/* The i-th field kept (i < field_count), wherever it is kept. */
+const struct erp_field_refusal *erp_refusal_field(const struct erp_refusal *refusal, size_t i);
+
+/*
+ * erp_refuse() with a sentence the caller made in an arena: when making it
+ * failed (detail NULL), ERP_ERR_NO_MEMORY and nothing is refused, so a
+ * refusal never goes out without its reason.
+ */
+int erp_refuse_made(struct erp_refusal *refusal, int code, const char *detail);
 
 /* Whether a use case refused (as opposed to failing: database, memory). */
 bool erp_refused(const struct erp_refusal *refusal);

@@ -183,3 +183,11 @@ bool erp_uuid_equal(const struct erp_uuid *a, const struct erp_uuid *b)
 {
 	return memcmp(a->bytes, b->bytes, sizeof(a->bytes)) == 0;
 }
+
+void erp_uuid_v7_text(char out[ERP_UUID_TEXT_LEN + 1])
+{
+	struct erp_uuid id;
+
+	erp_uuid_v7(&id);
+	erp_uuid_format(&id, out);
+}

@@ -24,6 +24,9 @@ struct erp_uuid {
  */
 void erp_uuid_v7(struct erp_uuid *out);
 
+/* A new v7 UUID in its canonical text form (a new row's id). */
+void erp_uuid_v7_text(char out[ERP_UUID_TEXT_LEN + 1]);
+
 /* Writes the canonical lower-case form and a NUL into out. */
 void erp_uuid_format(const struct erp_uuid *id, char out[ERP_UUID_TEXT_LEN + 1]);
 

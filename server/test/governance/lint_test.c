@@ -3,8 +3,9 @@
  * fixture server/test/governance/lint-tables/ is a small tree with two
  * modules (alpha, beta) and the platform, migrations that move old tables
  * into their owners' schemas, SQL that uses only what it may (its own
- * tables, a view another module exports, the platform's catalog for
- * reading, one listed exception) and text that only looks like SQL; it
+ * tables, a view and a function another module exports, the platform's
+ * catalog for reading, one listed exception) and text that only looks like
+ * SQL; it
  * passes. Each case copies it, adds one file (or a line), and must fail with
  * exactly one violation naming file and line. The real tree is linted by
  * make lint itself. No database needed.
@@ -49,6 +50,18 @@ static const struct expectation cases[] = {
 	      "static const char *const report_sql =\n"
 	      "\t\"SELECT 1 FROM beta_orders o, alpha_parts p WHERE p.thing_id = o.thing_id\";\n" } },
 	  "server/src/modules/beta/report.c:2: table owner: modules/beta names alpha_parts" },
+	{ "a module share-locks another module's row in a join (the owner exports a function for that)",
+	  { { "server/src/modules/beta/lock.c",
+	      "static const char *const lock_sql =\n"
+	      "\t\"SELECT o.id FROM beta_orders o JOIN things t ON t.id = o.thing_id\"\n"
+	      "\t\" WHERE o.id = $1 FOR SHARE OF t\";\n" } },
+	  "server/src/modules/beta/lock.c:2: table owner: modules/beta names things, owned by "
+	  "modules/alpha (use it through modules/alpha/alpha.h)" },
+	{ "a module writes through a view another module exports for reading",
+	  { { "server/src/modules/alpha/totals.c",
+	      "static const char *const sql = \"UPDATE beta_totals SET amount = 0 WHERE thing_id = $1\";\n" } },
+	  "server/src/modules/alpha/totals.c:1: table owner: modules/alpha names beta_totals, owned by "
+	  "modules/beta" },
 	{ "the platform writes a module's table",
 	  { { "server/src/platform/cleanup.c",
 	      "static const char *const cleanup_sql = \"DELETE FROM beta_orders WHERE id = $1\";\n" } },

@@ -13,6 +13,7 @@
 #include "platform/audit/audit.h"
 #include "platform/events/events.h"
 #include "shared-kernel/errors.h"
+#include "shared-kernel/uuid.h"
 
 struct grant {
 	const struct iam_grant_input *in;
@@ -122,12 +123,12 @@ static int refuse_conflicts(struct erp_ctx *ctx, struct grant *g,
 
 	if (rc)
 		return rc;
-	return iam_refuse(ctx, ERP_ERR_CONFLICT,
-			  arena_printf(ctx->arena, "%s%s", conflicts->sentence,
-				       may_override
-					       ? "; you hold iam.sod.override: send \"override\": true"
-						 " and a reason to ask a second administrator to accept it"
-					       : ""));
+	return erp_refuse_made(&ctx->refusal, ERP_ERR_CONFLICT,
+			       arena_printf(ctx->arena, "%s%s", conflicts->sentence,
+					    may_override
+						    ? "; you hold iam.sod.override: send \"override\": true"
+						      " and a reason to ask a second administrator to accept it"
+						    : ""));
 }
 
 /* The role and company the grant names, resolved and locked with its user. */
@@ -210,8 +211,8 @@ int iam_assignment_grant(struct erp_ctx *ctx, const struct iam_grant_input *in,
 		rc = iam_grant_check(&ctx->refusal, ctx->actor_id, in, may_override);
 	if (rc)
 		return rc;
-	iam_new_id(out->id);
-	return iam_transaction(ctx, grant_work, &g);
+	erp_uuid_v7_text(out->id);
+	return db_usecase_transaction(ctx, grant_work, &g);
 }
 
 /* --- list ------------------------------------------------------------------------------------ */
@@ -250,11 +251,11 @@ static int check_nothing_left_unaccepted(struct erp_ctx *ctx, struct revoke *r)
 
 	if (rc || left.count == 0)
 		return rc;
-	return iam_refuse(ctx, ERP_ERR_CONFLICT,
-			  arena_printf(ctx->arena, "revoking this assignment ends the override it came"
-					       " with, and the user would keep the conflict it"
-					       " accepted (%s): revoke the other side first",
-				       left.sentence));
+	return erp_refuse_made(&ctx->refusal, ERP_ERR_CONFLICT,
+			       arena_printf(ctx->arena, "revoking this assignment ends the override it came"
+						    " with, and the user would keep the conflict it"
+						    " accepted (%s): revoke the other side first",
+					    left.sentence));
 }
 
 static int audit_revoke(struct erp_ctx *ctx, struct revoke *r, const char *company_id)
@@ -309,5 +310,5 @@ int iam_assignment_revoke(struct erp_ctx *ctx, const char *user_id, const char *
 	if (ctx->actor_id && strcmp(user_id, ctx->actor_id) == 0)
 		return erp_refuse(&ctx->refusal, ERP_ERR_FORBIDDEN,
 				  "nobody revokes their own roles; ask another administrator");
-	return iam_transaction(ctx, revoke_work, &r);
+	return db_usecase_transaction(ctx, revoke_work, &r);
 }

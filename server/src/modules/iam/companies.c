@@ -10,6 +10,7 @@
 #include "platform/events/events.h"
 #include "shared-kernel/errors.h"
 #include "shared-kernel/money.h"
+#include "shared-kernel/uuid.h"
 
 struct company_change {
 	const struct iam_company_input *in;
@@ -78,8 +79,8 @@ int iam_company_create(struct erp_ctx *ctx, const struct iam_company_input *in, 
 
 	if (rc)
 		return rc;
-	iam_new_id(c.id);
-	rc = iam_transaction(ctx, create_work, &c);
+	erp_uuid_v7_text(c.id);
+	rc = db_usecase_transaction(ctx, create_work, &c);
 	if (!rc)
 		*company = c.after;
 	return rc;
@@ -104,11 +105,11 @@ static int update_work(struct erp_ctx *ctx, void *state)
 				  "the company was changed since you read it; read it again");
 	rc = resource_query_json(ctx->db, ctx->arena, &iam_sql_company_update, 3, params, &c->after);
 	if (rc && strcmp(db_last_sqlstate(ctx->db), currency_fixed_state) == 0)
-		return iam_refuse(ctx, ERP_ERR_CONFLICT,
-				  arena_printf(ctx->arena, "company %s has posted journal entries: its"
-					       " books are kept in %s, so its currency cannot change",
-					       c->in->code, json_string_value(json_object_get(
-						       c->before, "currency"))));
+		return erp_refuse_made(&ctx->refusal, ERP_ERR_CONFLICT,
+				       arena_printf(ctx->arena, "company %s has posted journal entries: its"
+						    " books are kept in %s, so its currency cannot change",
+						    c->in->code, json_string_value(json_object_get(
+							    c->before, "currency"))));
 	return rc ? rc : audit_company(ctx, c, "iam.company.updated");
 }
 
@@ -118,7 +119,7 @@ int iam_company_update(struct erp_ctx *ctx, const struct iam_company_input *in, 
 	int rc = iam_company_check(&ctx->refusal, in, false);
 
 	if (!rc)
-		rc = iam_transaction(ctx, update_work, &c);
+		rc = db_usecase_transaction(ctx, update_work, &c);
 	if (!rc)
 		*company = c.after;
 	return rc;

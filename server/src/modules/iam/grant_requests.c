@@ -13,6 +13,7 @@
 #include "platform/audit/audit.h"
 #include "platform/events/events.h"
 #include "shared-kernel/errors.h"
+#include "shared-kernel/uuid.h"
 
 struct decision {
 	const char *id;
@@ -38,9 +39,9 @@ static int lock_pending(struct erp_ctx *ctx, struct decision *d, PGresult **out)
 	if (PQntuples(res) == 0)
 		return ERP_ERR_NOT_FOUND;
 	if (strcmp(db_value(res, 0, "status"), "pending") != 0)
-		return iam_refuse(ctx, ERP_ERR_CONFLICT,
-				  arena_printf(ctx->arena, "the request is %s already",
-					       db_value(res, 0, "status")));
+		return erp_refuse_made(&ctx->refusal, ERP_ERR_CONFLICT,
+				       arena_printf(ctx->arena, "the request is %s already",
+						    db_value(res, 0, "status")));
 	if (strcmp(db_value(res, 0, "user_id"), ctx->actor_id) == 0)
 		return erp_refuse(&ctx->refusal, ERP_ERR_FORBIDDEN,
 				  "nobody decides grants of their own roles");
@@ -81,10 +82,10 @@ static int lock_requested_role(struct erp_ctx *ctx, PGresult *q, struct iam_gran
 	if (rc)
 		return rc;
 	if (role->version != (int)strtol(version, NULL, 10))
-		return iam_refuse(ctx, ERP_ERR_CONFLICT,
-				  arena_printf(ctx->arena, "role %s changed since the request (version"
-					       " %s, now %d); reject this request and ask again",
-					       role->name, version, role->version));
+		return erp_refuse_made(&ctx->refusal, ERP_ERR_CONFLICT,
+				       arena_printf(ctx->arena, "role %s changed since the request (version"
+						    " %s, now %d); reject this request and ask again",
+						    role->name, version, role->version));
 	return ERP_OK;
 }
 
@@ -108,7 +109,7 @@ static int approve(struct erp_ctx *ctx, struct decision *d, PGresult *q)
 	if (holds)
 		return erp_refuse(&ctx->refusal, ERP_ERR_CONFLICT,
 				  "the user already holds this role in this scope");
-	iam_new_id(d->assignment_id);
+	erp_uuid_v7_text(d->assignment_id);
 	rc = iam_grant_make(ctx->db, ctx->arena,
 			    &(struct iam_grant_made){
 				    .assignment_id = d->assignment_id, .user_id = user_id,
@@ -120,10 +121,10 @@ static int approve(struct erp_ctx *ctx, struct decision *d, PGresult *q)
 				    .grant_request = d->id, .request_id = ctx->request_id },
 			    &ctx->refusal);
 	if (rc == ERP_ERR_CONFLICT && erp_refused(&ctx->refusal))
-		return iam_refuse(ctx, rc,
-				  arena_printf(ctx->arena, "%s; since the request the grant would create"
-					       " a conflict it did not ask to accept: reject it and ask"
-					       " again", ctx->refusal.detail));
+		return erp_refuse_made(&ctx->refusal, rc,
+				       arena_printf(ctx->arena, "%s; since the request the grant would create"
+						    " a conflict it did not ask to accept: reject it and ask"
+						    " again", ctx->refusal.detail));
 	decide[0] = d->id;
 	decide[1] = "approved";
 	decide[2] = ctx->actor_id;
@@ -183,7 +184,7 @@ int iam_grant_request_decide(struct erp_ctx *ctx, const char *id, bool approve_i
 
 	if (!ctx->actor_id) /* four-eyes needs two people: the system decides nothing */
 		return ERP_ERR_FORBIDDEN;
-	rc = iam_transaction(ctx, decide_work, &d);
+	rc = db_usecase_transaction(ctx, decide_work, &d);
 
 	if (!rc)
 		*request = d.after;

@@ -18,7 +18,7 @@ int iam_assignments_grant(struct erp_request *req)
 
 	if (!in.user_id)
 		return ERP_ERR_NOT_FOUND;
-	iam_ctx_from_request(&ctx, req);
+	http_usecase_ctx(&ctx, req);
 	rc = iam_assignment_grant(&ctx, &in, &out);
 	if (rc)
 		return iam_respond_failure(req, &ctx, rc);
@@ -41,7 +41,7 @@ int iam_assignments_list(struct erp_request *req)
 
 	if (!user_id)
 		return ERP_ERR_NOT_FOUND;
-	iam_ctx_from_request(&ctx, req);
+	http_usecase_ctx(&ctx, req);
 	rc = iam_assignments_of(&ctx, user_id, &items);
 	return rc ? iam_respond_failure(req, &ctx, rc)
 		  : http_respond_json(req, 200, json_pack("{s:O}", "items", items));
@@ -56,7 +56,7 @@ int iam_assignments_revoke(struct erp_request *req)
 
 	if (!user_id || !id)
 		return ERP_ERR_NOT_FOUND;
-	iam_ctx_from_request(&ctx, req);
+	http_usecase_ctx(&ctx, req);
 	rc = iam_assignment_revoke(&ctx, user_id, id);
 	return rc ? iam_respond_failure(req, &ctx, rc) : http_respond_empty(req, 204);
 }

@@ -23,7 +23,7 @@ int iam_login(struct erp_request *req)
 	struct erp_ctx ctx;
 	int rc;
 
-	iam_ctx_from_request(&ctx, req);
+	http_usecase_ctx(&ctx, req);
 	rc = iam_log_in(&ctx, &in, &out);
 	if (rc == ERP_ERR_THROTTLED && out.retry_after)
 		http_add_header(req, "Retry-After", arena_strdup(req->arena, out.retry_after));
@@ -40,7 +40,7 @@ int iam_logout(struct erp_request *req)
 	struct erp_ctx ctx;
 	int rc;
 
-	iam_ctx_from_request(&ctx, req);
+	http_usecase_ctx(&ctx, req);
 	rc = iam_log_out(&ctx, iam_principal(req)->token_hash_hex);
 	return rc ? iam_respond_failure(req, &ctx, rc) : http_respond_empty(req, 204);
 }
@@ -53,7 +53,7 @@ int iam_me(struct erp_request *req)
 
 	if (!grants || arena_cleanup_add(req->arena, (arena_cleanup_fn)json_decref, grants))
 		return ERP_ERR_NO_MEMORY;
-	iam_ctx_from_request(&ctx, req);
+	http_usecase_ctx(&ctx, req);
 	rc = iam_me_read(&ctx, grants, &me);
 	return rc ? iam_respond_failure(req, &ctx, rc) : http_respond_json(req, 200, json_incref(me));
 }
@@ -71,7 +71,7 @@ int iam_change_password(struct erp_request *req)
 	struct erp_ctx ctx;
 	int rc;
 
-	iam_ctx_from_request(&ctx, req);
+	http_usecase_ctx(&ctx, req);
 	rc = iam_password_change(&ctx, &in, &retry_after);
 	if (rc == ERP_ERR_THROTTLED && retry_after)
 		http_add_header(req, "Retry-After", arena_strdup(req->arena, retry_after));

@@ -7,7 +7,7 @@ int iam_permissions_list(struct erp_request *req)
 	json_t *catalog;
 	int rc;
 
-	iam_ctx_from_request(&ctx, req);
+	http_usecase_ctx(&ctx, req);
 	rc = iam_catalog_read(&ctx, &catalog);
 	return rc ? iam_respond_failure(req, &ctx, rc)
 		  : http_respond_json(req, 200, json_incref(catalog));

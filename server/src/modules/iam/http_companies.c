@@ -17,12 +17,12 @@ int iam_companies_create(struct erp_request *req)
 	json_t *company;
 	int rc;
 
-	iam_ctx_from_request(&ctx, req);
+	http_usecase_ctx(&ctx, req);
 	rc = iam_company_create(&ctx, &in, &company);
 	if (rc)
 		return iam_respond_failure(req, &ctx, rc);
 	http_add_header(req, "Location", arena_printf(req->arena, "/api/v1/companies/%s", in.code));
-	return iam_respond_entity(req, 201, company);
+	return etag_respond_entity(req, 201, company);
 }
 
 int iam_companies_list(struct erp_request *req)
@@ -36,9 +36,9 @@ int iam_companies_get(struct erp_request *req)
 	json_t *company;
 	int rc;
 
-	iam_ctx_from_request(&ctx, req);
+	http_usecase_ctx(&ctx, req);
 	rc = iam_company_read(&ctx, req->company_code, &company);
-	return rc ? iam_respond_failure(req, &ctx, rc) : iam_respond_entity(req, 200, company);
+	return rc ? iam_respond_failure(req, &ctx, rc) : etag_respond_entity(req, 200, company);
 }
 
 int iam_companies_update(struct erp_request *req)
@@ -52,12 +52,12 @@ int iam_companies_update(struct erp_request *req)
 	json_t *company;
 	int rc;
 
-	iam_ctx_from_request(&ctx, req);
+	http_usecase_ctx(&ctx, req);
 	/* A body the rules refuse is answered before a missing or stale If-Match. */
 	rc = iam_company_check(&ctx.refusal, &in, false);
 	if (!rc && etag_if_match(req, &in.expected_version))
 		return 0;
 	if (!rc)
 		rc = iam_company_update(&ctx, &in, &company);
-	return rc ? iam_respond_failure(req, &ctx, rc) : iam_respond_entity(req, 200, company);
+	return rc ? iam_respond_failure(req, &ctx, rc) : etag_respond_entity(req, 200, company);
 }

@@ -21,9 +21,9 @@ int iam_grant_requests_get(struct erp_request *req)
 
 	if (!id)
 		return ERP_ERR_NOT_FOUND;
-	iam_ctx_from_request(&ctx, req);
+	http_usecase_ctx(&ctx, req);
 	rc = iam_grant_request_read(&ctx, id, &request);
-	return rc ? iam_respond_failure(req, &ctx, rc) : iam_respond_entity(req, 200, request);
+	return rc ? iam_respond_failure(req, &ctx, rc) : etag_respond_entity(req, 200, request);
 }
 
 static int decide(struct erp_request *req, bool approve)
@@ -35,9 +35,9 @@ static int decide(struct erp_request *req, bool approve)
 
 	if (!id)
 		return ERP_ERR_NOT_FOUND;
-	iam_ctx_from_request(&ctx, req);
+	http_usecase_ctx(&ctx, req);
 	rc = iam_grant_request_decide(&ctx, id, approve, &request);
-	return rc ? iam_respond_failure(req, &ctx, rc) : iam_respond_entity(req, 200, request);
+	return rc ? iam_respond_failure(req, &ctx, rc) : etag_respond_entity(req, 200, request);
 }
 
 int iam_grant_requests_approve(struct erp_request *req)

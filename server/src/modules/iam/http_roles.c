@@ -40,12 +40,12 @@ int iam_roles_create(struct erp_request *req)
 
 	if (rc)
 		return rc;
-	iam_ctx_from_request(&ctx, req);
+	http_usecase_ctx(&ctx, req);
 	rc = iam_role_create(&ctx, &in, &role);
 	if (rc)
 		return iam_respond_failure(req, &ctx, rc);
 	http_add_header(req, "Location", arena_printf(req->arena, "/api/v1/roles/%s", in.name));
-	return iam_respond_entity(req, 201, role);
+	return etag_respond_entity(req, 201, role);
 }
 
 int iam_roles_list(struct erp_request *req)
@@ -59,9 +59,9 @@ int iam_roles_get(struct erp_request *req)
 	json_t *role;
 	int rc;
 
-	iam_ctx_from_request(&ctx, req);
+	http_usecase_ctx(&ctx, req);
 	rc = iam_role_read(&ctx, http_param(req, "role"), &role);
-	return rc ? iam_respond_failure(req, &ctx, rc) : iam_respond_entity(req, 200, role);
+	return rc ? iam_respond_failure(req, &ctx, rc) : etag_respond_entity(req, 200, role);
 }
 
 int iam_roles_update(struct erp_request *req)
@@ -78,9 +78,9 @@ int iam_roles_update(struct erp_request *req)
 		return rc;
 	if (etag_if_match(req, &in.expected_version))
 		return 0;
-	iam_ctx_from_request(&ctx, req);
+	http_usecase_ctx(&ctx, req);
 	rc = iam_role_update(&ctx, &in, &role);
-	return rc ? iam_respond_failure(req, &ctx, rc) : iam_respond_entity(req, 200, role);
+	return rc ? iam_respond_failure(req, &ctx, rc) : etag_respond_entity(req, 200, role);
 }
 
 int iam_roles_delete(struct erp_request *req)
@@ -88,7 +88,7 @@ int iam_roles_delete(struct erp_request *req)
 	struct erp_ctx ctx;
 	int rc;
 
-	iam_ctx_from_request(&ctx, req);
+	http_usecase_ctx(&ctx, req);
 	rc = iam_role_delete(&ctx, http_param(req, "role"));
 	return rc ? iam_respond_failure(req, &ctx, rc) : http_respond_empty(req, 204);
 }

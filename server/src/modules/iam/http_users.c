@@ -18,14 +18,14 @@ int iam_users_create(struct erp_request *req)
 	json_t *user;
 	int rc;
 
-	iam_ctx_from_request(&ctx, req);
+	http_usecase_ctx(&ctx, req);
 	rc = iam_user_create(&ctx, &in, &user);
 	if (rc)
 		return iam_respond_failure(req, &ctx, rc);
 	http_add_header(req, "Location",
 			arena_printf(req->arena, "/api/v1/users/%s",
 				     json_string_value(json_object_get(user, "id"))));
-	return iam_respond_entity(req, 201, user);
+	return etag_respond_entity(req, 201, user);
 }
 
 int iam_users_list(struct erp_request *req)
@@ -48,9 +48,9 @@ int iam_users_get(struct erp_request *req)
 
 	if (!id)
 		return ERP_ERR_NOT_FOUND;
-	iam_ctx_from_request(&ctx, req);
+	http_usecase_ctx(&ctx, req);
 	rc = iam_user_read(&ctx, id, &user);
-	return rc ? iam_respond_failure(req, &ctx, rc) : iam_respond_entity(req, 200, user);
+	return rc ? iam_respond_failure(req, &ctx, rc) : etag_respond_entity(req, 200, user);
 }
 
 int iam_users_update(struct erp_request *req)
@@ -68,9 +68,9 @@ int iam_users_update(struct erp_request *req)
 		return ERP_ERR_NOT_FOUND;
 	if (etag_if_match(req, &in.expected_version))
 		return 0;
-	iam_ctx_from_request(&ctx, req);
+	http_usecase_ctx(&ctx, req);
 	rc = iam_user_update(&ctx, &in, &user);
-	return rc ? iam_respond_failure(req, &ctx, rc) : iam_respond_entity(req, 200, user);
+	return rc ? iam_respond_failure(req, &ctx, rc) : etag_respond_entity(req, 200, user);
 }
 
 static int set_active(struct erp_request *req, bool active)
@@ -82,9 +82,9 @@ static int set_active(struct erp_request *req, bool active)
 
 	if (!id)
 		return ERP_ERR_NOT_FOUND;
-	iam_ctx_from_request(&ctx, req);
+	http_usecase_ctx(&ctx, req);
 	rc = iam_user_set_active(&ctx, id, active, &user);
-	return rc ? iam_respond_failure(req, &ctx, rc) : iam_respond_entity(req, 200, user);
+	return rc ? iam_respond_failure(req, &ctx, rc) : etag_respond_entity(req, 200, user);
 }
 
 int iam_users_deactivate(struct erp_request *req)

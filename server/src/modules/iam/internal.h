@@ -11,6 +11,7 @@
 #include "modules/iam/store.h"
 #include "modules/iam/usecases.h"
 #include "platform/db/db.h"
+#include "platform/db/usecase.h"
 #include "platform/http/http.h"
 #include "platform/http/resource.h"
 #include "platform/http/route.h"
@@ -191,9 +192,6 @@ bool iam_is_company_code(const char *code);
 /* Lower-cases ASCII in place (emails are stored lower-case). */
 void iam_lowercase(char *text);
 
-/* A fresh UUIDv7 as text. */
-void iam_new_id(char out[40]);
-
 /* --- login throttling (throttle.c) ------------------------------------------------------- */
 
 struct erp_config;
@@ -362,31 +360,19 @@ int iam_event_grant_request(struct db_conn *db, const struct domain_event *of, j
 
 /* --- running use cases (usecase.c) ------------------------------------------------------ */
 
-/* The work of a use case's transaction (usecases.h): 0 to commit, a code to roll back. */
-typedef int (*iam_work_fn)(struct erp_ctx *ctx, void *state);
-
 /*
- * Runs work(ctx, state) in one transaction on ctx->db (db_transaction():
- * retried whole on serialization failures). Each attempt starts with no
- * refusal; afterwards ctx->refusal stands only when its code is what this
- * returns, so a refusal that a failed commit or a retry overtook is not
- * answered.
+ * A use case runs its work in one transaction with db_usecase_transaction()
+ * (platform/db/usecase.h), and refuses with a sentence made in ctx->arena
+ * through erp_refuse_made() (shared-kernel/usecase.h).
  */
-int iam_transaction(struct erp_ctx *ctx, iam_work_fn work, void *state);
 
 /*
- * iam_transaction() under a password-hashing slot, taken before the
+ * db_usecase_transaction() under a password-hashing slot, taken before the
  * transaction: an attempt waiting for its account's lock holds a worker as
  * surely as one computing, so the slots bound both. Without a free slot it
  * runs nothing and refuses (iam_refuse_busy()).
  */
-int iam_transaction_hashing(struct erp_ctx *ctx, iam_work_fn work, void *state);
-
-/*
- * erp_refuse() with a sentence the caller made in ctx->arena: when making it
- * failed (detail NULL), ERP_ERR_NO_MEMORY and nothing refused.
- */
-int iam_refuse(struct erp_ctx *ctx, int code, const char *detail);
+int iam_transaction_hashing(struct erp_ctx *ctx, db_usecase_fn work, void *state);
 
 /* Refuses ERP_ERR_UNAVAILABLE: every hashing slot is verifying someone else's password. */
 int iam_refuse_busy(struct erp_ctx *ctx);
@@ -427,18 +413,13 @@ int iam_attempt_refuse_throttled(struct iam_attempt *attempt);
 
 /* --- the HTTP edge (http_context.c) ------------------------------------------------------- */
 
-/* The use-case context of a request: its connection, arena, caller and request id. */
-void iam_ctx_from_request(struct erp_ctx *ctx, struct erp_request *req);
-
 /*
  * What a handler returns after its use case did not succeed: the refusal
- * answered (http_respond_refusal(); a busy refusal with Retry-After: 1), or
- * rc, which the pipeline answers.
+ * answered (http_respond_failure(); a busy refusal with Retry-After: 1), or
+ * rc, which the pipeline answers. The context comes from
+ * http_usecase_ctx(), entities are answered with etag_respond_entity().
  */
 int iam_respond_failure(struct erp_request *req, const struct erp_ctx *ctx, int rc);
-
-/* Answers an entity with its version as its ETag. */
-int iam_respond_entity(struct erp_request *req, int status, json_t *entity);
 
 /* --- handlers (http_*.c): decode, call the use case, render ------------------------------ */
 

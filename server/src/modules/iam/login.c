@@ -219,5 +219,5 @@ static int logout_work(struct erp_ctx *ctx, void *state)
 
 int iam_log_out(struct erp_ctx *ctx, const char *token_hash)
 {
-	return iam_transaction(ctx, logout_work, &token_hash);
+	return db_usecase_transaction(ctx, logout_work, &token_hash);
 }

@@ -12,6 +12,7 @@
 #include "platform/audit/audit.h"
 #include "platform/events/events.h"
 #include "shared-kernel/errors.h"
+#include "shared-kernel/uuid.h"
 
 struct role_change {
 	const struct iam_role_input *in;
@@ -203,8 +204,8 @@ int iam_role_create(struct erp_ctx *ctx, const struct iam_role_input *in, json_t
 		rc = permissions_text(ctx->arena, &in->permissions, &c.permissions);
 	if (rc)
 		return rc;
-	iam_new_id(c.id);
-	rc = iam_transaction(ctx, create_work, &c);
+	erp_uuid_v7_text(c.id);
+	rc = db_usecase_transaction(ctx, create_work, &c);
 	if (!rc)
 		*role = c.after;
 	return rc;
@@ -235,12 +236,12 @@ static int check_no_silent_grant(struct erp_ctx *ctx, struct role_change *c)
 	holders = db_value(res, 0, "holders");
 	if (!added || strcmp(holders, "0") == 0)
 		return ERP_OK;
-	return iam_refuse(ctx, ERP_ERR_CONFLICT,
-			  arena_printf(ctx->arena,
-				       "the role is held by %s user(s); adding %s would grant it to them"
-				       " without a second administrator: create a new role and request"
-				       " its grants",
-				       holders, added));
+	return erp_refuse_made(&ctx->refusal, ERP_ERR_CONFLICT,
+			       arena_printf(ctx->arena,
+					    "the role is held by %s user(s); adding %s would grant it to them"
+					    " without a second administrator: create a new role and request"
+					    " its grants",
+					    holders, added));
 }
 
 /* Everyone holding the role gets the new set: none may end in a conflict. */
@@ -304,7 +305,7 @@ int iam_role_update(struct erp_ctx *ctx, const struct iam_role_input *in, json_t
 	int rc = permissions_text(ctx->arena, &in->permissions, &c.permissions);
 
 	if (!rc)
-		rc = iam_transaction(ctx, update_work, &c);
+		rc = db_usecase_transaction(ctx, update_work, &c);
 	if (!rc)
 		*role = c.after;
 	return rc;
@@ -328,9 +329,9 @@ static int delete_work(struct erp_ctx *ctx, void *state)
 		return rc;
 	assignments = db_value(res, 0, "assignments");
 	if (strcmp(assignments, "0") != 0)
-		return iam_refuse(ctx, ERP_ERR_CONFLICT,
-				  arena_printf(ctx->arena, "the role is assigned %s time(s); revoke the"
-					       " assignments first", assignments));
+		return erp_refuse_made(&ctx->refusal, ERP_ERR_CONFLICT,
+				       arena_printf(ctx->arena, "the role is assigned %s time(s); revoke the"
+						    " assignments first", assignments));
 	rc = db_query(ctx->db, NULL, &iam_sql_role_delete, 1, id, NULL);
 	if (!rc)
 		rc = iam_bump_authz_version(ctx->db);
@@ -342,5 +343,5 @@ int iam_role_delete(struct erp_ctx *ctx, const char *name)
 	struct iam_role_input in = { .name = name };
 	struct role_change c = { .in = &in };
 
-	return iam_transaction(ctx, delete_work, &c);
+	return db_usecase_transaction(ctx, delete_work, &c);
 }

@@ -6,7 +6,6 @@
 #include "modules/iam/internal.h"
 #include "platform/ops/log.h"
 #include "shared-kernel/errors.h"
-#include "shared-kernel/uuid.h"
 
 /* Interactive limits are the floor (ISSUE: "at least libsodium's interactive limits"). */
 #define IAM_OPSLIMIT crypto_pwhash_OPSLIMIT_INTERACTIVE
@@ -100,14 +99,6 @@ void iam_lowercase(char *text)
 	for (; *text; text++)
 		if (*text >= 'A' && *text <= 'Z')
 			*text = (char)(*text - 'A' + 'a');
-}
-
-void iam_new_id(char out[40])
-{
-	struct erp_uuid id;
-
-	erp_uuid_v7(&id);
-	erp_uuid_format(&id, out);
 }
 
 /* Role names: ^[a-z][a-z0-9_-]{0,63}$ (the roles table checks the same). */

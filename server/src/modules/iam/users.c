@@ -10,6 +10,7 @@
 #include "platform/audit/audit.h"
 #include "platform/events/events.h"
 #include "shared-kernel/errors.h"
+#include "shared-kernel/uuid.h"
 
 struct user_change {
 	const char *id;
@@ -94,7 +95,7 @@ int iam_user_create(struct erp_ctx *ctx, const struct iam_user_new *in, json_t *
 
 	if (!id || !hash)
 		return ERP_ERR_NO_MEMORY;
-	iam_new_id(id);
+	erp_uuid_v7_text(id);
 	/* Hashed before the transaction: the slot is held for the computation only. */
 	if (!iam_hash_limit_take())
 		return iam_refuse_busy(ctx);
@@ -104,7 +105,7 @@ int iam_user_create(struct erp_ctx *ctx, const struct iam_user_new *in, json_t *
 		return rc;
 	c.id = id;
 	c.password_hash = hash;
-	rc = iam_transaction(ctx, create_work, &c);
+	rc = db_usecase_transaction(ctx, create_work, &c);
 	if (!rc)
 		*user = c.after;
 	return rc;
@@ -144,7 +145,7 @@ static int update_work(struct erp_ctx *ctx, void *state)
 int iam_user_update(struct erp_ctx *ctx, const struct iam_user_change *in, json_t **user)
 {
 	struct user_change c = { .id = in->id, .changed = in };
-	int rc = iam_transaction(ctx, update_work, &c);
+	int rc = db_usecase_transaction(ctx, update_work, &c);
 
 	if (!rc)
 		*user = c.after;
@@ -190,7 +191,7 @@ int iam_user_set_active(struct erp_ctx *ctx, const char *id, bool active, json_t
 	int rc = iam_user_check_activation(&ctx->refusal, ctx->actor_id, id, active);
 
 	if (!rc)
-		rc = iam_transaction(ctx, activation_work, &c);
+		rc = db_usecase_transaction(ctx, activation_work, &c);
 	if (!rc)
 		*user = c.after;
 	return rc;

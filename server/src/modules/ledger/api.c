@@ -1,119 +1,64 @@
-/* The ledger's public API for other modules (ledger.h): post from code, read balances. */
+/*
+ * The ledger's public API for other modules (ledger.h): post from code,
+ * through the same create and post use cases as the HTTP routes
+ * (entries.c), and read balances.
+ */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "modules/ledger/internal.h"
-#include "platform/audit/audit.h"
 #include "shared-kernel/errors.h"
-#include "shared-kernel/money.h"
 #include "shared-kernel/uuid.h"
 
-static const struct db_statement account_balance = {
-	"ledger_api_account_balance",
-	"SELECT (SELECT coalesce(sum(l.debit_minor - l.credit_minor), 0) FROM ledger_lines l"
-	"        WHERE l.account_id = a.id AND l.posted_on IS NOT NULL"
-	"          AND ($3::date IS NULL OR l.posted_on <= $3))"
-	" FROM ledger_accounts a WHERE a.company_id = $1 AND a.code = $2",
-	true,
-};
-
-/* The first problem of a failed check, as one sentence. */
-static char *first_problem(struct arena *arena, json_t *errors)
+/* A spec's side as the use case takes it: given in minor units, or not given. */
+static struct ledger_amount side(bool given, int64_t minor)
 {
-	json_t *first = json_array_get(errors, 0);
-
-	return arena_printf(arena, "%s: %s", json_string_value(json_object_get(first, "pointer")),
-			    json_string_value(json_object_get(first, "detail")));
+	return given ? ledger_amount_minor(minor) : (struct ledger_amount){ .form = LEDGER_AMOUNT_NONE };
 }
 
-/* Spec lines as service lines: amounts go through the same text rules as HTTP input. */
-static struct ledger_line *lines_from_spec(struct arena *arena, const struct ledger_entry_spec *spec)
+/* The spec's lines as the use case's input (arena); NULL when out of memory. */
+static struct ledger_line_input *lines_of(struct arena *arena, const struct ledger_entry_spec *spec)
 {
-	struct ledger_line *lines = arena_calloc(arena, spec->line_count ? spec->line_count : 1,
-						 sizeof(*lines));
+	struct ledger_line_input *lines = arena_calloc(arena, spec->line_count ? spec->line_count : 1,
+						       sizeof(*lines));
 
 	for (size_t i = 0; lines && i < spec->line_count; i++) {
 		const struct ledger_line_spec *s = &spec->lines[i];
-		char *text = arena_alloc(arena, ERP_MONEY_TEXT_MAX + 1);
-		int64_t amount = s->debit_minor > 0 ? s->debit_minor : s->credit_minor;
 
-		if (!text)
-			return NULL;
-		/* Exponent 0 here; re-formatted with the account's exponent once it is known. */
-		snprintf(text, ERP_MONEY_TEXT_MAX + 1, "%lld", (long long)amount);
 		lines[i].account = s->account;
+		/* Neither side set is a debit of zero: "must be more than zero", as over HTTP. */
+		lines[i].debit = side(s->debit_minor != 0 || s->credit_minor == 0, s->debit_minor);
+		lines[i].credit = side(s->credit_minor != 0, s->credit_minor);
 		lines[i].description = s->description;
-		if (s->debit_minor != 0 || s->credit_minor == 0) /* 0 and 0: "must be more than zero" */
-			lines[i].debit = text;
-		if (s->credit_minor != 0)
-			lines[i].credit = text;
 	}
 	return lines;
 }
 
-/* Rewrites each amount text with its account's exponent (minor units -> decimal text). */
-static void scale_amounts(struct ledger_line *lines, const struct ledger_entry_spec *spec)
+int ledger_post_entry(struct erp_ctx *ctx, const struct ledger_entry_spec *spec,
+		      struct ledger_posted *out)
 {
-	for (size_t i = 0; i < spec->line_count; i++) {
-		const struct ledger_line_spec *s = &spec->lines[i];
-		char *text = (char *)(lines[i].debit ? lines[i].debit : lines[i].credit);
+	struct ledger_entry_input in = {
+		.date = spec->date, .memo = spec->memo, .reference = spec->reference,
+		.source = spec->source, .lines = lines_of(ctx->arena, spec), .line_count = spec->line_count,
+	};
+	struct ledger_entry_created created = { 0 };
+	struct ledger_entry_posted posted;
+	int rc;
 
-		if (text && lines[i].found)
-			erp_money_format(s->debit_minor > 0 ? s->debit_minor : s->credit_minor,
-					 lines[i].exponent, text, ERP_MONEY_TEXT_MAX + 1);
-	}
-}
-
-int ledger_post_entry(struct db_conn *db, struct arena *arena, const struct ledger_entry_spec *spec,
-		      struct ledger_posted *out, const char **problem)
-{
-	struct ledger_header header = { spec->date, spec->memo, spec->reference, spec->source };
-	struct ledger_post post = { .company_id = spec->company_id, .entry_id = out->id,
-				    .poster_id = spec->actor_id, .request_id = spec->request_id };
-	struct ledger_line *lines = lines_from_spec(arena, spec);
-	struct erp_uuid id;
-	json_t *errors = json_array();
-	int rc, problems;
-
-	*problem = NULL;
-	if (spec->source && !ledger_is_source(spec->source)) {
-		json_decref(errors);
-		*problem = "source must be lower-case letters, digits, '.', '_' or '-', starting with a letter";
-		return ERP_ERR_INVALID;
-	}
-	if (!lines || !errors) {
-		json_decref(errors);
+	if (!in.lines)
 		return ERP_ERR_NO_MEMORY;
-	}
-	erp_uuid_v7(&id);
-	erp_uuid_format(&id, out->id);
-	rc = ledger_accounts_resolve(db, arena, spec->company_id, lines, spec->line_count);
-	if (rc) {
-		json_decref(errors);
-		return rc;
-	}
-	scale_amounts(lines, spec);
-	problems = ledger_check_lines(lines, spec->line_count, errors);
-	if (problems != 0) {
-		*problem = problems > 0 ? first_problem(arena, errors) : NULL;
-		json_decref(errors);
-		return problems > 0 ? ERP_ERR_INVALID : ERP_ERR_NO_MEMORY;
-	}
-	json_decref(errors);
-	rc = ledger_entry_insert(db, arena, out->id, spec->company_id, spec->actor_id, &header, lines,
-				 spec->line_count, NULL);
+	erp_uuid_v7_text(created.id);
+	rc = ledger_entry_create_in(ctx, &in, NULL, false, &created);
 	if (!rc)
-		rc = audit_record(db, &(struct audit_event){
-			.actor_id = spec->actor_id, .action = "ledger.journal.created",
-			.company_id = spec->company_id, .entity = "journal_entry", .entity_id = out->id,
-			.request_id = spec->request_id });
-	if (!rc)
-		rc = ledger_post_draft(db, arena, &post);
-	if (rc && erp_refused(&post.refusal))
-		*problem = post.refusal.detail;
-	if (!rc)
-		snprintf(out->number, sizeof(out->number), "%s", post.number);
+		rc = ledger_entry_post_in(ctx, &(struct ledger_posting_input){
+			.id = created.id, .document_approved = true }, &posted);
+	if (!rc) {
+		snprintf(out->id, sizeof(out->id), "%s", created.id);
+		snprintf(out->number, sizeof(out->number), "%s", posted.number);
+	}
+	/* Nobody posts into a closed period from code: for a module it is a conflict, not a permission. */
+	if (rc == ERP_ERR_FORBIDDEN && ctx->refusal.code == ERP_ERR_FORBIDDEN)
+		ctx->refusal.code = ERP_ERR_CONFLICT;
 	return rc == ERP_ERR_FORBIDDEN ? ERP_ERR_CONFLICT : rc;
 }
 
@@ -122,12 +67,12 @@ int ledger_account_balance(struct db_conn *db, struct arena *arena, const char *
 {
 	const char *params[] = { company_id, account, as_of };
 	PGresult *res;
-	int rc = db_query(db, arena, &account_balance, 3, params, &res);
+	int rc = db_query(db, arena, &ledger_sql_account_balance, 3, params, &res);
 
 	if (rc)
 		return rc;
 	if (PQntuples(res) == 0)
 		return ERP_ERR_NOT_FOUND;
-	*balance_minor = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	*balance_minor = strtoll(db_value(res, 0, "balance_minor"), NULL, 10);
 	return ERP_OK;
 }

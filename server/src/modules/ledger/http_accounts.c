@@ -1,188 +1,11 @@
-/* The chart of accounts: list, create, read, update (If-Match), deactivate, reactivate. */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "common/json.h"
+/* The chart of accounts over HTTP: decode the request, call the use case (accounts.c), render. */
 #include "modules/ledger/internal.h"
-#include "platform/audit/audit.h"
-#include "platform/events/events.h"
 #include "shared-kernel/errors.h"
-#include "shared-kernel/money.h"
-#include "shared-kernel/uuid.h"
 
-/*
- * The parent is looked up only when there is one: PostgreSQL runs a
- * subquery for a NULL key too, and on a small table its plan is a scan.
- */
-#define ACCOUNT_JSON                                                                         \
-	"json_build_object('id', a.id, 'code', a.code, 'name', a.name, 'type', a.type,"        \
-	" 'currency', a.currency,"                                                             \
-	" 'parent', CASE WHEN a.parent_id IS NOT NULL THEN"                                   \
-	"   (SELECT p.code FROM ledger_accounts p WHERE p.id = a.parent_id) END,"              \
-	" 'active', a.active, 'version', a.version,"                                           \
-	" 'created_at', a.created_at, 'updated_at', a.updated_at)"
-
-/*
- * Codes are unique in a company, so ordering by the code alone is the
- * (code, id) order the cursor resumes after, and lets PostgreSQL read the
- * page in the (company_id, code) index and stop, instead of sorting them all.
- */
-static const struct db_statement list_accounts = {
-	"ledger_accounts_list",
-	PAGING_SQL("SELECT " ACCOUNT_JSON " AS j, a.code AS k1, a.id::text AS k2 FROM ledger_accounts a"
-		   " WHERE a.company_id = $3::uuid"
-		   "   AND ($1::text IS NULL OR (a.code, a.id::text) > ($1, $2))"
-		   "   AND ($4::text IS NULL OR a.type = $4)"
-		   "   AND ($5::boolean IS NULL OR a.active = $5::boolean)"
-		   "   AND ($6::text IS NULL OR starts_with(a.code, $6))"
-		   " ORDER BY a.code LIMIT $7::int", "$7"),
-	true,
-};
-static const struct db_statement get_account = {
-	"ledger_accounts_get",
-	"SELECT " ACCOUNT_JSON " FROM ledger_accounts a WHERE a.company_id = $1 AND a.code = $2",
-	true,
-};
-static const struct db_statement lock_account = {
-	"ledger_accounts_lock",
-	"SELECT " ACCOUNT_JSON " FROM ledger_accounts a WHERE a.company_id = $1 AND a.code = $2"
-	" FOR UPDATE",
-	false,
-};
-static const struct db_statement has_lines = {
-	"ledger_accounts_has_lines",
-	/*
-	 * A statement of its own, run once the row lock is held: it sees the lines of
-	 * entries that committed while the lock was awaited, which the locking
-	 * statement's snapshot would not.
-	 */
-	"SELECT EXISTS (SELECT 1 FROM ledger_lines WHERE account_id = $1)",
-	false,
-};
-static const struct db_statement parent_id = {
-	"ledger_accounts_parent_id",
-	"SELECT id FROM ledger_accounts WHERE company_id = $1 AND code = $2",
-	false,
-};
-static const struct db_statement parent_cycle = {
-	"ledger_accounts_parent_cycle",
-	/* Whether $2 (the account) is $1 (the new parent) or one of its ancestors. */
-	"WITH RECURSIVE up AS (SELECT id, parent_id FROM ledger_accounts WHERE id = $1"
-	"  UNION SELECT a.id, a.parent_id FROM ledger_accounts a JOIN up ON a.id = up.parent_id)"
-	" SELECT EXISTS (SELECT 1 FROM up WHERE id = $2)",
-	false,
-};
-static const struct db_statement insert_account = {
-	"ledger_accounts_insert",
-	"INSERT INTO ledger_accounts (id, company_id, code, name, type, parent_id, currency, exponent)"
-	" VALUES ($1, $2, $3, $4, $5, $6, $7, $8::smallint)",
-	false,
-};
-static const struct db_statement update_account = {
-	"ledger_accounts_update",
-	"UPDATE ledger_accounts SET name = $2, type = $3, currency = $4, exponent = $5::smallint,"
-	" parent_id = $6, active = $7::boolean, version = version + 1, updated_at = now()"
-	" WHERE id = $1",
-	false,
-};
-
-struct account_change {
-	struct erp_request *req;
-	const struct erp_company_scope *company;
-	char id[40];
-	const char *code;
-	int expected_version;       /* 0: no If-Match (activation changes) */
-	json_t *before;
-	json_t *after;
-	struct erp_refusal refusal;  /* why a rule said no (shared-kernel/usecase.h) */
-};
-
-/* A refusal about field (its JSON pointer), or about the account as a whole (field NULL: 409). */
-static int refuse(struct account_change *c, const char *field, const char *problem)
+static const char *body_text(struct erp_request *req, const char *name)
 {
-	if (!problem)
-		return ERP_ERR_NO_MEMORY;
-	return field ? erp_refuse_field_code(&c->refusal, field, "format", problem)
-		     : erp_refuse(&c->refusal, ERP_ERR_CONFLICT, problem);
+	return json_string_value(json_object_get(req->body, name));
 }
-
-static int respond_account(struct erp_request *req, int status, json_t *account)
-{
-	etag_set(req, account);
-	return http_respond_json(req, status, json_incref(account));
-}
-
-static int respond_failure(struct erp_request *req, struct account_change *c, int rc)
-{
-	if (erp_refused(&c->refusal))
-		return http_respond_refusal(req, &c->refusal);
-	if (rc == ERP_ERR_CONFLICT)
-		return http_respond_problem(req, &PROBLEM_CONFLICT,
-					    "an account with this code already exists in the company");
-	if (rc == ERP_ERR_STALE)
-		return http_respond_problem(req, &PROBLEM_PRECONDITION,
-					    "the account was changed since you read it; read it again");
-	return rc;
-}
-
-/* The audit event and the domain event of a change (action names both). */
-static int audit_account(struct db_conn *db, struct account_change *c, const char *action)
-{
-	static const char *const fields[] = { "code", "name", "type", "currency", "parent", "active" };
-	static const char *const event_fields[] = { "id", "code", "name", "type", "currency",
-						    "parent", "active", "version" };
-	int rc = audit_record_changes(db, &(struct audit_event){
-		.actor_id = c->req->user_id, .action = action, .company_id = c->company->id,
-		.entity = "account", .entity_id = c->id, .request_id = c->req->request_id },
-		c->before, c->after, fields, ERP_COUNT(fields));
-
-	return rc ? rc : event_record_change(db, &(struct domain_event){
-		.type = action, .company_id = c->company->id, .entity = "account", .entity_id = c->id,
-		.actor_id = c->req->user_id, .request_id = c->req->request_id },
-		c->before, c->after, event_fields, ERP_COUNT(event_fields));
-}
-
-/* The parent's id for a code (NULL text: no parent); refuses unknown parents and cycles. */
-static int resolve_parent(struct db_conn *db, struct account_change *c, const char *parent_code,
-			  const char **parent)
-{
-	const char *params[] = { c->company->id, parent_code };
-	PGresult *res;
-	int rc;
-
-	*parent = NULL;
-	if (!parent_code)
-		return ERP_OK;
-	rc = db_query(db, c->req->arena, &parent_id, 2, params, &res);
-	if (rc)
-		return rc;
-	if (PQntuples(res) == 0)
-		return refuse(c, "/parent",
-			      arena_printf(c->req->arena, "this company has no account %s", parent_code));
-	*parent = arena_strdup(c->req->arena, PQgetvalue(res, 0, 0));
-	params[0] = *parent;
-	params[1] = c->id;
-	rc = db_query(db, c->req->arena, &parent_cycle, 2, params, &res);
-	if (rc)
-		return rc;
-	if (strcmp(PQgetvalue(res, 0, 0), "t") == 0)
-		return refuse(c, "/parent", "an account cannot be its own ancestor");
-	return ERP_OK;
-}
-
-/* The exponent of a currency code, or refuses it as unknown. */
-static int currency_exponent(struct account_change *c, const char *code, char out[4])
-{
-	const struct erp_currency *currency = erp_currency_find(code);
-
-	if (!currency)
-		return refuse(c, "/currency", "not an ISO 4217 currency code (upper-case, e.g. EUR)");
-	snprintf(out, 4, "%d", currency->exponent);
-	return ERP_OK;
-}
-
-/* --- list, get ---------------------------------------------------------------------------------- */
 
 int ledger_accounts_list(struct erp_request *req)
 {
@@ -194,204 +17,78 @@ int ledger_accounts_list(struct erp_request *req)
 		json_string_value(json_object_get(req->query, "prefix")),
 	};
 
-	return paging_respond_list(req, &list_accounts, 2, filters, ERP_COUNT(filters));
+	return paging_respond_list(req, &ledger_sql_accounts_list, 2, filters, ERP_COUNT(filters));
 }
 
 int ledger_accounts_get(struct erp_request *req)
 {
-	const struct erp_company_scope *company;
-	const char *params[2];
+	struct erp_ctx ctx;
 	json_t *account;
-	int rc = ledger_request_company(req, &company);
+	int rc;
 
-	if (rc)
-		return rc;
-	params[0] = company->id;
-	params[1] = http_param(req, "code");
-	rc = resource_query_json(http_db(req), req->arena, &get_account, 2, params, &account);
-	return rc ? rc : respond_account(req, 200, account);
-}
-
-/* --- create --------------------------------------------------------------------------------------- */
-
-static int create_work(struct db_conn *db, void *ctx)
-{
-	struct account_change *c = ctx;
-	json_t *body = c->req->body;
-	const char *currency = json_string_value(json_object_get(body, "currency"));
-	const char *params[8], *parent;
-	char exponent[4];
-	int rc = ledger_request_company(c->req, &c->company);
-
-	if (rc)
-		return rc;
-	if (!currency)
-		currency = c->company->currency;
-	rc = currency_exponent(c, currency, exponent);
-	if (!rc)
-		rc = resolve_parent(db, c, json_string_value(json_object_get(body, "parent")), &parent);
-	if (rc)
-		return rc;
-	params[0] = c->id;
-	params[1] = c->company->id;
-	params[2] = c->code;
-	params[3] = json_string_value(json_object_get(body, "name"));
-	params[4] = json_string_value(json_object_get(body, "type"));
-	params[5] = parent;
-	params[6] = currency;
-	params[7] = exponent;
-	rc = db_query(db, NULL, &insert_account, 8, params, NULL);
-	params[1] = c->code;
-	params[0] = c->company->id;
-	if (!rc)
-		rc = resource_query_json(db, c->req->arena, &get_account, 2, params, &c->after);
-	return rc ? rc : audit_account(db, c, "ledger.account.created");
+	http_usecase_ctx(&ctx, req);
+	rc = ledger_account_read(&ctx, http_param(req, "code"), &account);
+	return rc ? http_respond_failure(req, &ctx, rc) : etag_respond_entity(req, 200, account);
 }
 
 int ledger_accounts_create(struct erp_request *req)
 {
-	struct account_change *c = arena_calloc(req->arena, 1, sizeof(*c));
-	struct erp_uuid id;
+	struct ledger_account_new in = {
+		.code = body_text(req, "code"),
+		.name = body_text(req, "name"),
+		.type = body_text(req, "type"),
+		.currency = body_text(req, "currency"),
+		.parent = body_text(req, "parent"),
+	};
+	struct erp_ctx ctx;
+	json_t *account;
 	int rc;
 
-	if (!c)
-		return ERP_ERR_NO_MEMORY;
-	c->req = req;
-	c->code = json_string_value(json_object_get(req->body, "code"));
-	if (!ledger_is_account_code(c->code))
-		return resource_field_error(req, "/code",
-					    "1 to 20 letters, digits, '.', '_' or '-', starting with a letter or digit");
-	erp_uuid_v7(&id);
-	erp_uuid_format(&id, c->id);
-	rc = db_transaction(http_db(req), create_work, c);
+	http_usecase_ctx(&ctx, req);
+	rc = ledger_account_create(&ctx, &in, &account);
 	if (rc)
-		return respond_failure(req, c, rc);
+		return http_respond_failure(req, &ctx, rc);
 	http_add_header(req, "Location", arena_printf(req->arena, "/api/v1/companies/%s/accounts/%s",
-						      req->company_code, c->code));
-	return respond_account(req, 201, c->after);
+						      req->company_code, in.code));
+	return etag_respond_entity(req, 201, account);
 }
 
-/* --- update, deactivate, reactivate ---------------------------------------------------------------- */
-
-struct account_update {
-	struct account_change change;
-	json_t *fields;             /* what to change: name, type, currency, parent, active */
-};
-
-/* Whether fields gives name a value other than the current one (restating it is no change). */
-static bool changes(json_t *fields, const char *name, json_t *current)
+/* A change of the {code} account, against the version If-Match names when if_match. */
+static int change_account(struct erp_request *req, struct ledger_account_change *in, bool if_match)
 {
-	json_t *value = json_object_get(fields, name);
-
-	return value && !json_equal(value, json_object_get(current, name));
-}
-
-static const char *text_or(json_t *fields, const char *name, json_t *current)
-{
-	json_t *value = json_object_get(fields, name);
-
-	return json_string_value(value ? value : json_object_get(current, name));
-}
-
-static int update_work(struct db_conn *db, void *ctx)
-{
-	struct account_update *u = ctx;
-	struct account_change *c = &u->change;
-	const char *params[7], *key[2], *parent = NULL;
-	char exponent[4];
-	PGresult *res;
-	json_t *b, *parent_field;
-	int rc = ledger_request_company(c->req, &c->company);
-
-	if (rc)
-		return rc;
-	key[0] = c->company->id;
-	key[1] = c->code;
-	rc = db_query(db, c->req->arena, &lock_account, 2, key, &res);
-	if (rc)
-		return rc;
-	if (PQntuples(res) == 0)
-		return ERP_ERR_NOT_FOUND;
-	c->before = erp_json_loadb(PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0), 0, NULL, NULL);
-	if (!c->before || arena_cleanup_add(c->req->arena, (arena_cleanup_fn)json_decref, c->before))
-		return ERP_ERR_NO_MEMORY;
-	b = c->before;
-	snprintf(c->id, sizeof(c->id), "%s", json_string_value(json_object_get(b, "id")));
-	if (c->expected_version && json_integer_value(json_object_get(b, "version")) != c->expected_version)
-		return ERP_ERR_STALE;
-	if (changes(u->fields, "type", b) || changes(u->fields, "currency", b)) {
-		const char *id = c->id;
-
-		rc = db_query(db, c->req->arena, &has_lines, 1, &id, &res);
-		if (rc)
-			return rc;
-		if (strcmp(PQgetvalue(res, 0, 0), "t") == 0)
-			return refuse(c, NULL,
-				      "the account has journal lines: its type and currency are fixed");
-	}
-	rc = currency_exponent(c, text_or(u->fields, "currency", b), exponent);
-	parent_field = json_object_get(u->fields, "parent");
-	if (!rc)
-		rc = resolve_parent(db, c, parent_field ? json_string_value(parent_field)
-							: json_string_value(json_object_get(b, "parent")),
-				    &parent);
-	if (rc)
-		return rc;
-	params[0] = c->id;
-	params[1] = text_or(u->fields, "name", b);
-	params[2] = text_or(u->fields, "type", b);
-	params[3] = text_or(u->fields, "currency", b);
-	params[4] = exponent;
-	params[5] = parent;
-	params[6] = json_is_true(json_object_get(u->fields, "active") ? json_object_get(u->fields, "active")
-								       : json_object_get(b, "active"))
-			    ? "true" : "false";
-	rc = db_query(db, NULL, &update_account, 7, params, NULL);
-	if (!rc)
-		rc = resource_query_json(db, c->req->arena, &get_account, 2, key, &c->after);
-	return rc ? rc : audit_account(db, c, json_object_get(u->fields, "active")
-						      ? (json_is_true(json_object_get(u->fields, "active"))
-								 ? "ledger.account.reactivated"
-								 : "ledger.account.deactivated")
-						      : "ledger.account.updated");
-}
-
-static int run_update(struct erp_request *req, json_t *fields, bool if_match)
-{
-	struct account_update *u = arena_calloc(req->arena, 1, sizeof(*u));
+	struct erp_ctx ctx;
+	json_t *account;
 	int rc;
 
-	if (!u)
-		return ERP_ERR_NO_MEMORY;
-	u->change.req = req;
-	u->change.code = http_param(req, "code");
-	u->fields = fields;
-	if (if_match && etag_if_match(req, &u->change.expected_version))
+	in->code = http_param(req, "code");
+	if (if_match && etag_if_match(req, &in->expected_version))
 		return 0;
-	rc = db_transaction(http_db(req), update_work, u);
-	return rc ? respond_failure(req, &u->change, rc) : respond_account(req, 200, u->change.after);
+	http_usecase_ctx(&ctx, req);
+	rc = ledger_account_update(&ctx, in, &account);
+	return rc ? http_respond_failure(req, &ctx, rc) : etag_respond_entity(req, 200, account);
 }
 
 int ledger_accounts_update(struct erp_request *req)
 {
-	return run_update(req, req->body, true);
-}
+	struct ledger_account_change in = {
+		.name = body_text(req, "name"),
+		.type = body_text(req, "type"),
+		.currency = body_text(req, "currency"),
+		.parent_given = json_object_get(req->body, "parent") != NULL,
+		.parent = body_text(req, "parent"),
+	};
 
-static int set_active(struct erp_request *req, bool active)
-{
-	json_t *fields = json_pack("{s:b}", "active", active);
-
-	if (!fields || arena_cleanup_add(req->arena, (arena_cleanup_fn)json_decref, fields))
-		return ERP_ERR_NO_MEMORY;
-	return run_update(req, fields, false);
+	return change_account(req, &in, true);
 }
 
 int ledger_accounts_deactivate(struct erp_request *req)
 {
-	return set_active(req, false);
+	return change_account(req, &(struct ledger_account_change){ .activation = LEDGER_DEACTIVATE },
+			      false);
 }
 
 int ledger_accounts_reactivate(struct erp_request *req)
 {
-	return set_active(req, true);
+	return change_account(req, &(struct ledger_account_change){ .activation = LEDGER_REACTIVATE },
+			      false);
 }

@@ -1,94 +1,31 @@
-/* Reports: the trial balance on a date and an account's ledger with its running balance. */
-#include <stdio.h>
-#include <string.h>
-
+/* Reports over HTTP: the trial balance (reports.c) and an account's ledger, a list of its posted lines. */
 #include "modules/ledger/internal.h"
 #include "shared-kernel/errors.h"
 
-static const struct db_statement trial_balance = {
-	"ledger_trial_balance",
-	/* One pass over the posted lines' covering index, then per-account and per-currency totals. */
-	"WITH c AS (SELECT $1::uuid AS id),"
-	" t AS (SELECT l.account_id, sum(l.debit_minor) AS d, sum(l.credit_minor) AS cr"
-	"       FROM ledger_lines l, c WHERE l.company_id = c.id AND l.posted_on IS NOT NULL"
-	"         AND l.posted_on <= $2::date GROUP BY l.account_id),"
-	" r AS (SELECT a.code, a.name, a.type, a.currency, a.exponent, t.d, t.cr"
-	"       FROM t JOIN ledger_accounts a ON a.id = t.account_id)"
-	" SELECT json_build_object('as_of', $2::date,"
-	"  'accounts', coalesce((SELECT json_agg(json_build_object('code', code, 'name', name,"
-	"     'type', type, 'currency', currency, 'debit', erp_minor_text(d, exponent),"
-	"     'credit', erp_minor_text(cr, exponent), 'balance', erp_minor_text(d - cr, exponent))"
-	"     ORDER BY code) FROM r), '[]'),"
-	"  'totals', coalesce((SELECT json_agg(json_build_object('currency', currency,"
-	"     'debit', erp_minor_text(d, e), 'credit', erp_minor_text(cr, e), 'balanced', d = cr)"
-	"     ORDER BY currency) FROM (SELECT currency, max(exponent) AS e, sum(d) AS d,"
-	"     sum(cr) AS cr FROM r GROUP BY currency) x), '[]'))"
-	" FROM c",
-	true,
-};
-static const struct db_statement account_exists = {
-	"ledger_account_exists",
-	"SELECT 1 FROM ledger_accounts WHERE company_id = $1 AND code = $2",
-	true,
-};
-static const struct db_statement account_ledger = {
-	"ledger_account_ledger",
-	"WITH a AS (SELECT id, exponent FROM ledger_accounts"
-	"   WHERE company_id = $3 AND code = $4),"
-	" opening AS (SELECT coalesce(sum(l.debit_minor - l.credit_minor), 0) AS v"
-	"   FROM ledger_lines l, a WHERE l.account_id = a.id AND l.posted_on IS NOT NULL"
-	"     AND $5::date IS NOT NULL AND l.posted_on < $5::date),"
-	" rows AS (SELECT l.posted_on, l.posting_no, l.entry_id, l.line_no, l.debit_minor,"
-	"   l.credit_minor, l.description, a.exponent, opening.v + sum(l.debit_minor - l.credit_minor)"
-	"   OVER (ORDER BY l.posted_on, l.posting_no) AS running"
-	"   FROM ledger_lines l, a, opening WHERE l.account_id = a.id AND l.posted_on IS NOT NULL"
-	"     AND ($5::date IS NULL OR l.posted_on >= $5::date)"
-	"     AND ($6::date IS NULL OR l.posted_on <= $6::date))"
-	PAGING_SQL("SELECT json_strip_nulls(json_build_object('date', r.posted_on, 'posting', r.posting_no,"
-	"    'entry_id', r.entry_id, 'number', e.number, 'line', r.line_no, 'memo', e.memo,"
-	"    'debit', CASE WHEN r.debit_minor > 0 THEN erp_minor_text(r.debit_minor, r.exponent) END,"
-	"    'credit', CASE WHEN r.credit_minor > 0 THEN erp_minor_text(r.credit_minor, r.exponent) END,"
-	"    'description', r.description, 'balance', erp_minor_text(r.running, r.exponent))) AS j,"
-	"    r.posted_on::text AS k1, r.posting_no::text AS k2"
-	"  FROM rows r JOIN ledger_entries e ON e.id = r.entry_id"
-	"  WHERE $1::date IS NULL OR (r.posted_on, r.posting_no) > ($1::date, $2::bigint)"
-	"  ORDER BY r.posted_on, r.posting_no LIMIT $7::int", "$7"),
-	true,
-};
-
 int ledger_trial_balance(struct erp_request *req)
 {
-	const char *params[] = { ledger_request_company_id(req),
-				 json_string_value(json_object_get(req->query, "as_of")) };
-	char today[11];
+	struct erp_ctx ctx;
 	json_t *report;
 	int rc;
 
-	if (!params[0])
-		return ERP_ERR_NOT_FOUND;
-	if (!params[1]) {
-		ledger_today(today);
-		params[1] = today;
-	}
-	rc = resource_query_json(http_db(req), req->arena, &trial_balance, 2, params, &report);
-	return rc ? rc : http_respond_json(req, 200, json_incref(report));
+	http_usecase_ctx(&ctx, req);
+	rc = ledger_report_trial_balance(&ctx, json_string_value(json_object_get(req->query, "as_of")),
+					 &report);
+	return rc ? http_respond_failure(req, &ctx, rc) : http_respond_json(req, 200, json_incref(report));
 }
 
 int ledger_account_ledger(struct erp_request *req)
 {
-	const char *key[] = { ledger_request_company_id(req), http_param(req, "code") };
-	const char *filters[] = { key[0], key[1],
+	const char *code = http_param(req, "code");
+	const char *filters[] = { ledger_request_company_id(req), code,
 				  json_string_value(json_object_get(req->query, "from")),
 				  json_string_value(json_object_get(req->query, "to")) };
-	PGresult *res;
+	struct erp_ctx ctx;
 	int rc;
 
-	if (!key[0])
-		return ERP_ERR_NOT_FOUND;
-	rc = db_query(http_db(req), req->arena, &account_exists, 2, key, &res);
+	http_usecase_ctx(&ctx, req);
+	rc = ledger_report_account_check(&ctx, code);
 	if (rc)
-		return rc;
-	if (PQntuples(res) == 0)
-		return ERP_ERR_NOT_FOUND;
-	return paging_respond_list(req, &account_ledger, 2, filters, ERP_COUNT(filters));
+		return http_respond_failure(req, &ctx, rc);
+	return paging_respond_list(req, &ledger_sql_account_ledger, 2, filters, ERP_COUNT(filters));
 }

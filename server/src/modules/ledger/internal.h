@@ -8,26 +8,29 @@
 #include <stdint.h>
 
 #include "modules/ledger/ledger.h"
+#include "modules/ledger/store.h"
+#include "modules/ledger/usecases.h"
 #include "platform/db/db.h"
+#include "platform/db/usecase.h"
 #include "platform/http/http.h"
 #include "platform/http/resource.h"
 #include "shared-kernel/usecase.h"
 
 /* --- rules without a database (service.c) ----------------------------------------- */
 
-/* A line as the service checks it. Inputs first, then what resolution and parsing fill in. */
+/* A line as the rules check it: the input, then what its account and its amounts give. */
 struct ledger_line {
 	const char *account;         /* code, as given */
-	const char *debit;           /* decimal text, or NULL */
-	const char *credit;
+	struct ledger_amount debit;
+	struct ledger_amount credit;
 	const char *description;
-	/* from the account (store.c) */
+	/* from the account (ledger_accounts_resolved()) */
 	bool found;
 	bool active;
 	char account_id[40];
 	char currency[4];
 	int exponent;
-	/* from the text (ledger_check_lines) */
+	/* from the amounts, in the account's minor units (ledger_check_lines()) */
 	int64_t debit_minor;
 	int64_t credit_minor;
 };
@@ -35,13 +38,16 @@ struct ledger_line {
 /*
  * The rules a journal entry's lines obey: at least two; each names a known,
  * active account; exactly one of debit/credit; amounts positive, within the
- * currency's decimals; debits equal credits per currency. Parses the amounts
- * into *_minor. Appends one error per problem to errors (pointer
- * /lines/<i>/<field>, or /lines for a currency that does not balance, its
- * detail naming the currency and the difference). Returns the number of
- * problems, -1 when out of memory.
+ * currency's decimals (a decimal is scaled to the account's exponent here,
+ * once the account is known; minor units are taken as they are); debits
+ * equal credits per currency. Fills *_minor. Refuses one field per problem
+ * (pointer /lines/<i>/<field>, or /lines for a currency that does not
+ * balance, its detail naming the currency and the difference), every one
+ * kept (sentences in arena). Returns the number of problems, -1 when out of
+ * memory.
  */
-int ledger_check_lines(struct ledger_line *lines, size_t count, json_t *errors);
+int ledger_check_lines(struct ledger_line *lines, size_t count, struct erp_refusal *refusal,
+		       struct arena *arena);
 
 /* "JE-2026-000042"; -1 when out is too small or the numbers are out of range. */
 int ledger_number_format(int fiscal_year, int sequence, char *out, size_t size);
@@ -53,7 +59,7 @@ bool ledger_action_allowed(const char *status, enum ledger_action action);
 /* Period lifecycle: open -> closed -> open (reopen), closed -> locked (final). */
 bool ledger_period_transition_allowed(const char *from, const char *to);
 
-/* What decides whether a closed period may be locked, read under its row lock (store.c). */
+/* What decides whether a closed period may be locked, read under its row lock (periods.c). */
 struct ledger_lock_facts {
 	const char *period;           /* "2026-03" */
 	const char *ends_on;          /* "2026-03-31" */
@@ -83,130 +89,20 @@ bool ledger_is_account_code(const char *code);
 /* Whether source names a document type: [a-z][a-z0-9._-]{0,39} ("manual", "sales.invoice"). */
 bool ledger_is_source(const char *source);
 
-/* --- storage (store.c) ---------------------------------------------------------------- */
+/* --- journal entries inside the caller's transaction (entries.c) ------------------------ */
 
 /*
- * A fiscal period as clients see it: SQL of a json_build_object over the
- * ledger_periods row p. Shared by the lists (http_periods.c) and the
- * changes (store.c), so the shape is written once.
+ * The work of ledger_entry_create() inside a transaction the caller owns:
+ * out->id names the new draft; announce records ledger.entry.created (an
+ * entry posted at once, by ledger_post_entry(), has only its posting's
+ * event). As ledger_entry_create() otherwise.
  */
-#define LEDGER_PERIOD_JSON                                                                   \
-	"json_build_object('id', p.id, 'fiscal_year', p.fiscal_year, 'number', p.number,"      \
-	" 'name', to_char(p.starts_on, 'YYYY-MM'), 'starts_on', p.starts_on,"                  \
-	" 'ends_on', p.ends_on, 'status', p.status,"                                           \
-	" 'lock_requested_by', p.lock_requested_by, 'lock_requested_at', p.lock_requested_at," \
-	" 'locked_by', p.locked_by, 'locked_at', p.locked_at, 'version', p.version)"
+int ledger_entry_create_in(struct erp_ctx *ctx, const struct ledger_entry_input *in,
+			   const struct ledger_create_guard *guard, bool announce,
+			   struct ledger_entry_created *out);
 
-
-/*
- * Fills found/active/account_id/currency/exponent of each line from the
- * accounts of the company company_id. ERP_ERR_NOT_FOUND when there is no
- * such company.
- */
-int ledger_accounts_resolve(struct db_conn *db, struct arena *arena, const char *company_id,
-			    struct ledger_line *lines, size_t count);
-
-/*
- * ledger_accounts_resolve() in two halves, so the lookup shares a round
- * trip with other statements: queue it on batch (platform/db/db.h; 0 or
- * ERP_ERR_NO_MEMORY), run the batch, then ledger_accounts_resolved() reads
- * *res into the lines and company_id as above.
- */
-int ledger_accounts_resolve_queue(struct db_batch *batch, struct arena *arena, const char *company,
-				  bool by_code, const struct ledger_line *lines, size_t count,
-				  PGresult **res);
-int ledger_accounts_resolved(PGresult *res, char company_id[40], struct ledger_line *lines,
-			     size_t count);
-
-/*
- * Inserts a draft entry and its (checked) lines; header: date, memo,
- * reference, source (NULL: "manual"). *out (when out is not NULL) receives
- * the entry as clients see it, as JSON text in the arena.
- */
-struct ledger_header {
-	const char *date;
-	const char *memo;
-	const char *reference;
-	const char *source;
-};
-int ledger_entry_insert(struct db_conn *db, struct arena *arena, const char *id,
-			const char *company_id, const char *author_id,
-			const struct ledger_header *header, const struct ledger_line *lines,
-			size_t count, const char **out);
-
-/* Replaces a draft's header and lines and bumps its version. */
-int ledger_entry_replace(struct db_conn *db, struct arena *arena, const char *id,
-			 const struct ledger_header *header, const struct ledger_line *lines,
-			 size_t count);
-
-/*
- * Whether user_id wrote entry_id or any entry it reverses (a reversal of a
- * reversal re-posts the original: its author must not do that either).
- */
-int ledger_chain_authored_by(struct db_conn *db, struct arena *arena, const char *entry_id,
-			     const char *user_id, bool *authored);
-
-/* Makes author_id the author of draft id and bumps its version. ERP_ERR_NOT_FOUND if not a draft. */
-int ledger_entry_take_over(struct db_conn *db, const char *id, const char *author_id);
-
-/* The entry as clients see it (ENTRY_JSON in store.c). ERP_ERR_NOT_FOUND if not in company. */
-int ledger_entry_json(struct db_conn *db, struct arena *arena, const char *company_id,
-		      const char *id, json_t **out);
-
-/* Checked lines as the entry shows them: [{"line","account","currency","debit"|"credit","description"?}]. */
-json_t *ledger_lines_json(const struct ledger_line *lines, size_t count);
-
-/*
- * The company's ledger settings as clients see them: {"self_posting",
- * "version", "pending": null | {"self_posting", "requested_by",
- * "requested_at", "version"}}. *out belongs to the arena.
- */
-int ledger_settings_json(struct db_conn *db, struct arena *arena, const char *company_id,
-			 json_t **out);
-
-/* Locks the company's settings row until commit (created with the defaults if missing); *out as above. */
-int ledger_settings_lock(struct db_conn *db, struct arena *arena, const char *company_id,
-			 json_t **out);
-
-/* Records a pending change of self_posting by user_id; bumps the version. *out: the settings after. */
-int ledger_settings_request(struct db_conn *db, struct arena *arena, const char *company_id,
-			    bool self_posting, const char *user_id, json_t **out);
-
-/* Applies the pending change, confirmed by user_id; ERP_ERR_NOT_FOUND when none is pending. */
-int ledger_settings_confirm(struct db_conn *db, struct arena *arena, const char *company_id,
-			    const char *user_id, json_t **out);
-
-/* Drops the pending change; ERP_ERR_NOT_FOUND when none is pending. */
-int ledger_settings_cancel(struct db_conn *db, struct arena *arena, const char *company_id,
-			   json_t **out);
-
-/*
- * Locks period_id of the company until commit; *out as clients see it.
- * ERP_ERR_NOT_FOUND when the company has no such period.
- */
-int ledger_period_lock(struct db_conn *db, struct arena *arena, const char *company_id,
-		       const char *period_id, json_t **out);
-
-/*
- * What the lock rules read about a period (ledger_lock_facts), in a
- * statement of its own run after ledger_period_lock(), so it sees what
- * committed while the lock was awaited. The texts live as long as the arena.
- */
-int ledger_period_lock_facts(struct db_conn *db, struct arena *arena, const char *period_id,
-			     struct ledger_lock_facts *out);
-
-/* The changes of a period's lifecycle (http_periods.c decides which is allowed). */
-enum ledger_period_step {
-	LEDGER_PERIOD_CLOSE,        /* open -> closed */
-	LEDGER_PERIOD_REOPEN,       /* closed -> open, dropping a lock request */
-	LEDGER_PERIOD_REQUEST_LOCK, /* records user_id as asking for the lock */
-	LEDGER_PERIOD_CONFIRM_LOCK, /* closed -> locked, user_id confirming */
-	LEDGER_PERIOD_CANCEL_LOCK,  /* drops the lock request */
-};
-
-/* Applies step to period_id (as user_id), bumping its version; *out: the period after. */
-int ledger_period_apply(struct db_conn *db, struct arena *arena, const char *period_id,
-			enum ledger_period_step step, const char *user_id, json_t **out);
+/* The entry as clients see it, lines included (arena JSON). ERP_ERR_NOT_FOUND if not the company's. */
+int ledger_entry_json(struct erp_ctx *ctx, const char *id, json_t **entry);
 
 /* --- domain events (events.c) ----------------------------------------------------------- */
 
@@ -223,12 +119,9 @@ int ledger_entry_event(struct db_conn *db, const struct domain_event *of, json_t
 
 /* --- posting (posting.c) ---------------------------------------------------------------- */
 
+/* A posting of a draft of ctx->company, by ctx->actor_id. */
 struct ledger_post {
-	const char *company_id;      /* NULL: the company is named by company_code (set once locked) */
-	const char *company_code;
 	const char *entry_id;
-	const char *poster_id;
-	const char *request_id;
 	int expected_version;        /* the version the poster reviewed (If-Match); 0: not checked */
 	bool four_eyes;              /* the poster may not be the author (unless the company relaxes it) */
 	bool may_post_closed;        /* the poster holds ledger.period.post-closed */
@@ -236,68 +129,25 @@ struct ledger_post {
 	/* out */
 	char number[24];
 	json_t *entry;               /* the posted entry as clients see it (arena) */
-	struct erp_refusal refusal;  /* why not (shared-kernel/usecase.h) */
-};
-
-/* What a posting read under its locks (ledger_post_lock()); texts live as long as the arena. */
-struct ledger_post_facts {
-	PGresult *entry;           /* company_id, status, author_id, entry_date, version, period_id,
-				      period_status, fiscal_year, period, self_posting, author_active */
-	const char *period_status; /* as share-locked; NULL: no period covers the date */
-	const char *inactive;      /* codes of inactive accounts ("1100, 9000", share-locked), or NULL */
-	const char *sequence;      /* the number taken in the entry's fiscal year; NULL without a period */
 };
 
 /*
- * One round trip that locks what a posting's rules read, each until
- * commit, and takes the entry's number (store.c): the entry (FOR UPDATE),
- * its period, its company and its accounts (FOR SHARE, so a close or lock, a
- * currency change or a deactivation waits for this posting, or this posting
- * for it and then reads what it left), then the next number of its fiscal
- * year (the numbering row stays locked until commit: postings of a company
- * and year queue there, and a posting a rule refuses gives its number back
- * when it rolls back). The entry is post->entry_id in post->company_id, or
- * in the company called post->company_code when the id is NULL.
- * ERP_ERR_NOT_FOUND when that company has no such entry.
+ * Posts a draft inside the caller's transaction, in two round trips (the
+ * locks and the number, then the marks): period open (or closed with
+ * may_post_closed, recorded), four-eyes, an active author, accounts active,
+ * the next gapless number, lines stamped for reports; the audit event and
+ * the domain event ledger.entry.posted go with the caller's COMMIT
+ * (platform/db/db.h). ERP_OK, a refusal (ctx->refusal: ERP_ERR_FORBIDDEN,
+ * _CONFLICT, _INVALID, or _STALE when the draft is no longer at
+ * post->expected_version), ERP_ERR_NOT_FOUND when the company has no such
+ * entry, or a database error.
  */
-int ledger_post_lock(struct db_conn *db, struct arena *arena, const struct ledger_post *post,
-		     struct ledger_post_facts *out);
-
-/*
- * One round trip that posts the locked draft: lines stamped with the posting
- * date and sequence, the entry marked with post->number, facts->sequence,
- * the poster and closed; *entry: the entry as clients see it after (arena).
- */
-int ledger_post_mark(struct db_conn *db, struct arena *arena, const struct ledger_post *post,
-		     const struct ledger_post_facts *facts, bool closed, json_t **entry);
-
-/*
- * Posts a draft inside the caller's transaction, in two round trips
- * (ledger_post_lock(), ledger_post_mark()): period open (or closed with
- * may_post_closed, recorded), four-eyes, accounts active, the next gapless
- * number, lines stamped for reports; the audit event and the domain event
- * ledger.entry.posted go with the caller's COMMIT (platform/db/db.h). Sets
- * post->company_id when the company was named by code. ERP_OK, or
- * ERP_ERR_FORBIDDEN / ERP_ERR_CONFLICT / ERP_ERR_INVALID with post->refusal,
- * ERP_ERR_STALE when the draft is no longer at post->expected_version, or a
- * database error.
- */
-int ledger_post_draft(struct db_conn *db, struct arena *arena, struct ledger_post *post);
+int ledger_post_draft(struct erp_ctx *ctx, struct ledger_post *post);
 
 /* --- HTTP (http_*.c) -------------------------------------------------------------------- */
 
-/* Reads the lines of a body ("lines" array) into an arena array. NULL when out of memory. */
-struct ledger_line *ledger_lines_from_body(struct arena *arena, json_t *body, size_t *count);
-
-/*
- * The request's company, resolved by the pipeline (platform/http/http.h): *out,
- * or ERP_ERR_NOT_FOUND when no company has the path's code.
- */
-int ledger_request_company(const struct erp_request *req, const struct erp_company_scope **out);
-
 /* The request's company id, or NULL when there is no such company (a list is then empty). */
 const char *ledger_request_company_id(const struct erp_request *req);
-
 
 int ledger_accounts_list(struct erp_request *req);
 int ledger_accounts_create(struct erp_request *req);

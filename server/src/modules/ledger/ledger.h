@@ -7,6 +7,7 @@
 #include "common/arena.h"
 #include "platform/db/db.h"
 #include "platform/http/route.h"
+#include "shared-kernel/usecase.h"
 
 /*
  * The general ledger: chart of accounts, fiscal periods, journal entries
@@ -21,7 +22,11 @@ extern const struct erp_module ledger_module;
 
 enum { LEDGER_LINES_MAX = 500 };
 
-/* One line of an entry posted from code: exactly one of debit/credit > 0, in the account's currency. */
+/*
+ * One line of an entry posted from code, in minor units of the account's
+ * currency: exactly one of debit_minor and credit_minor set (not zero), and
+ * more than zero.
+ */
 struct ledger_line_spec {
 	const char *account;      /* account code in the company */
 	int64_t debit_minor;
@@ -30,13 +35,10 @@ struct ledger_line_spec {
 };
 
 struct ledger_entry_spec {
-	const char *company_id;   /* UUID */
 	const char *date;         /* YYYY-MM-DD; its period must be open */
 	const char *memo;
 	const char *reference;    /* may be NULL */
 	const char *source;       /* the posting module's document type, e.g. "sales.invoice" */
-	const char *actor_id;     /* the user whose action caused the entry */
-	const char *request_id;   /* for the audit trail; may be NULL */
 	const struct ledger_line_spec *lines;
 	size_t line_count;
 };
@@ -48,16 +50,22 @@ struct ledger_posted {
 
 /*
  * Creates and posts a balanced entry inside the caller's transaction (the
- * caller's BEGIN ... COMMIT on db). Module postings are approved by the
+ * caller's BEGIN ... COMMIT on ctx->db), in the company ctx->company (the
+ * scope IAM resolved), caused by ctx->actor_id, audited under
+ * ctx->request_id: the same create and post use cases as the HTTP routes,
+ * amounts in minor units throughout. Module postings are approved by the
  * document that caused them, so four-eyes does not apply; the period rules
  * do: closed and locked periods refuse. Records the audit events and, last,
- * the domain event ledger.entry.posted (docs/events.md). Returns 0 and fills *out, or
- * ERP_ERR_INVALID / ERP_ERR_CONFLICT with a sentence in *problem (arena
- * memory) naming the rule, or a database error code. On error the caller
- * must roll back.
+ * the domain event ledger.entry.posted (docs/events.md). Returns 0 and
+ * fills *out, or the refusal's code with ctx->refusal filled as the HTTP
+ * route fills it (ERP_ERR_INVALID naming the fields of the spec: /source,
+ * /lines/<i>/account, /lines/<i>/debit, /lines for a currency that does not
+ * balance; ERP_ERR_CONFLICT for a closed or locked period), or
+ * ERP_ERR_NOT_FOUND without a company, or a database error code. On error
+ * the caller must roll back.
  */
-int ledger_post_entry(struct db_conn *db, struct arena *arena, const struct ledger_entry_spec *spec,
-		      struct ledger_posted *out, const char **problem);
+int ledger_post_entry(struct erp_ctx *ctx, const struct ledger_entry_spec *spec,
+		      struct ledger_posted *out);
 
 /*
  * The posted balance (debits minus credits, minor units of the account's

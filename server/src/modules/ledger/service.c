@@ -8,7 +8,6 @@
 #include <time.h>
 
 #include "modules/ledger/internal.h"
-#include "platform/http/schema.h"
 #include "shared-kernel/money.h"
 
 enum { CURRENCIES_MAX = 16 };
@@ -21,31 +20,62 @@ struct currency_sum {
 	bool overflow;
 };
 
-static int add_error(json_t *errors, size_t line, const char *field, const char *code,
-		     const char *detail)
+struct ledger_amount ledger_amount_decimal(const char *text)
 {
-	char pointer[48];
+	struct ledger_amount amount = { .form = LEDGER_AMOUNT_NONE };
 
-	snprintf(pointer, sizeof(pointer), "/lines/%zu/%s", line, field);
-	return schema_error_add(errors, pointer, code, detail) ? -1 : 1;
+	if (text) {
+		amount.form = LEDGER_AMOUNT_DECIMAL;
+		amount.parsed = erp_amount_parse(text, 0, &amount.decimal);
+	}
+	return amount;
 }
 
-static int parse_amount(json_t *errors, struct ledger_line *line, size_t i, const char *field,
-			const char *text, int64_t *out)
+struct ledger_amount ledger_amount_minor(int64_t minor)
 {
-	char detail[160];
-	int rc = erp_money_parse(text, line->exponent, 0, out);
+	return (struct ledger_amount){ .form = LEDGER_AMOUNT_MINOR, .minor = minor };
+}
+
+/* One field refused about line (NULL: the lines as a whole); 1, or -1 when out of memory. */
+static int add_error(struct erp_refusal *refusal, struct arena *arena, size_t line,
+		     const char *field, const char *code, const char *detail)
+{
+	const char *pointer = field ? arena_printf(arena, "/lines/%zu/%s", line, field) : "/lines";
+
+	if (!pointer || !detail)
+		return -1;
+	return erp_refuse_field_kept(refusal, arena, pointer, code, detail) == ERP_ERR_INVALID ? 1 : -1;
+}
+
+/*
+ * A side in the account's minor units: a decimal scaled to its exponent
+ * (refused when it has more decimals than the currency: never rounded),
+ * minor units as they are. ERP_MONEY_OK or why not.
+ */
+static int minor_units(const struct ledger_amount *amount, int exponent, int64_t *out)
+{
+	if (amount->form == LEDGER_AMOUNT_MINOR) {
+		*out = amount->minor;
+		return amount->minor < 0 ? ERP_MONEY_NEGATIVE : ERP_MONEY_OK;
+	}
+	return erp_amount_to_minor(amount->parsed, amount->decimal, exponent, out);
+}
+
+static int check_amount(struct erp_refusal *refusal, struct arena *arena, struct ledger_line *line,
+			size_t i, const char *field, const struct ledger_amount *amount, int64_t *out)
+{
+	int rc = minor_units(amount, line->exponent, out);
+	const char *detail;
 
 	if (rc == ERP_MONEY_OK && *out > 0)
 		return 0;
 	if (rc == ERP_MONEY_OK)
-		snprintf(detail, sizeof(detail), "must be more than zero");
+		detail = "must be more than zero";
 	else if (rc == ERP_MONEY_TOO_MANY_DECIMALS)
-		snprintf(detail, sizeof(detail), "%s allows at most %d decimals", line->currency,
-			 line->exponent);
+		detail = arena_printf(arena, "%s allows at most %d decimals", line->currency, line->exponent);
 	else
-		snprintf(detail, sizeof(detail), "%s", erp_money_parse_message(rc));
-	return add_error(errors, i, field, "amount", detail);
+		detail = erp_money_parse_message(rc);
+	return add_error(refusal, arena, i, field, "amount", detail);
 }
 
 static struct currency_sum *sum_for(struct currency_sum *sums, size_t *used, const struct ledger_line *line)
@@ -60,32 +90,33 @@ static struct currency_sum *sum_for(struct currency_sum *sums, size_t *used, con
 }
 
 /* One line: account usable, one side, a valid amount. Returns problems found (or -1). */
-static int check_line(struct ledger_line *line, size_t i, json_t *errors)
+static int check_line(struct erp_refusal *refusal, struct arena *arena, struct ledger_line *line,
+		      size_t i)
 {
-	char detail[120];
+	bool debit = line->debit.form != LEDGER_AMOUNT_NONE;
+	bool credit = line->credit.form != LEDGER_AMOUNT_NONE;
 
-	if (!line->found) {
-		snprintf(detail, sizeof(detail), "this company has no account %.40s", line->account);
-		return add_error(errors, i, "account", "unknown", detail);
-	}
-	if (!line->active) {
-		snprintf(detail, sizeof(detail), "account %.40s is inactive and refuses postings",
-			 line->account);
-		return add_error(errors, i, "account", "inactive", detail);
-	}
-	if ((line->debit != NULL) == (line->credit != NULL))
-		return add_error(errors, i, line->debit ? "credit" : "debit", "one_side",
+	if (!line->found)
+		return add_error(refusal, arena, i, "account", "unknown",
+				 arena_printf(arena, "this company has no account %.40s", line->account));
+	if (!line->active)
+		return add_error(refusal, arena, i, "account", "inactive",
+				 arena_printf(arena, "account %.40s is inactive and refuses postings",
+					      line->account));
+	if (debit == credit)
+		return add_error(refusal, arena, i, debit ? "credit" : "debit", "one_side",
 				 "a line has either a debit or a credit, not both and not neither");
 	line->debit_minor = line->credit_minor = 0;
-	if (line->debit)
-		return parse_amount(errors, line, i, "debit", line->debit, &line->debit_minor);
-	return parse_amount(errors, line, i, "credit", line->credit, &line->credit_minor);
+	if (debit)
+		return check_amount(refusal, arena, line, i, "debit", &line->debit, &line->debit_minor);
+	return check_amount(refusal, arena, line, i, "credit", &line->credit, &line->credit_minor);
 }
 
-static int report_unbalanced(json_t *errors, const struct currency_sum *sum)
+static int report_unbalanced(struct erp_refusal *refusal, struct arena *arena,
+			     const struct currency_sum *sum)
 {
 	char debit[ERP_MONEY_TEXT_MAX + 1], credit[ERP_MONEY_TEXT_MAX + 1];
-	char difference[ERP_MONEY_TEXT_MAX + 1], detail[200];
+	char difference[ERP_MONEY_TEXT_MAX + 1];
 	int64_t diff = 0;
 
 	erp_money_format(sum->debit, sum->exponent, debit, sizeof(debit));
@@ -94,23 +125,22 @@ static int report_unbalanced(json_t *errors, const struct currency_sum *sum)
 	if (diff < 0)
 		erp_money_neg(diff, &diff);
 	erp_money_format(diff, sum->exponent, difference, sizeof(difference));
-	snprintf(detail, sizeof(detail),
-		 "the entry does not balance in %s: debits %s, credits %s, difference %s",
-		 sum->code, debit, credit, difference);
-	return schema_error_add(errors, "/lines", "unbalanced", detail) ? -1 : 1;
+	return add_error(refusal, arena, 0, NULL, "unbalanced",
+			 arena_printf(arena, "the entry does not balance in %s: debits %s, credits %s,"
+				      " difference %s", sum->code, debit, credit, difference));
 }
 
-int ledger_check_lines(struct ledger_line *lines, size_t count, json_t *errors)
+int ledger_check_lines(struct ledger_line *lines, size_t count, struct erp_refusal *refusal,
+		       struct arena *arena)
 {
 	struct currency_sum sums[CURRENCIES_MAX];
 	size_t used = 0;
 	int problems = 0;
 
 	if (count < 2)
-		return schema_error_add(errors, "/lines", "min_items",
-					"an entry needs at least two lines") ? -1 : 1;
+		return add_error(refusal, arena, 0, NULL, "min_items", "an entry needs at least two lines");
 	for (size_t i = 0; i < count; i++) {
-		int rc = check_line(&lines[i], i, errors);
+		int rc = check_line(refusal, arena, &lines[i], i);
 
 		if (rc < 0)
 			return -1;
@@ -122,8 +152,8 @@ int ledger_check_lines(struct ledger_line *lines, size_t count, json_t *errors)
 		struct currency_sum *sum = sum_for(sums, &used, &lines[i]);
 
 		if (!sum)
-			return schema_error_add(errors, "/lines", "currencies",
-						"an entry may use at most 16 currencies") ? -1 : 1;
+			return add_error(refusal, arena, 0, NULL, "currencies",
+					 "an entry may use at most 16 currencies");
 		if (!erp_money_add(sum->debit, lines[i].debit_minor, &sum->debit) ||
 		    !erp_money_add(sum->credit, lines[i].credit_minor, &sum->credit))
 			sum->overflow = true;
@@ -132,10 +162,9 @@ int ledger_check_lines(struct ledger_line *lines, size_t count, json_t *errors)
 		int rc = 0;
 
 		if (sums[i].overflow)
-			rc = schema_error_add(errors, "/lines", "amount",
-					      "the entry's totals are too large") ? -1 : 1;
+			rc = add_error(refusal, arena, 0, NULL, "amount", "the entry's totals are too large");
 		else if (sums[i].debit != sums[i].credit)
-			rc = report_unbalanced(errors, &sums[i]);
+			rc = report_unbalanced(refusal, arena, &sums[i]);
 		if (rc < 0)
 			return -1;
 		problems += rc;

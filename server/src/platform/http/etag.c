@@ -49,3 +49,9 @@ void etag_set(struct erp_request *req, json_t *entity)
 		http_add_header(req, "ETag",
 				arena_printf(req->arena, "\"%lld\"", (long long)json_integer_value(version)));
 }
+
+int etag_respond_entity(struct erp_request *req, int status, json_t *entity)
+{
+	etag_set(req, entity);
+	return http_respond_json(req, status, json_incref(entity));
+}

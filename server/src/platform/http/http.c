@@ -123,11 +123,13 @@ int http_respond_refusal(struct erp_request *req, const struct erp_refusal *refu
 		char more[64];
 		bool failed = !errors;
 
-		for (size_t i = 0; !failed && i < refusal->field_count; i++)
-			failed = schema_error_add(errors, refusal->fields[i].pointer,
-						  refusal->fields[i].code ? refusal->fields[i].code
-									  : "invalid",
-						  refusal->fields[i].detail) != 0;
+		for (size_t i = 0; !failed && i < refusal->field_count; i++) {
+			const struct erp_field_refusal *field = erp_refusal_field(refusal, i);
+
+			failed = schema_error_add(errors, field->pointer,
+						  field->code ? field->code : "invalid",
+						  field->detail) != 0;
+		}
 		snprintf(more, sizeof(more), "%zu more problems not listed", refusal->fields_dropped);
 		if (!failed && refusal->fields_dropped)
 			failed = schema_error_add(errors, "", "more", more) != 0;
@@ -139,6 +141,22 @@ int http_respond_refusal(struct erp_request *req, const struct erp_refusal *refu
 	rc = respond_problem_errors(req, problem_for_error(refusal->code), refusal->detail, errors);
 	json_decref(errors);
 	return rc;
+}
+
+void http_usecase_ctx(struct erp_ctx *ctx, struct erp_request *req)
+{
+	*ctx = (struct erp_ctx){
+		.db = http_db(req),
+		.arena = req->arena,
+		.actor_id = req->user_id,
+		.company = req->company,
+		.request_id = req->request_id,
+	};
+}
+
+int http_respond_failure(struct erp_request *req, const struct erp_ctx *ctx, int rc)
+{
+	return erp_refused(&ctx->refusal) ? http_respond_refusal(req, &ctx->refusal) : rc;
 }
 
 bool http_caller_holds(struct erp_request *req, const char *permission)

@@ -127,6 +127,21 @@ struct erp_refusal;
 int http_respond_refusal(struct erp_request *req, const struct erp_refusal *refusal);
 
 /*
+ * The use-case context of a request (shared-kernel/usecase.h): its
+ * connection, arena, caller, company scope (req->company) and request id,
+ * with no refusal yet.
+ */
+struct erp_ctx;
+void http_usecase_ctx(struct erp_ctx *ctx, struct erp_request *req);
+
+/*
+ * What a handler returns after its use case did not succeed with rc: the
+ * context's refusal answered (http_respond_refusal()), or rc itself, which
+ * the pipeline answers (a failure: database, memory, not found).
+ */
+int http_respond_failure(struct erp_request *req, const struct erp_ctx *ctx, int rc);
+
+/*
  * Whether the authenticated caller holds permission in the request's company
  * (or globally): for rules inside a handler beyond the route's own permission
  * (e.g. posting into a closed period). False when unauthenticated or unsure.

@@ -34,6 +34,9 @@ int resource_field_error(struct erp_request *req, const char *pointer, const cha
 
 /* --- optimistic concurrency (etag.c): ETag "<version>" out, If-Match in ------------- */
 
+/* Answers an entity (JSON, its reference not taken) with its version as its ETag. */
+int etag_respond_entity(struct erp_request *req, int status, json_t *entity);
+
 /*
  * The version a client's If-Match names ("\"3\"" or W/"3"): 0 and *version,
  * or responds 428 (missing) / 412 (malformed) and returns -1. Only on a

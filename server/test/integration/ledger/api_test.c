@@ -15,12 +15,16 @@
 #include "platform/audit/audit.h"
 #include "platform/audit/audit_mac.h"
 #include "platform/db/db.h"
+#include "shared-kernel/company_scope.h"
 #include "shared-kernel/errors.h"
+#include "shared-kernel/usecase.h"
 #include "test/support/check_main.h"
 #include "test/support/iam_fixture.h"
 #include "test/support/testlib.h"
 
 static const char company[] = "0190f5b2-0000-7000-8000-00000000c001";
+/* The company as IAM resolves it for a request naming it. */
+static const struct erp_company_scope scope = { "0190f5b2-0000-7000-8000-00000000c001", "API", "EUR" };
 static const char user[] = "0190f5b2-0000-7000-8000-00000000a001";
 static const char *url;
 static struct db_conn *db;
@@ -64,7 +68,8 @@ struct posting {
 	struct ledger_entry_spec spec;
 	struct ledger_line_spec lines[3];
 	struct ledger_posted posted;
-	const char *problem;
+	const char *problem;     /* the refusal as one sentence: "<pointer>: <detail>" of its first field */
+	int refusal_code;
 	bool roll_back;          /* the caller fails after posting */
 };
 
@@ -75,23 +80,37 @@ static struct posting *invoice(const char *date, int64_t amount, const char *rev
 	memset(&p, 0, sizeof(p));
 	p.lines[0] = (struct ledger_line_spec){ "1200", amount, 0, "invoice 17" };
 	p.lines[1] = (struct ledger_line_spec){ revenue, 0, amount, NULL };
-	p.spec = (struct ledger_entry_spec){ .company_id = company, .date = date, .memo = "Invoice 17",
-					     .reference = "INV-17", .source = "sales.invoice",
-					     .actor_id = user, .lines = p.lines, .line_count = 2 };
+	p.spec = (struct ledger_entry_spec){ .date = date, .memo = "Invoice 17", .reference = "INV-17",
+					     .source = "sales.invoice", .lines = p.lines, .line_count = 2 };
 	return &p;
 }
 
-static int post_work(struct db_conn *conn, void *ctx)
+/* The refusal in one sentence: its first field's pointer and detail, else its own detail. */
+static char *problem_of(const struct erp_refusal *refusal)
 {
-	struct posting *p = ctx;
+	const struct erp_field_refusal *field = erp_refusal_field(refusal, 0);
+	char *text;
+
+	if (!field)
+		return strdup(refusal->detail);
+	ck_assert_int_gt(asprintf(&text, "%s: %s", field->pointer, field->detail), 0);
+	return text;
+}
+
+static int post_work(struct db_conn *conn, void *arg)
+{
+	struct posting *p = arg;
 	struct arena *arena = arena_new(4096);
+	struct erp_ctx ctx = { .db = conn, .arena = arena, .actor_id = user, .company = &scope };
 	int rc;
 
 	if (!arena)
 		return ERP_ERR_NO_MEMORY;
-	rc = ledger_post_entry(conn, arena, &p->spec, &p->posted, &p->problem);
-	if (p->problem) /* keep the sentence past the arena */
-		p->problem = strdup(p->problem);
+	rc = ledger_post_entry(&ctx, &p->spec, &p->posted);
+	/* A refusal is the code it returns; keep its sentence past the arena. */
+	p->problem = erp_refused(&ctx.refusal) ? problem_of(&ctx.refusal) : NULL;
+	p->refusal_code = ctx.refusal.code;
+	ck_assert(!erp_refused(&ctx.refusal) || ctx.refusal.code == rc);
 	arena_free(arena);
 	return rc ? rc : p->roll_back ? ERP_ERR_CONFLICT : ERP_OK;
 }
@@ -184,6 +203,7 @@ START_TEST(refusals_name_the_rule_and_leave_nothing)
 		int rc = db_transaction(db, post_work, p);
 
 		ck_assert_msg(rc == cases[i].rc, "case %zu: rc %d", i, rc);
+		ck_assert_msg(p->refusal_code == cases[i].rc, "case %zu: refusal %d", i, p->refusal_code);
 		ck_assert_msg(p->problem && strstr(p->problem, cases[i].problem),
 			      "case %zu: problem \"%s\"", i, p->problem ? p->problem : "(none)");
 		free((char *)p->problem);
@@ -204,6 +224,41 @@ START_TEST(refusals_name_the_rule_and_leave_nothing)
 	ck_assert_int_eq(count("SELECT count(*) FROM ledger_numbering"), 0);
 	ck_assert_int_eq(count("SELECT count(*) FROM audit_events WHERE action LIKE 'ledger.%'"), 0);
 	ck_assert_int_eq(count("SELECT count(*) FROM platform_events"), 0);
+}
+END_TEST
+
+/* A currency change from another session, given up after a short wait. */
+#define CURRENCY_CHANGE                                                                            \
+	"SET lock_timeout = '300ms'; UPDATE companies SET currency = 'USD', version = version + 1"   \
+	" WHERE id = '0190f5b2-0000-7000-8000-00000000c001'"
+
+/* The caller's transaction, still open after posting: the company is held for it. */
+static int post_then_change_currency(struct db_conn *conn, void *arg)
+{
+	struct posting *p = arg;
+	int rc = post_work(conn, p);
+
+	if (!rc) /* lock_not_available: the change waits for this posting */
+		test_db_expect(url, CURRENCY_CHANGE, "55P03", NULL);
+	return rc;
+}
+
+/*
+ * A posting share-locks its company until the caller commits (IAM's
+ * iam_company_share_lock()): a change of the company's currency waits for
+ * it, and once the posting has committed the books are kept in EUR, so the
+ * change is refused (the ledger's trigger, restrict_violation).
+ */
+START_TEST(a_posting_holds_its_company_until_the_caller_commits)
+{
+	struct posting *p = invoice("2026-03-10", 100, "4000");
+	char *currency;
+
+	ck_assert_int_eq(db_transaction(db, post_then_change_currency, p), ERP_OK);
+	test_db_expect(url, CURRENCY_CHANGE, "23001", "currency EUR is fixed");
+	currency = test_db_value(url, "SELECT currency FROM companies WHERE code = 'API'");
+	ck_assert_str_eq(currency, "EUR");
+	free(currency);
 }
 END_TEST
 
@@ -229,6 +284,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, caller_rollback_takes_entry_and_number);
 	tcase_add_test(tc, refusals_name_the_rule_and_leave_nothing);
 	tcase_add_test(tc, unknown_account_balance_is_not_found);
+	tcase_add_test(tc, a_posting_holds_its_company_until_the_caller_commits);
 	suite_add_tcase(s, tc);
 	return s;
 }

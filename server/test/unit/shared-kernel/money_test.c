@@ -87,6 +87,9 @@ static const struct parse_case parse_cases[] = {
 	{ "1.005", 2, 0, ERP_MONEY_TOO_MANY_DECIMALS, 0 },
 	{ "1.000", 2, 0, ERP_MONEY_TOO_MANY_DECIMALS, 0 },
 	{ "0.001", 2, 0, ERP_MONEY_TOO_MANY_DECIMALS, 0 },
+	/* too many decimals is said before too large, however many digits there are */
+	{ "99999999999999999999.999", 2, 0, ERP_MONEY_TOO_MANY_DECIMALS, 0 },
+	{ "99999999999999999999.999", 3, 0, ERP_MONEY_OVERFLOW, 0 },
 	/* exponent 0 */
 	{ "5", 0, 0, ERP_MONEY_OK, 5 },
 	{ "1000000", 0, 0, ERP_MONEY_OK, 1000000 },
@@ -223,6 +226,122 @@ START_TEST(test_parse_message_for_every_result)
 	ck_assert_ptr_nonnull(strstr(erp_money_parse_message(ERP_MONEY_TOO_MANY_DECIMALS),
 				     "never rounded"));
 	ck_assert_ptr_nonnull(strstr(erp_money_parse_message(ERP_MONEY_TOO_LONG), "32"));
+}
+END_TEST
+
+/* --- amounts: parsed before the currency is known, scaled after -------------------- */
+
+struct amount_case {
+	const char *text;
+	int flags;
+	int result;
+	int64_t units; /* when result is ERP_MONEY_OK */
+	int scale;     /* when result is ERP_MONEY_OK or ERP_MONEY_OVERFLOW */
+};
+
+static const struct amount_case amount_cases[] = {
+	{ "12.50", 0, ERP_MONEY_OK, 1250, 2 },
+	{ "12.5", 0, ERP_MONEY_OK, 125, 1 },
+	{ "1.000", 0, ERP_MONEY_OK, 1000, 3 }, /* the zeros count: USD refuses them */
+	{ "0", 0, ERP_MONEY_OK, 0, 0 },
+	{ "1500", 0, ERP_MONEY_OK, 1500, 0 },
+	{ "0.0001", 0, ERP_MONEY_OK, 1, 4 },
+	{ "-1.5", NEG, ERP_MONEY_OK, -15, 1 },
+	{ "-9223372036854775808", NEG, ERP_MONEY_OK, INT64_MIN, 0 },
+	{ "9223372036854775807", 0, ERP_MONEY_OK, INT64_MAX, 0 },
+	{ "9223372036854775808", 0, ERP_MONEY_OVERFLOW, 0, 0 },
+	{ "99999999999999999999.999", 0, ERP_MONEY_OVERFLOW, 0, 3 },
+	{ "-1.5", 0, ERP_MONEY_NEGATIVE, 0, 0 },
+	{ "", 0, ERP_MONEY_EMPTY, 0, 0 },
+	{ "01.5", 0, ERP_MONEY_LEADING_ZERO, 0, 0 },
+	{ "1e3", 0, ERP_MONEY_SYNTAX, 0, 0 },
+	{ "1.", 0, ERP_MONEY_SYNTAX, 0, 0 },
+	{ "123456789012345678901234567890.12", 0, ERP_MONEY_TOO_LONG, 0, 0 },
+};
+
+START_TEST(test_amount_parse_table)
+{
+	const struct amount_case *c = &amount_cases[_i];
+	struct erp_amount amount = { 77, 77 };
+	int result = erp_amount_parse(c->text, c->flags, &amount);
+
+	ck_assert_msg(result == c->result, "\"%s\": got %d, want %d", c->text, result, c->result);
+	if (c->result == ERP_MONEY_OK) {
+		ck_assert_msg(amount.units == c->units, "\"%s\": units %lld", c->text,
+			      (long long)amount.units);
+		ck_assert_int_eq(amount.scale, c->scale);
+	} else if (c->result == ERP_MONEY_OVERFLOW) {
+		ck_assert_int_eq(amount.scale, c->scale);
+	} else {
+		ck_assert_msg(amount.units == 77 && amount.scale == 77, "\"%s\": out written", c->text);
+	}
+}
+END_TEST
+
+struct scale_case {
+	int parsed;
+	struct erp_amount amount;
+	int exponent;
+	int result;
+	int64_t minor;
+};
+
+static const struct scale_case scale_cases[] = {
+	{ ERP_MONEY_OK, { 1250, 2 }, 2, ERP_MONEY_OK, 1250 },
+	{ ERP_MONEY_OK, { 125, 1 }, 2, ERP_MONEY_OK, 1250 },
+	{ ERP_MONEY_OK, { 125, 1 }, 3, ERP_MONEY_OK, 12500 },
+	{ ERP_MONEY_OK, { 1500, 0 }, 0, ERP_MONEY_OK, 1500 },
+	{ ERP_MONEY_OK, { 1000, 3 }, 2, ERP_MONEY_TOO_MANY_DECIMALS, 0 },
+	{ ERP_MONEY_OK, { 1000, 3 }, 3, ERP_MONEY_OK, 1000 },
+	{ ERP_MONEY_OK, { 15000, 1 }, 0, ERP_MONEY_TOO_MANY_DECIMALS, 0 },
+	{ ERP_MONEY_OK, { -15, 1 }, 2, ERP_MONEY_OK, -150 },
+	{ ERP_MONEY_OK, { INT64_MIN, 2 }, 2, ERP_MONEY_OK, INT64_MIN },
+	{ ERP_MONEY_OK, { INT64_MIN, 2 }, 3, ERP_MONEY_OVERFLOW, 0 },
+	{ ERP_MONEY_OK, { INT64_C(92233720368547759), 0 }, 2, ERP_MONEY_OVERFLOW, 0 },
+	{ ERP_MONEY_OK, { INT64_C(92233720368547758), 0 }, 2, ERP_MONEY_OK,
+	  INT64_C(9223372036854775800) },
+	{ ERP_MONEY_OK, { 0, 3 }, 40, ERP_MONEY_OK, 0 },
+	{ ERP_MONEY_OK, { 1, 0 }, 19, ERP_MONEY_OVERFLOW, 0 },
+	{ ERP_MONEY_OK, { 1, 0 }, -1, ERP_MONEY_SYNTAX, 0 },
+	{ ERP_MONEY_OVERFLOW, { 0, 3 }, 2, ERP_MONEY_TOO_MANY_DECIMALS, 0 },
+	{ ERP_MONEY_OVERFLOW, { 0, 3 }, 3, ERP_MONEY_OVERFLOW, 0 },
+	{ ERP_MONEY_NEGATIVE, { 0, 0 }, 2, ERP_MONEY_NEGATIVE, 0 },
+	{ ERP_MONEY_SYNTAX, { 0, 0 }, 2, ERP_MONEY_SYNTAX, 0 },
+	{ ERP_MONEY_EMPTY, { 0, 0 }, 2, ERP_MONEY_EMPTY, 0 },
+};
+
+START_TEST(test_amount_scales_to_the_currency)
+{
+	const struct scale_case *c = &scale_cases[_i];
+	const int64_t untouched = 0x5a5a5a5a5a5a5a5a;
+	int64_t minor = untouched;
+	int result = erp_amount_to_minor(c->parsed, c->amount, c->exponent, &minor);
+
+	ck_assert_msg(result == c->result, "case %d: got %d, want %d", _i, result, c->result);
+	if (c->result == ERP_MONEY_OK)
+		ck_assert_msg(minor == c->minor, "case %d: got %lld", _i, (long long)minor);
+	else
+		ck_assert_msg(minor == untouched, "case %d: out written on error", _i);
+}
+END_TEST
+
+/* The two steps answer what erp_money_parse() answers for every text of its table. */
+START_TEST(test_amount_two_steps_are_money_parse)
+{
+	for (size_t i = 0; i < sizeof(parse_cases) / sizeof(parse_cases[0]); i++) {
+		const struct parse_case *c = &parse_cases[i];
+		struct erp_amount amount = { 0, 0 };
+		int64_t direct = 0, stepped = 0;
+		int parsed = erp_amount_parse(c->text, c->flags, &amount);
+		int result = erp_amount_to_minor(parsed, amount, c->exponent, &stepped);
+
+		if (c->exponent < 0)
+			continue; /* erp_money_parse() refuses the exponent before reading the text */
+		ck_assert_msg(result == erp_money_parse(c->text, c->exponent, c->flags, &direct),
+			      "\"%s\" exp %d: %d", c->text, c->exponent, result);
+		ck_assert_msg(direct == stepped, "\"%s\" exp %d: %lld, %lld", c->text, c->exponent,
+			      (long long)direct, (long long)stepped);
+	}
 }
 END_TEST
 
@@ -377,6 +496,11 @@ Suite *test_suite(void)
 	tcase_add_test(parsing, test_parse_null_is_empty);
 	tcase_add_test(parsing, test_parse_too_long_reads_no_further_than_needed);
 	tcase_add_test(parsing, test_parse_message_for_every_result);
+	tcase_add_loop_test(parsing, test_amount_parse_table, 0,
+			    (int)(sizeof(amount_cases) / sizeof(amount_cases[0])));
+	tcase_add_loop_test(parsing, test_amount_scales_to_the_currency, 0,
+			    (int)(sizeof(scale_cases) / sizeof(scale_cases[0])));
+	tcase_add_test(parsing, test_amount_two_steps_are_money_parse);
 	suite_add_tcase(suite, parsing);
 
 	tcase_add_loop_test(formatting, test_format_table, 0,

@@ -180,6 +180,23 @@ END_TEST
 
 /* --- text form ----------------------------------------------------------- */
 
+/* A new row's id as text: a canonical v7 UUID, a new one each time. */
+START_TEST(test_v7_text_is_a_canonical_new_id)
+{
+	char first[ERP_UUID_TEXT_LEN + 1], second[ERP_UUID_TEXT_LEN + 1], again[ERP_UUID_TEXT_LEN + 1];
+	struct erp_uuid id;
+
+	erp_uuid_v7_text(first);
+	erp_uuid_v7_text(second);
+	ck_assert_uint_eq(strlen(first), ERP_UUID_TEXT_LEN);
+	ck_assert_int_eq(erp_uuid_parse(first, &id), 0);
+	ck_assert_int_eq(erp_uuid_version(&id), 7);
+	erp_uuid_format(&id, again);
+	ck_assert_str_eq(again, first);
+	ck_assert_str_ne(first, second);
+}
+END_TEST
+
 START_TEST(test_format_is_canonical_lower_case)
 {
 	struct erp_uuid id;
@@ -301,6 +318,7 @@ Suite *test_suite(void)
 
 	tcase_add_unchecked_fixture(generation, setup_sodium, NULL);
 	tcase_add_test(generation, test_v7_has_version_and_variant_bits);
+	tcase_add_test(generation, test_v7_text_is_a_canonical_new_id);
 	tcase_add_test(generation, test_v7_millis_close_to_the_clock);
 	tcase_add_test(generation, test_v7_timestamp_is_big_endian_unix_millis);
 	tcase_add_test(generation, test_v7_consecutive_ids_strictly_increase_as_bytes);

@@ -4,34 +4,80 @@
 #include <string.h>
 
 #include "modules/ledger/internal.h"
+#include "shared-kernel/money.h"
 #include "test/support/check_main.h"
 
-static json_t *errors;
+static struct erp_refusal refusal;
+static struct arena *arena;
 
 static void setup(void)
 {
-	errors = json_array();
+	refusal = (struct erp_refusal){ 0 };
+	arena = arena_new(1024);
+	ck_assert_ptr_nonnull(arena);
 }
 
 static void teardown(void)
 {
-	json_decref(errors);
+	arena_free(arena);
 }
 
-/* A resolved, active line on an account in currency with exponent decimals. */
+/* The lines' rules into the test's refusal (its sentences in the test's arena). */
+static int check(struct ledger_line *lines, size_t count)
+{
+	return ledger_check_lines(lines, count, &refusal, arena);
+}
+
+/* Forgets the refusal of an earlier check. */
+static void forget(void)
+{
+	refusal = (struct erp_refusal){ 0 };
+}
+
+/*
+ * A resolved, active line on an account in currency with exponent
+ * decimals, its amounts given as an HTTP body gives them (decimal text).
+ */
 static struct ledger_line line(const char *account, const char *currency, int exponent,
 			       const char *debit, const char *credit)
 {
-	struct ledger_line l = { .account = account, .debit = debit, .credit = credit,
-				 .found = true, .active = true, .exponent = exponent };
+	struct ledger_line l = { .account = account, .debit = ledger_amount_decimal(debit),
+				 .credit = ledger_amount_decimal(credit), .found = true,
+				 .active = true, .exponent = exponent };
 
 	snprintf(l.currency, sizeof(l.currency), "%s", currency);
 	return l;
 }
 
+/* The same line with its amounts given as ledger.h's callers give them: minor units (0: not given). */
+static struct ledger_line line_minor(const char *account, const char *currency, int exponent,
+				     int64_t debit, int64_t credit)
+{
+	struct ledger_line l = line(account, currency, exponent, NULL, NULL);
+
+	if (debit)
+		l.debit = ledger_amount_minor(debit);
+	if (credit)
+		l.credit = ledger_amount_minor(credit);
+	return l;
+}
+
+static size_t error_count(void)
+{
+	return refusal.field_count;
+}
+
 static const char *error_field(size_t i, const char *field)
 {
-	return json_string_value(json_object_get(json_array_get(errors, i), field));
+	const struct erp_field_refusal *f = erp_refusal_field(&refusal, i);
+
+	if (!f)
+		return NULL;
+	if (strcmp(field, "pointer") == 0)
+		return f->pointer;
+	if (strcmp(field, "code") == 0)
+		return f->code;
+	return f->detail;
 }
 
 /* --- balance --------------------------------------------------------------------------- */
@@ -42,11 +88,11 @@ START_TEST(balanced_entry_passes_and_amounts_are_parsed)
 				       line("4000", "USD", 2, NULL, "60.25"),
 				       line("4100", "USD", 2, NULL, "40.25") };
 
-	ck_assert_int_eq(ledger_check_lines(lines, 3, errors), 0);
+	ck_assert_int_eq(check(lines, 3), 0);
 	ck_assert_int_eq(lines[0].debit_minor, 10050);
 	ck_assert_int_eq(lines[0].credit_minor, 0);
 	ck_assert_int_eq(lines[1].credit_minor, 6025);
-	ck_assert_int_eq(json_array_size(errors), 0);
+	ck_assert_uint_eq(error_count(), 0);
 }
 END_TEST
 
@@ -55,7 +101,7 @@ START_TEST(unbalanced_entry_names_currency_and_difference)
 	struct ledger_line lines[] = { line("1000", "USD", 2, "100.50", NULL),
 				       line("4000", "USD", 2, NULL, "90") };
 
-	ck_assert_int_eq(ledger_check_lines(lines, 2, errors), 1);
+	ck_assert_int_eq(check(lines, 2), 1);
 	ck_assert_str_eq(error_field(0, "pointer"), "/lines");
 	ck_assert_str_eq(error_field(0, "code"), "unbalanced");
 	ck_assert_str_eq(error_field(0, "detail"),
@@ -71,11 +117,11 @@ START_TEST(each_currency_balances_by_itself)
 	struct ledger_line both[] = { line("1000", "USD", 2, "5", NULL), line("1100", "EUR", 2, "7", NULL),
 				      line("4000", "USD", 2, NULL, "5"), line("4100", "EUR", 2, NULL, "7") };
 
-	ck_assert_int_eq(ledger_check_lines(mixed, 2, errors), 2);
+	ck_assert_int_eq(check(mixed, 2), 2);
 	ck_assert_ptr_nonnull(strstr(error_field(0, "detail"), "in USD"));
 	ck_assert_ptr_nonnull(strstr(error_field(1, "detail"), "in EUR"));
-	json_array_clear(errors);
-	ck_assert_int_eq(ledger_check_lines(both, 4, errors), 0);
+	forget();
+	ck_assert_int_eq(check(both, 4), 0);
 }
 END_TEST
 
@@ -83,7 +129,7 @@ START_TEST(fewer_than_two_lines_are_refused)
 {
 	struct ledger_line lines[] = { line("1000", "USD", 2, "1", NULL) };
 
-	ck_assert_int_eq(ledger_check_lines(lines, 1, errors), 1);
+	ck_assert_int_eq(check(lines, 1), 1);
 	ck_assert_str_eq(error_field(0, "code"), "min_items");
 }
 END_TEST
@@ -92,7 +138,7 @@ START_TEST(a_line_has_exactly_one_side)
 {
 	struct ledger_line lines[] = { line("1000", "USD", 2, "1", "1"), line("4000", "USD", 2, NULL, NULL) };
 
-	ck_assert_int_eq(ledger_check_lines(lines, 2, errors), 2);
+	ck_assert_int_eq(check(lines, 2), 2);
 	ck_assert_str_eq(error_field(0, "pointer"), "/lines/0/credit");
 	ck_assert_str_eq(error_field(0, "code"), "one_side");
 	ck_assert_str_eq(error_field(1, "pointer"), "/lines/1/debit");
@@ -105,7 +151,7 @@ START_TEST(unknown_and_inactive_accounts_are_named)
 
 	lines[0].found = false;
 	lines[1].active = false;
-	ck_assert_int_eq(ledger_check_lines(lines, 2, errors), 2);
+	ck_assert_int_eq(check(lines, 2), 2);
 	ck_assert_str_eq(error_field(0, "code"), "unknown");
 	ck_assert_str_eq(error_field(0, "detail"), "this company has no account 9999");
 	ck_assert_str_eq(error_field(1, "code"), "inactive");
@@ -121,14 +167,14 @@ START_TEST(decimals_follow_the_currency)
 	struct ledger_line jpy[] = { line("1", "JPY", 0, "1500", NULL), line("2", "JPY", 0, NULL, "1500.0") };
 	struct ledger_line kwd[] = { line("1", "KWD", 3, "1.005", NULL), line("2", "KWD", 3, NULL, "1.005") };
 
-	ck_assert_int_eq(ledger_check_lines(usd, 2, errors), 1);
+	ck_assert_int_eq(check(usd, 2), 1);
 	ck_assert_str_eq(error_field(0, "detail"), "USD allows at most 2 decimals");
-	json_array_clear(errors);
-	ck_assert_int_eq(ledger_check_lines(jpy, 2, errors), 1);
+	forget();
+	ck_assert_int_eq(check(jpy, 2), 1);
 	ck_assert_str_eq(error_field(0, "pointer"), "/lines/1/credit");
 	ck_assert_str_eq(error_field(0, "detail"), "JPY allows at most 0 decimals");
-	json_array_clear(errors);
-	ck_assert_int_eq(ledger_check_lines(kwd, 2, errors), 0);
+	forget();
+	ck_assert_int_eq(check(kwd, 2), 0);
 	ck_assert_int_eq(kwd[0].debit_minor, 1005);
 }
 END_TEST
@@ -141,11 +187,129 @@ START_TEST(zero_negative_and_malformed_amounts_are_refused)
 		struct ledger_line lines[] = { line("1", "USD", 2, bad[i], NULL),
 					       line("2", "USD", 2, NULL, "1") };
 
-		json_array_clear(errors);
-		ck_assert_msg(ledger_check_lines(lines, 2, errors) == 1, "amount \"%s\" accepted", bad[i]);
+		forget();
+		ck_assert_msg(check(lines, 2) == 1, "amount \"%s\" accepted", bad[i]);
 		ck_assert_str_eq(error_field(0, "pointer"), "/lines/0/debit");
 		ck_assert_str_eq(error_field(0, "code"), "amount");
 	}
+}
+END_TEST
+
+/* --- amounts: exact decimals scaled to the account, minor units taken as they are ---------- */
+
+START_TEST(decimals_are_scaled_once_the_account_is_known)
+{
+	struct ledger_line usd[] = { line("1", "USD", 2, "12.5", NULL), line("2", "USD", 2, NULL, "12.50") };
+	struct ledger_line kwd[] = { line("1", "KWD", 3, "12.5", NULL), line("2", "KWD", 3, NULL, "12.500") };
+	struct ledger_line jpy[] = { line("1", "JPY", 0, "12", NULL), line("2", "JPY", 0, NULL, "12") };
+
+	ck_assert_int_eq(check(usd, 2), 0);
+	ck_assert_int_eq(usd[0].debit_minor, 1250);
+	ck_assert_int_eq(usd[1].credit_minor, 1250);
+	ck_assert_int_eq(check(kwd, 2), 0);
+	ck_assert_int_eq(kwd[0].debit_minor, 12500);
+	ck_assert_int_eq(check(jpy, 2), 0);
+	ck_assert_int_eq(jpy[0].debit_minor, 12);
+}
+END_TEST
+
+START_TEST(minor_units_are_taken_as_they_are)
+{
+	struct ledger_line usd[] = { line_minor("1", "USD", 2, 12550, 0), line_minor("2", "USD", 2, 0, 12550) };
+	struct ledger_line jpy[] = { line_minor("1", "JPY", 0, 1500, 0), line_minor("2", "JPY", 0, 0, 1500) };
+
+	ck_assert_int_eq(check(usd, 2), 0);
+	ck_assert_int_eq(usd[0].debit_minor, 12550);
+	ck_assert_int_eq(usd[1].credit_minor, 12550);
+	ck_assert_int_eq(check(jpy, 2), 0);
+	ck_assert_int_eq(jpy[0].debit_minor, 1500);
+}
+END_TEST
+
+/* What ledger.h's callers send is refused at the pointer, with the code and the sentence, the body's text gets. */
+START_TEST(minor_units_and_decimal_text_are_refused_alike)
+{
+	static const struct {
+		const char *text;
+		int64_t minor;
+		const char *detail;
+	} cases[] = {
+		{ "0", 0, "must be more than zero" },
+		{ "0.00", 0, "must be more than zero" },
+		{ "-1.00", -100, "The amount must not be negative." },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ledger_line text[] = { line("1", "USD", 2, "1", NULL), line("2", "USD", 2, NULL, cases[i].text) };
+		struct ledger_line minor[] = { line_minor("1", "USD", 2, 100, 0), line_minor("2", "USD", 2, 0, 0) };
+		char pointer[32], detail[120];
+
+		minor[1].credit = ledger_amount_minor(cases[i].minor); /* given, whatever its value */
+		forget();
+		ck_assert_int_eq(check(text, 2), 1);
+		snprintf(pointer, sizeof(pointer), "%s", error_field(0, "pointer"));
+		snprintf(detail, sizeof(detail), "%s", error_field(0, "detail"));
+		ck_assert_str_eq(detail, cases[i].detail);
+		forget();
+		ck_assert_int_eq(check(minor, 2), 1);
+		ck_assert_str_eq(error_field(0, "pointer"), pointer);
+		ck_assert_str_eq(error_field(0, "pointer"), "/lines/1/credit");
+		ck_assert_str_eq(error_field(0, "code"), "amount");
+		ck_assert_str_eq(error_field(0, "detail"), detail);
+	}
+	{
+		struct ledger_line both[] = { line_minor("1", "USD", 2, 5, 5), line_minor("2", "USD", 2, 0, 5) };
+
+		forget();
+		ck_assert_int_eq(check(both, 2), 1);
+		ck_assert_str_eq(error_field(0, "pointer"), "/lines/0/credit");
+		ck_assert_str_eq(error_field(0, "code"), "one_side");
+	}
+}
+END_TEST
+
+/* Too many decimals is said first, in the currency's words, however many digits the text has. */
+START_TEST(too_many_decimals_before_too_large)
+{
+	struct ledger_line usd[] = { line("1", "USD", 2, "99999999999999999999.999", NULL),
+				     line("2", "USD", 2, NULL, "1") };
+	struct ledger_line kwd[] = { line("1", "KWD", 3, "99999999999999999999.999", NULL),
+				     line("2", "KWD", 3, NULL, "1") };
+	struct ledger_line scaled[] = { line("1", "USD", 2, "92233720368547759", NULL),
+					line("2", "USD", 2, NULL, "1") };
+
+	ck_assert_int_eq(check(usd, 2), 1);
+	ck_assert_str_eq(error_field(0, "detail"), "USD allows at most 2 decimals");
+	forget();
+	ck_assert_int_eq(check(kwd, 2), 1);
+	ck_assert_str_eq(error_field(0, "detail"), erp_money_parse_message(ERP_MONEY_OVERFLOW));
+	/* Fits int64 as written, not once scaled to cents. */
+	forget();
+	ck_assert_int_eq(check(scaled, 2), 1);
+	ck_assert_str_eq(error_field(0, "detail"), erp_money_parse_message(ERP_MONEY_OVERFLOW));
+}
+END_TEST
+
+/* Every line's problem is kept, as many as there are lines (beyond the refusal's inline fields). */
+START_TEST(every_line_problem_is_kept)
+{
+	struct ledger_line lines[LEDGER_LINES_MAX];
+
+	for (size_t i = 0; i < LEDGER_LINES_MAX; i++) {
+		lines[i] = line("9999", "USD", 2, "1", NULL);
+		lines[i].found = false;
+	}
+	ck_assert_int_eq(check(lines, LEDGER_LINES_MAX), LEDGER_LINES_MAX);
+	ck_assert_uint_eq(error_count(), LEDGER_LINES_MAX);
+	ck_assert_uint_eq(refusal.fields_dropped, 0);
+	for (size_t i = 0; i < LEDGER_LINES_MAX; i += 97) {
+		char pointer[32];
+
+		snprintf(pointer, sizeof(pointer), "/lines/%zu/account", i);
+		ck_assert_str_eq(error_field(i, "pointer"), pointer);
+		ck_assert_str_eq(error_field(i, "code"), "unknown");
+	}
+	ck_assert_str_eq(error_field(LEDGER_LINES_MAX - 1, "pointer"), "/lines/499/account");
 }
 END_TEST
 
@@ -155,7 +319,7 @@ START_TEST(totals_that_overflow_are_refused_not_wrapped)
 				       line("2", "USD", 2, "90000000000000000.00", NULL),
 				       line("3", "USD", 2, NULL, "1") };
 
-	ck_assert_int_eq(ledger_check_lines(lines, 3, errors), 1);
+	ck_assert_int_eq(check(lines, 3), 1);
 	ck_assert_str_eq(error_field(0, "detail"), "the entry's totals are too large");
 }
 END_TEST
@@ -293,6 +457,11 @@ Suite *test_suite(void)
 	tcase_add_test(balance, decimals_follow_the_currency);
 	tcase_add_test(balance, zero_negative_and_malformed_amounts_are_refused);
 	tcase_add_test(balance, totals_that_overflow_are_refused_not_wrapped);
+	tcase_add_test(balance, decimals_are_scaled_once_the_account_is_known);
+	tcase_add_test(balance, minor_units_are_taken_as_they_are);
+	tcase_add_test(balance, minor_units_and_decimal_text_are_refused_alike);
+	tcase_add_test(balance, too_many_decimals_before_too_large);
+	tcase_add_test(balance, every_line_problem_is_kept);
 	suite_add_tcase(s, balance);
 	tcase_add_test(rules, numbers_are_je_year_and_six_digits);
 	tcase_add_test(rules, drafts_change_posted_entries_only_reverse);

@@ -1,4 +1,4 @@
--- Beta: its schema, a table and a view it exports.
+-- Beta: its schema, a table, and a view and a function it exports.
 SELECT platform_module_schema('beta');
 CREATE TABLE beta.beta_orders (
     id       uuid PRIMARY KEY,
@@ -7,3 +7,11 @@ CREATE TABLE beta.beta_orders (
 );
 CREATE VIEW beta.beta_totals AS
     SELECT thing_id, sum(amount) AS amount FROM beta.beta_orders GROUP BY thing_id;
+-- An order's row share-locked for another module's statement: FOR SHARE OF beta_orders there would name beta's table.
+CREATE FUNCTION beta_order_share_lock(p_order uuid) RETURNS boolean
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM 1 FROM beta.beta_orders WHERE id = p_order FOR SHARE;
+    RETURN FOUND;
+END;
+$$;
