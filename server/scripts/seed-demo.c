@@ -34,6 +34,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "common/json.h"
 #include "scripts/runtime/names.h"
 #include "scripts/runtime/script.h"
 #include "shared-kernel/money.h"
@@ -285,25 +286,6 @@ static void free_json(void *json)
 	json_decref(json);
 }
 
-static bool only_keys(json_t *object, const char *const *keys, size_t count, const char **unknown)
-{
-	const char *key;
-	json_t *value;
-
-	json_object_foreach(object, key, value) {
-		bool known = false;
-
-		(void)value;
-		for (size_t i = 0; i < count && !known; i++)
-			known = strcmp(key, keys[i]) == 0;
-		if (!known) {
-			*unknown = key;
-			return false;
-		}
-	}
-	return true;
-}
-
 /* A string member of min..max bytes (optional ones may be absent or null: *out NULL). */
 static int text(struct script_ctx *ctx, const struct demo *d, const char *where, json_t *object,
 		const char *key, size_t min, size_t max, bool required, const char **out)
@@ -383,7 +365,7 @@ static int load_company(struct script_ctx *ctx, struct demo *d, json_t *root)
 	const char *unknown;
 	int rc;
 
-	if (!json_is_object(company) || !only_keys(company, keys, 3, &unknown))
+	if (!json_is_object(company) || !erp_json_has_only_keys(company, keys, 3, &unknown))
 		return script_fail(ctx, EX_DATAERR,
 				   "%s: \"company\" must be an object of code, name and currency", d->path);
 	rc = text(ctx, d, "company", company, "code", 1, 20, true, &d->code);
@@ -420,7 +402,7 @@ static int load_users(struct script_ctx *ctx, struct demo *d, json_t *root)
 		const char *unknown;
 
 		snprintf(where, sizeof(where), "users[%zu]", i);
-		if (!json_is_object(user) || !only_keys(user, keys, 3, &unknown))
+		if (!json_is_object(user) || !erp_json_has_only_keys(user, keys, 3, &unknown))
 			return script_fail(ctx, EX_DATAERR, "%s: %s must be an object of email, name and role",
 					   d->path, where);
 		rc = text(ctx, d, where, user, "email", 3, EMAIL_MAX, true, &u->email);
@@ -462,7 +444,7 @@ static int load_accounts(struct script_ctx *ctx, struct demo *d, json_t *root)
 		const char *unknown;
 
 		snprintf(where, sizeof(where), "accounts[%zu]", i);
-		if (!json_is_object(account) || !only_keys(account, keys, 4, &unknown))
+		if (!json_is_object(account) || !erp_json_has_only_keys(account, keys, 4, &unknown))
 			return script_fail(ctx, EX_DATAERR,
 					   "%s: %s must be an object of code, name, type and parent",
 					   d->path, where);
@@ -507,7 +489,7 @@ static int load_lines(struct script_ctx *ctx, struct demo *d, const char *where,
 		const char *unknown, *debit, *credit;
 		int parsed;
 
-		if (!json_is_object(line) || !only_keys(line, keys, 4, &unknown))
+		if (!json_is_object(line) || !erp_json_has_only_keys(line, keys, 4, &unknown))
 			return script_fail(ctx, EX_DATAERR,
 					   "%s: %s: lines[%zu] must be an object of account, debit or"
 					   " credit, and description", d->path, where, i);
@@ -562,7 +544,7 @@ static int load_entries(struct script_ctx *ctx, struct demo *d, json_t *root)
 		char where[32];
 
 		snprintf(where, sizeof(where), "entries[%zu]", i);
-		if (!json_is_object(entry) || !only_keys(entry, keys, 6, &unknown))
+		if (!json_is_object(entry) || !erp_json_has_only_keys(entry, keys, 6, &unknown))
 			return script_fail(ctx, EX_DATAERR, "%s: %s must be an object of reference, day,"
 					   " memo, author, poster and lines", d->path, where);
 		rc = text(ctx, d, where, entry, "reference", 1, 100, true, &e->reference);
@@ -623,7 +605,7 @@ static int prepare(struct script_ctx *ctx)
 				   error.text);
 	if (arena_cleanup_add(script_arena(ctx), free_json, root))
 		return script_fail(ctx, EX_SOFTWARE, "out of memory");
-	if (!json_is_object(root) || !only_keys(root, keys, 5, &unknown))
+	if (!json_is_object(root) || !erp_json_has_only_keys(root, keys, 5, &unknown))
 		return script_fail(ctx, EX_DATAERR, "%s: expected an object of company, users, accounts"
 				   " and entries (and comment)", d->path);
 	rc = load_company(ctx, d, root);

@@ -19,6 +19,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "common/json.h"
 #include "scripts/runtime/names.h"
 #include "scripts/runtime/script.h"
 #include "shared-kernel/uuid.h"
@@ -121,26 +122,6 @@ static void free_json(void *json)
 	json_decref(json);
 }
 
-static bool has_only_keys(json_t *object, const char *const *keys, size_t count,
-			  const char **unknown)
-{
-	const char *key;
-	json_t *value;
-
-	json_object_foreach(object, key, value) {
-		bool known = false;
-
-		(void)value;
-		for (size_t i = 0; i < count && !known; i++)
-			known = strcmp(key, keys[i]) == 0;
-		if (!known) {
-			*unknown = key;
-			return false;
-		}
-	}
-	return true;
-}
-
 /* The shape of one role entry; the database checks (names, SoD) come in work. */
 static int check_role_shape(struct script_ctx *ctx, const char *path, size_t index, json_t *role)
 {
@@ -155,7 +136,7 @@ static int check_role_shape(struct script_ctx *ctx, const char *path, size_t ind
 	if (!name)
 		return script_fail(ctx, EX_DATAERR, "%s: roles[%zu] has no \"name\" string", path,
 				   index);
-	if (!has_only_keys(role, keys, 3, &unknown))
+	if (!erp_json_has_only_keys(role, keys, 3, &unknown))
 		return script_fail(ctx, EX_DATAERR, "%s: role \"%s\": unknown field \"%s\"", path,
 				   name, unknown);
 	if (!json_is_string(json_object_get(role, "description")))
@@ -195,7 +176,7 @@ static int load_catalog(struct script_ctx *ctx)
 				   error.column, error.text);
 	if (arena_cleanup_add(script_arena(ctx), free_json, root))
 		return script_fail(ctx, EX_SOFTWARE, "out of memory");
-	if (!json_is_object(root) || !has_only_keys(root, keys, 2, &unknown))
+	if (!json_is_object(root) || !erp_json_has_only_keys(root, keys, 2, &unknown))
 		return script_fail(ctx, EX_DATAERR,
 				   "%s: expected an object with \"roles\" (and \"comment\")",
 				   catalog->path);

@@ -1,6 +1,7 @@
 #include "common/json.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/alloc.h"
 
@@ -30,4 +31,24 @@ json_t *erp_json_loadb(const char *buffer, size_t length, size_t flags, json_err
 		return NULL;
 	}
 	return document;
+}
+
+bool erp_json_has_only_keys(json_t *object, const char *const *keys, size_t count,
+			    const char **unknown)
+{
+	const char *key;
+	json_t *value;
+
+	json_object_foreach(object, key, value) {
+		bool known = false;
+
+		(void)value;
+		for (size_t i = 0; i < count && !known; i++)
+			known = strcmp(key, keys[i]) == 0;
+		if (!known) {
+			*unknown = key;
+			return false;
+		}
+	}
+	return true;
 }

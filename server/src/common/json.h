@@ -35,4 +35,12 @@ char *erp_json_dumps(const json_t *json, size_t flags);
 json_t *erp_json_loadb(const char *buffer, size_t length, size_t flags, json_error_t *error,
 		       bool *out_of_memory);
 
+/*
+ * Whether every member of object is named in keys[0..count); false with
+ * *unknown the first one that is not (strict input files refuse a typo
+ * rather than ignore it).
+ */
+bool erp_json_has_only_keys(json_t *object, const char *const *keys, size_t count,
+			    const char **unknown);
+
 #endif

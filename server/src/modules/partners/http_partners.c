@@ -108,14 +108,14 @@ int partners_http_create(struct erp_request *req)
 
 	if (rc)
 		return rc;
-	partners_ctx_from_request(&ctx, req);
+	http_usecase_ctx(&ctx, req);
 	rc = partners_create(&ctx, &in, &partner);
 	if (rc)
-		return partners_respond_failure(req, &ctx, rc);
+		return http_respond_failure(req, &ctx, rc);
 	http_add_header(req, "Location",
 			arena_printf(req->arena, "/api/v1/companies/%s/partners/%s", req->company->code,
 				     json_string_value(json_object_get(partner, "code"))));
-	return partners_respond_entity(req, 201, partner);
+	return etag_respond_entity(req, 201, partner);
 }
 
 int partners_http_get(struct erp_request *req)
@@ -124,9 +124,9 @@ int partners_http_get(struct erp_request *req)
 	json_t *partner;
 	int rc;
 
-	partners_ctx_from_request(&ctx, req);
+	http_usecase_ctx(&ctx, req);
 	rc = partners_read(&ctx, http_param(req, "code"), &partner);
-	return rc ? partners_respond_failure(req, &ctx, rc) : partners_respond_entity(req, 200, partner);
+	return rc ? http_respond_failure(req, &ctx, rc) : etag_respond_entity(req, 200, partner);
 }
 
 int partners_http_update(struct erp_request *req)
@@ -141,9 +141,9 @@ int partners_http_update(struct erp_request *req)
 	rc = decode(req, &in);
 	if (rc)
 		return rc;
-	partners_ctx_from_request(&ctx, req);
+	http_usecase_ctx(&ctx, req);
 	rc = partners_update(&ctx, &in, &partner);
-	return rc ? partners_respond_failure(req, &ctx, rc) : partners_respond_entity(req, 200, partner);
+	return rc ? http_respond_failure(req, &ctx, rc) : etag_respond_entity(req, 200, partner);
 }
 
 static int set_active(struct erp_request *req, bool active)
@@ -152,9 +152,9 @@ static int set_active(struct erp_request *req, bool active)
 	json_t *partner;
 	int rc;
 
-	partners_ctx_from_request(&ctx, req);
+	http_usecase_ctx(&ctx, req);
 	rc = partners_set_active(&ctx, http_param(req, "code"), active, &partner);
-	return rc ? partners_respond_failure(req, &ctx, rc) : partners_respond_entity(req, 200, partner);
+	return rc ? http_respond_failure(req, &ctx, rc) : etag_respond_entity(req, 200, partner);
 }
 
 int partners_http_deactivate(struct erp_request *req)

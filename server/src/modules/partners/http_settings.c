@@ -7,10 +7,10 @@ int partners_http_settings_get(struct erp_request *req)
 	json_t *settings;
 	int rc;
 
-	partners_ctx_from_request(&ctx, req);
+	http_usecase_ctx(&ctx, req);
 	rc = partners_settings_read(&ctx, &settings);
-	return rc ? partners_respond_failure(req, &ctx, rc)
-		  : partners_respond_entity(req, 200, settings);
+	return rc ? http_respond_failure(req, &ctx, rc)
+		  : etag_respond_entity(req, 200, settings);
 }
 
 int partners_http_settings_update(struct erp_request *req)
@@ -27,8 +27,8 @@ int partners_http_settings_update(struct erp_request *req)
 
 	if (etag_if_match(req, &in.expected_version))
 		return 0;
-	partners_ctx_from_request(&ctx, req);
+	http_usecase_ctx(&ctx, req);
 	rc = partners_settings_update(&ctx, &in, &settings);
-	return rc ? partners_respond_failure(req, &ctx, rc)
-		  : partners_respond_entity(req, 200, settings);
+	return rc ? http_respond_failure(req, &ctx, rc)
+		  : etag_respond_entity(req, 200, settings);
 }

@@ -14,24 +14,15 @@
 #include "modules/partners/store.h"
 #include "modules/partners/usecases.h"
 #include "platform/db/db.h"
+#include "platform/db/usecase.h"
 #include "platform/http/http.h"
 #include "platform/http/resource.h"
 #include "shared-kernel/errors.h"
 #include "shared-kernel/usecase.h"
 
-/* --- running use cases (usecase.c) -------------------------------------------------------- */
+/* --- running use cases ------------------------------------------------------------------- */
 
-/* The work of a use case's transaction: 0 to commit, a code to roll back. */
-typedef int (*partners_work_fn)(struct erp_ctx *ctx, void *state);
-
-/*
- * Runs work(ctx, state) in one transaction on ctx->db (db_transaction():
- * retried whole on serialization failures and deadlocks). Each attempt
- * starts with no refusal; afterwards ctx->refusal stands only when its code
- * is what this returns, so a refusal that a failed commit or a retry
- * overtook is never answered.
- */
-int partners_transaction(struct erp_ctx *ctx, partners_work_fn work, void *state);
+/* Each use case runs in db_usecase_transaction() (platform/db/usecase.h). */
 
 /*
  * The JSON text of column name in row 0 of res, parsed and registered with
@@ -46,8 +37,6 @@ int partners_row_json(struct arena *arena, const PGresult *res, const char *name
  */
 int partners_json_text(struct arena *arena, json_t *value, const char **out);
 
-/* A fresh UUIDv7 as text (40 bytes). */
-void partners_new_id(char out[40]);
 
 /* --- the ledger's accounts, through its directory (accounts.c) ----------------------------- */
 
@@ -62,16 +51,11 @@ void partners_account_from(const PGresult *res, struct partners_account *out);
 void partners_default_from(const PGresult *res, enum partners_side side, bool *has_default,
 			   struct partners_account *out);
 
-/* --- the HTTP edge (http_context.c) ------------------------------------------------------- */
-
-/* The use-case context of a request: its connection, arena, caller, company and request id. */
-void partners_ctx_from_request(struct erp_ctx *ctx, struct erp_request *req);
-
-/* After a use case did not succeed: the refusal answered (http_respond_refusal()), or rc. */
-int partners_respond_failure(struct erp_request *req, const struct erp_ctx *ctx, int rc);
-
-/* Answers an entity with its version as its ETag. */
-int partners_respond_entity(struct erp_request *req, int status, json_t *entity);
+/*
+ * Handlers build their use case's context with http_usecase_ctx(), answer a
+ * failure with http_respond_failure() and an entity with etag_respond_entity()
+ * (platform/http).
+ */
 
 /* --- handlers (http_partners.c, http_settings.c): decode, call the use case, render --------- */
 

@@ -9,6 +9,7 @@
 #include "modules/partners/internal.h"
 #include "platform/audit/audit.h"
 #include "platform/events/events.h"
+#include "shared-kernel/uuid.h"
 
 enum { DEFAULT_TERMS_DAYS = 30 };
 
@@ -228,8 +229,8 @@ int partners_create(struct erp_ctx *ctx, const struct partners_partner_input *in
 	rc = partners_check_input(&ctx->refusal, in, true, ctx->company->currency, &c.checked);
 	if (rc)
 		return rc;
-	partners_new_id(c.id);
-	rc = partners_transaction(ctx, create_work, &c);
+	erp_uuid_v7_text(c.id);
+	rc = db_usecase_transaction(ctx, create_work, &c);
 	if (!rc)
 		*partner = c.after;
 	return rc;
@@ -375,7 +376,7 @@ int partners_update(struct erp_ctx *ctx, const struct partners_partner_input *in
 	rc = partners_check_input(&ctx->refusal, in, false, ctx->company->currency, &c.checked);
 	if (rc)
 		return rc;
-	rc = partners_transaction(ctx, update_work, &c);
+	rc = db_usecase_transaction(ctx, update_work, &c);
 	if (!rc)
 		*partner = c.after;
 	return rc;
@@ -415,7 +416,7 @@ int partners_set_active(struct erp_ctx *ctx, const char *code, bool active, json
 
 	if (!ctx->company || !code)
 		return ERP_ERR_NOT_FOUND;
-	rc = partners_transaction(ctx, activation_work, &c);
+	rc = db_usecase_transaction(ctx, activation_work, &c);
 	if (!rc)
 		*partner = c.after;
 	return rc;

@@ -118,7 +118,7 @@ int partners_settings_update(struct erp_ctx *ctx, const struct partners_settings
 
 	if (!ctx->company)
 		return ERP_ERR_NOT_FOUND;
-	rc = partners_transaction(ctx, update_work, &c);
+	rc = db_usecase_transaction(ctx, update_work, &c);
 	if (!rc)
 		*settings = c.after;
 	return rc;

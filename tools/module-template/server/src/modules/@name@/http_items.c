@@ -27,9 +27,9 @@ int @name@_items_get(struct erp_request *req)
 	json_t *item;
 	int rc;
 
-	@name@_ctx_from_request(&ctx, req);
+	http_usecase_ctx(&ctx, req);
 	rc = @name@_item_read(&ctx, http_param(req, "code"), &item);
-	return rc ? @name@_respond_failure(req, &ctx, rc) : @name@_respond_entity(req, 200, item);
+	return rc ? http_respond_failure(req, &ctx, rc) : etag_respond_entity(req, 200, item);
 }
 
 int @name@_items_create(struct erp_request *req)
@@ -42,12 +42,12 @@ int @name@_items_create(struct erp_request *req)
 	json_t *item;
 	int rc;
 
-	@name@_ctx_from_request(&ctx, req);
+	http_usecase_ctx(&ctx, req);
 	rc = @name@_item_create(&ctx, &in, &item);
 	if (rc)
-		return @name@_respond_failure(req, &ctx, rc);
+		return http_respond_failure(req, &ctx, rc);
 	http_add_header(req, "Location",
 			arena_printf(req->arena, "/api/v1/companies/%s/@path@/items/%s",
 				     req->company->code, json_string_value(json_object_get(item, "code"))));
-	return @name@_respond_entity(req, 201, item);
+	return etag_respond_entity(req, 201, item);
 }

@@ -131,7 +131,7 @@ int @name@_item_create(struct erp_ctx *ctx, const struct @name@_item_input *in, 
 		return rc;
 	erp_uuid_v7(&id);
 	erp_uuid_format(&id, c.id);
-	rc = @name@_transaction(ctx, create_work, &c);
+	rc = db_usecase_transaction(ctx, create_work, &c);
 	if (!rc)
 		*item = c.after;
 	return rc;
