@@ -266,7 +266,8 @@ static SCHEMA_OBJECT_DEFINE(trial_balance_schema, "TrialBalance", trial_balance_
 static const struct schema_field ledger_line_fields[] = {
 	SCHEMA_OUT("date", SCHEMA_STRING, SCHEMA_FORMAT_DATE),
 	{ .name = "posting", .type = SCHEMA_INTEGER, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
-	  .description = "the order of postings" },
+	  .description = "a number the line got as its entry was posted, higher for every later"
+			 " posting: the order of lines of one date" },
 	SCHEMA_OUT("entry_id", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
 	SCHEMA_OUT("number", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
 	SCHEMA_OUT("line", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
@@ -280,7 +281,8 @@ static const struct schema_field ledger_line_fields[] = {
 	  .format = SCHEMA_FORMAT_DECIMAL, .description = "the running balance after this line" },
 };
 static SCHEMA_OBJECT_DEFINE(ledger_line_schema, "AccountLedgerLine", ledger_line_fields,
-			    "A posted line of the account, in posting order.");
+			    "A posted line of the account. The ledger lists them by date, then by posting,"
+			    " each with the running balance from the balance before `from`.");
 
 static const struct schema_field account_ledger_query_fields[] = {
 	PAGING_FIELDS,
@@ -344,7 +346,8 @@ static const struct erp_route routes[] = {
 	  ledger_accounts_reactivate, "Reactivate an account.", .response = &account_schema,
 	  .operation_id = "reactivateAccount", .headers = ERP_ANSWERS_ETAG },
 	{ ERP_GET, COMPANY "/accounts/{code}/ledger", "ledger.report.read", ledger_account_ledger,
-	  "An account's posted lines with the running balance.", .query = &account_ledger_query,
+	  "An account's posted lines by date, then by posting, with the running balance.",
+	  .query = &account_ledger_query,
 	  .list = &ledger_line_schema,
 	  .operation_id = "listAccountLedger" },
 
