@@ -208,7 +208,19 @@ static const struct schema_field reverse_fields[] = {
 	  .description = "default \"Reversal of <number>\"" },
 };
 static SCHEMA_OBJECT_DEFINE(reverse_schema, "JournalEntryReverse", reverse_fields,
-			    "Send {} for a reversal dated today, and If-Match with the posted entry's ETag.");
+			    "Optional: no body, an empty one or {} is a reversal dated today. Send"
+			    " If-Match with the posted entry's ETag.");
+
+/*
+ * Posting takes no field, but an optional body, as a reversal does: no body,
+ * an empty one and {} are accepted alike by both, and a body that is no
+ * object is refused alike (422).
+ */
+static const struct schema_object post_schema = {
+	"JournalEntryPost", NULL, 0,
+	"Optional and without fields: no body, an empty one or {}. Send If-Match with the ETag"
+	" of the draft as reviewed.", false,
+};
 
 static const struct schema_field entry_query_fields[] = {
 	PAGING_FIELDS,
@@ -397,9 +409,8 @@ static const struct erp_route routes[] = {
 	  .operation_id = "deleteJournalEntry" },
 	{ ERP_POST, COMPANY "/journal-entries/{id}/post", "ledger.journal.post", ledger_entries_post,
 	  "Post a draft someone else wrote, as reviewed (If-Match): it gets its number.",
-	  .response = &entry_schema,
-	  .operation_id = "postJournalEntry", .headers = ERP_TAKES_IF_MATCH | ERP_ANSWERS_ETAG,
-	  .problems = { 422 } },
+	  .body = &post_schema, .response = &entry_schema,
+	  .operation_id = "postJournalEntry", .headers = ERP_TAKES_IF_MATCH | ERP_ANSWERS_ETAG },
 	{ ERP_POST, COMPANY "/journal-entries/{id}/reverse", "ledger.journal.post",
 	  ledger_entries_reverse,
 	  "Reverse a posted entry, as read (If-Match), with a posted mirror entry.",

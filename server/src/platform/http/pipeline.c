@@ -314,8 +314,11 @@ static bool validate_body(struct erp_request *req, json_t *errors)
 		return false;
 	}
 	failures = alloc_failures();
-	req->body = body_parse(req->upload, req->upload_length, req->server->config->max_json_depth,
-			       detail, sizeof(detail));
+	if (req->upload_length == 0 && schema_body_optional(req->route->body))
+		req->body = json_object(); /* no body, or an empty one: nothing given, as {} */
+	else
+		req->body = body_parse(req->upload, req->upload_length,
+				       req->server->config->max_json_depth, detail, sizeof(detail));
 	if (!req->body) {
 		/* jansson reports running out of memory as malformed input: ask the allocator. */
 		if (alloc_failures() != failures)

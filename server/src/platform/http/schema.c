@@ -396,6 +396,15 @@ int schema_validate_response(const struct schema_object *schema, json_t *value, 
 	return validate_document(schema, value, errors, true);
 }
 
+bool schema_body_optional(const struct schema_object *schema)
+{
+	for (size_t i = 0; i < schema->field_count; i++)
+		if ((schema->fields[i].flags & SCHEMA_REQUIRED) &&
+		    !(schema->fields[i].flags & SCHEMA_READ_ONLY))
+			return false;
+	return true;
+}
+
 static json_t *convert_query_value(struct validation *v, const struct schema_field *f,
 				   const char *raw, const char *pointer)
 {

@@ -125,6 +125,14 @@ typedef const char *(*schema_query_get_fn)(void *ctx, const char *name);
 int schema_validate_query(const struct schema_object *schema, schema_query_get_fn get, void *ctx,
 			  json_t **out, json_t *errors);
 
+/*
+ * True when no field of schema is required (read-only fields aside): a
+ * request may leave such a body out, and the platform reads a missing or
+ * empty body as {} (a reversal's optional date and memo; a posting, which
+ * takes no field). /openapi.json marks its requestBody not required.
+ */
+bool schema_body_optional(const struct schema_object *schema);
+
 /* Appends an error object; -1 when out of memory. Used by handlers for rules
  * tables cannot express (e.g. an unbalanced journal entry). */
 int schema_error_add(json_t *errors, const char *pointer, const char *code, const char *detail);

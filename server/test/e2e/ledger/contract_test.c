@@ -271,6 +271,124 @@ START_TEST(an_account_ledger_runs_by_date_then_by_posting)
 }
 END_TEST
 
+/* --- post and reverse take the same empty bodies ------------------------------------------------ */
+
+/* A body as a client may send it: bytes (NULL: no body at all) and a Content-Type line. */
+struct body_form {
+	const char *name;
+	const char *body;
+	const char *content_type; /* "Content-Type:" sends none (curl would add a form type) */
+};
+
+static const struct body_form empty_forms[] = {
+	{ "no body", NULL, NULL },
+	{ "no body, JSON type", NULL, "Content-Type: application/json" },
+	{ "Content-Length: 0", "", "Content-Type:" },
+	{ "Content-Length: 0, JSON type", "", "Content-Type: application/json" },
+	{ "{}", "{}", "Content-Type: application/json" },
+	{ "{} with charset", "{}", "Content-Type: application/json; charset=utf-8" },
+};
+
+/* What both refuse alike: status, problem type, and the error's pointer and code (NULL: none). */
+static const struct {
+	struct body_form form;
+	long status;
+	const char *type;
+	const char *pointer;
+	const char *code;
+} refused_forms[] = {
+	{ { "[]", "[]", "Content-Type: application/json" }, 422, "/problems/validation", "", "type" },
+	/* The parser takes an object or an array: any other JSON value is malformed here. */
+	{ { "\"x\"", "\"x\"", "Content-Type: application/json" }, 400, "/problems/bad-request", NULL, NULL },
+	{ { "null", "null", "Content-Type: application/json" }, 400, "/problems/bad-request", NULL, NULL },
+	{ { "a field", "{\"x\":1}", "Content-Type: application/json" }, 422, "/problems/validation", "/x",
+	  "unknown_field" },
+	{ { "malformed", "{", "Content-Type: application/json" }, 400, "/problems/bad-request", NULL, NULL },
+	{ { "{} without Content-Type", "{}", "Content-Type:" }, 415, "/problems/unsupported-media-type",
+	  NULL, NULL },
+	{ { "{} as a form", "{}", NULL }, 415, "/problems/unsupported-media-type", NULL, NULL },
+};
+
+/* POSTs form to ENTRIES/<id>/<action> as approver under if_match. */
+static void send_form(const char *id, const char *action, const char *if_match,
+		      const struct body_form *form, struct test_response *r)
+{
+	char authorization[128];
+	const char *headers[4] = { authorization, if_match, form->content_type, NULL };
+	const char *url = test_ledger_path("%s" ENTRIES "/%s/%s", L.server.base_url, id, action);
+
+	snprintf(authorization, sizeof(authorization), "Authorization: Bearer %s", approver.token);
+	ck_assert_int_eq(test_http("POST", url, headers, form->body,
+				   form->body ? strlen(form->body) : 0, r), 0);
+}
+
+START_TEST(post_and_reverse_take_the_same_empty_bodies)
+{
+	struct test_response r;
+	char id[40], draft[40], posted[40];
+	json_t *doc;
+
+	for (size_t i = 0; i < sizeof(empty_forms) / sizeof(empty_forms[0]); i++) {
+		const struct body_form *form = &empty_forms[i];
+
+		test_ledger_draft(&L, clerk.token, "DC", "2026-06-01", "1000", "4000", "3.00", "Empty", id);
+		send_form(id, "post", "If-Match: \"1\"", form, &r);
+		ck_assert_msg(r.status == 200, "post, %s: %ld %s", form->name, r.status, r.body);
+		ck_assert_str_eq(test_ledger_text(r.json, "status"), "posted");
+		test_response_free(&r);
+		send_form(id, "reverse", "If-Match: \"2\"", form, &r);
+		ck_assert_msg(r.status == 201, "reverse, %s: %ld %s", form->name, r.status, r.body);
+		ck_assert_str_eq(test_ledger_text(r.json, "reverses"), id);
+		test_response_free(&r);
+	}
+
+	test_ledger_draft(&L, clerk.token, "DC", "2026-06-02", "1000", "4000", "4.00", "Refused", draft);
+	test_ledger_draft(&L, clerk.token, "DC", "2026-06-02", "1000", "4000", "5.00", "To reverse", posted);
+	test_ledger_post(&L, approver.token, "DC", posted, NULL);
+	for (size_t i = 0; i < sizeof(refused_forms) / sizeof(refused_forms[0]); i++) {
+		const char *actions[2] = { "post", "reverse" };
+		const char *targets[2] = { draft, posted };
+		const char *versions[2] = { "If-Match: \"1\"", "If-Match: \"2\"" };
+
+		for (int a = 0; a < 2; a++) {
+			json_t *error;
+
+			send_form(targets[a], actions[a], versions[a], &refused_forms[i].form, &r);
+			ck_assert_msg(r.status == refused_forms[i].status, "%s, %s: %ld %s", actions[a],
+				      refused_forms[i].form.name, r.status, r.body);
+			ck_assert_str_eq(test_ledger_text(r.json, "type"), refused_forms[i].type);
+			error = json_array_get(json_object_get(r.json, "errors"), 0);
+			if (refused_forms[i].pointer) {
+				ck_assert_uint_eq(json_array_size(json_object_get(r.json, "errors")), 1);
+				ck_assert_str_eq(test_ledger_text(error, "pointer"), refused_forms[i].pointer);
+				ck_assert_str_eq(test_ledger_text(error, "code"), refused_forms[i].code);
+			} else {
+				ck_assert_ptr_null(error);
+			}
+			test_response_free(&r);
+		}
+	}
+	/* Refused before anything was done: the draft is a draft, the entry not reversed. */
+	ck_assert_int_eq(call(&approver, "GET", test_ledger_path(ENTRIES "/%s", draft), NULL, NULL, &r), 200);
+	ck_assert_str_eq(test_ledger_text(r.json, "status"), "draft");
+	test_response_free(&r);
+	ck_assert_int_eq(call(&approver, "GET", test_ledger_path(ENTRIES "/%s", posted), NULL, NULL, &r), 200);
+	ck_assert(json_is_null(json_object_get(r.json, "reversed_by")));
+	test_response_free(&r);
+
+	/* /openapi.json says both bodies are optional objects. */
+	ck_assert_int_eq(test_ledger_call(&L, NULL, "GET", "/openapi.json", NULL, NULL, &r), 200);
+	doc = r.json;
+	ck_assert(json_is_false(json_object_get(json_object_get(
+		operation(doc, "post", "/api/v1/companies/{company}/journal-entries/{id}/post"),
+		"requestBody"), "required")));
+	ck_assert(json_is_false(json_object_get(json_object_get(
+		operation(doc, "post", "/api/v1/companies/{company}/journal-entries/{id}/reverse"),
+		"requestBody"), "required")));
+	test_response_free(&r);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("e2e/ledger/contract");
@@ -279,6 +397,7 @@ Suite *test_suite(void)
 	tcase_add_unchecked_fixture(tc, start_shared, stop_shared);
 	tcase_add_test(tc, the_settings_update_takes_if_match);
 	tcase_add_test(tc, an_account_ledger_runs_by_date_then_by_posting);
+	tcase_add_test(tc, post_and_reverse_take_the_same_empty_bodies);
 	suite_add_tcase(s, tc);
 	return s;
 }

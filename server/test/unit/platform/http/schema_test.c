@@ -672,6 +672,25 @@ START_TEST(test_check_allows_unbounded_read_only_fields)
 }
 END_TEST
 
+START_TEST(test_body_optional_without_required_fields)
+{
+	static const struct schema_field optional[] = {
+		{ .name = "memo", .type = SCHEMA_STRING, .min = 1, .max = 9 },
+		{ .name = "id", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED },
+	};
+	static SCHEMA_OBJECT_DEFINE(optional_schema, "Optional", optional, NULL);
+	static const struct schema_object no_fields = { "Nothing", NULL, 0, NULL, false };
+	char err[256] = "";
+
+	ck_assert(schema_body_optional(&optional_schema)); /* a read-only field is not sent */
+	ck_assert(schema_body_optional(&no_fields));
+	ck_assert(!schema_body_optional(&entry_schema));
+	ck_assert(!schema_body_optional(&owner_schema));
+	/* A schema without fields is a valid one: it takes {} and nothing else. */
+	ck_assert_msg(schema_check(&no_fields, err, sizeof(err)) == 0, "%s", err);
+}
+END_TEST
+
 /* --- query strings ----------------------------------------------------------------- */
 
 static const char *const sort_values[] = { "name", "date", NULL };
@@ -987,6 +1006,7 @@ Suite *test_suite(void)
 	tcase_add_loop_test(check, test_check_refuses_bad_fields, 0, (int)COUNT(check_cases));
 	tcase_add_test(check, test_check_refuses_duplicate_names);
 	tcase_add_test(check, test_check_allows_unbounded_read_only_fields);
+	tcase_add_test(check, test_body_optional_without_required_fields);
 	suite_add_tcase(suite, check);
 
 	tcase_add_test(query, test_query_converts_values);
