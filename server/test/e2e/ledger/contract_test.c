@@ -150,6 +150,170 @@ START_TEST(the_settings_update_takes_if_match)
 }
 END_TEST
 
+/* --- one answer names every problem ------------------------------------------------------------ */
+
+/* An error expected in a 422: where (a body's JSON pointer, or a query parameter's name) and its code. */
+struct expected_error {
+	const char *at;
+	const char *code;
+};
+
+/*
+ * Asserts r is one 422 whose errors are exactly expected (any order): each
+ * named once, by its "pointer" (body) or "parameter" (query).
+ */
+static void assert_every_error(const struct test_response *r, const struct expected_error *expected,
+			       size_t count)
+{
+	json_t *errors = json_object_get(r->json, "errors");
+
+	ck_assert_msg(r->status == 422, "expected 422: %ld %s", r->status, r->body);
+	ck_assert_str_eq(test_ledger_text(r->json, "type"), "/problems/validation");
+	ck_assert_msg(json_array_size(errors) == count, "expected %zu errors: %s", count, r->body);
+	for (size_t i = 0; i < count; i++) {
+		int found = 0;
+
+		for (size_t j = 0; j < json_array_size(errors); j++) {
+			json_t *e = json_array_get(errors, j);
+			const char *at = json_object_get(e, "pointer") ? test_ledger_text(e, "pointer")
+								       : test_ledger_text(e, "parameter");
+
+			found += strcmp(at, expected[i].at) == 0 &&
+				 strcmp(test_ledger_text(e, "code"), expected[i].code) == 0;
+		}
+		ck_assert_msg(found == 1, "%s (%s) named %d times in %s", expected[i].at, expected[i].code,
+			      found, r->body);
+	}
+}
+
+static long long entries_with_memo(const char *memo)
+{
+	return test_ledger_db_number(&L, "SELECT count(*) FROM ledger_entries WHERE memo = '%s'", memo);
+}
+
+START_TEST(one_answer_names_every_problem_of_a_new_entry)
+{
+	/* The schema's (an unknown field, a number for an amount), a rule's without the database
+	 * (the source's form, one side per line) and the accounts' (decimals, an unknown code). */
+	static const struct expected_error kinds[] = {
+		{ "/extra", "unknown_field" },    { "/lines/2/credit", "type" },
+		{ "/source", "format" },          { "/lines/3/credit", "one_side" },
+		{ "/lines/0/debit", "amount" },   { "/lines/1/account", "unknown" },
+	};
+	/* A missing memo beside an unbalanced entry: the balance is judged all the same. */
+	static const struct expected_error unbalanced[] = {
+		{ "/memo", "required" }, { "/source", "format" }, { "/lines", "unbalanced" },
+	};
+	static const struct expected_error rules_only[] = {
+		{ "/source", "format" }, { "/lines", "unbalanced" },
+	};
+	struct test_response r;
+
+	call(&clerk, "POST", ENTRIES, NULL,
+	     "{\"date\":\"2026-03-02\",\"memo\":\"Many problems\",\"source\":\"Bad Source\","
+	     "\"extra\":true,\"lines\":[{\"account\":\"1000\",\"debit\":\"10.005\"},"
+	     "{\"account\":\"7777\",\"credit\":\"10.00\"},{\"account\":\"4000\",\"credit\":12},"
+	     "{\"account\":\"4000\",\"debit\":\"1.00\",\"credit\":\"1.00\"}]}", &r);
+	assert_every_error(&r, kinds, sizeof(kinds) / sizeof(kinds[0]));
+	test_response_free(&r);
+
+	call(&clerk, "POST", ENTRIES, NULL,
+	     "{\"date\":\"2026-03-02\",\"source\":\"Bad Source\",\"lines\":["
+	     "{\"account\":\"1000\",\"debit\":\"10.00\"},{\"account\":\"4000\",\"credit\":\"9.00\"}]}", &r);
+	assert_every_error(&r, unbalanced, sizeof(unbalanced) / sizeof(unbalanced[0]));
+	ck_assert_ptr_nonnull(strstr(r.body, "difference 1.00"));
+	test_response_free(&r);
+
+	/* A body the schema accepts: the rules still answer together. */
+	call(&clerk, "POST", ENTRIES, NULL,
+	     "{\"date\":\"2026-03-02\",\"memo\":\"Many problems\",\"source\":\"Bad Source\",\"lines\":["
+	     "{\"account\":\"1000\",\"debit\":\"10.00\"},{\"account\":\"4000\",\"credit\":\"9.00\"}]}", &r);
+	assert_every_error(&r, rules_only, sizeof(rules_only) / sizeof(rules_only[0]));
+	test_response_free(&r);
+	ck_assert_int_eq(entries_with_memo("Many problems"), 0);
+}
+END_TEST
+
+START_TEST(one_answer_names_every_problem_of_a_replaced_draft)
+{
+	static const struct expected_error expected[] = {
+		{ "/date", "required" },   { "/memo", "min_length" },
+		{ "/source", "format" },   { "/lines", "unbalanced" },
+	};
+	struct test_response r;
+	char id[40];
+
+	test_ledger_draft(&L, clerk.token, "DC", "2026-03-03", "1000", "4000", "5.00", "Kept as it was", id);
+	call(&clerk, "PUT", test_ledger_path(ENTRIES "/%s", id), "If-Match: \"1\"",
+	     "{\"memo\":\"\",\"source\":\"manual\",\"lines\":[{\"account\":\"1000\",\"debit\":\"5.00\"},"
+	     "{\"account\":\"4000\",\"credit\":\"4.00\"}]}", &r);
+	assert_every_error(&r, expected, sizeof(expected) / sizeof(expected[0]));
+	test_response_free(&r);
+	ck_assert_int_eq(call(&clerk, "GET", test_ledger_path(ENTRIES "/%s", id), NULL, NULL, &r), 200);
+	ck_assert_int_eq(json_integer_value(json_object_get(r.json, "version")), 1);
+	ck_assert_str_eq(test_ledger_text(r.json, "memo"), "Kept as it was");
+	test_response_free(&r);
+}
+END_TEST
+
+START_TEST(one_answer_names_every_bad_query_parameter)
+{
+	static const struct expected_error entries[] = {
+		{ "limit", "type" }, { "status", "enum" }, { "from", "format" },
+		{ "nope", "unknown_parameter" },
+	};
+	static const struct expected_error ledger[] = {
+		{ "limit", "minimum" }, { "from", "format" }, { "to", "format" },
+	};
+	struct test_response r;
+
+	call(&clerk, "GET", ENTRIES "?limit=ten&status=bogus&from=2026-13-01&nope=1", NULL, NULL, &r);
+	assert_every_error(&r, entries, sizeof(entries) / sizeof(entries[0]));
+	test_response_free(&r);
+	call(&keeper, "GET", COMPANY "/accounts/1000/ledger?limit=0&from=2026-02-30&to=later", NULL,
+	     NULL, &r);
+	assert_every_error(&r, ledger, sizeof(ledger) / sizeof(ledger[0]));
+	test_response_free(&r);
+}
+END_TEST
+
+/* What cannot be answered at once, as the README says. */
+START_TEST(what_is_answered_before_the_rest)
+{
+	static const struct expected_error not_an_object[] = { { "", "type" } };
+	static const struct expected_error body_first[] = { { "/memo", "required" } };
+	struct test_response r;
+
+	/* A body that is not JSON: 400 alone, nothing else judged. */
+	ck_assert_int_eq(call(&clerk, "POST", ENTRIES "", NULL, "{\"memo\":", &r), 400);
+	ck_assert_str_eq(test_ledger_text(r.json, "type"), "/problems/bad-request");
+	ck_assert_ptr_null(json_object_get(r.json, "errors"));
+	test_response_free(&r);
+	/* JSON that is no object: its one problem. */
+	call(&clerk, "POST", ENTRIES, NULL, "[{\"memo\":\"\"}]", &r);
+	assert_every_error(&r, not_an_object, 1);
+	test_response_free(&r);
+	/* A path naming nothing is 404, answered once the body is valid. */
+	call(&clerk, "PUT", ENTRIES "/not-an-id", "If-Match: \"1\"",
+	     "{\"date\":\"2026-03-03\",\"lines\":[{\"account\":\"1000\",\"debit\":\"1.00\"},"
+	     "{\"account\":\"4000\",\"credit\":\"1.00\"}]}", &r);
+	assert_every_error(&r, body_first, 1);
+	test_response_free(&r);
+	ck_assert_int_eq(call(&clerk, "PUT", ENTRIES "/not-an-id", "If-Match: \"1\"",
+			      "{\"date\":\"2026-03-03\",\"memo\":\"x\",\"lines\":["
+			      "{\"account\":\"1000\",\"debit\":\"1.00\"},"
+			      "{\"account\":\"4000\",\"credit\":\"1.00\"}]}", NULL), 404);
+	/* An amount the rules refuse leaves the balance unjudged: its sum would mislead. */
+	call(&clerk, "POST", ENTRIES, NULL,
+	     "{\"date\":\"2026-03-03\",\"memo\":\"Not judged\",\"lines\":["
+	     "{\"account\":\"1000\",\"debit\":\"0.00\"},{\"account\":\"4000\",\"credit\":\"9.00\"}]}", &r);
+	ck_assert_int_eq(r.status, 422);
+	ck_assert_uint_eq(json_array_size(json_object_get(r.json, "errors")), 1);
+	ck_assert_ptr_null(strstr(r.body, "unbalanced"));
+	test_response_free(&r);
+}
+END_TEST
+
 /* --- an account's ledger: by date, then by posting ------------------------------------------ */
 
 /* Account 1100's entries: created in this order, posted in another (posting_order). */
@@ -396,6 +560,10 @@ Suite *test_suite(void)
 
 	tcase_add_unchecked_fixture(tc, start_shared, stop_shared);
 	tcase_add_test(tc, the_settings_update_takes_if_match);
+	tcase_add_test(tc, one_answer_names_every_problem_of_a_new_entry);
+	tcase_add_test(tc, one_answer_names_every_problem_of_a_replaced_draft);
+	tcase_add_test(tc, one_answer_names_every_bad_query_parameter);
+	tcase_add_test(tc, what_is_answered_before_the_rest);
 	tcase_add_test(tc, an_account_ledger_runs_by_date_then_by_posting);
 	tcase_add_test(tc, post_and_reverse_take_the_same_empty_bodies);
 	suite_add_tcase(s, tc);
