@@ -191,15 +191,20 @@ static long long entries_with_memo(const char *memo)
 	return test_ledger_db_number(&L, "SELECT count(*) FROM ledger_entries WHERE memo = '%s'", memo);
 }
 
+/* A body with problems of every kind: the schema's, the rules' without and with the database. */
+static const char many_problems[] =
+	"{\"date\":\"2026-03-02\",\"memo\":\"Many problems\",\"source\":\"Bad Source\","
+	"\"extra\":true,\"lines\":[{\"account\":\"1000\",\"debit\":\"10.005\"},"
+	"{\"account\":\"7777\",\"credit\":\"10.00\"},{\"account\":\"4000\",\"credit\":12},"
+	"{\"account\":\"4000\",\"debit\":\"1.00\",\"credit\":\"1.00\"}]}";
+static const struct expected_error many_kinds[] = {
+	{ "/extra", "unknown_field" },    { "/lines/2/credit", "type" },
+	{ "/source", "format" },          { "/lines/3/credit", "one_side" },
+	{ "/lines/0/debit", "amount" },   { "/lines/1/account", "unknown" },
+};
+
 START_TEST(one_answer_names_every_problem_of_a_new_entry)
 {
-	/* The schema's (an unknown field, a number for an amount), a rule's without the database
-	 * (the source's form, one side per line) and the accounts' (decimals, an unknown code). */
-	static const struct expected_error kinds[] = {
-		{ "/extra", "unknown_field" },    { "/lines/2/credit", "type" },
-		{ "/source", "format" },          { "/lines/3/credit", "one_side" },
-		{ "/lines/0/debit", "amount" },   { "/lines/1/account", "unknown" },
-	};
 	/* A missing memo beside an unbalanced entry: the balance is judged all the same. */
 	static const struct expected_error unbalanced[] = {
 		{ "/memo", "required" }, { "/source", "format" }, { "/lines", "unbalanced" },
@@ -209,12 +214,10 @@ START_TEST(one_answer_names_every_problem_of_a_new_entry)
 	};
 	struct test_response r;
 
-	call(&clerk, "POST", ENTRIES, NULL,
-	     "{\"date\":\"2026-03-02\",\"memo\":\"Many problems\",\"source\":\"Bad Source\","
-	     "\"extra\":true,\"lines\":[{\"account\":\"1000\",\"debit\":\"10.005\"},"
-	     "{\"account\":\"7777\",\"credit\":\"10.00\"},{\"account\":\"4000\",\"credit\":12},"
-	     "{\"account\":\"4000\",\"debit\":\"1.00\",\"credit\":\"1.00\"}]}", &r);
-	assert_every_error(&r, kinds, sizeof(kinds) / sizeof(kinds[0]));
+	/* The schema's (an unknown field, a number for an amount), a rule's without the database
+	 * (the source's form, one side per line) and the accounts' (decimals, an unknown code). */
+	call(&clerk, "POST", ENTRIES, NULL, many_problems, &r);
+	assert_every_error(&r, many_kinds, sizeof(many_kinds) / sizeof(many_kinds[0]));
 	test_response_free(&r);
 
 	call(&clerk, "POST", ENTRIES, NULL,
@@ -230,6 +233,42 @@ START_TEST(one_answer_names_every_problem_of_a_new_entry)
 	     "{\"account\":\"1000\",\"debit\":\"10.00\"},{\"account\":\"4000\",\"credit\":\"9.00\"}]}", &r);
 	assert_every_error(&r, rules_only, sizeof(rules_only) / sizeof(rules_only[0]));
 	test_response_free(&r);
+	ck_assert_int_eq(entries_with_memo("Many problems"), 0);
+}
+END_TEST
+
+/*
+ * With each allocation of the answer failing in turn (the sanitizer build
+ * compiles the injection; elsewhere the first attempt is the clean one), the
+ * answer is a 5xx problem or the whole list: never half of it.
+ */
+START_TEST(the_one_answer_is_whole_or_none)
+{
+	struct test_response r, report;
+	char header[64];
+	unsigned long n;
+	bool fired = true, available = false;
+
+	for (n = 1; fired && n <= 5000; n++) {
+		snprintf(header, sizeof(header), "X-Test-Fail-Allocation: %lu", n);
+		call(&clerk, "POST", ENTRIES, header, many_problems, &r);
+		ck_assert_int_eq(test_ledger_call(&L, NULL, "GET", "/test/fault-report", NULL, NULL,
+						  &report), 200);
+		fired = json_is_true(json_object_get(report.json, "fired"));
+		available = json_is_true(json_object_get(report.json, "available"));
+		test_response_free(&report);
+		if (r.status == 422 || !fired)
+			assert_every_error(&r, many_kinds, sizeof(many_kinds) / sizeof(many_kinds[0]));
+		else
+			ck_assert_msg((r.status == 503 || r.status == 500) && r.json &&
+				      json_integer_value(json_object_get(r.json, "status")) == r.status,
+				      "allocation %lu failed: %ld %s", n, r.status, r.body);
+		test_response_free(&r);
+	}
+	ck_assert_msg(!fired, "still failing after %lu allocations", n - 1);
+	printf("the one answer: %lu allocations failed in turn%s\n", n - 2,
+	       available ? "" : " (no fault injection in this build)");
+	ck_assert(!available || n > 3);
 	ck_assert_int_eq(entries_with_memo("Many problems"), 0);
 }
 END_TEST
@@ -561,6 +600,7 @@ Suite *test_suite(void)
 	tcase_add_unchecked_fixture(tc, start_shared, stop_shared);
 	tcase_add_test(tc, the_settings_update_takes_if_match);
 	tcase_add_test(tc, one_answer_names_every_problem_of_a_new_entry);
+	tcase_add_test(tc, the_one_answer_is_whole_or_none);
 	tcase_add_test(tc, one_answer_names_every_problem_of_a_replaced_draft);
 	tcase_add_test(tc, one_answer_names_every_bad_query_parameter);
 	tcase_add_test(tc, what_is_answered_before_the_rest);
