@@ -14,9 +14,9 @@
  * tools/run-fuzz sets while it runs the checked-in seeds once) makes an input
  * that names no body route a failure, so a seed cannot lose its route.
  *
- * It takes the pipeline's two steps (validate_body() in platform/http/pipeline.c):
- * body_parse() with the server's default ERP_MAX_JSON_DEPTH, then
- * schema_validate() against the route's schema. Beyond "no crash, no leak,
+ * It takes the pipeline's two steps (read_body() and validate_request() in
+ * platform/http/pipeline.c): body_parse() with the server's default
+ * ERP_MAX_JSON_DEPTH, then schema_validate() against the route's schema. Beyond "no crash, no leak,
  * no undefined behaviour" it checks what the pipeline relies on:
  *   - a refused body comes with a short printable ASCII reason (it becomes
  *     the problem's detail);

@@ -50,6 +50,7 @@ struct route {
 	char pattern[256];
 	char path[512];
 	bool has_body;
+	bool optional;               /* the body may be left out: an empty one reads as {} */
 	bool open;                   /* the body schema accepts unknown fields */
 	bool may_404;                /* a path parameter had no fixture */
 	char missing[72];            /* ...its name */
@@ -143,6 +144,8 @@ static void describe_route(struct route *route, json_t *operation, json_t *schem
 	route->has_body = ref != NULL;
 	if (!ref)
 		return;
+	route->optional = json_is_false(json_object_get(json_object_get(operation, "requestBody"),
+							"required"));
 	schema = json_object_get(schemas, strrchr(ref, '/') + 1);
 	ck_assert_ptr_nonnull(schema);
 	route->open = !json_is_false(json_object_get(schema, "additionalProperties"));
@@ -344,7 +347,8 @@ static void corpus(const struct route *route, struct tally *t)
 	send_text(route, "truncated after a comma", body, t);
 	send_text(route, "a lone brace", "{", t);
 	send_text(route, "whitespace only", " \r\n\t ", t);
-	if (route->has_body) /* an empty body on a body-less route is an ordinary request */
+	/* An empty body on a body-less route, or where the body is optional, is an ordinary request. */
+	if (route->has_body && !route->optional)
 		send_body(route, "empty", "", 0, "application/json", t);
 	/* Invalid UTF-8. */
 	snprintf(body, sizeof(body), "{\"%s\":\"\xff\xfe\"}", f);

@@ -53,11 +53,12 @@ static struct ledger_line *lines_of(struct arena *arena, const struct ledger_ent
 		lines[i].debit = in->lines[i].debit;
 		lines[i].credit = in->lines[i].credit;
 		lines[i].description = in->lines[i].description;
+		lines[i].unread = in->lines[i].unread;
 	}
 	return lines;
 }
 
-/* Queues the lookup of the lines' accounts in the company on batch; *res after the run. */
+/* Queues the lookup of the lines' accounts (those named and read) in the company on batch; *res after the run. */
 static int queue_accounts(struct erp_ctx *ctx, struct db_batch *batch, const struct ledger_line *lines,
 			  size_t count, PGresult **res)
 {
@@ -65,7 +66,8 @@ static int queue_accounts(struct erp_ctx *ctx, struct db_batch *batch, const str
 	const char *params[2] = { ctx->company->id, NULL };
 
 	for (size_t i = 0; codes && i < count; i++)
-		if (json_array_append_new(codes, json_string(lines[i].account)))
+		if (lines[i].account && !(lines[i].unread & (LEDGER_UNREAD_LINE | LEDGER_UNREAD_ACCOUNT)) &&
+		    json_array_append_new(codes, json_string(lines[i].account)))
 			json_decref(codes), codes = NULL;
 	params[1] = dump_to_arena(ctx->arena, codes);
 	if (!params[1])
@@ -80,7 +82,7 @@ static void accounts_found(PGresult *res, struct ledger_line *lines, size_t coun
 		struct ledger_line *line = &lines[i];
 
 		line->found = false;
-		for (int row = 0; row < PQntuples(res) && !line->found; row++) {
+		for (int row = 0; line->account && row < PQntuples(res) && !line->found; row++) {
 			const char *code = db_value(res, row, "code");
 
 			if (!code || strcmp(code, line->account) != 0)
@@ -120,6 +122,25 @@ static int resolve_and_check(struct erp_ctx *ctx, struct ledger_line *lines, siz
 		return rc;
 	accounts_found(res, lines, count);
 	return check_lines(ctx, lines, count);
+}
+
+int ledger_entry_validate(struct erp_ctx *ctx, const struct ledger_entry_input *in, bool creating)
+{
+	struct ledger_line *lines;
+	int rc = ledger_entry_check(&ctx->refusal, in, creating);
+
+	if (rc && rc != ERP_ERR_INVALID)
+		return rc;
+	if (in->lines && ctx->company) {
+		lines = lines_of(ctx->arena, in);
+		rc = lines ? resolve_and_check(ctx, lines, in->line_count) : ERP_ERR_NO_MEMORY;
+		if (rc && rc != ERP_ERR_INVALID) {
+			/* A failure (the database, memory): no half list of the problems. */
+			ctx->refusal = (struct erp_refusal){ 0 };
+			return rc;
+		}
+	}
+	return erp_refused(&ctx->refusal) ? ctx->refusal.code : ERP_OK;
 }
 
 /* [{"line_no","account_id","debit","credit","description"}] as the statements take them. */

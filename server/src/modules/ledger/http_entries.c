@@ -4,10 +4,12 @@
  * claim (platform/db/idempotency.h) is the guard the use case puts around
  * its work.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "modules/ledger/internal.h"
 #include "platform/db/idempotency.h"
+#include "platform/http/schema.h"
 #include "shared-kernel/errors.h"
 
 const char *ledger_request_company_id(const struct erp_request *req)
@@ -15,41 +17,99 @@ const char *ledger_request_company_id(const struct erp_request *req)
 	return req->company ? req->company->id : NULL;
 }
 
-static const char *body_text(struct erp_request *req, const char *name)
+/*
+ * A string member of object as the rules may read it: NULL when absent or,
+ * with refused (the schema's errors on a body it refused), when the schema
+ * refused it at <at>/<name>.
+ */
+static const char *readable_text(json_t *object, const char *name, const json_t *refused,
+				 const char *at)
 {
-	return json_string_value(json_object_get(req->body, name));
+	char pointer[64];
+
+	snprintf(pointer, sizeof(pointer), "%s/%s", at, name);
+	if (refused && schema_refused(refused, pointer))
+		return NULL;
+	return json_string_value(json_object_get(object, name));
 }
 
-/* The body's lines (validated: at most LEDGER_LINES_MAX), amounts parsed into exact decimals. */
-static int decode_lines(struct erp_request *req, struct ledger_entry_input *in)
+/* A side of a line: not given, given but refused by the schema (unread), or its decimal text. */
+static struct ledger_amount readable_amount(json_t *line, const char *side, const json_t *refused,
+					    const char *at)
+{
+	const char *text = readable_text(line, side, refused, at);
+
+	if (!json_object_get(line, side))
+		return ledger_amount_decimal(NULL);
+	return text ? ledger_amount_decimal(text) : (struct ledger_amount){ .form = LEDGER_AMOUNT_UNREAD };
+}
+
+/*
+ * The body's lines, amounts parsed into exact decimals. With refused (a body
+ * the schema refused), what it refused is left unread: the lines not at all
+ * (in->lines NULL) when their array is, else a line's account or amount, or
+ * a line that is no object.
+ */
+static int decode_lines(struct erp_request *req, const json_t *refused, struct ledger_entry_input *in)
 {
 	json_t *array = json_object_get(req->body, "lines");
 	struct ledger_line_input *lines;
 
 	in->line_count = json_array_size(array);
+	in->lines = NULL;
+	if (refused && (in->line_count < 2 || in->line_count > LEDGER_LINES_MAX))
+		return ERP_OK; /* the schema refused the array itself: its items were not judged */
 	lines = arena_calloc(req->arena, in->line_count ? in->line_count : 1, sizeof(*lines));
 	if (!lines)
 		return ERP_ERR_NO_MEMORY;
 	for (size_t i = 0; i < in->line_count; i++) {
 		json_t *line = json_array_get(array, i);
+		char at[32];
 
-		lines[i].account = json_string_value(json_object_get(line, "account"));
-		lines[i].debit = ledger_amount_decimal(json_string_value(json_object_get(line, "debit")));
-		lines[i].credit = ledger_amount_decimal(json_string_value(json_object_get(line, "credit")));
+		snprintf(at, sizeof(at), "/lines/%zu", i);
+		if (!json_is_object(line)) { /* only when the schema refused it */
+			lines[i].unread = LEDGER_UNREAD_LINE;
+			continue;
+		}
+		lines[i].account = readable_text(line, "account", refused, at);
+		if (!lines[i].account) /* missing or refused: the schema said so */
+			lines[i].unread = LEDGER_UNREAD_ACCOUNT;
+		lines[i].debit = readable_amount(line, "debit", refused, at);
+		lines[i].credit = readable_amount(line, "credit", refused, at);
 		lines[i].description = json_string_value(json_object_get(line, "description"));
 	}
 	in->lines = lines;
 	return ERP_OK;
 }
 
-/* A draft's content from the body. */
-static int decode_entry(struct erp_request *req, struct ledger_entry_input *in)
+/* A draft's content from the body; refused: the schema's errors on a body it refused, else NULL. */
+static int decode_entry(struct erp_request *req, const json_t *refused, struct ledger_entry_input *in)
 {
-	in->date = body_text(req, "date");
-	in->memo = body_text(req, "memo");
-	in->reference = body_text(req, "reference");
-	in->source = body_text(req, "source");
-	return decode_lines(req, in);
+	in->date = readable_text(req->body, "date", refused, "");
+	in->memo = readable_text(req->body, "memo", refused, "");
+	in->reference = readable_text(req->body, "reference", refused, "");
+	in->source = readable_text(req->body, "source", refused, "");
+	return decode_lines(req, refused, in);
+}
+
+/* The rules of a draft on a body its schema refused: what the schema let through is judged. */
+static int entry_rules(struct erp_request *req, const json_t *refused, struct erp_ctx *ctx,
+		       bool creating)
+{
+	struct ledger_entry_input in = { 0 };
+	int rc = decode_entry(req, refused, &in);
+
+	return rc ? rc : ledger_entry_validate(ctx, &in, creating);
+}
+
+int ledger_entries_create_rules(struct erp_request *req, const json_t *refused, struct erp_ctx *ctx)
+{
+	return entry_rules(req, refused, ctx, true);
+}
+
+int ledger_entries_replace_rules(struct erp_request *req, const json_t *refused, struct erp_ctx *ctx)
+{
+	return entry_rules(req, refused, ctx, false);
 }
 
 static const char *entry_location(struct erp_request *req, const char *id)
@@ -100,16 +160,20 @@ int ledger_entries_create(struct erp_request *req)
 	struct idempotency_guard g = { .req = req };
 	const struct ledger_create_guard guard = { &g, guard_queue, guard_claimed, guard_keep };
 	struct ledger_entry_created created = { 0 };
+	struct erp_refusal quick = { 0 };
 	struct erp_ctx ctx;
-	int rc = decode_entry(req, &in);
+	int rc = decode_entry(req, NULL, &in);
 
 	if (rc)
 		return rc;
 	http_usecase_ctx(&ctx, req);
-	/* A body the rules refuse is answered before a malformed Idempotency-Key. */
-	rc = ledger_entry_check(&ctx.refusal, &in, true);
-	if (rc)
-		return http_respond_failure(req, &ctx, rc);
+	/*
+	 * A body the rules refuse is answered before a malformed Idempotency-Key,
+	 * with every problem: when a rule without the database refuses, the
+	 * lines' rules join it in the same answer.
+	 */
+	if (ledger_entry_check(&quick, &in, true))
+		return http_respond_failure(req, &ctx, ledger_entry_validate(&ctx, &in, true));
 	if (idempotency_prepare(req, &g.idem))
 		return 0;
 	rc = ledger_entry_create(&ctx, &in, &guard, &created);
@@ -155,21 +219,20 @@ int ledger_entries_get(struct erp_request *req)
 int ledger_entries_update(struct erp_request *req)
 {
 	struct ledger_entry_input in = { .id = resource_uuid_param(req, "id") };
+	struct erp_refusal quick = { 0 };
 	struct erp_ctx ctx;
 	json_t *entry;
 	int rc;
 
 	if (!in.id)
 		return ERP_ERR_NOT_FOUND;
-	http_usecase_ctx(&ctx, req);
-	in.source = body_text(req, "source");
-	/* A body the rules refuse is answered before a missing or stale If-Match. */
-	rc = ledger_entry_check(&ctx.refusal, &in, false);
-	if (rc)
-		return http_respond_failure(req, &ctx, rc);
-	rc = decode_entry(req, &in);
+	rc = decode_entry(req, NULL, &in);
 	if (rc)
 		return rc;
+	http_usecase_ctx(&ctx, req);
+	/* A body the rules refuse is answered, every problem at once, before a missing or stale If-Match. */
+	if (ledger_entry_check(&quick, &in, false))
+		return http_respond_failure(req, &ctx, ledger_entry_validate(&ctx, &in, false));
 	if (etag_if_match(req, &in.expected_version))
 		return 0;
 	rc = ledger_entry_update(&ctx, &in, &entry);
@@ -215,8 +278,8 @@ int ledger_entries_reverse(struct erp_request *req)
 	struct ledger_posting_input in = {
 		.id = resource_uuid_param(req, "id"),
 		.may_post_closed = http_caller_holds(req, "ledger.period.post-closed"),
-		.date = body_text(req, "date"),
-		.memo = body_text(req, "memo"),
+		.date = json_string_value(json_object_get(req->body, "date")),
+		.memo = json_string_value(json_object_get(req->body, "memo")),
 	};
 	struct ledger_entry_posted reversal;
 	struct erp_ctx ctx;

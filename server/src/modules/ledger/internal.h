@@ -24,6 +24,7 @@ struct ledger_line {
 	struct ledger_amount debit;
 	struct ledger_amount credit;
 	const char *description;
+	unsigned unread;             /* enum ledger_unread: what is not judged */
 	/* from the account (ledger_accounts_resolved()) */
 	bool found;
 	bool active;
@@ -43,8 +44,11 @@ struct ledger_line {
  * equal credits per currency. Fills *_minor. Refuses one field per problem
  * (pointer /lines/<i>/<field>, or /lines for a currency that does not
  * balance, its detail naming the currency and the difference), every one
- * kept (sentences in arena). Returns the number of problems, -1 when out of
- * memory.
+ * kept (sentences in arena): a line's account and its sides are judged
+ * together, its amount only once its account is known (the currency says
+ * how many decimals). The balance is judged only when every line passed and
+ * nothing is unread: sums of broken lines would mislead. Returns the number
+ * of problems, -1 when out of memory.
  */
 int ledger_check_lines(struct ledger_line *lines, size_t count, struct erp_refusal *refusal,
 		       struct arena *arena);
@@ -165,6 +169,9 @@ int ledger_periods_confirm_lock(struct erp_request *req);
 int ledger_periods_cancel_lock(struct erp_request *req);
 
 int ledger_entries_create(struct erp_request *req);
+/* The rules of a draft on a body its schema refused (route.h, check_rules): create, replace. */
+int ledger_entries_create_rules(struct erp_request *req, const json_t *refused, struct erp_ctx *ctx);
+int ledger_entries_replace_rules(struct erp_request *req, const json_t *refused, struct erp_ctx *ctx);
 int ledger_entries_list(struct erp_request *req);
 int ledger_entries_get(struct erp_request *req);
 int ledger_entries_update(struct erp_request *req);

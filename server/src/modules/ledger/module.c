@@ -208,7 +208,19 @@ static const struct schema_field reverse_fields[] = {
 	  .description = "default \"Reversal of <number>\"" },
 };
 static SCHEMA_OBJECT_DEFINE(reverse_schema, "JournalEntryReverse", reverse_fields,
-			    "Send {} for a reversal dated today, and If-Match with the posted entry's ETag.");
+			    "Optional: no body, an empty one or {} is a reversal dated today. Send"
+			    " If-Match with the posted entry's ETag.");
+
+/*
+ * Posting takes no field, but an optional body, as a reversal does: no body,
+ * an empty one and {} are accepted alike by both, and a body that is no
+ * object is refused alike (422).
+ */
+static const struct schema_object post_schema = {
+	"JournalEntryPost", NULL, 0,
+	"Optional and without fields: no body, an empty one or {}. Send If-Match with the ETag"
+	" of the draft as reviewed.", false,
+};
 
 static const struct schema_field entry_query_fields[] = {
 	PAGING_FIELDS,
@@ -266,7 +278,8 @@ static SCHEMA_OBJECT_DEFINE(trial_balance_schema, "TrialBalance", trial_balance_
 static const struct schema_field ledger_line_fields[] = {
 	SCHEMA_OUT("date", SCHEMA_STRING, SCHEMA_FORMAT_DATE),
 	{ .name = "posting", .type = SCHEMA_INTEGER, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
-	  .description = "the order of postings" },
+	  .description = "a number the line got as its entry was posted, higher for every later"
+			 " posting: the order of lines of one date" },
 	SCHEMA_OUT("entry_id", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
 	SCHEMA_OUT("number", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
 	SCHEMA_OUT("line", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
@@ -280,7 +293,8 @@ static const struct schema_field ledger_line_fields[] = {
 	  .format = SCHEMA_FORMAT_DECIMAL, .description = "the running balance after this line" },
 };
 static SCHEMA_OBJECT_DEFINE(ledger_line_schema, "AccountLedgerLine", ledger_line_fields,
-			    "A posted line of the account, in posting order.");
+			    "A posted line of the account. The ledger lists them by date, then by posting,"
+			    " each with the running balance from the balance before `from`.");
 
 static const struct schema_field account_ledger_query_fields[] = {
 	PAGING_FIELDS,
@@ -344,7 +358,8 @@ static const struct erp_route routes[] = {
 	  ledger_accounts_reactivate, "Reactivate an account.", .response = &account_schema,
 	  .operation_id = "reactivateAccount", .headers = ERP_ANSWERS_ETAG },
 	{ ERP_GET, COMPANY "/accounts/{code}/ledger", "ledger.report.read", ledger_account_ledger,
-	  "An account's posted lines with the running balance.", .query = &account_ledger_query,
+	  "An account's posted lines by date, then by posting, with the running balance.",
+	  .query = &account_ledger_query,
 	  .list = &ledger_line_schema,
 	  .operation_id = "listAccountLedger" },
 
@@ -380,7 +395,7 @@ static const struct erp_route routes[] = {
 	  .operation_id = "listJournalEntries" },
 	{ ERP_POST, COMPANY "/journal-entries", "ledger.journal.create", ledger_entries_create,
 	  "Create a draft journal entry (Idempotency-Key honoured).", .body = &entry_write_schema,
-	  .response = &entry_schema, .success_status = 201,
+	  .response = &entry_schema, .success_status = 201, .check_rules = ledger_entries_create_rules,
 	  .operation_id = "createJournalEntry",
 	  .headers = ERP_TAKES_IDEMPOTENCY_KEY | ERP_ANSWERS_ETAG | ERP_ANSWERS_LOCATION },
 	{ ERP_GET, COMPANY "/journal-entries/{id}", "ledger.journal.read", ledger_entries_get,
@@ -388,15 +403,15 @@ static const struct erp_route routes[] = {
 	  .operation_id = "getJournalEntry", .headers = ERP_ANSWERS_ETAG },
 	{ ERP_PUT, COMPANY "/journal-entries/{id}", "ledger.journal.create", ledger_entries_update,
 	  "Replace your draft (If-Match).", .body = &entry_write_schema, .response = &entry_schema,
+	  .check_rules = ledger_entries_replace_rules,
 	  .operation_id = "replaceJournalEntry", .headers = ERP_TAKES_IF_MATCH | ERP_ANSWERS_ETAG },
 	{ ERP_DELETE, COMPANY "/journal-entries/{id}", "ledger.journal.create", ledger_entries_delete,
 	  "Delete your draft.", .response = ERP_NO_BODY, .success_status = 204,
 	  .operation_id = "deleteJournalEntry" },
 	{ ERP_POST, COMPANY "/journal-entries/{id}/post", "ledger.journal.post", ledger_entries_post,
 	  "Post a draft someone else wrote, as reviewed (If-Match): it gets its number.",
-	  .response = &entry_schema,
-	  .operation_id = "postJournalEntry", .headers = ERP_TAKES_IF_MATCH | ERP_ANSWERS_ETAG,
-	  .problems = { 422 } },
+	  .body = &post_schema, .response = &entry_schema,
+	  .operation_id = "postJournalEntry", .headers = ERP_TAKES_IF_MATCH | ERP_ANSWERS_ETAG },
 	{ ERP_POST, COMPANY "/journal-entries/{id}/reverse", "ledger.journal.post",
 	  ledger_entries_reverse,
 	  "Reverse a posted entry, as read (If-Match), with a posted mirror entry.",

@@ -89,13 +89,14 @@ static struct currency_sum *sum_for(struct currency_sum *sums, size_t *used, con
 	return &sums[(*used)++];
 }
 
-/* One line: account usable, one side, a valid amount. Returns problems found (or -1). */
-static int check_line(struct erp_refusal *refusal, struct arena *arena, struct ledger_line *line,
-		      size_t i)
+/* The rule on a line's account, when it was read: 0 or 1 problem (or -1). */
+static int check_account(struct erp_refusal *refusal, struct arena *arena,
+			 const struct ledger_line *line, size_t i)
 {
-	bool debit = line->debit.form != LEDGER_AMOUNT_NONE;
-	bool credit = line->credit.form != LEDGER_AMOUNT_NONE;
-
+	if (line->unread & LEDGER_UNREAD_ACCOUNT)
+		return 0;
+	if (!line->account)
+		return add_error(refusal, arena, i, "account", "required", "a line names its account");
 	if (!line->found)
 		return add_error(refusal, arena, i, "account", "unknown",
 				 arena_printf(arena, "this company has no account %.40s", line->account));
@@ -103,13 +104,46 @@ static int check_line(struct erp_refusal *refusal, struct arena *arena, struct l
 		return add_error(refusal, arena, i, "account", "inactive",
 				 arena_printf(arena, "account %.40s is inactive and refuses postings",
 					      line->account));
-	if (debit == credit)
-		return add_error(refusal, arena, i, debit ? "credit" : "debit", "one_side",
-				 "a line has either a debit or a credit, not both and not neither");
+	return 0;
+}
+
+/*
+ * One line: account usable, one side, a valid amount, each judged so one
+ * answer names them all; the amount only once the account is known, in
+ * its currency. Returns problems found (or -1).
+ */
+static int check_line(struct erp_refusal *refusal, struct arena *arena, struct ledger_line *line,
+		      size_t i)
+{
+	bool debit = line->debit.form != LEDGER_AMOUNT_NONE;
+	bool credit = line->credit.form != LEDGER_AMOUNT_NONE;
+	const struct ledger_amount *amount = debit ? &line->debit : &line->credit;
+	int problems, rc;
+
+	if (line->unread & LEDGER_UNREAD_LINE)
+		return 0;
+	problems = check_account(refusal, arena, line, i);
+	if (problems < 0)
+		return -1;
 	line->debit_minor = line->credit_minor = 0;
-	if (debit)
-		return check_amount(refusal, arena, line, i, "debit", &line->debit, &line->debit_minor);
-	return check_amount(refusal, arena, line, i, "credit", &line->credit, &line->credit_minor);
+	if (debit == credit)
+		rc = add_error(refusal, arena, i, debit ? "credit" : "debit", "one_side",
+			       "a line has either a debit or a credit, not both and not neither");
+	else if (!line->account || !line->found || (line->unread & LEDGER_UNREAD_ACCOUNT) ||
+		 amount->form == LEDGER_AMOUNT_UNREAD)
+		rc = 0;
+	else if (debit)
+		rc = check_amount(refusal, arena, line, i, "debit", &line->debit, &line->debit_minor);
+	else
+		rc = check_amount(refusal, arena, line, i, "credit", &line->credit, &line->credit_minor);
+	return rc < 0 ? -1 : problems + rc;
+}
+
+/* Whether any part of the line is unread. */
+static bool has_unread(const struct ledger_line *line)
+{
+	return line->unread || line->debit.form == LEDGER_AMOUNT_UNREAD ||
+	       line->credit.form == LEDGER_AMOUNT_UNREAD;
 }
 
 static int report_unbalanced(struct erp_refusal *refusal, struct arena *arena,
@@ -136,6 +170,7 @@ int ledger_check_lines(struct ledger_line *lines, size_t count, struct erp_refus
 	struct currency_sum sums[CURRENCIES_MAX];
 	size_t used = 0;
 	int problems = 0;
+	bool unread = false;
 
 	if (count < 2)
 		return add_error(refusal, arena, 0, NULL, "min_items", "an entry needs at least two lines");
@@ -145,9 +180,10 @@ int ledger_check_lines(struct ledger_line *lines, size_t count, struct erp_refus
 		if (rc < 0)
 			return -1;
 		problems += rc;
+		unread |= has_unread(&lines[i]);
 	}
-	if (problems)
-		return problems; /* sums of lines with bad amounts would mislead */
+	if (problems || unread)
+		return problems; /* sums of lines with bad or unread amounts would mislead */
 	for (size_t i = 0; i < count; i++) {
 		struct currency_sum *sum = sum_for(sums, &used, &lines[i]);
 

@@ -37,8 +37,10 @@ const struct db_statement ledger_sql_report_account = {
 /*
  * $1/$2 the cursor's keys (posting date, posting number), $3 company, $4
  * account code, $5 from, $6 to (dates; NULL: open), $7 page size + 1: the
- * account's posted lines in posting order with the running balance (the
- * lines before $5 are its opening).
+ * account's posted lines by date, then by posting number, with the running
+ * balance (the lines before $5 are its opening). Every line has a posting
+ * number of its own (one nextval per line), so the pair is unique: the
+ * window sum has no ties and a page boundary never splits equal keys.
  */
 const struct db_statement ledger_sql_account_ledger = {
 	"ledger_account_ledger",

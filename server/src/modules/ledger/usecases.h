@@ -74,6 +74,7 @@ struct ledger_amount {
 		LEDGER_AMOUNT_NONE,
 		LEDGER_AMOUNT_DECIMAL,
 		LEDGER_AMOUNT_MINOR,
+		LEDGER_AMOUNT_UNREAD,   /* given, but not readable (ledger_line_input.unread) */
 	} form;
 	int parsed;                 /* DECIMAL: what erp_amount_parse() answered (ERP_MONEY_*) */
 	struct erp_amount decimal;  /* DECIMAL */
@@ -86,11 +87,23 @@ struct ledger_amount ledger_amount_decimal(const char *text);
 /* A side given in minor units of the account's currency. */
 struct ledger_amount ledger_amount_minor(int64_t minor);
 
+/*
+ * What the caller could not read of a line: a request's schema refused it,
+ * and said so in the same answer. Nothing unread is judged, and while any
+ * part of an entry is unread, neither is its balance. An amount given but
+ * not readable is LEDGER_AMOUNT_UNREAD.
+ */
+enum ledger_unread {
+	LEDGER_UNREAD_LINE = 1 << 0,    /* the line is no object: none of its rules */
+	LEDGER_UNREAD_ACCOUNT = 1 << 1, /* its account: not looked up */
+};
+
 struct ledger_line_input {
 	const char *account;        /* the account's code */
 	struct ledger_amount debit; /* exactly one of the two, more than zero */
 	struct ledger_amount credit;
 	const char *description;    /* may be NULL */
+	unsigned unread;            /* enum ledger_unread flags; 0: all read */
 };
 
 /* A draft's content: a new one, or the one replacing a draft (id, expected_version). */
@@ -138,6 +151,17 @@ struct ledger_entry_created {
  */
 int ledger_entry_check(struct erp_refusal *refusal, const struct ledger_entry_input *in,
 		       bool creating);
+
+/*
+ * Every rule of a draft's input, writing nothing: ledger_entry_check()'s,
+ * and the lines' (ledger_check_lines()) against the company's accounts,
+ * read in a round trip of its own. Every problem is kept in ctx->refusal, so
+ * one answer names them all, whatever else refuses the request (a request's
+ * schema: what it refused is marked unread). in->lines NULL: the lines are
+ * not judged. 0, ERP_ERR_INVALID, or a failure's code (ctx->refusal then
+ * empty: no half list).
+ */
+int ledger_entry_validate(struct erp_ctx *ctx, const struct ledger_entry_input *in, bool creating);
 
 /*
  * Writes a draft by ctx->actor_id, in three round trips with its COMMIT

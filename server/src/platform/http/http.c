@@ -111,6 +111,23 @@ int http_respond_invalid(struct erp_request *req, const char *detail, json_t *er
 	return respond_problem_errors(req, &PROBLEM_VALIDATION, detail, errors);
 }
 
+int http_refusal_errors(const struct erp_refusal *refusal, json_t *errors)
+{
+	char more[64];
+
+	for (size_t i = 0; i < refusal->field_count; i++) {
+		const struct erp_field_refusal *field = erp_refusal_field(refusal, i);
+
+		if (schema_error_add(errors, field->pointer, field->code ? field->code : "invalid",
+				     field->detail))
+			return -1;
+	}
+	snprintf(more, sizeof(more), "%zu more problems not listed", refusal->fields_dropped);
+	if (refusal->fields_dropped && schema_error_add(errors, "", "more", more))
+		return -1;
+	return 0;
+}
+
 int http_respond_refusal(struct erp_request *req, const struct erp_refusal *refusal)
 {
 	json_t *errors = NULL;
@@ -120,20 +137,7 @@ int http_respond_refusal(struct erp_request *req, const struct erp_refusal *refu
 		return ERP_ERR_INTERNAL;
 	if (refusal->field_count > 0) {
 		errors = json_array();
-		char more[64];
-		bool failed = !errors;
-
-		for (size_t i = 0; !failed && i < refusal->field_count; i++) {
-			const struct erp_field_refusal *field = erp_refusal_field(refusal, i);
-
-			failed = schema_error_add(errors, field->pointer,
-						  field->code ? field->code : "invalid",
-						  field->detail) != 0;
-		}
-		snprintf(more, sizeof(more), "%zu more problems not listed", refusal->fields_dropped);
-		if (!failed && refusal->fields_dropped)
-			failed = schema_error_add(errors, "", "more", more) != 0;
-		if (failed) {
+		if (!errors || http_refusal_errors(refusal, errors)) {
 			json_decref(errors);
 			return ERP_ERR_NO_MEMORY;
 		}

@@ -127,6 +127,13 @@ struct erp_refusal;
 int http_respond_refusal(struct erp_request *req, const struct erp_refusal *refusal);
 
 /*
+ * Appends the fields a refusal names to errors as a 422 lists them
+ * ({"pointer", "code", "detail"}; code "invalid" when it has none), and one
+ * "more" entry counting those it dropped. 0, or -1 when out of memory.
+ */
+int http_refusal_errors(const struct erp_refusal *refusal, json_t *errors);
+
+/*
  * The use-case context of a request (shared-kernel/usecase.h): its
  * connection, arena, caller, company scope (req->company) and request id,
  * with no refusal yet.

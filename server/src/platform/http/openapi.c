@@ -17,6 +17,7 @@
 #include "platform/http/response.h"
 #include "platform/http/route.h"
 #include "platform/http/route_contract.h"
+#include "platform/http/schema.h"
 #include "platform/http/server.h"
 #include "platform/ops/ops.h"
 
@@ -143,7 +144,8 @@ static json_t *operation(const struct erp_module *module, const struct erp_route
 		json_decref(params);
 	if (route->body)
 		json_object_set_new(op, "requestBody",
-				    json_pack("{s:b, s:{s:{s:o}}}", "required", 1, "content",
+				    json_pack("{s:b, s:{s:{s:o}}}", "required",
+					      !schema_body_optional(route->body), "content",
 					      "application/json", "schema",
 					      openapi_object_schema(route->body, c)));
 	add_response(responses, route, response_status(route), c);

@@ -34,8 +34,9 @@ static const struct {
 	{ 413, "PayloadTooLarge", "The body is larger than the server accepts (ERP_MAX_BODY_BYTES)." },
 	{ 415, "UnsupportedMediaType", "The body is not application/json." },
 	{ 422, "ValidationFailed",
-	  "The body, the query or a rule refuses the request; errors names the fields (JSON"
-	  " pointers) when there are any." },
+	  "The query, the body or a rule refuses the request; errors lists every problem found"
+	  " at once, each with a code: body fields by JSON pointer (pointer), query parameters"
+	  " by name (parameter). The route's rules judge what the schemas let through." },
 	{ 428, "PreconditionRequired", "If-Match is missing: send the ETag of the version you read." },
 	{ 429, "TooManyRequests", "Too many requests for now; Retry-After says when to try again." },
 };

@@ -17,6 +17,7 @@
 #include "platform/http/schema.h"
 #include "platform/http/server.h"
 #include "shared-kernel/errors.h"
+#include "shared-kernel/usecase.h"
 #include "shared-kernel/uuid.h"
 
 static bool is_request_id_char(char c)
@@ -254,6 +255,7 @@ static const char *query_get(void *ctx, const char *name)
 struct unknown_args {
 	const struct schema_object *schema;
 	json_t *errors;
+	int count;
 };
 
 static enum MHD_Result find_unknown_arg(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -266,6 +268,7 @@ static enum MHD_Result find_unknown_arg(void *cls, enum MHD_ValueKind kind, cons
 	for (size_t i = 0; i < u->schema->field_count; i++)
 		if (strcmp(u->schema->fields[i].name, key) == 0)
 			return MHD_YES;
+	u->count++;
 	if (json_array_size(u->errors) < SCHEMA_MAX_ERRORS) {
 		json_t *e = json_pack("{s:s%, s:s, s:s}", "parameter", key, strnlen(key, 64),
 				      "code", "unknown_parameter", "detail",
@@ -279,32 +282,27 @@ static enum MHD_Result find_unknown_arg(void *cls, enum MHD_ValueKind kind, cons
 	return MHD_YES;
 }
 
-static bool validate_query(struct erp_request *req, json_t *errors)
+/* The query's problems, appended to errors: their number, or -1 when out of memory. */
+static int validate_query(struct erp_request *req, json_t *errors)
 {
-	struct unknown_args unknown = { req->route->query, errors };
+	struct unknown_args unknown = { req->route->query, errors, 0 };
 	int problems;
 
 	if (!req->route->query)
-		return true;
+		return 0;
 	MHD_get_connection_values(req->connection, MHD_GET_ARGUMENT_KIND, find_unknown_arg, &unknown);
 	problems = schema_validate_query(req->route->query, query_get, req, &req->query, errors);
 	if (arena_cleanup_add(req->arena, (arena_cleanup_fn)json_decref, req->query) || problems < 0)
-		return !respond_error_code(req, ERP_ERR_NO_MEMORY, "out of memory");
-	if (json_array_size(errors)) {
-		http_respond_invalid(req, "the query parameters are not valid", errors);
-		return false;
-	}
-	return true;
+		return -1;
+	return problems + unknown.count;
 }
 
-static bool validate_body(struct erp_request *req, json_t *errors)
+/* The body, parsed into req->body (none or empty: {} where it is optional); false when answered. */
+static bool read_body(struct erp_request *req)
 {
 	char detail[256];
 	unsigned long failures;
-	int problems;
 
-	if (!req->route->body)
-		return true;
 	if (req->upload_no_memory)
 		return !respond_error_code(req, ERP_ERR_NO_MEMORY, "out of memory");
 	if (req->upload_too_large) {
@@ -314,8 +312,11 @@ static bool validate_body(struct erp_request *req, json_t *errors)
 		return false;
 	}
 	failures = alloc_failures();
-	req->body = body_parse(req->upload, req->upload_length, req->server->config->max_json_depth,
-			       detail, sizeof(detail));
+	if (req->upload_length == 0 && schema_body_optional(req->route->body))
+		req->body = json_object(); /* no body, or an empty one: nothing given, as {} */
+	else
+		req->body = body_parse(req->upload, req->upload_length,
+				       req->server->config->max_json_depth, detail, sizeof(detail));
 	if (!req->body) {
 		/* jansson reports running out of memory as malformed input: ask the allocator. */
 		if (alloc_failures() != failures)
@@ -325,36 +326,72 @@ static bool validate_body(struct erp_request *req, json_t *errors)
 	}
 	if (arena_cleanup_add(req->arena, (arena_cleanup_fn)json_decref, req->body))
 		return !respond_error_code(req, ERP_ERR_NO_MEMORY, "out of memory");
-	problems = schema_validate(req->route->body, req->body, errors);
-	if (problems < 0)
-		return !respond_error_code(req, ERP_ERR_NO_MEMORY, "out of memory");
-	if (problems > 0) {
-		http_respond_invalid(req, "the request body is not valid", errors);
-		return false;
-	}
 	return true;
+}
+
+/*
+ * The route's own rules on a request its schemas refused (route.h,
+ * check_rules), their fields added to errors; false when answered (a
+ * failure: out of memory, the database).
+ */
+static bool check_route_rules(struct erp_request *req, json_t *errors)
+{
+	struct erp_ctx ctx;
+	int rc;
+
+	if (!req->route->check_rules)
+		return true;
+	http_usecase_ctx(&ctx, req);
+	rc = req->route->check_rules(req, errors, &ctx);
+	if (erp_refused(&ctx.refusal))
+		return !http_refusal_errors(&ctx.refusal, errors) ||
+		       !respond_error_code(req, ERP_ERR_NO_MEMORY, "out of memory");
+	return !rc || !respond_error_code(req, rc, "could not check the request right now");
+}
+
+/*
+ * The query and the body against the route's schemas, and, when they refuse
+ * it, the route's own rules: one 422 names every problem. False when
+ * answered; a body that cannot be read (400, 413) is answered alone.
+ */
+static bool validate_request(struct erp_request *req)
+{
+	int query_problems, body_problems = 0;
+	json_t *errors;
+
+	if (!req->route->query && !req->route->body)
+		return true;
+	if (req->route->body && !read_body(req))
+		return false;
+	errors = json_array();
+	if (!errors || arena_cleanup_add(req->arena, (arena_cleanup_fn)json_decref, errors))
+		return !respond_error_code(req, ERP_ERR_NO_MEMORY, "out of memory");
+	query_problems = validate_query(req, errors);
+	if (req->route->body)
+		body_problems = schema_validate(req->route->body, req->body, errors);
+	if (query_problems < 0 || body_problems < 0)
+		return !respond_error_code(req, ERP_ERR_NO_MEMORY, "out of memory");
+	if (query_problems == 0 && body_problems == 0)
+		return true;
+	if (!check_route_rules(req, errors))
+		return false;
+	http_respond_invalid(req, !body_problems    ? "the query parameters are not valid"
+				  : !query_problems ? "the request body is not valid"
+						    : "the query parameters and the request body are not valid",
+			     errors);
+	return false;
 }
 
 void pipeline_finish(struct erp_request *req)
 {
 	unsigned long trips;
-	json_t *errors;
 	int rc;
 
 	if (req->responded)
 		return;
 	req->company_code = http_param(req, "company");
-	if (!authenticate(req) || !resolve_company(req))
+	if (!authenticate(req) || !resolve_company(req) || !validate_request(req))
 		return;
-	if (req->route->query || req->route->body) {
-		errors = json_array();
-		if (!errors || arena_cleanup_add(req->arena, (arena_cleanup_fn)json_decref, errors)) {
-			respond_error_code(req, ERP_ERR_NO_MEMORY, "out of memory");
-			return;
-		}
-		if (!validate_query(req, errors) || !validate_body(req, errors))
-			return;
-	}
 	trips = db_thread_round_trips();
 	rc = req->route->handler(req);
 	req->db_round_trips = db_thread_round_trips() - trips;

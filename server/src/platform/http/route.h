@@ -19,6 +19,8 @@
 struct erp_request;
 struct schema_object;
 struct erp_server;
+struct erp_ctx;
+struct json_t;
 
 enum erp_method {
 	ERP_GET = 1 << 0,
@@ -105,6 +107,19 @@ struct erp_route {
 	 */
 	const char *operation_id;
 	unsigned headers;         /* enum erp_route_header flags */
+	/*
+	 * The route's own rules on a request its schemas refused (NULL: none),
+	 * so that one 422 names every problem. The pipeline calls it before it
+	 * answers, with refused (the errors the schemas found, query and body)
+	 * and a use-case context (platform/http/http.h, http_usecase_ctx()), and
+	 * adds every field ctx->refusal names to the same answer. It judges only
+	 * the parts of req->body and req->query the schemas let through
+	 * (schema_refused()), may read the database, and writes and answers
+	 * nothing. Returns 0, the refusal's code, or a failure's (the pipeline
+	 * answers that one instead: 503 ...). On a request the schemas accept,
+	 * the handler's use case applies the same rules.
+	 */
+	int (*check_rules)(struct erp_request *req, const struct json_t *refused, struct erp_ctx *ctx);
 	/*
 	 * 4xx statuses the route answers beyond those its declaration implies
 	 * (route_problems(): 400 always; 401, 403 and 429 unless public; 404 with

@@ -396,6 +396,37 @@ int schema_validate_response(const struct schema_object *schema, json_t *value, 
 	return validate_document(schema, value, errors, true);
 }
 
+bool schema_refused(const json_t *errors, const char *pointer)
+{
+	size_t length = strlen(pointer), index;
+	json_t *error;
+
+	if (!errors)
+		return false;
+	json_array_foreach(errors, index, error) {
+		const char *at = json_string_value(json_object_get(error, "pointer"));
+		size_t at_length = at ? strlen(at) : 0;
+
+		if (!at)
+			continue; /* a query parameter's */
+		if (at_length <= length && strncmp(pointer, at, at_length) == 0 &&
+		    (pointer[at_length] == '\0' || pointer[at_length] == '/'))
+			return true; /* at pointer, or at a place that holds it */
+		if (at_length > length && strncmp(at, pointer, length) == 0 && at[length] == '/')
+			return true; /* inside it */
+	}
+	return false;
+}
+
+bool schema_body_optional(const struct schema_object *schema)
+{
+	for (size_t i = 0; i < schema->field_count; i++)
+		if ((schema->fields[i].flags & SCHEMA_REQUIRED) &&
+		    !(schema->fields[i].flags & SCHEMA_READ_ONLY))
+			return false;
+	return true;
+}
+
 static json_t *convert_query_value(struct validation *v, const struct schema_field *f,
 				   const char *raw, const char *pointer)
 {
@@ -444,21 +475,28 @@ int schema_validate_query(const struct schema_object *schema, schema_query_get_f
 	*out = object;
 	if (!object)
 		return -1;
+	/*
+	 * Each parameter converted and judged on its own, so one answer names
+	 * every bad parameter: one that does not convert does not hide another's
+	 * range or enum.
+	 */
 	for (size_t i = 0; i < schema->field_count; i++) {
 		const struct schema_field *f = &schema->fields[i];
 		const char *raw = get(ctx, f->name);
 		json_t *converted;
 
-		if (!raw)
-			continue;
 		pointer_push(pointer, 0, f->name, strlen(f->name));
+		if (!raw) {
+			if (f->flags & SCHEMA_REQUIRED)
+				report(&v, pointer, "required", "is required");
+			continue;
+		}
 		converted = convert_query_value(&v, f, raw, pointer);
-		if (converted && json_object_set_new(object, f->name, converted))
+		if (!converted)
+			continue;
+		validate_value(&v, f, converted, pointer);
+		if (json_object_set_new(object, f->name, converted))
 			v.out_of_memory = true;
-	}
-	if (v.count == 0) {
-		pointer[0] = '\0';
-		validate_object(&v, schema, object, pointer);
 	}
 	return v.out_of_memory ? -1 : v.count;
 }

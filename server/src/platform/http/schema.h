@@ -116,14 +116,34 @@ int schema_validate_response(const struct schema_object *schema, json_t *value, 
 
 /*
  * Builds a JSON object from query parameters (name -> text) according to a
- * schema of scalar fields, converting integers and booleans, then validates
- * it like a body. get(ctx, name) returns the raw value or NULL; names not in
- * the schema are found by the caller and passed to schema_unknown_query().
- * *out receives a new reference (also on errors, possibly partial).
+ * schema of scalar fields, converting integers and booleans, and validates
+ * each like a body's field, every parameter whatever the others' problems.
+ * get(ctx, name) returns the raw value or NULL; names not in the schema are
+ * the caller's to find. *out receives a new reference (also on errors,
+ * possibly partial: what converted).
  */
 typedef const char *(*schema_query_get_fn)(void *ctx, const char *name);
 int schema_validate_query(const struct schema_object *schema, schema_query_get_fn get, void *ctx,
 			  json_t **out, json_t *errors);
+
+/*
+ * True when no field of schema is required (read-only fields aside): a
+ * request may leave such a body out, and the platform reads a missing or
+ * empty body as {} (a reversal's optional date and memo; a posting, which
+ * takes no field). /openapi.json marks its requestBody not required.
+ */
+bool schema_body_optional(const struct schema_object *schema);
+
+/*
+ * Whether errors (as schema_validate() appends them) leave the part of the
+ * body at pointer unsound: an error there, inside it ("/lines/2/credit" for
+ * "/lines/2"), or at a place holding it, below which the schema judged
+ * nothing ("/lines": too few items; "": no object, or the list was cut).
+ * Query parameters' errors do not count; errors NULL refuses nothing. For
+ * a route's rules, which judge
+ * only what the schema let through (route.h, check_rules).
+ */
+bool schema_refused(const json_t *errors, const char *pointer);
 
 /* Appends an error object; -1 when out of memory. Used by handlers for rules
  * tables cannot express (e.g. an unbalanced journal entry). */

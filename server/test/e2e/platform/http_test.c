@@ -418,6 +418,69 @@ START_TEST(query_parameters_are_validated)
 }
 END_TEST
 
+/* The errors of r in order, "<pointer or parameter>:<code>" joined by spaces (static). */
+static const char *error_list(const struct test_response *r)
+{
+	static char list[1024];
+	json_t *errors = json_object_get(r->json, "errors");
+	size_t used = 0;
+
+	list[0] = '\0';
+	for (size_t i = 0; i < json_array_size(errors) && used < sizeof(list); i++) {
+		json_t *e = json_array_get(errors, i);
+		json_t *at = json_object_get(e, "pointer") ? json_object_get(e, "pointer")
+							   : json_object_get(e, "parameter");
+
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s:%s", i ? " " : "",
+					 json_string_value(at),
+					 json_string_value(json_object_get(e, "code")));
+	}
+	return list;
+}
+
+START_TEST(one_422_names_the_schemas_and_the_rules_problems)
+{
+	struct test_response r;
+
+	/* The query's, the body's schema's and the route's own rules', in one answer. */
+	request("POST", "/test/rules?scale=9&x=1", json_headers,
+		"{\"name\":\"reserved\",\"from\":\"2026-02-01\",\"to\":\"2026-01-01\",\"extra\":1}", &r);
+	assert_problem(&r, 422, "/problems/validation");
+	ck_assert_str_eq(error_list(&r), "x:unknown_parameter scale:maximum /extra:unknown_field"
+					 " /name:reserved /to:order");
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "detail")),
+			 "the query parameters and the request body are not valid");
+	test_response_free(&r);
+	/* A query alone refused: the body's rules still join the answer. */
+	request("POST", "/test/rules?scale=x", json_headers, "{\"name\":\"reserved\"}", &r);
+	assert_problem(&r, 422, "/problems/validation");
+	ck_assert_str_eq(error_list(&r), "scale:type /name:reserved");
+	test_response_free(&r);
+	/* What the schema refused, the rules do not judge again or on top. */
+	request("POST", "/test/rules", json_headers,
+		"{\"name\":\"\",\"from\":\"2026-02-30\",\"to\":\"2026-01-01\"}", &r);
+	ck_assert_str_eq(error_list(&r), "/name:min_length /from:format");
+	test_response_free(&r);
+	request("POST", "/test/rules", json_headers, "[\"reserved\"]", &r);
+	ck_assert_str_eq(error_list(&r), ":type");
+	test_response_free(&r);
+	/* A body the schema accepts meets the same rules in the handler. */
+	request("POST", "/test/rules", json_headers,
+		"{\"name\":\"reserved\",\"from\":\"2026-02-01\",\"to\":\"2026-01-01\"}", &r);
+	assert_problem(&r, 422, "/problems/validation");
+	ck_assert_str_eq(error_list(&r), "/name:reserved /to:order");
+	test_response_free(&r);
+	request("POST", "/test/rules?scale=2", json_headers, "{\"name\":\"kept\",\"from\":\"2026-01-01\"}",
+		&r);
+	ck_assert_int_eq(r.status, 201);
+	test_response_free(&r);
+	/* A body that does not parse is answered alone. */
+	request("POST", "/test/rules?scale=9", json_headers, "{\"name\":", &r);
+	assert_problem(&r, 400, "/problems/bad-request");
+	test_response_free(&r);
+}
+END_TEST
+
 START_TEST(protected_route_is_denied_by_default)
 {
 	const char *const token[] = { "Authorization: Bearer SECRET-TOKEN-do-not-log-42", NULL };
@@ -811,6 +874,7 @@ Suite *test_suite(void)
 	tcase_add_test(api, invalid_body_is_422_with_every_field);
 	tcase_add_test(api, valid_body_reaches_the_handler);
 	tcase_add_test(api, query_parameters_are_validated);
+	tcase_add_test(api, one_422_names_the_schemas_and_the_rules_problems);
 	tcase_add_test(api, protected_route_is_denied_by_default);
 	tcase_add_test(api, unexpected_failure_is_500_without_detail);
 	tcase_add_test(api, cors_preflight_and_responses);

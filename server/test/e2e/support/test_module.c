@@ -1,7 +1,8 @@
 /*
  * A module that exists only in the test build of the server
  * (build/bin/erp-server-test): JSON routes that exercise the platform's
- * body validation, query parsing, slow handlers (graceful shutdown), the
+ * body validation, query parsing, a route's own rules beside its schemas
+ * (check_rules), slow handlers (graceful shutdown), the
  * deny-by-default authentication path, the allocation-failure report
  * (fault.h) and an answer that drifts from its declared response
  * (response_check.h). It is never linked into erp-server.
@@ -42,6 +43,20 @@ static const struct schema_field echo_fields[] = {
 	{ .name = "id", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY, .format = SCHEMA_FORMAT_UUID },
 };
 static SCHEMA_OBJECT_DEFINE(echo_schema, "TestEcho", echo_fields, "Anything the echo route accepts.");
+
+/* A route with its own rules beyond its schemas (route.h, check_rules). */
+static const struct schema_field rules_fields[] = {
+	{ .name = "name", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .min = 1, .max = 20 },
+	{ .name = "from", .type = SCHEMA_STRING, .max = 10, .format = SCHEMA_FORMAT_DATE },
+	{ .name = "to", .type = SCHEMA_STRING, .max = 10, .format = SCHEMA_FORMAT_DATE },
+};
+static SCHEMA_OBJECT_DEFINE(rules_schema, "TestRules", rules_fields,
+			    "The name \"reserved\" is refused, and a to before from.");
+
+static const struct schema_field rules_query_fields[] = {
+	{ .name = "scale", .type = SCHEMA_INTEGER, .min = 0, .max = 4 },
+};
+static SCHEMA_OBJECT_DEFINE(rules_query, "TestRulesQuery", rules_query_fields, NULL);
 
 static const struct schema_field slow_query_fields[] = {
 	{ .name = "ms", .type = SCHEMA_INTEGER, .flags = SCHEMA_REQUIRED, .min = 0, .max = 10000 },
@@ -132,6 +147,40 @@ static int post_echo(struct erp_request *req)
 	return http_respond_json(req, 201, json_incref(req->body));
 }
 
+/*
+ * The rules of /test/rules on what the schema let through (refused: its
+ * errors; NULL when it accepted the body): a reserved name, and to before
+ * from, judged only when both dates are sound.
+ */
+static void test_rules(json_t *body, const json_t *refused, struct erp_refusal *refusal)
+{
+	const char *name = json_string_value(json_object_get(body, "name"));
+	const char *from = json_string_value(json_object_get(body, "from"));
+	const char *to = json_string_value(json_object_get(body, "to"));
+
+	if (name && !schema_refused(refused, "/name") && strcmp(name, "reserved") == 0)
+		erp_refuse_field_code(refusal, "/name", "reserved", "is a name the rules keep");
+	if (from && to && !schema_refused(refused, "/from") && !schema_refused(refused, "/to") &&
+	    strcmp(to, from) < 0)
+		erp_refuse_field_code(refusal, "/to", "order", "must not be before from");
+}
+
+static int check_test_rules(struct erp_request *req, const json_t *refused, struct erp_ctx *ctx)
+{
+	test_rules(req->body, refused, &ctx->refusal);
+	return ctx->refusal.code;
+}
+
+static int post_rules(struct erp_request *req)
+{
+	struct erp_refusal refusal = { 0 };
+
+	test_rules(req->body, NULL, &refusal);
+	if (erp_refused(&refusal))
+		return http_respond_refusal(req, &refusal);
+	return http_respond_json(req, 201, json_incref(req->body));
+}
+
 static int get_slow(struct erp_request *req)
 {
 	json_int_t ms = json_integer_value(json_object_get(req->query, "ms"));
@@ -193,6 +242,10 @@ static const struct erp_route test_routes[] = {
 	{ ERP_POST, "/test/echo", ERP_PUBLIC, post_echo, "Echoes a validated body.",
 	  .body = &echo_schema, .response = &echo_schema, .success_status = 201,
 	  .operation_id = "testEcho" },
+	{ ERP_POST, "/test/rules", ERP_PUBLIC, post_rules,
+	  "Echoes a body its own rules accept; one 422 names the schemas' and the rules' problems.",
+	  .body = &rules_schema, .query = &rules_query, .response = &rules_schema,
+	  .success_status = 201, .check_rules = check_test_rules, .operation_id = "testRules" },
 	{ ERP_GET, "/test/slow", ERP_PUBLIC, get_slow, "Sleeps ms milliseconds, then answers.",
 	  .query = &slow_query, .response = &slept_schema,
 	  .operation_id = "testSlow" },

@@ -159,6 +159,64 @@ START_TEST(unknown_and_inactive_accounts_are_named)
 }
 END_TEST
 
+/* A line's account and its sides are judged together; its amount once its account is known. */
+START_TEST(a_line_answers_every_problem_it_has)
+{
+	struct ledger_line lines[] = { line("9999", "USD", 2, "1", "1"), line("4000", "USD", 2, "1.005", NULL),
+				       line("4100", "USD", 2, "2.001", NULL), line("5000", "USD", 2, NULL, "3") };
+
+	lines[0].found = false;  /* unknown, and both sides */
+	lines[1].active = false; /* inactive, and too many decimals for its currency */
+	lines[2].found = false;  /* unknown: its amount is not judged, in no currency */
+	ck_assert_int_eq(check(lines, 4), 5);
+	ck_assert_str_eq(error_field(0, "pointer"), "/lines/0/account");
+	ck_assert_str_eq(error_field(1, "pointer"), "/lines/0/credit");
+	ck_assert_str_eq(error_field(1, "code"), "one_side");
+	ck_assert_str_eq(error_field(2, "code"), "inactive");
+	ck_assert_str_eq(error_field(3, "pointer"), "/lines/1/debit");
+	ck_assert_str_eq(error_field(3, "detail"), "USD allows at most 2 decimals");
+	ck_assert_str_eq(error_field(4, "pointer"), "/lines/2/account");
+	ck_assert_uint_eq(error_count(), 5);
+	forget();
+	/* ledger.h's callers may name no account at all: refused, not looked up. */
+	lines[0] = line_minor(NULL, "USD", 2, 100, 0);
+	lines[0].found = false;
+	lines[1] = line_minor("4000", "USD", 2, 0, 100);
+	ck_assert_int_eq(check(lines, 2), 1);
+	ck_assert_str_eq(error_field(0, "pointer"), "/lines/0/account");
+	ck_assert_str_eq(error_field(0, "code"), "required");
+}
+END_TEST
+
+/* What the caller could not read (a request's schema refused it) is not judged, nor the balance. */
+START_TEST(unread_parts_are_not_judged)
+{
+	struct ledger_line lines[] = { line("1000", "USD", 2, "1", NULL), line("4000", "USD", 2, NULL, "9"),
+				       line(NULL, "USD", 2, NULL, "7"), line("4100", "USD", 2, NULL, "1") };
+
+	lines[0].debit.form = LEDGER_AMOUNT_UNREAD; /* given, refused by the schema */
+	lines[2].unread = LEDGER_UNREAD_ACCOUNT;
+	lines[2].found = false;
+	lines[3].unread = LEDGER_UNREAD_LINE;
+	lines[3].credit = lines[3].debit; /* a line that is no object: not even its sides */
+	ck_assert_int_eq(check(lines, 4), 0);
+	ck_assert_uint_eq(error_count(), 0); /* and no "unbalanced" from sums of half an entry */
+	/* Both sides given, one of them unread: still two sides. */
+	lines[0].credit = ledger_amount_decimal("1");
+	ck_assert_int_eq(check(lines, 4), 1);
+	ck_assert_str_eq(error_field(0, "code"), "one_side");
+	forget();
+	/* Read in full, the same amounts do not balance. */
+	{
+		struct ledger_line read[] = { line("1000", "USD", 2, "1", NULL),
+					      line("4000", "USD", 2, NULL, "9") };
+
+		ck_assert_int_eq(check(read, 2), 1);
+		ck_assert_str_eq(error_field(0, "code"), "unbalanced");
+	}
+}
+END_TEST
+
 /* --- amounts per currency ---------------------------------------------------------------- */
 
 START_TEST(decimals_follow_the_currency)
@@ -454,6 +512,8 @@ Suite *test_suite(void)
 	tcase_add_test(balance, fewer_than_two_lines_are_refused);
 	tcase_add_test(balance, a_line_has_exactly_one_side);
 	tcase_add_test(balance, unknown_and_inactive_accounts_are_named);
+	tcase_add_test(balance, a_line_answers_every_problem_it_has);
+	tcase_add_test(balance, unread_parts_are_not_judged);
 	tcase_add_test(balance, decimals_follow_the_currency);
 	tcase_add_test(balance, zero_negative_and_malformed_amounts_are_refused);
 	tcase_add_test(balance, totals_that_overflow_are_refused_not_wrapped);

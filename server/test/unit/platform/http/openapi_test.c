@@ -508,6 +508,44 @@ START_TEST(test_anonymous_body_stays_inline)
 }
 END_TEST
 
+/* A body whose schema requires no field may be left out: the document says so. */
+static const struct schema_field note_fields[] = {
+	{ .name = "note", .type = SCHEMA_STRING, .min = 1, .max = 40 },
+};
+static const struct schema_object note_body = {
+	"ArchiveNote", note_fields, ERP_COUNT(note_fields), NULL, false,
+};
+static const struct schema_object no_fields_body = { "PinNote", NULL, 0, "No fields.", false };
+
+static const struct erp_route note_routes[] = {
+	{ ERP_POST, "/api/v1/notes/{note}/archive", "notes.note.write", handler, NULL,
+	  .body = &note_body, .response = ERP_NO_BODY, .success_status = 204,
+	  .operation_id = "archiveNote" },
+	{ ERP_POST, "/api/v1/notes/{note}/pin", "notes.note.write", handler, NULL,
+	  .body = &no_fields_body, .response = ERP_NO_BODY, .success_status = 204,
+	  .operation_id = "pinNote" },
+};
+
+static const struct erp_module notes_module = {
+	.name = "notes", .routes = note_routes, .route_count = ERP_COUNT(note_routes),
+};
+
+START_TEST(test_optional_body_is_not_required)
+{
+	const struct erp_module *const modules[] = { &notes_module, &gadgets_module };
+	json_t *doc = render(modules, ERP_COUNT(modules));
+
+	ck_assert(json_is_false(dig(operation(doc, &note_routes[0]), "requestBody", "required", NULL)));
+	ck_assert(json_is_false(dig(operation(doc, &note_routes[1]), "requestBody", "required", NULL)));
+	assert_json(component(doc, "PinNote"),
+		    "{\"type\":\"object\",\"properties\":{},\"additionalProperties\":false,"
+		    "\"description\":\"No fields.\"}");
+	/* One required field makes the body required. */
+	ck_assert(json_is_true(dig(operation(doc, &gadget_routes[0]), "requestBody", "required", NULL)));
+	json_decref(doc);
+}
+END_TEST
+
 START_TEST(test_problem_component_and_refs_resolve)
 {
 	json_t *doc = render(all_modules, ERP_COUNT(all_modules));
@@ -728,6 +766,7 @@ Suite *test_suite(void)
 	tcase_add_test(schemas, test_nested_component);
 	tcase_add_test(schemas, test_response_component_is_open_and_read_only_fields_marked);
 	tcase_add_test(schemas, test_anonymous_body_stays_inline);
+	tcase_add_test(schemas, test_optional_body_is_not_required);
 	tcase_add_test(schemas, test_problem_component_and_refs_resolve);
 	suite_add_tcase(suite, schemas);
 	return suite;

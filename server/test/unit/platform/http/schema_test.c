@@ -672,6 +672,25 @@ START_TEST(test_check_allows_unbounded_read_only_fields)
 }
 END_TEST
 
+START_TEST(test_body_optional_without_required_fields)
+{
+	static const struct schema_field optional[] = {
+		{ .name = "memo", .type = SCHEMA_STRING, .min = 1, .max = 9 },
+		{ .name = "id", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED },
+	};
+	static SCHEMA_OBJECT_DEFINE(optional_schema, "Optional", optional, NULL);
+	static const struct schema_object no_fields = { "Nothing", NULL, 0, NULL, false };
+	char err[256] = "";
+
+	ck_assert(schema_body_optional(&optional_schema)); /* a read-only field is not sent */
+	ck_assert(schema_body_optional(&no_fields));
+	ck_assert(!schema_body_optional(&entry_schema));
+	ck_assert(!schema_body_optional(&owner_schema));
+	/* A schema without fields is a valid one: it takes {} and nothing else. */
+	ck_assert_msg(schema_check(&no_fields, err, sizeof(err)) == 0, "%s", err);
+}
+END_TEST
+
 /* --- query strings ----------------------------------------------------------------- */
 
 static const char *const sort_values[] = { "name", "date", NULL };
@@ -801,6 +820,51 @@ START_TEST(test_query_reports_every_conversion_problem)
 	ck_assert_ptr_null(json_object_get(out, "page"));
 	json_decref(out);
 	json_decref(errors);
+}
+END_TEST
+
+START_TEST(test_query_reports_conversion_and_rule_problems_together)
+{
+	static const char *const pairs[] = { "page", "x", "q", "", "sort", "size", NULL };
+	json_t *out, *errors;
+
+	/* A parameter that does not convert hides no other's rule. */
+	ck_assert_int_eq(run_query(pairs, &out, &errors), 3);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(errors, 0), "code")), "type");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(errors, 1), "parameter")), "q");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(errors, 1), "code")),
+			 "min_length");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(errors, 2), "parameter")),
+			 "sort");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(errors, 2), "code")), "enum");
+	json_decref(out);
+	json_decref(errors);
+}
+END_TEST
+
+START_TEST(test_refused_names_unsound_parts)
+{
+	json_t *errors = json_pack("[{s:s, s:s}, {s:s, s:s}, {s:s, s:s}, {s:s, s:s}]",
+				   "pointer", "/lines/2/credit", "code", "type",
+				   "pointer", "/tags", "code", "max_items",
+				   "parameter", "limit", "code", "type",
+				   "pointer", "/a~1b", "code", "unknown_field");
+	json_t *root = json_pack("[{s:s, s:s}]", "pointer", "", "code", "type");
+
+	ck_assert(schema_refused(errors, "/lines/2/credit")); /* there */
+	ck_assert(schema_refused(errors, "/lines/2"));        /* inside it */
+	ck_assert(schema_refused(errors, "/lines"));
+	ck_assert(schema_refused(errors, "/tags/0"));         /* held by a refused array */
+	ck_assert(schema_refused(errors, "/a~1b"));
+	ck_assert(!schema_refused(errors, "/lines/2/debit"));
+	ck_assert(!schema_refused(errors, "/lines/20"));       /* a prefix, not a parent */
+	ck_assert(!schema_refused(errors, "/lines/1"));
+	ck_assert(!schema_refused(errors, "/limit"));          /* a query parameter's error */
+	ck_assert(!schema_refused(errors, "/tagsx"));
+	ck_assert(schema_refused(root, "/anything"));          /* the body is no object */
+	ck_assert(!schema_refused(NULL, "/name"));
+	json_decref(errors);
+	json_decref(root);
 }
 END_TEST
 
@@ -987,6 +1051,7 @@ Suite *test_suite(void)
 	tcase_add_loop_test(check, test_check_refuses_bad_fields, 0, (int)COUNT(check_cases));
 	tcase_add_test(check, test_check_refuses_duplicate_names);
 	tcase_add_test(check, test_check_allows_unbounded_read_only_fields);
+	tcase_add_test(check, test_body_optional_without_required_fields);
 	suite_add_tcase(suite, check);
 
 	tcase_add_test(query, test_query_converts_values);
@@ -994,6 +1059,8 @@ Suite *test_suite(void)
 	tcase_add_test(query, test_query_validates_like_a_body);
 	tcase_add_test(query, test_query_reports_every_conversion_problem);
 	tcase_add_test(query, test_query_with_nothing_given);
+	tcase_add_test(query, test_query_reports_conversion_and_rule_problems_together);
+	tcase_add_test(reporting, test_refused_names_unsound_parts);
 	suite_add_tcase(suite, query);
 
 	tcase_add_test(response, test_response_matching_its_schema);
