@@ -26,31 +26,6 @@ struct router {
 	size_t capacity;
 };
 
-static const struct {
-	enum erp_method method;
-	const char *name;
-} method_names[] = {
-	{ ERP_GET, "GET" },     { ERP_POST, "POST" }, { ERP_PUT, "PUT" },
-	{ ERP_PATCH, "PATCH" }, { ERP_DELETE, "DELETE" }, { ERP_HEAD, "HEAD" },
-	{ ERP_OPTIONS, "OPTIONS" },
-};
-
-const char *erp_method_name(enum erp_method method)
-{
-	for (size_t i = 0; i < ERP_COUNT(method_names); i++)
-		if (method_names[i].method == method)
-			return method_names[i].name;
-	return "?";
-}
-
-enum erp_method erp_method_parse(const char *text)
-{
-	for (size_t i = 0; i < ERP_COUNT(method_names); i++)
-		if (strcmp(method_names[i].name, text) == 0)
-			return method_names[i].method;
-	return 0;
-}
-
 struct router *router_new(void)
 {
 	return erp_xcalloc(1, sizeof(struct router));
@@ -345,11 +320,11 @@ char *router_format_allow(unsigned methods, char *out, size_t out_size)
 	size_t used = 0;
 
 	out[0] = '\0';
-	for (size_t i = 0; i < ERP_COUNT(method_names); i++) {
-		if (!(methods & method_names[i].method))
+	for (unsigned bit = ERP_GET; bit <= ERP_OPTIONS; bit <<= 1) {
+		if (!(methods & bit))
 			continue;
 		int n = snprintf(out + used, out_size - used, "%s%s", used ? ", " : "",
-				 method_names[i].name);
+				 erp_method_name((enum erp_method)bit));
 		if (n < 0 || (size_t)n >= out_size - used)
 			break;
 		used += (size_t)n;
