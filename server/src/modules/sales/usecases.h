@@ -1,0 +1,165 @@
+#ifndef ERP_MODULES_SALES_USECASES_H
+#define ERP_MODULES_SALES_USECASES_H
+
+/*
+ * Sales' use cases (module-internal; internal.h includes it): what the HTTP
+ * handlers call, and what another module, an importer or a job would call.
+ * Each takes a struct erp_ctx (shared-kernel/usecase.h) whose company is the
+ * one it works in, and typed input; it owns its transaction
+ * (db_usecase_transaction()) and returns 0 (its result in ctx->arena), a
+ * refusal's code (ctx->refusal filled: a domain code, a sentence, the fields
+ * concerned; never an HTTP status) or a failure's (database, memory;
+ * ctx->refusal empty). The rules that need no database are plain functions,
+ * unit-tested on their own (server/test/unit/modules/sales/).
+ */
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "shared-kernel/usecase.h"
+
+enum {
+	SALES_CODE_MAX = 20,
+	SALES_NAME_MAX = 200,
+	SALES_ACCOUNT_CODE_MAX = 20,
+	SALES_DECIMAL_TEXT_MAX = 24,   /* a quantity, rate or discount as text */
+};
+
+/* Quantities, rates and discounts are held as units of 10^-4: "7.5" is 75000. */
+#define SALES_E4 ((int64_t)10000)
+/* 100%, the largest rate or discount. */
+#define SALES_PERCENT_E4_MAX ((int64_t)100 * SALES_E4)
+
+/* --- exact arithmetic (amounts.c) ------------------------------------------------------- */
+
+enum sales_decimal_result {
+	SALES_DECIMAL_OK = 0,
+	SALES_DECIMAL_SYNTAX = -1,            /* not digits[.digits] ("1e3", "", ".5") */
+	SALES_DECIMAL_TOO_MANY_DECIMALS = -2, /* more than 4 decimals, zeros included */
+	SALES_DECIMAL_OUT_OF_RANGE = -3,      /* negative, or above the maximum */
+};
+
+/*
+ * Exact decimal text with at most 4 decimals ("7.5", "0.3333", "20") as
+ * units of 10^-4 (75000, 3333, 200000), from 0 to max_e4 inclusive. Returns
+ * SALES_DECIMAL_OK and *out_e4, or the reason (out untouched). Never rounds.
+ */
+int sales_decimal_e4(const char *text, int64_t max_e4, int64_t *out_e4);
+
+/*
+ * A line's net in minor units: quantity × unit price × (1 − discount/100),
+ * computed exactly in 128 bits and rounded once, half away from zero, to
+ * the minor unit (the first of the document's two roundings). quantity_e4
+ * and discount_e4 in units of 10^-4 (discount 0..SALES_PERCENT_E4_MAX).
+ * 0 and *net_minor, or ERP_ERR_OVERFLOW when a step does not fit.
+ */
+int sales_line_net(int64_t quantity_e4, int64_t unit_price_minor, int64_t discount_e4,
+		   int64_t *net_minor);
+
+/*
+ * The tax on the sum of the nets of a document's lines with one tax code:
+ * base × rate/100, rounded once, half away from zero, to the minor unit
+ * (the second rounding). 0 and *tax_minor, or ERP_ERR_OVERFLOW.
+ */
+int sales_tax_amount(int64_t base_minor, int64_t rate_e4, int64_t *tax_minor);
+
+/* A line as the arithmetic sees it; net_minor is filled in. */
+struct sales_line_amounts {
+	int64_t quantity_e4;
+	int64_t unit_price_minor;
+	int64_t discount_e4;
+	size_t tax_group;           /* index of its tax code in the document's taxes */
+	int64_t net_minor;
+};
+
+/* One tax code of a document: rate in; base (the nets of its lines) and tax out. */
+struct sales_tax_amounts {
+	int64_t rate_e4;
+	int64_t base_minor;
+	int64_t tax_minor;
+};
+
+struct sales_document_totals {
+	int64_t net_minor;          /* the lines' nets */
+	int64_t tax_minor;          /* the tax codes' taxes */
+	int64_t total_minor;        /* what the customer owes */
+};
+
+/*
+ * A document's amounts: each line's net, each tax code's base and tax, the
+ * totals. 0, or ERP_ERR_OVERFLOW with *failed_line the line whose net does
+ * not fit (or names a tax group out of range), SIZE_MAX when a sum does not.
+ */
+int sales_document_compute(struct sales_line_amounts *lines, size_t line_count,
+			   struct sales_tax_amounts *taxes, size_t tax_count,
+			   struct sales_document_totals *totals, size_t *failed_line);
+
+/* --- rules without a database (rules.c) ---------------------------------------------------- */
+
+/* Whether code is a code: [0-9A-Za-z][0-9A-Za-z._-]*, SALES_CODE_MAX at most. */
+bool sales_code_valid(const char *code);
+
+/* Characters (not bytes) of UTF-8 text: what the schemas' limits count. */
+size_t sales_text_length(const char *text);
+
+/* An account of the ledger's directory as the rules see it. */
+struct sales_account {
+	bool found;
+	char id[40];
+	char code[SALES_ACCOUNT_CODE_MAX + 1];
+	char type[16];              /* asset, liability, equity, revenue, expense */
+	char currency[4];
+	bool active;
+};
+
+/*
+ * The rule on an account a document or a tax code is given: it exists in
+ * the company, has type and currency, and is active. pointer names the
+ * field. 0 or ERP_ERR_INVALID (field code "unknown", "type", "currency" or
+ * "inactive").
+ */
+int sales_check_account(struct erp_refusal *refusal, struct arena *arena, const char *pointer,
+			const struct sales_account *account, const char *type, const char *currency);
+
+/* --- tax codes (tax_codes.c) -------------------------------------------------------------- */
+
+/* A nullable member of a change: left out (unchanged), given as text, or given as null. */
+struct sales_text_field {
+	bool given;
+	const char *value;          /* given: the new value; NULL clears it */
+};
+
+struct sales_tax_code_input {
+	const char *code;           /* a create: the new code; a change: the tax code's */
+	const char *name;           /* NULL: unchanged (a change only) */
+	const char *rate;           /* percent as decimal text; NULL: unchanged (a change only) */
+	const char *output_account; /* a liability's code; NULL: unchanged (a change only) */
+	struct sales_text_field input_account; /* an asset's code, or null: none */
+	int active;                 /* 1, 0, or -1: unchanged (a create: active) */
+	int expected_version;       /* a change: the version it was made against */
+};
+
+/*
+ * The rules on a tax code's input that need no database, every field at
+ * once: a create's code and name, a rate of 0 to 100 with at most four
+ * decimals (*rate_e4; untouched when no rate is given). 0 or
+ * ERP_ERR_INVALID with each field refused.
+ */
+int sales_tax_code_check(struct erp_refusal *refusal, const struct sales_tax_code_input *in,
+			 bool creating, int64_t *rate_e4);
+
+/*
+ * Each *tax_code: the tax code as clients see it (arena-owned JSON);
+ * ctx->company is required (ERP_ERR_NOT_FOUND without). Create and change
+ * check the accounts through the ledger's directory (an active liability
+ * for output tax, an active asset for input tax, both in the company's
+ * currency), are audited and told as sales.tax_code.created / .updated.
+ */
+int sales_tax_code_create(struct erp_ctx *ctx, const struct sales_tax_code_input *in,
+			  json_t **tax_code);
+int sales_tax_code_read(struct erp_ctx *ctx, const char *code, json_t **tax_code);
+int sales_tax_code_update(struct erp_ctx *ctx, const struct sales_tax_code_input *in,
+			  json_t **tax_code);
+
+#endif
