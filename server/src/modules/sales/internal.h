@@ -55,11 +55,31 @@ int sales_row_json(struct arena *arena, const PGresult *res, const char *name, j
 /* Reads a sales_sql_account row (id, code, type, currency, active) at row; found false without one. */
 void sales_account_from(const PGresult *res, int row, struct sales_account *out);
 
-/* --- handlers (http_tax_codes.c): decode, call the use case, render ------------------------ */
+/* --- an invoice's audit and events (invoices.c) ------------------------------------------------ */
+
+/* What an invoice's audit events compare and its domain events tell (docs/events.md). */
+extern const char *const sales_invoice_audited[];
+extern const size_t sales_invoice_audited_count;
+extern const char *const sales_invoice_told[];
+extern const size_t sales_invoice_told_count;
+
+/*
+ * The audit event (with reason, or NULL) and the domain event action of a
+ * change of invoice id, from its JSON before and after (either NULL).
+ */
+int sales_invoice_record(struct erp_ctx *ctx, const char *action, const char *id, json_t *before,
+			 json_t *after, const char *reason);
+
+/* --- handlers (http_tax_codes.c, http_invoices.c): decode, call the use case, render --------- */
 
 int sales_http_tax_codes_list(struct erp_request *req);
 int sales_http_tax_codes_create(struct erp_request *req);
 int sales_http_tax_codes_get(struct erp_request *req);
 int sales_http_tax_codes_update(struct erp_request *req);
+int sales_http_invoices_list(struct erp_request *req);
+int sales_http_invoices_create(struct erp_request *req);
+int sales_http_invoices_get(struct erp_request *req);
+int sales_http_invoices_replace(struct erp_request *req);
+int sales_http_invoices_delete(struct erp_request *req);
 
 #endif

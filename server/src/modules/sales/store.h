@@ -23,4 +23,19 @@ extern const struct db_statement sales_sql_tax_code_lock;
 extern const struct db_statement sales_sql_tax_code_insert;
 extern const struct db_statement sales_sql_tax_code_update;
 
+/* --- store_invoices.c: drafts, and what their rules look up ---------------------------------- */
+
+extern const struct db_statement sales_sql_invoices_list;
+extern const struct db_statement sales_sql_invoice_get;
+extern const struct db_statement sales_sql_invoice_lock;
+extern const struct db_statement sales_sql_accounts_named;
+extern const struct db_statement sales_sql_tax_codes_named;
+extern const struct db_statement sales_sql_invoice_insert;
+extern const struct db_statement sales_sql_invoice_update;
+extern const struct db_statement sales_sql_invoice_lines_clear;
+extern const struct db_statement sales_sql_invoice_taxes_clear;
+extern const struct db_statement sales_sql_invoice_lines_insert;
+extern const struct db_statement sales_sql_invoice_taxes_insert;
+extern const struct db_statement sales_sql_invoice_delete;
+
 #endif

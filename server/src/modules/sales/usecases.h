@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "shared-kernel/money.h"
 #include "shared-kernel/usecase.h"
 
 enum {
@@ -24,6 +25,11 @@ enum {
 	SALES_NAME_MAX = 200,
 	SALES_ACCOUNT_CODE_MAX = 20,
 	SALES_DECIMAL_TEXT_MAX = 24,   /* a quantity, rate or discount as text */
+	SALES_LINES_MAX = 200,         /* an invoice's lines (its entry: one more per account and code) */
+	SALES_DESCRIPTION_MAX = 500,
+	SALES_REFERENCE_MAX = 100,
+	SALES_NUMBER_MAX = 24,         /* "INV-2026-000001" with room to grow */
+	SALES_REASON_MAX = 500,
 };
 
 /* Quantities, rates and discounts are held as units of 10^-4: "7.5" is 75000. */
@@ -161,5 +167,80 @@ int sales_tax_code_create(struct erp_ctx *ctx, const struct sales_tax_code_input
 int sales_tax_code_read(struct erp_ctx *ctx, const char *code, json_t **tax_code);
 int sales_tax_code_update(struct erp_ctx *ctx, const struct sales_tax_code_input *in,
 			  json_t **tax_code);
+
+/* --- sales invoices (invoices.c; posting.c) -------------------------------------------------- */
+
+/* A line as given: text, as the body has it. */
+struct sales_line_input {
+	const char *description;
+	const char *quantity;         /* decimal text, more than 0, at most 4 decimals */
+	const char *unit_price;       /* money text in the invoice's currency, 0 or more */
+	const char *revenue_account;  /* a revenue account's code */
+	const char *tax_code;         /* a tax code's code */
+	const char *discount_percent; /* decimal text 0..100, at most 4 decimals; NULL: none */
+};
+
+struct sales_invoice_input {
+	const char *id;               /* a replace: the invoice's (canonical UUID) */
+	const char *partner;          /* a customer's code */
+	const char *date;             /* YYYY-MM-DD */
+	const char *due_date;         /* NULL: from the partner's payment terms */
+	const char *reference;        /* NULL: none */
+	const char *currency;         /* NULL: the partner's; it must be the company's */
+	const struct sales_line_input *lines;
+	size_t line_count;
+	int expected_version;         /* a replace: the version it was made against */
+};
+
+/* A line after the rules that need no database: its numbers typed. */
+struct sales_line_checked {
+	int64_t quantity_e4;
+	int64_t unit_price_minor;
+	int64_t discount_e4;          /* 0 without a discount */
+	bool has_discount;
+};
+
+/*
+ * The rules on an invoice's input that need no database, every field at
+ * once: a due date not before the date, a reference and descriptions
+ * within their limits, and each line's quantity (more than 0, at most 4
+ * decimals), unit price (money of currency, not negative) and discount (0 to 100, at most 4 decimals). out has
+ * in->line_count elements. 0, ERP_ERR_INVALID with every field refused
+ * (pointers "/lines/<i>/quantity"), or ERP_ERR_NO_MEMORY.
+ */
+int sales_invoice_check(struct erp_refusal *refusal, struct arena *arena,
+			const struct sales_invoice_input *in, const struct erp_currency *currency,
+			struct sales_line_checked *out);
+
+/*
+ * An invoice's number: INV-<fiscal year>-<sequence, 6 digits at least>
+ * into out. The length, or -1 when the year is not 1900..9999, the sequence
+ * below 1, or out too small.
+ */
+int sales_invoice_number(int fiscal_year, int sequence, char *out, size_t size);
+
+/*
+ * Each *invoice: the invoice as clients see it, lines and taxes included
+ * (arena-owned JSON); ctx->company is required (ERP_ERR_NOT_FOUND
+ * without). Create and replace read the partner through partners.h (a
+ * customer of the company, active, trading in the company's currency), the
+ * revenue accounts through the ledger's directory (active revenue accounts
+ * in the invoice's currency) and the tax codes (active), price every line
+ * and tax (amounts.c), and are audited and told as sales.invoice.created /
+ * .updated. Replace and delete take the draft at the version read
+ * (ERP_ERR_STALE otherwise) and refuse a posted invoice (ERP_ERR_CONFLICT).
+ */
+int sales_invoice_create(struct erp_ctx *ctx, const struct sales_invoice_input *in,
+			 json_t **invoice);
+
+/*
+ * sales_invoice_check() in ctx->company's currency, for a caller that
+ * answers a body's problems before anything else (a replace's If-Match).
+ */
+int sales_invoice_input_check(struct erp_ctx *ctx, const struct sales_invoice_input *in);
+int sales_invoice_read(struct erp_ctx *ctx, const char *id, json_t **invoice);
+int sales_invoice_replace(struct erp_ctx *ctx, const struct sales_invoice_input *in,
+			  json_t **invoice);
+int sales_invoice_delete(struct erp_ctx *ctx, const char *id, int expected_version);
 
 #endif
