@@ -131,3 +131,11 @@ int sales_document_compute(struct sales_line_amounts *lines, size_t line_count,
 	*totals = sum;
 	return ERP_OK;
 }
+
+int sales_credit_check(bool has_limit, int64_t limit_minor, int64_t open_minor,
+		       int64_t total_minor, int64_t *after_minor)
+{
+	if (!erp_money_add(open_minor, total_minor, after_minor))
+		return ERP_ERR_OVERFLOW;
+	return has_limit && *after_minor > limit_minor ? SALES_CREDIT_OVER : SALES_CREDIT_WITHIN;
+}

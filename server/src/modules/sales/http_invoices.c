@@ -3,6 +3,7 @@
  * (invoices.c, posting.c), render.
  */
 #include "modules/sales/internal.h"
+#include "platform/db/idempotency.h"
 
 static const char *text_of(json_t *object, const char *name)
 {
@@ -121,4 +122,69 @@ int sales_http_invoices_delete(struct erp_request *req)
 	http_usecase_ctx(&ctx, req);
 	rc = sales_invoice_delete(&ctx, id, expected_version);
 	return rc ? http_respond_failure(req, &ctx, rc) : http_respond_empty(req, 204);
+}
+
+/* --- post: the Idempotency-Key as the posting's guard ------------------------------------------ */
+
+struct idempotency_guard {
+	struct erp_request *req;
+	struct idempotency idem;
+	int refused;                /* the claim's refusal (409, 422), answered by the platform */
+};
+
+static void guard_queue(void *state, struct db_batch *batch)
+{
+	struct idempotency_guard *g = state;
+
+	idempotency_claim_queue(batch, g->req, &g->idem);
+}
+
+static int guard_claimed(void *state, bool *replay)
+{
+	struct idempotency_guard *g = state;
+
+	g->refused = idempotency_claimed(g->req, &g->idem);
+	*replay = !g->refused && g->idem.replay;
+	return g->refused;
+}
+
+/* The answer, kept with the key: a replay sends the same body and ETag. */
+static int guard_keep(void *state, struct db_conn *db, const char *invoice, int version)
+{
+	struct idempotency_guard *g = state;
+	const char *etag = arena_printf(g->req->arena, "\"%d\"", version);
+
+	if (!etag)
+		return ERP_ERR_NO_MEMORY;
+	return idempotency_store(db, g->req, &g->idem, &(struct idempotency_answer){
+		.status = 200, .body = invoice, .etag = etag });
+}
+
+int sales_http_invoices_post(struct erp_request *req)
+{
+	struct sales_posting_input in = {
+		.id = resource_uuid_param(req, "id"),
+		.override_reason = text_of(req->body, "override_reason"),
+		.may_exceed_credit_limit = http_caller_holds(req, "sales.credit-limit.override"),
+	};
+	struct idempotency_guard g = { .req = req };
+	const struct sales_post_guard guard = { &g, guard_queue, guard_claimed, guard_keep };
+	struct erp_ctx ctx;
+	json_t *invoice;
+	int rc;
+
+	if (!in.id)
+		return ERP_ERR_NOT_FOUND;
+	/* The version the poster read: a posting binds to it. */
+	if (etag_if_match(req, &in.expected_version))
+		return 0;
+	if (idempotency_prepare(req, &g.idem))
+		return 0;
+	http_usecase_ctx(&ctx, req);
+	rc = sales_invoice_post(&ctx, &in, &guard, &invoice);
+	if (rc && g.refused)
+		return idempotency_respond(req, &g.idem, g.refused);
+	if (rc)
+		return http_respond_failure(req, &ctx, rc);
+	return idempotency_respond(req, &g.idem, 0); /* the first answer, or its replay */
 }

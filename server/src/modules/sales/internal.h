@@ -81,5 +81,6 @@ int sales_http_invoices_create(struct erp_request *req);
 int sales_http_invoices_get(struct erp_request *req);
 int sales_http_invoices_replace(struct erp_request *req);
 int sales_http_invoices_delete(struct erp_request *req);
+int sales_http_invoices_post(struct erp_request *req);
 
 #endif

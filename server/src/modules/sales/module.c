@@ -204,6 +204,15 @@ static const struct schema_field invoice_query_fields[] = {
 };
 static SCHEMA_OBJECT_DEFINE(invoice_query, NULL, invoice_query_fields, NULL);
 
+static const struct schema_field post_fields[] = {
+	{ .name = "override_reason", .type = SCHEMA_STRING, .min = 1, .max = SALES_REASON_MAX,
+	  .description = "why the invoice may take the customer over its credit limit: required"
+			 " then, and only a holder of sales.credit-limit.override may; audited" },
+};
+static SCHEMA_OBJECT_DEFINE(post_schema, "SalesInvoicePost", post_fields,
+			    "Send {} to post, and If-Match with the ETag of the draft as read"
+			    " (Idempotency-Key honoured).");
+
 /* --- the manifest ------------------------------------------------------------------------------ */
 
 static const struct erp_permission permissions[] = {
@@ -269,6 +278,11 @@ static const struct erp_route routes[] = {
 	  sales_http_invoices_delete, "Delete a draft (If-Match); a posted invoice stays.",
 	  .response = ERP_NO_BODY, .success_status = 204,
 	  .operation_id = "deleteSalesInvoice", .headers = ERP_TAKES_IF_MATCH },
+	{ ERP_POST, COMPANY "/sales-invoices/{id}/post", "sales.invoice.post", sales_http_invoices_post,
+	  "Post a draft as read (If-Match): it is numbered, its ledger entry posted, its amount"
+	  " opened in the customer's receivables.", .body = &post_schema, .response = &invoice_schema,
+	  .operation_id = "postSalesInvoice",
+	  .headers = ERP_TAKES_IF_MATCH | ERP_TAKES_IDEMPOTENCY_KEY | ERP_ANSWERS_ETAG },
 };
 
 /*

@@ -38,4 +38,15 @@ extern const struct db_statement sales_sql_invoice_lines_insert;
 extern const struct db_statement sales_sql_invoice_taxes_insert;
 extern const struct db_statement sales_sql_invoice_delete;
 
+/* --- store_posting.c: a posting's locks, facts and marks --------------------------------------- */
+
+extern const struct db_statement sales_sql_post_lock_invoice;
+extern const struct db_statement sales_sql_post_lock_customer;
+extern const struct db_statement sales_sql_post_open_balance;
+extern const struct db_statement sales_sql_post_next_number;
+extern const struct db_statement sales_sql_post_revenue;
+extern const struct db_statement sales_sql_post_taxes;
+extern const struct db_statement sales_sql_post_mark;
+extern const struct db_statement sales_sql_post_open_item;
+
 #endif

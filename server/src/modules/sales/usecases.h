@@ -20,6 +20,9 @@
 #include "shared-kernel/money.h"
 #include "shared-kernel/usecase.h"
 
+struct db_batch;
+struct db_conn;
+
 enum {
 	SALES_CODE_MAX = 20,
 	SALES_NAME_MAX = 200,
@@ -242,5 +245,70 @@ int sales_invoice_read(struct erp_ctx *ctx, const char *id, json_t **invoice);
 int sales_invoice_replace(struct erp_ctx *ctx, const struct sales_invoice_input *in,
 			  json_t **invoice);
 int sales_invoice_delete(struct erp_ctx *ctx, const char *id, int expected_version);
+
+/* --- posting (posting.c) -------------------------------------------------------------------- */
+
+enum sales_credit_verdict {
+	SALES_CREDIT_WITHIN = 0,     /* no limit, or the balance after stays at or under it */
+	SALES_CREDIT_OVER = 1,       /* the balance after would exceed the limit */
+};
+
+/*
+ * The credit-limit rule: a customer's open balance open_minor plus a new
+ * invoice's total_minor, against limit_minor (has_limit false: none).
+ * *after_minor: the balance after. SALES_CREDIT_WITHIN or _OVER, or
+ * ERP_ERR_OVERFLOW when the sum does not fit (over any limit there is).
+ */
+int sales_credit_check(bool has_limit, int64_t limit_minor, int64_t open_minor,
+		       int64_t total_minor, int64_t *after_minor);
+
+/*
+ * What a posting's caller puts around it, so the use case knows no HTTP:
+ * the Idempotency-Key's claim, queued on the posting's first batch, and the
+ * answer kept with the COMMIT (the ledger's struct ledger_create_guard,
+ * for a posting). Each function gets state.
+ */
+struct sales_post_guard {
+	void *state;
+	/* Queues the claim's statements on the posting's first batch, before anything else. */
+	void (*queue)(void *state, struct db_batch *batch);
+	/*
+	 * After that batch: 0, *replay telling that an earlier answer stands
+	 * (the posting then writes nothing), or why the claim failed (a code
+	 * the caller answers itself; the posting returns it).
+	 */
+	int (*claimed)(void *state, bool *replay);
+	/* After the posting: keeps the invoice (JSON text) at version as the answer, with the COMMIT. */
+	int (*keep)(void *state, struct db_conn *db, const char *invoice, int version);
+};
+
+struct sales_posting_input {
+	const char *id;               /* the draft posted (canonical UUID) */
+	int expected_version;         /* the version the poster read (If-Match) */
+	bool may_exceed_credit_limit; /* the poster holds sales.credit-limit.override */
+	const char *override_reason;  /* why it may: required when it does; NULL: none given */
+};
+
+/*
+ * Posts draft in->id of ctx->company as ctx->actor_id, in one transaction:
+ * locks the draft (at the version read), its customer's open balance (a
+ * lock per customer, so two postings cannot both pass its credit limit) and
+ * the next number of the company's INV series for the fiscal year of its
+ * date (ledger_period_directory); checks the customer (active, a customer,
+ * its receivable account), the accounts and tax codes, the credit limit;
+ * posts one ledger entry through ledger_post_entry() (Dr receivable total,
+ * Cr each revenue account its nets, Cr each tax code's output account its
+ * tax); marks the invoice posted (INV-2026-000001) and opens its item in
+ * the receivables. Audited (sales.invoice.posted, and
+ * sales.invoice.credit_limit_overridden with the reason when the limit was
+ * passed) and told as sales.invoice.posted. *invoice: the invoice posted,
+ * or NULL when the guard replayed an earlier answer. Refuses
+ * ERP_ERR_STALE, ERP_ERR_CONFLICT (posted already, the customer inactive
+ * or over its limit, an account or tax code retired, the period closed or
+ * locked: the ledger's sentence), ERP_ERR_INVALID (no fiscal period, a
+ * total of zero, a reason missing). guard may be NULL.
+ */
+int sales_invoice_post(struct erp_ctx *ctx, const struct sales_posting_input *in,
+		       const struct sales_post_guard *guard, json_t **invoice);
 
 #endif
