@@ -1,0 +1,308 @@
+/*
+ * The sales module's manifest (docs/modules.md): its permissions, the
+ * segregation-of-duties pairs it brings, the modules it needs, and its
+ * routes, each with its permission, its request shapes and the answer it
+ * declares (the test build checks every 2xx body against it; /openapi.json
+ * documents it).
+ */
+#include "modules/sales/internal.h"
+#include "platform/http/schema.h"
+
+#define COMPANY "/api/v1/companies/{company}"
+
+#define PAGING_FIELDS                                                                        \
+	{ .name = "limit", .type = SCHEMA_INTEGER, .min = 1, .max = 200 },                    \
+	{ .name = "cursor", .type = SCHEMA_STRING, .min = 1, .max = 1400 }
+
+#define OUT_NULLABLE(field_name, field_format, text)                                           \
+	{ .name = field_name, .type = SCHEMA_STRING,                                            \
+	  .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED | SCHEMA_NULLABLE, .format = field_format,   \
+	  .description = text }
+
+/* --- tax codes ---------------------------------------------------------------------------------- */
+
+static const struct schema_field tax_code_fields[] = {
+	SCHEMA_OUT("id", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	SCHEMA_OUT("code", SCHEMA_STRING, SCHEMA_FORMAT_CODE),
+	SCHEMA_OUT("name", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	{ .name = "rate", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .format = SCHEMA_FORMAT_DECIMAL, .description = "percent, without trailing zeros: \"20\", \"7.5\"" },
+	{ .name = "output_account", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .format = SCHEMA_FORMAT_CODE, .description = "the liability account output tax is owed on" },
+	OUT_NULLABLE("input_account", SCHEMA_FORMAT_CODE,
+		     "the asset account recoverable input tax goes to; null: none"),
+	SCHEMA_OUT("active", SCHEMA_BOOLEAN, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("created_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
+	SCHEMA_OUT("updated_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
+};
+static SCHEMA_OBJECT_DEFINE(tax_code_schema, "TaxCode", tax_code_fields,
+			    "A tax code: a rate and the accounts its tax posts to (ETag: its version).");
+
+/* What a create and a change share; a change sends only what changes. */
+#define TAX_CODE_WRITE_FIELDS(required)                                                        \
+	{ .name = "name", .type = SCHEMA_STRING, .flags = required, .min = 1,                   \
+	  .max = SALES_NAME_MAX },                                                              \
+	{ .name = "rate", .type = SCHEMA_STRING, .flags = required, .min = 1, .max = 9,         \
+	  .format = SCHEMA_FORMAT_DECIMAL,                                                      \
+	  .description = "percent, 0 to 100, at most 4 decimals: \"20\", \"7.5\"; tax is added"  \
+			 " to the net" },                                                        \
+	{ .name = "output_account", .type = SCHEMA_STRING, .flags = required, .min = 1,         \
+	  .max = SALES_ACCOUNT_CODE_MAX,                                                        \
+	  .description = "an active liability account in the company's currency" },            \
+	{ .name = "input_account", .type = SCHEMA_STRING, .flags = SCHEMA_NULLABLE, .min = 1,   \
+	  .max = SALES_ACCOUNT_CODE_MAX,                                                        \
+	  .description = "an active asset account in the company's currency, for purchases;"    \
+			 " null: none" },                                                        \
+	{ .name = "active", .type = SCHEMA_BOOLEAN,                                             \
+	  .description = "false retires the code: no new invoice lines take it" }
+
+static const struct schema_field tax_code_create_fields[] = {
+	{ .name = "code", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .min = 1,
+	  .max = SALES_CODE_MAX, .format = SCHEMA_FORMAT_CODE,
+	  .description = "unique in the company (in any case); fixed once made" },
+	TAX_CODE_WRITE_FIELDS(SCHEMA_REQUIRED),
+};
+static SCHEMA_OBJECT_DEFINE(tax_code_create_schema, "TaxCodeCreate", tax_code_create_fields, NULL);
+
+static const struct schema_field tax_code_update_fields[] = {
+	TAX_CODE_WRITE_FIELDS(0),
+};
+static SCHEMA_OBJECT_DEFINE(tax_code_update_schema, "TaxCodeUpdate", tax_code_update_fields,
+			    "Send only what changes, and If-Match with the tax code's ETag. A new rate"
+			    " applies to lines written from then on; drafts keep the rate they were"
+			    " priced at.");
+
+static const struct schema_field tax_code_query_fields[] = {
+	PAGING_FIELDS,
+	{ .name = "active", .type = SCHEMA_BOOLEAN },
+};
+static SCHEMA_OBJECT_DEFINE(tax_code_query, NULL, tax_code_query_fields, NULL);
+
+/* --- sales invoices ------------------------------------------------------------------------------ */
+
+static const char *const invoice_statuses[] = { "draft", "open", "overdue", NULL };
+
+static const struct schema_field line_write_fields[] = {
+	{ .name = "description", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .min = 1,
+	  .max = SALES_DESCRIPTION_MAX },
+	{ .name = "quantity", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .min = 1,
+	  .max = SALES_DECIMAL_TEXT_MAX, .format = SCHEMA_FORMAT_DECIMAL,
+	  .description = "more than 0, at most 4 decimals: \"3\", \"0.333\"" },
+	{ .name = "unit_price", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .min = 1, .max = 32,
+	  .format = SCHEMA_FORMAT_DECIMAL,
+	  .description = "money of the invoice's currency, not negative, at most its decimals" },
+	{ .name = "revenue_account", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .min = 1,
+	  .max = SALES_ACCOUNT_CODE_MAX,
+	  .description = "an active revenue account in the invoice's currency" },
+	{ .name = "tax_code", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .min = 1,
+	  .max = SALES_CODE_MAX, .description = "an active tax code of the company" },
+	{ .name = "discount_percent", .type = SCHEMA_STRING, .min = 1, .max = SALES_DECIMAL_TEXT_MAX,
+	  .format = SCHEMA_FORMAT_DECIMAL, .description = "0 to 100, at most 4 decimals; none if left out" },
+};
+static SCHEMA_OBJECT_DEFINE(line_write_schema, "SalesInvoiceLineWrite", line_write_fields,
+			    "A line as written: the server prices it.");
+
+static const struct schema_field invoice_write_fields[] = {
+	{ .name = "partner", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .min = 1,
+	  .max = SALES_CODE_MAX, .description = "an active customer's code" },
+	{ .name = "date", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .max = 10,
+	  .format = SCHEMA_FORMAT_DATE },
+	{ .name = "due_date", .type = SCHEMA_STRING, .max = 10, .format = SCHEMA_FORMAT_DATE,
+	  .description = "on or after date; default from the partner's payment terms" },
+	{ .name = "reference", .type = SCHEMA_STRING, .min = 1, .max = SALES_REFERENCE_MAX,
+	  .description = "the customer's order number, or anything the invoice is known by" },
+	{ .name = "currency", .type = SCHEMA_STRING, .min = 3, .max = 3,
+	  .description = "default the partner's; only the company's currency is accepted until"
+			 " multi-currency arrives" },
+	{ .name = "lines", .type = SCHEMA_ARRAY, .flags = SCHEMA_REQUIRED, .min = 1,
+	  .max = SALES_LINES_MAX, .object = &line_write_schema },
+};
+static SCHEMA_OBJECT_DEFINE(invoice_write_schema, "SalesInvoiceWrite", invoice_write_fields,
+			    "A draft: the server computes every net, tax and total (a line's net"
+			    " rounded once, each tax code's tax once on the sum of its lines' nets,"
+			    " half away from zero). If-Match with the ETag on replace.");
+
+static const struct schema_field line_fields[] = {
+	SCHEMA_OUT("line", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("description", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("quantity", SCHEMA_STRING, SCHEMA_FORMAT_DECIMAL),
+	SCHEMA_OUT("unit_price", SCHEMA_STRING, SCHEMA_FORMAT_DECIMAL),
+	OUT_NULLABLE("discount_percent", SCHEMA_FORMAT_DECIMAL, "null: none"),
+	SCHEMA_OUT("revenue_account", SCHEMA_STRING, SCHEMA_FORMAT_CODE),
+	SCHEMA_OUT("tax_code", SCHEMA_STRING, SCHEMA_FORMAT_CODE),
+	{ .name = "tax_rate", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .format = SCHEMA_FORMAT_DECIMAL, .description = "the rate the line was priced at" },
+	{ .name = "net", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .format = SCHEMA_FORMAT_DECIMAL,
+	  .description = "quantity x unit price x (1 - discount/100), rounded half away from zero" },
+};
+static SCHEMA_OBJECT_DEFINE(line_schema, "SalesInvoiceLine", line_fields, "A line, priced.");
+
+static const struct schema_field tax_fields[] = {
+	SCHEMA_OUT("tax_code", SCHEMA_STRING, SCHEMA_FORMAT_CODE),
+	SCHEMA_OUT("rate", SCHEMA_STRING, SCHEMA_FORMAT_DECIMAL),
+	{ .name = "base", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .format = SCHEMA_FORMAT_DECIMAL, .description = "the nets of the lines with this code" },
+	{ .name = "tax", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .format = SCHEMA_FORMAT_DECIMAL, .description = "base x rate, rounded once, half away from zero" },
+};
+static SCHEMA_OBJECT_DEFINE(tax_schema, "SalesInvoiceTax", tax_fields,
+			    "The tax of one tax code on the whole invoice.");
+
+/* What an invoice and its summary in a list both show, in the order both show it. */
+#define INVOICE_HEAD_FIELDS                                                                    \
+	SCHEMA_OUT("id", SCHEMA_STRING, SCHEMA_FORMAT_UUID),                                    \
+	OUT_NULLABLE("number", SCHEMA_FORMAT_NONE, "set when posted: INV-<fiscal year>-<sequence>"), \
+	{ .name = "status", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,  \
+	  .enum_values = invoice_statuses,                                                      \
+	  .description = "derived: draft until posted, then open, overdue past its due date (UTC)" }, \
+	SCHEMA_OUT("partner", SCHEMA_STRING, SCHEMA_FORMAT_CODE),                               \
+	SCHEMA_OUT("date", SCHEMA_STRING, SCHEMA_FORMAT_DATE),                                  \
+	SCHEMA_OUT("due_date", SCHEMA_STRING, SCHEMA_FORMAT_DATE),                              \
+	OUT_NULLABLE("reference", SCHEMA_FORMAT_NONE, NULL),                                    \
+	SCHEMA_OUT("currency", SCHEMA_STRING, SCHEMA_FORMAT_NONE),                              \
+	SCHEMA_OUT("net_total", SCHEMA_STRING, SCHEMA_FORMAT_DECIMAL),                          \
+	SCHEMA_OUT("tax_total", SCHEMA_STRING, SCHEMA_FORMAT_DECIMAL),                          \
+	SCHEMA_OUT("total", SCHEMA_STRING, SCHEMA_FORMAT_DECIMAL)
+
+static const struct schema_field invoice_fields[] = {
+	INVOICE_HEAD_FIELDS,
+	{ .name = "lines", .type = SCHEMA_ARRAY, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .object = &line_schema },
+	{ .name = "taxes", .type = SCHEMA_ARRAY, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .object = &tax_schema, .description = "one per tax code, by code" },
+	OUT_NULLABLE("ledger_entry_id", SCHEMA_FORMAT_UUID, "the journal entry posted with it"),
+	SCHEMA_OUT("author_id", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	OUT_NULLABLE("posted_by", SCHEMA_FORMAT_UUID, NULL),
+	OUT_NULLABLE("posted_at", SCHEMA_FORMAT_DATE_TIME, NULL),
+	SCHEMA_OUT("version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("created_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
+	SCHEMA_OUT("updated_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
+};
+static SCHEMA_OBJECT_DEFINE(invoice_schema, "SalesInvoice", invoice_fields,
+			    "A sales invoice (ETag: its version); immutable once posted.");
+
+static const struct schema_field invoice_summary_fields[] = {
+	INVOICE_HEAD_FIELDS,
+	OUT_NULLABLE("posted_at", SCHEMA_FORMAT_DATE_TIME, NULL),
+	SCHEMA_OUT("version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+};
+static SCHEMA_OBJECT_DEFINE(invoice_summary_schema, "SalesInvoiceSummary", invoice_summary_fields,
+			    "A sales invoice in a list; read it for its lines and taxes.");
+
+static const struct schema_field invoice_query_fields[] = {
+	PAGING_FIELDS,
+	{ .name = "partner", .type = SCHEMA_STRING, .min = 1, .max = SALES_CODE_MAX,
+	  .description = "the customer's code" },
+	{ .name = "status", .type = SCHEMA_STRING, .max = 10, .enum_values = invoice_statuses,
+	  .description = "as derived today (UTC)" },
+	{ .name = "from", .type = SCHEMA_STRING, .max = 10, .format = SCHEMA_FORMAT_DATE,
+	  .description = "invoice date, inclusive" },
+	{ .name = "to", .type = SCHEMA_STRING, .max = 10, .format = SCHEMA_FORMAT_DATE,
+	  .description = "invoice date, inclusive" },
+};
+static SCHEMA_OBJECT_DEFINE(invoice_query, NULL, invoice_query_fields, NULL);
+
+static const struct schema_field post_fields[] = {
+	{ .name = "override_reason", .type = SCHEMA_STRING, .min = 1, .max = SALES_REASON_MAX,
+	  .description = "why the invoice may take the customer over its credit limit: required"
+			 " then, and only a holder of sales.credit-limit.override may; audited" },
+};
+static SCHEMA_OBJECT_DEFINE(post_schema, "SalesInvoicePost", post_fields,
+			    "Send {} to post, and If-Match with the ETag of the draft as read"
+			    " (Idempotency-Key honoured).");
+
+/* --- the manifest ------------------------------------------------------------------------------ */
+
+static const struct erp_permission permissions[] = {
+	{ "sales.tax-code.read", "List and read the company's tax codes." },
+	{ "sales.tax-code.manage",
+	  "Create and change the company's tax codes (rates, tax accounts), retire and restore them."
+	  " Master data: kept apart from writing invoices." },
+	{ "sales.invoice.read", "List and read the company's sales invoices." },
+	{ "sales.invoice.create", "Write draft sales invoices: create, replace and delete drafts." },
+	{ "sales.invoice.post",
+	  "Post sales invoices: number them and post their ledger entries (receivable, revenue, tax)." },
+	{ "sales.credit-note.create", "Write draft credit notes against posted sales invoices." },
+	{ "sales.credit-note.post", "Post credit notes that someone else wrote (four-eyes)." },
+	{ "sales.payment.read", "List and read customer payments and their allocations." },
+	{ "sales.payment.create", "Record customer payments and allocate them to open invoices." },
+	{ "sales.payment.post",
+	  "Book customer payments into the ledger (bank against receivable)." },
+	{ "sales.report.read", "Read receivables reports: aging, customer statements." },
+	{ "sales.credit-limit.override",
+	  "Post a sales invoice that takes a customer over its credit limit, with a reason (audited)." },
+};
+
+static const struct erp_sod_rule sod_rules[] = {
+	{ "partners.partner.manage", "sales.payment.post",
+	  "who edits a customer does not book its cash: they could redirect or hide it" },
+	{ "sales.credit-note.create", "sales.credit-note.post",
+	  "who writes a credit note does not post it: a credit note takes money off a customer's debt" },
+};
+
+/* Relaxes a control (the credit limit): its grant waits for a second administrator. */
+static const char *const privileged[] = { "sales.credit-limit.override" };
+
+static const struct erp_route routes[] = {
+	{ ERP_GET, COMPANY "/tax-codes", "sales.tax-code.read", sales_http_tax_codes_list,
+	  "List the company's tax codes.", .query = &tax_code_query, .list = &tax_code_schema,
+	  .operation_id = "listTaxCodes" },
+	{ ERP_POST, COMPANY "/tax-codes", "sales.tax-code.manage", sales_http_tax_codes_create,
+	  "Create a tax code.", .body = &tax_code_create_schema, .response = &tax_code_schema,
+	  .success_status = 201,
+	  .operation_id = "createTaxCode", .headers = ERP_ANSWERS_ETAG | ERP_ANSWERS_LOCATION },
+	{ ERP_GET, COMPANY "/tax-codes/{code}", "sales.tax-code.read", sales_http_tax_codes_get,
+	  "Read a tax code.", .response = &tax_code_schema,
+	  .operation_id = "getTaxCode", .headers = ERP_ANSWERS_ETAG },
+	{ ERP_PATCH, COMPANY "/tax-codes/{code}", "sales.tax-code.manage", sales_http_tax_codes_update,
+	  "Change a tax code (If-Match).", .body = &tax_code_update_schema,
+	  .response = &tax_code_schema,
+	  .operation_id = "updateTaxCode", .headers = ERP_TAKES_IF_MATCH | ERP_ANSWERS_ETAG },
+
+	{ ERP_GET, COMPANY "/sales-invoices", "sales.invoice.read", sales_http_invoices_list,
+	  "List the company's sales invoices, by date.", .query = &invoice_query,
+	  .list = &invoice_summary_schema, .operation_id = "listSalesInvoices" },
+	{ ERP_POST, COMPANY "/sales-invoices", "sales.invoice.create", sales_http_invoices_create,
+	  "Write a draft sales invoice: the server prices it.", .body = &invoice_write_schema,
+	  .response = &invoice_schema, .success_status = 201,
+	  .operation_id = "createSalesInvoice", .headers = ERP_ANSWERS_ETAG | ERP_ANSWERS_LOCATION },
+	{ ERP_GET, COMPANY "/sales-invoices/{id}", "sales.invoice.read", sales_http_invoices_get,
+	  "Read a sales invoice, its lines and taxes.", .response = &invoice_schema,
+	  .operation_id = "getSalesInvoice", .headers = ERP_ANSWERS_ETAG },
+	{ ERP_PUT, COMPANY "/sales-invoices/{id}", "sales.invoice.create", sales_http_invoices_replace,
+	  "Replace a draft (If-Match).", .body = &invoice_write_schema, .response = &invoice_schema,
+	  .operation_id = "replaceSalesInvoice", .headers = ERP_TAKES_IF_MATCH | ERP_ANSWERS_ETAG },
+	{ ERP_DELETE, COMPANY "/sales-invoices/{id}", "sales.invoice.create",
+	  sales_http_invoices_delete, "Delete a draft (If-Match); a posted invoice stays.",
+	  .response = ERP_NO_BODY, .success_status = 204,
+	  .operation_id = "deleteSalesInvoice", .headers = ERP_TAKES_IF_MATCH },
+	{ ERP_POST, COMPANY "/sales-invoices/{id}/post", "sales.invoice.post", sales_http_invoices_post,
+	  "Post a draft as read (If-Match): it is numbered, its ledger entry posted, its amount"
+	  " opened in the customer's receivables.", .body = &post_schema, .response = &invoice_schema,
+	  .operation_id = "postSalesInvoice",
+	  .headers = ERP_TAKES_IF_MATCH | ERP_TAKES_IDEMPOTENCY_KEY | ERP_ANSWERS_ETAG },
+};
+
+/*
+ * The company scope and its grants come from IAM; the accounts and periods
+ * a document names are the ledger's (its views), and its postings go
+ * through ledger.h; customers are partners' (partners.h).
+ */
+static const char *const depends_on[] = { "iam", "ledger", "partners" };
+
+const struct erp_module sales_module = {
+	.name = "sales",
+	.description = "Sales: tax codes, sales invoices and receivables",
+	.routes = routes,
+	.route_count = ERP_COUNT(routes),
+	.permissions = permissions,
+	.permission_count = ERP_COUNT(permissions),
+	.sod_rules = sod_rules,
+	.sod_rule_count = ERP_COUNT(sod_rules),
+	.privileged = privileged,
+	.privileged_count = ERP_COUNT(privileged),
+	.depends_on = depends_on,
+	.depends_on_count = ERP_COUNT(depends_on),
+};

@@ -1,0 +1,52 @@
+#ifndef ERP_MODULES_SALES_STORE_H
+#define ERP_MODULES_SALES_STORE_H
+
+/*
+ * Every SQL statement of sales (module-internal; internal.h includes it).
+ * The statements live in store_<resource>.c, nowhere else: the use cases
+ * run them with db_query() or a batch and read rows by column name
+ * (db_value()), or take the JSON PostgreSQL renders with named fields
+ * (column j); lists are PAGING_SQL statements for paging_respond_list().
+ * They name only sales' tables (sales_*, in its schema) and what other
+ * owners export: the ledger's views ledger_account_directory and
+ * ledger_period_directory. $n are the parameters, in the order the
+ * comments give.
+ */
+#include "platform/db/db.h"
+
+/* --- store_tax_codes.c: tax codes, and the ledger's accounts ------------------------------- */
+
+extern const struct db_statement sales_sql_account;
+extern const struct db_statement sales_sql_tax_codes_list;
+extern const struct db_statement sales_sql_tax_code_get;
+extern const struct db_statement sales_sql_tax_code_lock;
+extern const struct db_statement sales_sql_tax_code_insert;
+extern const struct db_statement sales_sql_tax_code_update;
+
+/* --- store_invoices.c: drafts, and what their rules look up ---------------------------------- */
+
+extern const struct db_statement sales_sql_invoices_list;
+extern const struct db_statement sales_sql_invoice_get;
+extern const struct db_statement sales_sql_invoice_lock;
+extern const struct db_statement sales_sql_accounts_named;
+extern const struct db_statement sales_sql_tax_codes_named;
+extern const struct db_statement sales_sql_invoice_insert;
+extern const struct db_statement sales_sql_invoice_update;
+extern const struct db_statement sales_sql_invoice_lines_clear;
+extern const struct db_statement sales_sql_invoice_taxes_clear;
+extern const struct db_statement sales_sql_invoice_lines_insert;
+extern const struct db_statement sales_sql_invoice_taxes_insert;
+extern const struct db_statement sales_sql_invoice_delete;
+
+/* --- store_posting.c: a posting's locks, facts and marks --------------------------------------- */
+
+extern const struct db_statement sales_sql_post_lock_invoice;
+extern const struct db_statement sales_sql_post_lock_customer;
+extern const struct db_statement sales_sql_post_open_balance;
+extern const struct db_statement sales_sql_post_next_number;
+extern const struct db_statement sales_sql_post_revenue;
+extern const struct db_statement sales_sql_post_taxes;
+extern const struct db_statement sales_sql_post_mark;
+extern const struct db_statement sales_sql_post_open_item;
+
+#endif

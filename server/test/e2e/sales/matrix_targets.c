@@ -1,0 +1,109 @@
+/*
+ * Sales' targets for the route-permission matrix (test/support/matrix.h):
+ * the tax code its {code} paths name and the draft invoice its {id} paths
+ * name, made in setup with the ledger accounts and the customer they need
+ * (codes of their own: other modules' targets make accounts and partners
+ * in the same company), and valid bodies for its writes.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "test/support/iam_fixture.h"
+#include "test/support/matrix.h"
+#include "test/support/testlib.h"
+
+static const char member_password[] = "member-password-01";
+
+/* A draft invoice of customer MXS, its lines on the accounts and tax code setup makes. */
+#define INVOICE_BODY                                                                          \
+	"{\"partner\":\"MXS\",\"date\":\"2026-03-10\",\"lines\":[{\"description\":\"Matrix work\","   \
+	"\"quantity\":\"2\",\"unit_price\":\"50.00\",\"revenue_account\":\"4010\",\"tax_code\":\"MXT\"}]}"
+
+static char draft_id[40];
+
+/* A POST as token that must answer 201; its "id" into id (40 bytes) unless id is NULL. */
+static void create(const struct test_matrix_env *env, const char *token, const char *path,
+		   const char *body, char *id)
+{
+	struct test_response r;
+
+	test_iam_request(env->base_url, "POST", test_iam_path("/api/v1/companies/%s%s", env->company, path),
+			 token, NULL, body, &r);
+	ck_assert_msg(r.status == 201, "POST %s: %ld %s", path, r.status, r.body);
+	if (id)
+		snprintf(id, 40, "%s", json_string_value(json_object_get(r.json, "id")));
+	test_response_free(&r);
+}
+
+/*
+ * Accounts 2210 (output tax), 1410 (input tax), 1210 (receivable) and 4010
+ * (revenue), tax code MXT, customer MXS and a draft invoice, made by a user
+ * who may.
+ */
+static void setup(const struct test_matrix_env *env)
+{
+	char user_id[40], token[64];
+
+	test_iam_create_user(env->base_url, env->admin_token, "sales@matrix.test", member_password,
+			     user_id);
+	test_iam_grant_new_role(env->base_url, env->admin_token, user_id, "mx-sales-setup",
+				"[\"ledger.account.manage\",\"sales.tax-code.manage\","
+				"\"partners.partner.manage\",\"sales.invoice.create\"]", env->company);
+	ck_assert_int_eq(test_iam_login(env->base_url, "sales@matrix.test", member_password, token), 0);
+	create(env, token, "/accounts", "{\"code\":\"2210\",\"name\":\"Output tax\",\"type\":\"liability\"}",
+	       NULL);
+	create(env, token, "/accounts", "{\"code\":\"1410\",\"name\":\"Input tax\",\"type\":\"asset\"}",
+	       NULL);
+	create(env, token, "/accounts", "{\"code\":\"1210\",\"name\":\"Trade debtors\",\"type\":\"asset\"}",
+	       NULL);
+	create(env, token, "/accounts", "{\"code\":\"4010\",\"name\":\"Services\",\"type\":\"revenue\"}",
+	       NULL);
+	create(env, token, "/tax-codes",
+	       "{\"code\":\"MXT\",\"name\":\"Matrix tax\",\"rate\":\"20\",\"output_account\":\"2210\","
+	       "\"input_account\":\"1410\"}", NULL);
+	create(env, token, "/partners",
+	       "{\"code\":\"MXS\",\"name\":\"Matrix Customer\",\"roles\":[\"customer\"],"
+	       "\"receivable_account\":\"1210\"}", NULL);
+	create(env, token, "/sales-invoices", INVOICE_BODY, draft_id);
+}
+
+static const char *param(const char *pattern, const char *name)
+{
+	if (strcmp(name, "code") == 0 && strstr(pattern, "/tax-codes/{code}"))
+		return "MXT";
+	if (strcmp(name, "id") == 0 && strstr(pattern, "/sales-invoices/{id}"))
+		return draft_id;
+	return NULL;
+}
+
+static const char *body(const char *method, const char *pattern)
+{
+	static const struct {
+		const char *method, *path, *body;  /* path: the pattern after /companies/{company} */
+	} bodies[] = {
+		{ "POST", "/tax-codes",
+		  "{\"code\":\"MXU\",\"name\":\"Matrix reduced\",\"rate\":\"7.5\","
+		  "\"output_account\":\"2210\"}" },
+		{ "PATCH", "/tax-codes/{code}", "{\"name\":\"Matrix tax, standard\"}" },
+		{ "POST", "/sales-invoices", INVOICE_BODY },
+		{ "PUT", "/sales-invoices/{id}", INVOICE_BODY },
+	};
+	static const char company[] = "/api/v1/companies/{company}";
+
+	if (strncmp(pattern, company, strlen(company)) != 0)
+		return NULL;
+	for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++)
+		if (strcmp(method, bodies[i].method) == 0 &&
+		    strcmp(pattern + strlen(company), bodies[i].path) == 0)
+			return bodies[i].body;
+	return NULL;
+}
+
+static const struct test_matrix_targets sales_targets = {
+	.module = "sales",
+	.setup = setup,
+	.param = param,
+	.body = body,
+};
+TEST_MATRIX_TARGETS(sales_targets)
