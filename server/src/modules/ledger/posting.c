@@ -12,6 +12,7 @@
 #include "common/json.h"
 #include "modules/ledger/internal.h"
 #include "platform/audit/audit.h"
+#include "platform/db/db_json.h"
 #include "platform/events/events.h"
 #include "shared-kernel/errors.h"
 
@@ -83,8 +84,6 @@ static int mark(struct erp_ctx *ctx, struct ledger_post *post, const struct post
 	const char *get[] = { ctx->company->id, post->entry_id };
 	struct db_batch *batch = db_batch_new(ctx->arena);
 	PGresult *res;
-	const char *text;
-	json_t *doc;
 	int rc;
 
 	db_batch_add(batch, &ledger_sql_post_stamp_lines, 2, stamp, NULL);
@@ -93,14 +92,7 @@ static int mark(struct erp_ctx *ctx, struct ledger_post *post, const struct post
 	rc = db_batch_run(ctx->db, batch);
 	if (rc)
 		return rc;
-	text = db_value(res, 0, "entry");
-	if (!text)
-		return ERP_ERR_NOT_FOUND;
-	doc = erp_json_loadb(text, strlen(text), 0, NULL, NULL);
-	if (!doc || arena_cleanup_add(ctx->arena, (arena_cleanup_fn)json_decref, doc))
-		return ERP_ERR_NO_MEMORY;
-	post->entry = doc;
-	return ERP_OK;
+	return db_value_json(ctx->arena, res, 0, "entry", &post->entry);
 }
 
 /*

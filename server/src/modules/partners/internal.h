@@ -14,6 +14,7 @@
 #include "modules/partners/store.h"
 #include "modules/partners/usecases.h"
 #include "platform/db/db.h"
+#include "platform/db/db_json.h"
 #include "platform/db/usecase.h"
 #include "platform/http/http.h"
 #include "platform/http/resource.h"
@@ -23,13 +24,6 @@
 /* --- running use cases ------------------------------------------------------------------- */
 
 /* Each use case runs in db_usecase_transaction() (platform/db/usecase.h). */
-
-/*
- * The JSON text of column name in row 0 of res, parsed and registered with
- * arena: 0 and *out; ERP_ERR_NOT_FOUND when there is no row or the value is
- * NULL; ERP_ERR_NO_MEMORY.
- */
-int partners_row_json(struct arena *arena, const PGresult *res, const char *name, json_t **out);
 
 /*
  * Compact JSON text of value (sorted keys) in arena, for a jsonb parameter;

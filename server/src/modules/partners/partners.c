@@ -300,7 +300,7 @@ static int update_work(struct erp_ctx *ctx, void *state)
 	db_batch_add(batch, &partners_sql_defaults, 1, defaults_params, &defaults);
 	rc = batch ? db_batch_run(ctx->db, batch) : ERP_ERR_NO_MEMORY;
 	if (!rc)
-		rc = partners_row_json(ctx->arena, locked, "j", &c->before);
+		rc = db_value_json(ctx->arena, locked, 0, "j", &c->before);
 	if (rc)
 		return rc;
 	snprintf(c->id, sizeof(c->id), "%s", db_value(locked, 0, "id"));
@@ -393,7 +393,7 @@ static int activation_work(struct erp_ctx *ctx, void *state)
 	int rc = db_query(ctx->db, ctx->arena, &partners_sql_lock, 2, lock_params, &locked);
 
 	if (!rc)
-		rc = partners_row_json(ctx->arena, locked, "j", &c->before);
+		rc = db_value_json(ctx->arena, locked, 0, "j", &c->before);
 	if (rc)
 		return rc;
 	snprintf(c->id, sizeof(c->id), "%s", db_value(locked, 0, "id"));

@@ -74,7 +74,7 @@ static int update_work(struct erp_ctx *ctx, void *state)
 	}
 	rc = batch ? db_batch_run(ctx->db, batch) : ERP_ERR_NO_MEMORY;
 	if (!rc)
-		rc = partners_row_json(ctx->arena, before, "j", &c->before);
+		rc = db_value_json(ctx->arena, before, 0, "j", &c->before);
 	if (rc)
 		return rc;
 	if (json_integer_value(json_object_get(c->before, "version")) != c->in->expected_version)

@@ -7,20 +7,6 @@
 #include "common/json.h"
 #include "modules/partners/internal.h"
 
-int partners_row_json(struct arena *arena, const PGresult *res, const char *name, json_t **out)
-{
-	const char *text = db_value(res, 0, name);
-	json_t *doc;
-
-	if (!text)
-		return ERP_ERR_NOT_FOUND;
-	doc = erp_json_loadb(text, strlen(text), 0, NULL, NULL);
-	if (!doc || arena_cleanup_add(arena, (arena_cleanup_fn)json_decref, doc))
-		return ERP_ERR_NO_MEMORY;
-	*out = doc;
-	return ERP_OK;
-}
-
 int partners_json_text(struct arena *arena, json_t *value, const char **out)
 {
 	char *text;

@@ -17,6 +17,7 @@
 #include "modules/sales/store.h"
 #include "modules/sales/usecases.h"
 #include "platform/db/db.h"
+#include "platform/db/db_json.h"
 #include "platform/db/usecase.h"
 #include "platform/http/http.h"
 #include "platform/http/resource.h"
@@ -44,13 +45,6 @@ struct sales_change_record {
  */
 int sales_record_change(struct erp_ctx *ctx, const struct sales_change_record *record,
 			json_t *before, json_t *after);
-
-/*
- * The JSON text of column name in row 0 of res, parsed and registered with
- * arena: 0 and *out; ERP_ERR_NOT_FOUND when there is no row or the value is
- * NULL; ERP_ERR_NO_MEMORY.
- */
-int sales_row_json(struct arena *arena, const PGresult *res, const char *name, json_t **out);
 
 /* Reads a sales_sql_account row (id, code, type, currency, active) at row; found false without one. */
 void sales_account_from(const PGresult *res, int row, struct sales_account *out);

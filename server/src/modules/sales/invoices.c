@@ -263,7 +263,7 @@ out:
 static int check_locked(struct erp_ctx *ctx, const PGresult *locked, int expected_version,
 			const char *posted_detail, json_t **before)
 {
-	int rc = sales_row_json(ctx->arena, locked, "j", before);
+	int rc = db_value_json(ctx->arena, locked, 0, "j", before);
 
 	if (rc)
 		return rc;
@@ -308,7 +308,7 @@ static int write_draft(struct erp_ctx *ctx, struct draft *d, const struct partne
 	db_batch_add(batch, &sales_sql_invoice_taxes_insert, 2, taxes, NULL);
 	db_batch_add(batch, &sales_sql_invoice_get, 2, get, &res);
 	rc = batch ? db_batch_run(ctx->db, batch) : ERP_ERR_NO_MEMORY;
-	return rc ? rc : sales_row_json(ctx->arena, res, "j", &d->after);
+	return rc ? rc : db_value_json(ctx->arena, res, 0, "j", &d->after);
 }
 
 static int draft_work(struct erp_ctx *ctx, void *state)

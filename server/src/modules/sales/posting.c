@@ -99,7 +99,7 @@ static int lock(struct erp_ctx *ctx, struct posting *p)
 	}
 	if (PQntuples(f->invoice) == 0)
 		return ERP_ERR_NOT_FOUND;
-	return sales_row_json(ctx->arena, json, "j", &f->before);
+	return db_value_json(ctx->arena, json, 0, "j", &f->before);
 }
 
 /* --- the rules, against what is locked -------------------------------------------------------- */
@@ -327,7 +327,7 @@ static int mark(struct erp_ctx *ctx, struct posting *p)
 	db_batch_add(batch, &sales_sql_post_open_item, 2, (const char *[]){ item, p->in->id }, NULL);
 	db_batch_add(batch, &sales_sql_invoice_get, 2, get, &res);
 	rc = batch ? db_batch_run(ctx->db, batch) : ERP_ERR_NO_MEMORY;
-	return rc ? rc : sales_row_json(ctx->arena, res, "j", &p->after);
+	return rc ? rc : db_value_json(ctx->arena, res, 0, "j", &p->after);
 }
 
 /* The override of the credit limit, audited with its reason beside the posting. */

@@ -29,20 +29,6 @@ int sales_record_change(struct erp_ctx *ctx, const struct sales_change_record *r
 		before, after, record->told, record->told_count);
 }
 
-int sales_row_json(struct arena *arena, const PGresult *res, const char *name, json_t **out)
-{
-	const char *text = db_value(res, 0, name);
-	json_t *doc;
-
-	if (!text)
-		return ERP_ERR_NOT_FOUND;
-	doc = erp_json_loadb(text, strlen(text), 0, NULL, NULL);
-	if (!doc || arena_cleanup_add(arena, (arena_cleanup_fn)json_decref, doc))
-		return ERP_ERR_NO_MEMORY;
-	*out = doc;
-	return ERP_OK;
-}
-
 void sales_account_from(const PGresult *res, int row, struct sales_account *out)
 {
 	const char *id = res ? db_value(res, row, "id") : NULL;

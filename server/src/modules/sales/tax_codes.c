@@ -166,7 +166,7 @@ static int update_work(struct erp_ctx *ctx, void *state)
 	ask_accounts(batch, ctx->company->id, in, account_params, &output, &input);
 	rc = batch ? db_batch_run(ctx->db, batch) : ERP_ERR_NO_MEMORY;
 	if (!rc)
-		rc = sales_row_json(ctx->arena, locked, "j", &c->before);
+		rc = db_value_json(ctx->arena, locked, 0, "j", &c->before);
 	if (rc)
 		return rc;
 	snprintf(c->id, sizeof(c->id), "%s", db_value(locked, 0, "id"));
