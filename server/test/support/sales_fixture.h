@@ -65,4 +65,16 @@ json_t *test_sales_audited(const struct test_ledger *ledger, const char *request
 void test_sales_assert_change(json_t *changes, const char *field, const char *old,
 			      const char *new_value);
 
+/*
+ * The receivables' invariant in company, to the minor unit: the sum of the
+ * open items' residuals (the sub-ledger, read from sales_open_items) equals
+ * the balance of receivable account `account` as the ledger reports it
+ * (GET .../reports/trial-balance, everything posted, as reader_token, who
+ * holds ledger.report.read); and every open item's amount less its
+ * residual is exactly what its allocations in force take, with no residual
+ * past zero. Called after every scenario of sales' tests.
+ */
+void test_sales_assert_receivables(const struct test_ledger *ledger, const char *reader_token,
+				   const char *company, const char *account);
+
 #endif

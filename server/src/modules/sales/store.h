@@ -49,4 +49,25 @@ extern const struct db_statement sales_sql_post_taxes;
 extern const struct db_statement sales_sql_post_mark;
 extern const struct db_statement sales_sql_post_open_item;
 
+/* --- store_payments.c: payments, allocations, the customer's lock, numbering ------------------ */
+
+extern const struct db_statement sales_sql_customer_lock;
+extern const struct db_statement sales_sql_customer_lock_of_payment;
+extern const struct db_statement sales_sql_next_number;
+extern const struct db_statement sales_sql_payment_insert;
+extern const struct db_statement sales_sql_payment_open_item;
+extern const struct db_statement sales_sql_payment_get;
+extern const struct db_statement sales_sql_payments_list;
+extern const struct db_statement sales_sql_payment_lock;
+extern const struct db_statement sales_sql_open_invoices_oldest;
+extern const struct db_statement sales_sql_invoice_items_named;
+extern const struct db_statement sales_sql_allocations_insert;
+extern const struct db_statement sales_sql_residuals_adjust;
+extern const struct db_statement sales_sql_payment_touch;
+extern const struct db_statement sales_sql_allocations_of_item;
+extern const struct db_statement sales_sql_allocation_lock;
+extern const struct db_statement sales_sql_allocations_undo;
+extern const struct db_statement sales_sql_payment_mark_reversed;
+extern const struct db_statement sales_sql_reversal_open_item;
+
 #endif

@@ -278,8 +278,11 @@ struct sales_post_guard {
 	 * the caller answers itself; the posting returns it).
 	 */
 	int (*claimed)(void *state, bool *replay);
-	/* After the posting: keeps the invoice (JSON text) at version as the answer, with the COMMIT. */
-	int (*keep)(void *state, struct db_conn *db, const char *invoice, int version);
+	/*
+	 * After the posting: keeps the document id (JSON text) at version as
+	 * the answer, with the COMMIT.
+	 */
+	int (*keep)(void *state, struct db_conn *db, const char *id, const char *document, int version);
 };
 
 struct sales_posting_input {
@@ -310,5 +313,133 @@ struct sales_posting_input {
  */
 int sales_invoice_post(struct erp_ctx *ctx, const struct sales_posting_input *in,
 		       const struct sales_post_guard *guard, json_t **invoice);
+
+/* --- receivables: the allocation rules (allocate.c) ---------------------------------------------- */
+
+enum {
+	SALES_ALLOCATIONS_MAX = 200,  /* allocations one request names */
+	SALES_ALLOCATE_ALL = -1,      /* an allocation's amount left out: as much as fits */
+};
+
+/*
+ * "auto": what to allocate to each of count open invoices, oldest first
+ * (residuals in that order, each more than 0), from available_minor (what
+ * the payment has left): each takes all it still owes, or what is left.
+ * amounts[i] is 0 past the last one reached. Returns the sum allocated.
+ */
+int64_t sales_allocate_oldest(int64_t available_minor, const int64_t *residuals, size_t count,
+			      int64_t *amounts);
+
+/* One allocation asked for: the invoice's index in the residuals given, and how much. */
+struct sales_allocation_request {
+	size_t invoice;               /* index into residuals */
+	int64_t amount_minor;         /* more than 0, or SALES_ALLOCATE_ALL */
+};
+
+/*
+ * The rules of allocations asked for, every one at once: each amount more
+ * than 0; the requests on one invoice together at most what it still owes
+ * (residuals[invoice]); all of them together at most available_minor (what
+ * the payment has left). A SALES_ALLOCATE_ALL request takes what fits of
+ * both, in order, and is written into amounts (the amounts to allocate,
+ * count of them). A refusal names "<list_pointer>/<i>/amount", or
+ * "/amount" when list_pointer is NULL (a single allocation's body). 0,
+ * ERP_ERR_INVALID (codes "residual": more than the invoice owes;
+ * "unallocated": more than the payment has left; "nothing": nothing to
+ * allocate), or ERP_ERR_NO_MEMORY.
+ */
+int sales_allocation_check(struct erp_refusal *refusal, struct arena *arena,
+			   const char *list_pointer, int64_t available_minor, const int64_t *residuals,
+			   size_t residual_count, const struct sales_allocation_request *requests,
+			   size_t count, int64_t *amounts);
+
+/* A payment's number: PAY-<fiscal year>-<sequence, 6 digits at least>; as sales_invoice_number(). */
+int sales_payment_number(int fiscal_year, int sequence, char *out, size_t size);
+
+/* --- customer payments (payments.c), allocations (allocations.c) --------------------------------- */
+
+/* One allocation as given: an invoice's id and an amount (money text; NULL: as much as fits). */
+struct sales_allocation_input {
+	const char *invoice;
+	const char *amount;
+};
+
+/* Which allocations to make: none, those listed, or the oldest open invoices first ("auto"). */
+struct sales_allocations_input {
+	bool automatic;
+	const char *automatic_cap;    /* auto: at most this much (money text); NULL: all it has */
+	const struct sales_allocation_input *list;
+	size_t count;
+	const char *list_pointer;     /* the list's JSON pointer ("/allocations"); NULL: one, at the body's top */
+};
+
+struct sales_payment_input {
+	const char *partner;          /* a customer's code */
+	const char *date;             /* YYYY-MM-DD */
+	const char *amount;           /* money text of the company's currency, more than 0 */
+	const char *bank_account;     /* an active asset account's code */
+	const char *reference;        /* NULL: none */
+	struct sales_allocations_input allocations;
+};
+
+/*
+ * Records and posts a customer payment of ctx->company in one transaction
+ * (a payment is a fact, not a draft): locks the customer's receivables,
+ * takes the next number of the PAY series for the fiscal year of its date,
+ * posts its ledger entry through ledger_post_entry() (Dr the bank account,
+ * Cr the customer's receivable account), opens its item (owing the
+ * customer the amount) and makes the allocations asked for. Audited and
+ * told as sales.payment.posted (and sales.payment.allocated for each
+ * allocation). *payment: the payment, or NULL when the guard replayed an
+ * earlier answer. Refuses ERP_ERR_INVALID (the fields, every one at once;
+ * no fiscal period; an allocation over what an invoice owes or the payment
+ * has), ERP_ERR_CONFLICT (the customer's receivable account unusable, the
+ * period closed: the ledger's sentence). guard may be NULL.
+ */
+int sales_payment_create(struct erp_ctx *ctx, const struct sales_payment_input *in,
+			 const struct sales_post_guard *guard, json_t **payment);
+
+/* The payment id of ctx->company as clients see it, its allocations in force included. */
+int sales_payment_read(struct erp_ctx *ctx, const char *id, json_t **payment);
+
+struct sales_reversal_input {
+	const char *id;               /* the payment (canonical UUID) */
+	int expected_version;         /* the version the caller read (If-Match) */
+	const char *date;             /* the reversal's date; NULL: the payment's */
+	const char *reason;           /* why: required, 1 to 500 characters */
+};
+
+/*
+ * Reverses payment in->id, once: undoes its allocations (the invoices owe
+ * again what it paid), posts the mirror entry through ledger_post_entry()
+ * (Dr the receivable account it credited, Cr the bank account), and
+ * settles its item against the reversal's own (both at zero). Audited and
+ * told as sales.payment.allocation_undone for each allocation, then
+ * sales.payment.reversed. Refuses ERP_ERR_STALE, ERP_ERR_CONFLICT
+ * (reversed already; the period closed), ERP_ERR_INVALID (a date before the
+ * payment's or in no fiscal period, no reason). guard may be NULL.
+ */
+int sales_payment_reverse(struct erp_ctx *ctx, const struct sales_reversal_input *in,
+			  const struct sales_post_guard *guard, json_t **payment);
+
+/*
+ * Allocates payment id to open invoices of its customer (in), under the
+ * customer's lock: ERP_ERR_CONFLICT when it is reversed, ERP_ERR_INVALID
+ * as sales_allocation_check() and for an invoice that is no posted invoice
+ * of the company ("unknown") or another customer's ("partner"). Audited and
+ * told as sales.payment.allocated, one per allocation; *payment: the
+ * payment after.
+ */
+int sales_payment_allocate(struct erp_ctx *ctx, const char *id,
+			   const struct sales_allocations_input *in, json_t **payment);
+
+/*
+ * Undoes allocation allocation_id of payment id: the invoice owes again
+ * what it paid, the payment has it again. Audited and told as
+ * sales.payment.allocation_undone. ERP_ERR_NOT_FOUND (no such allocation
+ * of the payment), ERP_ERR_CONFLICT (undone already, or part of a
+ * reversal).
+ */
+int sales_allocation_undo(struct erp_ctx *ctx, const char *id, const char *allocation_id);
 
 #endif

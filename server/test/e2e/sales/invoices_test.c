@@ -515,7 +515,7 @@ START_TEST(lists_filter_and_page)
 							     " JOIN companies c ON c.id = i.company_id"
 							     " WHERE c.code = 'SA'"));
 	ck_assert_uint_gt(pages, 1);
-	test_sales_expect_field(&L, reader.token, "GET", INVOICES("SA") "?status=paid", NULL, NULL, 422,
+	test_sales_expect_field(&L, reader.token, "GET", INVOICES("SA") "?status=settled", NULL, NULL, 422,
 				"status", NULL);
 	test_sales_expect_field(&L, reader.token, "GET", INVOICES("SA") "?from=2026-02-30", NULL, NULL, 422,
 				"from", NULL);
