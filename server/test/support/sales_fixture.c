@@ -139,8 +139,13 @@ void test_sales_assert_receivables(const struct test_ledger *ledger, const char 
 					   company), NULL, NULL, 200, &r);
 	json_array_foreach(json_object_get(r.json, "accounts"), i, line)
 		if (strcmp(test_ledger_text(line, "code"), account) == 0) {
-			ck_assert_int_eq(erp_money_parse(test_ledger_text(line, "balance"), 2,
-							 ERP_MONEY_ALLOW_NEGATIVE, &balance), ERP_MONEY_OK);
+			const struct erp_currency *currency =
+				erp_currency_find(test_ledger_text(line, "currency"));
+
+			ck_assert_ptr_nonnull(currency);
+			ck_assert_int_eq(erp_money_parse(test_ledger_text(line, "balance"),
+							 currency->exponent, ERP_MONEY_ALLOW_NEGATIVE,
+							 &balance), ERP_MONEY_OK);
 			found = true;
 		}
 	test_response_free(&r);

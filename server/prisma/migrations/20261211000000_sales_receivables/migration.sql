@@ -90,7 +90,9 @@ CREATE INDEX sales_allocations_debit ON sales.sales_allocations (debit_item_id) 
 -- An invoice's status from its facts: draft until posted; paid once nothing
 -- is left of it; overdue while something is left past its due date on the
 -- day asked; partially_paid while some of it is allocated; open otherwise.
--- residual is NULL for a draft (no open item yet).
+-- residual is NULL for a draft (no open item yet). It replaces the rule
+-- without allocations, which nothing calls any more.
+DROP FUNCTION sales_invoice_status(boolean, date, date);
 CREATE FUNCTION sales_invoice_status(posted boolean, due_date date, as_of date, amount bigint,
                                      residual bigint) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
