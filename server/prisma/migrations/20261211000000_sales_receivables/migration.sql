@@ -1,5 +1,6 @@
 -- Receivables (server/src/modules/sales): customer payments, allocations
--- of open items against one another, and the reversal of a payment. Only
+-- of open items against one another, the reversal of a payment, and
+-- credit notes (draft -> posted, the only correction of a posted invoice). Only
 -- the module's own tables, in its own schema; the bank account is the
 -- ledger's (ledger_account_directory.id), the customer partners' (by id).
 --
@@ -85,18 +86,120 @@ CREATE TABLE sales.sales_allocations (
 CREATE INDEX sales_allocations_credit ON sales.sales_allocations (credit_item_id) WHERE undone_at IS NULL;
 CREATE INDEX sales_allocations_debit ON sales.sales_allocations (debit_item_id) WHERE undone_at IS NULL;
 
+-- --- credit notes --------------------------------------------------------------------------
+-- A correction of one posted invoice, for all of it or chosen lines and
+-- quantities; written as a draft, posted by someone else (four-eyes) with
+-- its own gapless number (CN-2026-000001) and the mirror of the invoice's
+-- entry. Never more than was invoiced, across all of an invoice's posted
+-- credit notes: each line's quantity and net, each tax code's base and tax
+-- (checked when posting, under the customer's lock).
+CREATE TABLE sales.sales_credit_notes (
+    id              uuid PRIMARY KEY,
+    company_id      uuid NOT NULL REFERENCES iam.companies (id),
+    invoice_id      uuid NOT NULL REFERENCES sales.sales_invoices (id),
+    partner_id      uuid NOT NULL,
+    partner_code    text NOT NULL,
+    note_date       date NOT NULL,
+    reason          text NOT NULL CHECK (length(reason) BETWEEN 1 AND 500),
+    currency        char(3) NOT NULL CHECK (currency ~ '^[A-Z]{3}$'),
+    exponent        smallint NOT NULL CHECK (exponent BETWEEN 0 AND 4),
+    net_minor       bigint NOT NULL CHECK (net_minor >= 0),
+    tax_minor       bigint NOT NULL CHECK (tax_minor >= 0),
+    total_minor     bigint NOT NULL CHECK (total_minor > 0),
+    author_id       uuid NOT NULL REFERENCES iam.users (id),
+    fiscal_year     integer CHECK (fiscal_year BETWEEN 1900 AND 9999),
+    sequence        integer CHECK (sequence >= 1),
+    number          text,
+    posted_by       uuid REFERENCES iam.users (id),
+    posted_at       timestamptz,
+    ledger_entry_id uuid,
+    version         integer NOT NULL DEFAULT 1 CHECK (version >= 1),
+    created_at      timestamptz NOT NULL DEFAULT now(),
+    updated_at      timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (company_id, number),
+    UNIQUE (company_id, fiscal_year, sequence),
+    CHECK (total_minor = net_minor + tax_minor),
+    CHECK ((posted_at IS NULL) = (number IS NULL)
+       AND (posted_at IS NULL) = (posted_by IS NULL)
+       AND (posted_at IS NULL) = (ledger_entry_id IS NULL)
+       AND (posted_at IS NULL) = (fiscal_year IS NULL)
+       AND (posted_at IS NULL) = (sequence IS NULL)),
+    -- Four-eyes, held by the database too.
+    CHECK (posted_by IS NULL OR posted_by <> author_id),
+    CHECK (number = 'CN-' || fiscal_year || '-' || lpad(sequence::text, greatest(6, length(sequence::text)), '0'))
+);
+CREATE INDEX sales_credit_notes_company_date ON sales.sales_credit_notes (company_id, note_date, id);
+CREATE INDEX sales_credit_notes_invoice ON sales.sales_credit_notes (invoice_id);
+
+-- The invoice lines a credit note takes back: how much of each, and its net
+-- (the rest of the line's net when it takes all that is left of it).
+CREATE TABLE sales.sales_credit_note_lines (
+    credit_note_id uuid NOT NULL REFERENCES sales.sales_credit_notes (id) ON DELETE CASCADE,
+    line           smallint NOT NULL CHECK (line BETWEEN 1 AND 200),
+    quantity_e4    bigint NOT NULL CHECK (quantity_e4 > 0),
+    net_minor      bigint NOT NULL CHECK (net_minor >= 0),
+    PRIMARY KEY (credit_note_id, line)
+);
+
+CREATE TABLE sales.sales_credit_note_taxes (
+    credit_note_id uuid NOT NULL REFERENCES sales.sales_credit_notes (id) ON DELETE CASCADE,
+    tax_code_id    uuid NOT NULL REFERENCES sales.sales_tax_codes (id),
+    rate_e4        integer NOT NULL CHECK (rate_e4 BETWEEN 0 AND 1000000),
+    base_minor     bigint NOT NULL CHECK (base_minor >= 0),
+    tax_minor      bigint NOT NULL CHECK (tax_minor >= 0),
+    PRIMARY KEY (credit_note_id, tax_code_id)
+);
+
+-- Posted credit notes are immutable, with their lines and taxes.
+CREATE FUNCTION sales_reject_posted_credit_note_change() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    note uuid;
+BEGIN
+    IF TG_TABLE_NAME = 'sales_credit_notes' THEN
+        IF OLD.posted_at IS NOT NULL THEN
+            RAISE EXCEPTION 'credit note % is posted and cannot change', OLD.number
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+    ELSE
+        note := CASE WHEN TG_OP = 'INSERT' THEN NEW.credit_note_id ELSE OLD.credit_note_id END;
+        IF EXISTS (SELECT 1 FROM sales.sales_credit_notes c
+                    WHERE c.id = note AND c.posted_at IS NOT NULL) THEN
+            RAISE EXCEPTION 'the lines and taxes of a posted credit note cannot change'
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;
+    RETURN NEW;
+END;
+$$;
+CREATE TRIGGER sales_credit_notes_immutable BEFORE UPDATE OR DELETE ON sales.sales_credit_notes
+    FOR EACH ROW EXECUTE FUNCTION sales_reject_posted_credit_note_change();
+CREATE TRIGGER sales_credit_note_lines_immutable BEFORE INSERT OR UPDATE OR DELETE
+    ON sales.sales_credit_note_lines FOR EACH ROW EXECUTE FUNCTION sales_reject_posted_credit_note_change();
+CREATE TRIGGER sales_credit_note_taxes_immutable BEFORE INSERT OR UPDATE OR DELETE
+    ON sales.sales_credit_note_taxes FOR EACH ROW EXECUTE FUNCTION sales_reject_posted_credit_note_change();
+ALTER TABLE sales.sales_credit_notes ENABLE ALWAYS TRIGGER sales_credit_notes_immutable;
+ALTER TABLE sales.sales_credit_note_lines ENABLE ALWAYS TRIGGER sales_credit_note_lines_immutable;
+ALTER TABLE sales.sales_credit_note_taxes ENABLE ALWAYS TRIGGER sales_credit_note_taxes_immutable;
+
 -- --- what the database holds, whoever writes --------------------------------------------
 
--- An invoice's status from its facts: draft until posted; paid once nothing
--- is left of it; overdue while something is left past its due date on the
--- day asked; partially_paid while some of it is allocated; open otherwise.
--- residual is NULL for a draft (no open item yet). It replaces the rule
--- without allocations, which nothing calls any more.
+-- An invoice's status from its facts: draft until posted; credited once
+-- its posted credit notes take back all of it; paid once nothing is left of
+-- it; overdue while something is left past its due date on the day asked;
+-- partially_paid while some of it is allocated; open otherwise. residual is
+-- NULL for a draft (no open item yet), credited the sum of its posted credit
+-- notes' totals. It replaces the rule without allocations, which nothing
+-- calls any more.
 DROP FUNCTION sales_invoice_status(boolean, date, date);
 CREATE FUNCTION sales_invoice_status(posted boolean, due_date date, as_of date, amount bigint,
-                                     residual bigint) RETURNS text
+                                     residual bigint, credited bigint) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE WHEN NOT posted THEN 'draft'
+                WHEN credited >= amount THEN 'credited'
                 WHEN residual = 0 THEN 'paid'
                 WHEN due_date < as_of THEN 'overdue'
                 WHEN residual < amount THEN 'partially_paid'
@@ -159,8 +262,12 @@ CREATE TRIGGER sales_allocations_fixed BEFORE UPDATE OR DELETE ON sales.sales_al
 ALTER TABLE sales.sales_allocations ENABLE ALWAYS TRIGGER sales_allocations_fixed;
 
 -- --- rights -------------------------------------------------------------------------------
-REVOKE ALL ON sales.sales_payments, sales.sales_allocations FROM erp_app;
+REVOKE ALL ON sales.sales_payments, sales.sales_allocations, sales.sales_credit_notes,
+    sales.sales_credit_note_lines, sales.sales_credit_note_taxes FROM erp_app;
 GRANT SELECT, INSERT ON sales.sales_payments, sales.sales_allocations TO erp_app;
+-- Drafts are deleted by their holders (the triggers keep posted ones).
+GRANT SELECT, INSERT, UPDATE, DELETE ON sales.sales_credit_notes, sales.sales_credit_note_lines,
+    sales.sales_credit_note_taxes TO erp_app;
 GRANT UPDATE (reversed_at, reversed_by, reversal_date, reversal_reason, reversal_entry_id, version)
     ON sales.sales_payments TO erp_app;
 GRANT UPDATE (undone_at, undone_by) ON sales.sales_allocations TO erp_app;

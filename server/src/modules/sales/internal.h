@@ -112,6 +112,12 @@ int sales_undo_allocations(struct erp_ctx *ctx, struct sales_payment_facts *paym
 /* Minor units as text of exponent (arena); NULL when out of memory. */
 const char *sales_money_text(struct arena *arena, int64_t minor, int exponent);
 
+/* --- credit notes (credit_notes.c) --------------------------------------------------------------- */
+
+/* The audit event and domain event action of a change of credit note id (before/after NULL: none). */
+int sales_credit_note_record(struct erp_ctx *ctx, const char *action, const char *id,
+			     json_t *before, json_t *after);
+
 /* --- the Idempotency-Key as a posting's guard (http_guard.c) ------------------------------------ */
 
 struct sales_http_guard {
@@ -151,5 +157,10 @@ int sales_http_payments_get(struct erp_request *req);
 int sales_http_payments_reverse(struct erp_request *req);
 int sales_http_payments_allocate(struct erp_request *req);
 int sales_http_allocations_delete(struct erp_request *req);
+int sales_http_credit_notes_list(struct erp_request *req);
+int sales_http_credit_notes_create(struct erp_request *req);
+int sales_http_credit_notes_get(struct erp_request *req);
+int sales_http_credit_notes_delete(struct erp_request *req);
+int sales_http_credit_notes_post(struct erp_request *req);
 
 #endif

@@ -82,7 +82,7 @@ static SCHEMA_OBJECT_DEFINE(tax_code_query, NULL, tax_code_query_fields, NULL);
 /* --- sales invoices ------------------------------------------------------------------------------ */
 
 static const char *const invoice_statuses[] = { "draft", "open", "partially_paid", "paid", "overdue",
-						 NULL };
+						 "credited", NULL };
 
 static const struct schema_field line_write_fields[] = {
 	{ .name = "description", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .min = 1,
@@ -157,7 +157,8 @@ static SCHEMA_OBJECT_DEFINE(tax_schema, "SalesInvoiceTax", tax_fields,
 	OUT_NULLABLE("number", SCHEMA_FORMAT_NONE, "set when posted: INV-<fiscal year>-<sequence>"), \
 	{ .name = "status", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,  \
 	  .enum_values = invoice_statuses,                                                      \
-	  .description = "derived: draft until posted; then paid when nothing is left of it, overdue" \
+	  .description = "derived: draft until posted; then credited when its credit notes take"  \
+			 " all of it back, paid when nothing is left of it, overdue"                     \
 			 " while something is left past its due date (UTC), partially_paid while" \
 			 " some of it is allocated, open" }, \
 	SCHEMA_OUT("partner", SCHEMA_STRING, SCHEMA_FORMAT_CODE),                               \
@@ -358,6 +359,101 @@ static const struct schema_field reverse_fields[] = {
 static SCHEMA_OBJECT_DEFINE(reverse_schema, "CustomerPaymentReverse", reverse_fields,
 			    "If-Match with the payment's ETag (Idempotency-Key honoured).");
 
+
+/* --- credit notes ------------------------------------------------------------------------------ */
+
+static const char *const credit_note_statuses[] = { "draft", "posted", NULL };
+
+static const struct schema_field credit_line_write_fields[] = {
+	{ .name = "line", .type = SCHEMA_INTEGER, .flags = SCHEMA_REQUIRED, .min = 1,
+	  .max = SALES_LINES_MAX, .description = "the invoice's line number" },
+	{ .name = "quantity", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .min = 1,
+	  .max = SALES_DECIMAL_TEXT_MAX, .format = SCHEMA_FORMAT_DECIMAL,
+	  .description = "more than 0, at most 4 decimals, at most what is left of the line" },
+};
+static SCHEMA_OBJECT_DEFINE(credit_line_write_schema, "CreditNoteLineWrite", credit_line_write_fields,
+			    "An invoice line taken back, and how much of it.");
+
+static const struct schema_field credit_note_write_fields[] = {
+	{ .name = "invoice", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .max = 36,
+	  .format = SCHEMA_FORMAT_UUID, .description = "a posted invoice of the company" },
+	{ .name = "date", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .max = 10,
+	  .format = SCHEMA_FORMAT_DATE, .description = "on or after the invoice's date" },
+	{ .name = "reason", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .min = 1,
+	  .max = SALES_REASON_MAX },
+	{ .name = "lines", .type = SCHEMA_ARRAY, .min = 1, .max = SALES_LINES_MAX,
+	  .object = &credit_line_write_schema,
+	  .description = "the lines and quantities taken back; left out: all that is left of the"
+			 " invoice" },
+};
+static SCHEMA_OBJECT_DEFINE(credit_note_write_schema, "CreditNoteWrite", credit_note_write_fields,
+			    "A draft credit note: the server prices it as the invoice was priced,"
+			    " never more than is left to take back.");
+
+static const struct schema_field credit_line_fields[] = {
+	SCHEMA_OUT("line", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("description", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("quantity", SCHEMA_STRING, SCHEMA_FORMAT_DECIMAL),
+	SCHEMA_OUT("net", SCHEMA_STRING, SCHEMA_FORMAT_DECIMAL),
+	SCHEMA_OUT("revenue_account", SCHEMA_STRING, SCHEMA_FORMAT_CODE),
+	SCHEMA_OUT("tax_code", SCHEMA_STRING, SCHEMA_FORMAT_CODE),
+	SCHEMA_OUT("tax_rate", SCHEMA_STRING, SCHEMA_FORMAT_DECIMAL),
+};
+static SCHEMA_OBJECT_DEFINE(credit_line_schema, "CreditNoteLine", credit_line_fields,
+			    "An invoice line taken back, priced.");
+
+static const struct schema_field credit_note_fields[] = {
+	SCHEMA_OUT("id", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	OUT_NULLABLE("number", SCHEMA_FORMAT_NONE, "set when posted: CN-<fiscal year>-<sequence>"),
+	{ .name = "status", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .enum_values = credit_note_statuses },
+	SCHEMA_OUT("invoice", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	SCHEMA_OUT("invoice_number", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("partner", SCHEMA_STRING, SCHEMA_FORMAT_CODE),
+	SCHEMA_OUT("date", SCHEMA_STRING, SCHEMA_FORMAT_DATE),
+	SCHEMA_OUT("reason", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("currency", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("net_total", SCHEMA_STRING, SCHEMA_FORMAT_DECIMAL),
+	SCHEMA_OUT("tax_total", SCHEMA_STRING, SCHEMA_FORMAT_DECIMAL),
+	SCHEMA_OUT("total", SCHEMA_STRING, SCHEMA_FORMAT_DECIMAL),
+	OUT_NULLABLE("unallocated", SCHEMA_FORMAT_DECIMAL,
+		     "what of it is not set against an invoice (the customer's credit); null: a draft"),
+	{ .name = "lines", .type = SCHEMA_ARRAY, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .object = &credit_line_schema },
+	{ .name = "taxes", .type = SCHEMA_ARRAY, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .object = &tax_schema, .description = "one per tax code, by code" },
+	OUT_NULLABLE("ledger_entry_id", SCHEMA_FORMAT_UUID, "the mirror entry posted with it"),
+	SCHEMA_OUT("author_id", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	OUT_NULLABLE("posted_by", SCHEMA_FORMAT_UUID, NULL),
+	OUT_NULLABLE("posted_at", SCHEMA_FORMAT_DATE_TIME, NULL),
+	SCHEMA_OUT("version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("created_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
+	SCHEMA_OUT("updated_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
+};
+static SCHEMA_OBJECT_DEFINE(credit_note_schema, "CreditNote", credit_note_fields,
+			    "A credit note (ETag: its version); immutable once posted.");
+
+static const struct schema_field credit_note_query_fields[] = {
+	PAGING_FIELDS,
+	{ .name = "invoice", .type = SCHEMA_STRING, .max = 36, .format = SCHEMA_FORMAT_UUID },
+	{ .name = "partner", .type = SCHEMA_STRING, .min = 1, .max = SALES_CODE_MAX,
+	  .description = "the customer's code" },
+	{ .name = "status", .type = SCHEMA_STRING, .max = 10, .enum_values = credit_note_statuses },
+	{ .name = "from", .type = SCHEMA_STRING, .max = 10, .format = SCHEMA_FORMAT_DATE,
+	  .description = "credit note date, inclusive" },
+	{ .name = "to", .type = SCHEMA_STRING, .max = 10, .format = SCHEMA_FORMAT_DATE,
+	  .description = "credit note date, inclusive" },
+};
+static SCHEMA_OBJECT_DEFINE(credit_note_query, NULL, credit_note_query_fields, NULL);
+
+
+/* Posting a credit note takes no field: no body, an empty one or {}. */
+static const struct schema_object post_empty_schema = {
+	"CreditNotePost", NULL, 0,
+	"Optional and without fields: no body, an empty one or {}. Send If-Match with the ETag"
+	" of the draft as read (Idempotency-Key honoured).", false,
+};
+
 /* --- the manifest ------------------------------------------------------------------------------ */
 
 static const struct erp_permission permissions[] = {
@@ -369,7 +465,8 @@ static const struct erp_permission permissions[] = {
 	{ "sales.invoice.create", "Write draft sales invoices: create, replace and delete drafts." },
 	{ "sales.invoice.post",
 	  "Post sales invoices: number them and post their ledger entries (receivable, revenue, tax)." },
-	{ "sales.credit-note.create", "Write draft credit notes against posted sales invoices." },
+	{ "sales.credit-note.create",
+	  "Write draft credit notes against posted sales invoices, and delete drafts." },
 	{ "sales.credit-note.post", "Post credit notes that someone else wrote (four-eyes)." },
 	{ "sales.payment.read", "List and read customer payments and their allocations." },
 	{ "sales.payment.create",
@@ -459,6 +556,28 @@ static const struct erp_route routes[] = {
 	  "Undo an allocation: the invoice owes it again, the payment has it again (audited).",
 	  .response = ERP_NO_BODY, .success_status = 204,
 	  .operation_id = "deleteCustomerPaymentAllocation" },
+
+	{ ERP_GET, COMPANY "/credit-notes", "sales.invoice.read", sales_http_credit_notes_list,
+	  "List the company's credit notes, by date.", .query = &credit_note_query,
+	  .list = &credit_note_schema, .operation_id = "listCreditNotes" },
+	{ ERP_POST, COMPANY "/credit-notes", "sales.credit-note.create", sales_http_credit_notes_create,
+	  "Write a draft credit note against a posted invoice: all of it, or chosen lines and"
+	  " quantities.", .body = &credit_note_write_schema, .response = &credit_note_schema,
+	  .success_status = 201, .operation_id = "createCreditNote",
+	  .headers = ERP_ANSWERS_ETAG | ERP_ANSWERS_LOCATION },
+	{ ERP_GET, COMPANY "/credit-notes/{id}", "sales.invoice.read", sales_http_credit_notes_get,
+	  "Read a credit note, its lines and taxes.", .response = &credit_note_schema,
+	  .operation_id = "getCreditNote", .headers = ERP_ANSWERS_ETAG },
+	{ ERP_DELETE, COMPANY "/credit-notes/{id}", "sales.credit-note.create",
+	  sales_http_credit_notes_delete, "Delete a draft credit note (If-Match); a posted one stays.",
+	  .response = ERP_NO_BODY, .success_status = 204, .operation_id = "deleteCreditNote",
+	  .headers = ERP_TAKES_IF_MATCH },
+	{ ERP_POST, COMPANY "/credit-notes/{id}/post", "sales.credit-note.post",
+	  sales_http_credit_notes_post,
+	  "Post a draft credit note as read (If-Match), by someone who did not write it: numbered,"
+	  " its mirror entry posted, set against its invoice.", .body = &post_empty_schema,
+	  .response = &credit_note_schema, .operation_id = "postCreditNote",
+	  .headers = ERP_TAKES_IF_MATCH | ERP_TAKES_IDEMPOTENCY_KEY | ERP_ANSWERS_ETAG },
 };
 
 /*
@@ -470,7 +589,7 @@ static const char *const depends_on[] = { "iam", "ledger", "partners" };
 
 const struct erp_module sales_module = {
 	.name = "sales",
-	.description = "Sales: tax codes, sales invoices, customer payments and receivables",
+	.description = "Sales: tax codes, sales invoices, credit notes, customer payments and receivables",
 	.routes = routes,
 	.route_count = ERP_COUNT(routes),
 	.permissions = permissions,

@@ -70,4 +70,22 @@ extern const struct db_statement sales_sql_allocations_undo;
 extern const struct db_statement sales_sql_payment_mark_reversed;
 extern const struct db_statement sales_sql_reversal_open_item;
 
+/* --- store_credit_notes.c: credit notes, what an invoice has left to take back ------------------ */
+
+extern const struct db_statement sales_sql_credit_invoice;
+extern const struct db_statement sales_sql_credit_invoice_lines;
+extern const struct db_statement sales_sql_credit_invoice_taxes;
+extern const struct db_statement sales_sql_credit_note_insert;
+extern const struct db_statement sales_sql_credit_note_lines_insert;
+extern const struct db_statement sales_sql_credit_note_taxes_insert;
+extern const struct db_statement sales_sql_credit_note_get;
+extern const struct db_statement sales_sql_credit_notes_list;
+extern const struct db_statement sales_sql_credit_note_lock;
+extern const struct db_statement sales_sql_credit_note_delete;
+extern const struct db_statement sales_sql_credit_post_lines;
+extern const struct db_statement sales_sql_credit_post_taxes;
+extern const struct db_statement sales_sql_invoice_item;
+extern const struct db_statement sales_sql_credit_note_mark;
+extern const struct db_statement sales_sql_credit_note_open_item;
+
 #endif

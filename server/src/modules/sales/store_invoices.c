@@ -17,10 +17,15 @@
 	"(SELECT o.residual_minor FROM sales_open_items o"                                        \
 	"  WHERE o.document_type = 'invoice' AND o.document_id = i.id)"
 
+/* What the invoice i's posted credit notes take back. */
+#define INVOICE_CREDITED                                                                          \
+	"(SELECT coalesce(sum(c.total_minor), 0)::bigint FROM sales_credit_notes c"                       \
+	"  WHERE c.invoice_id = i.id AND c.posted_at IS NOT NULL)"
+
 /* The invoice i's status on today's date. */
 #define INVOICE_STATUS                                                                            \
 	"sales_invoice_status(i.posted_at IS NOT NULL, i.due_date, " TODAY ", i.total_minor, "    \
-	INVOICE_RESIDUAL ")"
+	INVOICE_RESIDUAL ", " INVOICE_CREDITED ")"
 
 #define INVOICE_HEAD                                                                              \
 	"'id', i.id, 'number', i.number,"                                                         \

@@ -442,4 +442,98 @@ int sales_payment_allocate(struct erp_ctx *ctx, const char *id,
  */
 int sales_allocation_undo(struct erp_ctx *ctx, const char *id, const char *allocation_id);
 
+/* --- credit notes: the rules without a database (credit.c) ---------------------------------------- */
+
+/* One invoice line as a credit note sees it: what was invoiced, what posted credit notes took. */
+struct sales_credit_line {
+	int64_t quantity_e4;          /* invoiced */
+	int64_t unit_price_minor;
+	int64_t discount_e4;          /* 0 without a discount */
+	int64_t net_minor;            /* invoiced */
+	int64_t credited_quantity_e4; /* taken back already */
+	int64_t credited_net_minor;
+};
+
+enum { SALES_CREDIT_TOO_MUCH = 1 }; /* more than is left of the line or the tax */
+
+/*
+ * The net of taking quantity_e4 (more than 0) of line back: all that is
+ * left of its net when that is all that is left of its quantity, so a line
+ * taken back in parts never comes to more than it was; otherwise priced as
+ * the line was (sales_line_net()), and never more than is left of its net.
+ * 0 and *net_minor, SALES_CREDIT_TOO_MUCH when the quantity is more than is
+ * left, or ERP_ERR_OVERFLOW.
+ */
+int sales_credit_line_net(const struct sales_credit_line *line, int64_t quantity_e4,
+			  int64_t *net_minor);
+
+/*
+ * The tax of a credit note on base_minor of one tax code at rate_e4: all
+ * that is left of the invoice's tax of that code when the note takes all
+ * that is left of its base (a whole invoice taken back is its tax to the
+ * cent); otherwise base x rate rounded once, half away from zero, never
+ * more than is left. 0 and *tax_minor, SALES_CREDIT_TOO_MUCH when the base
+ * is more than is left, or ERP_ERR_OVERFLOW.
+ */
+int sales_credit_tax(int64_t base_minor, int64_t rate_e4, int64_t base_left_minor,
+		     int64_t tax_left_minor, int64_t *tax_minor);
+
+/* A credit note's number: CN-<fiscal year>-<sequence, 6 digits at least>; as sales_invoice_number(). */
+int sales_credit_note_number(int fiscal_year, int sequence, char *out, size_t size);
+
+/* --- credit notes (credit_notes.c: drafts; credit_posting.c: posting) ------------------------------ */
+
+/* One invoice line taken back: its number on the invoice and how much (decimal text). */
+struct sales_credit_line_input {
+	int line;                     /* 1..SALES_LINES_MAX */
+	const char *quantity;         /* more than 0, at most 4 decimals */
+};
+
+struct sales_credit_note_input {
+	const char *invoice;          /* a posted invoice of the company (canonical UUID) */
+	const char *date;             /* YYYY-MM-DD, on or after the invoice's */
+	const char *reason;           /* 1 to 500 characters */
+	const struct sales_credit_line_input *lines; /* NULL: all that is left of every line */
+	size_t line_count;
+};
+
+/*
+ * Writes a draft credit note of ctx->company as ctx->actor_id: the lines
+ * asked for (or all that is left of the invoice), priced against what the
+ * invoice's posted credit notes took already (sales_credit_line_net(),
+ * sales_credit_tax()). Audited and told as sales.credit_note.created.
+ * Refuses ERP_ERR_INVALID: every field at once (/invoice "unknown" for no
+ * posted invoice of the company, /date before the invoice,
+ * /lines/<i>/line "unknown" or "duplicate", /lines/<i>/quantity "format"
+ * or "too_much": more than is left to take back; "nothing" when nothing
+ * is left).
+ */
+int sales_credit_note_create(struct erp_ctx *ctx, const struct sales_credit_note_input *in,
+			     json_t **credit_note);
+int sales_credit_note_read(struct erp_ctx *ctx, const char *id, json_t **credit_note);
+
+/* Deletes draft id at the version read: ERP_ERR_STALE, ERP_ERR_CONFLICT when posted. */
+int sales_credit_note_delete(struct erp_ctx *ctx, const char *id, int expected_version);
+
+struct sales_credit_posting_input {
+	const char *id;               /* the draft (canonical UUID) */
+	int expected_version;         /* the version the poster read (If-Match) */
+};
+
+/*
+ * Posts draft in->id as ctx->actor_id, who is not its author (four-eyes:
+ * ERP_ERR_FORBIDDEN), in one transaction under its customer's lock: checks
+ * again that the invoice's posted credit notes and this one take back no
+ * more than was invoiced (each line's quantity and net, each tax code's
+ * base and tax; ERP_ERR_CONFLICT otherwise), takes the next number of the
+ * CN series, posts the mirror entry through ledger_post_entry() (Dr each
+ * revenue account its nets, Dr each tax code's output account its tax, Cr
+ * the customer's receivable account the total), opens its item (owing the
+ * customer) and allocates it to the invoice, as much as the invoice still
+ * owes. Audited and told as sales.credit_note.posted. guard may be NULL;
+ * *credit_note NULL when it replayed an earlier answer.
+ */
+int sales_credit_note_post(struct erp_ctx *ctx, const struct sales_credit_posting_input *in,
+			   const struct sales_post_guard *guard, json_t **credit_note);
+
 #endif

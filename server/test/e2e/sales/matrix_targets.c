@@ -22,7 +22,8 @@ static const char member_password[] = "member-password-01";
 	"{\"partner\":\"MXS\",\"date\":\"2026-03-10\",\"lines\":[{\"description\":\"Matrix work\","   \
 	"\"quantity\":\"2\",\"unit_price\":\"50.00\",\"revenue_account\":\"4010\",\"tax_code\":\"MXT\"}]}"
 
-static char draft_id[40], payment_id[40], allocation_id[40];
+static char draft_id[40], payment_id[40], allocation_id[40], credit_note_id[40];
+static char credit_invoice_id[40]; /* the posted invoice the credit notes take back */
 
 /* A POST as token that must answer 201; its "id" into id (40 bytes) unless id is NULL. */
 static void create(const struct test_matrix_env *env, const char *token, const char *path,
@@ -53,7 +54,7 @@ static void cash_setup(const struct test_matrix_env *env)
 			     user_id);
 	test_iam_grant_new_role(env->base_url, env->admin_token, user_id, "mx-cash-setup",
 				"[\"ledger.account.manage\",\"sales.invoice.create\",\"sales.invoice.post\","
-				"\"sales.payment.post\"]", env->company);
+				"\"sales.payment.post\",\"sales.credit-note.create\"]", env->company);
 	ck_assert_int_eq(test_iam_login(env->base_url, "cash@matrix.test", member_password, token), 0);
 	create(env, token, "/accounts", "{\"code\":\"1011\",\"name\":\"Bank\",\"type\":\"asset\"}",
 	       NULL);
@@ -72,6 +73,10 @@ static void cash_setup(const struct test_matrix_env *env)
 	snprintf(allocation_id, sizeof(allocation_id), "%s", json_string_value(json_object_get(
 		json_array_get(json_object_get(r.json, "allocations"), 0), "id")));
 	test_response_free(&r);
+	create(env, token, "/credit-notes",
+	       test_iam_path("{\"invoice\":\"%s\",\"date\":\"2026-03-12\",\"reason\":\"matrix\","
+			     "\"lines\":[{\"line\":1,\"quantity\":\"1\"}]}", invoice_id), credit_note_id);
+	snprintf(credit_invoice_id, sizeof(credit_invoice_id), "%s", invoice_id);
 }
 
 /*
@@ -117,6 +122,8 @@ static const char *param(const char *pattern, const char *name)
 		return payment_id;
 	if (strcmp(name, "allocation") == 0)
 		return allocation_id;
+	if (strcmp(name, "id") == 0 && strstr(pattern, "/credit-notes/{id}"))
+		return credit_note_id;
 	return NULL;
 }
 
@@ -141,6 +148,14 @@ static const char *body(const char *method, const char *pattern)
 
 	if (strncmp(pattern, company, strlen(company)) != 0)
 		return NULL;
+	if (strcmp(method, "POST") == 0 && strcmp(pattern + strlen(company), "/credit-notes") == 0) {
+		static char credit_body[200];
+
+		snprintf(credit_body, sizeof(credit_body),
+			 "{\"invoice\":\"%s\",\"date\":\"2026-03-12\",\"reason\":\"matrix\","
+			 "\"lines\":[{\"line\":1,\"quantity\":\"0.5\"}]}", credit_invoice_id);
+		return credit_body;
+	}
 	for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++)
 		if (strcmp(method, bodies[i].method) == 0 &&
 		    strcmp(pattern + strlen(company), bodies[i].path) == 0)
