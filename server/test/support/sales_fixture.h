@@ -10,6 +10,7 @@
  * success, so a test reads as the story it checks.
  */
 #include <jansson.h>
+#include <stdint.h>
 
 #include "test/support/ledger_fixture.h"
 #include "test/support/testlib.h"
@@ -76,5 +77,13 @@ void test_sales_assert_change(json_t *changes, const char *field, const char *ol
  */
 void test_sales_assert_receivables(const struct test_ledger *ledger, const char *reader_token,
 				   const char *company, const char *account);
+
+/*
+ * The balance of account in company on as_of (minor units of its currency;
+ * 0 when nothing was posted to it), as the ledger's trial balance reports
+ * it to reader_token (ledger.report.read).
+ */
+int64_t test_sales_ledger_balance(const struct test_ledger *ledger, const char *reader_token,
+				  const char *company, const char *account, const char *as_of);
 
 #endif

@@ -1,9 +1,9 @@
 /*
- * The rules of allocations that need no database: how "auto" spreads a
- * payment over a customer's open invoices (oldest first), and which
+ * The rules of the receivables that need no database: how "auto" spreads a
+ * payment over a customer's open invoices (oldest first), which
  * allocations asked for are refused (over what an invoice still owes, over
- * what the payment has left). Plain functions, unit-tested on their own
- * (server/test/unit/modules/sales/allocate_test.c).
+ * what the payment has left), and the aging's buckets. Plain functions,
+ * unit-tested on their own (server/test/unit/modules/sales/allocate_test.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -99,4 +99,17 @@ int sales_payment_number(int fiscal_year, int sequence, char *out, size_t size)
 		return -1;
 	length = snprintf(out, size, "PAY-%04d-%06d", fiscal_year, sequence);
 	return length < 0 || (size_t)length >= size ? -1 : length;
+}
+
+enum sales_aging_bucket sales_aging_bucket_of(int64_t days_past_due)
+{
+	if (days_past_due <= 0)
+		return SALES_AGING_CURRENT;
+	if (days_past_due <= 30)
+		return SALES_AGING_1_30;
+	if (days_past_due <= 60)
+		return SALES_AGING_31_60;
+	if (days_past_due <= 90)
+		return SALES_AGING_61_90;
+	return SALES_AGING_OVER_90;
 }

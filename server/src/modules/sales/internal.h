@@ -162,5 +162,7 @@ int sales_http_credit_notes_create(struct erp_request *req);
 int sales_http_credit_notes_get(struct erp_request *req);
 int sales_http_credit_notes_delete(struct erp_request *req);
 int sales_http_credit_notes_post(struct erp_request *req);
+int sales_http_receivables_aging(struct erp_request *req);
+int sales_http_partner_statement(struct erp_request *req);
 
 #endif

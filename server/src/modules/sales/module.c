@@ -447,6 +447,92 @@ static const struct schema_field credit_note_query_fields[] = {
 static SCHEMA_OBJECT_DEFINE(credit_note_query, NULL, credit_note_query_fields, NULL);
 
 
+/* --- receivables reports ------------------------------------------------------------------------ */
+
+#define MONEY_OUT(field_name, text)                                                            \
+	{ .name = field_name, .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED, \
+	  .format = SCHEMA_FORMAT_DECIMAL, .description = text }
+
+#define AGING_BUCKET_FIELDS                                                                    \
+	MONEY_OUT("current", "not past due"),                                                   \
+	MONEY_OUT("days_1_30", "1 to 30 days past due"),                                        \
+	MONEY_OUT("days_31_60", "31 to 60 days past due"),                                      \
+	MONEY_OUT("days_61_90", "61 to 90 days past due"),                                      \
+	MONEY_OUT("over_90", "more than 90 days past due"),                                     \
+	MONEY_OUT("total", "the buckets' sum")
+
+static const struct schema_field aging_customer_fields[] = {
+	SCHEMA_OUT("partner", SCHEMA_STRING, SCHEMA_FORMAT_CODE),
+	AGING_BUCKET_FIELDS,
+};
+static SCHEMA_OBJECT_DEFINE(aging_customer_schema, "ReceivablesAgingCustomer", aging_customer_fields,
+			    "What a customer's open items owed on the day, by days past due (a"
+			    " payment or credit note on account counts negative, by its own date).");
+
+static const struct schema_field aging_totals_fields[] = {
+	AGING_BUCKET_FIELDS,
+};
+static SCHEMA_OBJECT_DEFINE(aging_totals_schema, "ReceivablesAgingTotals", aging_totals_fields,
+			    "The buckets over all customers; total equals the receivable accounts'"
+			    " balance on the day.");
+
+static const struct schema_field aging_fields[] = {
+	SCHEMA_OUT("as_of", SCHEMA_STRING, SCHEMA_FORMAT_DATE),
+	SCHEMA_OUT("currency", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	{ .name = "customers", .type = SCHEMA_ARRAY, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .object = &aging_customer_schema, .description = "by code; those that owe nothing left out" },
+	{ .name = "totals", .type = SCHEMA_OBJECT, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .object = &aging_totals_schema },
+};
+static SCHEMA_OBJECT_DEFINE(aging_schema, "ReceivablesAging", aging_fields,
+			    "The receivables on a day: allocations dated after it not yet made.");
+
+static const struct schema_field aging_query_fields[] = {
+	{ .name = "as_of", .type = SCHEMA_STRING, .max = 10, .format = SCHEMA_FORMAT_DATE,
+	  .description = "inclusive; default today (UTC)" },
+};
+static SCHEMA_OBJECT_DEFINE(aging_query, NULL, aging_query_fields, NULL);
+
+static const char *const statement_kinds[] = { "invoice", "credit_note", "payment",
+					       "payment_reversal", "allocation", NULL };
+
+static const struct schema_field statement_line_fields[] = {
+	SCHEMA_OUT("date", SCHEMA_STRING, SCHEMA_FORMAT_DATE),
+	{ .name = "kind", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .enum_values = statement_kinds },
+	{ .name = "number", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .description = "the document's; an allocation: the paying document's" },
+	SCHEMA_OUT("document", SCHEMA_STRING, SCHEMA_FORMAT_UUID),
+	OUT_NULLABLE("debit", SCHEMA_FORMAT_DECIMAL, "what it adds to the customer's debt"),
+	OUT_NULLABLE("credit", SCHEMA_FORMAT_DECIMAL, "what it takes off"),
+	OUT_NULLABLE("allocated", SCHEMA_FORMAT_DECIMAL, "an allocation's amount (moves no balance)"),
+	OUT_NULLABLE("against", SCHEMA_FORMAT_NONE, "an allocation: the document it pays"),
+	MONEY_OUT("balance", "the running balance after the line"),
+};
+static SCHEMA_OBJECT_DEFINE(statement_line_schema, "PartnerStatementLine", statement_line_fields,
+			    "A document or an allocation of the statement.");
+
+static const struct schema_field statement_fields[] = {
+	SCHEMA_OUT("partner", SCHEMA_STRING, SCHEMA_FORMAT_CODE),
+	OUT_NULLABLE("from", SCHEMA_FORMAT_DATE, "null: from the first document"),
+	SCHEMA_OUT("to", SCHEMA_STRING, SCHEMA_FORMAT_DATE),
+	SCHEMA_OUT("currency", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	MONEY_OUT("opening_balance", "what the customer owed before from"),
+	{ .name = "lines", .type = SCHEMA_ARRAY, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .object = &statement_line_schema, .description = "by date, documents before allocations" },
+	MONEY_OUT("closing_balance", "what the customer owed at the end of to"),
+};
+static SCHEMA_OBJECT_DEFINE(statement_schema, "PartnerStatement", statement_fields,
+			    "A customer's statement over a range.");
+
+static const struct schema_field statement_query_fields[] = {
+	{ .name = "from", .type = SCHEMA_STRING, .max = 10, .format = SCHEMA_FORMAT_DATE,
+	  .description = "inclusive; default: from the first document" },
+	{ .name = "to", .type = SCHEMA_STRING, .max = 10, .format = SCHEMA_FORMAT_DATE,
+	  .description = "inclusive; default today (UTC)" },
+};
+static SCHEMA_OBJECT_DEFINE(statement_query, NULL, statement_query_fields, NULL);
+
 /* Posting a credit note takes no field: no body, an empty one or {}. */
 static const struct schema_object post_empty_schema = {
 	"CreditNotePost", NULL, 0,
@@ -578,6 +664,16 @@ static const struct erp_route routes[] = {
 	  " its mirror entry posted, set against its invoice.", .body = &post_empty_schema,
 	  .response = &credit_note_schema, .operation_id = "postCreditNote",
 	  .headers = ERP_TAKES_IF_MATCH | ERP_TAKES_IDEMPOTENCY_KEY | ERP_ANSWERS_ETAG },
+
+	{ ERP_GET, COMPANY "/reports/receivables-aging", "sales.report.read",
+	  sales_http_receivables_aging,
+	  "The receivables aging on a day: per customer, by days past due, with totals.",
+	  .query = &aging_query, .response = &aging_schema, .operation_id = "getReceivablesAging" },
+	{ ERP_GET, COMPANY "/partners/{code}/statement", "sales.report.read",
+	  sales_http_partner_statement,
+	  "A customer's statement: the opening balance, each document and allocation, the closing"
+	  " balance.", .query = &statement_query, .response = &statement_schema,
+	  .operation_id = "getPartnerStatement" },
 };
 
 /*

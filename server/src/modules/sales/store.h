@@ -88,4 +88,10 @@ extern const struct db_statement sales_sql_invoice_item;
 extern const struct db_statement sales_sql_credit_note_mark;
 extern const struct db_statement sales_sql_credit_note_open_item;
 
+/* --- store_reports.c: the receivables aging and a customer's statement ------------------------- */
+
+extern const struct db_statement sales_sql_aging;
+extern const struct db_statement sales_sql_statement;
+extern const struct db_statement sales_sql_statement_opening;
+
 #endif

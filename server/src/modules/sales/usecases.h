@@ -536,4 +536,38 @@ struct sales_credit_posting_input {
 int sales_credit_note_post(struct erp_ctx *ctx, const struct sales_credit_posting_input *in,
 			   const struct sales_post_guard *guard, json_t **credit_note);
 
+/* --- receivables reports (reports.c; the bucket rule in allocate.c) ------------------------------- */
+
+enum sales_aging_bucket {
+	SALES_AGING_CURRENT = 0,      /* not past due (due today or later) */
+	SALES_AGING_1_30,
+	SALES_AGING_31_60,
+	SALES_AGING_61_90,
+	SALES_AGING_OVER_90,
+	SALES_AGING_BUCKETS,
+};
+
+/* The bucket of an open item days_past_due days past its due date (0 or less: current). */
+enum sales_aging_bucket sales_aging_bucket_of(int64_t days_past_due);
+
+/*
+ * The receivables aging of ctx->company as of as_of (YYYY-MM-DD; NULL:
+ * today, UTC) into *report (arena-owned JSON): per customer, what its open
+ * items owed on that day (allocations dated after it not yet made), in
+ * buckets by days past due, and totals; the grand total equals the
+ * receivable accounts' balance on that day.
+ */
+int sales_receivables_aging(struct erp_ctx *ctx, const char *as_of, json_t **report);
+
+/*
+ * The statement of customer code of ctx->company from from to to
+ * (inclusive; NULL: from the first day, to today, UTC) into *statement:
+ * the opening balance, each document (invoice, credit note, payment, a
+ * payment's reversal) and allocation in the range with the running
+ * balance, the closing balance. ERP_ERR_NOT_FOUND without such a partner;
+ * ERP_ERR_INVALID when from is after to.
+ */
+int sales_customer_statement(struct erp_ctx *ctx, const char *code, const char *from,
+			     const char *to, json_t **statement);
+
 #endif

@@ -116,6 +116,8 @@ static const char *param(const char *pattern, const char *name)
 {
 	if (strcmp(name, "code") == 0 && strstr(pattern, "/tax-codes/{code}"))
 		return "MXT";
+	if (strcmp(name, "code") == 0 && strstr(pattern, "/partners/{code}/statement"))
+		return "MXS";
 	if (strcmp(name, "id") == 0 && strstr(pattern, "/sales-invoices/{id}"))
 		return draft_id;
 	if (strcmp(name, "id") == 0 && strstr(pattern, "/customer-payments/{id}"))

@@ -4,7 +4,8 @@
  * allocation asked for is refused over what its invoice still owes (the
  * requests on one invoice together), over what the payment has left, or
  * at zero, every one at once, each by its pointer; a request without an
- * amount takes what fits; payment numbers.
+ * amount takes what fits; payment numbers; the aging's buckets at their
+ * edges.
  */
 #include <check.h>
 #include <stdint.h>
@@ -149,6 +150,22 @@ START_TEST(payment_numbers_read_pay_year_sequence)
 }
 END_TEST
 
+static const struct {
+	int64_t days;
+	enum sales_aging_bucket bucket;
+} buckets[] = {
+	{ -400, SALES_AGING_CURRENT }, { 0, SALES_AGING_CURRENT }, { 1, SALES_AGING_1_30 },
+	{ 30, SALES_AGING_1_30 }, { 31, SALES_AGING_31_60 }, { 60, SALES_AGING_31_60 },
+	{ 61, SALES_AGING_61_90 }, { 90, SALES_AGING_61_90 }, { 91, SALES_AGING_OVER_90 },
+	{ 10000, SALES_AGING_OVER_90 },
+};
+
+START_TEST(aging_buckets_by_days_past_due)
+{
+	ck_assert_int_eq(sales_aging_bucket_of(buckets[_i].days), buckets[_i].bucket);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("unit/modules/sales/allocate");
@@ -158,6 +175,7 @@ Suite *test_suite(void)
 	tcase_add_loop_test(tc, allocations_asked_for_are_checked, 0, COUNT(checks));
 	tcase_add_test(tc, a_single_allocation_is_refused_at_its_amount);
 	tcase_add_test(tc, payment_numbers_read_pay_year_sequence);
+	tcase_add_loop_test(tc, aging_buckets_by_days_past_due, 0, COUNT(buckets));
 	suite_add_tcase(s, tc);
 	return s;
 }
