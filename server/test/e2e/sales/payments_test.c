@@ -263,6 +263,7 @@ START_TEST(allocations_listed_pay_several_invoices_partly_or_wholly)
 	snprintf(body, sizeof(body), "{\"invoice\":\"%s\"}", first);
 	test_sales_expect(&L, allocator.token, "POST", payment_path(&again, "/allocations"), NULL, body,
 			  200, NULL);
+	test_response_free(&again);
 	ck_assert_str_eq(invoice_field(first, "residual"), "40.00");
 	/* And the first payment's remainder, on account, takes what is left: 40 of its 70. */
 	test_sales_expect(&L, allocator.token, "POST", payment_path(&r, "/allocations"), NULL, body, 200,
@@ -314,7 +315,7 @@ START_TEST(an_allocation_is_undone_and_the_residuals_restored)
 	static const char *const types[] = { "sales.payment.allocation_undone", NULL };
 	const char *id = invoice("C3", "100.00", "2099-06-01");
 	char body[512], path[300];
-	struct test_response r;
+	struct test_response r, read;
 	json_t *events, *changes;
 	long long last;
 
@@ -346,9 +347,10 @@ START_TEST(an_allocation_is_undone_and_the_residuals_restored)
 	snprintf(path, sizeof(path), "%s/0190a000-0000-7000-8000-000000000000",
 		 payment_path(&r, "/allocations"));
 	test_sales_expect(&L, allocator.token, "DELETE", path, NULL, NULL, 404, NULL);
-	test_sales_expect(&L, reader.token, "GET", payment_path(&r, NULL), NULL, NULL, 200, &r);
-	ck_assert_str_eq(test_ledger_text(r.json, "unallocated"), "80.00");
-	ck_assert_uint_eq(json_array_size(json_object_get(r.json, "allocations")), 0);
+	test_sales_expect(&L, reader.token, "GET", payment_path(&r, NULL), NULL, NULL, 200, &read);
+	ck_assert_str_eq(test_ledger_text(read.json, "unallocated"), "80.00");
+	ck_assert_uint_eq(json_array_size(json_object_get(read.json, "allocations")), 0);
+	test_response_free(&read);
 	test_response_free(&r);
 }
 END_TEST

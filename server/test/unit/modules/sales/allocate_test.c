@@ -107,7 +107,7 @@ START_TEST(allocations_asked_for_are_checked)
 		ck_assert_uint_eq(refusal.field_count, refusals);
 		for (size_t i = 0; i < checks[_i].count; i++) {
 			const struct erp_field_refusal *f;
-			char pointer[40];
+			char pointer[48];
 
 			if (!checks[_i].refused[i])
 				continue;
