@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "shared-kernel/money.h"
+
 void test_sales_expect(const struct test_ledger *ledger, const char *token, const char *method,
 		       const char *path, const char *header, const char *body, long expected,
 		       struct test_response *r)
@@ -118,4 +120,52 @@ void test_sales_assert_change(json_t *changes, const char *field, const char *ol
 		      field, new_value);
 	json_decref(want_old);
 	json_decref(want_new);
+}
+
+int64_t test_sales_ledger_balance(const struct test_ledger *ledger, const char *reader_token,
+				  const char *company, const char *account, const char *as_of)
+{
+	struct test_response r;
+	json_t *line;
+	size_t i;
+	int64_t balance = 0;
+
+	test_sales_expect(ledger, reader_token, "GET",
+			  test_ledger_path("/api/v1/companies/%s/reports/trial-balance?as_of=%s", company,
+					   as_of), NULL, NULL, 200, &r);
+	json_array_foreach(json_object_get(r.json, "accounts"), i, line)
+		if (strcmp(test_ledger_text(line, "code"), account) == 0) {
+			const struct erp_currency *currency =
+				erp_currency_find(test_ledger_text(line, "currency"));
+
+			ck_assert_ptr_nonnull(currency);
+			ck_assert_int_eq(erp_money_parse(test_ledger_text(line, "balance"),
+							 currency->exponent, ERP_MONEY_ALLOW_NEGATIVE,
+							 &balance), ERP_MONEY_OK);
+		}
+	/* An account nothing was posted to is left out of the report: a balance of 0. */
+	test_response_free(&r);
+	return balance;
+}
+
+void test_sales_assert_receivables(const struct test_ledger *ledger, const char *reader_token,
+				   const char *company, const char *account)
+{
+	long long residuals = test_ledger_db_number(ledger,
+		"SELECT coalesce(sum(o.residual_minor), 0) FROM sales_open_items o"
+		" JOIN companies c ON c.id = o.company_id WHERE c.code = '%s'", company);
+	int64_t balance = test_sales_ledger_balance(ledger, reader_token, company, account,
+						    "9999-12-31");
+
+	ck_assert_msg(residuals == balance, "%s: open items' residuals %lld, receivable %s's balance"
+		      " %lld", company, residuals, account, (long long)balance);
+	/* Each item: what it has moved is what its allocations in force take, never past zero. */
+	ck_assert_int_eq(test_ledger_db_number(ledger,
+		"SELECT count(*) FROM sales_open_items o JOIN companies c ON c.id = o.company_id"
+		" WHERE c.code = '%s' AND (abs(o.amount_minor - o.residual_minor) <>"
+		"   coalesce((SELECT sum(a.amount_minor) FROM sales_allocations a"
+		"              WHERE a.undone_at IS NULL"
+		"                AND (a.debit_item_id = o.id OR a.credit_item_id = o.id)), 0)"
+		"   OR (o.residual_minor <> 0 AND sign(o.residual_minor) <> sign(o.amount_minor)))",
+		company), 0);
 }

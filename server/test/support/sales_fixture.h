@@ -10,6 +10,7 @@
  * success, so a test reads as the story it checks.
  */
 #include <jansson.h>
+#include <stdint.h>
 
 #include "test/support/ledger_fixture.h"
 #include "test/support/testlib.h"
@@ -64,5 +65,25 @@ json_t *test_sales_audited(const struct test_ledger *ledger, const char *request
 /* changes[field] is {"old": old, "new": new} (JSON texts; "null" for null). */
 void test_sales_assert_change(json_t *changes, const char *field, const char *old,
 			      const char *new_value);
+
+/*
+ * The receivables' invariant in company, to the minor unit: the sum of the
+ * open items' residuals (the sub-ledger, read from sales_open_items) equals
+ * the balance of receivable account `account` as the ledger reports it
+ * (GET .../reports/trial-balance, everything posted, as reader_token, who
+ * holds ledger.report.read); and every open item's amount less its
+ * residual is exactly what its allocations in force take, with no residual
+ * past zero. Called after every scenario of sales' tests.
+ */
+void test_sales_assert_receivables(const struct test_ledger *ledger, const char *reader_token,
+				   const char *company, const char *account);
+
+/*
+ * The balance of account in company on as_of (minor units of its currency;
+ * 0 when nothing was posted to it), as the ledger's trial balance reports
+ * it to reader_token (ledger.report.read).
+ */
+int64_t test_sales_ledger_balance(const struct test_ledger *ledger, const char *reader_token,
+				  const char *company, const char *account, const char *as_of);
 
 #endif

@@ -3,7 +3,6 @@
  * (invoices.c, posting.c), render.
  */
 #include "modules/sales/internal.h"
-#include "platform/db/idempotency.h"
 
 static const char *text_of(json_t *object, const char *name)
 {
@@ -124,42 +123,6 @@ int sales_http_invoices_delete(struct erp_request *req)
 	return rc ? http_respond_failure(req, &ctx, rc) : http_respond_empty(req, 204);
 }
 
-/* --- post: the Idempotency-Key as the posting's guard ------------------------------------------ */
-
-struct idempotency_guard {
-	struct erp_request *req;
-	struct idempotency idem;
-	int refused;                /* the claim's refusal (409, 422), answered by the platform */
-};
-
-static void guard_queue(void *state, struct db_batch *batch)
-{
-	struct idempotency_guard *g = state;
-
-	idempotency_claim_queue(batch, g->req, &g->idem);
-}
-
-static int guard_claimed(void *state, bool *replay)
-{
-	struct idempotency_guard *g = state;
-
-	g->refused = idempotency_claimed(g->req, &g->idem);
-	*replay = !g->refused && g->idem.replay;
-	return g->refused;
-}
-
-/* The answer, kept with the key: a replay sends the same body and ETag. */
-static int guard_keep(void *state, struct db_conn *db, const char *invoice, int version)
-{
-	struct idempotency_guard *g = state;
-	const char *etag = arena_printf(g->req->arena, "\"%d\"", version);
-
-	if (!etag)
-		return ERP_ERR_NO_MEMORY;
-	return idempotency_store(db, g->req, &g->idem, &(struct idempotency_answer){
-		.status = 200, .body = invoice, .etag = etag });
-}
-
 int sales_http_invoices_post(struct erp_request *req)
 {
 	struct sales_posting_input in = {
@@ -167,10 +130,10 @@ int sales_http_invoices_post(struct erp_request *req)
 		.override_reason = text_of(req->body, "override_reason"),
 		.may_exceed_credit_limit = http_caller_holds(req, "sales.credit-limit.override"),
 	};
-	struct idempotency_guard g = { .req = req };
-	const struct sales_post_guard guard = { &g, guard_queue, guard_claimed, guard_keep };
+	struct sales_http_guard g = { .req = req };
+	const struct sales_post_guard guard = sales_http_guard(&g);
 	struct erp_ctx ctx;
-	json_t *invoice;
+	json_t *invoice = NULL; /* the guard keeps it as the answer */
 	int rc;
 
 	if (!in.id)
@@ -182,9 +145,5 @@ int sales_http_invoices_post(struct erp_request *req)
 		return 0;
 	http_usecase_ctx(&ctx, req);
 	rc = sales_invoice_post(&ctx, &in, &guard, &invoice);
-	if (rc && g.refused)
-		return idempotency_respond(req, &g.idem, g.refused);
-	if (rc)
-		return http_respond_failure(req, &ctx, rc);
-	return idempotency_respond(req, &g.idem, 0); /* the first answer, or its replay */
+	return sales_http_guarded_answer(req, &g, &ctx, rc);
 }

@@ -18,6 +18,7 @@
 #include "modules/sales/usecases.h"
 #include "platform/db/db.h"
 #include "platform/db/db_json.h"
+#include "platform/db/idempotency.h"
 #include "platform/db/usecase.h"
 #include "platform/http/http.h"
 #include "platform/http/resource.h"
@@ -64,6 +65,74 @@ extern const size_t sales_invoice_told_count;
 int sales_invoice_record(struct erp_ctx *ctx, const char *action, const char *id, json_t *before,
 			 json_t *after, const char *reason);
 
+/* --- receivables: what payments and allocations share (allocations.c) ---------------------------- */
+
+/* A payment as its allocations see it, read under its customer's lock (sales_sql_payment_lock). */
+struct sales_payment_facts {
+	const PGresult *row;          /* the lock's row: j, version, reversed, partner_id, ... */
+	const char *id;
+	const char *item_id;          /* its open item */
+	const char *partner_id;
+	const char *number;
+	const char *currency;
+	int exponent;
+	int64_t unallocated_minor;    /* what it has left: minus its item's residual */
+};
+
+/* The facts of row 0 of a sales_sql_payment_lock answer (texts stay in res). */
+void sales_payment_facts_from(const PGresult *res, const char *id, struct sales_payment_facts *out);
+
+/*
+ * Makes the allocations in asks of payment (its customer locked by the
+ * caller, in the caller's transaction): looks the invoices up, applies
+ * the rules (allocate.c), inserts the allocations, moves both residuals,
+ * moves the payment's version, and records sales.payment.allocated for
+ * each. must_allocate: allocating nothing is refused (422 "nothing" at
+ * /auto) rather than done. 0, or a refusal (ERP_ERR_INVALID) or failure.
+ */
+int sales_allocate_from(struct erp_ctx *ctx, struct sales_payment_facts *payment,
+			const struct sales_allocations_input *in, bool must_allocate);
+
+/*
+ * Undoes the allocations listed in rows (a sales_sql_allocations_of_item
+ * or sales_sql_allocation_lock answer: id, amount_minor, debit_item_id,
+ * document_id, number, residual_minor) of payment: marks them undone,
+ * restores both residuals, moves the payment's version, and records
+ * sales.payment.allocation_undone for each. 0 or a failure.
+ */
+int sales_undo_allocations(struct erp_ctx *ctx, struct sales_payment_facts *payment,
+			   const PGresult *rows);
+
+/* Minor units as text of exponent (arena); NULL when out of memory. */
+const char *sales_money_text(struct arena *arena, int64_t minor, int exponent);
+
+/* --- credit notes (credit_notes.c) --------------------------------------------------------------- */
+
+/* The audit event and domain event action of a change of credit note id (before/after NULL: none). */
+int sales_credit_note_record(struct erp_ctx *ctx, const char *action, const char *id,
+			     json_t *before, json_t *after);
+
+/* --- the Idempotency-Key as a posting's guard (http_guard.c) ------------------------------------ */
+
+struct sales_http_guard {
+	struct erp_request *req;
+	struct idempotency idem;      /* idempotency_prepare() fills it before the use case */
+	int refused;                  /* the claim's refusal (409, 422), answered by the platform */
+	const char *created_in;       /* a create: its collection ("customer-payments"): 201 and
+					 Location; NULL: 200 */
+};
+
+/* The guard a posting use case takes, over g (which outlives the use case). */
+struct sales_post_guard sales_http_guard(struct sales_http_guard *g);
+
+/*
+ * After a guarded use case returned rc: the claim's refusal, the use
+ * case's failure, or the answer kept (the first time or as a replay).
+ * Returns like a handler.
+ */
+int sales_http_guarded_answer(struct erp_request *req, struct sales_http_guard *g,
+			      struct erp_ctx *ctx, int rc);
+
 /* --- handlers (http_tax_codes.c, http_invoices.c): decode, call the use case, render --------- */
 
 int sales_http_tax_codes_list(struct erp_request *req);
@@ -76,5 +145,18 @@ int sales_http_invoices_get(struct erp_request *req);
 int sales_http_invoices_replace(struct erp_request *req);
 int sales_http_invoices_delete(struct erp_request *req);
 int sales_http_invoices_post(struct erp_request *req);
+int sales_http_payments_list(struct erp_request *req);
+int sales_http_payments_create(struct erp_request *req);
+int sales_http_payments_get(struct erp_request *req);
+int sales_http_payments_reverse(struct erp_request *req);
+int sales_http_payments_allocate(struct erp_request *req);
+int sales_http_allocations_delete(struct erp_request *req);
+int sales_http_credit_notes_list(struct erp_request *req);
+int sales_http_credit_notes_create(struct erp_request *req);
+int sales_http_credit_notes_get(struct erp_request *req);
+int sales_http_credit_notes_delete(struct erp_request *req);
+int sales_http_credit_notes_post(struct erp_request *req);
+int sales_http_receivables_aging(struct erp_request *req);
+int sales_http_partner_statement(struct erp_request *req);
 
 #endif

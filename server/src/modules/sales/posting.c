@@ -369,7 +369,7 @@ static int keep(struct erp_ctx *ctx, struct posting *p)
 	free(text);
 	if (!copy)
 		return ERP_ERR_NO_MEMORY;
-	return p->guard->keep(p->guard->state, ctx->db, copy,
+	return p->guard->keep(p->guard->state, ctx->db, p->in->id, copy,
 			      (int)json_integer_value(json_object_get(p->after, "version")));
 }
 

@@ -49,4 +49,49 @@ extern const struct db_statement sales_sql_post_taxes;
 extern const struct db_statement sales_sql_post_mark;
 extern const struct db_statement sales_sql_post_open_item;
 
+/* --- store_payments.c: payments, allocations, the customer's lock, numbering ------------------ */
+
+extern const struct db_statement sales_sql_customer_lock;
+extern const struct db_statement sales_sql_customer_lock_of_payment;
+extern const struct db_statement sales_sql_next_number;
+extern const struct db_statement sales_sql_payment_insert;
+extern const struct db_statement sales_sql_payment_open_item;
+extern const struct db_statement sales_sql_payment_get;
+extern const struct db_statement sales_sql_payments_list;
+extern const struct db_statement sales_sql_payment_lock;
+extern const struct db_statement sales_sql_open_invoices_oldest;
+extern const struct db_statement sales_sql_invoice_items_named;
+extern const struct db_statement sales_sql_allocations_insert;
+extern const struct db_statement sales_sql_residuals_adjust;
+extern const struct db_statement sales_sql_payment_touch;
+extern const struct db_statement sales_sql_allocations_of_item;
+extern const struct db_statement sales_sql_allocation_lock;
+extern const struct db_statement sales_sql_allocations_undo;
+extern const struct db_statement sales_sql_payment_mark_reversed;
+extern const struct db_statement sales_sql_reversal_open_item;
+
+/* --- store_credit_notes.c: credit notes, what an invoice has left to take back ------------------ */
+
+extern const struct db_statement sales_sql_credit_invoice;
+extern const struct db_statement sales_sql_credit_invoice_lines;
+extern const struct db_statement sales_sql_credit_invoice_taxes;
+extern const struct db_statement sales_sql_credit_note_insert;
+extern const struct db_statement sales_sql_credit_note_lines_insert;
+extern const struct db_statement sales_sql_credit_note_taxes_insert;
+extern const struct db_statement sales_sql_credit_note_get;
+extern const struct db_statement sales_sql_credit_notes_list;
+extern const struct db_statement sales_sql_credit_note_lock;
+extern const struct db_statement sales_sql_credit_note_delete;
+extern const struct db_statement sales_sql_credit_post_lines;
+extern const struct db_statement sales_sql_credit_post_taxes;
+extern const struct db_statement sales_sql_invoice_item;
+extern const struct db_statement sales_sql_credit_note_mark;
+extern const struct db_statement sales_sql_credit_note_open_item;
+
+/* --- store_reports.c: the receivables aging and a customer's statement ------------------------- */
+
+extern const struct db_statement sales_sql_aging;
+extern const struct db_statement sales_sql_statement;
+extern const struct db_statement sales_sql_statement_opening;
+
 #endif

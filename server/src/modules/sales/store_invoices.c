@@ -12,14 +12,30 @@
 #define TODAY "(now() AT TIME ZONE 'UTC')::date"
 
 /* What an invoice and its summary in a list both show, in the order both show it. */
+/* What is left of the invoice i: its open item's residual (NULL for a draft). */
+#define INVOICE_RESIDUAL                                                                          \
+	"(SELECT o.residual_minor FROM sales_open_items o"                                        \
+	"  WHERE o.document_type = 'invoice' AND o.document_id = i.id)"
+
+/* What the invoice i's posted credit notes take back. */
+#define INVOICE_CREDITED                                                                          \
+	"(SELECT coalesce(sum(c.total_minor), 0)::bigint FROM sales_credit_notes c"                       \
+	"  WHERE c.invoice_id = i.id AND c.posted_at IS NOT NULL)"
+
+/* The invoice i's status on today's date. */
+#define INVOICE_STATUS                                                                            \
+	"sales_invoice_status(i.posted_at IS NOT NULL, i.due_date, " TODAY ", i.total_minor, "    \
+	INVOICE_RESIDUAL ", " INVOICE_CREDITED ")"
+
 #define INVOICE_HEAD                                                                              \
 	"'id', i.id, 'number', i.number,"                                                         \
-	" 'status', sales_invoice_status(i.posted_at IS NOT NULL, i.due_date, " TODAY "),"        \
+	" 'status', " INVOICE_STATUS ","                                                          \
 	" 'partner', i.partner_code, 'date', i.invoice_date, 'due_date', i.due_date,"             \
 	" 'reference', i.reference, 'currency', i.currency,"                                       \
 	" 'net_total', erp_minor_text(i.net_minor, i.exponent),"                                  \
 	" 'tax_total', erp_minor_text(i.tax_minor, i.exponent),"                                  \
-	" 'total', erp_minor_text(i.total_minor, i.exponent)"
+	" 'total', erp_minor_text(i.total_minor, i.exponent),"                                    \
+	" 'residual', erp_minor_text(" INVOICE_RESIDUAL ", i.exponent)"
 
 /* The invoice i as clients see it, lines and taxes included. */
 #define INVOICE_JSON                                                                              \
@@ -60,7 +76,7 @@ const struct db_statement sales_sql_invoices_list = {
 		   "   AND ($1::text IS NULL OR (i.invoice_date::text, i.id::text) > ($1, $2))"
 		   "   AND ($4::text IS NULL OR i.partner_code = $4)"
 		   "   AND ($5::text IS NULL OR"
-		   "        sales_invoice_status(i.posted_at IS NOT NULL, i.due_date, " TODAY ") = $5)"
+		   "        " INVOICE_STATUS " = $5)"
 		   "   AND ($6::date IS NULL OR i.invoice_date >= $6::date)"
 		   "   AND ($7::date IS NULL OR i.invoice_date <= $7::date)"
 		   " ORDER BY i.invoice_date, i.id::text LIMIT $8::int", "$8"),

@@ -278,8 +278,11 @@ struct sales_post_guard {
 	 * the caller answers itself; the posting returns it).
 	 */
 	int (*claimed)(void *state, bool *replay);
-	/* After the posting: keeps the invoice (JSON text) at version as the answer, with the COMMIT. */
-	int (*keep)(void *state, struct db_conn *db, const char *invoice, int version);
+	/*
+	 * After the posting: keeps the document id (JSON text) at version as
+	 * the answer, with the COMMIT.
+	 */
+	int (*keep)(void *state, struct db_conn *db, const char *id, const char *document, int version);
 };
 
 struct sales_posting_input {
@@ -310,5 +313,261 @@ struct sales_posting_input {
  */
 int sales_invoice_post(struct erp_ctx *ctx, const struct sales_posting_input *in,
 		       const struct sales_post_guard *guard, json_t **invoice);
+
+/* --- receivables: the allocation rules (allocate.c) ---------------------------------------------- */
+
+enum {
+	SALES_ALLOCATIONS_MAX = 200,  /* allocations one request names */
+	SALES_ALLOCATE_ALL = -1,      /* an allocation's amount left out: as much as fits */
+};
+
+/*
+ * "auto": what to allocate to each of count open invoices, oldest first
+ * (residuals in that order, each more than 0), from available_minor (what
+ * the payment has left): each takes all it still owes, or what is left.
+ * amounts[i] is 0 past the last one reached. Returns the sum allocated.
+ */
+int64_t sales_allocate_oldest(int64_t available_minor, const int64_t *residuals, size_t count,
+			      int64_t *amounts);
+
+/* One allocation asked for: the invoice's index in the residuals given, and how much. */
+struct sales_allocation_request {
+	size_t invoice;               /* index into residuals */
+	int64_t amount_minor;         /* more than 0, or SALES_ALLOCATE_ALL */
+};
+
+/*
+ * The rules of allocations asked for, every one at once: each amount more
+ * than 0; the requests on one invoice together at most what it still owes
+ * (residuals[invoice]); all of them together at most available_minor (what
+ * the payment has left). A SALES_ALLOCATE_ALL request takes what fits of
+ * both, in order, and is written into amounts (the amounts to allocate,
+ * count of them). A refusal names "<list_pointer>/<i>/amount", or
+ * "/amount" when list_pointer is NULL (a single allocation's body). 0,
+ * ERP_ERR_INVALID (codes "residual": more than the invoice owes;
+ * "unallocated": more than the payment has left; "nothing": nothing to
+ * allocate), or ERP_ERR_NO_MEMORY.
+ */
+int sales_allocation_check(struct erp_refusal *refusal, struct arena *arena,
+			   const char *list_pointer, int64_t available_minor, const int64_t *residuals,
+			   size_t residual_count, const struct sales_allocation_request *requests,
+			   size_t count, int64_t *amounts);
+
+/* A payment's number: PAY-<fiscal year>-<sequence, 6 digits at least>; as sales_invoice_number(). */
+int sales_payment_number(int fiscal_year, int sequence, char *out, size_t size);
+
+/* --- customer payments (payments.c), allocations (allocations.c) --------------------------------- */
+
+/* One allocation as given: an invoice's id and an amount (money text; NULL: as much as fits). */
+struct sales_allocation_input {
+	const char *invoice;
+	const char *amount;
+};
+
+/* Which allocations to make: none, those listed, or the oldest open invoices first ("auto"). */
+struct sales_allocations_input {
+	bool automatic;
+	const char *automatic_cap;    /* auto: at most this much (money text); NULL: all it has */
+	const struct sales_allocation_input *list;
+	size_t count;
+	const char *list_pointer;     /* the list's JSON pointer ("/allocations"); NULL: one, at the body's top */
+};
+
+struct sales_payment_input {
+	const char *partner;          /* a customer's code */
+	const char *date;             /* YYYY-MM-DD */
+	const char *amount;           /* money text of the company's currency, more than 0 */
+	const char *bank_account;     /* an active asset account's code */
+	const char *reference;        /* NULL: none */
+	struct sales_allocations_input allocations;
+};
+
+/*
+ * Records and posts a customer payment of ctx->company in one transaction
+ * (a payment is a fact, not a draft): locks the customer's receivables,
+ * takes the next number of the PAY series for the fiscal year of its date,
+ * posts its ledger entry through ledger_post_entry() (Dr the bank account,
+ * Cr the customer's receivable account), opens its item (owing the
+ * customer the amount) and makes the allocations asked for. Audited and
+ * told as sales.payment.posted (and sales.payment.allocated for each
+ * allocation). *payment: the payment, or NULL when the guard replayed an
+ * earlier answer. Refuses ERP_ERR_INVALID (the fields, every one at once;
+ * no fiscal period; an allocation over what an invoice owes or the payment
+ * has), ERP_ERR_CONFLICT (the customer's receivable account unusable, the
+ * period closed: the ledger's sentence). guard may be NULL.
+ */
+int sales_payment_create(struct erp_ctx *ctx, const struct sales_payment_input *in,
+			 const struct sales_post_guard *guard, json_t **payment);
+
+/* The payment id of ctx->company as clients see it, its allocations in force included. */
+int sales_payment_read(struct erp_ctx *ctx, const char *id, json_t **payment);
+
+struct sales_reversal_input {
+	const char *id;               /* the payment (canonical UUID) */
+	int expected_version;         /* the version the caller read (If-Match) */
+	const char *date;             /* the reversal's date; NULL: the payment's */
+	const char *reason;           /* why: required, 1 to 500 characters */
+};
+
+/*
+ * Reverses payment in->id, once: undoes its allocations (the invoices owe
+ * again what it paid), posts the mirror entry through ledger_post_entry()
+ * (Dr the receivable account it credited, Cr the bank account), and
+ * settles its item against the reversal's own (both at zero). Audited and
+ * told as sales.payment.allocation_undone for each allocation, then
+ * sales.payment.reversed. Refuses ERP_ERR_STALE, ERP_ERR_CONFLICT
+ * (reversed already; the period closed), ERP_ERR_INVALID (a date before the
+ * payment's or in no fiscal period, no reason). guard may be NULL.
+ */
+int sales_payment_reverse(struct erp_ctx *ctx, const struct sales_reversal_input *in,
+			  const struct sales_post_guard *guard, json_t **payment);
+
+/*
+ * Allocates payment id to open invoices of its customer (in), under the
+ * customer's lock: ERP_ERR_CONFLICT when it is reversed, ERP_ERR_INVALID
+ * as sales_allocation_check() and for an invoice that is no posted invoice
+ * of the company ("unknown") or another customer's ("partner"). Audited and
+ * told as sales.payment.allocated, one per allocation; *payment: the
+ * payment after.
+ */
+int sales_payment_allocate(struct erp_ctx *ctx, const char *id,
+			   const struct sales_allocations_input *in, json_t **payment);
+
+/*
+ * Undoes allocation allocation_id of payment id: the invoice owes again
+ * what it paid, the payment has it again. Audited and told as
+ * sales.payment.allocation_undone. ERP_ERR_NOT_FOUND (no such allocation
+ * of the payment), ERP_ERR_CONFLICT (undone already, or part of a
+ * reversal).
+ */
+int sales_allocation_undo(struct erp_ctx *ctx, const char *id, const char *allocation_id);
+
+/* --- credit notes: the rules without a database (credit.c) ---------------------------------------- */
+
+/* One invoice line as a credit note sees it: what was invoiced, what posted credit notes took. */
+struct sales_credit_line {
+	int64_t quantity_e4;          /* invoiced */
+	int64_t unit_price_minor;
+	int64_t discount_e4;          /* 0 without a discount */
+	int64_t net_minor;            /* invoiced */
+	int64_t credited_quantity_e4; /* taken back already */
+	int64_t credited_net_minor;
+};
+
+enum { SALES_CREDIT_TOO_MUCH = 1 }; /* more than is left of the line or the tax */
+
+/*
+ * The net of taking quantity_e4 (more than 0) of line back: all that is
+ * left of its net when that is all that is left of its quantity, so a line
+ * taken back in parts never comes to more than it was; otherwise priced as
+ * the line was (sales_line_net()), and never more than is left of its net.
+ * 0 and *net_minor, SALES_CREDIT_TOO_MUCH when the quantity is more than is
+ * left, or ERP_ERR_OVERFLOW.
+ */
+int sales_credit_line_net(const struct sales_credit_line *line, int64_t quantity_e4,
+			  int64_t *net_minor);
+
+/*
+ * The tax of a credit note on base_minor of one tax code at rate_e4: all
+ * that is left of the invoice's tax of that code when the note takes all
+ * that is left of its base (a whole invoice taken back is its tax to the
+ * cent); otherwise base x rate rounded once, half away from zero, never
+ * more than is left. 0 and *tax_minor, SALES_CREDIT_TOO_MUCH when the base
+ * is more than is left, or ERP_ERR_OVERFLOW.
+ */
+int sales_credit_tax(int64_t base_minor, int64_t rate_e4, int64_t base_left_minor,
+		     int64_t tax_left_minor, int64_t *tax_minor);
+
+/* A credit note's number: CN-<fiscal year>-<sequence, 6 digits at least>; as sales_invoice_number(). */
+int sales_credit_note_number(int fiscal_year, int sequence, char *out, size_t size);
+
+/* --- credit notes (credit_notes.c: drafts; credit_posting.c: posting) ------------------------------ */
+
+/* One invoice line taken back: its number on the invoice and how much (decimal text). */
+struct sales_credit_line_input {
+	int line;                     /* 1..SALES_LINES_MAX */
+	const char *quantity;         /* more than 0, at most 4 decimals */
+};
+
+struct sales_credit_note_input {
+	const char *invoice;          /* a posted invoice of the company (canonical UUID) */
+	const char *date;             /* YYYY-MM-DD, on or after the invoice's */
+	const char *reason;           /* 1 to 500 characters */
+	const struct sales_credit_line_input *lines; /* NULL: all that is left of every line */
+	size_t line_count;
+};
+
+/*
+ * Writes a draft credit note of ctx->company as ctx->actor_id: the lines
+ * asked for (or all that is left of the invoice), priced against what the
+ * invoice's posted credit notes took already (sales_credit_line_net(),
+ * sales_credit_tax()). Audited and told as sales.credit_note.created.
+ * Refuses ERP_ERR_INVALID: every field at once (/invoice "unknown" for no
+ * posted invoice of the company, /date before the invoice,
+ * /lines/<i>/line "unknown" or "duplicate", /lines/<i>/quantity "format"
+ * or "too_much": more than is left to take back; "nothing" when nothing
+ * is left).
+ */
+int sales_credit_note_create(struct erp_ctx *ctx, const struct sales_credit_note_input *in,
+			     json_t **credit_note);
+int sales_credit_note_read(struct erp_ctx *ctx, const char *id, json_t **credit_note);
+
+/* Deletes draft id at the version read: ERP_ERR_STALE, ERP_ERR_CONFLICT when posted. */
+int sales_credit_note_delete(struct erp_ctx *ctx, const char *id, int expected_version);
+
+struct sales_credit_posting_input {
+	const char *id;               /* the draft (canonical UUID) */
+	int expected_version;         /* the version the poster read (If-Match) */
+};
+
+/*
+ * Posts draft in->id as ctx->actor_id, who is not its author (four-eyes:
+ * ERP_ERR_FORBIDDEN), in one transaction under its customer's lock: checks
+ * again that the invoice's posted credit notes and this one take back no
+ * more than was invoiced (each line's quantity and net, each tax code's
+ * base and tax; ERP_ERR_CONFLICT otherwise), takes the next number of the
+ * CN series, posts the mirror entry through ledger_post_entry() (Dr each
+ * revenue account its nets, Dr each tax code's output account its tax, Cr
+ * the customer's receivable account the total), opens its item (owing the
+ * customer) and allocates it to the invoice, as much as the invoice still
+ * owes. Audited and told as sales.credit_note.posted. guard may be NULL;
+ * *credit_note NULL when it replayed an earlier answer.
+ */
+int sales_credit_note_post(struct erp_ctx *ctx, const struct sales_credit_posting_input *in,
+			   const struct sales_post_guard *guard, json_t **credit_note);
+
+/* --- receivables reports (reports.c; the bucket rule in allocate.c) ------------------------------- */
+
+enum sales_aging_bucket {
+	SALES_AGING_CURRENT = 0,      /* not past due (due today or later) */
+	SALES_AGING_1_30,
+	SALES_AGING_31_60,
+	SALES_AGING_61_90,
+	SALES_AGING_OVER_90,
+	SALES_AGING_BUCKETS,
+};
+
+/* The bucket of an open item days_past_due days past its due date (0 or less: current). */
+enum sales_aging_bucket sales_aging_bucket_of(int64_t days_past_due);
+
+/*
+ * The receivables aging of ctx->company as of as_of (YYYY-MM-DD; NULL:
+ * today, UTC) into *report (arena-owned JSON): per customer, what its open
+ * items owed on that day (allocations dated after it not yet made), in
+ * buckets by days past due, and totals; the grand total equals the
+ * receivable accounts' balance on that day.
+ */
+int sales_receivables_aging(struct erp_ctx *ctx, const char *as_of, json_t **report);
+
+/*
+ * The statement of customer code of ctx->company from from to to
+ * (inclusive; NULL: from the first day, to today, UTC) into *statement:
+ * the opening balance, each document (invoice, credit note, payment, a
+ * payment's reversal) and allocation in the range with the running
+ * balance, the closing balance. ERP_ERR_NOT_FOUND without such a partner;
+ * ERP_ERR_INVALID when from is after to.
+ */
+int sales_customer_statement(struct erp_ctx *ctx, const char *code, const char *from,
+			     const char *to, json_t **statement);
 
 #endif

@@ -70,6 +70,14 @@ json_t *openapi_field_schema(const struct schema_field *f, struct openapi_compon
 			json_array_append_new(values, json_string(*e));
 		json_object_set_new(s, "enum", values);
 	}
+	if (f->or_words) {
+		/* The array, or one of the words it takes instead. */
+		json_t *words = json_array();
+
+		for (const char *const *w = f->or_words; *w; w++)
+			json_array_append_new(words, json_string(*w));
+		s = json_pack("{s:[o, {s:s, s:o}]}", "anyOf", s, "type", "string", "enum", words);
+	}
 common:
 	if (f->flags & SCHEMA_READ_ONLY)
 		json_object_set_new(s, "readOnly", json_true());

@@ -282,8 +282,17 @@ static void validate_value(struct validation *v, const struct schema_field *f, j
 		size_t count, index;
 		json_t *item;
 
+		if (json_is_string(value) && f->or_words) {
+			for (const char *const *w = f->or_words; *w; w++)
+				if (strcmp(*w, json_string_value(value)) == 0)
+					return;
+			report(v, pointer, "enum", "must be an array, or one of its words (\"%s\")",
+			       f->or_words[0]);
+			return;
+		}
 		if (!json_is_array(value)) {
-			report(v, pointer, "type", "must be an array");
+			report(v, pointer, "type", "%s", f->or_words ? "must be an array or a word it takes"
+								     : "must be an array");
 			return;
 		}
 		count = json_array_size(value);
@@ -522,6 +531,8 @@ int schema_check(const struct schema_object *schema, char *err, size_t err_size)
 			why = "is an integer without a range (min < max)";
 		else if (f->enum_values && f->type != SCHEMA_STRING)
 			why = "has enum values but is not a string";
+		else if (f->or_words && (f->type != SCHEMA_ARRAY || !f->or_words[0]))
+			why = "has words instead of an array but is not an array";
 		else if (f->type == SCHEMA_OBJECT && !f->object)
 			why = "is an object without a field table";
 		else if (f->type == SCHEMA_ARRAY && !f->object && !f->items)

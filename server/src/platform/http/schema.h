@@ -53,6 +53,11 @@ struct schema_field {
 	const char *const *enum_values;        /* NULL-terminated; strings only */
 	const struct schema_object *object;    /* SCHEMA_OBJECT, or ARRAY of objects */
 	const struct schema_field *items;      /* SCHEMA_ARRAY of scalars */
+	/*
+	 * SCHEMA_ARRAY only: words (NULL-terminated) a request may send instead
+	 * of the array ("allocations": "auto"); /openapi.json says anyOf.
+	 */
+	const char *const *or_words;
 	const char *description;
 };
 

@@ -7,7 +7,10 @@
  * account's balance, and no client saw a 5xx. Then the eight race for one
  * customer's credit limit (exactly as many invoices as fit are posted, the
  * rest refused 409, never a cent over) and for the same drafts (one posting
- * wins each).
+ * wins each). Last, the eight post invoices, record payments and allocate
+ * them against the same customer's invoices at once, and undo some: the
+ * INV and PAY numbers stay gapless, no residual passes zero, the
+ * receivables equal the ledger, and no client saw a 5xx.
  */
 #include <check.h>
 #include <curl/curl.h>
@@ -31,7 +34,7 @@
 enum { THREADS = 8, POSTERS = 4, PER_THREAD = 10, LIMITED_FIT = 10, MAX_DRAFTS = THREADS * PER_THREAD };
 
 static struct test_ledger L;
-static struct test_ledger_user keeper, clerk, posters[POSTERS];
+static struct test_ledger_user keeper, clerk, posters[POSTERS], cashier;
 
 /* More server threads than clients, so the clients' requests really overlap. */
 static const char *const server_env[] = { "ERP_THREADS=12", "ERP_RATE_LIMIT_PER_USER=0", NULL };
@@ -42,24 +45,30 @@ static void start_shared(void)
 	test_ledger_start(&L, "t_sales_concurrency", server_env);
 	test_ledger_company(&L, "CS", "EUR");
 	test_ledger_role(&L, "cs-keeper", "[\"ledger.account.manage\",\"ledger.account.read\","
-					  "\"ledger.period.manage\",\"partners.partner.manage\","
+					  "\"ledger.period.manage\",\"partners.partner.manage\",\"ledger.report.read\","
 					  "\"sales.tax-code.manage\"]");
 	test_ledger_role(&L, "cs-clerk", "[\"sales.invoice.create\",\"sales.invoice.read\"]");
 	test_ledger_role(&L, "cs-poster", "[\"sales.invoice.post\",\"sales.invoice.read\"]");
+	test_ledger_role(&L, "cs-cashier", "[\"sales.payment.post\",\"sales.payment.create\","
+					   "\"sales.payment.read\"]");
 	test_ledger_user(&L, "keeper@concurrency.test", &keeper);
 	test_ledger_user(&L, "clerk@concurrency.test", &clerk);
 	test_ledger_grant(&L, keeper.id, "cs-keeper", "CS", NULL);
 	test_ledger_grant(&L, clerk.id, "cs-clerk", "CS", NULL);
+	test_ledger_user(&L, "cashier@concurrency.test", &cashier);
+	test_ledger_grant(&L, cashier.id, "cs-cashier", "CS", NULL);
 	for (int i = 0; i < POSTERS; i++) {
 		test_ledger_user(&L, test_ledger_path("poster%d@concurrency.test", i), &posters[i]);
 		test_ledger_grant(&L, posters[i].id, "cs-poster", "CS", NULL);
 	}
 	test_sales_books(&L, keeper.token, "CS");
+	test_ledger_account(&L, keeper.token, "CS", "1000", "asset", NULL);
 	test_sales_tax_code(&L, keeper.token, "CS", "VAT20", "20");
 	for (int i = 0; i < 4; i++)
 		test_sales_customer(&L, keeper.token, "CS", test_ledger_path("C%d", i), NULL);
 	/* Room for exactly LIMITED_FIT invoices of 120.00. */
 	test_sales_customer(&L, keeper.token, "CS", "LIMITED", "\"credit_limit\":\"1200.00\"");
+	test_sales_customer(&L, keeper.token, "CS", "RACE", NULL);
 }
 
 static void stop_shared(void)
@@ -161,17 +170,11 @@ static void assert_gapless(long long expected)
 						  " WHERE c.code = 'CS' AND e.source = 'sales.invoice'"
 						  " AND e.status = 'posted'"), expected);
 	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT count(*) FROM sales_open_items o"
-						  " JOIN companies c ON c.id = o.company_id WHERE c.code = 'CS'"),
+						  " JOIN companies c ON c.id = o.company_id WHERE c.code = 'CS'"
+						  " AND o.document_type = 'invoice'"),
 			 expected);
 	/* The sub-ledger: the residuals equal the receivable account's balance, to the cent. */
-	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT coalesce(sum(o.residual_minor), 0)"
-						  " FROM sales_open_items o JOIN companies c ON c.id = o.company_id"
-						  " WHERE c.code = 'CS'"),
-			 test_ledger_db_number(&L, "SELECT coalesce(sum(l.debit_minor - l.credit_minor), 0)"
-					       " FROM ledger_lines l JOIN ledger_accounts a ON a.id = l.account_id"
-					       " JOIN companies c ON c.id = a.company_id"
-					       " WHERE c.code = 'CS' AND a.code = '1200'"
-					       " AND l.posted_on IS NOT NULL"));
+	test_sales_assert_receivables(&L, keeper.token, "CS", "1200");
 }
 
 START_TEST(eight_clients_post_one_companys_invoices_gaplessly)
@@ -225,6 +228,162 @@ START_TEST(eight_clients_racing_for_the_same_drafts_post_each_once)
 }
 END_TEST
 
+/* --- invoices, payments and allocations of one customer at once ---------------------------------- */
+
+enum { RACE_POSTED = 8, RACE_STEPS = 6 };
+
+static char race_invoices[RACE_POSTED][40];   /* posted before the race: what allocations aim at */
+
+/* What one client of the mixed race saw. */
+struct mixer {
+	pthread_t thread;
+	int index;
+	int ok;                 /* 200, 201, 204 */
+	int refused;            /* 409, 422: over a residual, nothing left, undone already */
+	int server_errors;
+	int others;
+	char problem[512];
+};
+
+static void tally(struct mixer *m, const char *what, long status, const char *text)
+{
+	if (status == 200 || status == 201 || status == 204)
+		m->ok++;
+	else if (status == 409 || status == 422)
+		m->refused++;
+	else if (status < 0 || status >= 500)
+		m->server_errors++;
+	else
+		m->others++;
+	if ((status < 0 || status >= 500 || (status >= 300 && status != 409 && status != 422)) &&
+	    !m->problem[0])
+		snprintf(m->problem, sizeof(m->problem), "%s: %ld %.400s", what, status, text ? text : "");
+}
+
+/*
+ * Each client, RACE_STEPS times: posts one of its drafts, records a payment
+ * that pays the oldest first, records one on account and allocates 70.00 of
+ * it to an invoice every client aims at too, and undoes an allocation.
+ */
+static void *mix(void *arg)
+{
+	struct mixer *m = arg;
+	const char *poster = posters[m->index % POSTERS].token;
+
+	for (int step = 0; step < RACE_STEPS; step++) {
+		int draft = m->index * RACE_STEPS + step;
+		char body[512], path[300], *text = NULL;
+		json_t *answer, *allocation;
+		long status;
+
+		status = test_ledger_try(&L, poster, "POST", drafts[draft], "If-Match: \"1\"", "{}", NULL,
+					 &text);
+		tally(m, drafts[draft], status, text);
+		free(text);
+		text = NULL;
+
+		status = test_ledger_try(&L, cashier.token, "POST", "/api/v1/companies/CS/customer-payments",
+					 NULL, "{\"partner\":\"RACE\",\"date\":\"2026-07-01\",\"amount\":\"50.00\","
+					 "\"bank_account\":\"1000\",\"allocations\":\"auto\"}", NULL, &text);
+		tally(m, "auto payment", status, text);
+		free(text);
+		text = NULL;
+
+		status = test_ledger_try(&L, cashier.token, "POST", "/api/v1/companies/CS/customer-payments",
+					 NULL, "{\"partner\":\"RACE\",\"date\":\"2026-07-02\",\"amount\":\"90.00\","
+					 "\"bank_account\":\"1000\"}", NULL, &text);
+		tally(m, "payment on account", status, text);
+		answer = status == 201 ? json_loads(text, 0, NULL) : NULL;
+		free(text);
+		text = NULL;
+		if (!answer)
+			continue;
+		snprintf(path, sizeof(path), "/api/v1/companies/CS/customer-payments/%s/allocations",
+			 json_string_value(json_object_get(answer, "id")));
+		snprintf(body, sizeof(body), "{\"invoice\":\"%s\",\"amount\":\"70.00\"}",
+			 race_invoices[(m->index + step) % RACE_POSTED]);
+		status = test_ledger_try(&L, cashier.token, "POST", path, NULL, body, NULL, &text);
+		tally(m, "allocation", status, text);
+		json_decref(answer);
+		answer = status == 200 ? json_loads(text, 0, NULL) : NULL;
+		free(text);
+		text = NULL;
+		allocation = json_array_get(json_object_get(answer, "allocations"), 0);
+		if (allocation && step % 2 == 0) {
+			char undo[400];
+
+			snprintf(undo, sizeof(undo), "%s/%s", path,
+				 json_string_value(json_object_get(allocation, "id")));
+			status = test_ledger_try(&L, cashier.token, "DELETE", undo, NULL, NULL, NULL, &text);
+			tally(m, "undo", status, text);
+			free(text);
+			text = NULL;
+		}
+		json_decref(answer);
+	}
+	return NULL;
+}
+
+START_TEST(eight_clients_post_pay_and_allocate_one_customer_at_once)
+{
+	static const char *const bodies[] = { INVOICE_BODY("RACE") };
+	long long invoices_before = test_ledger_db_number(&L, "SELECT count(*) FROM sales_invoices i"
+							      " JOIN companies c ON c.id = i.company_id"
+							      " WHERE c.code = 'CS' AND i.number IS NOT NULL");
+	struct mixer mixers[THREADS];
+	long long payments;
+	int ok = 0, refused = 0;
+
+	/* The invoices every client's allocations aim at, posted first. */
+	write_drafts(RACE_POSTED, bodies, 1);
+	for (int i = 0; i < RACE_POSTED; i++) {
+		struct test_response r;
+
+		test_sales_expect(&L, posters[0].token, "POST", drafts[i], "If-Match: \"1\"", "{}", 200, &r);
+		snprintf(race_invoices[i], sizeof(race_invoices[i]), "%s", test_ledger_text(r.json, "id"));
+		test_response_free(&r);
+	}
+	write_drafts(THREADS * RACE_STEPS, bodies, 1);
+	for (int i = 0; i < THREADS; i++) {
+		mixers[i] = (struct mixer){ .index = i };
+		ck_assert_int_eq(pthread_create(&mixers[i].thread, NULL, mix, &mixers[i]), 0);
+	}
+	for (int i = 0; i < THREADS; i++) {
+		ck_assert_int_eq(pthread_join(mixers[i].thread, NULL), 0);
+		ck_assert_msg(mixers[i].server_errors == 0 && mixers[i].others == 0, "client %d: %s", i,
+			      mixers[i].problem);
+		ok += mixers[i].ok;
+		refused += mixers[i].refused;
+	}
+	ck_assert_int_gt(ok, THREADS * RACE_STEPS * 3);
+	/* 48 allocations of 70.00 aim at 8 invoices of 120.00: most must be refused, none over. */
+	ck_assert_int_gt(refused, 0);
+	/* Every draft posted once: INV gapless. */
+	assert_gapless(invoices_before + RACE_POSTED + THREADS * RACE_STEPS);
+	/* Every payment recorded once, PAY gapless: 1..N, the counter agrees, one entry each. */
+	payments = test_ledger_db_number(&L, "SELECT count(*) FROM sales_payments p"
+					 " JOIN companies c ON c.id = p.company_id WHERE c.code = 'CS'");
+	ck_assert_int_eq(payments, 2 * THREADS * RACE_STEPS);
+	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT count(DISTINCT p.sequence) FROM sales_payments p"
+						  " JOIN companies c ON c.id = p.company_id WHERE c.code = 'CS'"
+						  " AND p.fiscal_year = 2026 AND p.sequence BETWEEN 1 AND %lld",
+						  payments), payments);
+	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT last_number FROM sales_numbering n"
+						  " JOIN companies c ON c.id = n.company_id"
+						  " WHERE c.code = 'CS' AND n.series = 'PAY' AND n.fiscal_year = 2026"),
+			 payments);
+	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT count(*) FROM ledger_entries e"
+						  " JOIN companies c ON c.id = e.company_id"
+						  " WHERE c.code = 'CS' AND e.source = 'sales.payment'"), payments);
+	/* No residual past zero; each item moved by exactly its allocations; the ledger agrees. */
+	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT count(*) FROM sales_open_items o"
+						  " JOIN companies c ON c.id = o.company_id WHERE c.code = 'CS'"
+						  " AND (o.residual_minor * sign(o.amount_minor) < 0"
+						  "  OR abs(o.residual_minor) > abs(o.amount_minor))"), 0);
+	test_sales_assert_receivables(&L, keeper.token, "CS", "1200");
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("e2e/sales/concurrency");
@@ -234,6 +393,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, eight_clients_post_one_companys_invoices_gaplessly);
 	tcase_add_test(tc, eight_clients_cannot_pass_one_customers_credit_limit_together);
 	tcase_add_test(tc, eight_clients_racing_for_the_same_drafts_post_each_once);
+	tcase_add_test(tc, eight_clients_post_pay_and_allocate_one_customer_at_once);
 	suite_add_tcase(s, tc);
 	return s;
 }

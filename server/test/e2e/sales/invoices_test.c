@@ -37,7 +37,7 @@ static void start_shared(void)
 	test_events_reader(L.server.base_url, L.admin_token, "events@invoices.test", events_reader);
 	test_ledger_role(&L, "inv-keeper", "[\"ledger.account.manage\",\"ledger.account.read\","
 					   "\"ledger.period.manage\",\"partners.partner.manage\","
-					   "\"sales.tax-code.manage\",\"sales.invoice.read\"]");
+					   "\"sales.tax-code.manage\",\"sales.invoice.read\",\"ledger.report.read\"]");
 	test_ledger_role(&L, "inv-clerk", "[\"sales.invoice.create\",\"sales.invoice.read\"]");
 	test_ledger_role(&L, "inv-reader", "[\"sales.invoice.read\"]");
 	test_ledger_role(&L, "inv-viewer", "[\"iam.company.read\"]");
@@ -79,6 +79,14 @@ static void start_shared(void)
 	test_sales_expect(&L, keeper.token, "POST", "/api/v1/companies/SA/partners", NULL,
 			  "{\"code\":\"VEND\",\"name\":\"Vendor only\",\"roles\":[\"vendor\"],"
 			  "\"payable_account\":\"2000\"}", 201, NULL);
+}
+
+/* After every scenario: the receivables equal the receivable account's balance in the ledger. */
+static void after_each(void)
+{
+	test_sales_assert_receivables(&L, keeper.token, "SA", "1200");
+	test_sales_assert_receivables(&L, keeper.token, "SB", "1200");
+	test_sales_assert_receivables(&L, keeper.token, "SJ", "1200");
 }
 
 static void stop_shared(void)
@@ -515,7 +523,7 @@ START_TEST(lists_filter_and_page)
 							     " JOIN companies c ON c.id = i.company_id"
 							     " WHERE c.code = 'SA'"));
 	ck_assert_uint_gt(pages, 1);
-	test_sales_expect_field(&L, reader.token, "GET", INVOICES("SA") "?status=paid", NULL, NULL, 422,
+	test_sales_expect_field(&L, reader.token, "GET", INVOICES("SA") "?status=settled", NULL, NULL, 422,
 				"status", NULL);
 	test_sales_expect_field(&L, reader.token, "GET", INVOICES("SA") "?from=2026-02-30", NULL, NULL, 422,
 				"from", NULL);
@@ -528,6 +536,7 @@ Suite *test_suite(void)
 	TCase *tc = tcase_create("invoices");
 
 	tcase_add_unchecked_fixture(tc, start_shared, stop_shared);
+	tcase_add_checked_fixture(tc, NULL, after_each);
 	tcase_add_test(tc, a_draft_is_priced_by_the_server_told_and_audited);
 	tcase_add_test(tc, many_small_lines_and_two_codes_keep_their_cents);
 	tcase_add_test(tc, the_due_date_comes_from_the_terms_unless_given);

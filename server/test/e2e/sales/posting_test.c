@@ -39,7 +39,7 @@ static void start_shared(void)
 	test_ledger_start(&L, "t_sales_posting", (const char *const[]){ "ERP_RATE_LIMIT_PER_USER=0", NULL });
 	test_events_reader(L.server.base_url, L.admin_token, "events@posting.test", events_reader);
 	test_ledger_role(&L, "po-keeper", "[\"ledger.account.manage\",\"ledger.account.read\","
-					  "\"ledger.period.manage\",\"ledger.period.read\",\"ledger.journal.read\","
+					  "\"ledger.period.manage\",\"ledger.period.read\",\"ledger.journal.read\",\"ledger.report.read\","
 					  "\"partners.partner.manage\",\"sales.tax-code.manage\"]");
 	test_ledger_role(&L, "po-clerk", "[\"sales.invoice.create\",\"sales.invoice.read\"]");
 	test_ledger_role(&L, "po-poster", "[\"sales.invoice.post\",\"sales.invoice.read\"]");
@@ -130,15 +130,14 @@ static long long last_number(void)
 /* The sub-ledger's invariant: PO's open residuals equal receivable account 1200's balance. */
 static void assert_receivables_balance(void)
 {
-	long long residuals = test_ledger_db_number(&L,
-		"SELECT coalesce(sum(o.residual_minor), 0) FROM sales_open_items o"
-		" JOIN companies c ON c.id = o.company_id WHERE c.code = 'PO'");
-	long long balance = test_ledger_db_number(&L,
-		"SELECT coalesce(sum(l.debit_minor - l.credit_minor), 0) FROM ledger_lines l"
-		" JOIN ledger_accounts a ON a.id = l.account_id JOIN companies c ON c.id = a.company_id"
-		" WHERE c.code = 'PO' AND a.code = '1200' AND l.posted_on IS NOT NULL");
+	test_sales_assert_receivables(&L, keeper.token, "PO", "1200");
+}
 
-	ck_assert_int_eq(residuals, balance);
+/* After every scenario: the same, in both companies. */
+static void after_each(void)
+{
+	test_sales_assert_receivables(&L, keeper.token, "PO", "1200");
+	test_sales_assert_receivables(&L, keeper.token, "PX", "1200");
 }
 
 /* Line i of a journal entry as "account D|C amount description". */
@@ -526,6 +525,7 @@ Suite *test_suite(void)
 	TCase *tc = tcase_create("posting");
 
 	tcase_add_unchecked_fixture(tc, start_shared, stop_shared);
+	tcase_add_checked_fixture(tc, NULL, after_each);
 	tcase_add_test(tc, an_invoice_written_edited_and_posted_has_its_entry_line_by_line);
 	tcase_add_test(tc, a_posted_invoice_never_changes_not_even_in_the_database);
 	tcase_add_test(tc, a_posting_binds_to_the_version_read);

@@ -31,7 +31,7 @@ static void start_shared(void)
 			  (const char *const[]){ "ERP_RATE_LIMIT_PER_USER=0", NULL });
 	test_events_reader(L.server.base_url, L.admin_token, "events@tax.test", events_reader);
 	test_ledger_role(&L, "tc-keeper", "[\"ledger.account.manage\",\"ledger.account.read\","
-					  "\"ledger.period.manage\"]");
+					  "\"ledger.period.manage\",\"ledger.report.read\"]");
 	test_ledger_role(&L, "tc-manager", "[\"sales.tax-code.manage\",\"sales.tax-code.read\"]");
 	test_ledger_role(&L, "tc-clerk", "[\"sales.tax-code.read\",\"sales.invoice.create\"]");
 	test_ledger_role(&L, "tc-viewer", "[\"iam.company.read\"]");
@@ -59,6 +59,13 @@ static void start_shared(void)
 	test_ledger_role(&L, "tc-manager-b", "[\"sales.tax-code.manage\"]");
 	test_ledger_grant(&L, keeper.id, "tc-manager-b", "TB", NULL);
 	test_sales_tax_code(&L, keeper.token, "TB", "VAT20", "20");
+}
+
+/* After every scenario: the receivables equal the receivable account's balance in the ledger. */
+static void after_each(void)
+{
+	test_sales_assert_receivables(&L, keeper.token, "TA", "1200");
+	test_sales_assert_receivables(&L, keeper.token, "TB", "1200");
 }
 
 static void stop_shared(void)
@@ -300,6 +307,7 @@ Suite *test_suite(void)
 	TCase *tc = tcase_create("tax_codes");
 
 	tcase_add_unchecked_fixture(tc, start_shared, stop_shared);
+	tcase_add_checked_fixture(tc, NULL, after_each);
 	tcase_add_test(tc, a_tax_code_is_created_read_told_and_audited);
 	tcase_add_test(tc, a_code_names_one_tax_code_per_company);
 	tcase_add_test(tc, accounts_must_be_what_tax_posts_to);

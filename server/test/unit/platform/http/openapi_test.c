@@ -36,6 +36,8 @@ static const struct schema_field label_item = {
 	.name = "label", .type = SCHEMA_STRING, .min = 1, .max = 8,
 };
 
+static const char *const any_word[] = { "any", NULL };
+
 static const struct schema_field create_fields[] = {
 	{ .name = "name", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .min = 1, .max = 50,
 	  .description = "Display name." },
@@ -49,6 +51,8 @@ static const struct schema_field create_fields[] = {
 	{ .name = "active", .type = SCHEMA_BOOLEAN },
 	{ .name = "spare", .type = SCHEMA_OBJECT, .flags = SCHEMA_NULLABLE, .object = &part_schema,
 	  .description = "null: none" },
+	{ .name = "picks", .type = SCHEMA_ARRAY, .max = 3, .object = &part_schema,
+	  .or_words = any_word, .description = "parts, or any" },
 };
 static SCHEMA_OBJECT_DEFINE(create_schema, "WidgetCreate", create_fields, "A new widget.");
 
@@ -370,6 +374,11 @@ START_TEST(test_request_body_refers_to_a_closed_component)
 	assert_json(json_object_get(properties, "spare"),
 		    "{\"anyOf\":[{\"$ref\":\"#/components/schemas/WidgetPart\"},{\"type\":\"null\"}],"
 		    "\"description\":\"null: none\"}");
+	/* An array or a word instead: either, with the words as a string's enum. */
+	assert_json(json_object_get(properties, "picks"),
+		    "{\"anyOf\":[{\"type\":\"array\",\"minItems\":0,\"maxItems\":3,"
+		    "\"items\":{\"$ref\":\"#/components/schemas/WidgetPart\"}},"
+		    "{\"type\":\"string\",\"enum\":[\"any\"]}],\"description\":\"parts, or any\"}");
 	json_decref(doc);
 }
 END_TEST

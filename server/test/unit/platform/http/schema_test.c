@@ -286,6 +286,58 @@ START_TEST(test_enum)
 }
 END_TEST
 
+/* An array that also takes a word instead: {"allocations": "auto"} or a list. */
+static const char *const auto_word[] = { "auto", NULL };
+static const struct schema_field pick_fields[] = {
+	{ .name = "picks", .type = SCHEMA_ARRAY, .max = 2, .object = &line_schema,
+	  .or_words = auto_word },
+};
+static SCHEMA_OBJECT_DEFINE(pick_schema, "Pick", pick_fields, NULL);
+
+START_TEST(test_array_or_word)
+{
+	static const struct {
+		const char *body, *code; /* code NULL: valid */
+	} cases[] = {
+		{ "{\"picks\":\"auto\"}", NULL },
+		{ "{\"picks\":[{\"account\":\"1\",\"amount\":\"1\"}]}", NULL },
+		{ "{\"picks\":\"Auto\"}", "enum" },
+		{ "{\"picks\":\"\"}", "enum" },
+		{ "{\"picks\":7}", "type" },
+		{ "{\"picks\":{}}", "type" },
+		{ "{\"picks\":[1]}", "type" },
+	};
+
+	for (size_t i = 0; i < COUNT(cases); i++) {
+		json_t *errors;
+		int count = validate(&pick_schema, cases[i].body, &errors);
+
+		if (!cases[i].code) {
+			ck_assert_msg(count == 0, "%s: %d problems", cases[i].body, count);
+		} else {
+			ck_assert_msg(count == 1, "%s: %d problems", cases[i].body, count);
+			ck_assert_str_eq(json_string_value(json_object_get(json_array_get(errors, 0), "code")),
+					 cases[i].code);
+		}
+		json_decref(errors);
+	}
+}
+END_TEST
+
+START_TEST(test_check_refuses_words_on_a_non_array)
+{
+	static const struct schema_field bad_fields[] = {
+		{ .name = "kind", .type = SCHEMA_STRING, .max = 4, .or_words = auto_word },
+	};
+	static SCHEMA_OBJECT_DEFINE(bad_schema, "Bad", bad_fields, NULL);
+	char err[256];
+
+	ck_assert_int_eq(schema_check(&pick_schema, err, sizeof(err)), 0);
+	ck_assert_int_eq(schema_check(&bad_schema, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "kind"));
+}
+END_TEST
+
 static const struct {
 	const char *field;
 	const char *value; /* JSON string contents */
@@ -1023,6 +1075,8 @@ Suite *test_suite(void)
 	TCase *response = tcase_create("response");
 
 	tcase_add_test(rules, test_complete_valid_body);
+	tcase_add_test(rules, test_array_or_word);
+	tcase_add_test(rules, test_check_refuses_words_on_a_non_array);
 	tcase_add_test(rules, test_required);
 	tcase_add_test(rules, test_unknown_field);
 	tcase_add_test(rules, test_unknown_keys_are_escaped_in_pointers);
