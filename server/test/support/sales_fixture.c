@@ -149,16 +149,35 @@ int64_t test_sales_ledger_balance(const struct test_ledger *ledger, const char *
 }
 
 void test_sales_assert_receivables(const struct test_ledger *ledger, const char *reader_token,
-				   const char *company, const char *account)
+				   const char *company)
 {
-	long long residuals = test_ledger_db_number(ledger,
-		"SELECT coalesce(sum(o.residual_minor), 0) FROM sales_open_items o"
-		" JOIN companies c ON c.id = o.company_id WHERE c.code = '%s'", company);
-	int64_t balance = test_sales_ledger_balance(ledger, reader_token, company, account,
-						    "9999-12-31");
+	char sql[768], *accounts, *next, *row;
 
-	ck_assert_msg(residuals == balance, "%s: open items' residuals %lld, receivable %s's balance"
-		      " %lld", company, residuals, account, (long long)balance);
+	/* Per receivable account an open item is on: "code residuals" lines. */
+	snprintf(sql, sizeof(sql),
+		 "SELECT coalesce(string_agg(a.code || ' ' || s.residuals, E'\\n' ORDER BY a.code), '')"
+		 "  FROM (SELECT o.receivable_account_id AS id, sum(o.residual_minor) AS residuals"
+		 "          FROM sales_open_items o JOIN companies c ON c.id = o.company_id"
+		 "         WHERE c.code = '%s' GROUP BY o.receivable_account_id) s"
+		 "  JOIN ledger_account_directory a ON a.id = s.id", company);
+	accounts = test_db_value(ledger->db_url, sql);
+	ck_assert_ptr_nonnull(accounts);
+	for (row = strtok_r(accounts, "\n", &next); row; row = strtok_r(NULL, "\n", &next)) {
+		char code[64];
+		long long residuals;
+		int64_t balance;
+
+		ck_assert_int_eq(sscanf(row, "%63s %lld", code, &residuals), 2);
+		balance = test_sales_ledger_balance(ledger, reader_token, company, code, "9999-12-31");
+		ck_assert_msg(residuals == balance, "%s: open items' residuals on %s %lld, its balance"
+			      " %lld", company, code, residuals, (long long)balance);
+	}
+	free(accounts);
+	/* Every item is on a receivable account: none was left out of the sums above. */
+	ck_assert_int_eq(test_ledger_db_number(ledger,
+		"SELECT count(*) FROM sales_open_items o JOIN companies c ON c.id = o.company_id"
+		" WHERE c.code = '%s' AND NOT EXISTS (SELECT 1 FROM ledger_account_directory a"
+		"   WHERE a.id = o.receivable_account_id AND a.company_id = o.company_id)", company), 0);
 	/* Each item: what it has moved is what its allocations in force take, never past zero. */
 	ck_assert_int_eq(test_ledger_db_number(ledger,
 		"SELECT count(*) FROM sales_open_items o JOIN companies c ON c.id = o.company_id"

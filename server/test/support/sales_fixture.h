@@ -67,16 +67,17 @@ void test_sales_assert_change(json_t *changes, const char *field, const char *ol
 			      const char *new_value);
 
 /*
- * The receivables' invariant in company, to the minor unit: the sum of the
- * open items' residuals (the sub-ledger, read from sales_open_items) equals
- * the balance of receivable account `account` as the ledger reports it
- * (GET .../reports/trial-balance, everything posted, as reader_token, who
- * holds ledger.report.read); and every open item's amount less its
- * residual is exactly what its allocations in force take, with no residual
- * past zero. Called after every scenario of sales' tests.
+ * The receivables' invariant in company, to the minor unit: for each
+ * receivable account an open item is on, the sum of those items' residuals
+ * (the sub-ledger, read from sales_open_items) equals the account's balance
+ * as the ledger reports it (GET .../reports/trial-balance, everything
+ * posted, as reader_token, who holds ledger.report.read), so the company's
+ * residuals equal its receivable accounts' balance; and every open item's
+ * amount less its residual is exactly what its allocations in force take,
+ * with no residual past zero. Called after every scenario of sales' tests.
  */
 void test_sales_assert_receivables(const struct test_ledger *ledger, const char *reader_token,
-				   const char *company, const char *account);
+				   const char *company);
 
 /*
  * The balance of account in company on as_of (minor units of its currency;

@@ -22,7 +22,8 @@ struct crediting {
 	const struct sales_credit_posting_input *in;
 	const struct sales_post_guard *guard;
 	PGresult *note;               /* the lock's row */
-	PGresult *lines, *taxes, *number, *invoice_item, *receivable;
+	PGresult *lines, *taxes, *number, *invoice_item;
+	const char *receivable_account; /* code: the one the invoice debited */
 	struct partners_partner partner;
 	char number_text[SALES_NUMBER_MAX];
 	char item[ERP_UUID_TEXT_LEN + 1], allocation[ERP_UUID_TEXT_LEN + 1];
@@ -99,7 +100,12 @@ static int check_amounts(struct erp_ctx *ctx, struct crediting *c)
 	return ERP_OK;
 }
 
-/* The customer now: its receivable account, active, in the company's currency. */
+/*
+ * The customer, and the receivable account the invoice debited (not the
+ * customer's account of the day, which may have changed since): the credit
+ * is taken off where the debt was booked, so each receivable account
+ * reconciles to its open items. It must still be active, in the currency.
+ */
 static int check_customer(struct erp_ctx *ctx, struct crediting *c)
 {
 	const char *code = db_value(c->note, 0, "partner_code");
@@ -109,17 +115,12 @@ static int check_customer(struct erp_ctx *ctx, struct crediting *c)
 		return ERP_ERR_INTERNAL;
 	if (rc)
 		return rc;
-	if (!c->partner.receivable_account)
-		return erp_refuse_made(&ctx->refusal, ERP_ERR_CONFLICT,
-				       arena_printf(ctx->arena, "%s has no receivable account", code));
-	rc = db_query(ctx->db, ctx->arena, &sales_sql_account, 2,
-		      (const char *[]){ ctx->company->id, c->partner.receivable_account }, &c->receivable);
-	if (rc)
-		return rc;
-	return check_account(ctx, "the customer's receivable account",
-			     PQntuples(c->receivable) ? db_value(c->receivable, 0, "code") : NULL,
-			     PQntuples(c->receivable) ? db_value(c->receivable, 0, "currency") : "",
-			     PQntuples(c->receivable) && is_true(c->receivable, 0, "active"));
+	if (PQntuples(c->invoice_item) == 0) /* a posted invoice always has its item */
+		return ERP_ERR_INTERNAL;
+	c->receivable_account = db_value(c->invoice_item, 0, "receivable_account");
+	return check_account(ctx, "the invoice's receivable account", c->receivable_account,
+			     db_value(c->invoice_item, 0, "currency"),
+			     is_true(c->invoice_item, 0, "active"));
 }
 
 /* Dr each revenue account its nets, Dr each output account its tax, Cr the receivable the total. */
@@ -157,7 +158,7 @@ static int post_entry(struct erp_ctx *ctx, struct crediting *c)
 				.debit_minor = number_of(c->taxes, row, "tax_minor"),
 				.description = arena_printf(ctx->arena, "Tax %s taken back",
 							    db_value(c->taxes, row, "code")) };
-	lines[count++] = (struct ledger_line_spec){ .account = c->partner.receivable_account,
+	lines[count++] = (struct ledger_line_spec){ .account = c->receivable_account,
 						    .credit_minor = number_of(c->note, 0, "total_minor"),
 						    .description = c->partner.name };
 	rc = ledger_post_entry(ctx, &(struct ledger_entry_spec){

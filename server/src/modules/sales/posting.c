@@ -34,6 +34,7 @@ struct posting {
 	const struct sales_post_guard *guard;
 	struct posting_facts facts;
 	struct partners_partner partner;
+	const char *receivable_account_id; /* the ledger account the entry debits: its open item's */
 	int exponent;
 	int64_t total_minor;
 	int64_t open_minor;         /* the customer's balance before */
@@ -213,6 +214,8 @@ static int check_customer(struct erp_ctx *ctx, struct posting *p)
 		: ERP_OK;
 	if (rc)
 		return rc;
+	if (partner->receivable_account && PQntuples(account))
+		p->receivable_account_id = db_value(account, 0, "id");
 	return check_posting_account(ctx, "the customer's receivable account",
 				     partner->receivable_account ? db_value(account, 0, "code") : NULL,
 				     partner->receivable_account ? db_value(account, 0, "currency") : "",
@@ -324,7 +327,8 @@ static int mark(struct erp_ctx *ctx, struct posting *p)
 	erp_uuid_v7_text(item);
 	db_batch_add(batch, &sales_sql_post_mark, 6, (const char *[]){
 		p->in->id, year, sequence, p->number, ctx->actor_id, p->entry.id }, NULL);
-	db_batch_add(batch, &sales_sql_post_open_item, 2, (const char *[]){ item, p->in->id }, NULL);
+	db_batch_add(batch, &sales_sql_post_open_item, 3,
+		     (const char *[]){ item, p->in->id, p->receivable_account_id }, NULL);
 	db_batch_add(batch, &sales_sql_invoice_get, 2, get, &res);
 	rc = batch ? db_batch_run(ctx->db, batch) : ERP_ERR_NO_MEMORY;
 	return rc ? rc : db_value_json(ctx->arena, res, 0, "j", &p->after);

@@ -211,10 +211,12 @@ const struct db_statement sales_sql_credit_post_taxes = {
 	false,
 };
 
-/* $1 company, $2 invoice: its open item. */
+/* $1 company, $2 invoice: its open item, with the receivable account it is on. */
 const struct db_statement sales_sql_invoice_item = {
 	"sales_invoice_item",
-	"SELECT o.id, o.residual_minor FROM sales_open_items o"
+	"SELECT o.id, o.residual_minor, r.code AS receivable_account, r.currency, r.active"
+	"  FROM sales_open_items o"
+	"  JOIN ledger_account_directory r ON r.id = o.receivable_account_id"
 	" WHERE o.company_id = $1 AND o.document_type = 'invoice' AND o.document_id = $2",
 	false,
 };
@@ -229,13 +231,20 @@ const struct db_statement sales_sql_credit_note_mark = {
 	false,
 };
 
-/* $1 the open item's id, $2 the credit note just posted: its item, owing the customer its total. */
+/*
+ * $1 the open item's id, $2 the credit note just posted: its item, owing the
+ * customer its total, on its invoice's receivable account.
+ */
 const struct db_statement sales_sql_credit_note_open_item = {
 	"sales_credit_note_open_item",
 	"INSERT INTO sales_open_items (id, company_id, partner_id, document_type, document_id, number,"
-	"   document_date, due_date, currency, exponent, amount_minor, residual_minor, ledger_entry_id)"
+	"   document_date, due_date, currency, exponent, amount_minor, residual_minor, ledger_entry_id,"
+	"   receivable_account_id)"
 	" SELECT $1, c.company_id, c.partner_id, 'credit_note', c.id, c.number, c.note_date,"
-	"   c.note_date, c.currency, c.exponent, -c.total_minor, -c.total_minor, c.ledger_entry_id"
-	"   FROM sales_credit_notes c WHERE c.id = $2 AND c.posted_at IS NOT NULL",
+	"   c.note_date, c.currency, c.exponent, -c.total_minor, -c.total_minor, c.ledger_entry_id,"
+	"   i.receivable_account_id"
+	"   FROM sales_credit_notes c"
+	"   JOIN sales_open_items i ON i.document_type = 'invoice' AND i.document_id = c.invoice_id"
+	"  WHERE c.id = $2 AND c.posted_at IS NOT NULL",
 	false,
 };

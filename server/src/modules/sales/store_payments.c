@@ -101,9 +101,11 @@ const struct db_statement sales_sql_payment_insert = {
 const struct db_statement sales_sql_payment_open_item = {
 	"sales_payment_open_item",
 	"INSERT INTO sales_open_items (id, company_id, partner_id, document_type, document_id, number,"
-	"   document_date, due_date, currency, exponent, amount_minor, residual_minor, ledger_entry_id)"
+	"   document_date, due_date, currency, exponent, amount_minor, residual_minor, ledger_entry_id,"
+	"   receivable_account_id)"
 	" SELECT $1, p.company_id, p.partner_id, 'payment', p.id, p.number, p.payment_date,"
-	"   p.payment_date, p.currency, p.exponent, -p.amount_minor, -p.amount_minor, p.ledger_entry_id"
+	"   p.payment_date, p.currency, p.exponent, -p.amount_minor, -p.amount_minor, p.ledger_entry_id,"
+	"   p.receivable_account_id"
 	"   FROM sales_payments p WHERE p.id = $2",
 	false,
 };
@@ -275,9 +277,11 @@ const struct db_statement sales_sql_payment_mark_reversed = {
 const struct db_statement sales_sql_reversal_open_item = {
 	"sales_reversal_open_item",
 	"INSERT INTO sales_open_items (id, company_id, partner_id, document_type, document_id, number,"
-	"   document_date, due_date, currency, exponent, amount_minor, residual_minor, ledger_entry_id)"
+	"   document_date, due_date, currency, exponent, amount_minor, residual_minor, ledger_entry_id,"
+	"   receivable_account_id)"
 	" SELECT $1, p.company_id, p.partner_id, 'payment_reversal', p.id, p.number, p.reversal_date,"
-	"   p.reversal_date, p.currency, p.exponent, p.amount_minor, p.amount_minor, p.reversal_entry_id"
+	"   p.reversal_date, p.currency, p.exponent, p.amount_minor, p.amount_minor, p.reversal_entry_id,"
+	"   p.receivable_account_id"
 	"   FROM sales_payments p WHERE p.id = $2 AND p.reversed_at IS NOT NULL",
 	false,
 };

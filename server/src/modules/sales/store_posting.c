@@ -97,13 +97,17 @@ const struct db_statement sales_sql_post_mark = {
 	false,
 };
 
-/* $1 the open item's id, $2 the invoice just marked posted: its open item, all of it open. */
+/*
+ * $1 the open item's id, $2 the invoice just marked posted, $3 the receivable
+ * account its entry debited: its open item, all of it open.
+ */
 const struct db_statement sales_sql_post_open_item = {
 	"sales_post_open_item",
 	"INSERT INTO sales_open_items (id, company_id, partner_id, document_type, document_id, number,"
-	"   document_date, due_date, currency, exponent, amount_minor, residual_minor, ledger_entry_id)"
+	"   document_date, due_date, currency, exponent, amount_minor, residual_minor, ledger_entry_id,"
+	"   receivable_account_id)"
 	" SELECT $1, i.company_id, i.partner_id, 'invoice', i.id, i.number, i.invoice_date,"
-	"   i.due_date, i.currency, i.exponent, i.total_minor, i.total_minor, i.ledger_entry_id"
+	"   i.due_date, i.currency, i.exponent, i.total_minor, i.total_minor, i.ledger_entry_id, $3"
 	"   FROM sales_invoices i WHERE i.id = $2 AND i.posted_at IS NOT NULL",
 	false,
 };

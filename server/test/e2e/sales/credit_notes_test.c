@@ -83,8 +83,8 @@ static void stop_shared(void)
 
 static void after_each(void)
 {
-	test_sales_assert_receivables(&L, keeper.token, "CR", "1200");
-	test_sales_assert_receivables(&L, keeper.token, "CX", "1200");
+	test_sales_assert_receivables(&L, keeper.token, "CR");
+	test_sales_assert_receivables(&L, keeper.token, "CX");
 }
 
 /* A posted invoice of company (lines: JSON text); its id (static, one of four). */
@@ -375,6 +375,42 @@ START_TEST(a_credit_note_on_a_paid_invoice_stays_on_account)
 }
 END_TEST
 
+/*
+ * The customer's receivable account changes between the invoice and its
+ * credit note: the credit is taken off the account the invoice debited, so
+ * each receivable account still equals its own open items (after_each).
+ */
+START_TEST(a_credit_note_credits_the_account_its_invoice_debited)
+{
+	const char *invoice = invoice_in("CR", LINE("1", "50.00", "4000", "VAT20", ""));
+	const char *later;
+	struct test_response r, posted, partner;
+	char if_match[32];
+
+	test_ledger_account(&L, keeper.token, "CR", "1210", "asset", NULL);
+	/* ACME as start_shared made it: version 1. */
+	test_sales_expect(&L, keeper.token, "PATCH", "/api/v1/companies/CR/partners/ACME", "If-Match: \"1\"",
+			  "{\"receivable_account\":\"1210\"}", 200, &partner);
+	draft(clerk.token, invoice, NULL, 201, &r);
+	test_sales_expect(&L, manager.token, "POST", post_path(&r), "If-Match: \"1\"", "{}", 200, &posted);
+	/* 50.00 + 10.00 tax back, off 1200 where the invoice put it, not the customer's 1210 now. */
+	ck_assert_str_eq(entry_line(test_ledger_text(posted.json, "ledger_entry_id"), 2), "1200 C 60.00");
+	ck_assert_str_eq(invoice_field(invoice, "status"), "credited");
+	test_response_free(&posted);
+	test_response_free(&r);
+	/* A new invoice debits the new account; both accounts reconcile (after_each). */
+	later = invoice_in("CR", LINE("1", "10.00", "4000", "VAT20", ""));
+	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT count(*) FROM sales_open_items o"
+					       " JOIN ledger_account_directory a ON a.id = o.receivable_account_id"
+					       " WHERE o.document_id = '%s' AND a.code = '1210'", later), 1);
+	snprintf(if_match, sizeof(if_match), "If-Match: \"%lld\"",
+		 (long long)json_integer_value(json_object_get(partner.json, "version")));
+	test_response_free(&partner);
+	test_sales_expect(&L, keeper.token, "PATCH", "/api/v1/companies/CR/partners/ACME", if_match,
+			  "{\"receivable_account\":\"1200\"}", 200, NULL);
+}
+END_TEST
+
 START_TEST(credit_notes_are_listed_with_filters)
 {
 	struct test_response r;
@@ -406,6 +442,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, its_poster_is_not_its_author);
 	tcase_add_test(tc, two_drafts_for_what_is_left_cannot_both_be_posted);
 	tcase_add_test(tc, a_credit_note_on_a_paid_invoice_stays_on_account);
+	tcase_add_test(tc, a_credit_note_credits_the_account_its_invoice_debited);
 	tcase_add_test(tc, credit_notes_are_listed_with_filters);
 	suite_add_tcase(s, tc);
 	return s;
