@@ -148,6 +148,39 @@ struct ledger_post {
  */
 int ledger_post_draft(struct erp_ctx *ctx, struct ledger_post *post);
 
+/* --- the company's hash chain of posted entries (chain.c, chain_form.h) ----------------- */
+
+/* A posting's link in its company's chain: what the lock round trip read, then the hash. */
+struct ledger_chain_link {
+	PGresult *head;            /* last_seq, last_hash: the company's head, locked */
+	PGresult *content;         /* what the hash covers, one row per line */
+	char position[24];         /* the entry's place: last_seq + 1 */
+	const char *prev_hash;     /* the head's hash; NULL for the company's first entry */
+	const char *entry_id;
+	char hash[65];
+};
+
+/*
+ * Queues on a posting's lock batch, after its period, company and account
+ * locks and before its number: the company's chain head (made if missing,
+ * locked until commit) and the content of entry key[0] in company key[1].
+ * key's texts must live until the batch runs.
+ */
+void ledger_chain_queue_lock(struct db_batch *batch, const char *const key[2],
+			     struct ledger_chain_link *link);
+
+/*
+ * After that batch, with the entry's number: the entry's place, previous
+ * hash and hash (chain_form.h), posted by ctx->actor_id in ctx->company.
+ * 0, or ERP_ERR_NO_MEMORY / ERP_ERR_INTERNAL.
+ */
+int ledger_chain_link_make(struct erp_ctx *ctx, struct ledger_chain_link *link, const char *entry_id,
+			   const char *number);
+
+/* Queues on the posting's mark batch: the head moved to the entry (link must live until it runs). */
+void ledger_chain_queue_advance(struct erp_ctx *ctx, struct db_batch *batch,
+				const struct ledger_chain_link *link);
+
 /* --- HTTP (http_*.c) -------------------------------------------------------------------- */
 
 /* The request's company id, or NULL when there is no such company (a list is then empty). */

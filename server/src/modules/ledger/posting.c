@@ -23,6 +23,7 @@ struct posting_facts {
 	const char *period_status; /* as share-locked; NULL: no period covers the date */
 	const char *inactive;      /* codes of inactive accounts ("1100, 9000", share-locked), or NULL */
 	const char *sequence;      /* the number taken in the entry's fiscal year; NULL without a period */
+	struct ledger_chain_link chain; /* the company's chain head, locked, and the entry's content */
 };
 
 /*
@@ -30,7 +31,8 @@ struct posting_facts {
  * and takes the entry's number: the entry (FOR UPDATE), its period, its
  * company and its accounts (FOR SHARE, so a close or lock, a currency change
  * or a deactivation waits for this posting, or this posting for it and then
- * reads what it left), then the next number of its fiscal year (the
+ * reads what it left), the company's chain head (FOR UPDATE: one order of
+ * posted entries per company, chain.c), then the next number of its fiscal year (the
  * numbering row stays locked until commit: postings of a company and year
  * queue there, and a posting a rule refuses gives its number back when it
  * rolls back). ERP_ERR_NOT_FOUND when the company has no such entry.
@@ -47,6 +49,7 @@ static int lock(struct erp_ctx *ctx, const struct ledger_post *post, struct post
 	db_batch_add(batch, &ledger_sql_post_share_period, 2, key, &period);
 	db_batch_add(batch, &ledger_sql_post_share_company, 2, key, NULL);
 	db_batch_add(batch, &ledger_sql_post_share_accounts, 2, key, &accounts);
+	ledger_chain_queue_lock(batch, key, &out->chain);
 	db_batch_add(batch, &ledger_sql_post_next_number, 2, key, &number);
 	rc = db_batch_run(ctx->db, batch);
 	if (rc)
@@ -72,22 +75,25 @@ static int lock(struct erp_ctx *ctx, const struct ledger_post *post, struct post
 
 /*
  * One round trip that posts the locked draft: lines stamped with the
- * posting date and sequence, the entry marked with its number, the poster
- * and closed; post->entry: the entry as clients see it after (arena).
+ * posting date and sequence, the entry marked with its number, the poster,
+ * closed and its link in the chain, the chain's head moved to it;
+ * post->entry: the entry as clients see it after (arena).
  */
 static int mark(struct erp_ctx *ctx, struct ledger_post *post, const struct posting_facts *facts,
 		bool closed)
 {
 	const char *stamp[] = { post->entry_id, db_value(facts->entry, 0, "entry_date") };
 	const char *marks[] = { post->entry_id, db_value(facts->entry, 0, "fiscal_year"),
-				facts->sequence, post->number, ctx->actor_id, closed ? "true" : "false" };
+				facts->sequence, post->number, ctx->actor_id, closed ? "true" : "false",
+				facts->chain.position, facts->chain.prev_hash, facts->chain.hash };
 	const char *get[] = { ctx->company->id, post->entry_id };
 	struct db_batch *batch = db_batch_new(ctx->arena);
 	PGresult *res;
 	int rc;
 
 	db_batch_add(batch, &ledger_sql_post_stamp_lines, 2, stamp, NULL);
-	db_batch_add(batch, &ledger_sql_post_mark, 6, marks, NULL);
+	db_batch_add(batch, &ledger_sql_post_mark, 9, marks, NULL);
+	ledger_chain_queue_advance(ctx, batch, &facts->chain);
 	db_batch_add(batch, &ledger_sql_entry_get, 2, get, &res);
 	rc = db_batch_run(ctx->db, batch);
 	if (rc)
@@ -187,7 +193,9 @@ int ledger_post_draft(struct erp_ctx *ctx, struct ledger_post *post)
 				 (int)strtol(facts.sequence, NULL, 10), post->number,
 				 sizeof(post->number)) < 0)
 		return ERP_ERR_INTERNAL;
-	rc = mark(ctx, post, &facts, closed);
+	rc = ledger_chain_link_make(ctx, &facts.chain, post->entry_id, post->number);
+	if (!rc)
+		rc = mark(ctx, post, &facts, closed);
 	if (!rc && closed) {
 		closed_period = arena_printf(ctx->arena, "posted into closed period %s",
 					     db_value(facts.entry, 0, "period"));

@@ -50,6 +50,18 @@ extern const struct db_statement ledger_sql_post_next_number;
 extern const struct db_statement ledger_sql_post_stamp_lines;
 extern const struct db_statement ledger_sql_post_mark;
 
+/* --- store_chain.c: the hash chain of posted entries and its verification ------------------- */
+
+extern const struct db_statement ledger_sql_chain_head_ensure;
+extern const struct db_statement ledger_sql_chain_head_lock;
+extern const struct db_statement ledger_sql_chain_content;
+extern const struct db_statement ledger_sql_chain_head_advance;
+extern const struct db_statement ledger_sql_chain_companies;
+extern const struct db_statement ledger_sql_chain_walk;
+extern const struct db_statement ledger_sql_numbering_gaps;
+extern const struct db_statement ledger_sql_integrity_record;
+extern const struct db_statement ledger_sql_integrity_report;
+
 /* --- store_periods.c: fiscal years and periods ------------------------------------------ */
 
 extern const struct db_statement ledger_sql_periods_list;

@@ -95,12 +95,14 @@ const struct db_statement ledger_sql_post_stamp_lines = {
 
 /*
  * $1 entry, $2 fiscal year, $3 sequence, $4 number, $5 poster, $6 whether
- * into a closed period: the entry posted, a new version.
+ * into a closed period, $7 its place in the company's chain, $8 the hash
+ * before it, $9 its hash: the entry posted, a new version.
  */
 const struct db_statement ledger_sql_post_mark = {
 	"ledger_post_mark",
 	"UPDATE ledger_entries SET status = 'posted', fiscal_year = $2, sequence = $3, number = $4,"
 	" posted_by = $5, posted_at = now(), posted_into_closed_period = $6::boolean,"
+	" chain_seq = $7::bigint, prev_hash = $8, entry_hash = $9,"
 	" version = version + 1, updated_at = now() WHERE id = $1",
 	false,
 };
