@@ -323,6 +323,8 @@ static SCHEMA_OBJECT_DEFINE(pending_change_schema, "LedgerSettingsPendingChange"
 
 static const struct schema_field settings_fields[] = {
 	SCHEMA_OUT("self_posting", SCHEMA_BOOLEAN, SCHEMA_FORMAT_NONE),
+	OUT_NULLABLE("retained_earnings_account", SCHEMA_FORMAT_CODE,
+		     "the equity account a fiscal year's close moves the year's result to; null: none yet"),
 	SCHEMA_OUT("version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
 	{ .name = "pending", .type = SCHEMA_OBJECT,
 	  .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED | SCHEMA_NULLABLE,
@@ -330,6 +332,41 @@ static const struct schema_field settings_fields[] = {
 };
 static SCHEMA_OBJECT_DEFINE(settings_schema, "LedgerSettings", settings_fields,
 			    "The company's ledger settings (ETag: their version).");
+
+static const struct schema_field retained_earnings_fields[] = {
+	{ .name = "account", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .min = 1, .max = 20,
+	  .format = SCHEMA_FORMAT_CODE,
+	  .description = "an active equity account in the company's currency" },
+};
+static SCHEMA_OBJECT_DEFINE(retained_earnings_schema, "RetainedEarningsAccount",
+			    retained_earnings_fields,
+			    "Names the retained-earnings account; takes effect at once. Send If-Match with"
+			    " the settings' ETag.");
+
+/* --- closing a fiscal year ------------------------------------------------------------------------- */
+
+static const char *const year_statuses[] = { "open", "closed", NULL };
+
+static const struct schema_field year_status_fields[] = {
+	SCHEMA_OUT("fiscal_year", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	{ .name = "status", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .enum_values = year_statuses,
+	  .description = "closed: the closing entry is posted and nothing more is posted into the year" },
+	SCHEMA_OUT("starts_on", SCHEMA_STRING, SCHEMA_FORMAT_DATE),
+	SCHEMA_OUT("ends_on", SCHEMA_STRING, SCHEMA_FORMAT_DATE),
+	OUT_NULLABLE("close_requested_by", SCHEMA_FORMAT_UUID, "who asked for the close (null: nobody)"),
+	OUT_NULLABLE("close_requested_at", SCHEMA_FORMAT_DATE_TIME, NULL),
+	OUT_NULLABLE("closed_by", SCHEMA_FORMAT_UUID, "who confirmed the close"),
+	OUT_NULLABLE("closed_at", SCHEMA_FORMAT_DATE_TIME, NULL),
+	OUT_NULLABLE("closing_entry_id", SCHEMA_FORMAT_UUID,
+		     "the entry that moved revenue and expenses to retained earnings (null: none, or"
+		     " nothing to move)"),
+	OUT_NULLABLE("closing_entry_number", SCHEMA_FORMAT_NONE, "YC-<fiscal year>-<sequence>"),
+	SCHEMA_OUT("version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+};
+static SCHEMA_OBJECT_DEFINE(year_status_schema, "FiscalYearStatus", year_status_fields,
+			    "A fiscal year's close (ETag: its version): open, its close asked for, or"
+			    " closed with its closing entry.");
 
 /* --- routes ----------------------------------------------------------------------------------------- */
 
@@ -390,6 +427,35 @@ static const struct erp_route routes[] = {
 	  ledger_periods_cancel_lock, "Drop the request to lock the period.", .response = &period_schema,
 	  .operation_id = "cancelFiscalPeriodLock", .headers = ERP_ANSWERS_ETAG },
 
+	{ ERP_GET, COMPANY "/fiscal-years/{year}", "ledger.period.read", ledger_fiscal_year_get,
+	  "Read a fiscal year's close: open, asked for, or closed with its closing entry.",
+	  .response = &year_status_schema,
+	  .operation_id = "getFiscalYear", .headers = ERP_ANSWERS_ETAG },
+	{ ERP_POST, COMPANY "/fiscal-years/{year}/close", "ledger.year.close",
+	  ledger_fiscal_year_request_close,
+	  "Ask for the close of a fiscal year whose periods are all closed, with the company's"
+	  " retained-earnings account set; another user confirms it.",
+	  .response = &year_status_schema, .success_status = 202,
+	  .operation_id = "requestFiscalYearClose", .headers = ERP_ANSWERS_ETAG },
+	{ ERP_POST, COMPANY "/fiscal-years/{year}/close/confirm", "ledger.year.close",
+	  ledger_fiscal_year_confirm_close,
+	  "Close the year another user asked to close: the closing entry (YC-<year>-<n>) moves each"
+	  " revenue and expense balance to retained earnings on the year's last day, and nothing"
+	  " more is posted into the year. 403 to the user who asked; 409 while a period is open or"
+	  " no retained-earnings account is set.",
+	  .response = &year_status_schema,
+	  .operation_id = "confirmFiscalYearClose", .headers = ERP_ANSWERS_ETAG },
+	{ ERP_POST, COMPANY "/fiscal-years/{year}/close/cancel", "ledger.year.close",
+	  ledger_fiscal_year_cancel_close, "Drop the request to close the year.",
+	  .response = &year_status_schema,
+	  .operation_id = "cancelFiscalYearClose", .headers = ERP_ANSWERS_ETAG },
+	{ ERP_POST, COMPANY "/fiscal-years/{year}/reopen", "ledger.year.close",
+	  ledger_fiscal_year_reopen,
+	  "Reopen a closed year: its closing entry is reversed (a mirror entry in the same series,"
+	  " audited). Only while the next year is not closed.",
+	  .response = &year_status_schema,
+	  .operation_id = "reopenFiscalYear", .headers = ERP_ANSWERS_ETAG },
+
 	{ ERP_GET, COMPANY "/journal-entries", "ledger.journal.read", ledger_entries_list,
 	  "List journal entries.", .query = &entry_query, .list = &entry_summary_schema,
 	  .operation_id = "listJournalEntries" },
@@ -445,6 +511,11 @@ static const struct erp_route routes[] = {
 	  "Apply the change another user requested, as read (If-Match with the settings' ETag).",
 	  .response = &settings_schema,
 	  .operation_id = "confirmLedgerSettingsChange", .headers = ERP_TAKES_IF_MATCH | ERP_ANSWERS_ETAG },
+	{ ERP_PUT, COMPANY "/ledger-settings/retained-earnings-account", "ledger.settings.manage",
+	  ledger_settings_retained_earnings,
+	  "Name the equity account a fiscal year's close moves the year's result to (If-Match).",
+	  .body = &retained_earnings_schema, .response = &settings_schema,
+	  .operation_id = "setRetainedEarningsAccount", .headers = ERP_TAKES_IF_MATCH | ERP_ANSWERS_ETAG },
 	{ ERP_POST, COMPANY "/ledger-settings/cancel", "ledger.settings.manage",
 	  ledger_settings_cancel_change, "Drop the pending change.", .response = &settings_schema,
 	  .operation_id = "cancelLedgerSettingsChange", .headers = ERP_ANSWERS_ETAG },
@@ -457,6 +528,9 @@ static const struct erp_permission permissions[] = {
 	{ "ledger.period.manage", "Create fiscal years; close periods." },
 	{ "ledger.period.lock",
 	  "Ask for, confirm (another's request) or cancel the lock of a period; reopen a closed period." },
+	{ "ledger.year.close",
+	  "Ask for, confirm (another's request) or cancel the close of a fiscal year; reopen a closed"
+	  " year (its closing entry is reversed)." },
 	{ "ledger.period.post-closed",
 	  "Post into a closed period (the entry says so; recorded in the audit trail)." },
 	{ "ledger.journal.read", "List and read journal entries." },
@@ -491,6 +565,8 @@ static const struct erp_sod_rule sod_rules[] = {
 	  " permission to a user of their choosing" },
 	{ "ledger.journal.create", "ledger.period.lock",
 	  "who writes journal entries does not lock or reopen the periods they are posted into" },
+	{ "ledger.journal.create", "ledger.year.close",
+	  "who writes journal entries does not close or reopen the year they are posted into" },
 };
 
 /* Rare and powerful: granting it waits for a second administrator. */
