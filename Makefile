@@ -94,6 +94,13 @@ SCRIPT_LINK_OBJS   := $(call obj,$(SCRIPT_RUNTIME_SRC) $(COMMON_SRC) $(KERNEL_SR
 SCRIPT_BINS        := $(patsubst server/scripts/%.c,$(BUILD)/bin/erp-%,$(SCRIPT_SRC))
 SCRIPT_LIBS        := $(shell pkg-config --libs libpq jansson libsodium) -lpthread
 
+# --- the web console -----------------------------------------------------------
+# ES modules as they are, each renamed after its content (tools/console-build);
+# erp-server serves the folder under /console/ (ERP_CONSOLE_DIR, docs/console.md).
+CONSOLE_SRC   := $(shell find console -name node_modules -prune -o -name test -prune -o \
+	-type f -print 2>/dev/null)
+CONSOLE_INDEX := $(BUILD)/console/index.html
+
 # --- tests --------------------------------------------------------------------
 TEST_SUPPORT_SRC  := $(sort $(wildcard server/test/support/*.c))
 TEST_SUPPORT_OBJS := $(call obj,$(TEST_SUPPORT_SRC))
@@ -110,7 +117,8 @@ TEST_CFLAGS := -Iserver $(shell pkg-config --cflags $(TEST_PKGS))
 
 all: build
 
-build: $(SERVER_BIN) $(TEST_SERVER_BIN) $(SCRIPT_BINS) $(TOOLS_BIN) $(TEST_BINS) $(ROLE_CATALOG)
+build: $(SERVER_BIN) $(TEST_SERVER_BIN) $(SCRIPT_BINS) $(TOOLS_BIN) $(TEST_BINS) $(ROLE_CATALOG) \
+	$(CONSOLE_INDEX)
 
 deps:
 	@tools/install-deps
@@ -179,6 +187,10 @@ $(BUILD)/test/%_test: $(BUILD)/obj/test/%_test.o $(TEST_SUPPORT_OBJS) $(BUILD)/l
 # register themselves: every end-to-end test links them, none names them.
 MATRIX_TARGET_OBJS := $(call obj,$(sort $(wildcard server/test/e2e/*/matrix_targets.c)))
 $(filter $(BUILD)/test/e2e/%,$(TEST_BINS)): $(MATRIX_TARGET_OBJS)
+
+# --- the web console, built ------------------------------------------------------
+$(CONSOLE_INDEX): tools/console-build $(CONSOLE_SRC)
+	@node tools/console-build console $(BUILD)/console
 
 # --- the container image ---------------------------------------------------------
 # What the image carries (the Dockerfile's build stage runs this target and
