@@ -8,6 +8,7 @@
 
 #include "common/alloc.h"
 #include "platform/http/body.h"
+#include "platform/http/console.h"
 #include "platform/http/cors.h"
 #include "platform/db/db.h"
 #include "platform/http/http.h"
@@ -92,6 +93,8 @@ bool pipeline_begin(struct erp_request *req, bool has_body)
 		http_respond_problem(req, &PROBLEM_URI_TOO_LONG, "the path is too long");
 		return true;
 	}
+	if (console_answer(req))
+		return true;
 	found = router_find(req->server->router, req->method == ERP_OPTIONS ? ERP_GET : req->method,
 			    req->path, &req->match);
 	if (found == ROUTER_NOT_FOUND || hidden_from_client(req, found)) {

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,6 +32,7 @@
 #include "platform/http/rate_limit.h"
 #include "platform/http/router.h"
 #include "platform/http/schema.h"
+#include "platform/http/static_files.h"
 
 enum { REQUEST_ARENA_BYTES = 4096 };
 
@@ -96,6 +98,25 @@ static int add_module_routes(struct erp_server *server, const struct erp_module 
 	return 0;
 }
 
+/*
+ * The console is optional: without its folder (not built, or
+ * ERP_CONSOLE_DIR empty) the API serves as ever and /console/ answers 404.
+ */
+static void load_console(struct erp_server *server)
+{
+	const char *dir = server->config->console_dir;
+	char err[512];
+
+	if (!dir || !*dir)
+		return;
+	server->console = static_files_load(dir, err, sizeof(err));
+	if (server->console)
+		log_info("console.loaded", "serving %zu console files from %s under /console/",
+			 static_files_count(server->console), dir);
+	else
+		log_warn("console.absent", "no console served: %s", err);
+}
+
 int server_init(struct erp_server *server, const struct erp_config *config,
 		const struct erp_module *const *modules, size_t module_count, char *err,
 		size_t err_size)
@@ -134,6 +155,7 @@ int server_init(struct erp_server *server, const struct erp_config *config,
 		snprintf(err, err_size, "could not render the OpenAPI document");
 		return -1;
 	}
+	load_console(server);
 	for (size_t i = 0; i < module_count; i++) {
 		if (modules[i]->init && modules[i]->init(server)) {
 			snprintf(err, err_size, "module %s failed to start", modules[i]->name);
@@ -306,6 +328,7 @@ static enum MHD_Result queue_response(struct erp_request *req)
 {
 	struct MHD_Response *response;
 	enum MHD_Result queued;
+	bool own_cache_control = false;
 
 	cors_decorate(req);
 	/* The body lives in the arena or static memory until the request completes. */
@@ -316,11 +339,15 @@ static enum MHD_Result queue_response(struct erp_request *req)
 	if (req->content_type)
 		MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, req->content_type);
 	MHD_add_response_header(response, "X-Request-Id", req->request_id);
-	MHD_add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
-	for (struct http_header *h = req->response_headers; h; h = h->next)
+	for (struct http_header *h = req->response_headers; h; h = h->next) {
 		if (h->value)
 			MHD_add_response_header(response, h->name, h->value);
+		own_cache_control |= strcasecmp(h->name, MHD_HTTP_HEADER_CACHE_CONTROL) == 0;
+	}
+	/* Nothing the API answers is cached; only static files say otherwise. */
+	if (!own_cache_control)
+		MHD_add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	if (atomic_load_explicit(&req->server->shutting_down, memory_order_relaxed))
 		MHD_add_response_header(response, MHD_HTTP_HEADER_CONNECTION, "close");
 	queued = MHD_queue_response(req->connection, (unsigned)req->status, response);
@@ -538,5 +565,6 @@ void server_release(struct erp_server *server)
 	migration_set_release(&server->migrations);
 	catalog_snapshot_release(&server->catalog);
 	free(server->openapi_json);
+	static_files_free(server->console);
 	memset(server, 0, sizeof(*server));
 }

@@ -18,6 +18,7 @@ struct db_pool;
 struct db_listener;
 struct MHD_Daemon;
 struct erp_request;
+struct static_files;
 
 /*
  * A readiness contributor: returns 0 when its part is ready, or non-zero
@@ -68,6 +69,7 @@ struct erp_server {
 	struct catalog_snapshot catalog;  /* what the permission catalog copy must equal */
 	char *openapi_json;
 	size_t openapi_length;
+	struct static_files *console;     /* ERP_CONSOLE_DIR's files; NULL: no console */
 	erp_readiness_fn readiness[SERVER_MAX_READINESS_CHECKS];
 	const char *readiness_names[SERVER_MAX_READINESS_CHECKS];
 	size_t readiness_count;

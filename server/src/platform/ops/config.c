@@ -69,6 +69,8 @@ static const struct erp_config_var variables[] = {
 	  " again; after it the key is forgotten and the request is a new one." },
 	{ "ERP_MIGRATIONS_DIR", "server/prisma/migrations", "a directory",
 	  "Where the schema migrations are (read by migrate, and by serve for readiness)." },
+	{ "ERP_CONSOLE_DIR", "build/console", "a directory, or empty for none",
+	  "The web console's built files, served under /console/ (read once at start)." },
 	{ "ERP_AUDIT_KEY_FILE", "", "a file of 32 to 4096 random bytes, readable by its owner only",
 	  "Key of the audit events' MAC; serve, migrate and audit verify-events need it. The database never holds it; it is never logged." },
 };
@@ -270,6 +272,9 @@ int config_load(struct erp_config *cfg, erp_config_lookup_fn lookup, void *ctx, 
 	text = value_of(&l, "ERP_MIGRATIONS_DIR");
 	if (!*text || strlen(text) > 4096)
 		return reject(&l, "ERP_MIGRATIONS_DIR", text);
+	text = value_of(&l, "ERP_CONSOLE_DIR");
+	if (strlen(text) > 4096)
+		return reject(&l, "ERP_CONSOLE_DIR", text);
 	/* Whether the file is there and fit is checked by the commands that need it (audit_mac.h). */
 	text = value_of(&l, "ERP_AUDIT_KEY_FILE");
 	if (strlen(text) > 4096)
@@ -317,6 +322,7 @@ int config_load(struct erp_config *cfg, erp_config_lookup_fn lookup, void *ctx, 
 	cfg->http_addr = erp_xstrdup(value_of(&l, "ERP_HTTP_ADDR"));
 	cfg->migrations_dir = erp_xstrdup(value_of(&l, "ERP_MIGRATIONS_DIR"));
 	cfg->audit_key_file = erp_xstrdup(value_of(&l, "ERP_AUDIT_KEY_FILE"));
+	cfg->console_dir = erp_xstrdup(value_of(&l, "ERP_CONSOLE_DIR"));
 	return 0;
 fail:
 	config_release(cfg);
@@ -340,6 +346,7 @@ void config_release(struct erp_config *cfg)
 	erp_free(cfg->http_addr);
 	erp_free(cfg->migrations_dir);
 	erp_free(cfg->audit_key_file);
+	erp_free(cfg->console_dir);
 	for (size_t i = 0; i < cfg->cors_origin_count; i++)
 		erp_free(cfg->cors_origins[i]);
 	memset(cfg, 0, sizeof(*cfg));

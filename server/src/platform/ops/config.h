@@ -48,6 +48,7 @@ struct erp_config {
 	unsigned db_statement_timeout_ms;
 	unsigned db_connect_timeout_s;
 	char *migrations_dir;
+	char *console_dir;            /* the web console's files; "" when not served */
 	char *audit_key_file;         /* path of the audit MAC key ("" when unset); never its contents */
 	unsigned rate_limit_per_user;   /* requests per second per authenticated user; 0: off */
 	unsigned rate_limit_burst;      /* requests at once before the rate applies */

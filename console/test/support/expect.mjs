@@ -1,0 +1,16 @@
+// Assertions that say what was expected and what was seen; text checks wait
+// (up to 5 s) for the page to get there, as a person would.
+export function expect(condition, message) {
+	if (!condition) throw new Error(message);
+}
+
+export async function expectText(locator, pattern, what, timeoutMs = 5000) {
+	const deadline = Date.now() + timeoutMs;
+	let text = '';
+	for (;;) {
+		text = (await locator.allInnerTexts().catch(() => [])).join(' | ');
+		if (pattern.test(text) || Date.now() > deadline) break;
+		await new Promise((r) => setTimeout(r, 100));
+	}
+	expect(pattern.test(text), `${what}: expected ${pattern}, saw "${text.slice(0, 300)}"`);
+}
