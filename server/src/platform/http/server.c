@@ -104,6 +104,7 @@ int server_init(struct erp_server *server, const struct erp_config *config,
 		.connect_timeout_s = config->db_connect_timeout_s,
 		.statement_timeout_ms = config->db_statement_timeout_ms,
 		.application_name = "erp-server",
+		.unnamed_statements = config->db_unnamed_statements,
 	};
 
 	memset(server, 0, sizeof(*server));
@@ -127,7 +128,8 @@ int server_init(struct erp_server *server, const struct erp_config *config,
 	server->metrics = metrics_new(router_count(server->router));
 	server->rate_limit = rate_limit_new(config->rate_limit_per_user, config->rate_limit_burst);
 	server->db = db_pool_new(config->database_url, &db_options, config->threads);
-	server->listener = db_listener_new(config->database_url, "erp-server listener",
+	/* LISTEN holds a session: never through a transaction pooler (ERP_DATABASE_LISTEN_URL). */
+	server->listener = db_listener_new(config->database_listen_url, "erp-server listener",
 					   config->db_connect_timeout_s);
 	server->openapi_json = openapi_render(server, &server->openapi_length);
 	if (!server->openapi_json) {

@@ -26,6 +26,10 @@ enum { ERP_CONFIG_MAX_CORS_ORIGINS = 16, ERP_CONFIG_MAX_METRICS_ALLOW = 32 };
 
 struct erp_config {
 	char *database_url;          /* libpq connection string or URL; may hold a password */
+	char *database_listen_url;   /* for LISTEN: the primary directly (database_url when unset) */
+	char *database_replica_url;  /* a streaming replica for report reads; "" when none */
+	unsigned replica_wait_ms;    /* longest a replica read waits for it to catch up */
+	bool db_unnamed_statements;  /* PQexecParams for every statement (transaction poolers) */
 	char *http_addr;             /* IPv4 or IPv6 literal to bind */
 	uint16_t http_port;          /* 0 lets the kernel choose */
 	enum erp_env env;
