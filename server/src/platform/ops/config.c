@@ -41,6 +41,10 @@ static const struct erp_config_var variables[] = {
 	{ "ERP_METRICS_ALLOW", "127.0.0.0/8,::1",
 	  "comma-separated IPv4/IPv6 addresses or CIDR prefixes (empty: nobody)",
 	  "Clients that may read /metrics; to every other client it does not exist (404)." },
+	{ "ERP_TRUSTED_PROXIES", "", "comma-separated IPv4/IPv6 addresses or CIDR prefixes (empty: none)",
+	  "Proxies (HAProxy, a load balancer) whose X-Forwarded-For is believed: from them the client"
+	  " address (login throttling, logs) is the rightmost address in it that is not a trusted"
+	  " proxy; from anyone else the header is ignored." },
 	{ "ERP_MAX_BODY_BYTES", "1048576", "1024..67108864", "Largest request body; 413 above." },
 	{ "ERP_MAX_JSON_DEPTH", "32", "2..256", "Deepest JSON nesting accepted; 400 deeper." },
 	{ "ERP_CONNECTION_TIMEOUT_S", "30", "1..3600",
@@ -248,6 +252,15 @@ static int take_metrics_client(struct erp_config *cfg, const char *prefix, size_
 	return 0;
 }
 
+static int take_trusted_proxy(struct erp_config *cfg, const char *prefix, size_t len)
+{
+	if (cfg->trusted_proxy_count == ERP_CONFIG_MAX_TRUSTED_PROXIES ||
+	    ip_prefix_parse(prefix, len, &cfg->trusted_proxies[cfg->trusted_proxy_count]))
+		return -1;
+	cfg->trusted_proxy_count++;
+	return 0;
+}
+
 static const char *const level_names[] = { "debug", "info", "warn", "error" };
 static const char *const format_names[] = { "json", "text" };
 static const char *const switch_names[] = { "off", "on" };
@@ -328,7 +341,8 @@ int config_load(struct erp_config *cfg, erp_config_lookup_fn lookup, void *ctx, 
 	LOAD_UINT(&l, "ERP_IDEMPOTENCY_RETENTION_HOURS", 24, 8760, cfg->idempotency_retention_hours);
 
 	if (load_list(&l, cfg, "ERP_CORS_ORIGINS", take_origin) ||
-	    load_list(&l, cfg, "ERP_METRICS_ALLOW", take_metrics_client))
+	    load_list(&l, cfg, "ERP_METRICS_ALLOW", take_metrics_client) ||
+	    load_list(&l, cfg, "ERP_TRUSTED_PROXIES", take_trusted_proxy))
 		goto fail;
 	cfg->database_url = erp_xstrdup(value_of(&l, "ERP_DATABASE_URL"));
 	text = value_of(&l, "ERP_DATABASE_LISTEN_URL");
