@@ -112,7 +112,7 @@ TEST_LIBS := $(shell pkg-config --libs $(TEST_PKGS))
 TEST_CFLAGS := -Iserver $(shell pkg-config --cflags $(TEST_PKGS))
 
 .PHONY: all build deps run stop test test-fast test-sanitize test-suites test-console lint bench clean \
-	new-module test-kit image-root \
+	new-module test-kit image-root cluster-up cluster-down \
 	check-headers check-containers openapi-lint FORCE
 
 all: build
@@ -275,6 +275,14 @@ bench: deps build
 
 clean:
 	rm -rf build
+
+# The scale-out topology on loopback (tools/cluster, docs/deployment.md): a
+# primary and a streaming replica, PgBouncer, two erp-servers, HAProxy.
+cluster-up: deps build
+	@tools/cluster up $(BUILD)
+
+cluster-down:
+	@tools/cluster down
 
 include mk/fuzz.mk
 include mk/reliability.mk

@@ -6,6 +6,8 @@
  */
 #include "platform/http/server.h"
 
+#include "platform/http/client_address.h"
+
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -20,6 +22,7 @@
 
 #include "common/alloc.h"
 #include "platform/app/catalog.h"
+#include "platform/http/client_address.h"
 #include "platform/http/cors.h"
 #include "platform/db/db.h"
 #include "platform/db/db_listener.h"
@@ -125,6 +128,7 @@ int server_init(struct erp_server *server, const struct erp_config *config,
 		.connect_timeout_s = config->db_connect_timeout_s,
 		.statement_timeout_ms = config->db_statement_timeout_ms,
 		.application_name = "erp-server",
+		.unnamed_statements = config->db_unnamed_statements,
 	};
 
 	memset(server, 0, sizeof(*server));
@@ -148,7 +152,8 @@ int server_init(struct erp_server *server, const struct erp_config *config,
 	server->metrics = metrics_new(router_count(server->router));
 	server->rate_limit = rate_limit_new(config->rate_limit_per_user, config->rate_limit_burst);
 	server->db = db_pool_new(config->database_url, &db_options, config->threads);
-	server->listener = db_listener_new(config->database_url, "erp-server listener",
+	/* LISTEN holds a session: never through a transaction pooler (ERP_DATABASE_LISTEN_URL). */
+	server->listener = db_listener_new(config->database_listen_url, "erp-server listener",
 					   config->db_connect_timeout_s);
 	server->openapi_json = openapi_render(server, &server->openapi_length);
 	if (!server->openapi_json) {
@@ -193,11 +198,37 @@ static void format_ipv4(const struct in_addr *addr, char *out)
 	}
 }
 
+/* Every X-Forwarded-For header, joined by commas in the order received. */
+struct forwarded_for {
+	struct arena *arena;
+	char *joined;
+};
+
+static enum MHD_Result join_forwarded_for(void *cls, enum MHD_ValueKind kind, const char *key,
+					  const char *value)
+{
+	struct forwarded_for *f = cls;
+
+	(void)kind;
+	if (strcasecmp(key, "X-Forwarded-For") != 0)
+		return MHD_YES;
+	f->joined = f->joined ? arena_printf(f->arena, "%s,%s", f->joined, value)
+			      : arena_strdup(f->arena, value);
+	return f->joined ? MHD_YES : MHD_NO;
+}
+
+/*
+ * The peer's address, or behind a trusted proxy the client's it forwards
+ * (platform/http/client_address.h): what login throttling, the access log
+ * and the /metrics allow-list see.
+ */
 static const char *client_address(struct erp_request *req)
 {
+	const struct erp_config *config = req->server->config;
 	const union MHD_ConnectionInfo *info =
 		MHD_get_connection_info(req->connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	char text[INET6_ADDRSTRLEN] = "-";
+	char text[INET6_ADDRSTRLEN] = "-", client[HTTP_CLIENT_ADDRESS_MAX];
+	struct forwarded_for forwarded = { req->arena, NULL };
 
 	if (info && info->client_addr) {
 		const struct sockaddr *sa = info->client_addr;
@@ -208,7 +239,12 @@ static const char *client_address(struct erp_request *req)
 			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, text,
 				  sizeof(text));
 	}
-	return arena_strdup(req->arena, text);
+	if (!config->trusted_proxy_count)
+		return arena_strdup(req->arena, text);
+	MHD_get_connection_values(req->connection, MHD_HEADER_KIND, join_forwarded_for, &forwarded);
+	http_client_address_resolve(config->trusted_proxies, config->trusted_proxy_count, text,
+				    forwarded.joined, client);
+	return arena_strdup(req->arena, client);
 }
 
 /*
