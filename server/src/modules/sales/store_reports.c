@@ -37,7 +37,7 @@ const struct db_statement sales_sql_aging = {
 	" per AS ("
 	"  SELECT partner_id, min(days) AS days, sum(residual_minor) AS residual_minor FROM owed"
 	"   WHERE residual_minor <> 0 GROUP BY partner_id, width_bucket(days, $3::integer[])),"
-	" codes AS ("
+	" codes AS MATERIALIZED ("
 	"  SELECT c.partner_id,"
 	"         coalesce((SELECT i.partner_code FROM sales_invoices i"
 	"                    WHERE i.company_id = $1 AND i.partner_id = c.partner_id LIMIT 1),"
