@@ -243,6 +243,7 @@ int ledger_entries_discard(struct erp_request *req);
 
 int ledger_trial_balance(struct erp_request *req);
 int ledger_account_ledger(struct erp_request *req);
+int ledger_integrity_report(struct erp_request *req);
 
 int ledger_fiscal_year_get(struct erp_request *req);
 int ledger_fiscal_year_request_close(struct erp_request *req);

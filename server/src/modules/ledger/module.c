@@ -303,6 +303,47 @@ static const struct schema_field account_ledger_query_fields[] = {
 };
 static SCHEMA_OBJECT_DEFINE(account_ledger_query, NULL, account_ledger_query_fields, NULL);
 
+static const struct schema_field chain_head_fields[] = {
+	SCHEMA_OUT("length", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	OUT_NULLABLE("head_hash", SCHEMA_FORMAT_NONE,
+		     "SHA-256 (hex) of the last posted entry's canonical form; null: nothing posted"),
+	OUT_NULLABLE("head_entry_id", SCHEMA_FORMAT_UUID, NULL),
+	OUT_NULLABLE("head_number", SCHEMA_FORMAT_NONE, NULL),
+	OUT_NULLABLE("updated_at", SCHEMA_FORMAT_DATE_TIME, NULL),
+};
+static SCHEMA_OBJECT_DEFINE(chain_head_schema, "LedgerChainHead", chain_head_fields,
+			    "The head of the company's hash chain of posted entries.");
+
+static const struct schema_field problem_item = { .name = "problem", .type = SCHEMA_STRING, .min = 1,
+						  .max = 512 };
+
+static const struct schema_field verification_fields[] = {
+	SCHEMA_OUT("checked_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
+	SCHEMA_OUT("intact", SCHEMA_BOOLEAN, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("entries_checked", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("head_length", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	OUT_NULLABLE("head_hash", SCHEMA_FORMAT_NONE, "the chain's last hash as the verifier found it"),
+	OUT_NULLABLE("first_broken_entry_id", SCHEMA_FORMAT_UUID,
+		     "the first entry whose stored content no longer matches its hash"),
+	OUT_NULLABLE("first_broken_number", SCHEMA_FORMAT_NONE, NULL),
+	{ .name = "problems", .type = SCHEMA_ARRAY, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .items = &problem_item,
+	  .description = "each problem found (the first 200): broken links, changed entries, gaps in"
+			 " the numbers" },
+};
+static SCHEMA_OBJECT_DEFINE(verification_schema, "LedgerVerification", verification_fields,
+			    "What `erp-server audit verify-ledger` found in the company's books.");
+
+static const struct schema_field integrity_fields[] = {
+	{ .name = "chain", .type = SCHEMA_OBJECT, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .object = &chain_head_schema },
+	{ .name = "last_verification", .type = SCHEMA_OBJECT,
+	  .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED | SCHEMA_NULLABLE, .object = &verification_schema,
+	  .description = "the last run of `erp-server audit verify-ledger`; null: never verified" },
+};
+static SCHEMA_OBJECT_DEFINE(integrity_schema, "LedgerIntegrity", integrity_fields,
+			    "The company's hash chain of posted entries and its last verification.");
+
 static const struct schema_field settings_change_fields[] = {
 	{ .name = "self_posting", .type = SCHEMA_BOOLEAN, .flags = SCHEMA_REQUIRED,
 	  .description = "true lets authors post their own entries (relaxes four-eyes)" },
@@ -499,6 +540,11 @@ static const struct erp_route routes[] = {
 	  .query = &trial_balance_query, .response = &trial_balance_schema,
 	  .operation_id = "getTrialBalance" },
 
+	{ ERP_GET, COMPANY "/reports/ledger-integrity", "ledger.report.read", ledger_integrity_report,
+	  "The head of the company's hash chain of posted entries and what the last `erp-server audit"
+	  " verify-ledger` found.",
+	  .response = &integrity_schema, .operation_id = "getLedgerIntegrity" },
+
 	{ ERP_GET, COMPANY "/ledger-settings", "ledger.settings.manage", ledger_settings_get,
 	  "The company's ledger settings and the change pending, if any.", .response = &settings_schema,
 	  .operation_id = "getLedgerSettings", .headers = ERP_ANSWERS_ETAG },
@@ -575,6 +621,12 @@ static const char *const privileged[] = { "ledger.period.post-closed" };
 /* Postings are authorised by IAM's hooks and name its companies and users. */
 static const char *const depends_on[] = { "iam" };
 
+/* `erp-server audit verify-ledger`: the chain of posted entries and the numbers (integrity.c). */
+static const struct erp_audit_check audit_checks[] = {
+	{ "verify-ledger", "hash chain of posted entries and gaps in the numbers",
+	  ledger_integrity_verify },
+};
+
 const struct erp_module ledger_module = {
 	.name = "ledger",
 	.description = "General ledger",
@@ -588,4 +640,6 @@ const struct erp_module ledger_module = {
 	.privileged_count = ERP_COUNT(privileged),
 	.depends_on = depends_on,
 	.depends_on_count = ERP_COUNT(depends_on),
+	.audit_checks = audit_checks,
+	.audit_check_count = ERP_COUNT(audit_checks),
 };

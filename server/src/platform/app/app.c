@@ -36,6 +36,11 @@ static void print_help(FILE *out)
 		"                    check the hash chain of the admin scripts' audit trail,\n"
 		"                    and that it still leads to a head recorded elsewhere\n"
 		"                    (read-only; exit 65 names the first broken row)\n"
+		"  audit verify-ledger\n"
+		"                    walk each company's hash chain of posted entries and its\n"
+		"                    numbers: 0 intact, 65 names the first entry that no longer\n"
+		"                    matches and every gap (records the result for the\n"
+		"                    ledger-integrity report)\n"
 		"  audit verify-events\n"
 		"                    check the MAC of every audit event (read-only; needs\n"
 		"                    ERP_AUDIT_KEY_FILE; exit 65 lists the rows that fail)\n"
@@ -212,7 +217,7 @@ int app_main(int argc, char **argv, const struct erp_app *given)
 	else if (strcmp(argv[1], "migrate") == 0 && argc == 3 && strcmp(argv[2], "--status") == 0)
 		rc = run_migrate(&config, app, true);
 	else if (strcmp(argv[1], "audit") == 0)
-		rc = audit_command(&config, argc - 2, argv + 2);
+		rc = audit_command(&config, app->modules, app->module_count, argc - 2, argv + 2);
 	else {
 		fprintf(stderr, "erp-server: unknown command \"%s\"; see erp-server --help\n", argv[1]);
 		rc = EX_USAGE;

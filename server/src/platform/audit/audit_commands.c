@@ -5,6 +5,7 @@
 #include <sysexits.h>
 
 #include "platform/audit/audit_mac.h"
+#include "platform/http/route.h"
 #include "platform/ops/config.h"
 #include "platform/db/db.h"
 #include "platform/audit/event_audit.h"
@@ -74,9 +75,48 @@ static int verify_events(const struct erp_config *config)
 	return exit_status(rc, err);
 }
 
-int audit_command(const struct erp_config *config, int argc, char **argv)
+/*
+ * Every check the modules add under command, one after another on one
+ * connection; -1 when no module adds one. 0 when all are sound, 65 when one
+ * found a problem (each still runs), 69 or 70 when one could not run.
+ */
+static int module_checks(const struct erp_config *config, const struct erp_module *const *modules,
+			 size_t module_count, const char *command)
+{
+	struct db_conn *conn = NULL;
+	int status = 0, found = 0;
+
+	for (size_t m = 0; m < module_count; m++) {
+		for (size_t c = 0; c < modules[m]->audit_check_count; c++) {
+			const struct erp_audit_check *check = &modules[m]->audit_checks[c];
+			char err[1024] = "";
+			int rc;
+
+			if (strcmp(check->command, command) != 0)
+				continue;
+			if (!found++ && !(conn = connect_database(config)))
+				return EX_UNAVAILABLE;
+			printf("%s: %s\n", modules[m]->name, check->name);
+			rc = check->run(conn, stdout, err, sizeof(err));
+			if (rc == 0)
+				continue;
+			fprintf(stderr, "erp-server audit: %s\n", err);
+			if (rc > 0 && status == 0)
+				status = EX_DATAERR;
+			else if (rc < 0)
+				status = rc == ERP_ERR_NO_MEMORY ? EX_SOFTWARE : EX_UNAVAILABLE;
+		}
+	}
+	db_close(conn);
+	fflush(stdout);
+	return found ? status : -1;
+}
+
+int audit_command(const struct erp_config *config, const struct erp_module *const *modules,
+		  size_t module_count, int argc, char **argv)
 {
 	struct script_audit_head head;
+	int status;
 
 	if (argc == 1 && strcmp(argv[0], "verify-scripts") == 0)
 		return verify_scripts(config, NULL);
@@ -90,7 +130,9 @@ int audit_command(const struct erp_config *config, int argc, char **argv)
 	}
 	if (argc == 1 && strcmp(argv[0], "verify-events") == 0)
 		return verify_events(config);
-	fprintf(stderr, "erp-server audit: use verify-scripts [--head ID:HEX] or verify-events; "
+	if (argc == 1 && (status = module_checks(config, modules, module_count, argv[0])) >= 0)
+		return status;
+	fprintf(stderr, "erp-server audit: use verify-scripts [--head ID:HEX], verify-events or verify-ledger; "
 			"see erp-server --help\n");
 	return EX_USAGE;
 }

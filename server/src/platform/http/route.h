@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /*
  * What a module declares (its manifest, modules/<name>/module.c): routes
@@ -141,6 +142,21 @@ struct erp_sod_rule {
 	const char *description; /* why they conflict, shown in the 409 */
 };
 
+struct db_conn;
+
+/*
+ * A check of the books a module adds to `erp-server audit <command>`
+ * (platform/audit/audit_commands.h): run against a connection of its own,
+ * it writes its report to out and returns 0 when sound, 1 when it found a
+ * problem, or a negative ERP_ERR_* code; err (err_size bytes) says why when
+ * not 0. Read-only, but for recording its own result.
+ */
+struct erp_audit_check {
+	const char *command;     /* the word after "audit": "verify-ledger" */
+	const char *name;        /* what it checks, for the report: "hash chain and numbering" */
+	int (*run)(struct db_conn *db, FILE *out, char *err, size_t err_size);
+};
+
 struct erp_module {
 	const char *name;        /* "ledger"; also its permission prefix */
 	const char *description;
@@ -168,6 +184,9 @@ struct erp_module {
 	 * one depends on have started; NULL for none. 0 or -1.
 	 */
 	int (*init)(struct erp_server *server);
+	/* Checks this module adds to `erp-server audit` commands; NULL for none. */
+	const struct erp_audit_check *audit_checks;
+	size_t audit_check_count;
 };
 
 #define ERP_COUNT(array) (sizeof(array) / sizeof((array)[0]))

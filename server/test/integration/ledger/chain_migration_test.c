@@ -11,9 +11,11 @@
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "test/support/check_main.h"
 #include "test/support/migration_steps.h"
+#include "test/support/script_fixture.h"
 #include "test/support/testlib.h"
 
 static struct test_migration_steps steps;
@@ -100,6 +102,17 @@ START_TEST(entries_posted_before_join_their_company_chain_in_posting_order)
 			  " JOIN ledger_entries e ON e.id = h.last_entry_id");
 	ck_assert_str_eq(text, "C:2:true,D:1:true");
 	free(text);
+	/* The server's verifier (C) finds the chains the migration made (SQL) intact. */
+	{
+		const char *const args[] = { "verify-ledger", NULL };
+		struct script_run run;
+
+		script_fixture_audit(&run, url, args);
+		ck_assert_msg(run.status == 0, "exit %d: %s%s", run.status, run.out, run.err);
+		ck_assert_ptr_nonnull(strstr(run.out, "intact: 2 entries in the chain"));
+		ck_assert_ptr_nonnull(strstr(run.out, "intact: 1 entry in the chain"));
+		script_run_free(&run);
+	}
 	/* The entries stay immutable after the migration's one update. */
 	ck_assert_int_ne(test_db_exec(url, "UPDATE ledger_entries SET memo = 'x'"
 					   " WHERE id = '00000000-0000-0000-0000-00000000e001'"), 0);
