@@ -5,6 +5,7 @@ import { doubleClickedPaymentBooksOnce } from './payment.mjs';
 import { anotherCompanyIsNotReachable, logoutEndsTheSession, sessionExpiryReturnsToLogin } from './boundaries.mjs';
 import { administratorManagesUsersAndRoles } from './admin.mjs';
 import { invoiceIsPricedByTheServerAndPosted } from './order-to-cash.mjs';
+import { readingPagesPassTheChecks } from './readers.mjs';
 
 export const JOURNEYS = {
 	'a bookkeeper writes a draft, cannot post it; an approver posts it; the trial balance shows it': bookkeeperWritesAndApproverPosts,
@@ -15,4 +16,5 @@ export const JOURNEYS = {
 	'logout ends the session on the server; no cookie, no storage': logoutEndsTheSession,
 	'an administrator manages users; a segregation-of-duties refusal is said plainly': administratorManagesUsersAndRoles,
 	'a sales invoice is priced by the server and posted': invoiceIsPricedByTheServerAndPosted,
+	'the audit trail, fiscal periods, an account ledger and the entry filters': readingPagesPassTheChecks,
 };
