@@ -18,10 +18,11 @@ export function StatementPage({ company }) {
 	const r = report.data;
 	return html`<h1>Customer statement</h1>
 		<form class="filters" aria-label="Statement" onSubmit=${(e) => e.preventDefault()}>
-			<label>Customer <select value=${query.partner} onChange=${set('partner')}>
+			<label for="statement-partner">Customer</label>
+			<select id="statement-partner" value=${query.partner} onChange=${set('partner')}>
 				<option value="">Choose…</option>
 				${(partners.data || []).map((p) => html`<option value=${p.code}>${p.code} · ${p.name}</option>`)}
-			</select></label>
+			</select>
 			<label>From <input type="date" value=${query.from} onChange=${set('from')} /></label>
 			<label>To <input type="date" value=${query.to} onChange=${set('to')} /></label>
 			${r ? html`<${CsvButton} filename=${`statement-${company}-${r.partner}-${r.to}.csv`} header=${['date', 'kind', 'number', 'against', 'debit', 'credit', 'allocated', 'balance']}

@@ -14,3 +14,15 @@ export async function expectText(locator, pattern, what, timeoutMs = 5000) {
 	}
 	expect(pattern.test(text), `${what}: expected ${pattern}, saw "${text.slice(0, 300)}"`);
 }
+
+// Waits (up to 5 s) until check(value of read()) holds; fails with what was last read.
+export async function eventually(read, check, what, timeoutMs = 5000) {
+	const deadline = Date.now() + timeoutMs;
+	let value;
+	for (;;) {
+		value = await read();
+		if (check(value) || Date.now() > deadline) break;
+		await new Promise((r) => setTimeout(r, 100));
+	}
+	expect(check(value), `${what}: saw ${JSON.stringify(value).slice(0, 300)}`);
+}

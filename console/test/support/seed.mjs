@@ -15,6 +15,7 @@ export const USERS = {
 	manager: 'manager@example.com',
 	cashier: 'cashier@example.com',
 	other: 'other-bookkeeper@example.com',
+	auditor: 'auditor@example.com',
 };
 
 function script(build, stack, name, args, extraEnv = {}) {
@@ -32,6 +33,7 @@ export function seed(repo, build, stack) {
 		{ email: USERS.sales, name: 'Sam Sales', role: 'sales-clerk' },
 		{ email: USERS.manager, name: 'Mia Manager', role: 'sales-manager' },
 		{ email: USERS.cashier, name: 'Cal Cashier', role: 'cashier' },
+		{ email: USERS.auditor, name: 'Aud Auditor', role: 'auditor' },
 	);
 	const other = {
 		company: { code: 'OTHER', name: 'Other Holding GmbH', currency: 'EUR' },
@@ -46,6 +48,8 @@ export function seed(repo, build, stack) {
 	script(build, stack, 'seed-admin', ['--env', 'test', '--email', USERS.admin, '--if-absent'], { ERP_SEED_ADMIN_PASSWORD: adminPassword });
 	script(build, stack, 'seed-demo', ['--env', 'development', '--passwords', passwords, '--data', join(stack.work, 'demo.json')]);
 	script(build, stack, 'seed-demo', ['--env', 'development', '--passwords', passwords, '--data', join(stack.work, 'other.json')]);
+	// The audit trail is read across companies: the auditor's role, globally too.
+	script(build, stack, 'grant-role', ['--env', 'development', '--email', USERS.auditor, '--role', 'auditor']);
 	const password = (email) => (email === USERS.admin ? adminPassword : readFileSync(join(passwords, email), 'utf8').trim());
 	return { password };
 }
