@@ -431,7 +431,7 @@ static const struct erp_route routes[] = {
 	{ ERP_GET, COMPANY "/reports/trial-balance", "ledger.report.read", ledger_trial_balance,
 	  "Debits, credits and balance per account on a date, with totals per currency.",
 	  .query = &trial_balance_query, .response = &trial_balance_schema,
-	  .operation_id = "getTrialBalance" },
+	  .operation_id = "getTrialBalance", .replica_reads = true },
 
 	{ ERP_GET, COMPANY "/ledger-settings", "ledger.settings.manage", ledger_settings_get,
 	  "The company's ledger settings and the change pending, if any.", .response = &settings_schema,
