@@ -112,7 +112,7 @@ TEST_LIBS := $(shell pkg-config --libs $(TEST_PKGS))
 TEST_CFLAGS := -Iserver $(shell pkg-config --cflags $(TEST_PKGS))
 
 .PHONY: all build deps run stop test test-fast test-sanitize test-suites test-console lint bench clean \
-	new-module test-kit image-root cluster-up cluster-down \
+	new-module test-kit image-root cluster-up cluster-down test-cluster test-cluster-short \
 	check-headers check-containers openapi-lint FORCE
 
 all: build
@@ -283,6 +283,16 @@ cluster-up: deps build
 
 cluster-down:
 	@tools/cluster down
+
+# Failure tests of that topology on a throw-away cluster of their own
+# (tools/test-cluster): a server killed under write load, sessions and
+# throttling across servers, PgBouncer restarted, the replica stopped, a
+# failover. The short form (fewer writers and entries) is for make test.
+test-cluster: deps build
+	@tools/test-cluster $(BUILD)
+
+test-cluster-short: build
+	@tools/test-cluster --short $(BUILD)
 
 include mk/fuzz.mk
 include mk/reliability.mk

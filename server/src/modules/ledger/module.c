@@ -538,7 +538,7 @@ static const struct erp_route routes[] = {
 	{ ERP_GET, COMPANY "/reports/trial-balance", "ledger.report.read", ledger_trial_balance,
 	  "Debits, credits and balance per account on a date, with totals per currency.",
 	  .query = &trial_balance_query, .response = &trial_balance_schema,
-	  .operation_id = "getTrialBalance" },
+	  .operation_id = "getTrialBalance", .replica_reads = true },
 
 	{ ERP_GET, COMPANY "/reports/ledger-integrity", "ledger.report.read", ledger_integrity_report,
 	  "The head of the company's hash chain of posted entries and what the last `erp-server audit"

@@ -153,6 +153,8 @@ int server_init(struct erp_server *server, const struct erp_config *config,
 	server->rate_limit = rate_limit_new(config->rate_limit_per_user, config->rate_limit_burst);
 	server->db = db_pool_new(config->database_url, &db_options, config->threads);
 	/* LISTEN holds a session: never through a transaction pooler (ERP_DATABASE_LISTEN_URL). */
+	if (config->database_replica_url[0])
+		server->replica = db_pool_new(config->database_replica_url, &db_options, config->threads);
 	server->listener = db_listener_new(config->database_listen_url, "erp-server listener",
 					   config->db_connect_timeout_s);
 	server->openapi_json = openapi_render(server, &server->openapi_length);
@@ -502,6 +504,20 @@ static int register_listener_metrics(struct erp_server *server)
 				" those requests read the database.", &s->sync_failures);
 }
 
+/* Where the report routes' reads went, in /metrics (only with a replica). */
+static int register_replica_metrics(struct erp_server *server)
+{
+	struct metrics *m = server->metrics;
+
+	return metrics_register(m, METRICS_COUNTER, "erp_db_replica_reads_total", NULL,
+				"Report reads served by the replica (it had caught up in time).",
+				&server->replica_reads) ||
+	       metrics_register(m, METRICS_COUNTER, "erp_db_replica_fallbacks_total", NULL,
+				"Report reads served by the primary instead: the replica was behind"
+				" after ERP_REPLICA_WAIT_MS, down, or no standby.",
+				&server->replica_fallbacks);
+}
+
 int server_start(struct erp_server *server, char *err, size_t err_size)
 {
 	const struct erp_config *c = server->config;
@@ -547,6 +563,10 @@ int server_start(struct erp_server *server, char *err, size_t err_size)
 	if (db_listener_wanted(server->listener) &&
 	    (register_listener_metrics(server) || db_listener_start(server->listener))) {
 		snprintf(err, err_size, "cannot start listening for the database's notifications");
+		return -1;
+	}
+	if (server->replica && register_replica_metrics(server)) {
+		snprintf(err, err_size, "the metrics table is full");
 		return -1;
 	}
 	return 0;
@@ -598,6 +618,8 @@ void server_release(struct erp_server *server)
 	rate_limit_free(server->rate_limit);
 	db_listener_free(server->listener); /* after the daemon: no request waits on it any more */
 	db_pool_free(server->db);
+	if (server->replica)
+		db_pool_free(server->replica);
 	migration_set_release(&server->migrations);
 	catalog_snapshot_release(&server->catalog);
 	free(server->openapi_json);

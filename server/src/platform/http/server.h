@@ -57,6 +57,9 @@ struct erp_server {
 	struct router *router;
 	struct metrics *metrics;
 	struct db_pool *db;
+	struct db_pool *replica;          /* ERP_DATABASE_REPLICA_URL; NULL when none */
+	atomic_long replica_reads;        /* report reads the replica served */
+	atomic_long replica_fallbacks;    /* ... the primary served: replica behind or down */
 	/*
 	 * The database's notifications (platform/db/db_listener.h), for caches
 	 * that must not fall behind: modules subscribe in their init, and it is
