@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "modules/ledger/ledger.h"
 #include "modules/ledger/store.h"
@@ -147,6 +148,15 @@ struct ledger_post {
  * entry, or a database error.
  */
 int ledger_post_draft(struct erp_ctx *ctx, struct ledger_post *post);
+
+/* --- the books checked (verify.c) -------------------------------------------------------- */
+
+/*
+ * `erp-server audit verify-ledger` (erp_verifier.run, platform/http/route.h):
+ * every check of verify.c in one read-only snapshot, each problem named on
+ * out. 0 sound, 1 problems named, or an ERP_ERR_* code with err saying why.
+ */
+int ledger_verify_books(struct db_conn *db, FILE *out, char *err, size_t err_size);
 
 /* --- HTTP (http_*.c) -------------------------------------------------------------------- */
 

@@ -48,6 +48,7 @@ extern const struct db_statement ledger_sql_post_share_company;
 extern const struct db_statement ledger_sql_post_share_accounts;
 extern const struct db_statement ledger_sql_post_next_number;
 extern const struct db_statement ledger_sql_post_stamp_lines;
+extern const struct db_statement ledger_sql_post_balances;
 extern const struct db_statement ledger_sql_post_mark;
 
 /* --- store_periods.c: fiscal years and periods ------------------------------------------ */
@@ -70,6 +71,10 @@ extern const struct db_statement ledger_sql_period_cancel_lock;
 extern const struct db_statement ledger_sql_trial_balance;
 extern const struct db_statement ledger_sql_report_account;
 extern const struct db_statement ledger_sql_account_ledger;
+
+/* --- store_verify.c: the books recomputed (verify-ledger) --------------------------------- */
+
+extern const struct db_statement ledger_sql_verify_balances;
 
 /* --- store_settings.c: the company's ledger settings ------------------------------------- */
 

@@ -21,7 +21,7 @@
 #include "platform/app/module_order.h"
 #include "platform/http/server.h"
 
-static void print_help(FILE *out)
+static void print_help(FILE *out, const struct erp_app *app)
 {
 	size_t count;
 	const struct erp_config_var *vars = config_variables(&count);
@@ -38,7 +38,12 @@ static void print_help(FILE *out)
 		"                    (read-only; exit 65 names the first broken row)\n"
 		"  audit verify-events\n"
 		"                    check the MAC of every audit event (read-only; needs\n"
-		"                    ERP_AUDIT_KEY_FILE; exit 65 lists the rows that fail)\n"
+		"                    ERP_AUDIT_KEY_FILE; exit 65 lists the rows that fail)\n");
+	for (size_t m = 0; m < app->module_count; m++)
+		for (size_t v = 0; v < app->modules[m]->verifier_count; v++)
+			fprintf(out, "  audit %s\n                    %s\n",
+				app->modules[m]->verifiers[v].command, app->modules[m]->verifiers[v].summary);
+	fprintf(out,
 		"  --version         print the version\n"
 		"  --help            print this help\n\n"
 		"Configuration (environment variables):\n");
@@ -183,7 +188,7 @@ int app_main(int argc, char **argv, const struct erp_app *given)
 	int rc;
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		print_help(argc < 2 ? stderr : stdout);
+		print_help(argc < 2 ? stderr : stdout, given);
 		return argc < 2 ? EX_USAGE : 0;
 	}
 	if (strcmp(argv[1], "--version") == 0) {
@@ -212,7 +217,7 @@ int app_main(int argc, char **argv, const struct erp_app *given)
 	else if (strcmp(argv[1], "migrate") == 0 && argc == 3 && strcmp(argv[2], "--status") == 0)
 		rc = run_migrate(&config, app, true);
 	else if (strcmp(argv[1], "audit") == 0)
-		rc = audit_command(&config, argc - 2, argv + 2);
+		rc = audit_command(&config, app->modules, app->module_count, argc - 2, argv + 2);
 	else {
 		fprintf(stderr, "erp-server: unknown command \"%s\"; see erp-server --help\n", argv[1]);
 		rc = EX_USAGE;

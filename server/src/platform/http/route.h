@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /*
  * What a module declares (its manifest, modules/<name>/module.c): routes
@@ -16,6 +17,7 @@
  * /openapi.json from these declarations, and the test build checks each
  * answer against them.
  */
+struct db_conn;
 struct erp_request;
 struct schema_object;
 struct erp_server;
@@ -129,6 +131,20 @@ struct erp_route {
 	int problems[ERP_ROUTE_MAX_PROBLEMS];
 };
 
+/*
+ * A read-only check of a module's books that `erp-server audit <command>`
+ * runs (platform/audit/audit_commands.h), e.g. the ledger's
+ * "verify-ledger". run() reads through conn, names every problem it finds
+ * on out, one line each, and returns 0 when it found none, 1 when it named
+ * at least one, or a negative ERP_ERR_* code when it could not finish (err
+ * says why).
+ */
+struct erp_verifier {
+	const char *command;     /* "verify-ledger" */
+	const char *summary;     /* a line for --help */
+	int (*run)(struct db_conn *conn, FILE *out, char *err, size_t err_size);
+};
+
 struct erp_permission {
 	const char *name;        /* "ledger.journal.post" */
 	const char *description;
@@ -168,6 +184,9 @@ struct erp_module {
 	 * one depends on have started; NULL for none. 0 or -1.
 	 */
 	int (*init)(struct erp_server *server);
+	/* Its read-only checks, run by `erp-server audit <command>`; NULL for none. */
+	const struct erp_verifier *verifiers;
+	size_t verifier_count;
 };
 
 #define ERP_COUNT(array) (sizeof(array) / sizeof((array)[0]))
