@@ -228,6 +228,21 @@ static const struct db_statement post_stamp_lines = {
 	" WHERE entry_id = $1",
 	false,
 };
+/* The lines added to their accounts' day and month balances, as the server's posting adds them. */
+static const struct db_statement post_balances = {
+	"seed_demo_post_balances",
+	"INSERT INTO ledger_account_balances"
+	" (company_id, span, starts_on, account_id, debit_minor, credit_minor)"
+	" SELECT l.company_id, s.span,"
+	"  CASE s.span WHEN 'day' THEN $2::date ELSE date_trunc('month', $2::date)::date END,"
+	"  l.account_id, sum(l.debit_minor), sum(l.credit_minor)"
+	" FROM ledger_lines l CROSS JOIN (VALUES ('day'), ('month')) s (span)"
+	" WHERE l.entry_id = $1 GROUP BY 1, 2, 3, 4 ORDER BY 2, 4"
+	" ON CONFLICT (company_id, span, starts_on, account_id) DO UPDATE"
+	" SET debit_minor = ledger_account_balances.debit_minor + excluded.debit_minor,"
+	"     credit_minor = ledger_account_balances.credit_minor + excluded.credit_minor",
+	false,
+};
 /* The company's chain head, made if missing, locked as the server's postings lock it (chain.c). */
 static const struct db_statement post_chain_head_ensure = {
 	"seed_demo_post_chain_head_ensure",
@@ -1139,6 +1154,8 @@ static int post_draft(struct script_ctx *ctx, struct demo *d, const struct demo_
 				       e->poster->id, column(head, "position"), column(head, "last_hash") };
 
 		rc = script_query(ctx, &post_stamp_lines, 2, stamp, NULL);
+		if (!rc)
+			rc = script_query(ctx, &post_balances, 2, stamp, NULL);
 		if (!rc)
 			rc = script_query(ctx, &post_mark, 7, mark, &res);
 	}

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "test/support/iam_fixture.h"
+#include "test/support/script_fixture.h"
 
 const char test_ledger_password[] = "ledger-password-0001";
 
@@ -42,8 +43,21 @@ void test_ledger_start_as_app(struct test_ledger *ledger, const char *db_name, c
 	start(ledger, db_name, login, NULL);
 }
 
+void test_ledger_verify_books(const struct test_ledger *ledger)
+{
+	const char *const args[] = { "verify-ledger", NULL };
+	struct script_run run;
+
+	script_fixture_audit(&run, ledger->db_url, args);
+	ck_assert_msg(run.status == 0, "erp-server audit verify-ledger exited %d:\n%s%s", run.status,
+		      run.out, run.err);
+	script_run_free(&run);
+}
+
 void test_ledger_stop(struct test_ledger *ledger)
 {
+	/* Every scenario leaves books whose balances agree with their lines. */
+	test_ledger_verify_books(ledger);
 	ck_assert_int_eq(test_server_stop(&ledger->server), 0);
 }
 

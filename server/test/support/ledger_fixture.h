@@ -46,7 +46,13 @@ void test_ledger_start(struct test_ledger *ledger, const char *db_name, const ch
  */
 void test_ledger_start_as_app(struct test_ledger *ledger, const char *db_name, const char *login);
 
-/* Stops the server; asserts a clean exit. */
+/*
+ * Runs `erp-server audit verify-ledger` on the ledger's database; asserts
+ * exit 0 (its findings in the failure's message).
+ */
+void test_ledger_verify_books(const struct test_ledger *ledger);
+
+/* test_ledger_verify_books(), then stops the server; asserts a clean exit. */
 void test_ledger_stop(struct test_ledger *ledger);
 
 /*

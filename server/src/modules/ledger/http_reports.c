@@ -9,8 +9,8 @@ int ledger_trial_balance(struct erp_request *req)
 	int rc;
 
 	http_usecase_ctx(&ctx, req);
-	rc = ledger_report_trial_balance(&ctx, json_string_value(json_object_get(req->query, "as_of")),
-					 &report);
+	rc = ledger_report_trial_balance(&ctx, json_string_value(json_object_get(req->query, "from")),
+					 json_string_value(json_object_get(req->query, "as_of")), &report);
 	return rc ? http_respond_failure(req, &ctx, rc) : http_respond_json(req, 200, json_incref(report));
 }
 

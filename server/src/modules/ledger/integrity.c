@@ -48,7 +48,7 @@ static int problem(struct chain_walk *w, const char *format, ...)
 	va_start(args, format);
 	vsnprintf(sentence, sizeof(sentence), format, args);
 	va_end(args);
-	fprintf(w->out, "  %s\n", sentence);
+	fprintf(w->out, "chain: company %s: %s\n", w->company_id, sentence);
 	w->problem_count++;
 	if (w->problem_count <= PROBLEMS_KEPT && json_array_append_new(w->problems, json_string(sentence)))
 		return ERP_ERR_NO_MEMORY;
@@ -204,82 +204,88 @@ static int check_numbering(struct db_conn *db, struct arena *arena, struct chain
 	return rc;
 }
 
-static int record(struct db_conn *db, const struct chain_walk *w, bool intact)
+/* Keeps the company's result for ledger_integrity_record(), in the arena. */
+static int keep(struct arena *arena, const struct chain_walk *w, bool intact,
+		struct ledger_integrity_result **results)
 {
-	char entries[24], head_seq[24];
+	struct ledger_integrity_result *r = arena_calloc(arena, 1, sizeof(*r));
 	char *problems = erp_json_dumps(w->problems, JSON_COMPACT);
-	const char *params[8];
-	int rc;
 
-	if (!problems)
+	if (!r || !problems || arena_cleanup_add(arena, free, problems)) {
+		if (!r)
+			free(problems);
 		return ERP_ERR_NO_MEMORY;
-	snprintf(entries, sizeof(entries), "%lld", w->entries);
-	snprintf(head_seq, sizeof(head_seq), "%lld", w->last_seq);
-	params[0] = w->company_id;
-	params[1] = intact ? "true" : "false";
-	params[2] = entries;
-	params[3] = head_seq;
-	params[4] = w->last_hash[0] ? w->last_hash : NULL;
-	params[5] = w->first_broken_id[0] ? w->first_broken_id : NULL;
-	params[6] = w->first_broken_number[0] ? w->first_broken_number : NULL;
-	params[7] = problems;
-	rc = db_query(db, NULL, &ledger_sql_integrity_record, 8, params, NULL);
-	free(problems);
-	return rc;
+	}
+	snprintf(r->company_id, sizeof(r->company_id), "%s", w->company_id);
+	r->intact = intact;
+	snprintf(r->entries, sizeof(r->entries), "%lld", w->entries);
+	snprintf(r->head_seq, sizeof(r->head_seq), "%lld", w->last_seq);
+	snprintf(r->head_hash, sizeof(r->head_hash), "%s", w->last_hash);
+	snprintf(r->first_broken_id, sizeof(r->first_broken_id), "%s", w->first_broken_id);
+	snprintf(r->first_broken_number, sizeof(r->first_broken_number), "%s", w->first_broken_number);
+	r->problems = problems;
+	r->next = *results;
+	*results = r;
+	return ERP_OK;
 }
 
-/* One company: walk, head, numbers, the verdict printed and recorded. *intact. */
+/* One company: walk, head, numbers, the verdict printed and kept. */
 static int verify_company(struct db_conn *db, struct arena *arena, PGresult *companies, int row,
-			  FILE *out, bool *intact)
+			  FILE *out, long *problems, struct ledger_integrity_result **results)
 {
 	struct chain_walk w = { .company_id = db_value(companies, row, "id"), .out = out };
+	bool intact;
 	int rc;
 
 	w.problems = json_array();
 	if (!w.problems)
 		return ERP_ERR_NO_MEMORY;
-	fprintf(out, "company %s:\n", w.company_id);
 	rc = walk_chain(db, &w);
 	if (!rc)
 		rc = check_head(&w, companies, row);
 	if (!rc)
 		rc = check_numbering(db, arena, &w);
-	*intact = w.problem_count == 0;
+	intact = w.problem_count == 0;
 	if (!rc) {
 		if (w.first_broken_id[0])
-			fprintf(out, "  first entry that no longer matches: %s (%s)\n", w.first_broken_number,
-				w.first_broken_id);
-		fprintf(out, "  %s: %lld entr%s in the chain, head %s\n", *intact ? "intact" : "BROKEN",
-			w.entries, w.entries == 1 ? "y" : "ies", w.last_hash[0] ? w.last_hash : "(none)");
-		rc = record(db, &w, *intact);
+			fprintf(out, "chain: company %s: first entry that no longer matches: %s (%s)\n",
+				w.company_id, w.first_broken_number, w.first_broken_id);
+		fprintf(out, "chain: company %s: %s: %lld entr%s in the chain, head %s\n", w.company_id,
+			intact ? "intact" : "BROKEN", w.entries, w.entries == 1 ? "y" : "ies",
+			w.last_hash[0] ? w.last_hash : "(none)");
+		*problems += w.problem_count;
+		rc = keep(arena, &w, intact, results);
 	}
 	json_decref(w.problems);
 	return rc;
 }
 
-int ledger_integrity_verify(struct db_conn *db, FILE *out, char *err, size_t err_size)
+int ledger_integrity_check(struct db_conn *db, struct arena *arena, FILE *out, long *problems,
+			   struct ledger_integrity_result **results)
 {
-	struct arena *arena = arena_new(16 * 1024);
 	PGresult *companies;
-	int rc, broken = 0;
+	int rc = db_query(db, arena, &ledger_sql_chain_companies, 0, NULL, &companies);
 
-	if (!arena) {
-		snprintf(err, err_size, "out of memory");
-		return ERP_ERR_NO_MEMORY;
-	}
-	rc = db_query(db, arena, &ledger_sql_chain_companies, 0, NULL, &companies);
-	for (int row = 0; !rc && row < PQntuples(companies); row++) {
-		bool intact = true;
+	for (int row = 0; !rc && row < PQntuples(companies); row++)
+		rc = verify_company(db, arena, companies, row, out, problems, results);
+	return rc;
+}
 
-		rc = verify_company(db, arena, companies, row, out, &intact);
-		broken += !intact;
+int ledger_integrity_record(struct db_conn *db, const struct ledger_integrity_result *results)
+{
+	int rc = results ? db_exec(db, "BEGIN") : ERP_OK;
+
+	for (const struct ledger_integrity_result *r = results; !rc && r; r = r->next) {
+		const char *params[] = {
+			r->company_id, r->intact ? "true" : "false", r->entries, r->head_seq,
+			r->head_hash[0] ? r->head_hash : NULL,
+			r->first_broken_id[0] ? r->first_broken_id : NULL,
+			r->first_broken_number[0] ? r->first_broken_number : NULL, r->problems,
+		};
+
+		rc = db_query(db, NULL, &ledger_sql_integrity_record, 8, params, NULL);
 	}
-	if (rc)
-		snprintf(err, err_size, "the ledger could not be read: %s",
-			 rc == ERP_ERR_NO_MEMORY ? "out of memory" : db_last_message(db));
-	else if (broken)
-		snprintf(err, err_size, "the ledger's chain or numbering is broken in %d compan%s", broken,
-			 broken == 1 ? "y" : "ies");
-	arena_free(arena);
-	return rc ? rc : broken ? 1 : 0;
+	if (results)
+		db_exec(db, rc ? "ROLLBACK" : "COMMIT");
+	return rc;
 }

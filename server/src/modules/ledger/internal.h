@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "modules/ledger/ledger.h"
 #include "modules/ledger/store.h"
@@ -207,6 +208,46 @@ int ledger_chain_link_make(struct erp_ctx *ctx, struct ledger_chain_link *link, 
 /* Queues on the posting's mark batch: the head moved to the entry (link must live until it runs). */
 void ledger_chain_queue_advance(struct erp_ctx *ctx, struct db_batch *batch,
 				const struct ledger_chain_link *link);
+
+/* --- the books checked (verify.c) -------------------------------------------------------- */
+
+/*
+ * `erp-server audit verify-ledger` (erp_verifier.run, platform/http/route.h):
+ * every check of verify.c in one read-only snapshot, each problem named on
+ * out. 0 sound, 1 problems named, or an ERP_ERR_* code with err saying why.
+ */
+int ledger_verify_books(struct db_conn *db, FILE *out, char *err, size_t err_size);
+
+/* What verify-ledger found of one company's chain and numbers (integrity.c), kept to be recorded. */
+struct ledger_integrity_result {
+	char company_id[40];
+	bool intact;
+	char entries[24];
+	char head_seq[24];
+	char head_hash[65];         /* "" when the chain is empty */
+	char first_broken_id[40];   /* "" while intact */
+	char first_broken_number[32];
+	const char *problems;       /* JSON array of sentences (arena) */
+	struct ledger_integrity_result *next;
+};
+
+/*
+ * verify.c's chain check: per company, the hash chain of posted entries
+ * walked and each hash recomputed from what is stored, the head, and gaps in
+ * the numbers of each series and fiscal year; each problem named on out
+ * ("chain: company <id>: ..."), counted in *problems, and each company's
+ * result prepended to *results (arena). 0, or an ERP_ERR_* code when the
+ * books could not be read.
+ */
+int ledger_integrity_check(struct db_conn *db, struct arena *arena, FILE *out, long *problems,
+			   struct ledger_integrity_result **results);
+
+/*
+ * Records results in ledger_integrity_checks, in a transaction of its own
+ * (after the checks' read-only snapshot): what GET .../reports/ledger-integrity
+ * shows. 0 or an ERP_ERR_* code.
+ */
+int ledger_integrity_record(struct db_conn *db, const struct ledger_integrity_result *results);
 
 /* --- HTTP (http_*.c) -------------------------------------------------------------------- */
 

@@ -3,7 +3,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "common/arena.h"
 #include "platform/db/db.h"
@@ -75,19 +74,5 @@ int ledger_post_entry(struct erp_ctx *ctx, const struct ledger_entry_spec *spec,
  */
 int ledger_account_balance(struct db_conn *db, struct arena *arena, const char *company_id,
 			   const char *account, const char *as_of, int64_t *balance_minor);
-
-/*
- * The ledger's integrity checks, which `erp-server audit verify-ledger`
- * runs (integrity.c): per company, the hash chain of posted entries walked
- * and each entry's hash recomputed from what is stored now, the chain's
- * head, and gaps in the numbers of each series and fiscal year. Writes a
- * report to out (a line per problem, the first entry that no longer
- * matches named) and records each company's result in
- * ledger_integrity_checks (the only write; GET .../reports/ledger-integrity
- * shows the last). Returns 0 when every company is intact, 1 when one is
- * not, or a negative ERP_ERR_* code; err (err_size bytes) says why when it
- * is not 0.
- */
-int ledger_integrity_verify(struct db_conn *db, FILE *out, char *err, size_t err_size);
 
 #endif

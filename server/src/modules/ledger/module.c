@@ -238,6 +238,9 @@ static SCHEMA_OBJECT_DEFINE(entry_query, NULL, entry_query_fields, NULL);
 static const struct schema_field trial_balance_query_fields[] = {
 	{ .name = "as_of", .type = SCHEMA_STRING, .max = 10, .format = SCHEMA_FORMAT_DATE,
 	  .description = "inclusive; default today (UTC)" },
+	{ .name = "from", .type = SCHEMA_STRING, .max = 10, .format = SCHEMA_FORMAT_DATE,
+	  .description = "inclusive, not after as_of: debit and credit are the movements from it,"
+			 " opening the balance before it; default: from the beginning" },
 };
 static SCHEMA_OBJECT_DEFINE(trial_balance_query, NULL, trial_balance_query_fields, NULL);
 
@@ -247,10 +250,18 @@ static const struct schema_field balance_fields[] = {
 	{ .name = "type", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
 	  .enum_values = account_types },
 	SCHEMA_OUT("currency", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
-	SCHEMA_OUT("debit", SCHEMA_STRING, SCHEMA_FORMAT_DECIMAL),
-	SCHEMA_OUT("credit", SCHEMA_STRING, SCHEMA_FORMAT_DECIMAL),
+	{ .name = "opening", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .format = SCHEMA_FORMAT_DECIMAL,
+	  .description = "the balance (debit minus credit) before from; zero without from" },
+	{ .name = "debit", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .format = SCHEMA_FORMAT_DECIMAL, .description = "debits posted from from to as_of" },
+	{ .name = "credit", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .format = SCHEMA_FORMAT_DECIMAL, .description = "credits posted from from to as_of" },
+	{ .name = "closing", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .format = SCHEMA_FORMAT_DECIMAL, .description = "opening plus debit minus credit" },
 	{ .name = "balance", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
-	  .format = SCHEMA_FORMAT_DECIMAL, .description = "debit minus credit" },
+	  .format = SCHEMA_FORMAT_DECIMAL,
+	  .description = "the closing balance (as closing; without from, debit minus credit)" },
 };
 static SCHEMA_OBJECT_DEFINE(balance_schema, "TrialBalanceAccount", balance_fields,
 			    "An account's posted totals.");
@@ -266,6 +277,7 @@ static SCHEMA_OBJECT_DEFINE(currency_total_schema, "TrialBalanceTotal", currency
 
 static const struct schema_field trial_balance_fields[] = {
 	SCHEMA_OUT("as_of", SCHEMA_STRING, SCHEMA_FORMAT_DATE),
+	OUT_NULLABLE("from", SCHEMA_FORMAT_DATE, "the first day of the movements; null: the beginning"),
 	{ .name = "accounts", .type = SCHEMA_ARRAY, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
 	  .object = &balance_schema, .description = "accounts with postings, by code" },
 	{ .name = "totals", .type = SCHEMA_ARRAY, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
@@ -536,7 +548,8 @@ static const struct erp_route routes[] = {
 	  .operation_id = "discardJournalEntry" },
 
 	{ ERP_GET, COMPANY "/reports/trial-balance", "ledger.report.read", ledger_trial_balance,
-	  "Debits, credits and balance per account on a date, with totals per currency.",
+	  "Per account the opening balance, the debits and credits from `from` to `as_of` and the"
+	  " closing balance, with totals per currency; read from the balances kept as entries post.",
 	  .query = &trial_balance_query, .response = &trial_balance_schema,
 	  .operation_id = "getTrialBalance", .replica_reads = true },
 
@@ -621,10 +634,16 @@ static const char *const privileged[] = { "ledger.period.post-closed" };
 /* Postings are authorised by IAM's hooks and name its companies and users. */
 static const char *const depends_on[] = { "iam" };
 
-/* `erp-server audit verify-ledger`: the chain of posted entries and the numbers (integrity.c). */
-static const struct erp_audit_check audit_checks[] = {
-	{ "verify-ledger", "hash chain of posted entries and gaps in the numbers",
-	  ledger_integrity_verify },
+/* `erp-server audit verify-ledger`: the checks of verify.c. */
+static const struct erp_verifier verifiers[] = {
+	{ "verify-ledger",
+	  "recompute the ledger's balances from the posted lines, walk each company's hash\n"
+	  "                    chain of posted entries and look for gaps in the numbers\n"
+	  "                    (exit 65 names every company, account and day or month that\n"
+	  "                    differs, the first entry that no longer matches its hash and\n"
+	  "                    every gap; the chain's result is recorded for the\n"
+	  "                    ledger-integrity report)",
+	  ledger_verify_books },
 };
 
 const struct erp_module ledger_module = {
@@ -640,6 +659,6 @@ const struct erp_module ledger_module = {
 	.privileged_count = ERP_COUNT(privileged),
 	.depends_on = depends_on,
 	.depends_on_count = ERP_COUNT(depends_on),
-	.audit_checks = audit_checks,
-	.audit_check_count = ERP_COUNT(audit_checks),
+	.verifiers = verifiers,
+	.verifier_count = ERP_COUNT(verifiers),
 };

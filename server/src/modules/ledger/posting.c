@@ -79,9 +79,10 @@ static int lock(struct erp_ctx *ctx, const struct ledger_post *post, struct post
 
 /*
  * One round trip that posts the locked draft: lines stamped with the
- * posting date and sequence, the entry marked with its number, the poster,
- * closed and its link in the chain, the chain's head moved to it;
- * post->entry: the entry as clients see it after (arena).
+ * posting date and sequence and added to their accounts' balances, the
+ * entry marked with its number, the poster, closed and its link in the
+ * chain, the chain's head moved to it; post->entry: the entry as clients
+ * see it after (arena).
  */
 static int mark(struct erp_ctx *ctx, struct ledger_post *post, const struct posting_facts *facts,
 		bool closed)
@@ -98,6 +99,7 @@ static int mark(struct erp_ctx *ctx, struct ledger_post *post, const struct post
 	int rc;
 
 	db_batch_add(batch, &ledger_sql_post_stamp_lines, 2, stamp, NULL);
+	db_batch_add(batch, &ledger_sql_post_balances, 2, stamp, NULL);
 	db_batch_add(batch, &ledger_sql_post_mark, 9, marks, NULL);
 	ledger_chain_queue_advance(ctx, batch, &facts->chain);
 	db_batch_add(batch, &ledger_sql_entry_get, 2, get, &res);

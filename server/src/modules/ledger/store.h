@@ -50,6 +50,7 @@ extern const struct db_statement ledger_sql_post_share_accounts;
 extern const struct db_statement ledger_sql_post_next_number;
 extern const struct db_statement ledger_sql_post_next_closing_number;
 extern const struct db_statement ledger_sql_post_stamp_lines;
+extern const struct db_statement ledger_sql_post_balances;
 extern const struct db_statement ledger_sql_post_mark;
 
 /* --- store_chain.c: the hash chain of posted entries and its verification ------------------- */
@@ -98,6 +99,10 @@ extern const struct db_statement ledger_sql_year_reopen;
 extern const struct db_statement ledger_sql_trial_balance;
 extern const struct db_statement ledger_sql_report_account;
 extern const struct db_statement ledger_sql_account_ledger;
+
+/* --- store_verify.c: the books recomputed (verify-ledger) --------------------------------- */
+
+extern const struct db_statement ledger_sql_verify_balances;
 
 /* --- store_settings.c: the company's ledger settings ------------------------------------- */
 

@@ -122,6 +122,30 @@ const struct db_statement ledger_sql_post_stamp_lines = {
 };
 
 /*
+ * $1 entry, $2 the posting date: the entry's lines added to their accounts'
+ * balances of the day and of the month (ledger_account_balances), in the
+ * posting's transaction. Rows are taken in one order (span, account), and
+ * only by postings, which already queue on the numbering row of their
+ * company and year: a posting that reaches these rows holds that row, so
+ * they add no wait and no deadlock (docs/architecture.md, "Balances kept as
+ * entries post").
+ */
+const struct db_statement ledger_sql_post_balances = {
+	"ledger_post_balances",
+	"INSERT INTO ledger_account_balances"
+	" (company_id, span, starts_on, account_id, debit_minor, credit_minor)"
+	" SELECT l.company_id, s.span,"
+	"  CASE s.span WHEN 'day' THEN $2::date ELSE date_trunc('month', $2::date)::date END,"
+	"  l.account_id, sum(l.debit_minor), sum(l.credit_minor)"
+	" FROM ledger_lines l CROSS JOIN (VALUES ('day'), ('month')) s (span)"
+	" WHERE l.entry_id = $1 GROUP BY 1, 2, 3, 4 ORDER BY 2, 4"
+	" ON CONFLICT (company_id, span, starts_on, account_id) DO UPDATE"
+	" SET debit_minor = ledger_account_balances.debit_minor + excluded.debit_minor,"
+	"     credit_minor = ledger_account_balances.credit_minor + excluded.credit_minor",
+	false,
+};
+
+/*
  * $1 entry, $2 fiscal year, $3 sequence, $4 number, $5 poster, $6 whether
  * into a closed period, $7 its place in the company's chain, $8 the hash
  * before it, $9 its hash: the entry posted, a new version.

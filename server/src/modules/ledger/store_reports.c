@@ -2,28 +2,32 @@
 #include "modules/ledger/internal.h"
 
 /*
- * $1 company, $2 as of (a date): the trial balance as clients see it. One
- * pass over the posted lines' covering index, then per-account and
- * per-currency totals.
+ * $1 company, $2 as of (a date), $3 from (a date; NULL: from the
+ * beginning): the trial balance as clients see it, out of the balances
+ * (ledger_balance_sums(), migration 20261213000000_ledger_balances): per
+ * account the opening balance (before $3), the debits and credits from $3
+ * to $2 and the closing balance; per currency the totals of the movements.
  */
 const struct db_statement ledger_sql_trial_balance = {
 	"ledger_trial_balance",
-	"WITH c AS (SELECT $1::uuid AS id),"
-	" t AS (SELECT l.account_id, sum(l.debit_minor) AS d, sum(l.credit_minor) AS cr"
-	"       FROM ledger_lines l, c WHERE l.company_id = c.id AND l.posted_on IS NOT NULL"
-	"         AND l.posted_on <= $2::date GROUP BY l.account_id),"
-	" r AS (SELECT a.code, a.name, a.type, a.currency, a.exponent, t.d, t.cr"
-	"       FROM t JOIN ledger_accounts a ON a.id = t.account_id)"
-	" SELECT json_build_object('as_of', $2::date,"
+	"WITH o AS (SELECT account_id, debit_minor - credit_minor AS v"
+	"   FROM ledger_balance_sums($1::uuid, NULL, $3::date - 1)),"
+	" m AS (SELECT account_id, debit_minor AS d, credit_minor AS cr"
+	"   FROM ledger_balance_sums($1::uuid, $3::date, $2::date)),"
+	" t AS (SELECT coalesce(o.account_id, m.account_id) AS account_id, coalesce(o.v, 0) AS v,"
+	"   coalesce(m.d, 0) AS d, coalesce(m.cr, 0) AS cr FROM o FULL JOIN m USING (account_id)),"
+	" r AS (SELECT a.code, a.name, a.type, a.currency, a.exponent, t.v, t.d, t.cr"
+	"       FROM t JOIN ledger_accounts a ON a.id = t.account_id AND a.company_id = $1::uuid)"
+	" SELECT json_build_object('as_of', $2::date, 'from', $3::date,"
 	"  'accounts', coalesce((SELECT json_agg(json_build_object('code', code, 'name', name,"
-	"     'type', type, 'currency', currency, 'debit', erp_minor_text(d, exponent),"
-	"     'credit', erp_minor_text(cr, exponent), 'balance', erp_minor_text(d - cr, exponent))"
-	"     ORDER BY code) FROM r), '[]'),"
+	"     'type', type, 'currency', currency, 'opening', erp_minor_text(v, exponent),"
+	"     'debit', erp_minor_text(d, exponent), 'credit', erp_minor_text(cr, exponent),"
+	"     'closing', erp_minor_text(v + d - cr, exponent),"
+	"     'balance', erp_minor_text(v + d - cr, exponent)) ORDER BY code) FROM r), '[]'),"
 	"  'totals', coalesce((SELECT json_agg(json_build_object('currency', currency,"
 	"     'debit', erp_minor_text(d, e), 'credit', erp_minor_text(cr, e), 'balanced', d = cr)"
 	"     ORDER BY currency) FROM (SELECT currency, max(exponent) AS e, sum(d) AS d,"
-	"     sum(cr) AS cr FROM r GROUP BY currency) x), '[]'))"
-	" FROM c",
+	"     sum(cr) AS cr FROM r GROUP BY currency) x), '[]'))",
 	true,
 };
 

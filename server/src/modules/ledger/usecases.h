@@ -304,8 +304,15 @@ int ledger_settings_set_retained_earnings(struct erp_ctx *ctx, const char *accou
 
 /* --- reports (reports.c) ---------------------------------------------------------------- */
 
-/* *report: the trial balance on as_of (a date; NULL: today, UTC) as clients see it (arena JSON). */
-int ledger_report_trial_balance(struct erp_ctx *ctx, const char *as_of, json_t **report);
+/*
+ * *report: the trial balance on as_of (a date; NULL: today, UTC) as clients
+ * see it (arena JSON), read from the balances: per account the opening
+ * balance before from (a date; NULL: from the beginning, opening zero), the
+ * movements from from to as_of and the closing balance. Refuses /from
+ * (ERP_ERR_INVALID) after as_of.
+ */
+int ledger_report_trial_balance(struct erp_ctx *ctx, const char *from, const char *as_of,
+				json_t **report);
 
 /* Whether the company has the account whose ledger is listed: 0, or ERP_ERR_NOT_FOUND. */
 int ledger_report_account_check(struct erp_ctx *ctx, const char *code);

@@ -21,7 +21,7 @@
 #include "platform/app/module_order.h"
 #include "platform/http/server.h"
 
-static void print_help(FILE *out)
+static void print_help(FILE *out, const struct erp_app *app)
 {
 	size_t count;
 	const struct erp_config_var *vars = config_variables(&count);
@@ -36,14 +36,14 @@ static void print_help(FILE *out)
 		"                    check the hash chain of the admin scripts' audit trail,\n"
 		"                    and that it still leads to a head recorded elsewhere\n"
 		"                    (read-only; exit 65 names the first broken row)\n"
-		"  audit verify-ledger\n"
-		"                    walk each company's hash chain of posted entries and its\n"
-		"                    numbers: 0 intact, 65 names the first entry that no longer\n"
-		"                    matches and every gap (records the result for the\n"
-		"                    ledger-integrity report)\n"
 		"  audit verify-events\n"
 		"                    check the MAC of every audit event (read-only; needs\n"
-		"                    ERP_AUDIT_KEY_FILE; exit 65 lists the rows that fail)\n"
+		"                    ERP_AUDIT_KEY_FILE; exit 65 lists the rows that fail)\n");
+	for (size_t m = 0; m < app->module_count; m++)
+		for (size_t v = 0; v < app->modules[m]->verifier_count; v++)
+			fprintf(out, "  audit %s\n                    %s\n",
+				app->modules[m]->verifiers[v].command, app->modules[m]->verifiers[v].summary);
+	fprintf(out,
 		"  --version         print the version\n"
 		"  --help            print this help\n\n"
 		"Configuration (environment variables):\n");
@@ -188,7 +188,7 @@ int app_main(int argc, char **argv, const struct erp_app *given)
 	int rc;
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		print_help(argc < 2 ? stderr : stdout);
+		print_help(argc < 2 ? stderr : stdout, given);
 		return argc < 2 ? EX_USAGE : 0;
 	}
 	if (strcmp(argv[1], "--version") == 0) {

@@ -5,11 +5,11 @@
 #include <sysexits.h>
 
 #include "platform/audit/audit_mac.h"
-#include "platform/http/route.h"
 #include "platform/ops/config.h"
 #include "platform/db/db.h"
 #include "platform/audit/event_audit.h"
 #include "platform/audit/script_audit.h"
+#include "platform/http/route.h"
 #include "shared-kernel/errors.h"
 
 /* A connection for a verifier; NULL after saying why on stderr. */
@@ -75,48 +75,44 @@ static int verify_events(const struct erp_config *config)
 	return exit_status(rc, err);
 }
 
-/*
- * Every check the modules add under command, one after another on one
- * connection; -1 when no module adds one. 0 when all are sound, 65 when one
- * found a problem (each still runs), 69 or 70 when one could not run.
- */
-static int module_checks(const struct erp_config *config, const struct erp_module *const *modules,
-			 size_t module_count, const char *command)
+/* A module's check of its books (erp_verifier): 0 sound, 65 problems named, 69/70 unfinished. */
+static int verify_module(const struct erp_config *config, const struct erp_verifier *verifier)
 {
-	struct db_conn *conn = NULL;
-	int status = 0, found = 0;
+	struct db_conn *conn = connect_database(config);
+	char err[1024] = "";
+	int rc;
 
-	for (size_t m = 0; m < module_count; m++) {
-		for (size_t c = 0; c < modules[m]->audit_check_count; c++) {
-			const struct erp_audit_check *check = &modules[m]->audit_checks[c];
-			char err[1024] = "";
-			int rc;
-
-			if (strcmp(check->command, command) != 0)
-				continue;
-			if (!found++ && !(conn = connect_database(config)))
-				return EX_UNAVAILABLE;
-			printf("%s: %s\n", modules[m]->name, check->name);
-			rc = check->run(conn, stdout, err, sizeof(err));
-			if (rc == 0)
-				continue;
-			fprintf(stderr, "erp-server audit: %s\n", err);
-			if (rc > 0 && status == 0)
-				status = EX_DATAERR;
-			else if (rc < 0)
-				status = rc == ERP_ERR_NO_MEMORY ? EX_SOFTWARE : EX_UNAVAILABLE;
-		}
-	}
+	if (!conn)
+		return EX_UNAVAILABLE;
+	rc = verifier->run(conn, stdout, err, sizeof(err));
 	db_close(conn);
 	fflush(stdout);
-	return found ? status : -1;
+	if (rc == 0)
+		return 0;
+	if (rc == 1) {
+		fprintf(stderr, "erp-server audit: %s found problems (named above)\n", verifier->command);
+		return EX_DATAERR;
+	}
+	fprintf(stderr, "erp-server audit: %s: %s\n", verifier->command, err[0] ? err : "failed");
+	return rc == ERP_ERR_NO_MEMORY || rc == ERP_ERR_INTERNAL ? EX_SOFTWARE : EX_UNAVAILABLE;
+}
+
+/* The verifier a module declares under command, or NULL. */
+static const struct erp_verifier *find_verifier(const struct erp_module *const *modules,
+						 size_t module_count, const char *command)
+{
+	for (size_t m = 0; m < module_count; m++)
+		for (size_t v = 0; v < modules[m]->verifier_count; v++)
+			if (strcmp(modules[m]->verifiers[v].command, command) == 0)
+				return &modules[m]->verifiers[v];
+	return NULL;
 }
 
 int audit_command(const struct erp_config *config, const struct erp_module *const *modules,
 		  size_t module_count, int argc, char **argv)
 {
+	const struct erp_verifier *verifier;
 	struct script_audit_head head;
-	int status;
 
 	if (argc == 1 && strcmp(argv[0], "verify-scripts") == 0)
 		return verify_scripts(config, NULL);
@@ -130,9 +126,10 @@ int audit_command(const struct erp_config *config, const struct erp_module *cons
 	}
 	if (argc == 1 && strcmp(argv[0], "verify-events") == 0)
 		return verify_events(config);
-	if (argc == 1 && (status = module_checks(config, modules, module_count, argv[0])) >= 0)
-		return status;
-	fprintf(stderr, "erp-server audit: use verify-scripts [--head ID:HEX], verify-events or verify-ledger; "
-			"see erp-server --help\n");
+	verifier = argc == 1 ? find_verifier(modules, module_count, argv[0]) : NULL;
+	if (verifier)
+		return verify_module(config, verifier);
+	fprintf(stderr, "erp-server audit: use verify-scripts [--head ID:HEX], verify-events or a"
+			" module's check (see erp-server --help)\n");
 	return EX_USAGE;
 }

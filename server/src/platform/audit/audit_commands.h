@@ -11,9 +11,8 @@ struct erp_module;
  *
  *   audit verify-scripts [--head ID:HEX]   the scripts' hash chain (platform/audit/script_audit.h)
  *   audit verify-events                    the audit events' MACs (platform/audit/event_audit.h)
- *   audit <command>                        every check the modules add under that command
- *                                          (struct erp_audit_check, platform/http/route.h:
- *                                          verify-ledger, the ledger's)
+ *   audit <command>                        a module's check of its books (erp_module.verifiers,
+ *                                          platform/http/route.h), e.g. verify-ledger
  *
  * argv holds the words after "audit" (argc of them). Returns the exit
  * status: 0 sound; 64 usage; 65 the trail fails (rows named); 69 the

@@ -17,6 +17,7 @@
  * /openapi.json from these declarations, and the test build checks each
  * answer against them.
  */
+struct db_conn;
 struct erp_request;
 struct schema_object;
 struct erp_server;
@@ -138,6 +139,20 @@ struct erp_route {
 	bool replica_reads;
 };
 
+/*
+ * A read-only check of a module's books that `erp-server audit <command>`
+ * runs (platform/audit/audit_commands.h), e.g. the ledger's
+ * "verify-ledger". run() reads through conn, names every problem it finds
+ * on out, one line each, and returns 0 when it found none, 1 when it named
+ * at least one, or a negative ERP_ERR_* code when it could not finish (err
+ * says why).
+ */
+struct erp_verifier {
+	const char *command;     /* "verify-ledger" */
+	const char *summary;     /* a line for --help */
+	int (*run)(struct db_conn *conn, FILE *out, char *err, size_t err_size);
+};
+
 struct erp_permission {
 	const char *name;        /* "ledger.journal.post" */
 	const char *description;
@@ -148,21 +163,6 @@ struct erp_sod_rule {
 	const char *permission_a;
 	const char *permission_b;
 	const char *description; /* why they conflict, shown in the 409 */
-};
-
-struct db_conn;
-
-/*
- * A check of the books a module adds to `erp-server audit <command>`
- * (platform/audit/audit_commands.h): run against a connection of its own,
- * it writes its report to out and returns 0 when sound, 1 when it found a
- * problem, or a negative ERP_ERR_* code; err (err_size bytes) says why when
- * not 0. Read-only, but for recording its own result.
- */
-struct erp_audit_check {
-	const char *command;     /* the word after "audit": "verify-ledger" */
-	const char *name;        /* what it checks, for the report: "hash chain and numbering" */
-	int (*run)(struct db_conn *db, FILE *out, char *err, size_t err_size);
 };
 
 struct erp_module {
@@ -192,9 +192,9 @@ struct erp_module {
 	 * one depends on have started; NULL for none. 0 or -1.
 	 */
 	int (*init)(struct erp_server *server);
-	/* Checks this module adds to `erp-server audit` commands; NULL for none. */
-	const struct erp_audit_check *audit_checks;
-	size_t audit_check_count;
+	/* Its read-only checks, run by `erp-server audit <command>`; NULL for none. */
+	const struct erp_verifier *verifiers;
+	size_t verifier_count;
 };
 
 #define ERP_COUNT(array) (sizeof(array) / sizeof((array)[0]))

@@ -270,6 +270,8 @@ START_TEST(eight_clients_write_and_post_two_thousand_entries)
 	ck_assert_str_eq(tb_amount(r.json, "5000", "debit"), expected);
 	ck_assert_str_eq(tb_amount(r.json, "2000", "credit"), expected);
 	test_response_free(&r);
+	/* The trial balance read the balances the eight posters added to: they match the lines. */
+	test_ledger_verify_books(&L);
 }
 END_TEST
 
