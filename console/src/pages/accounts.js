@@ -59,8 +59,12 @@ function NewAccount({ company, accounts, onCreated }) {
 	</form>`;
 }
 
+// accounts/<code> is that account's ledger.
 export function AccountsPage({ me, company, rest }) {
-	if (rest[0]) return html`<${AccountLedger} company=${company} code=${rest[0]} />`;
+	return rest[0] ? html`<${AccountLedger} company=${company} code=${rest[0]} />` : html`<${Chart} me=${me} company=${company} />`;
+}
+
+function Chart({ me, company }) {
 	const { data: accounts, error, reload } = useLoad(() => listAll(companyPath(company, '/accounts')), [company]);
 	return html`<h1>Chart of accounts</h1>
 		<${ProblemBanner} error=${error} />

@@ -24,8 +24,12 @@ function Filters({ filters, onChange }) {
 	</form>`;
 }
 
+// entries/new and entries/<id> open the editor.
 export function EntriesPage({ me, company, rest }) {
-	if (rest[0]) return html`<${EntryPage} me=${me} company=${company} id=${rest[0]} />`;
+	return rest[0] ? html`<${EntryPage} me=${me} company=${company} id=${rest[0]} />` : html`<${EntryList} me=${me} company=${company} />`;
+}
+
+function EntryList({ me, company }) {
 	const [filters, setFilters] = useState({ status: '', from: '', to: '', number: '', account: '' });
 	const list = usePagedList(companyPath(company, '/journal-entries'), filters);
 	return html`<h1>Journal entries</h1>

@@ -79,7 +79,10 @@ function Invoice({ me, company, id }) {
 
 export function InvoicesPage({ me, company, rest }) {
 	if (rest[0] === 'new') return html`<${InvoiceEditor} company=${company} />`;
-	if (rest[0]) return html`<${Invoice} me=${me} company=${company} id=${rest[0]} />`;
+	return rest[0] ? html`<${Invoice} me=${me} company=${company} id=${rest[0]} />` : html`<${InvoiceList} me=${me} company=${company} />`;
+}
+
+function InvoiceList({ me, company }) {
 	const [status, setStatus] = useState('');
 	const list = usePagedList(companyPath(company, '/sales-invoices'), { status });
 	return html`<h1>Sales invoices</h1>

@@ -70,7 +70,10 @@ function Payment({ company, id }) {
 
 export function PaymentsPage({ me, company, rest }) {
 	if (rest[0] === 'new') return html`<${NewPayment} company=${company} />`;
-	if (rest[0]) return html`<${Payment} company=${company} id=${rest[0]} />`;
+	return rest[0] ? html`<${Payment} company=${company} id=${rest[0]} />` : html`<${PaymentList} me=${me} company=${company} />`;
+}
+
+function PaymentList({ me, company }) {
 	const list = usePagedList(companyPath(company, '/customer-payments'), {});
 	return html`<h1>Customer payments</h1>
 		${holds(me, company, 'sales.payment.post') ? html`<p><a class="button" href=${link(`/c/${company}/payments/new`)}>New payment</a></p>` : ''}

@@ -1,10 +1,30 @@
-// Fiscal periods: close, reopen, and the two-person lock (ask, confirm).
+// Fiscal periods: a new fiscal year, close, reopen, and the two-person lock (ask, confirm).
 import { useState } from '../../vendor/hooks.js';
 import { html } from '../html.js';
 import { api, companyPath } from '../api.js';
 import { holds } from '../session.js';
+import { Field } from '../ui/field.js';
 import { ProblemBanner } from '../ui/problem.js';
 import { usePagedList } from '../ui/pager.js';
+import { useSubmit } from '../ui/use-submit.js';
+
+function NewFiscalYear({ company, onCreated }) {
+	const [form, setForm] = useState({ fiscal_year: String(new Date().getUTCFullYear() + 1), first_month: '1' });
+	const set = (name) => (value) => setForm({ ...form, [name]: value });
+	const { submit, error, busy } = useSubmit(async () => {
+		await api('POST', companyPath(company, '/fiscal-periods'), { body: { fiscal_year: Number(form.fiscal_year), first_month: Number(form.first_month) } });
+		onCreated();
+	});
+	return html`<form class="card" onSubmit=${submit} aria-label="New fiscal year">
+		<h2>New fiscal year (twelve monthly periods)</h2>
+		<${ProblemBanner} error=${error} />
+		<div class="row">
+			<${Field} label="Fiscal year" type="number" pointer="/fiscal_year" problem=${error} value=${form.fiscal_year} onInput=${set('fiscal_year')} required />
+			<${Field} label="First month (1-12)" type="number" pointer="/first_month" problem=${error} value=${form.first_month} onInput=${set('first_month')} />
+		</div>
+		<button type="submit" disabled=${busy}>Create fiscal year</button>
+	</form>`;
+}
 
 function actionsFor(me, company, p) {
 	const manage = holds(me, company, 'ledger.period.manage');
@@ -40,5 +60,6 @@ export function PeriodsPage({ me, company }) {
 			<td>${p.status}${p.lock_requested_at ? ' (lock asked)' : ''}</td>
 			<td>${actionsFor(me, company, p).map(([label, path]) => html`<button type="button" onClick=${() => act(p, path)}>${label} ${p.name}</button> `)}</td>
 		</tr>`)}</tbody></table>
-		${list.pager}`;
+		${list.pager}
+		${holds(me, company, 'ledger.period.manage') ? html`<${NewFiscalYear} company=${company} onCreated=${list.reload} />` : ''}`;
 }

@@ -31,8 +31,12 @@ function NewUser({ onCreated }) {
 	</form>`;
 }
 
+// users/<id> is that user's page.
 export function UsersPage({ me, rest }) {
-	if (rest[0]) return html`<${UserPage} me=${me} id=${rest[0]} />`;
+	return rest[0] ? html`<${UserPage} me=${me} id=${rest[0]} />` : html`<${UserList} me=${me} />`;
+}
+
+function UserList({ me }) {
 	const [filter, setFilter] = useState({ email: '', active: '' });
 	const list = usePagedList('/api/v1/users', filter);
 	const manage = me.global_permissions.includes('iam.user.manage');

@@ -14,6 +14,25 @@ function captureToken(page) {
 	return seen;
 }
 
+// Failed logins beyond the limit are throttled; the page says so as the API does.
+export async function loginThrottlingIsShown({ browser, baseUrl, problems }) {
+	const { context, page } = await newPage(browser, baseUrl, problems);
+	await page.goto('/console/');
+	let status = 0;
+	page.on('response', (r) => { if (r.url().endsWith('/api/v1/auth/login')) status = r.status(); });
+	for (let i = 0; i < 8 && status !== 429; i++) {
+		await page.getByLabel('Email').fill('controller@example.com');
+		await page.getByLabel('Password').fill(`wrong password ${i}`);
+		await page.getByRole('button', { name: 'Log in' }).click();
+		await page.getByRole('alert').waitFor();
+		await page.waitForLoadState('networkidle');
+	}
+	expect(status === 429, `the API did not throttle: last status ${status}`);
+	await expectText(page.getByRole('alert'), /too many|try again/i, 'the throttling shown as the API words it');
+	await checkPage(page, problems, 'login throttled');
+	await context.close();
+}
+
 export async function anotherCompanyIsNotReachable({ browser, baseUrl, password, problems }) {
 	const { context, page } = await newPage(browser, baseUrl, problems);
 	const seen = captureToken(page);

@@ -32,6 +32,12 @@ export async function bookkeeperWritesAndApproverPosts({ browser, baseUrl, passw
 	await screenshot(page, screenshots, 'accounts');
 	await checkPage(page, problems, 'accounts');
 
+	// Next year's periods, ready for when it comes.
+	await go(page, '#/c/DEMO/periods');
+	await page.getByRole('button', { name: 'Create fiscal year' }).click();
+	await expectText(page.locator('tbody'), new RegExp(String(new Date().getUTCFullYear() + 1)), 'next fiscal year\'s periods');
+	await checkPage(page, problems, 'fiscal periods (bookkeeper)');
+
 	await go(page, '#/c/DEMO/entries/new');
 	await page.getByLabel('Memo').fill('Printer paper for the office');
 	await page.getByLabel('Account, line 1').fill('5310');

@@ -1,10 +1,10 @@
 // Assertions that say what was expected and what was seen; text checks wait
-// (up to 5 s) for the page to get there, as a person would.
+// (up to 10 s) for the page to get there, as a person would.
 export function expect(condition, message) {
 	if (!condition) throw new Error(message);
 }
 
-export async function expectText(locator, pattern, what, timeoutMs = 5000) {
+export async function expectText(locator, pattern, what, timeoutMs = 10000) {
 	const deadline = Date.now() + timeoutMs;
 	let text = '';
 	for (;;) {
@@ -15,8 +15,8 @@ export async function expectText(locator, pattern, what, timeoutMs = 5000) {
 	expect(pattern.test(text), `${what}: expected ${pattern}, saw "${text.slice(0, 300)}"`);
 }
 
-// Waits (up to 5 s) until check(value of read()) holds; fails with what was last read.
-export async function eventually(read, check, what, timeoutMs = 5000) {
+// Waits (up to 10 s) until check(value of read()) holds; fails with what was last read.
+export async function eventually(read, check, what, timeoutMs = 10000) {
 	const deadline = Date.now() + timeoutMs;
 	let value;
 	for (;;) {
