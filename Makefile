@@ -252,6 +252,7 @@ test-kit:
 bench: deps build
 	@tools/bench
 	@tools/bench-ledger
+	@tools/bench-cluster
 
 clean:
 	rm -rf build
