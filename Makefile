@@ -272,6 +272,7 @@ bench: deps build
 	@tools/bench
 	@tools/bench-ledger
 	@tools/bench-sales
+	@tools/bench-cluster
 
 clean:
 	rm -rf build
