@@ -71,6 +71,8 @@ extern const struct db_statement ledger_sql_period_cancel_lock;
 extern const struct db_statement ledger_sql_trial_balance;
 extern const struct db_statement ledger_sql_report_account;
 extern const struct db_statement ledger_sql_account_ledger;
+extern const struct db_statement ledger_sql_statement_accounts;
+extern const struct db_statement ledger_sql_statement_results;
 
 /* --- store_verify.c: the books recomputed (verify-ledger) --------------------------------- */
 
