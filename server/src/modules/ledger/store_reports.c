@@ -42,32 +42,45 @@ const struct db_statement ledger_sql_report_account = {
  * $1/$2 the cursor's keys (posting date, posting number), $3 company, $4
  * account code, $5 from, $6 to (dates; NULL: open), $7 page size + 1: the
  * account's posted lines by date, then by posting number, with the running
- * balance (the lines before $5 are its opening). Every line has a posting
- * number of its own (one nextval per line), so the pair is unique: the
- * window sum has no ties and a page boundary never splits equal keys.
+ * balance. A page costs the same at any depth: its starting balance is the
+ * balance before the page's first day from the balances (the months before
+ * that day's month, then its days) plus, after a cursor, the lines of the
+ * cursor's day up to the cursor; the window sum runs over the page's own
+ * rows only. Every line has a posting number of its own (one nextval per
+ * line), so the pair is unique: the window sum has no ties and a page
+ * boundary never splits equal keys.
  */
 const struct db_statement ledger_sql_account_ledger = {
 	"ledger_account_ledger",
 	"WITH a AS (SELECT id, exponent FROM ledger_accounts"
 	"   WHERE company_id = $3 AND code = $4),"
-	" opening AS (SELECT coalesce(sum(l.debit_minor - l.credit_minor), 0) AS v"
-	"   FROM ledger_lines l, a WHERE l.account_id = a.id AND l.posted_on IS NOT NULL"
-	"     AND $5::date IS NOT NULL AND l.posted_on < $5::date),"
+	" start AS (SELECT coalesce($1::date, $5::date) AS day),"
+	" opening AS (SELECT"
+	"   coalesce((SELECT sum(b.debit_minor - b.credit_minor) FROM ledger_account_balances b, a, start"
+	"     WHERE b.company_id = $3::uuid AND b.account_id = a.id AND start.day IS NOT NULL"
+	"       AND ((b.span = 'month' AND b.starts_on < date_trunc('month', start.day)::date)"
+	"         OR (b.span = 'day' AND b.starts_on >= date_trunc('month', start.day)::date"
+	"             AND b.starts_on < start.day))), 0)"
+	"   + coalesce((SELECT sum(l.debit_minor - l.credit_minor) FROM ledger_lines l, a"
+	"     WHERE $1::date IS NOT NULL AND l.account_id = a.id AND l.posted_on = $1::date"
+	"       AND l.posting_no <= $2::bigint), 0) AS v),"
 	" rows AS (SELECT l.posted_on, l.posting_no, l.entry_id, l.line_no, l.debit_minor,"
-	"   l.credit_minor, l.description, a.exponent, opening.v + sum(l.debit_minor - l.credit_minor)"
-	"   OVER (ORDER BY l.posted_on, l.posting_no) AS running"
-	"   FROM ledger_lines l, a, opening WHERE l.account_id = a.id AND l.posted_on IS NOT NULL"
+	"   l.credit_minor, l.description, a.exponent"
+	"   FROM ledger_lines l, a WHERE l.account_id = a.id AND l.posted_on IS NOT NULL"
 	"     AND ($5::date IS NULL OR l.posted_on >= $5::date)"
-	"     AND ($6::date IS NULL OR l.posted_on <= $6::date))"
+	"     AND ($6::date IS NULL OR l.posted_on <= $6::date)"
+	"     AND ($1::date IS NULL OR (l.posted_on, l.posting_no) > ($1::date, $2::bigint))"
+	"   ORDER BY l.posted_on, l.posting_no LIMIT $7::int)"
 	PAGING_SQL("SELECT json_strip_nulls(json_build_object('date', r.posted_on, 'posting', r.posting_no,"
 	"    'entry_id', r.entry_id, 'number', e.number, 'line', r.line_no, 'memo', e.memo,"
 	"    'debit', CASE WHEN r.debit_minor > 0 THEN erp_minor_text(r.debit_minor, r.exponent) END,"
 	"    'credit', CASE WHEN r.credit_minor > 0 THEN erp_minor_text(r.credit_minor, r.exponent) END,"
-	"    'description', r.description, 'balance', erp_minor_text(r.running, r.exponent))) AS j,"
+	"    'description', r.description, 'balance', erp_minor_text(opening.v"
+	"      + sum(r.debit_minor - r.credit_minor) OVER (ORDER BY r.posted_on, r.posting_no),"
+	"      r.exponent))) AS j,"
 	"    r.posted_on::text AS k1, r.posting_no::text AS k2"
-	"  FROM rows r JOIN ledger_entries e ON e.id = r.entry_id"
-	"  WHERE $1::date IS NULL OR (r.posted_on, r.posting_no) > ($1::date, $2::bigint)"
-	"  ORDER BY r.posted_on, r.posting_no LIMIT $7::int", "$7"),
+	"  FROM rows r CROSS JOIN opening JOIN ledger_entries e ON e.id = r.entry_id"
+	"  ORDER BY r.posted_on, r.posting_no", "$7"),
 	true,
 };
 
