@@ -197,7 +197,11 @@ int ledger_entries_list(struct erp_request *req)
 		json_string_value(json_object_get(req->query, "account")),
 	};
 
-	return paging_respond_list(req, &ledger_sql_entries_list, 2, filters, ERP_COUNT(filters));
+	/* Two statements, so each gets a plan of its own: by the account's lines, or by date. */
+	if (filters[5])
+		return paging_respond_list(req, &ledger_sql_entries_list_by_account, 2, filters,
+					   ERP_COUNT(filters));
+	return paging_respond_list(req, &ledger_sql_entries_list, 2, filters, ERP_COUNT(filters) - 1);
 }
 
 int ledger_entries_get(struct erp_request *req)

@@ -119,6 +119,57 @@ int ledger_closing_lines(const struct ledger_closing_balance *balances, size_t c
 			 const char *retained_code, const char *retained_currency,
 			 struct ledger_line_input *lines, size_t *line_count, const char **wrong_currency);
 
+/* --- financial statements without a database (statements.c) ----------------------------- */
+
+/* The comparison column of a statement (?compare=). */
+enum ledger_compare { LEDGER_COMPARE_NONE, LEDGER_COMPARE_PREVIOUS_PERIOD, LEDGER_COMPARE_PREVIOUS_YEAR };
+
+/* "previous-period", "previous-year" or NULL (none) into *out; false for any other word. */
+bool ledger_compare_parse(const char *text, enum ledger_compare *out);
+
+/*
+ * The range a statement over from..to (dates, inclusive) is compared with:
+ * previous-year, the same days a year before (Feb 29 becomes Feb 28, a
+ * month's end stays one); previous-period, as many whole months just
+ * before when from..to is whole months, else as many days just before.
+ * from NULL (a point in time, the balance sheet): compare_to is the end of
+ * the previous month when to is a month's end, else the same day a month
+ * (or a year) before, and compare_from is "". -1 for a date it cannot read
+ * or a result before the year 1000.
+ */
+int ledger_compare_range(enum ledger_compare kind, const char *from, const char *to,
+			 char compare_from[11], char compare_to[11]);
+
+/* Whether accounts of type carry a credit balance (liability, equity, revenue). */
+bool ledger_type_credit_normal(const char *type);
+
+/* Deeper hierarchies are refused by the chart long before; a guard against a corrupt one. */
+enum { LEDGER_HIERARCHY_DEPTH_MAX = 64 };
+
+/* An account of a statement's section: what the database gives, then what the tree makes of it. */
+struct ledger_statement_account {
+	const char *code, *name, *type, *currency;
+	const char *parent;     /* its parent's code, or NULL */
+	int exponent;
+	bool posted;            /* balances in either column */
+	int64_t amount[2];      /* its own, as the section shows it (normal balance positive); [1]: comparison */
+	/* set by ledger_statement_tree() */
+	int64_t total[2];       /* its own plus every descendant's */
+	int parent_index;       /* its parent within the section, or -1: a top account */
+	int level;              /* 0 at the top */
+	bool shown;             /* posted, or a parent of one that is */
+};
+
+/*
+ * The hierarchy of one section (accounts of one type, sorted by code): a
+ * parent of another type, or none, makes a top account; each account's
+ * total carries its descendants'; shown accounts are listed into order
+ * (indexes, depth first, children by code; *shown of them). 0, or -1 when a
+ * total overflows, the chart has a cycle, or memory runs out.
+ */
+int ledger_statement_tree(struct ledger_statement_account *accounts, size_t count, size_t *order,
+			  size_t *shown);
+
 /* --- journal entries inside the caller's transaction (entries.c) ------------------------ */
 
 /*
@@ -283,6 +334,8 @@ int ledger_entries_take_over(struct erp_request *req);
 int ledger_entries_discard(struct erp_request *req);
 
 int ledger_trial_balance(struct erp_request *req);
+int ledger_profit_and_loss(struct erp_request *req);
+int ledger_balance_sheet(struct erp_request *req);
 int ledger_account_ledger(struct erp_request *req);
 int ledger_integrity_report(struct erp_request *req);
 

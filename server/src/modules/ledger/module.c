@@ -286,6 +286,145 @@ static const struct schema_field trial_balance_fields[] = {
 static SCHEMA_OBJECT_DEFINE(trial_balance_schema, "TrialBalance", trial_balance_fields,
 			    "Debits, credits and balances of the entries posted up to as_of.");
 
+/* --- financial statements -------------------------------------------------------------------------- */
+
+static const char *const compare_kinds[] = { "previous-period", "previous-year", NULL };
+
+#define COMPARE_QUERY_FIELD                                                                  \
+	{ .name = "compare", .type = SCHEMA_STRING, .max = 20, .enum_values = compare_kinds,   \
+	  .description = "a second column: the period just before (as many whole months, else"  \
+			 " days), or the same dates a year before" }
+
+static const struct schema_field profit_and_loss_query_fields[] = {
+	{ .name = "from", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .max = 10,
+	  .format = SCHEMA_FORMAT_DATE, .description = "inclusive" },
+	{ .name = "to", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .max = 10,
+	  .format = SCHEMA_FORMAT_DATE, .description = "inclusive, not before from" },
+	COMPARE_QUERY_FIELD,
+};
+static SCHEMA_OBJECT_DEFINE(profit_and_loss_query, NULL, profit_and_loss_query_fields, NULL);
+
+static const struct schema_field balance_sheet_query_fields[] = {
+	{ .name = "as_of", .type = SCHEMA_STRING, .max = 10, .format = SCHEMA_FORMAT_DATE,
+	  .description = "inclusive; default today (UTC)" },
+	COMPARE_QUERY_FIELD,
+};
+static SCHEMA_OBJECT_DEFINE(balance_sheet_query, NULL, balance_sheet_query_fields, NULL);
+
+#define COMPARE_AMOUNT(field_name) OUT_NULLABLE(field_name, SCHEMA_FORMAT_DECIMAL, "null without compare")
+
+static const struct schema_field statement_account_fields[] = {
+	SCHEMA_OUT("code", SCHEMA_STRING, SCHEMA_FORMAT_CODE),
+	SCHEMA_OUT("name", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	OUT_NULLABLE("parent", SCHEMA_FORMAT_CODE, "the parent account of the section; null at the top"),
+	{ .name = "level", .type = SCHEMA_INTEGER, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .description = "0 at the top of the hierarchy" },
+	SCHEMA_OUT("currency", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	{ .name = "amount", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .format = SCHEMA_FORMAT_DECIMAL, .description = "the account's own postings" },
+	{ .name = "total", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .format = SCHEMA_FORMAT_DECIMAL, .description = "its own and its descendants'" },
+	COMPARE_AMOUNT("compare_amount"),
+	COMPARE_AMOUNT("compare_total"),
+};
+static SCHEMA_OBJECT_DEFINE(statement_account_schema, "StatementAccount", statement_account_fields,
+			    "An account of a statement, with its section's sign (credit less debit for"
+			    " revenue, liabilities and equity).");
+
+static const struct schema_field statement_section_fields[] = {
+	{ .name = "type", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .enum_values = account_types },
+	{ .name = "total", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .format = SCHEMA_FORMAT_DECIMAL, .description = "its accounts in the company's currency" },
+	COMPARE_AMOUNT("compare_total"),
+	{ .name = "accounts", .type = SCHEMA_ARRAY, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .object = &statement_account_schema,
+	  .description = "depth first: each parent, then its children by code" },
+};
+static SCHEMA_OBJECT_DEFINE(statement_section_schema, "StatementSection", statement_section_fields,
+			    "The accounts of one type, by the account hierarchy.");
+
+static const struct schema_field profit_and_loss_compare_fields[] = {
+	{ .name = "kind", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .enum_values = compare_kinds },
+	SCHEMA_OUT("from", SCHEMA_STRING, SCHEMA_FORMAT_DATE),
+	SCHEMA_OUT("to", SCHEMA_STRING, SCHEMA_FORMAT_DATE),
+};
+static SCHEMA_OBJECT_DEFINE(profit_and_loss_compare_schema, "ProfitAndLossComparison",
+			    profit_and_loss_compare_fields, "The range of the comparison column.");
+
+static const struct schema_field profit_and_loss_fields[] = {
+	SCHEMA_OUT("from", SCHEMA_STRING, SCHEMA_FORMAT_DATE),
+	SCHEMA_OUT("to", SCHEMA_STRING, SCHEMA_FORMAT_DATE),
+	SCHEMA_OUT("currency", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	{ .name = "compare", .type = SCHEMA_OBJECT,
+	  .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED | SCHEMA_NULLABLE,
+	  .object = &profit_and_loss_compare_schema, .description = "null without compare" },
+	{ .name = "sections", .type = SCHEMA_ARRAY, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .object = &statement_section_schema, .description = "revenue, then expense" },
+	{ .name = "result", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .format = SCHEMA_FORMAT_DECIMAL, .description = "revenue less expense" },
+	COMPARE_AMOUNT("compare_result"),
+};
+static SCHEMA_OBJECT_DEFINE(profit_and_loss_schema, "ProfitAndLoss", profit_and_loss_fields,
+			    "Revenue and expense from `from` to `to`, without the entries that close a"
+			    " fiscal year.");
+
+static const struct schema_field balance_sheet_compare_fields[] = {
+	{ .name = "kind", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .enum_values = compare_kinds },
+	SCHEMA_OUT("as_of", SCHEMA_STRING, SCHEMA_FORMAT_DATE),
+};
+static SCHEMA_OBJECT_DEFINE(balance_sheet_compare_schema, "BalanceSheetComparison",
+			    balance_sheet_compare_fields, "The date of the comparison column.");
+
+static const struct schema_field year_result_fields[] = {
+	{ .name = "from", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .format = SCHEMA_FORMAT_DATE, .description = "the first day of as_of's fiscal year" },
+	OUT_NULLABLE("compare_from", SCHEMA_FORMAT_DATE, "the same for the comparison's date"),
+	{ .name = "amount", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .format = SCHEMA_FORMAT_DECIMAL,
+	  .description = "revenue less expense of the year up to as_of; zero once the year is closed" },
+	COMPARE_AMOUNT("compare_amount"),
+};
+static SCHEMA_OBJECT_DEFINE(year_result_schema, "BalanceSheetYearResult", year_result_fields,
+			    "The current year's result, shown in equity until the year is closed.");
+
+static const struct schema_field earlier_results_fields[] = {
+	{ .name = "amount", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .format = SCHEMA_FORMAT_DECIMAL,
+	  .description = "revenue less expense of earlier years not closed into equity" },
+	COMPARE_AMOUNT("compare_amount"),
+};
+static SCHEMA_OBJECT_DEFINE(earlier_results_schema, "BalanceSheetEarlierResults",
+			    earlier_results_fields, "Results of earlier fiscal years not yet closed.");
+
+#define BS_TOTAL(field_name, text)                                                           \
+	{ .name = field_name, .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED, \
+	  .format = SCHEMA_FORMAT_DECIMAL, .description = text }
+
+static const struct schema_field balance_sheet_fields[] = {
+	SCHEMA_OUT("as_of", SCHEMA_STRING, SCHEMA_FORMAT_DATE),
+	SCHEMA_OUT("currency", SCHEMA_STRING, SCHEMA_FORMAT_NONE),
+	{ .name = "compare", .type = SCHEMA_OBJECT,
+	  .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED | SCHEMA_NULLABLE,
+	  .object = &balance_sheet_compare_schema, .description = "null without compare" },
+	{ .name = "sections", .type = SCHEMA_ARRAY, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .object = &statement_section_schema, .description = "asset, liability, equity" },
+	{ .name = "result_of_year", .type = SCHEMA_OBJECT, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .object = &year_result_schema },
+	{ .name = "earlier_results", .type = SCHEMA_OBJECT, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .object = &earlier_results_schema },
+	BS_TOTAL("total_assets", "the asset section's total"),
+	BS_TOTAL("total_liabilities_and_equity",
+		 "liabilities, equity, the year's result and earlier results not closed"),
+	COMPARE_AMOUNT("compare_total_assets"),
+	COMPARE_AMOUNT("compare_total_liabilities_and_equity"),
+	SCHEMA_OUT("balanced", SCHEMA_BOOLEAN, SCHEMA_FORMAT_NONE),
+};
+static SCHEMA_OBJECT_DEFINE(balance_sheet_schema, "BalanceSheet", balance_sheet_fields,
+			    "Assets, liabilities and equity on as_of; the assets equal the rest.");
+
 /* A posted line on an account's ledger: the side without an amount, and an empty description, left out. */
 static const struct schema_field ledger_line_fields[] = {
 	SCHEMA_OUT("date", SCHEMA_STRING, SCHEMA_FORMAT_DATE),
@@ -552,6 +691,16 @@ static const struct erp_route routes[] = {
 	  " closing balance, with totals per currency; read from the balances kept as entries post.",
 	  .query = &trial_balance_query, .response = &trial_balance_schema,
 	  .operation_id = "getTrialBalance", .replica_reads = true },
+	{ ERP_GET, COMPANY "/reports/profit-and-loss", "ledger.report.read", ledger_profit_and_loss,
+	  "Revenue and expense by account hierarchy from `from` to `to`, the result, and an optional"
+	  " comparison column; entries that close a fiscal year are left out.",
+	  .query = &profit_and_loss_query, .response = &profit_and_loss_schema,
+	  .operation_id = "getProfitAndLoss" },
+	{ ERP_GET, COMPANY "/reports/balance-sheet", "ledger.report.read", ledger_balance_sheet,
+	  "Assets, liabilities and equity by account hierarchy on a date, the current year's result"
+	  " until the year is closed, and an optional comparison column.",
+	  .query = &balance_sheet_query, .response = &balance_sheet_schema,
+	  .operation_id = "getBalanceSheet" },
 
 	{ ERP_GET, COMPANY "/reports/ledger-integrity", "ledger.report.read", ledger_integrity_report,
 	  "The head of the company's hash chain of posted entries and what the last `erp-server audit"
@@ -598,7 +747,8 @@ static const struct erp_permission permissions[] = {
 	  " author's draft." },
 	{ "ledger.journal.discard", "Discard the drafts of deactivated authors (audited)." },
 	{ "ledger.journal.post", "Post and reverse journal entries written by others." },
-	{ "ledger.report.read", "Trial balance and account ledgers." },
+	{ "ledger.report.read",
+	  "Trial balance, profit and loss, balance sheet and account ledgers." },
 	{ "ledger.settings.manage",
 	  "Read the company's ledger settings; request, confirm (another's request) or cancel a change." },
 };

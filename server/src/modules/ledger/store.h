@@ -29,6 +29,7 @@ extern const struct db_statement ledger_sql_account_balance;
 /* --- store_entries.c: journal entries and their lines ---------------------------------- */
 
 extern const struct db_statement ledger_sql_entries_list;
+extern const struct db_statement ledger_sql_entries_list_by_account;
 extern const struct db_statement ledger_sql_entry_get;
 extern const struct db_statement ledger_sql_entry_lock;
 extern const struct db_statement ledger_sql_entry_insert;
@@ -99,6 +100,8 @@ extern const struct db_statement ledger_sql_year_reopen;
 extern const struct db_statement ledger_sql_trial_balance;
 extern const struct db_statement ledger_sql_report_account;
 extern const struct db_statement ledger_sql_account_ledger;
+extern const struct db_statement ledger_sql_statement_accounts;
+extern const struct db_statement ledger_sql_statement_results;
 
 /* --- store_verify.c: the books recomputed (verify-ledger) --------------------------------- */
 

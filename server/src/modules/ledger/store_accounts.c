@@ -112,13 +112,17 @@ const struct db_statement ledger_sql_accounts_resolve = {
 /*
  * $1 company, $2 code, $3 a date (NULL: everything posted): the account's
  * posted balance up to it, debits minus credits in minor units
- * ("balance_minor"); no row when the company has no such account.
+ * ("balance_minor"), from the balances (the months before the date's month,
+ * then its days); no row when the company has no such account.
  */
 const struct db_statement ledger_sql_account_balance = {
 	"ledger_api_account_balance",
-	"SELECT (SELECT coalesce(sum(l.debit_minor - l.credit_minor), 0) FROM ledger_lines l"
-	"        WHERE l.account_id = a.id AND l.posted_on IS NOT NULL"
-	"          AND ($3::date IS NULL OR l.posted_on <= $3)) AS balance_minor"
+	"SELECT coalesce((SELECT sum(b.debit_minor - b.credit_minor) FROM ledger_account_balances b"
+	"   WHERE b.company_id = a.company_id AND b.account_id = a.id"
+	"     AND ((b.span = 'month' AND ($3::date IS NULL"
+	"           OR b.starts_on < date_trunc('month', $3::date)::date))"
+	"       OR (b.span = 'day' AND b.starts_on >= date_trunc('month', $3::date)::date"
+	"           AND b.starts_on <= $3::date))), 0) AS balance_minor"
 	" FROM ledger_accounts a WHERE a.company_id = $1 AND a.code = $2",
 	true,
 };

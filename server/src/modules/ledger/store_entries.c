@@ -30,8 +30,7 @@
 
 /*
  * $1/$2 the cursor's keys (date, id), $3 company, $4 status, $5 from, $6 to
- * (dates), $7 number, $8 an account code the entry has a line on (each
- * NULL: any), $9 page size + 1.
+ * (dates), $7 number (each NULL: any), $8 page size + 1.
  */
 const struct db_statement ledger_sql_entries_list = {
 	"ledger_entries_list",
@@ -43,8 +42,28 @@ const struct db_statement ledger_sql_entries_list = {
 	"    AND ($5::date IS NULL OR e.entry_date >= $5::date)"
 	"    AND ($6::date IS NULL OR e.entry_date <= $6::date)"
 	"    AND ($7::text IS NULL OR e.number = $7)"
-	"    AND ($8::text IS NULL OR EXISTS (SELECT 1 FROM ledger_lines l"
-	"         JOIN ledger_accounts a ON a.id = l.account_id WHERE l.entry_id = e.id AND a.code = $8))"
+	"  ORDER BY e.entry_date, e.id LIMIT $8::int", "$8"),
+	true,
+};
+
+/*
+ * As ledger_sql_entries_list, $8 an account code (never NULL), $9 page size
+ * + 1: the entries with a line on the account, found from the account's
+ * lines (index ledger_lines_account_entry), so a quiet account costs
+ * nothing however many entries the company has.
+ */
+const struct db_statement ledger_sql_entries_list_by_account = {
+	"ledger_entries_list_by_account",
+	PAGING_SQL("SELECT " ENTRY_LIST_JSON " AS j, e.entry_date::text AS k1, e.id::text AS k2"
+	"  FROM ledger_entries e"
+	"  WHERE e.id IN (SELECT l.entry_id FROM ledger_lines l JOIN ledger_accounts a"
+	"      ON a.id = l.account_id WHERE a.company_id = $3::uuid AND a.code = $8)"
+	"    AND e.company_id = $3::uuid"
+	"    AND ($1::date IS NULL OR (e.entry_date, e.id) > ($1::date, $2::uuid))"
+	"    AND ($4::text IS NULL OR e.status = $4)"
+	"    AND ($5::date IS NULL OR e.entry_date >= $5::date)"
+	"    AND ($6::date IS NULL OR e.entry_date <= $6::date)"
+	"    AND ($7::text IS NULL OR e.number = $7)"
 	"  ORDER BY e.entry_date, e.id LIMIT $9::int", "$9"),
 	true,
 };

@@ -314,6 +314,29 @@ int ledger_settings_set_retained_earnings(struct erp_ctx *ctx, const char *accou
 int ledger_report_trial_balance(struct erp_ctx *ctx, const char *from, const char *as_of,
 				json_t **report);
 
+/*
+ * *report: the profit and loss from from to to (dates, inclusive) as clients
+ * see it (arena JSON): revenue and expense by the account hierarchy, each
+ * parent carrying its children's subtotals, the result (revenue less
+ * expense), and with compare ("previous-period", "previous-year"; NULL:
+ * none) a second column (ledger_compare_range()). Entries that close a year
+ * (source "ledger.year-close") are left out. Refuses /from after to and
+ * /compare (ERP_ERR_INVALID).
+ */
+int ledger_report_profit_and_loss(struct erp_ctx *ctx, const char *from, const char *to,
+				  const char *compare, json_t **report);
+
+/*
+ * *report: the balance sheet on as_of (NULL: today, UTC) as clients see it
+ * (arena JSON): assets, liabilities and equity by the account hierarchy,
+ * the result of as_of's fiscal year until it is closed (a closing entry
+ * moves it into equity), the results of earlier years not closed, and the
+ * totals, which balance; compare as for the profit and loss (a month or a
+ * year before).
+ */
+int ledger_report_balance_sheet(struct erp_ctx *ctx, const char *as_of, const char *compare,
+				json_t **report);
+
 /* Whether the company has the account whose ledger is listed: 0, or ERP_ERR_NOT_FOUND. */
 int ledger_report_account_check(struct erp_ctx *ctx, const char *code);
 

@@ -243,6 +243,19 @@ START_TEST(a_close_moves_the_result_to_retained_earnings_and_a_reopening_reverse
 	ck_assert_int_eq(balance("Y1", "3000", "2024-12-31"), -85000);
 	/* 2025's revenue is 2025's. */
 	ck_assert_int_eq(balance("Y1", "4000", "2025-12-31"), -7000);
+	/* The statements: the year's result is still 850.00 (closing entries left out), the balance
+	 * sheet balances with it now on retained earnings. */
+	ck_assert_int_eq(test_ledger_call(&L, closer1.token, "GET",
+					  "/api/v1/companies/Y1/reports/profit-and-loss?from=2024-01-01&to=2024-12-31",
+					  NULL, NULL, &r), 200);
+	ck_assert_str_eq(test_ledger_text(r.json, "result"), "850.00");
+	test_response_free(&r);
+	ck_assert_int_eq(test_ledger_call(&L, closer1.token, "GET",
+					  "/api/v1/companies/Y1/reports/balance-sheet?as_of=2024-12-31",
+					  NULL, NULL, &r), 200);
+	ck_assert(json_is_true(json_object_get(r.json, "balanced")));
+	ck_assert_str_eq(test_ledger_text(r.json, "total_assets"), "850.00");
+	test_response_free(&r);
 	/* JE numbers are untouched by the closing series. */
 	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT last_number FROM ledger_numbering n JOIN companies c"
 					       " ON c.id = n.company_id WHERE c.code = 'Y1' AND n.fiscal_year = 2024"), 3);
