@@ -290,6 +290,38 @@ START_TEST(the_fixture_passes)
 }
 END_TEST
 
+/*
+ * A docker-compose.cluster.yml beside the compose file (the scale-out
+ * topology) is held to the same rules: a copy of the fixture's compose file
+ * passes, and one whose server connects as the owner is refused, by name.
+ */
+START_TEST(the_cluster_compose_file_is_checked_too)
+{
+	char dir[] = "/tmp/erp-containers.XXXXXX", path[1200], *output, *text;
+	int status;
+
+	copy_fixture(dir);
+	snprintf(path, sizeof(path), "%s/%s", dir, COMPOSE);
+	text = test_read_file(path);
+	snprintf(path, sizeof(path), "%s/docker-compose.cluster.yml", dir);
+	write_file(path, text);
+	free(text);
+	status = test_run_tool(CHECKER, dir, &output);
+	ck_assert_msg(status == 0, "exit %d\n%s", status, output);
+	ck_assert_msg(strstr(output, "docker-compose.cluster.yml (5 services)") != NULL, "%s", output);
+	free(output);
+	change(dir, "docker-compose.cluster.yml", "postgresql://app@", "postgresql://owner@",
+	       "the cluster's server connects as the owner");
+	status = test_run_tool(CHECKER, dir, &output);
+	ck_assert_msg(status == 1, "exit %d\n%s", status, output);
+	ck_assert_msg(strstr(output, "docker-compose.cluster.yml:40: database role: services.server"
+				     " connects as the owner owner") != NULL, "%s", output);
+	ck_assert_msg(strstr(output, "check-containers: 1 violation(s)") != NULL, "%s", output);
+	free(output);
+	remove_tree(dir);
+}
+END_TEST
+
 START_TEST(each_change_is_refused_with_its_file_line_and_rule)
 {
 	const struct expectation *e = &cases[_i];
@@ -342,6 +374,7 @@ START_TEST(the_repository_passes)
 	snprintf(expected, sizeof(expected), "erp-server and %d admin scripts", count_scripts());
 	ck_assert_int_gt(count_scripts(), 0);
 	ck_assert_msg(strstr(output, expected) != NULL, "expected \"%s\" in\n%s", expected, output);
+	ck_assert_msg(strstr(output, "docker-compose.cluster.yml (8 services)") != NULL, "%s", output);
 	free(output);
 }
 END_TEST
@@ -420,6 +453,7 @@ Suite *test_suite(void)
 	tcase_add_loop_test(tc, each_change_is_refused_with_its_file_line_and_rule, 0,
 			    (int)(sizeof(cases) / sizeof(cases[0])));
 	tcase_add_test(tc, the_repository_passes);
+	tcase_add_test(tc, the_cluster_compose_file_is_checked_too);
 	tcase_add_test(tc, the_parser_reads_what_docker_reads);
 	tcase_add_test(tc, a_new_script_is_checked_like_the_others);
 	suite_add_tcase(suite, tc);
