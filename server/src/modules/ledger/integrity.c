@@ -133,6 +133,13 @@ static int check_entry(struct chain_walk *w, struct arena *arena, PGresult *res,
 		rc = problem(w, "entry %s (%s) no longer matches its hash: its stored content was changed"
 			     " after it was posted", number, id);
 	}
+	/* The lines' copies of the date and company are what the reports read; the hash covers the entry's. */
+	if (!rc && strcmp(db_value(res, row, "misplaced"), "0") != 0) {
+		first_broken(w, id, number);
+		rc = problem(w, "entry %s (%s) has %s line(s) booked on another day or company than the"
+			     " entry: their posted_on or company_id was changed after it was posted",
+			     number, id, db_value(res, row, "misplaced"));
+	}
 	w->last_seq = seq;
 	snprintf(w->last_hash, sizeof(w->last_hash), "%s", stored);
 	return rc;

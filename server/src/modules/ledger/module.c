@@ -776,6 +776,12 @@ static const struct erp_sod_rule sod_rules[] = {
 	  "who writes journal entries does not lock or reopen the periods they are posted into" },
 	{ "ledger.journal.create", "ledger.year.close",
 	  "who writes journal entries does not close or reopen the year they are posted into" },
+	{ "iam.user.manage", "ledger.year.close",
+	  "who administers users does not close fiscal years: they could make the second user who"
+	  " confirms the close" },
+	{ "iam.assignment.manage", "ledger.year.close",
+	  "who grants roles does not close fiscal years: they could give the confirming permission"
+	  " to a user of their choosing" },
 };
 
 /* Rare and powerful: granting it waits for a second administrator. */

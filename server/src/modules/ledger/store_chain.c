@@ -70,7 +70,11 @@ const struct db_statement ledger_sql_chain_companies = {
  * $1 company, $2 the chain position after which to read, $3 how many
  * entries: posted entries in chain order with what the hash covers (lines as
  * a JSON array in line order) and what is stored (chain_seq, prev_hash,
- * entry_hash). Entries posted without a place in the chain come last.
+ * entry_hash), and how many of its lines the reports would book on another
+ * day or company than the entry's ("misplaced": a line's posted_on and
+ * company_id are copies the hash does not cover, and the balances, the
+ * trial balance and the year-end close read them). Entries posted without
+ * a place in the chain come last.
  */
 const struct db_statement ledger_sql_chain_walk = {
 	"ledger_chain_walk",
@@ -82,7 +86,9 @@ const struct db_statement ledger_sql_chain_walk = {
 	"      'credit_minor', l.credit_minor::text, 'description', l.description)"
 	"      ORDER BY l.line_no), '[]')"
 	"     FROM ledger_lines l JOIN ledger_accounts a ON a.id = l.account_id"
-	"    WHERE l.entry_id = e.id) AS lines"
+	"    WHERE l.entry_id = e.id) AS lines,"
+	"  (SELECT count(*) FROM ledger_lines l WHERE l.entry_id = e.id"
+	"    AND (l.posted_on IS DISTINCT FROM e.entry_date OR l.company_id <> e.company_id)) AS misplaced"
 	" FROM ledger_entries e"
 	" WHERE e.company_id = $1 AND e.status = 'posted' AND coalesce(e.chain_seq, 9223372036854775807) > $2::bigint"
 	" ORDER BY e.chain_seq NULLS LAST, e.number LIMIT $3::int",

@@ -105,6 +105,8 @@ START_TEST(no_seeded_role_holds_both_sides_of_a_pair)
 		{ "iam.assignment.manage", "ledger.journal.post" },
 		{ "iam.user.manage", "ledger.settings.manage" },
 		{ "iam.assignment.manage", "ledger.settings.manage" },
+		{ "iam.user.manage", "ledger.year.close" },
+		{ "iam.assignment.manage", "ledger.year.close" },
 		{ "ledger.journal.create", "ledger.period.lock" },
 		{ "ledger.journal.create", "ledger.journal.post" },
 	};
