@@ -2,7 +2,7 @@
 // who holds no role there, keep working after the session has ended, or
 // leave the session alive after logging out.
 import { USERS, apiAs } from '../support/seed.mjs';
-import { checkPage, go, logIn, newPage } from '../support/browser.mjs';
+import { checkPage, go, logIn, newPage, settle } from '../support/browser.mjs';
 import { expect, expectText } from '../support/expect.mjs';
 
 // The token the console received, read from the login answer on the wire.
@@ -25,7 +25,7 @@ export async function loginThrottlingIsShown({ browser, baseUrl, problems }) {
 		await page.getByLabel('Password').fill(`wrong password ${i}`);
 		await page.getByRole('button', { name: 'Log in' }).click();
 		await page.getByRole('alert').waitFor();
-		await page.waitForLoadState('networkidle');
+		await settle(page);
 	}
 	expect(status === 429, `the API did not throttle: last status ${status}`);
 	await expectText(page.getByRole('alert'), /too many|try again/i, 'the throttling shown as the API words it');

@@ -38,7 +38,26 @@ export async function newPage(browser, baseUrl, problems) {
 	});
 	page.on('pageerror', (e) => problems.add(`script error: ${e.message}`));
 	page.on('response', (r) => { if (r.status() >= 500) problems.add(`${r.status()} from ${r.url()}`); });
+	trackRequests(page);
 	return { context, page };
+}
+
+// Requests in flight, to wait for a page to settle after a hash change (load
+// states do not apply: the document does not load again).
+function trackRequests(page) {
+	page.inFlight = 0;
+	page.lastActivity = Date.now();
+	const done = () => { page.inFlight--; page.lastActivity = Date.now(); };
+	page.on('request', () => { page.inFlight++; page.lastActivity = Date.now(); });
+	page.on('requestfinished', done);
+	page.on('requestfailed', done);
+}
+
+// Waits until no request has been in flight for 300 ms (at most 10 s).
+export async function settle(page) {
+	const deadline = Date.now() + 10000;
+	while (Date.now() < deadline && (page.inFlight > 0 || Date.now() - page.lastActivity < 300))
+		await new Promise((r) => setTimeout(r, 50));
 }
 
 export async function logIn(page, email, password) {
@@ -51,12 +70,13 @@ export async function logIn(page, email, password) {
 
 export async function go(page, hash) {
 	await page.evaluate((h) => { location.hash = h; }, hash);
-	await page.waitForLoadState('networkidle');
+	page.lastActivity = Date.now(); // the page's requests start after the hash change
+	await settle(page);
 }
 
 // axe-core on the page as it is; serious and critical violations fail.
 export async function checkPage(page, problems, name) {
-	await page.waitForLoadState('networkidle');
+	await settle(page);
 	const violations = await page.evaluate(async () => {
 		const result = await window.axe.run(document, { resultTypes: ['violations'] });
 		return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
