@@ -225,8 +225,10 @@ test: deps
 	@$(MAKE) --no-print-directory fuzz
 	@$(MAKE) --no-print-directory test-kit
 	@$(MAKE) --no-print-directory test-console
+	@$(MAKE) --no-print-directory test-cluster-short
 	@cat build/test-summary build/sanitize/test-summary build/sanitize/reliability/test-summary \
-		build/openapi-lint/test-summary build/fuzz/test-summary build/kit/test-summary | \
+		build/openapi-lint/test-summary build/fuzz/test-summary build/kit/test-summary \
+		build/console-test/test-summary build/cluster/test-summary | \
 		awk '{ p += $$1; f += $$2 } END { print "make test: normal and sanitizer builds, lint clean"; \
 		print p " passed, " f " failed" }'
 
