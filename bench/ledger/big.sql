@@ -25,9 +25,19 @@ SELECT e.id, side, e.company_id, a.id,
 FROM ledger_entries e CROSS JOIN generate_series(1, 2) side
 JOIN big_accounts a ON a.n = (e.sequence * 7 + side * 13) % 200
 WHERE e.company_id = (SELECT id FROM companies WHERE code = 'BIG');
+-- A posted entry has its place in the company's hash chain (migration
+-- 20261214000000_ledger_chain); this load gets places and hashes of the right
+-- shape without the canonical form (its chain does not verify, and is not
+-- what this company is for).
 UPDATE ledger_entries SET status = 'posted', number = 'JE-2025-' || lpad(sequence::text, 6, '0'),
-       posted_at = now()
+       posted_at = now(), chain_seq = sequence,
+       entry_hash = encode(sha256(convert_to(sequence::text, 'UTF8')), 'hex'),
+       prev_hash = CASE WHEN sequence > 1
+                        THEN encode(sha256(convert_to((sequence - 1)::text, 'UTF8')), 'hex') END
 WHERE company_id = (SELECT id FROM companies WHERE code = 'BIG');
+INSERT INTO ledger_chain_heads (company_id, last_seq, last_hash, last_entry_id)
+SELECT e.company_id, e.chain_seq, e.entry_hash, e.id FROM ledger_entries e
+WHERE e.company_id = (SELECT id FROM companies WHERE code = 'BIG') AND e.chain_seq = 500000;
 INSERT INTO ledger_numbering SELECT id, 2025, 500000 FROM companies WHERE code = 'BIG';
 -- The balances the postings would have added to (store_posting.c, ledger_sql_post_balances).
 INSERT INTO ledger_account_balances (company_id, span, starts_on, account_id, debit_minor, credit_minor)

@@ -506,7 +506,7 @@ static int post(struct erp_ctx *ctx, const struct ledger_posting_input *in, cons
 	struct ledger_post p = {
 		.entry_id = out->id, .expected_version = expected_version,
 		.four_eyes = !in->document_approved, .may_post_closed = in->may_post_closed,
-		.reverses_author = reverses_author,
+		.reverses_author = reverses_author, .year_close = in->year_close,
 	};
 	int rc = ledger_post_draft(ctx, &p);
 
@@ -591,8 +591,11 @@ static int reverse_work(struct erp_ctx *ctx, void *state)
 	if (!ledger_action_allowed(db_value(res, 0, "status"), LEDGER_REVERSE))
 		return erp_refuse(&ctx->refusal, ERP_ERR_CONFLICT,
 				  "only posted entries are reversed; edit or delete a draft instead");
-	/* The reverser binds to the posted entry they read, as a poster to the draft. */
-	rc = check_version(ctx, res, p->in->expected_version);
+	/*
+	 * The reverser binds to the posted entry they read, as a poster to the
+	 * draft; a year's reopening binds to the year's row instead (year_close.c).
+	 */
+	rc = p->in->year_close ? ERP_OK : check_version(ctx, res, p->in->expected_version);
 	if (!rc)
 		rc = reversed_author(ctx, p->in->id, res, &author);
 	if (rc)
@@ -616,6 +619,14 @@ static int reverse_work(struct erp_ctx *ctx, void *state)
 	if (!rc)
 		rc = post(ctx, p->in, author, 0, p->out);
 	return rc ? rc : record_reversed(ctx, p, db_value(res, 0, "number"));
+}
+
+int ledger_entry_reverse_in(struct erp_ctx *ctx, const struct ledger_posting_input *in,
+			    struct ledger_entry_posted *out)
+{
+	struct posting p = { .in = in, .out = out };
+
+	return ctx->company ? reverse_work(ctx, &p) : ERP_ERR_NOT_FOUND;
 }
 
 int ledger_entry_reverse(struct erp_ctx *ctx, const struct ledger_posting_input *in,

@@ -177,3 +177,17 @@ int ledger_account_ledger(struct erp_request *req)
 	}
 	return paging_respond_list(req, &ledger_sql_account_ledger, 2, filters, ERP_COUNT(filters));
 }
+
+int ledger_integrity_report(struct erp_request *req)
+{
+	const char *company = ledger_request_company_id(req);
+	struct erp_ctx ctx;
+	json_t *report;
+	int rc;
+
+	http_usecase_ctx(&ctx, req);
+	if (!company)
+		return ERP_ERR_NOT_FOUND;
+	rc = resource_query_json(ctx.db, ctx.arena, &ledger_sql_integrity_report, 1, &company, &report);
+	return rc ? http_respond_failure(req, &ctx, rc) : http_respond_json(req, 200, json_incref(report));
+}

@@ -48,3 +48,17 @@ int ledger_settings_cancel_change(struct erp_request *req)
 	return change_settings(req, &(struct ledger_settings_change){ .step = LEDGER_SETTINGS_CANCEL },
 			       false, 200);
 }
+
+int ledger_settings_retained_earnings(struct erp_request *req)
+{
+	const char *account = json_string_value(json_object_get(req->body, "account"));
+	struct erp_ctx ctx;
+	json_t *settings;
+	int expected_version, rc;
+
+	if (etag_if_match(req, &expected_version))
+		return 0;
+	http_usecase_ctx(&ctx, req);
+	rc = ledger_settings_set_retained_earnings(&ctx, account, expected_version, &settings);
+	return rc ? http_respond_failure(req, &ctx, rc) : etag_respond_entity(req, 200, settings);
+}

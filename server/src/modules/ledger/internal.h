@@ -57,6 +57,9 @@ int ledger_check_lines(struct ledger_line *lines, size_t count, struct erp_refus
 /* "JE-2026-000042"; -1 when out is too small or the numbers are out of range. */
 int ledger_number_format(int fiscal_year, int sequence, char *out, size_t size);
 
+/* The year's closing series: "YC-2026-000001"; as ledger_number_format() otherwise. */
+int ledger_closing_number_format(int fiscal_year, int sequence, char *out, size_t size);
+
 /* Lifecycle: what may happen to an entry in a status. */
 enum ledger_action { LEDGER_EDIT, LEDGER_DELETE, LEDGER_POST, LEDGER_REVERSE };
 bool ledger_action_allowed(const char *status, enum ledger_action action);
@@ -145,6 +148,28 @@ struct ledger_statement_account {
 int ledger_statement_tree(struct ledger_statement_account *accounts, size_t count, size_t *order,
 			  size_t *shown);
 
+/* --- the closing entry of a fiscal year (year_close.c) ---------------------------------- */
+
+/* A revenue or expense account's balance of the year: debits minus credits, minor units. */
+struct ledger_closing_balance {
+	const char *code;
+	const char *currency;
+	int64_t balance_minor;
+};
+
+/*
+ * The closing entry's lines (no database): each non-zero balance moved off
+ * its account (a debit balance credited, a credit balance debited), then
+ * the year's result on the retained-earnings account (a loss debited, a
+ * profit credited; no line when it is zero). lines has room for count + 1;
+ * *line_count: how many were written (0: nothing to move). ERP_ERR_CONFLICT
+ * with *wrong_currency naming an account not kept in retained_currency;
+ * ERP_ERR_OVERFLOW past LEDGER_LINES_MAX lines or int64.
+ */
+int ledger_closing_lines(const struct ledger_closing_balance *balances, size_t count,
+			 const char *retained_code, const char *retained_currency,
+			 struct ledger_line_input *lines, size_t *line_count, const char **wrong_currency);
+
 /* --- journal entries inside the caller's transaction (entries.c) ------------------------ */
 
 /*
@@ -182,6 +207,8 @@ struct ledger_post {
 	bool four_eyes;              /* the poster may not be the author (unless the company relaxes it) */
 	bool may_post_closed;        /* the poster holds ledger.period.post-closed */
 	const char *reverses_author; /* for a reversal: the original's author, for four-eyes */
+	bool year_close;             /* a year's closing entry or its reversal: numbered in the year's
+				        closing series, into its closed (or locked) periods (year_close.c) */
 	/* out */
 	char number[24];
 	json_t *entry;               /* the posted entry as clients see it (arena) */
@@ -200,6 +227,39 @@ struct ledger_post {
  */
 int ledger_post_draft(struct erp_ctx *ctx, struct ledger_post *post);
 
+/* --- the company's hash chain of posted entries (chain.c, chain_form.h) ----------------- */
+
+/* A posting's link in its company's chain: what the lock round trip read, then the hash. */
+struct ledger_chain_link {
+	PGresult *head;            /* last_seq, last_hash: the company's head, locked */
+	PGresult *content;         /* what the hash covers, one row per line */
+	char position[24];         /* the entry's place: last_seq + 1 */
+	const char *prev_hash;     /* the head's hash; NULL for the company's first entry */
+	const char *entry_id;
+	char hash[65];
+};
+
+/*
+ * Queues on a posting's lock batch, after its period, company and account
+ * locks and before its number: the company's chain head (made if missing,
+ * locked until commit) and the content of entry key[0] in company key[1].
+ * key's texts must live until the batch runs.
+ */
+void ledger_chain_queue_lock(struct db_batch *batch, const char *const key[2],
+			     struct ledger_chain_link *link);
+
+/*
+ * After that batch, with the entry's number: the entry's place, previous
+ * hash and hash (chain_form.h), posted by ctx->actor_id in ctx->company.
+ * 0, or ERP_ERR_NO_MEMORY / ERP_ERR_INTERNAL.
+ */
+int ledger_chain_link_make(struct erp_ctx *ctx, struct ledger_chain_link *link, const char *entry_id,
+			   const char *number);
+
+/* Queues on the posting's mark batch: the head moved to the entry (link must live until it runs). */
+void ledger_chain_queue_advance(struct erp_ctx *ctx, struct db_batch *batch,
+				const struct ledger_chain_link *link);
+
 /* --- the books checked (verify.c) -------------------------------------------------------- */
 
 /*
@@ -208,6 +268,37 @@ int ledger_post_draft(struct erp_ctx *ctx, struct ledger_post *post);
  * out. 0 sound, 1 problems named, or an ERP_ERR_* code with err saying why.
  */
 int ledger_verify_books(struct db_conn *db, FILE *out, char *err, size_t err_size);
+
+/* What verify-ledger found of one company's chain and numbers (integrity.c), kept to be recorded. */
+struct ledger_integrity_result {
+	char company_id[40];
+	bool intact;
+	char entries[24];
+	char head_seq[24];
+	char head_hash[65];         /* "" when the chain is empty */
+	char first_broken_id[40];   /* "" while intact */
+	char first_broken_number[32];
+	const char *problems;       /* JSON array of sentences (arena) */
+	struct ledger_integrity_result *next;
+};
+
+/*
+ * verify.c's chain check: per company, the hash chain of posted entries
+ * walked and each hash recomputed from what is stored, the head, and gaps in
+ * the numbers of each series and fiscal year; each problem named on out
+ * ("chain: company <id>: ..."), counted in *problems, and each company's
+ * result prepended to *results (arena). 0, or an ERP_ERR_* code when the
+ * books could not be read.
+ */
+int ledger_integrity_check(struct db_conn *db, struct arena *arena, FILE *out, long *problems,
+			   struct ledger_integrity_result **results);
+
+/*
+ * Records results in ledger_integrity_checks, in a transaction of its own
+ * (after the checks' read-only snapshot): what GET .../reports/ledger-integrity
+ * shows. 0 or an ERP_ERR_* code.
+ */
+int ledger_integrity_record(struct db_conn *db, const struct ledger_integrity_result *results);
 
 /* --- HTTP (http_*.c) -------------------------------------------------------------------- */
 
@@ -246,10 +337,18 @@ int ledger_trial_balance(struct erp_request *req);
 int ledger_profit_and_loss(struct erp_request *req);
 int ledger_balance_sheet(struct erp_request *req);
 int ledger_account_ledger(struct erp_request *req);
+int ledger_integrity_report(struct erp_request *req);
+
+int ledger_fiscal_year_get(struct erp_request *req);
+int ledger_fiscal_year_request_close(struct erp_request *req);
+int ledger_fiscal_year_confirm_close(struct erp_request *req);
+int ledger_fiscal_year_cancel_close(struct erp_request *req);
+int ledger_fiscal_year_reopen(struct erp_request *req);
 
 int ledger_settings_get(struct erp_request *req);
 int ledger_settings_request_change(struct erp_request *req);
 int ledger_settings_confirm_change(struct erp_request *req);
 int ledger_settings_cancel_change(struct erp_request *req);
+int ledger_settings_retained_earnings(struct erp_request *req);
 
 #endif

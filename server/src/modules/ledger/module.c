@@ -454,6 +454,47 @@ static const struct schema_field account_ledger_query_fields[] = {
 };
 static SCHEMA_OBJECT_DEFINE(account_ledger_query, NULL, account_ledger_query_fields, NULL);
 
+static const struct schema_field chain_head_fields[] = {
+	SCHEMA_OUT("length", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	OUT_NULLABLE("head_hash", SCHEMA_FORMAT_NONE,
+		     "SHA-256 (hex) of the last posted entry's canonical form; null: nothing posted"),
+	OUT_NULLABLE("head_entry_id", SCHEMA_FORMAT_UUID, NULL),
+	OUT_NULLABLE("head_number", SCHEMA_FORMAT_NONE, NULL),
+	OUT_NULLABLE("updated_at", SCHEMA_FORMAT_DATE_TIME, NULL),
+};
+static SCHEMA_OBJECT_DEFINE(chain_head_schema, "LedgerChainHead", chain_head_fields,
+			    "The head of the company's hash chain of posted entries.");
+
+static const struct schema_field problem_item = { .name = "problem", .type = SCHEMA_STRING, .min = 1,
+						  .max = 512 };
+
+static const struct schema_field verification_fields[] = {
+	SCHEMA_OUT("checked_at", SCHEMA_STRING, SCHEMA_FORMAT_DATE_TIME),
+	SCHEMA_OUT("intact", SCHEMA_BOOLEAN, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("entries_checked", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	SCHEMA_OUT("head_length", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	OUT_NULLABLE("head_hash", SCHEMA_FORMAT_NONE, "the chain's last hash as the verifier found it"),
+	OUT_NULLABLE("first_broken_entry_id", SCHEMA_FORMAT_UUID,
+		     "the first entry whose stored content no longer matches its hash"),
+	OUT_NULLABLE("first_broken_number", SCHEMA_FORMAT_NONE, NULL),
+	{ .name = "problems", .type = SCHEMA_ARRAY, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .items = &problem_item,
+	  .description = "each problem found (the first 200): broken links, changed entries, gaps in"
+			 " the numbers" },
+};
+static SCHEMA_OBJECT_DEFINE(verification_schema, "LedgerVerification", verification_fields,
+			    "What `erp-server audit verify-ledger` found in the company's books.");
+
+static const struct schema_field integrity_fields[] = {
+	{ .name = "chain", .type = SCHEMA_OBJECT, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .object = &chain_head_schema },
+	{ .name = "last_verification", .type = SCHEMA_OBJECT,
+	  .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED | SCHEMA_NULLABLE, .object = &verification_schema,
+	  .description = "the last run of `erp-server audit verify-ledger`; null: never verified" },
+};
+static SCHEMA_OBJECT_DEFINE(integrity_schema, "LedgerIntegrity", integrity_fields,
+			    "The company's hash chain of posted entries and its last verification.");
+
 static const struct schema_field settings_change_fields[] = {
 	{ .name = "self_posting", .type = SCHEMA_BOOLEAN, .flags = SCHEMA_REQUIRED,
 	  .description = "true lets authors post their own entries (relaxes four-eyes)" },
@@ -474,6 +515,8 @@ static SCHEMA_OBJECT_DEFINE(pending_change_schema, "LedgerSettingsPendingChange"
 
 static const struct schema_field settings_fields[] = {
 	SCHEMA_OUT("self_posting", SCHEMA_BOOLEAN, SCHEMA_FORMAT_NONE),
+	OUT_NULLABLE("retained_earnings_account", SCHEMA_FORMAT_CODE,
+		     "the equity account a fiscal year's close moves the year's result to; null: none yet"),
 	SCHEMA_OUT("version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
 	{ .name = "pending", .type = SCHEMA_OBJECT,
 	  .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED | SCHEMA_NULLABLE,
@@ -481,6 +524,41 @@ static const struct schema_field settings_fields[] = {
 };
 static SCHEMA_OBJECT_DEFINE(settings_schema, "LedgerSettings", settings_fields,
 			    "The company's ledger settings (ETag: their version).");
+
+static const struct schema_field retained_earnings_fields[] = {
+	{ .name = "account", .type = SCHEMA_STRING, .flags = SCHEMA_REQUIRED, .min = 1, .max = 20,
+	  .format = SCHEMA_FORMAT_CODE,
+	  .description = "an active equity account in the company's currency" },
+};
+static SCHEMA_OBJECT_DEFINE(retained_earnings_schema, "RetainedEarningsAccount",
+			    retained_earnings_fields,
+			    "Names the retained-earnings account; takes effect at once. Send If-Match with"
+			    " the settings' ETag.");
+
+/* --- closing a fiscal year ------------------------------------------------------------------------- */
+
+static const char *const year_statuses[] = { "open", "closed", NULL };
+
+static const struct schema_field year_status_fields[] = {
+	SCHEMA_OUT("fiscal_year", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+	{ .name = "status", .type = SCHEMA_STRING, .flags = SCHEMA_READ_ONLY | SCHEMA_REQUIRED,
+	  .enum_values = year_statuses,
+	  .description = "closed: the closing entry is posted and nothing more is posted into the year" },
+	SCHEMA_OUT("starts_on", SCHEMA_STRING, SCHEMA_FORMAT_DATE),
+	SCHEMA_OUT("ends_on", SCHEMA_STRING, SCHEMA_FORMAT_DATE),
+	OUT_NULLABLE("close_requested_by", SCHEMA_FORMAT_UUID, "who asked for the close (null: nobody)"),
+	OUT_NULLABLE("close_requested_at", SCHEMA_FORMAT_DATE_TIME, NULL),
+	OUT_NULLABLE("closed_by", SCHEMA_FORMAT_UUID, "who confirmed the close"),
+	OUT_NULLABLE("closed_at", SCHEMA_FORMAT_DATE_TIME, NULL),
+	OUT_NULLABLE("closing_entry_id", SCHEMA_FORMAT_UUID,
+		     "the entry that moved revenue and expenses to retained earnings (null: none, or"
+		     " nothing to move)"),
+	OUT_NULLABLE("closing_entry_number", SCHEMA_FORMAT_NONE, "YC-<fiscal year>-<sequence>"),
+	SCHEMA_OUT("version", SCHEMA_INTEGER, SCHEMA_FORMAT_NONE),
+};
+static SCHEMA_OBJECT_DEFINE(year_status_schema, "FiscalYearStatus", year_status_fields,
+			    "A fiscal year's close (ETag: its version): open, its close asked for, or"
+			    " closed with its closing entry.");
 
 /* --- routes ----------------------------------------------------------------------------------------- */
 
@@ -541,6 +619,35 @@ static const struct erp_route routes[] = {
 	  ledger_periods_cancel_lock, "Drop the request to lock the period.", .response = &period_schema,
 	  .operation_id = "cancelFiscalPeriodLock", .headers = ERP_ANSWERS_ETAG },
 
+	{ ERP_GET, COMPANY "/fiscal-years/{year}", "ledger.period.read", ledger_fiscal_year_get,
+	  "Read a fiscal year's close: open, asked for, or closed with its closing entry.",
+	  .response = &year_status_schema,
+	  .operation_id = "getFiscalYear", .headers = ERP_ANSWERS_ETAG },
+	{ ERP_POST, COMPANY "/fiscal-years/{year}/close", "ledger.year.close",
+	  ledger_fiscal_year_request_close,
+	  "Ask for the close of a fiscal year whose periods are all closed, with the company's"
+	  " retained-earnings account set; another user confirms it.",
+	  .response = &year_status_schema, .success_status = 202,
+	  .operation_id = "requestFiscalYearClose", .headers = ERP_ANSWERS_ETAG },
+	{ ERP_POST, COMPANY "/fiscal-years/{year}/close/confirm", "ledger.year.close",
+	  ledger_fiscal_year_confirm_close,
+	  "Close the year another user asked to close: the closing entry (YC-<year>-<n>) moves each"
+	  " revenue and expense balance to retained earnings on the year's last day, and nothing"
+	  " more is posted into the year. 403 to the user who asked; 409 while a period is open or"
+	  " no retained-earnings account is set.",
+	  .response = &year_status_schema,
+	  .operation_id = "confirmFiscalYearClose", .headers = ERP_ANSWERS_ETAG },
+	{ ERP_POST, COMPANY "/fiscal-years/{year}/close/cancel", "ledger.year.close",
+	  ledger_fiscal_year_cancel_close, "Drop the request to close the year.",
+	  .response = &year_status_schema,
+	  .operation_id = "cancelFiscalYearClose", .headers = ERP_ANSWERS_ETAG },
+	{ ERP_POST, COMPANY "/fiscal-years/{year}/reopen", "ledger.year.close",
+	  ledger_fiscal_year_reopen,
+	  "Reopen a closed year: its closing entry is reversed (a mirror entry in the same series,"
+	  " audited). Only while the next year is not closed.",
+	  .response = &year_status_schema,
+	  .operation_id = "reopenFiscalYear", .headers = ERP_ANSWERS_ETAG },
+
 	{ ERP_GET, COMPANY "/journal-entries", "ledger.journal.read", ledger_entries_list,
 	  "List journal entries (Accept: text/csv: every line of every matching entry, streamed).",
 	  .query = &entry_query, .list = &entry_summary_schema,
@@ -584,17 +691,24 @@ static const struct erp_route routes[] = {
 	  "Per account the opening balance, the debits and credits from `from` to `as_of` and the"
 	  " closing balance, with totals per currency; read from the balances kept as entries post.",
 	  .query = &trial_balance_query, .response = &trial_balance_schema,
-	  .operation_id = "getTrialBalance", .headers = ERP_ANSWERS_CSV },
+	  .operation_id = "getTrialBalance", .headers = ERP_ANSWERS_CSV, .replica_reads = true },
 	{ ERP_GET, COMPANY "/reports/profit-and-loss", "ledger.report.read", ledger_profit_and_loss,
 	  "Revenue and expense by account hierarchy from `from` to `to`, the result, and an optional"
 	  " comparison column; entries that close a fiscal year are left out.",
 	  .query = &profit_and_loss_query, .response = &profit_and_loss_schema,
-	  .operation_id = "getProfitAndLoss", .headers = ERP_ANSWERS_CSV },
+	  .operation_id = "getProfitAndLoss", .headers = ERP_ANSWERS_CSV,
+	  .replica_reads = true },
 	{ ERP_GET, COMPANY "/reports/balance-sheet", "ledger.report.read", ledger_balance_sheet,
 	  "Assets, liabilities and equity by account hierarchy on a date, the current year's result"
 	  " until the year is closed, and an optional comparison column.",
 	  .query = &balance_sheet_query, .response = &balance_sheet_schema,
-	  .operation_id = "getBalanceSheet", .headers = ERP_ANSWERS_CSV },
+	  .operation_id = "getBalanceSheet", .headers = ERP_ANSWERS_CSV,
+	  .replica_reads = true },
+
+	{ ERP_GET, COMPANY "/reports/ledger-integrity", "ledger.report.read", ledger_integrity_report,
+	  "The head of the company's hash chain of posted entries and what the last `erp-server audit"
+	  " verify-ledger` found.",
+	  .response = &integrity_schema, .operation_id = "getLedgerIntegrity" },
 
 	{ ERP_GET, COMPANY "/ledger-settings", "ledger.settings.manage", ledger_settings_get,
 	  "The company's ledger settings and the change pending, if any.", .response = &settings_schema,
@@ -608,6 +722,11 @@ static const struct erp_route routes[] = {
 	  "Apply the change another user requested, as read (If-Match with the settings' ETag).",
 	  .response = &settings_schema,
 	  .operation_id = "confirmLedgerSettingsChange", .headers = ERP_TAKES_IF_MATCH | ERP_ANSWERS_ETAG },
+	{ ERP_PUT, COMPANY "/ledger-settings/retained-earnings-account", "ledger.settings.manage",
+	  ledger_settings_retained_earnings,
+	  "Name the equity account a fiscal year's close moves the year's result to (If-Match).",
+	  .body = &retained_earnings_schema, .response = &settings_schema,
+	  .operation_id = "setRetainedEarningsAccount", .headers = ERP_TAKES_IF_MATCH | ERP_ANSWERS_ETAG },
 	{ ERP_POST, COMPANY "/ledger-settings/cancel", "ledger.settings.manage",
 	  ledger_settings_cancel_change, "Drop the pending change.", .response = &settings_schema,
 	  .operation_id = "cancelLedgerSettingsChange", .headers = ERP_ANSWERS_ETAG },
@@ -620,6 +739,9 @@ static const struct erp_permission permissions[] = {
 	{ "ledger.period.manage", "Create fiscal years; close periods." },
 	{ "ledger.period.lock",
 	  "Ask for, confirm (another's request) or cancel the lock of a period; reopen a closed period." },
+	{ "ledger.year.close",
+	  "Ask for, confirm (another's request) or cancel the close of a fiscal year; reopen a closed"
+	  " year (its closing entry is reversed)." },
 	{ "ledger.period.post-closed",
 	  "Post into a closed period (the entry says so; recorded in the audit trail)." },
 	{ "ledger.journal.read", "List and read journal entries." },
@@ -655,6 +777,8 @@ static const struct erp_sod_rule sod_rules[] = {
 	  " permission to a user of their choosing" },
 	{ "ledger.journal.create", "ledger.period.lock",
 	  "who writes journal entries does not lock or reopen the periods they are posted into" },
+	{ "ledger.journal.create", "ledger.year.close",
+	  "who writes journal entries does not close or reopen the year they are posted into" },
 };
 
 /* Rare and powerful: granting it waits for a second administrator. */
@@ -666,8 +790,12 @@ static const char *const depends_on[] = { "iam" };
 /* `erp-server audit verify-ledger`: the checks of verify.c. */
 static const struct erp_verifier verifiers[] = {
 	{ "verify-ledger",
-	  "recompute the ledger's balances from the posted lines (read-only; exit 65 names\n"
-	  "                    every company, account and day or month that differs)",
+	  "recompute the ledger's balances from the posted lines, walk each company's hash\n"
+	  "                    chain of posted entries and look for gaps in the numbers\n"
+	  "                    (exit 65 names every company, account and day or month that\n"
+	  "                    differs, the first entry that no longer matches its hash and\n"
+	  "                    every gap; the chain's result is recorded for the\n"
+	  "                    ledger-integrity report)",
 	  ledger_verify_books },
 };
 

@@ -242,6 +242,24 @@ static int check_lock_step(struct erp_ctx *ctx, struct period_change *c)
 	return check_lockable(ctx, c);
 }
 
+/* A period of a closed fiscal year does not reopen: the year is reopened first (year_close.c). */
+static int check_year_open(struct erp_ctx *ctx, struct period_change *c)
+{
+	PGresult *res;
+	int rc = db_query(ctx->db, ctx->arena, &ledger_sql_period_year_status, 1, &c->id, &res);
+
+	if (rc)
+		return rc;
+	if (PQntuples(res) == 0 || strcmp(db_value(res, 0, "status"), "closed") != 0)
+		return ERP_OK;
+	return erp_refuse_made(&ctx->refusal, ERP_ERR_CONFLICT,
+			       arena_printf(ctx->arena, "period %s is in fiscal year %lld, which is closed:"
+					    " reopen the year first (POST .../fiscal-years/%lld/reopen)",
+					    field(c->before, "name"),
+					    json_integer_value(json_object_get(c->before, "fiscal_year")),
+					    json_integer_value(json_object_get(c->before, "fiscal_year"))));
+}
+
 /* Whether the step may happen to the locked period now; a refusal otherwise. */
 static int check_step(struct erp_ctx *ctx, struct period_change *c)
 {
@@ -253,7 +271,7 @@ static int check_step(struct erp_ctx *ctx, struct period_change *c)
 			       ? ERP_OK : refuse_transition(ctx, c, "closed");
 	case LEDGER_PERIOD_REOPEN:
 		return ledger_period_transition_allowed(status, "open")
-			       ? ERP_OK : refuse_transition(ctx, c, "open");
+			       ? check_year_open(ctx, c) : refuse_transition(ctx, c, "open");
 	case LEDGER_PERIOD_REQUEST_LOCK:
 	case LEDGER_PERIOD_CONFIRM_LOCK:
 	case LEDGER_PERIOD_CANCEL_LOCK:

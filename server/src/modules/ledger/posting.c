@@ -21,8 +21,10 @@ struct posting_facts {
 	PGresult *entry;           /* company_id, status, author_id, entry_date, version, period_id,
 				      period_status, fiscal_year, period, self_posting, author_active */
 	const char *period_status; /* as share-locked; NULL: no period covers the date */
+	const char *year_status;   /* the fiscal year's, as share-locked; NULL: no period covers the date */
 	const char *inactive;      /* codes of inactive accounts ("1100, 9000", share-locked), or NULL */
 	const char *sequence;      /* the number taken in the entry's fiscal year; NULL without a period */
+	struct ledger_chain_link chain; /* the company's chain head, locked, and the entry's content */
 };
 
 /*
@@ -30,7 +32,8 @@ struct posting_facts {
  * and takes the entry's number: the entry (FOR UPDATE), its period, its
  * company and its accounts (FOR SHARE, so a close or lock, a currency change
  * or a deactivation waits for this posting, or this posting for it and then
- * reads what it left), then the next number of its fiscal year (the
+ * reads what it left), the company's chain head (FOR UPDATE: one order of
+ * posted entries per company, chain.c), then the next number of its fiscal year (the
  * numbering row stays locked until commit: postings of a company and year
  * queue there, and a posting a rule refuses gives its number back when it
  * rolls back). ERP_ERR_NOT_FOUND when the company has no such entry.
@@ -39,15 +42,18 @@ static int lock(struct erp_ctx *ctx, const struct ledger_post *post, struct post
 {
 	const char *key[] = { post->entry_id, ctx->company->id };
 	struct db_batch *batch = db_batch_new(ctx->arena);
-	PGresult *period, *accounts, *number;
+	PGresult *period, *year, *accounts, *number;
 	int rc;
 
 	/* In the order every posting takes them, so two postings never wait for each other in a circle. */
 	db_batch_add(batch, &ledger_sql_post_lock_entry, 2, key, &out->entry);
 	db_batch_add(batch, &ledger_sql_post_share_period, 2, key, &period);
+	db_batch_add(batch, &ledger_sql_post_share_year, 2, key, &year);
 	db_batch_add(batch, &ledger_sql_post_share_company, 2, key, NULL);
 	db_batch_add(batch, &ledger_sql_post_share_accounts, 2, key, &accounts);
-	db_batch_add(batch, &ledger_sql_post_next_number, 2, key, &number);
+	ledger_chain_queue_lock(batch, key, &out->chain);
+	db_batch_add(batch, post->year_close ? &ledger_sql_post_next_closing_number
+					     : &ledger_sql_post_next_number, 2, key, &number);
 	rc = db_batch_run(ctx->db, batch);
 	if (rc)
 		return rc;
@@ -55,6 +61,7 @@ static int lock(struct erp_ctx *ctx, const struct ledger_post *post, struct post
 		return ERP_ERR_NOT_FOUND;
 	out->period_status = PQntuples(period) ? db_value(period, 0, "status")
 					       : db_value(out->entry, 0, "period_status");
+	out->year_status = PQntuples(year) ? db_value(year, 0, "status") : NULL;
 	out->sequence = PQntuples(number) ? db_value(number, 0, "last_number") : NULL;
 	out->inactive = NULL;
 	for (int row = 0; row < PQntuples(accounts); row++) {
@@ -73,15 +80,19 @@ static int lock(struct erp_ctx *ctx, const struct ledger_post *post, struct post
 /*
  * One round trip that posts the locked draft: lines stamped with the
  * posting date and sequence and added to their accounts' balances, the
- * entry marked with its number, the poster and closed; post->entry: the
- * entry as clients see it after (arena).
+ * entry marked with its number, the poster, closed and its link in the
+ * chain, the chain's head moved to it; post->entry: the entry as clients
+ * see it after (arena).
  */
 static int mark(struct erp_ctx *ctx, struct ledger_post *post, const struct posting_facts *facts,
 		bool closed)
 {
 	const char *stamp[] = { post->entry_id, db_value(facts->entry, 0, "entry_date") };
+	/* A closing entry's number is of its year's closing series: no JE sequence. */
 	const char *marks[] = { post->entry_id, db_value(facts->entry, 0, "fiscal_year"),
-				facts->sequence, post->number, ctx->actor_id, closed ? "true" : "false" };
+				post->year_close ? NULL : facts->sequence, post->number, ctx->actor_id,
+				closed && !post->year_close ? "true" : "false",
+				facts->chain.position, facts->chain.prev_hash, facts->chain.hash };
 	const char *get[] = { ctx->company->id, post->entry_id };
 	struct db_batch *batch = db_batch_new(ctx->arena);
 	PGresult *res;
@@ -89,7 +100,8 @@ static int mark(struct erp_ctx *ctx, struct ledger_post *post, const struct post
 
 	db_batch_add(batch, &ledger_sql_post_stamp_lines, 2, stamp, NULL);
 	db_batch_add(batch, &ledger_sql_post_balances, 2, stamp, NULL);
-	db_batch_add(batch, &ledger_sql_post_mark, 6, marks, NULL);
+	db_batch_add(batch, &ledger_sql_post_mark, 9, marks, NULL);
+	ledger_chain_queue_advance(ctx, batch, &facts->chain);
 	db_batch_add(batch, &ledger_sql_entry_get, 2, get, &res);
 	rc = db_batch_run(ctx->db, batch);
 	if (rc)
@@ -128,12 +140,18 @@ static int check_rules(struct erp_ctx *ctx, const struct ledger_post *post,
 		return erp_refuse_made(refusal, ERP_ERR_INVALID,
 				       arena_printf(ctx->arena, "no fiscal period covers %s; create the"
 						    " fiscal year first", db_value(row, 0, "entry_date")));
-	if (strcmp(period_status, "locked") == 0)
+	if (facts->year_status && strcmp(facts->year_status, "closed") == 0)
+		return erp_refuse_made(refusal, ERP_ERR_CONFLICT,
+				       arena_printf(ctx->arena, "fiscal year %s is closed; nothing can be"
+						    " posted into it until it is reopened",
+						    db_value(row, 0, "fiscal_year")));
+	/* The year's own closing entry, and its reversal, are what a closed or locked last period takes. */
+	if (strcmp(period_status, "locked") == 0 && !post->year_close)
 		return erp_refuse_made(refusal, ERP_ERR_CONFLICT,
 				       arena_printf(ctx->arena, "period %s is locked; nothing can be"
 						    " posted into it", period));
-	*closed = strcmp(period_status, "closed") == 0;
-	if (*closed && !post->may_post_closed)
+	*closed = strcmp(period_status, "open") != 0;
+	if (*closed && !post->may_post_closed && !post->year_close)
 		return erp_refuse_made(refusal, ERP_ERR_FORBIDDEN,
 				       arena_printf(ctx->arena, "period %s is closed; posting into it needs"
 						    " ledger.period.post-closed", period));
@@ -185,12 +203,14 @@ int ledger_post_draft(struct erp_ctx *ctx, struct ledger_post *post)
 	if (rc)
 		return rc;
 	if (!facts.sequence ||
-	    ledger_number_format((int)strtol(db_value(facts.entry, 0, "fiscal_year"), NULL, 10),
-				 (int)strtol(facts.sequence, NULL, 10), post->number,
-				 sizeof(post->number)) < 0)
+	    (post->year_close ? ledger_closing_number_format : ledger_number_format)(
+		    (int)strtol(db_value(facts.entry, 0, "fiscal_year"), NULL, 10),
+		    (int)strtol(facts.sequence, NULL, 10), post->number, sizeof(post->number)) < 0)
 		return ERP_ERR_INTERNAL;
-	rc = mark(ctx, post, &facts, closed);
-	if (!rc && closed) {
+	rc = ledger_chain_link_make(ctx, &facts.chain, post->entry_id, post->number);
+	if (!rc)
+		rc = mark(ctx, post, &facts, closed);
+	if (!rc && closed && !post->year_close) {
 		closed_period = arena_printf(ctx->arena, "posted into closed period %s",
 					     db_value(facts.entry, 0, "period"));
 		if (!closed_period)

@@ -218,6 +218,16 @@ int ledger_number_format(int fiscal_year, int sequence, char *out, size_t size)
 	return length < 0 || (size_t)length >= size ? -1 : length;
 }
 
+int ledger_closing_number_format(int fiscal_year, int sequence, char *out, size_t size)
+{
+	int length;
+
+	if (fiscal_year < 1900 || fiscal_year > 9999 || sequence < 1)
+		return -1;
+	length = snprintf(out, size, "YC-%04d-%06d", fiscal_year, sequence);
+	return length < 0 || (size_t)length >= size ? -1 : length;
+}
+
 bool ledger_action_allowed(const char *status, enum ledger_action action)
 {
 	bool draft = strcmp(status, "draft") == 0;

@@ -46,12 +46,26 @@ extern const struct db_statement ledger_sql_entry_take_over;
 
 extern const struct db_statement ledger_sql_post_lock_entry;
 extern const struct db_statement ledger_sql_post_share_period;
+extern const struct db_statement ledger_sql_post_share_year;
 extern const struct db_statement ledger_sql_post_share_company;
 extern const struct db_statement ledger_sql_post_share_accounts;
 extern const struct db_statement ledger_sql_post_next_number;
+extern const struct db_statement ledger_sql_post_next_closing_number;
 extern const struct db_statement ledger_sql_post_stamp_lines;
 extern const struct db_statement ledger_sql_post_balances;
 extern const struct db_statement ledger_sql_post_mark;
+
+/* --- store_chain.c: the hash chain of posted entries and its verification ------------------- */
+
+extern const struct db_statement ledger_sql_chain_head_ensure;
+extern const struct db_statement ledger_sql_chain_head_lock;
+extern const struct db_statement ledger_sql_chain_content;
+extern const struct db_statement ledger_sql_chain_head_advance;
+extern const struct db_statement ledger_sql_chain_companies;
+extern const struct db_statement ledger_sql_chain_walk;
+extern const struct db_statement ledger_sql_numbering_gaps;
+extern const struct db_statement ledger_sql_integrity_record;
+extern const struct db_statement ledger_sql_integrity_report;
 
 /* --- store_periods.c: fiscal years and periods ------------------------------------------ */
 
@@ -67,6 +81,20 @@ extern const struct db_statement ledger_sql_period_reopen;
 extern const struct db_statement ledger_sql_period_request_lock;
 extern const struct db_statement ledger_sql_period_confirm_lock;
 extern const struct db_statement ledger_sql_period_cancel_lock;
+extern const struct db_statement ledger_sql_period_year_status;
+
+/* --- store_years.c: closing and reopening a fiscal year --------------------------------- */
+
+extern const struct db_statement ledger_sql_year_get;
+extern const struct db_statement ledger_sql_year_lock_periods;
+extern const struct db_statement ledger_sql_year_lock;
+extern const struct db_statement ledger_sql_year_share_next;
+extern const struct db_statement ledger_sql_year_balances;
+extern const struct db_statement ledger_sql_year_retained_earnings;
+extern const struct db_statement ledger_sql_year_request_close;
+extern const struct db_statement ledger_sql_year_cancel_close;
+extern const struct db_statement ledger_sql_year_confirm_close;
+extern const struct db_statement ledger_sql_year_reopen;
 
 /* --- store_reports.c: the trial balance and an account's ledger -------------------------- */
 
@@ -89,5 +117,7 @@ extern const struct db_statement ledger_sql_settings_lock;
 extern const struct db_statement ledger_sql_settings_request;
 extern const struct db_statement ledger_sql_settings_confirm;
 extern const struct db_statement ledger_sql_settings_cancel;
+extern const struct db_statement ledger_sql_settings_retained_account;
+extern const struct db_statement ledger_sql_settings_set_retained;
 
 #endif

@@ -103,3 +103,16 @@ const struct db_statement ledger_sql_period_confirm_lock = PERIOD_UPDATE(
 /* The lock request dropped. */
 const struct db_statement ledger_sql_period_cancel_lock = PERIOD_UPDATE(
 	"ledger_period_cancel_lock", "lock_requested_by = NULL, lock_requested_at = NULL");
+
+/*
+ * $1 period: its fiscal year's status ("status"), shared until commit after
+ * the period's own lock (the order a year's close takes them in): a period
+ * of a closed year does not reopen.
+ */
+const struct db_statement ledger_sql_period_year_status = {
+	"ledger_period_year_status",
+	"SELECT y.status FROM ledger_periods p JOIN ledger_fiscal_years y"
+	" ON y.company_id = p.company_id AND y.fiscal_year = p.fiscal_year"
+	" WHERE p.id = $1 FOR SHARE OF y",
+	false,
+};

@@ -46,6 +46,20 @@ const struct db_statement ledger_sql_post_share_period = {
 };
 
 /*
+ * The fiscal year of the entry's period shared until commit ("status"):
+ * after the period, as a year's close takes them (every period of the year,
+ * then the year, FOR UPDATE), so a posting into the year commits before the
+ * close reads its balances, or waits and reads the year closed.
+ */
+const struct db_statement ledger_sql_post_share_year = {
+	"ledger_post_share_year",
+	"SELECT y.status FROM" POSTING_ENTRY " JOIN" POSTING_PERIOD
+	" JOIN ledger_fiscal_years y ON y.company_id = e.company_id AND y.fiscal_year = p.fiscal_year"
+	" WHERE" POSTING_MATCH " FOR SHARE OF y",
+	false,
+};
+
+/*
  * The entry's company shared until commit ("locked"), by the function IAM
  * exports for it: postings run side by side, while a change of the company
  * (FOR UPDATE, e.g. its currency) waits for them, and they for it.
@@ -85,6 +99,20 @@ const struct db_statement ledger_sql_post_next_number = {
 	false,
 };
 
+/*
+ * The next number of the closing series of the entry's fiscal year
+ * ("last_number"): a year's closing entries and the reversals that reopen
+ * it, YC-<year>-<n>, on the year's row (locked by the close or reopen).
+ */
+const struct db_statement ledger_sql_post_next_closing_number = {
+	"ledger_post_next_closing_number",
+	"UPDATE ledger_fiscal_years y SET last_closing_number = y.last_closing_number + 1"
+	" FROM" POSTING_ENTRY " JOIN" POSTING_PERIOD
+	" WHERE" POSTING_MATCH " AND y.company_id = e.company_id AND y.fiscal_year = p.fiscal_year"
+	" RETURNING y.last_closing_number AS last_number",
+	false,
+};
+
 /* $1 entry, $2 the posting date: its lines stamped for the reports. */
 const struct db_statement ledger_sql_post_stamp_lines = {
 	"ledger_post_stamp_lines",
@@ -119,12 +147,14 @@ const struct db_statement ledger_sql_post_balances = {
 
 /*
  * $1 entry, $2 fiscal year, $3 sequence, $4 number, $5 poster, $6 whether
- * into a closed period: the entry posted, a new version.
+ * into a closed period, $7 its place in the company's chain, $8 the hash
+ * before it, $9 its hash: the entry posted, a new version.
  */
 const struct db_statement ledger_sql_post_mark = {
 	"ledger_post_mark",
 	"UPDATE ledger_entries SET status = 'posted', fiscal_year = $2, sequence = $3, number = $4,"
 	" posted_by = $5, posted_at = now(), posted_into_closed_period = $6::boolean,"
+	" chain_seq = $7::bigint, prev_hash = $8, entry_hash = $9,"
 	" version = version + 1, updated_at = now() WHERE id = $1",
 	false,
 };

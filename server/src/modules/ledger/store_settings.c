@@ -8,6 +8,8 @@
  */
 #define SETTINGS_JSON                                                                        \
 	"json_build_object('self_posting', coalesce(s.self_posting, false),"                  \
+	" 'retained_earnings_account', (SELECT a.code FROM ledger_accounts a"                  \
+	"   WHERE a.id = s.retained_earnings_account_id),"                                     \
 	" 'version', coalesce(s.version, 1),"                                                  \
 	" 'pending', CASE WHEN s.pending_self_posting IS NOT NULL THEN json_build_object("     \
 	"   'self_posting', s.pending_self_posting, 'requested_by', s.pending_requested_by,"   \
@@ -60,5 +62,21 @@ const struct db_statement ledger_sql_settings_cancel = {
 	"UPDATE ledger_settings s SET pending_self_posting = NULL, pending_requested_by = NULL,"
 	" pending_requested_at = NULL, version = s.version + 1, updated_at = now()"
 	" WHERE s.company_id = $1 AND s.pending_self_posting IS NOT NULL RETURNING " SETTINGS_JSON,
+	false,
+};
+
+/* $1 company, $2 account code: the account a retained-earnings setting names (id, type, currency, active). */
+const struct db_statement ledger_sql_settings_retained_account = {
+	"ledger_settings_retained_account",
+	"SELECT a.id, a.type, a.currency::text AS currency, a.active FROM ledger_accounts a"
+	" WHERE a.company_id = $1 AND a.code = $2",
+	false,
+};
+
+/* $1 company, $2 account id: the retained-earnings account set; the settings after. */
+const struct db_statement ledger_sql_settings_set_retained = {
+	"ledger_settings_set_retained",
+	"UPDATE ledger_settings s SET retained_earnings_account_id = $2, version = s.version + 1,"
+	" updated_at = now() WHERE s.company_id = $1 RETURNING " SETTINGS_JSON,
 	false,
 };

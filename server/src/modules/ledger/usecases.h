@@ -190,6 +190,7 @@ struct ledger_posting_input {
 	bool document_approved;     /* a posting another module's document approved (ledger.h): no four-eyes */
 	const char *date;           /* a reversal's date (NULL: today, UTC) */
 	const char *memo;           /* a reversal's memo (NULL: "Reversal of <number>") */
+	bool year_close;            /* a year's closing entry or its reversal (year_close.c) */
 };
 
 /* What a posting gave the entry: its number, and the entry as clients see it (arena JSON). */
@@ -219,6 +220,10 @@ int ledger_entry_post_in(struct erp_ctx *ctx, const struct ledger_posting_input 
  */
 int ledger_entry_reverse(struct erp_ctx *ctx, const struct ledger_posting_input *in,
 			 struct ledger_entry_posted *out);
+
+/* ledger_entry_reverse() inside a transaction the caller owns; out->id names the mirror to make. */
+int ledger_entry_reverse_in(struct erp_ctx *ctx, const struct ledger_posting_input *in,
+			    struct ledger_entry_posted *out);
 
 /* Makes the actor the author of a deactivated author's draft, at the version read. */
 int ledger_entry_take_over(struct erp_ctx *ctx, const char *id, int expected_version,
@@ -251,6 +256,27 @@ enum ledger_period_step {
 int ledger_period_change(struct erp_ctx *ctx, const char *period_id, enum ledger_period_step step,
 			 json_t **period);
 
+/* --- closing a fiscal year (year_close.c) ------------------------------------------- */
+
+/* The steps of a year's close, four-eyes: one user asks, another confirms. */
+enum ledger_year_step {
+	LEDGER_YEAR_REQUEST_CLOSE,  /* the actor asks for the close: every period closed, retained earnings set */
+	LEDGER_YEAR_CONFIRM_CLOSE,  /* another user confirms: the closing entry posted, the year closed */
+	LEDGER_YEAR_CANCEL_CLOSE,   /* drops the request */
+	LEDGER_YEAR_REOPEN,         /* the closing entry reversed, the year open; the next year not closed */
+};
+
+/*
+ * Takes the company's fiscal_year one step, as ctx->actor_id. *year: the
+ * year after (arena JSON: status, who asked and confirmed, the closing
+ * entry). ERP_ERR_NOT_FOUND for a year without periods.
+ */
+int ledger_fiscal_year_change(struct erp_ctx *ctx, int fiscal_year, enum ledger_year_step step,
+			      json_t **year);
+
+/* The company's fiscal_year as clients see it (arena JSON); ERP_ERR_NOT_FOUND without periods. */
+int ledger_fiscal_year_read(struct erp_ctx *ctx, int fiscal_year, json_t **year);
+
 /* --- the company's ledger settings (settings.c) ---------------------------------------- */
 
 /* The steps of a change of the settings, four-eyes: one user requests, another confirms. */
@@ -266,6 +292,15 @@ struct ledger_settings_change {
 int ledger_settings_read(struct erp_ctx *ctx, json_t **settings);
 int ledger_settings_change(struct erp_ctx *ctx, const struct ledger_settings_change *in,
 			   json_t **settings);
+
+/*
+ * Names the company's retained-earnings account (retained_earnings.c): an
+ * active equity account in the company's currency, where a year's close
+ * moves its result. At the settings' version read (If-Match). 0, or a
+ * refusal: ERP_ERR_INVALID on /account, ERP_ERR_STALE.
+ */
+int ledger_settings_set_retained_earnings(struct erp_ctx *ctx, const char *account,
+					  int expected_version, json_t **settings);
 
 /* --- reports (reports.c) ---------------------------------------------------------------- */
 

@@ -1,6 +1,7 @@
 /*
  * `erp-server audit verify-ledger`: the ledger's books checked against
- * themselves, read-only, in one snapshot. Each check is a function in
+ * themselves, read-only, in one snapshot (the chains' results are then
+ * recorded for the ledger-integrity report: the one write). Each check is a function in
  * checks[] below that names every problem it finds, one line each; a new
  * check (the entries' hash chain, the numbering) is one more function and
  * one more row of the array.
@@ -17,6 +18,7 @@ struct verify_run {
 	struct arena *arena;
 	FILE *out;
 	long problems;   /* named so far, by every check */
+	struct ledger_integrity_result *chains; /* what check_chain() found, recorded after the snapshot */
 };
 
 /*
@@ -52,8 +54,15 @@ static int check_balances(struct verify_run *run)
 	return ERP_OK;
 }
 
+/* Each company's hash chain of posted entries and the gaps in its numbers (integrity.c). */
+static int check_chain(struct verify_run *run)
+{
+	return ledger_integrity_check(run->db, run->arena, run->out, &run->problems, &run->chains);
+}
+
 static const struct verify_check checks[] = {
 	{ "balances", check_balances },
+	{ "chain and numbering", check_chain },
 };
 
 /* Says in err why the database could not be read; the code verify_module() maps to 69 or 70. */
@@ -94,6 +103,9 @@ int ledger_verify_books(struct db_conn *db, FILE *out, char *err, size_t err_siz
 	if (rc)
 		rc = failure(db, rc, err, err_size);
 	db_exec(db, rc ? "ROLLBACK" : "COMMIT");
+	/* The one write: the chains' results, for the ledger-integrity report. */
+	if (!rc && ledger_integrity_record(db, run.chains))
+		rc = failure(db, ERP_ERR_UNAVAILABLE, err, err_size);
 	arena_free(run.arena);
 	if (rc)
 		return rc;

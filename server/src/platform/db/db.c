@@ -328,7 +328,7 @@ static void gauge_in_use(struct db_conn *conn, long delta)
 /* Whether step i must be parsed first: new to this session and to the steps before it. */
 static bool needs_parse(const struct db_conn *conn, const struct db_step *steps, size_t i)
 {
-	if (is_prepared(conn, steps[i].statement))
+	if (conn->options.unnamed_statements || is_prepared(conn, steps[i].statement))
 		return false;
 	for (size_t j = 0; j < i; j++)
 		if (steps[j].statement == steps[i].statement)
@@ -402,6 +402,11 @@ static int run_pipeline(struct db_conn *conn, struct arena *arena, const struct 
 	for (size_t i = 0; sent && i < count; i++) {
 		const struct db_statement *st = steps[i].statement;
 
+		if (conn->options.unnamed_statements) {
+			sent = PQsendQueryParams(pg, st->sql, steps[i].param_count, NULL,
+						 steps[i].params, NULL, NULL, 0);
+			continue;
+		}
 		if (needs_parse(conn, steps, i))
 			sent = PQsendPrepare(pg, st->name, st->sql, 0, NULL);
 		sent = sent && PQsendQueryPrepared(pg, st->name, steps[i].param_count, steps[i].params,
@@ -487,10 +492,13 @@ static int run_once(struct db_conn *conn, struct arena *arena, const struct db_s
 	if (rc)
 		return rc;
 	/* BEGIN or a Parse to send as well: still one round trip, in a pipeline. */
-	if (conn->begin_pending || !is_prepared(conn, st))
+	if (conn->begin_pending || (!conn->options.unnamed_statements && !is_prepared(conn, st)))
 		return run_pipeline(conn, arena, &step, 1, false, &failed_step);
 	gauge_in_use(conn, 1);
-	res = PQexecPrepared(conn->pg, st->name, param_count, params, NULL, NULL, 0);
+	if (conn->options.unnamed_statements)
+		res = PQexecParams(conn->pg, st->sql, param_count, NULL, params, NULL, NULL, 0);
+	else
+		res = PQexecPrepared(conn->pg, st->name, param_count, params, NULL, NULL, 0);
 	count_round_trip(conn);
 	gauge_in_use(conn, -1);
 	if (!result_ok(res)) {

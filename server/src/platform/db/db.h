@@ -9,8 +9,11 @@
 
 /*
  * PostgreSQL access through libpq. Every statement is a named, parameterised
- * statement prepared once per connection on first use; SQL is never built
- * from input. Errors come back as ERP_ERR_* codes (shared-kernel/errors.h):
+ * statement prepared once per connection on first use (or, with
+ * db_options.unnamed_statements, sent unnamed each time); SQL is never built
+ * from input. Nothing keeps state in the session between transactions
+ * (docs/deployment.md, "Session state"), so a transaction pooler may sit
+ * between the server and PostgreSQL. Errors come back as ERP_ERR_* codes (shared-kernel/errors.h):
  *
  *   23505 unique violation            -> ERP_ERR_CONFLICT
  *   23503, 23514, 22xxx bad data      -> ERP_ERR_INVALID
@@ -35,6 +38,14 @@ struct db_options {
 	unsigned connect_timeout_s;    /* 0: libpq default */
 	unsigned statement_timeout_ms; /* 0: none */
 	const char *application_name;  /* shown in pg_stat_activity */
+	/*
+	 * Send every statement unnamed (Parse/Bind/Execute of the unnamed
+	 * statement, as PQexecParams does) instead of preparing it once per
+	 * session: a transaction pooler (PgBouncer pool_mode=transaction) hands
+	 * each transaction to any server connection, where a statement prepared
+	 * on another does not exist. Costs a parse and plan per statement.
+	 */
+	bool unnamed_statements;
 };
 
 /* Internal result code of db_query() for 40001/40P01; db_transaction() retries it. */

@@ -100,6 +100,7 @@ struct erp_request {
 	bool responded;
 	bool completed;
 	const char *client_address;
+	bool read_replica; /* http_db() gives the replica (route.h, replica_reads) */
 };
 
 /* A request header, or NULL. The value lives as long as the request. */

@@ -130,6 +130,14 @@ struct erp_route {
 	 * for a rule without a body, ... Zero-terminated.
 	 */
 	int problems[ERP_ROUTE_MAX_PROBLEMS];
+	/*
+	 * A read-only GET (a report) whose handler may read a streaming replica
+	 * (ERP_DATABASE_REPLICA_URL): once the replica has replayed every commit
+	 * made before the request began (platform/db/replica.h), http_db() hands
+	 * the handler a replica connection; otherwise the primary's. Its handler
+	 * must write nothing, not even at commit.
+	 */
+	bool replica_reads;
 };
 
 /*

@@ -237,7 +237,9 @@ START_TEST(the_move_keeps_every_row_and_every_rule)
 		     "  FROM pg_tables WHERE schemaname IN ('public', 'platform', 'iam', 'ledger')",
 		     "iam.authz_version iam.companies iam.login_throttle iam.role_assignments"
 		     " iam.role_grant_requests iam.role_permissions iam.roles iam.sessions"
-		     " iam.sod_overrides iam.users ledger.ledger_accounts ledger.ledger_entries"
+		     " iam.sod_overrides iam.users ledger.ledger_account_balances ledger.ledger_accounts"
+		     " ledger.ledger_chain_heads"
+		     " ledger.ledger_entries ledger.ledger_fiscal_years ledger.ledger_integrity_checks"
 		     " ledger.ledger_lines ledger.ledger_numbering ledger.ledger_periods"
 		     " ledger.ledger_settings platform.audit_events platform.idempotency_keys"
 		     " platform.permissions platform.platform_event_streams platform.platform_events"

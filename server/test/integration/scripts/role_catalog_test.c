@@ -57,7 +57,7 @@ static const struct {
 	  "ledger.period.read,ledger.report.read" },
 	{ "controller",
 	  "iam.company.read,ledger.account.read,ledger.journal.discard,ledger.journal.read,"
-	  "ledger.period.lock,ledger.period.read,ledger.report.read,ledger.settings.manage" },
+	  "ledger.period.lock,ledger.period.read,ledger.report.read,ledger.settings.manage,ledger.year.close" },
 };
 
 /* Every read permission of every module's catalog (a new module's too), and nothing else. */
