@@ -150,8 +150,10 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
 	size_t n;
 
 	(void)pos;
-	if (s->sent == s->pending.length) {
-		s->pending.length = 0;
+	/* What was sent is dropped before more is read: the buffer stays about max plus one row. */
+	if (s->sent) {
+		memmove(s->pending.data, s->pending.data + s->sent, s->pending.length - s->sent);
+		s->pending.length -= s->sent;
 		s->sent = 0;
 	}
 	while (!s->done && s->pending.length - s->sent < max) {
