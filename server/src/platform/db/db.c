@@ -33,6 +33,7 @@ struct db_conn {
 	bool begin_pending; /* in db_transaction(), BEGIN not sent yet: it goes with the first statement */
 	bool in_work; /* db_transaction()'s work is running: db_query_at_commit() queues */
 	struct db_step *at_commit; /* queued writes, sent with COMMIT; params in one block each */
+	PGresult *stream_row; /* db_stream_begin()'s first answer, until db_stream_next() takes it */
 	size_t at_commit_count;
 	size_t at_commit_capacity;
 	unsigned long round_trips;
@@ -134,6 +135,7 @@ void db_close(struct db_conn *conn)
 {
 	if (!conn)
 		return;
+	PQclear(conn->stream_row);
 	if (conn->pg)
 		PQfinish(conn->pg);
 	drop_at_commit(conn);
@@ -859,4 +861,59 @@ const char *db_value(const PGresult *res, int row, const char *name)
 	if (column < 0 || row < 0 || row >= PQntuples(res) || PQgetisnull(res, row, column))
 		return NULL;
 	return PQgetvalue(res, row, column);
+}
+
+int db_stream_begin(struct db_conn *conn, const struct db_statement *statement, int param_count,
+		    const char *const *params)
+{
+	PGresult *first;
+	int rc = db_connect(conn);
+
+	if (rc)
+		return rc;
+	/* Unnamed and in single-row mode: each row is read from the socket as it is asked for. */
+	if (!PQsendQueryParams(conn->pg, statement->sql, param_count, NULL, params, NULL, NULL, 0) ||
+	    !PQsetSingleRowMode(conn->pg))
+		return classify(conn, NULL);
+	conn->stream_row = NULL;
+	/* The first answer now, so a failing statement is known before anything is sent. */
+	first = PQgetResult(conn->pg);
+	if (!first)
+		return ERP_ERR_INTERNAL;
+	if (PQresultStatus(first) == PGRES_SINGLE_TUPLE || PQresultStatus(first) == PGRES_TUPLES_OK) {
+		conn->stream_row = first;
+		return ERP_OK;
+	}
+	rc = classify(conn, first);
+	PQclear(first);
+	while ((first = PQgetResult(conn->pg)))
+		PQclear(first);
+	return rc;
+}
+
+int db_stream_next(struct db_conn *conn, PGresult **row)
+{
+	PGresult *res = conn->stream_row ? conn->stream_row : PQgetResult(conn->pg);
+	int rc;
+
+	conn->stream_row = NULL;
+	*row = NULL;
+	if (!res)
+		return 0;
+	if (PQresultStatus(res) == PGRES_SINGLE_TUPLE) {
+		*row = res;
+		return 1;
+	}
+	if (PQresultStatus(res) == PGRES_TUPLES_OK) {
+		/* The end: the query's last (empty) result, then NULL. */
+		PQclear(res);
+		while ((res = PQgetResult(conn->pg)))
+			PQclear(res);
+		return 0;
+	}
+	rc = classify(conn, res);
+	PQclear(res);
+	while ((res = PQgetResult(conn->pg)))
+		PQclear(res);
+	return rc;
 }

@@ -147,6 +147,20 @@ int db_exec(struct db_conn *conn, const char *sql);
 typedef int (*db_work_fn)(struct db_conn *conn, void *ctx);
 int db_transaction(struct db_conn *conn, db_work_fn work, void *ctx);
 
+/*
+ * A statement's rows one at a time (libpq single-row mode), for answers too
+ * large to hold: an export streamed to a client. db_stream_begin() sends the
+ * statement (unnamed, outside any transaction: it is its own snapshot) and
+ * reads the first answer, so a statement that fails does so here (codes as
+ * db_query()). Then db_stream_next() until it returns 0 (no more rows) or a
+ * negative code: 1 with *row one row (the caller PQclear()s it). The
+ * connection does nothing else until the rows are read to the end (close
+ * it to abandon them): use a connection of the stream's own.
+ */
+int db_stream_begin(struct db_conn *conn, const struct db_statement *statement, int param_count,
+		    const char *const *params);
+int db_stream_next(struct db_conn *conn, PGresult **row);
+
 /* SQLSTATE and primary message of the last failure ("" when none), for logs. */
 const char *db_last_sqlstate(const struct db_conn *conn);
 const char *db_last_message(const struct db_conn *conn);

@@ -66,6 +66,7 @@ enum erp_route_header {
 	ERP_TAKES_IDEMPOTENCY_KEY = 1 << 1, /* honours Idempotency-Key (platform/db/idempotency.h) */
 	ERP_ANSWERS_ETAG = 1 << 2,          /* its success answers carry ETag */
 	ERP_ANSWERS_LOCATION = 1 << 3,      /* its success answers carry Location */
+	ERP_ANSWERS_CSV = 1 << 4,           /* Accept: text/csv answers CSV (platform/http/csv.h) */
 };
 
 /* Room for a route's own problem statuses (erp_route.problems). */

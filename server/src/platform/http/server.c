@@ -369,9 +369,20 @@ static enum MHD_Result queue_response(struct erp_request *req)
 	bool own_cache_control = false;
 
 	cors_decorate(req);
-	/* The body lives in the arena or static memory until the request completes. */
-	response = MHD_create_response_from_buffer(req->response_length, (void *)req->response_body,
-						   MHD_RESPMEM_PERSISTENT);
+	if (req->body_stream) {
+		/* Produced as it is sent; MHD releases the producer when done (or gone). */
+		struct http_body_stream *stream = req->body_stream;
+
+		response = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 32 * 1024, stream->read,
+							     stream->state, stream->release);
+		if (response)
+			req->body_stream = NULL;
+	} else {
+		/* The body lives in the arena or static memory until the request completes. */
+		response = MHD_create_response_from_buffer(req->response_length,
+							   (void *)req->response_body,
+							   MHD_RESPMEM_PERSISTENT);
+	}
 	if (!response)
 		return MHD_NO;
 	if (req->content_type)
@@ -467,6 +478,9 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **re
 	});
 	if (server->observer && server->observer->end)
 		server->observer->end(req);
+	/* A stream never handed to libmicrohttpd (no answer queued) is released here. */
+	if (req->body_stream)
+		req->body_stream->release(req->body_stream->state);
 	erp_free(req->upload);
 	arena_give_back(server, req->arena);
 	atomic_fetch_sub_explicit(&server->in_flight, 1, memory_order_relaxed);
