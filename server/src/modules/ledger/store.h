@@ -91,6 +91,7 @@ extern const struct db_statement ledger_sql_year_lock;
 extern const struct db_statement ledger_sql_year_share_next;
 extern const struct db_statement ledger_sql_year_balances;
 extern const struct db_statement ledger_sql_year_retained_earnings;
+extern const struct db_statement ledger_sql_year_requester_active;
 extern const struct db_statement ledger_sql_year_request_close;
 extern const struct db_statement ledger_sql_year_cancel_close;
 extern const struct db_statement ledger_sql_year_confirm_close;

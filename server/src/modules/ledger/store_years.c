@@ -80,6 +80,17 @@ const struct db_statement ledger_sql_year_retained_earnings = {
 	false,
 };
 
+/*
+ * $1 user: whether the user is active ("active"), from the view IAM exports;
+ * no row when there is no such user. A close asked for by someone since
+ * deactivated is no second person's agreement any more.
+ */
+const struct db_statement ledger_sql_year_requester_active = {
+	"ledger_year_requester_active",
+	"SELECT u.active FROM user_states u WHERE u.id = $1",
+	false,
+};
+
 /* $1 company, $2 fiscal year, $3 who asks: the close requested; the year after. */
 const struct db_statement ledger_sql_year_request_close = {
 	"ledger_year_request_close",

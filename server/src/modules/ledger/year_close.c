@@ -278,6 +278,27 @@ static int request_close(struct erp_ctx *ctx, struct year_change *c)
 					     params, &c->after);
 }
 
+/*
+ * A request stands only while its requester is active: else one holder of
+ * ledger.year.close could close the year alone on the request of someone
+ * who has left (the request is cancelled and asked for again).
+ */
+static int check_requester_active(struct erp_ctx *ctx, struct year_change *c, const char *requester)
+{
+	PGresult *res;
+	int rc = db_query(ctx->db, ctx->arena, &ledger_sql_year_requester_active, 1, &requester, &res);
+
+	if (rc)
+		return rc;
+	if (PQntuples(res) == 1 && strcmp(db_value(res, 0, "active"), "t") == 0)
+		return ERP_OK;
+	return erp_refuse_made(&ctx->refusal, ERP_ERR_CONFLICT,
+			       arena_printf(ctx->arena, "the close of fiscal year %d was asked for by %s,"
+					    " who has since been deactivated: cancel it (POST"
+					    " .../fiscal-years/%d/close/cancel) and ask again",
+					    c->fiscal_year, requester, c->fiscal_year));
+}
+
 static int confirm_close(struct erp_ctx *ctx, struct year_change *c)
 {
 	const char *requester = field(c->before, "close_requested_by"), *entry_id, *number;
@@ -294,7 +315,9 @@ static int confirm_close(struct erp_ctx *ctx, struct year_change *c)
 				       arena_printf(ctx->arena, "four-eyes: you asked for the close of fiscal"
 						    " year %d; another user with ledger.year.close must"
 						    " confirm it", c->fiscal_year));
-	rc = check_closable(ctx, c, &account);
+	rc = check_requester_active(ctx, c, requester);
+	if (!rc)
+		rc = check_closable(ctx, c, &account);
 	if (!rc)
 		rc = post_closing_entry(ctx, c, account, &entry_id, &number);
 	if (rc)

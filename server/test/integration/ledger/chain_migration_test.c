@@ -34,8 +34,21 @@ static struct test_migration_steps steps;
 	"INSERT INTO ledger_lines (entry_id, line_no, company_id, account_id, credit_minor) VALUES" \
 	" (" id ", 2, " company ", " credit ", 100);"
 
-/* Posts draft id as number, at posted_at. */
+/*
+ * Posts draft id as number, at posted_at, as the server posts: its lines
+ * stamped with the entry's date and added to the balances.
+ */
 #define POST(id, number, sequence, posted_at)                                                     \
+	"UPDATE ledger_lines l SET posted_on = e.entry_date FROM ledger_entries e"                  \
+	" WHERE e.id = l.entry_id AND l.entry_id = " id ";"                                         \
+	"INSERT INTO ledger_account_balances (company_id, span, starts_on, account_id, debit_minor," \
+	" credit_minor) SELECT l.company_id, s.span, CASE s.span WHEN 'day' THEN l.posted_on"       \
+	" ELSE date_trunc('month', l.posted_on)::date END, l.account_id, sum(l.debit_minor),"       \
+	" sum(l.credit_minor) FROM ledger_lines l CROSS JOIN (VALUES ('day'), ('month')) s (span)"  \
+	" WHERE l.entry_id = " id " GROUP BY 1, 2, 3, 4"                                            \
+	" ON CONFLICT (company_id, span, starts_on, account_id) DO UPDATE"                           \
+	" SET debit_minor = ledger_account_balances.debit_minor + excluded.debit_minor,"            \
+	" credit_minor = ledger_account_balances.credit_minor + excluded.credit_minor;"             \
 	"UPDATE ledger_entries SET status = 'posted', fiscal_year = 2026, sequence = " sequence ","  \
 	" number = '" number "', posted_by = " POSTER ", posted_at = '" posted_at "'"               \
 	" WHERE id = " id ";"
