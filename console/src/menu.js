@@ -8,6 +8,8 @@ export const MENU = [
 	{ section: 'Ledger', label: 'Journal entries', page: 'entries', permission: 'ledger.journal.read' },
 	{ section: 'Ledger', label: 'Fiscal periods', page: 'periods', permission: 'ledger.period.read' },
 	{ section: 'Ledger', label: 'Trial balance', page: 'trial-balance', permission: 'ledger.report.read' },
+	{ section: 'Ledger', label: 'Profit and loss', page: 'profit-and-loss', permission: 'ledger.report.read' },
+	{ section: 'Ledger', label: 'Balance sheet', page: 'balance-sheet', permission: 'ledger.report.read' },
 	{ section: 'Order to cash', label: 'Partners', page: 'partners', permission: 'partners.partner.read' },
 	{ section: 'Order to cash', label: 'Sales invoices', page: 'invoices', permission: 'sales.invoice.read' },
 	{ section: 'Order to cash', label: 'Credit notes', page: 'credit-notes', permission: 'sales.invoice.read' },

@@ -3,6 +3,8 @@ import { AccountsPage } from './accounts.js';
 import { EntriesPage } from './entries.js';
 import { PeriodsPage } from './periods.js';
 import { TrialBalancePage } from './trial-balance.js';
+import { ProfitAndLossPage } from './profit-and-loss.js';
+import { BalanceSheetPage } from './balance-sheet.js';
 import { PartnersPage } from './partners.js';
 import { InvoicesPage } from './invoices.js';
 import { CreditNotesPage } from './credit-notes.js';
@@ -18,6 +20,8 @@ export const PAGES = {
 	entries: EntriesPage,
 	periods: PeriodsPage,
 	'trial-balance': TrialBalancePage,
+	'profit-and-loss': ProfitAndLossPage,
+	'balance-sheet': BalanceSheetPage,
 	partners: PartnersPage,
 	invoices: InvoicesPage,
 	'credit-notes': CreditNotesPage,

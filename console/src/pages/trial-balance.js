@@ -24,6 +24,5 @@ export function TrialBalancePage({ company }) {
 				<td><a href=${link(`/c/${company}/accounts/${a.code}`)}>${a.code}</a></td><td>${a.name}</td><td>${a.type}</td><td>${a.currency}</td>
 				<td class="num">${a.debit}</td><td class="num">${a.credit}</td><td class="num">${a.balance}</td></tr>`)}</tbody>
 			<tfoot>${r.totals.map((t) => html`<tr><th colspan="4">Total ${t.currency} ${t.balanced ? '(balanced)' : '(NOT balanced)'}</th>
-				<td class="num">${t.debit}</td><td class="num">${t.credit}</td><td></td></tr>`)}</tfoot></table>` : ''}
-		<p class="muted">The profit and loss statement and the balance sheet are not offered by the API yet.</p>`;
+				<td class="num">${t.debit}</td><td class="num">${t.credit}</td><td></td></tr>`)}</tfoot></table>` : ''}`;
 }

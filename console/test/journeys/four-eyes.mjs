@@ -1,7 +1,8 @@
 // A bookkeeper logs in (after a wrong password, shown as the API words it),
 // creates an account and a balanced draft entry; they cannot post it and
 // the button says why. An approver, in a second browser context, posts it;
-// the trial balance shows the amount on the new account.
+// the trial balance, the profit and loss and the balance sheet (which
+// balances) show the amount.
 import { USERS } from '../support/seed.mjs';
 import { checkPage, go, logIn, newPage, screenshot } from '../support/browser.mjs';
 import { expect, expectText } from '../support/expect.mjs';
@@ -71,8 +72,30 @@ export async function bookkeeperWritesAndApproverPosts({ browser, baseUrl, passw
 
 	await go(second.page, '#/c/DEMO/trial-balance');
 	await expectText(second.page.locator('tr[data-account="5310"]'), /120\.50/, 'the trial balance shows the posted amount');
+	const bank = (await second.page.locator('tr[data-account="1200"] td').last().innerText()).trim();
 	await screenshot(second.page, screenshots, 'trial-balance');
 	await checkPage(second.page, problems, 'trial balance');
+
+	// The financial statements show the posting: the expense under its parent;
+	// the bank account as on the trial balance, the year's result as on the
+	// profit and loss (from January 1), and a balance sheet that balances.
+	await go(second.page, '#/c/DEMO/profit-and-loss');
+	await expectText(second.page.locator('tr[data-account="5310"]'), /120\.50/, 'the profit and loss shows the posted expense');
+	await expectText(second.page.locator('tr[data-subtotal="5000"]'), /Total 5000/, 'the parent account closes with its subtotal');
+	await second.page.getByLabel('Compare with').selectOption('previous-year');
+	await expectText(second.page.locator('thead tr'), new RegExp(`${new Date().getUTCFullYear() - 1}-01-01`), 'the comparison column for the previous year');
+	const result = (await second.page.locator('tr[data-result] td').first().innerText()).trim();
+	await screenshot(second.page, screenshots, 'profit-and-loss');
+	await checkPage(second.page, problems, 'profit and loss');
+
+	await go(second.page, '#/c/DEMO/balance-sheet');
+	await expectText(second.page.locator('tr[data-account="1200"] td').last(), new RegExp(`^${bank.replace('.', '\\.')}$`), 'the balance sheet shows the bank account as the trial balance does');
+	await expectText(second.page.locator('tr[data-year-result] td').first(), new RegExp(`^${result.replace('.', '\\.')}$`), 'the current year\'s result in equity is the profit and loss\'s result');
+	await expectText(second.page.locator('.verdict'), /^Balanced/, 'the balance sheet balances');
+	await second.page.getByLabel('Compare with').selectOption('previous-period');
+	await expectText(second.page.locator('thead tr'), /\d{4}-\d\d-\d\d.*\d{4}-\d\d-\d\d/s, 'the comparison column for the previous period');
+	await screenshot(second.page, screenshots, 'balance-sheet');
+	await checkPage(second.page, problems, 'balance sheet');
 
 	await go(second.page, '#/c/DEMO/entries');
 	await screenshot(second.page, screenshots, 'entries');

@@ -8,7 +8,7 @@ import { invoiceIsPricedByTheServerAndPosted } from './order-to-cash.mjs';
 import { readingPagesPassTheChecks } from './readers.mjs';
 
 export const JOURNEYS = {
-	'a bookkeeper writes a draft, cannot post it; an approver posts it; the trial balance shows it': bookkeeperWritesAndApproverPosts,
+	'a bookkeeper writes a draft, cannot post it; an approver posts it; the trial balance and the statements show it': bookkeeperWritesAndApproverPosts,
 	'a stale edit is caught and the current version offered': staleEditIsCaught,
 	'a double-clicked "Post payment" books once': doubleClickedPaymentBooksOnce,
 	'an account of another company is not reachable by URL': anotherCompanyIsNotReachable,
