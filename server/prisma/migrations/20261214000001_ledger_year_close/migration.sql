@@ -5,10 +5,11 @@
 -- number of the year's closing series (YC-<year>-<n>: closings and the
 -- reversals that reopen them, apart from the JE numbers).
 --
--- Locks: a posting share-locks its period, then its year (FOR SHARE); a
--- close confirmation locks every period of the year, then the year (FOR
--- UPDATE), so a posting into the year either commits before the close reads
--- the balances or waits and then finds the year closed.
+-- Locks: a posting share-locks its period, then reads its year's status in
+-- a later statement; a close confirmation locks every period of the year,
+-- then the year (FOR UPDATE), so a posting into the year either commits
+-- before the close reads the balances or waits and then finds the year
+-- closed.
 CREATE TABLE ledger.ledger_fiscal_years (
     company_id          uuid NOT NULL REFERENCES iam.companies (id),
     fiscal_year         integer NOT NULL CHECK (fiscal_year BETWEEN 1900 AND 9999),

@@ -21,7 +21,7 @@ struct posting_facts {
 	PGresult *entry;           /* company_id, status, author_id, entry_date, version, period_id,
 				      period_status, fiscal_year, period, self_posting, author_active */
 	const char *period_status; /* as share-locked; NULL: no period covers the date */
-	const char *year_status;   /* the fiscal year's, as share-locked; NULL: no period covers the date */
+	const char *year_status;   /* the fiscal year's, read after the period's lock; NULL: no period */
 	const char *inactive;      /* codes of inactive accounts ("1100, 9000", share-locked), or NULL */
 	const char *sequence;      /* the number taken in the entry's fiscal year; NULL without a period */
 	struct ledger_chain_link chain; /* the company's chain head, locked, and the entry's content */
@@ -32,7 +32,8 @@ struct posting_facts {
  * and takes the entry's number: the entry (FOR UPDATE), its period, its
  * company and its accounts (FOR SHARE, so a close or lock, a currency change
  * or a deactivation waits for this posting, or this posting for it and then
- * reads what it left), the company's chain head (FOR UPDATE: one order of
+ * reads what it left), its fiscal year's status (read after the period's
+ * lock, which a year's close takes first), the company's chain head (FOR UPDATE: one order of
  * posted entries per company, chain.c), then the next number of its fiscal year (the
  * numbering row stays locked until commit: postings of a company and year
  * queue there, and a posting a rule refuses gives its number back when it

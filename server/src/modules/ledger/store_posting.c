@@ -46,16 +46,20 @@ const struct db_statement ledger_sql_post_share_period = {
 };
 
 /*
- * The fiscal year of the entry's period shared until commit ("status"):
- * after the period, as a year's close takes them (every period of the year,
- * then the year, FOR UPDATE), so a posting into the year commits before the
- * close reads its balances, or waits and reads the year closed.
+ * The status of the fiscal year of the entry's period ("status"), read
+ * after the period's share lock in a statement of its own: a year's close
+ * (and its reopening) locks every period of the year FOR UPDATE before the
+ * year, so a posting into the year either holds its period first (and the
+ * close waits for it) or waited for the close and reads, in this later
+ * statement's snapshot, the year it left. No row lock here: one more shared
+ * lock on one row per posting is a MultiXact per posting under load, and
+ * the period's lock already orders the two.
  */
 const struct db_statement ledger_sql_post_share_year = {
 	"ledger_post_share_year",
 	"SELECT y.status FROM" POSTING_ENTRY " JOIN" POSTING_PERIOD
 	" JOIN ledger_fiscal_years y ON y.company_id = e.company_id AND y.fiscal_year = p.fiscal_year"
-	" WHERE" POSTING_MATCH " FOR SHARE OF y",
+	" WHERE" POSTING_MATCH,
 	false,
 };
 

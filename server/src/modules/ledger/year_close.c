@@ -12,8 +12,9 @@
  *
  * Locks, in the order postings take them: every period of the year (FOR
  * UPDATE), then the year's row (FOR UPDATE); a posting share-locks its
- * period, then its year (posting.c). So a posting into the year commits
- * before the confirmation reads the balances, or waits and is refused.
+ * period, then reads its year's status in a later statement (posting.c).
+ * So a posting into the year commits before the confirmation reads the
+ * balances, or waits and is refused.
  */
 #include <stdio.h>
 #include <stdlib.h>
