@@ -32,7 +32,8 @@ struct erp_app {
 
 /*
  * The erp-server command line: `serve`, `migrate [--status]`,
- * `audit verify-scripts [--head ID:HEX]`, `audit verify-events`, `--help`,
+ * `audit verify-scripts [--head ID:HEX]`, `audit verify-events`, `audit <command>`
+ * of a module's verifiers (erp_module.verifiers: `audit verify-ledger`), `--help`,
  * `--version`. Refuses to serve or migrate (78, with a message) when the
  * modules' dependencies name a module that is missing or form a cycle.
  * Returns the process exit status (sysexits.h codes).

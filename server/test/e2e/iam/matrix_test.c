@@ -351,7 +351,8 @@ Suite *test_suite(void)
 	TCase *tc = tcase_create("matrix");
 
 	tcase_add_unchecked_fixture(tc, start_shared, stop_shared);
-	tcase_set_timeout(tc, 300);
+	/* A user and a role per guarded route (argon2id each): the time grows with the routes. */
+	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, every_guarded_route_is_denied_without_roles);
 	tcase_add_test(tc, each_permission_alone_opens_its_routes);
 	tcase_add_test(tc, public_routes_are_the_listed_ones_and_need_no_token);

@@ -69,7 +69,7 @@ static void month(int year, int m, long sale_base)
 
 static void start_shared(void)
 {
-	char id[40];
+	char id[40], *closing;
 
 	test_ledger_start(&L, "t_ledger_statements", NULL);
 	test_ledger_company(&L, "ST", "EUR");
@@ -110,9 +110,12 @@ static void start_shared(void)
 		"{\"account\":\"4200\",\"debit\":\"3600.00\"},{\"account\":\"5100\",\"credit\":\"4800.00\"},"
 		"{\"account\":\"5200\",\"credit\":\"9600.00\"},{\"account\":\"3900\",\"credit\":\"1980.00\"}]}",
 		NULL), 201);
-	snprintf(id, sizeof(id), "%s", test_db_value(L.db_url,
+	closing = test_db_value(L.db_url,
 		"SELECT e.id FROM ledger_entries e JOIN companies c ON c.id = e.company_id"
-		" WHERE c.code = 'ST' AND e.source = 'ledger.year-close'"));
+		" WHERE c.code = 'ST' AND e.source = 'ledger.year-close'");
+	ck_assert_ptr_nonnull(closing);
+	snprintf(id, sizeof(id), "%s", closing);
+	free(closing);
 	test_ledger_post(&L, approver.token, "ST", id, NULL);
 }
 
