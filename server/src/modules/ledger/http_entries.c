@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "modules/ledger/internal.h"
+#include "platform/http/csv.h"
 #include "platform/db/idempotency.h"
 #include "platform/http/schema.h"
 #include "shared-kernel/errors.h"
@@ -197,6 +198,17 @@ int ledger_entries_list(struct erp_request *req)
 		json_string_value(json_object_get(req->query, "account")),
 	};
 
+	if (csv_wanted(req)) {
+		static const char *const columns[] = { "number", "date", "status", "memo", "reference",
+						       "source", "line", "account", "currency", "debit",
+						       "credit", "description", "posted_at" };
+
+		/* Every line of every matching entry, streamed: paging does not apply to an export. */
+		if (!filters[0])
+			return http_respond_bytes(req, 200, "text/csv; charset=utf-8", "", 0);
+		return csv_respond_stream(req, columns, columns, ERP_COUNT(columns),
+					  &ledger_sql_entries_export, ERP_COUNT(filters), filters);
+	}
 	/* Two statements, so each gets a plan of its own: by the account's lines, or by date. */
 	if (filters[5])
 		return paging_respond_list(req, &ledger_sql_entries_list_by_account, 2, filters,

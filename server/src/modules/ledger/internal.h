@@ -97,28 +97,6 @@ bool ledger_is_account_code(const char *code);
 /* Whether source names a document type: [a-z][a-z0-9._-]{0,39} ("manual", "sales.invoice"). */
 bool ledger_is_source(const char *source);
 
-/* --- the closing entry of a fiscal year (year_close.c) ---------------------------------- */
-
-/* A revenue or expense account's balance of the year: debits minus credits, minor units. */
-struct ledger_closing_balance {
-	const char *code;
-	const char *currency;
-	int64_t balance_minor;
-};
-
-/*
- * The closing entry's lines (no database): each non-zero balance moved off
- * its account (a debit balance credited, a credit balance debited), then
- * the year's result on the retained-earnings account (a loss debited, a
- * profit credited; no line when it is zero). lines has room for count + 1;
- * *line_count: how many were written (0: nothing to move). ERP_ERR_CONFLICT
- * with *wrong_currency naming an account not kept in retained_currency;
- * ERP_ERR_OVERFLOW past LEDGER_LINES_MAX lines or int64.
- */
-int ledger_closing_lines(const struct ledger_closing_balance *balances, size_t count,
-			 const char *retained_code, const char *retained_currency,
-			 struct ledger_line_input *lines, size_t *line_count, const char **wrong_currency);
-
 /* --- financial statements without a database (statements.c) ----------------------------- */
 
 /* The comparison column of a statement (?compare=). */
@@ -169,6 +147,28 @@ struct ledger_statement_account {
  */
 int ledger_statement_tree(struct ledger_statement_account *accounts, size_t count, size_t *order,
 			  size_t *shown);
+
+/* --- the closing entry of a fiscal year (year_close.c) ---------------------------------- */
+
+/* A revenue or expense account's balance of the year: debits minus credits, minor units. */
+struct ledger_closing_balance {
+	const char *code;
+	const char *currency;
+	int64_t balance_minor;
+};
+
+/*
+ * The closing entry's lines (no database): each non-zero balance moved off
+ * its account (a debit balance credited, a credit balance debited), then
+ * the year's result on the retained-earnings account (a loss debited, a
+ * profit credited; no line when it is zero). lines has room for count + 1;
+ * *line_count: how many were written (0: nothing to move). ERP_ERR_CONFLICT
+ * with *wrong_currency naming an account not kept in retained_currency;
+ * ERP_ERR_OVERFLOW past LEDGER_LINES_MAX lines or int64.
+ */
+int ledger_closing_lines(const struct ledger_closing_balance *balances, size_t count,
+			 const char *retained_code, const char *retained_currency,
+			 struct ledger_line_input *lines, size_t *line_count, const char **wrong_currency);
 
 /* --- journal entries inside the caller's transaction (entries.c) ------------------------ */
 

@@ -590,7 +590,7 @@ static const struct erp_route routes[] = {
 	  "An account's posted lines by date, then by posting, with the running balance.",
 	  .query = &account_ledger_query,
 	  .list = &ledger_line_schema,
-	  .operation_id = "listAccountLedger" },
+	  .operation_id = "listAccountLedger", .headers = ERP_ANSWERS_CSV },
 
 	{ ERP_GET, COMPANY "/fiscal-periods", "ledger.period.read", ledger_periods_list,
 	  "List fiscal periods.", .query = &period_query, .list = &period_schema,
@@ -649,8 +649,9 @@ static const struct erp_route routes[] = {
 	  .operation_id = "reopenFiscalYear", .headers = ERP_ANSWERS_ETAG },
 
 	{ ERP_GET, COMPANY "/journal-entries", "ledger.journal.read", ledger_entries_list,
-	  "List journal entries.", .query = &entry_query, .list = &entry_summary_schema,
-	  .operation_id = "listJournalEntries" },
+	  "List journal entries (Accept: text/csv: every line of every matching entry, streamed).",
+	  .query = &entry_query, .list = &entry_summary_schema,
+	  .operation_id = "listJournalEntries", .headers = ERP_ANSWERS_CSV },
 	{ ERP_POST, COMPANY "/journal-entries", "ledger.journal.create", ledger_entries_create,
 	  "Create a draft journal entry (Idempotency-Key honoured).", .body = &entry_write_schema,
 	  .response = &entry_schema, .success_status = 201, .check_rules = ledger_entries_create_rules,
@@ -690,17 +691,19 @@ static const struct erp_route routes[] = {
 	  "Per account the opening balance, the debits and credits from `from` to `as_of` and the"
 	  " closing balance, with totals per currency; read from the balances kept as entries post.",
 	  .query = &trial_balance_query, .response = &trial_balance_schema,
-	  .operation_id = "getTrialBalance" },
+	  .operation_id = "getTrialBalance", .headers = ERP_ANSWERS_CSV, .replica_reads = true },
 	{ ERP_GET, COMPANY "/reports/profit-and-loss", "ledger.report.read", ledger_profit_and_loss,
 	  "Revenue and expense by account hierarchy from `from` to `to`, the result, and an optional"
 	  " comparison column; entries that close a fiscal year are left out.",
 	  .query = &profit_and_loss_query, .response = &profit_and_loss_schema,
-	  .operation_id = "getProfitAndLoss" },
+	  .operation_id = "getProfitAndLoss", .headers = ERP_ANSWERS_CSV,
+	  .replica_reads = true },
 	{ ERP_GET, COMPANY "/reports/balance-sheet", "ledger.report.read", ledger_balance_sheet,
 	  "Assets, liabilities and equity by account hierarchy on a date, the current year's result"
 	  " until the year is closed, and an optional comparison column.",
 	  .query = &balance_sheet_query, .response = &balance_sheet_schema,
-	  .operation_id = "getBalanceSheet" },
+	  .operation_id = "getBalanceSheet", .headers = ERP_ANSWERS_CSV,
+	  .replica_reads = true },
 
 	{ ERP_GET, COMPANY "/reports/ledger-integrity", "ledger.report.read", ledger_integrity_report,
 	  "The head of the company's hash chain of posted entries and what the last `erp-server audit"

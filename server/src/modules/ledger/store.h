@@ -30,6 +30,7 @@ extern const struct db_statement ledger_sql_account_balance;
 
 extern const struct db_statement ledger_sql_entries_list;
 extern const struct db_statement ledger_sql_entries_list_by_account;
+extern const struct db_statement ledger_sql_entries_export;
 extern const struct db_statement ledger_sql_entry_get;
 extern const struct db_statement ledger_sql_entry_lock;
 extern const struct db_statement ledger_sql_entry_insert;
@@ -100,6 +101,7 @@ extern const struct db_statement ledger_sql_year_reopen;
 extern const struct db_statement ledger_sql_trial_balance;
 extern const struct db_statement ledger_sql_report_account;
 extern const struct db_statement ledger_sql_account_ledger;
+extern const struct db_statement ledger_sql_account_ledger_export;
 extern const struct db_statement ledger_sql_statement_accounts;
 extern const struct db_statement ledger_sql_statement_results;
 

@@ -176,3 +176,32 @@ const struct db_statement ledger_sql_entry_take_over = {
 	" WHERE id = $1 AND status = 'draft'",
 	false,
 };
+
+/*
+ * $1 company, $2 status, $3 from, $4 to (dates), $5 number, $6 an account
+ * code the entry has a line on (each NULL: any): the entries' lines for a
+ * CSV export, one row per line, by date, entry and line, as plain columns
+ * (number, date, status, memo, reference, source, line, account, currency,
+ * debit, credit, description, posted_at). Read along the entries' index
+ * and the lines' primary key, so rows leave as they are found.
+ */
+const struct db_statement ledger_sql_entries_export = {
+	"ledger_entries_export",
+	"SELECT e.number, e.entry_date AS date, e.status, e.memo, e.reference, e.source,"
+	"  l.line_no AS line, a.code AS account, a.currency,"
+	"  CASE WHEN l.debit_minor > 0 THEN erp_minor_text(l.debit_minor, a.exponent) END AS debit,"
+	"  CASE WHEN l.credit_minor > 0 THEN erp_minor_text(l.credit_minor, a.exponent) END AS credit,"
+	"  l.description, e.posted_at"
+	" FROM ledger_entries e JOIN ledger_lines l ON l.entry_id = e.id"
+	" JOIN ledger_accounts a ON a.id = l.account_id"
+	" WHERE e.company_id = $1::uuid"
+	"   AND ($2::text IS NULL OR e.status = $2)"
+	"   AND ($3::date IS NULL OR e.entry_date >= $3::date)"
+	"   AND ($4::date IS NULL OR e.entry_date <= $4::date)"
+	"   AND ($5::text IS NULL OR e.number = $5)"
+	"   AND ($6::text IS NULL OR e.id IN (SELECT l2.entry_id FROM ledger_lines l2"
+	"     JOIN ledger_accounts a2 ON a2.id = l2.account_id WHERE a2.company_id = $1::uuid"
+	"       AND a2.code = $6))"
+	" ORDER BY e.entry_date, e.id, l.line_no",
+	true,
+};

@@ -152,3 +152,32 @@ const struct db_statement ledger_sql_statement_results = {
 	"  (SELECT earlier_minor::text FROM r WHERE which = 2) AS compare_earlier_minor",
 	true,
 };
+
+/*
+ * $1 company, $2 account code, $3 from, $4 to (dates; NULL: open): the
+ * account's posted lines for a CSV export, all of them in the ledger's
+ * order, as plain columns (date, posting, number, line, memo, debit,
+ * credit, description, balance: the running balance from the balance
+ * before $3). Read in index order, so rows leave as they are found.
+ */
+const struct db_statement ledger_sql_account_ledger_export = {
+	"ledger_account_ledger_export",
+	"WITH a AS (SELECT id, exponent FROM ledger_accounts WHERE company_id = $1 AND code = $2),"
+	" opening AS (SELECT coalesce((SELECT sum(b.debit_minor - b.credit_minor)"
+	"   FROM ledger_account_balances b, a WHERE $3::date IS NOT NULL AND b.company_id = $1::uuid"
+	"     AND b.account_id = a.id"
+	"     AND ((b.span = 'month' AND b.starts_on < date_trunc('month', $3::date)::date)"
+	"       OR (b.span = 'day' AND b.starts_on >= date_trunc('month', $3::date)::date"
+	"           AND b.starts_on < $3::date))), 0) AS v)"
+	" SELECT l.posted_on AS date, l.posting_no AS posting, e.number, l.line_no AS line, e.memo,"
+	"  CASE WHEN l.debit_minor > 0 THEN erp_minor_text(l.debit_minor, a.exponent) END AS debit,"
+	"  CASE WHEN l.credit_minor > 0 THEN erp_minor_text(l.credit_minor, a.exponent) END AS credit,"
+	"  l.description, erp_minor_text(opening.v + sum(l.debit_minor - l.credit_minor)"
+	"    OVER (ORDER BY l.posted_on, l.posting_no), a.exponent) AS balance"
+	" FROM ledger_lines l JOIN a ON l.account_id = a.id CROSS JOIN opening"
+	" JOIN ledger_entries e ON e.id = l.entry_id"
+	" WHERE l.posted_on IS NOT NULL AND ($3::date IS NULL OR l.posted_on >= $3::date)"
+	"   AND ($4::date IS NULL OR l.posted_on <= $4::date)"
+	" ORDER BY l.posted_on, l.posting_no",
+	true,
+};

@@ -101,15 +101,37 @@ int sales_payment_number(int fiscal_year, int sequence, char *out, size_t size)
 	return length < 0 || (size_t)length >= size ? -1 : length;
 }
 
+/*
+ * The first day past due of each bucket after the current one, in bucket
+ * order: the rule below, and the aging's SQL through
+ * SALES_AGING_FIRST_DAYS (width_bucket() groups by the same days).
+ */
+static const int64_t bucket_first_day[SALES_AGING_BUCKETS - 1] = { 1, 31, 61, 91 };
+
 enum sales_aging_bucket sales_aging_bucket_of(int64_t days_past_due)
 {
-	if (days_past_due <= 0)
-		return SALES_AGING_CURRENT;
-	if (days_past_due <= 30)
-		return SALES_AGING_1_30;
-	if (days_past_due <= 60)
-		return SALES_AGING_31_60;
-	if (days_past_due <= 90)
-		return SALES_AGING_61_90;
-	return SALES_AGING_OVER_90;
+	int bucket = SALES_AGING_CURRENT;
+
+	while (bucket < SALES_AGING_BUCKETS - 1 && days_past_due >= bucket_first_day[bucket])
+		bucket++;
+	return (enum sales_aging_bucket)bucket;
+}
+
+int sales_aging_first_days_text(char *out, size_t size)
+{
+	size_t used = 0;
+
+	for (int b = 0; b < SALES_AGING_BUCKETS - 1; b++) {
+		int length = snprintf(out + used, size - used, "%s%lld", b ? "," : "{",
+				      (long long)bucket_first_day[b]);
+
+		if (length < 0 || (size_t)length >= size - used)
+			return -1;
+		used += (size_t)length;
+	}
+	if (used + 1 >= size)
+		return -1;
+	out[used++] = '}';
+	out[used] = '\0';
+	return (int)used;
 }

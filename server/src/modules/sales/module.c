@@ -668,12 +668,13 @@ static const struct erp_route routes[] = {
 	{ ERP_GET, COMPANY "/reports/receivables-aging", "sales.report.read",
 	  sales_http_receivables_aging,
 	  "The receivables aging on a day: per customer, by days past due, with totals.",
-	  .query = &aging_query, .response = &aging_schema, .operation_id = "getReceivablesAging" },
+	  .query = &aging_query, .response = &aging_schema, .operation_id = "getReceivablesAging",
+	  .replica_reads = true },
 	{ ERP_GET, COMPANY "/partners/{code}/statement", "sales.report.read",
 	  sales_http_partner_statement,
 	  "A customer's statement: the opening balance, each document and allocation, the closing"
 	  " balance.", .query = &statement_query, .response = &statement_schema,
-	  .operation_id = "getPartnerStatement" },
+	  .operation_id = "getPartnerStatement", .replica_reads = true },
 };
 
 /*

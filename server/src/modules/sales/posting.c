@@ -1,11 +1,16 @@
 /*
  * Posting a sales invoice: the one place an invoice enters the books. In
  * one transaction it locks the draft at the version read and its
- * customer's credit, takes the next gapless number of the company's INV
- * series for the fiscal year, checks what the posting relies on, posts the
+ * customer's credit, checks what the posting relies on, takes the next
+ * gapless number of the company's INV series for the fiscal year, posts the
  * ledger entry through ledger.h, marks the invoice posted and opens its
  * item in the receivables. A refusal anywhere rolls all of it back, the
  * number and the ledger entry with it.
+ *
+ * The number's row stays locked from the number to the commit, and every
+ * posting of the company and year waits for it: so the number is taken as
+ * late as the entry allows (the entry names it), in the round trip that
+ * reads the customer's receivable account, after the customer is read.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +28,8 @@ struct posting_facts {
 	PGresult *invoice;          /* posted, number, version, partner_code, invoice_date, currency,
 				       exponent, total_minor */
 	PGresult *balance;          /* open_minor: the customer's open items before this invoice */
-	PGresult *number;           /* fiscal_year, last_number; no row: no period covers the date */
+	PGresult *year;             /* fiscal_year; no row: no period covers the date */
+	PGresult *number;           /* fiscal_year, last_number (check_customer() takes it) */
 	PGresult *revenue;          /* code, currency, active, net_minor per revenue account */
 	PGresult *taxes;            /* code, active, tax_minor, account, account_currency, account_active */
 	json_t *before;             /* the draft as clients saw it */
@@ -67,7 +73,7 @@ static const char *money_text(struct erp_ctx *ctx, const struct posting *p, int6
 	return arena_strdup(ctx->arena, text);
 }
 
-/* --- first round trip: locks, facts and the number ------------------------------------------- */
+/* --- first round trip: locks and facts ------------------------------------------------------- */
 
 static int lock(struct erp_ctx *ctx, struct posting *p)
 {
@@ -80,12 +86,12 @@ static int lock(struct erp_ctx *ctx, struct posting *p)
 
 	if (p->guard)
 		p->guard->queue(p->guard->state, batch);
-	/* In the order every posting takes them: invoice, customer, number (then the ledger's). */
+	/* In the order every posting takes them: invoice, customer, later the number (then the ledger's). */
 	db_batch_add(batch, &sales_sql_post_lock_invoice, 2, key, &f->invoice);
 	db_batch_add(batch, &sales_sql_invoice_get, 2, key, &json);
 	db_batch_add(batch, &sales_sql_post_lock_customer, 2, key, NULL);
 	db_batch_add(batch, &sales_sql_post_open_balance, 2, key, &f->balance);
-	db_batch_add(batch, &sales_sql_post_next_number, 2, key, &f->number);
+	db_batch_add(batch, &sales_sql_post_fiscal_year, 2, key, &f->year);
 	db_batch_add(batch, &sales_sql_post_revenue, 2, key, &f->revenue);
 	db_batch_add(batch, &sales_sql_post_taxes, 2, key, &f->taxes);
 	rc = batch ? db_batch_run(ctx->db, batch) : ERP_ERR_NO_MEMORY;
@@ -127,7 +133,7 @@ static int check_invoice(struct erp_ctx *ctx, struct posting *p)
 	if (p->total_minor == 0)
 		return erp_refuse(&ctx->refusal, ERP_ERR_INVALID,
 				  "the invoice's total is zero: there is nothing to post");
-	if (PQntuples(p->facts.number) == 0)
+	if (PQntuples(p->facts.year) == 0)
 		return erp_refuse_made(&ctx->refusal, ERP_ERR_INVALID,
 				       arena_printf(ctx->arena, "no fiscal period covers %s; create the"
 						    " fiscal year first",
@@ -186,13 +192,15 @@ static int check_lines(struct erp_ctx *ctx, struct posting *p)
  * The customer as it is now, share-locked until commit (a deactivation
  * waits for this posting, or this posting reads what it left): active, a
  * customer, with an active receivable account in the invoice's currency.
+ * The round trip that reads the account takes the invoice's number too.
  */
 static int check_customer(struct erp_ctx *ctx, struct posting *p)
 {
 	const char *code = db_value(p->facts.invoice, 0, "partner_code");
-	const char *params[2];
+	const char *key[] = { ctx->company->id, p->in->id };
 	struct partners_partner *partner = &p->partner;
-	PGresult *account;
+	struct db_batch *batch;
+	PGresult *account = NULL;
 	int rc = partners_find(ctx->db, ctx->arena, ctx->company->id, code, true, partner);
 
 	if (rc == ERP_ERR_NOT_FOUND) /* partners are never deleted: a bug if it happens */
@@ -207,19 +215,23 @@ static int check_customer(struct erp_ctx *ctx, struct posting *p)
 		return erp_refuse_made(&ctx->refusal, ERP_ERR_CONFLICT,
 				       arena_printf(ctx->arena, "%s is inactive: an inactive partner takes"
 						    " no new documents; reactivate it first", code));
-	params[0] = ctx->company->id;
-	params[1] = partner->receivable_account;
-	rc = partner->receivable_account
-		? db_query(ctx->db, ctx->arena, &sales_sql_account, 2, params, &account)
-		: ERP_OK;
+	batch = db_batch_new(ctx->arena);
+	if (partner->receivable_account)
+		db_batch_add(batch, &sales_sql_account, 2,
+			     (const char *[]){ ctx->company->id, partner->receivable_account }, &account);
+	db_batch_add(batch, &sales_sql_post_next_number, 2, key, &p->facts.number);
+	rc = batch ? db_batch_run(ctx->db, batch) : ERP_ERR_NO_MEMORY;
 	if (rc)
 		return rc;
-	if (partner->receivable_account && PQntuples(account))
+	/* The year was read under the draft's lock: a period is never deleted, the draft not posted. */
+	if (PQntuples(p->facts.number) == 0)
+		return ERP_ERR_INTERNAL;
+	if (account && PQntuples(account))
 		p->receivable_account_id = db_value(account, 0, "id");
 	return check_posting_account(ctx, "the customer's receivable account",
-				     partner->receivable_account ? db_value(account, 0, "code") : NULL,
-				     partner->receivable_account ? db_value(account, 0, "currency") : "",
-				     partner->receivable_account && is_true(account, 0, "active"));
+				     account && PQntuples(account) ? db_value(account, 0, "code") : NULL,
+				     account && PQntuples(account) ? db_value(account, 0, "currency") : "",
+				     account && PQntuples(account) && is_true(account, 0, "active"));
 }
 
 /* The customer's credit limit, against its open balance and this invoice. */

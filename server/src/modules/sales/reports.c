@@ -59,7 +59,7 @@ static json_t *buckets_json(struct arena *arena, const int64_t *buckets, int exp
 int sales_receivables_aging(struct erp_ctx *ctx, const char *as_of, json_t **report)
 {
 	const struct erp_currency *currency;
-	char day[11];
+	char day[11], first_days[32];
 	int64_t totals[SALES_AGING_BUCKETS] = { 0 }, current[SALES_AGING_BUCKETS] = { 0 };
 	json_t *customers, *doc, *row_json;
 	PGresult *rows;
@@ -76,8 +76,10 @@ int sales_receivables_aging(struct erp_ctx *ctx, const char *as_of, json_t **rep
 		today(day);
 	else
 		snprintf(day, sizeof(day), "%s", as_of);
-	rc = db_query(ctx->db, ctx->arena, &sales_sql_aging, 2,
-		      (const char *[]){ ctx->company->id, day }, &rows);
+	if (sales_aging_first_days_text(first_days, sizeof(first_days)) < 0)
+		return ERP_ERR_INTERNAL;
+	rc = db_query(ctx->db, ctx->arena, &sales_sql_aging, 3,
+		      (const char *[]){ ctx->company->id, day, first_days }, &rows);
 	if (rc)
 		return rc;
 	customers = json_array();

@@ -43,6 +43,7 @@ extern const struct db_statement sales_sql_invoice_delete;
 extern const struct db_statement sales_sql_post_lock_invoice;
 extern const struct db_statement sales_sql_post_lock_customer;
 extern const struct db_statement sales_sql_post_open_balance;
+extern const struct db_statement sales_sql_post_fiscal_year;
 extern const struct db_statement sales_sql_post_next_number;
 extern const struct db_statement sales_sql_post_revenue;
 extern const struct db_statement sales_sql_post_taxes;

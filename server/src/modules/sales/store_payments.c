@@ -155,17 +155,27 @@ const struct db_statement sales_sql_payment_lock = {
 /*
  * $1 company, $2 partner id, $3 currency, $4 most to allocate (minor
  * units): the customer's open invoices, oldest due first, as many as the
- * amount reaches (each starts before the amount is used up).
+ * amount reaches (each starts before the amount is used up). They are read
+ * in the order of sales_open_items_oldest (the currency compared as the
+ * column's type, so the index serves the order): when the first 64 cover
+ * the amount, only those are read and summed, since every residual here
+ * is positive and the running sum only grows; otherwise all of them.
  */
 const struct db_statement sales_sql_open_invoices_oldest = {
 	"sales_open_invoices_oldest",
-	"SELECT id, document_id, number, residual_minor FROM ("
-	"  SELECT o.id, o.document_id, o.number, o.residual_minor,"
-	"         sum(o.residual_minor) OVER (ORDER BY o.due_date, o.document_date, o.number, o.id)"
-	"           - o.residual_minor AS before_minor"
+	"WITH open AS ("
+	"  SELECT o.id, o.document_id, o.number, o.residual_minor, o.due_date, o.document_date"
 	"    FROM sales_open_items o"
-	"   WHERE o.company_id = $1 AND o.partner_id = $2 AND o.currency = $3"
-	"     AND o.document_type = 'invoice' AND o.residual_minor > 0) x"
+	"   WHERE o.company_id = $1 AND o.partner_id = $2 AND o.currency = $3::bpchar"
+	"     AND o.document_type = 'invoice' AND o.residual_minor > 0"
+	"   ORDER BY o.due_date, o.document_date, o.number, o.id)"
+	" SELECT id, document_id, number, residual_minor FROM ("
+	"  SELECT f.id, f.document_id, f.number, f.residual_minor,"
+	"         sum(f.residual_minor) OVER (ORDER BY f.due_date, f.document_date, f.number, f.id)"
+	"           - f.residual_minor AS before_minor"
+	"    FROM (SELECT * FROM open"
+	"           LIMIT (SELECT CASE WHEN sum(h.residual_minor) >= $4::bigint THEN 64 END"
+	"                    FROM (SELECT residual_minor FROM open LIMIT 64) h)) f) x"
 	" WHERE before_minor < $4::bigint"
 	" ORDER BY before_minor",
 	false,

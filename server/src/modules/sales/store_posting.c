@@ -3,9 +3,11 @@
  * batch of statements that each name the invoice and its company and say
  * in SQL what they need of it, since a batch cannot pass one statement's
  * result to the next: they lock the draft, then its customer, read the
- * customer's open balance after that lock, and take the next number of the
- * fiscal year of the invoice's date (the ledger's ledger_period_directory).
- * The last round trip marks the invoice and opens its item.
+ * customer's open balance after that lock, and the fiscal year of the
+ * invoice's date (the ledger's ledger_period_directory). The next number of
+ * that year is taken later, once the customer is checked, so its row is
+ * held for as short a time as the posting allows. The last round trip marks
+ * the invoice and opens its item.
  */
 #include "modules/sales/internal.h"
 
@@ -40,6 +42,17 @@ const struct db_statement sales_sql_post_open_balance = {
 	"   AND o.currency = i.currency AND o.residual_minor <> 0"
 	" WHERE i.company_id = $1 AND i.id = $2",
 	false,
+};
+
+/* $1 company, $2 invoice: the fiscal year its date falls in (no row: no period covers it). */
+const struct db_statement sales_sql_post_fiscal_year = {
+	"sales_post_fiscal_year",
+	"SELECT p.fiscal_year"
+	"  FROM sales_invoices i"
+	"  JOIN ledger_period_directory p ON p.company_id = i.company_id"
+	"   AND i.invoice_date BETWEEN p.starts_on AND p.ends_on"
+	" WHERE i.company_id = $1 AND i.id = $2",
+	true,
 };
 
 /*

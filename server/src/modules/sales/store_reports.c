@@ -11,32 +11,43 @@
 #include "modules/sales/internal.h"
 
 /*
- * $1 company, $2 as of: per customer (its code) and days past due, what
- * its open items dated up to that day owed on it (rows that owe nothing
- * left out).
+ * $1 company, $2 as of, $3 the buckets' first days past due
+ * (sales_aging_first_days_text()): per customer (its code) and bucket, what
+ * its open items dated up to that day owed on it, with the fewest days
+ * past due of the bucket (the C rule names the bucket from them); rows
+ * that owe nothing left out. The allocations in force on the day are
+ * summed per item in one pass, and each customer's code read once, from
+ * one of its documents (sales_invoices_partner_id).
  */
 const struct db_statement sales_sql_aging = {
 	"sales_aging",
-	"WITH owed AS ("
+	"WITH moved AS ("
+	"  SELECT m.item_id, sum(m.delta)::bigint AS delta FROM ("
+	"    SELECT a.debit_item_id AS item_id, -a.amount_minor AS delta FROM sales_allocations a"
+	"     WHERE a.company_id = $1 AND a.undone_at IS NULL AND a.allocation_date <= $2::date"
+	"    UNION ALL"
+	"    SELECT a.credit_item_id, a.amount_minor FROM sales_allocations a"
+	"     WHERE a.company_id = $1 AND a.undone_at IS NULL AND a.allocation_date <= $2::date) m"
+	"   GROUP BY m.item_id),"
+	" owed AS ("
 	"  SELECT o.partner_id, $2::date - o.due_date AS days,"
-	"         o.amount_minor"
-	"         - coalesce((SELECT sum(a.amount_minor) FROM sales_allocations a"
-	"                      WHERE a.debit_item_id = o.id AND a.undone_at IS NULL"
-	"                        AND a.allocation_date <= $2::date), 0)"
-	"         + coalesce((SELECT sum(a.amount_minor) FROM sales_allocations a"
-	"                      WHERE a.credit_item_id = o.id AND a.undone_at IS NULL"
-	"                        AND a.allocation_date <= $2::date), 0) AS residual_minor"
-	"    FROM sales_open_items o"
+	"         o.amount_minor + coalesce(m.delta, 0) AS residual_minor"
+	"    FROM sales_open_items o LEFT JOIN moved m ON m.item_id = o.id"
 	"   WHERE o.company_id = $1 AND o.document_date <= $2::date),"
 	" per AS ("
-	"  SELECT partner_id, days, sum(residual_minor) AS residual_minor FROM owed"
-	"   WHERE residual_minor <> 0 GROUP BY partner_id, days)"
-	" SELECT coalesce((SELECT i.partner_code FROM sales_invoices i"
-	"                   WHERE i.company_id = $1 AND i.partner_id = per.partner_id LIMIT 1),"
-	"                 (SELECT p.partner_code FROM sales_payments p"
-	"                   WHERE p.company_id = $1 AND p.partner_id = per.partner_id LIMIT 1))"
-	"          AS partner, per.days, per.residual_minor"
-	"   FROM per ORDER BY partner, per.days",
+	"  SELECT partner_id, min(days) AS days, sum(residual_minor) AS residual_minor FROM owed"
+	"   WHERE residual_minor <> 0 GROUP BY partner_id, width_bucket(days, $3::integer[])),"
+	" codes AS MATERIALIZED ("
+	"  SELECT c.partner_id,"
+	"         coalesce((SELECT i.partner_code FROM sales_invoices i"
+	"                    WHERE i.company_id = $1 AND i.partner_id = c.partner_id LIMIT 1),"
+	"                  (SELECT p.partner_code FROM sales_payments p"
+	"                    WHERE p.company_id = $1 AND p.partner_id = c.partner_id LIMIT 1))"
+	"           AS partner"
+	"    FROM (SELECT DISTINCT partner_id FROM per) c)"
+	" SELECT codes.partner, per.days, per.residual_minor"
+	"   FROM per JOIN codes ON codes.partner_id = per.partner_id"
+	"  ORDER BY codes.partner, per.days",
 	true,
 };
 

@@ -551,6 +551,13 @@ enum sales_aging_bucket {
 enum sales_aging_bucket sales_aging_bucket_of(int64_t days_past_due);
 
 /*
+ * The first day past due of each bucket after the current one as a
+ * PostgreSQL integer array ("{1,31,61,91}") into out: width_bucket(days,
+ * it) is the bucket sales_aging_bucket_of() gives. -1 when out is too small.
+ */
+int sales_aging_first_days_text(char *out, size_t size);
+
+/*
  * The receivables aging of ctx->company as of as_of (YYYY-MM-DD; NULL:
  * today, UTC) into *report (arena-owned JSON): per customer, what its open
  * items owed on that day (allocations dated after it not yet made), in

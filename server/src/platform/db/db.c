@@ -33,6 +33,7 @@ struct db_conn {
 	bool begin_pending; /* in db_transaction(), BEGIN not sent yet: it goes with the first statement */
 	bool in_work; /* db_transaction()'s work is running: db_query_at_commit() queues */
 	struct db_step *at_commit; /* queued writes, sent with COMMIT; params in one block each */
+	PGresult *stream_row; /* db_stream_begin()'s first answer, until db_stream_next() takes it */
 	size_t at_commit_count;
 	size_t at_commit_capacity;
 	unsigned long round_trips;
@@ -134,6 +135,7 @@ void db_close(struct db_conn *conn)
 {
 	if (!conn)
 		return;
+	PQclear(conn->stream_row);
 	if (conn->pg)
 		PQfinish(conn->pg);
 	drop_at_commit(conn);
@@ -326,7 +328,7 @@ static void gauge_in_use(struct db_conn *conn, long delta)
 /* Whether step i must be parsed first: new to this session and to the steps before it. */
 static bool needs_parse(const struct db_conn *conn, const struct db_step *steps, size_t i)
 {
-	if (is_prepared(conn, steps[i].statement))
+	if (conn->options.unnamed_statements || is_prepared(conn, steps[i].statement))
 		return false;
 	for (size_t j = 0; j < i; j++)
 		if (steps[j].statement == steps[i].statement)
@@ -400,6 +402,11 @@ static int run_pipeline(struct db_conn *conn, struct arena *arena, const struct 
 	for (size_t i = 0; sent && i < count; i++) {
 		const struct db_statement *st = steps[i].statement;
 
+		if (conn->options.unnamed_statements) {
+			sent = PQsendQueryParams(pg, st->sql, steps[i].param_count, NULL,
+						 steps[i].params, NULL, NULL, 0);
+			continue;
+		}
 		if (needs_parse(conn, steps, i))
 			sent = PQsendPrepare(pg, st->name, st->sql, 0, NULL);
 		sent = sent && PQsendQueryPrepared(pg, st->name, steps[i].param_count, steps[i].params,
@@ -485,10 +492,13 @@ static int run_once(struct db_conn *conn, struct arena *arena, const struct db_s
 	if (rc)
 		return rc;
 	/* BEGIN or a Parse to send as well: still one round trip, in a pipeline. */
-	if (conn->begin_pending || !is_prepared(conn, st))
+	if (conn->begin_pending || (!conn->options.unnamed_statements && !is_prepared(conn, st)))
 		return run_pipeline(conn, arena, &step, 1, false, &failed_step);
 	gauge_in_use(conn, 1);
-	res = PQexecPrepared(conn->pg, st->name, param_count, params, NULL, NULL, 0);
+	if (conn->options.unnamed_statements)
+		res = PQexecParams(conn->pg, st->sql, param_count, NULL, params, NULL, NULL, 0);
+	else
+		res = PQexecPrepared(conn->pg, st->name, param_count, params, NULL, NULL, 0);
 	count_round_trip(conn);
 	gauge_in_use(conn, -1);
 	if (!result_ok(res)) {
@@ -851,4 +861,59 @@ const char *db_value(const PGresult *res, int row, const char *name)
 	if (column < 0 || row < 0 || row >= PQntuples(res) || PQgetisnull(res, row, column))
 		return NULL;
 	return PQgetvalue(res, row, column);
+}
+
+int db_stream_begin(struct db_conn *conn, const struct db_statement *statement, int param_count,
+		    const char *const *params)
+{
+	PGresult *first;
+	int rc = db_connect(conn);
+
+	if (rc)
+		return rc;
+	/* Unnamed and in single-row mode: each row is read from the socket as it is asked for. */
+	if (!PQsendQueryParams(conn->pg, statement->sql, param_count, NULL, params, NULL, NULL, 0) ||
+	    !PQsetSingleRowMode(conn->pg))
+		return classify(conn, NULL);
+	conn->stream_row = NULL;
+	/* The first answer now, so a failing statement is known before anything is sent. */
+	first = PQgetResult(conn->pg);
+	if (!first)
+		return ERP_ERR_INTERNAL;
+	if (PQresultStatus(first) == PGRES_SINGLE_TUPLE || PQresultStatus(first) == PGRES_TUPLES_OK) {
+		conn->stream_row = first;
+		return ERP_OK;
+	}
+	rc = classify(conn, first);
+	PQclear(first);
+	while ((first = PQgetResult(conn->pg)))
+		PQclear(first);
+	return rc;
+}
+
+int db_stream_next(struct db_conn *conn, PGresult **row)
+{
+	PGresult *res = conn->stream_row ? conn->stream_row : PQgetResult(conn->pg);
+	int rc;
+
+	conn->stream_row = NULL;
+	*row = NULL;
+	if (!res)
+		return 0;
+	if (PQresultStatus(res) == PGRES_SINGLE_TUPLE) {
+		*row = res;
+		return 1;
+	}
+	if (PQresultStatus(res) == PGRES_TUPLES_OK) {
+		/* The end: the query's last (empty) result, then NULL. */
+		PQclear(res);
+		while ((res = PQgetResult(conn->pg)))
+			PQclear(res);
+		return 0;
+	}
+	rc = classify(conn, res);
+	PQclear(res);
+	while ((res = PQgetResult(conn->pg)))
+		PQclear(res);
+	return rc;
 }

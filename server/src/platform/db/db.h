@@ -9,8 +9,11 @@
 
 /*
  * PostgreSQL access through libpq. Every statement is a named, parameterised
- * statement prepared once per connection on first use; SQL is never built
- * from input. Errors come back as ERP_ERR_* codes (shared-kernel/errors.h):
+ * statement prepared once per connection on first use (or, with
+ * db_options.unnamed_statements, sent unnamed each time); SQL is never built
+ * from input. Nothing keeps state in the session between transactions
+ * (docs/deployment.md, "Session state"), so a transaction pooler may sit
+ * between the server and PostgreSQL. Errors come back as ERP_ERR_* codes (shared-kernel/errors.h):
  *
  *   23505 unique violation            -> ERP_ERR_CONFLICT
  *   23503, 23514, 22xxx bad data      -> ERP_ERR_INVALID
@@ -35,6 +38,14 @@ struct db_options {
 	unsigned connect_timeout_s;    /* 0: libpq default */
 	unsigned statement_timeout_ms; /* 0: none */
 	const char *application_name;  /* shown in pg_stat_activity */
+	/*
+	 * Send every statement unnamed (Parse/Bind/Execute of the unnamed
+	 * statement, as PQexecParams does) instead of preparing it once per
+	 * session: a transaction pooler (PgBouncer pool_mode=transaction) hands
+	 * each transaction to any server connection, where a statement prepared
+	 * on another does not exist. Costs a parse and plan per statement.
+	 */
+	bool unnamed_statements;
 };
 
 /* Internal result code of db_query() for 40001/40P01; db_transaction() retries it. */
@@ -135,6 +146,20 @@ int db_exec(struct db_conn *conn, const char *sql);
  */
 typedef int (*db_work_fn)(struct db_conn *conn, void *ctx);
 int db_transaction(struct db_conn *conn, db_work_fn work, void *ctx);
+
+/*
+ * A statement's rows one at a time (libpq single-row mode), for answers too
+ * large to hold: an export streamed to a client. db_stream_begin() sends the
+ * statement (unnamed, outside any transaction: it is its own snapshot) and
+ * reads the first answer, so a statement that fails does so here (codes as
+ * db_query()). Then db_stream_next() until it returns 0 (no more rows) or a
+ * negative code: 1 with *row one row (the caller PQclear()s it). The
+ * connection does nothing else until the rows are read to the end (close
+ * it to abandon them): use a connection of the stream's own.
+ */
+int db_stream_begin(struct db_conn *conn, const struct db_statement *statement, int param_count,
+		    const char *const *params);
+int db_stream_next(struct db_conn *conn, PGresult **row);
 
 /* SQLSTATE and primary message of the last failure ("" when none), for logs. */
 const char *db_last_sqlstate(const struct db_conn *conn);

@@ -173,5 +173,7 @@ bool http_caller_holds(struct erp_request *req, const char *permission)
 
 struct db_conn *http_db(struct erp_request *req)
 {
+	if (req->read_replica)
+		return db_pool_thread_conn(req->server->replica);
 	return db_pool_thread_conn(req->server->db);
 }

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "common/arena.h"
 #include "platform/http/problem.h"
@@ -30,6 +31,19 @@ struct http_header {
  * freed when libmicrohttpd reports the request complete; everything a
  * handler allocates should come from that arena or be registered with it.
  */
+/*
+ * A body produced while it is sent (libmicrohttpd's content reader): read()
+ * fills up to max bytes and returns how many, MHD_CONTENT_READER_END_OF_STREAM
+ * or MHD_CONTENT_READER_END_WITH_ERROR; release() runs once the answer is
+ * done or abandoned. State is the producer's (heap memory: it outlives the
+ * handler).
+ */
+struct http_body_stream {
+	ssize_t (*read)(void *state, uint64_t pos, char *out, size_t max);
+	void (*release)(void *state);
+	void *state;
+};
+
 struct erp_request {
 	struct arena *arena;
 	struct erp_server *server;
@@ -71,6 +85,7 @@ struct erp_request {
 	const char *content_type;
 	const char *response_body;
 	size_t response_length;
+	struct http_body_stream *body_stream; /* instead of response_body (csv.h); NULL: none */
 	struct http_header *response_headers;
 
 	/* Platform internals. */
@@ -85,6 +100,7 @@ struct erp_request {
 	bool responded;
 	bool completed;
 	const char *client_address;
+	bool read_replica; /* http_db() gives the replica (route.h, replica_reads) */
 };
 
 /* A request header, or NULL. The value lives as long as the request. */

@@ -101,6 +101,12 @@ static void add_response(json_t *responses, const struct erp_route *route, int s
 	else
 		answer = json_pack("{s:s, s:{s:{s:o}}}", "description", "Success", "content",
 				   content_type, "schema", openapi_object_schema(schema, c));
+	/* The same answer as RFC 4180 CSV (a header row, amounts as decimal strings), on request. */
+	if (answer && (route->headers & ERP_ANSWERS_CSV))
+		json_object_set_new(json_object_get(answer, "content"), "text/csv",
+				    json_pack("{s:{s:s, s:s}}", "schema", "type", "string", "description",
+					      "Sent with Accept: text/csv: RFC 4180, a header row, amounts"
+					      " as decimal strings, streamed"));
 	if (headers)
 		json_object_set_new(answer, "headers", headers);
 	json_object_set_new(responses, status_text, answer);

@@ -8,8 +8,10 @@
 
 #include "common/alloc.h"
 #include "platform/http/body.h"
+#include "platform/http/console.h"
 #include "platform/http/cors.h"
 #include "platform/db/db.h"
+#include "platform/db/replica.h"
 #include "platform/http/http.h"
 #include "platform/ops/log.h"
 #include "platform/http/rate_limit.h"
@@ -92,6 +94,8 @@ bool pipeline_begin(struct erp_request *req, bool has_body)
 		http_respond_problem(req, &PROBLEM_URI_TOO_LONG, "the path is too long");
 		return true;
 	}
+	if (console_answer(req))
+		return true;
 	found = router_find(req->server->router, req->method == ERP_OPTIONS ? ERP_GET : req->method,
 			    req->path, &req->match);
 	if (found == ROUTER_NOT_FOUND || hidden_from_client(req, found)) {
@@ -392,6 +396,28 @@ static bool validate_request(struct erp_request *req)
 	return false;
 }
 
+/*
+ * A report route reads the replica when there is one and it has caught up
+ * with every commit made before now (platform/db/replica.h); else the primary.
+ */
+static void choose_database(struct erp_request *req)
+{
+	struct erp_server *server = req->server;
+	struct db_conn *primary, *replica;
+
+	if (!req->route->replica_reads || !server->replica || req->method != ERP_GET)
+		return;
+	primary = db_pool_thread_conn(server->db);
+	replica = db_pool_thread_conn(server->replica);
+	if (primary && replica &&
+	    db_replica_wait(primary, replica, req->arena, server->config->replica_wait_ms) == ERP_OK) {
+		req->read_replica = true;
+		atomic_fetch_add_explicit(&server->replica_reads, 1, memory_order_relaxed);
+		return;
+	}
+	atomic_fetch_add_explicit(&server->replica_fallbacks, 1, memory_order_relaxed);
+}
+
 void pipeline_finish(struct erp_request *req)
 {
 	unsigned long trips;
@@ -402,6 +428,7 @@ void pipeline_finish(struct erp_request *req)
 	req->company_code = http_param(req, "company");
 	if (!authenticate(req) || !resolve_company(req) || !validate_request(req))
 		return;
+	choose_database(req);
 	trips = db_thread_round_trips();
 	rc = req->route->handler(req);
 	req->db_round_trips = db_thread_round_trips() - trips;

@@ -66,6 +66,7 @@ enum erp_route_header {
 	ERP_TAKES_IDEMPOTENCY_KEY = 1 << 1, /* honours Idempotency-Key (platform/db/idempotency.h) */
 	ERP_ANSWERS_ETAG = 1 << 2,          /* its success answers carry ETag */
 	ERP_ANSWERS_LOCATION = 1 << 3,      /* its success answers carry Location */
+	ERP_ANSWERS_CSV = 1 << 4,           /* Accept: text/csv answers CSV (platform/http/csv.h) */
 };
 
 /* Room for a route's own problem statuses (erp_route.problems). */
@@ -129,6 +130,14 @@ struct erp_route {
 	 * for a rule without a body, ... Zero-terminated.
 	 */
 	int problems[ERP_ROUTE_MAX_PROBLEMS];
+	/*
+	 * A read-only GET (a report) whose handler may read a streaming replica
+	 * (ERP_DATABASE_REPLICA_URL): once the replica has replayed every commit
+	 * made before the request began (platform/db/replica.h), http_db() hands
+	 * the handler a replica connection; otherwise the primary's. Its handler
+	 * must write nothing, not even at commit.
+	 */
+	bool replica_reads;
 };
 
 /*

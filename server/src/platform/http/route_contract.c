@@ -6,7 +6,7 @@
 #include <string.h>
 
 static const unsigned known_headers = ERP_TAKES_IF_MATCH | ERP_TAKES_IDEMPOTENCY_KEY |
-				      ERP_ANSWERS_ETAG | ERP_ANSWERS_LOCATION;
+				      ERP_ANSWERS_ETAG | ERP_ANSWERS_LOCATION | ERP_ANSWERS_CSV;
 
 /* Problem statuses as a set: bit n is status 400 + n (every 4xx in use is below 464). */
 static bool in_range(int status)

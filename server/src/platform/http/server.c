@@ -6,6 +6,8 @@
  */
 #include "platform/http/server.h"
 
+#include "platform/http/client_address.h"
+
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -13,12 +15,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "common/alloc.h"
 #include "platform/app/catalog.h"
+#include "platform/http/client_address.h"
 #include "platform/http/cors.h"
 #include "platform/db/db.h"
 #include "platform/db/db_listener.h"
@@ -31,6 +35,7 @@
 #include "platform/http/rate_limit.h"
 #include "platform/http/router.h"
 #include "platform/http/schema.h"
+#include "platform/http/static_files.h"
 
 enum { REQUEST_ARENA_BYTES = 4096 };
 
@@ -96,6 +101,25 @@ static int add_module_routes(struct erp_server *server, const struct erp_module 
 	return 0;
 }
 
+/*
+ * The console is optional: without its folder (not built, or
+ * ERP_CONSOLE_DIR empty) the API serves as ever and /console/ answers 404.
+ */
+static void load_console(struct erp_server *server)
+{
+	const char *dir = server->config->console_dir;
+	char err[512];
+
+	if (!dir || !*dir)
+		return;
+	server->console = static_files_load(dir, err, sizeof(err));
+	if (server->console)
+		log_info("console.loaded", "serving %zu console files from %s under /console/",
+			 static_files_count(server->console), dir);
+	else
+		log_warn("console.absent", "no console served: %s", err);
+}
+
 int server_init(struct erp_server *server, const struct erp_config *config,
 		const struct erp_module *const *modules, size_t module_count, char *err,
 		size_t err_size)
@@ -104,6 +128,7 @@ int server_init(struct erp_server *server, const struct erp_config *config,
 		.connect_timeout_s = config->db_connect_timeout_s,
 		.statement_timeout_ms = config->db_statement_timeout_ms,
 		.application_name = "erp-server",
+		.unnamed_statements = config->db_unnamed_statements,
 	};
 
 	memset(server, 0, sizeof(*server));
@@ -127,13 +152,17 @@ int server_init(struct erp_server *server, const struct erp_config *config,
 	server->metrics = metrics_new(router_count(server->router));
 	server->rate_limit = rate_limit_new(config->rate_limit_per_user, config->rate_limit_burst);
 	server->db = db_pool_new(config->database_url, &db_options, config->threads);
-	server->listener = db_listener_new(config->database_url, "erp-server listener",
+	/* LISTEN holds a session: never through a transaction pooler (ERP_DATABASE_LISTEN_URL). */
+	if (config->database_replica_url[0])
+		server->replica = db_pool_new(config->database_replica_url, &db_options, config->threads);
+	server->listener = db_listener_new(config->database_listen_url, "erp-server listener",
 					   config->db_connect_timeout_s);
 	server->openapi_json = openapi_render(server, &server->openapi_length);
 	if (!server->openapi_json) {
 		snprintf(err, err_size, "could not render the OpenAPI document");
 		return -1;
 	}
+	load_console(server);
 	for (size_t i = 0; i < module_count; i++) {
 		if (modules[i]->init && modules[i]->init(server)) {
 			snprintf(err, err_size, "module %s failed to start", modules[i]->name);
@@ -171,11 +200,37 @@ static void format_ipv4(const struct in_addr *addr, char *out)
 	}
 }
 
+/* Every X-Forwarded-For header, joined by commas in the order received. */
+struct forwarded_for {
+	struct arena *arena;
+	char *joined;
+};
+
+static enum MHD_Result join_forwarded_for(void *cls, enum MHD_ValueKind kind, const char *key,
+					  const char *value)
+{
+	struct forwarded_for *f = cls;
+
+	(void)kind;
+	if (strcasecmp(key, "X-Forwarded-For") != 0)
+		return MHD_YES;
+	f->joined = f->joined ? arena_printf(f->arena, "%s,%s", f->joined, value)
+			      : arena_strdup(f->arena, value);
+	return f->joined ? MHD_YES : MHD_NO;
+}
+
+/*
+ * The peer's address, or behind a trusted proxy the client's it forwards
+ * (platform/http/client_address.h): what login throttling, the access log
+ * and the /metrics allow-list see.
+ */
 static const char *client_address(struct erp_request *req)
 {
+	const struct erp_config *config = req->server->config;
 	const union MHD_ConnectionInfo *info =
 		MHD_get_connection_info(req->connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	char text[INET6_ADDRSTRLEN] = "-";
+	char text[INET6_ADDRSTRLEN] = "-", client[HTTP_CLIENT_ADDRESS_MAX];
+	struct forwarded_for forwarded = { req->arena, NULL };
 
 	if (info && info->client_addr) {
 		const struct sockaddr *sa = info->client_addr;
@@ -186,7 +241,12 @@ static const char *client_address(struct erp_request *req)
 			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, text,
 				  sizeof(text));
 	}
-	return arena_strdup(req->arena, text);
+	if (!config->trusted_proxy_count)
+		return arena_strdup(req->arena, text);
+	MHD_get_connection_values(req->connection, MHD_HEADER_KIND, join_forwarded_for, &forwarded);
+	http_client_address_resolve(config->trusted_proxies, config->trusted_proxy_count, text,
+				    forwarded.joined, client);
+	return arena_strdup(req->arena, client);
 }
 
 /*
@@ -306,21 +366,37 @@ static enum MHD_Result queue_response(struct erp_request *req)
 {
 	struct MHD_Response *response;
 	enum MHD_Result queued;
+	bool own_cache_control = false;
 
 	cors_decorate(req);
-	/* The body lives in the arena or static memory until the request completes. */
-	response = MHD_create_response_from_buffer(req->response_length, (void *)req->response_body,
-						   MHD_RESPMEM_PERSISTENT);
+	if (req->body_stream) {
+		/* Produced as it is sent; MHD releases the producer when done (or gone). */
+		struct http_body_stream *stream = req->body_stream;
+
+		response = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 32 * 1024, stream->read,
+							     stream->state, stream->release);
+		if (response)
+			req->body_stream = NULL;
+	} else {
+		/* The body lives in the arena or static memory until the request completes. */
+		response = MHD_create_response_from_buffer(req->response_length,
+							   (void *)req->response_body,
+							   MHD_RESPMEM_PERSISTENT);
+	}
 	if (!response)
 		return MHD_NO;
 	if (req->content_type)
 		MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, req->content_type);
 	MHD_add_response_header(response, "X-Request-Id", req->request_id);
-	MHD_add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
-	for (struct http_header *h = req->response_headers; h; h = h->next)
+	for (struct http_header *h = req->response_headers; h; h = h->next) {
 		if (h->value)
 			MHD_add_response_header(response, h->name, h->value);
+		own_cache_control |= strcasecmp(h->name, MHD_HTTP_HEADER_CACHE_CONTROL) == 0;
+	}
+	/* Nothing the API answers is cached; only static files say otherwise. */
+	if (!own_cache_control)
+		MHD_add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	if (atomic_load_explicit(&req->server->shutting_down, memory_order_relaxed))
 		MHD_add_response_header(response, MHD_HTTP_HEADER_CONNECTION, "close");
 	queued = MHD_queue_response(req->connection, (unsigned)req->status, response);
@@ -402,6 +478,9 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **re
 	});
 	if (server->observer && server->observer->end)
 		server->observer->end(req);
+	/* A stream never handed to libmicrohttpd (no answer queued) is released here. */
+	if (req->body_stream)
+		req->body_stream->release(req->body_stream->state);
 	erp_free(req->upload);
 	arena_give_back(server, req->arena);
 	atomic_fetch_sub_explicit(&server->in_flight, 1, memory_order_relaxed);
@@ -437,6 +516,20 @@ static int register_listener_metrics(struct erp_server *server)
 	       metrics_register(m, METRICS_COUNTER, "erp_db_listener_sync_failures_total", NULL,
 				"Barrier calls that failed (not listening, or no answer in time):"
 				" those requests read the database.", &s->sync_failures);
+}
+
+/* Where the report routes' reads went, in /metrics (only with a replica). */
+static int register_replica_metrics(struct erp_server *server)
+{
+	struct metrics *m = server->metrics;
+
+	return metrics_register(m, METRICS_COUNTER, "erp_db_replica_reads_total", NULL,
+				"Report reads served by the replica (it had caught up in time).",
+				&server->replica_reads) ||
+	       metrics_register(m, METRICS_COUNTER, "erp_db_replica_fallbacks_total", NULL,
+				"Report reads served by the primary instead: the replica was behind"
+				" after ERP_REPLICA_WAIT_MS, down, or no standby.",
+				&server->replica_fallbacks);
 }
 
 int server_start(struct erp_server *server, char *err, size_t err_size)
@@ -484,6 +577,10 @@ int server_start(struct erp_server *server, char *err, size_t err_size)
 	if (db_listener_wanted(server->listener) &&
 	    (register_listener_metrics(server) || db_listener_start(server->listener))) {
 		snprintf(err, err_size, "cannot start listening for the database's notifications");
+		return -1;
+	}
+	if (server->replica && register_replica_metrics(server)) {
+		snprintf(err, err_size, "the metrics table is full");
 		return -1;
 	}
 	return 0;
@@ -535,8 +632,11 @@ void server_release(struct erp_server *server)
 	rate_limit_free(server->rate_limit);
 	db_listener_free(server->listener); /* after the daemon: no request waits on it any more */
 	db_pool_free(server->db);
+	if (server->replica)
+		db_pool_free(server->replica);
 	migration_set_release(&server->migrations);
 	catalog_snapshot_release(&server->catalog);
 	free(server->openapi_json);
+	static_files_free(server->console);
 	memset(server, 0, sizeof(*server));
 }

@@ -18,6 +18,7 @@ struct db_pool;
 struct db_listener;
 struct MHD_Daemon;
 struct erp_request;
+struct static_files;
 
 /*
  * A readiness contributor: returns 0 when its part is ready, or non-zero
@@ -56,6 +57,9 @@ struct erp_server {
 	struct router *router;
 	struct metrics *metrics;
 	struct db_pool *db;
+	struct db_pool *replica;          /* ERP_DATABASE_REPLICA_URL; NULL when none */
+	atomic_long replica_reads;        /* report reads the replica served */
+	atomic_long replica_fallbacks;    /* ... the primary served: replica behind or down */
 	/*
 	 * The database's notifications (platform/db/db_listener.h), for caches
 	 * that must not fall behind: modules subscribe in their init, and it is
@@ -68,6 +72,7 @@ struct erp_server {
 	struct catalog_snapshot catalog;  /* what the permission catalog copy must equal */
 	char *openapi_json;
 	size_t openapi_length;
+	struct static_files *console;     /* ERP_CONSOLE_DIR's files; NULL: no console */
 	erp_readiness_fn readiness[SERVER_MAX_READINESS_CHECKS];
 	const char *readiness_names[SERVER_MAX_READINESS_CHECKS];
 	size_t readiness_count;

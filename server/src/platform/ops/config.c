@@ -12,6 +12,18 @@
 static const struct erp_config_var variables[] = {
 	{ "ERP_DATABASE_URL", "postgresql:///erp", "a libpq connection URL or key=value string",
 	  "Database to connect to. May contain a password; it is never logged." },
+	{ "ERP_DATABASE_LISTEN_URL", "", "a libpq connection URL or key=value string (empty: ERP_DATABASE_URL)",
+	  "Database for the one LISTEN connection (ERP_AUTH_CACHE): give the primary directly when"
+	  " ERP_DATABASE_URL goes through a transaction pooler. Never logged." },
+	{ "ERP_DATABASE_REPLICA_URL", "", "a libpq connection URL or key=value string (empty: off)",
+	  "A streaming replica the report routes may read from, once it has replayed every commit"
+	  " made before the request began (docs/deployment.md). Never logged." },
+	{ "ERP_REPLICA_WAIT_MS", "50", "0..1000",
+	  "Longest a report read waits for the replica to catch up before it reads the primary instead." },
+	{ "ERP_DB_STATEMENTS", "prepared", "prepared|unnamed",
+	  "prepared: each statement is prepared once per connection; unnamed: every statement is sent"
+	  " with its parameters unnamed (PQexecParams), as a transaction pooler (PgBouncer"
+	  " pool_mode=transaction) needs." },
 	{ "ERP_HTTP_ADDR", "127.0.0.1", "an IPv4 or IPv6 address", "Address to listen on." },
 	{ "ERP_HTTP_PORT", "8080", "0..65535 (0: any free port)", "TCP port to listen on." },
 	{ "ERP_ENV", "development", "development|test|staging|production",
@@ -29,6 +41,10 @@ static const struct erp_config_var variables[] = {
 	{ "ERP_METRICS_ALLOW", "127.0.0.0/8,::1",
 	  "comma-separated IPv4/IPv6 addresses or CIDR prefixes (empty: nobody)",
 	  "Clients that may read /metrics; to every other client it does not exist (404)." },
+	{ "ERP_TRUSTED_PROXIES", "", "comma-separated IPv4/IPv6 addresses or CIDR prefixes (empty: none)",
+	  "Proxies (HAProxy, a load balancer) whose X-Forwarded-For is believed: from them the client"
+	  " address (login throttling, logs) is the rightmost address in it that is not a trusted"
+	  " proxy; from anyone else the header is ignored." },
 	{ "ERP_MAX_BODY_BYTES", "1048576", "1024..67108864", "Largest request body; 413 above." },
 	{ "ERP_MAX_JSON_DEPTH", "32", "2..256", "Deepest JSON nesting accepted; 400 deeper." },
 	{ "ERP_CONNECTION_TIMEOUT_S", "30", "1..3600",
@@ -69,6 +85,8 @@ static const struct erp_config_var variables[] = {
 	  " again; after it the key is forgotten and the request is a new one." },
 	{ "ERP_MIGRATIONS_DIR", "server/prisma/migrations", "a directory",
 	  "Where the schema migrations are (read by migrate, and by serve for readiness)." },
+	{ "ERP_CONSOLE_DIR", "build/console", "a directory, or empty for none",
+	  "The web console's built files, served under /console/ (read once at start)." },
 	{ "ERP_AUDIT_KEY_FILE", "", "a file of 32 to 4096 random bytes, readable by its owner only",
 	  "Key of the audit events' MAC; serve, migrate and audit verify-events need it. The database never holds it; it is never logged." },
 };
@@ -126,7 +144,7 @@ static int reject(struct loader *l, const char *name, const char *value)
 	const struct erp_config_var *var = find_var(name);
 
 	/* The URL may carry a password, so its value is never echoed. */
-	if (strcmp(name, "ERP_DATABASE_URL") == 0)
+	if (strncmp(name, "ERP_DATABASE_", 13) == 0)
 		value = "(hidden)";
 	snprintf(l->err, l->err_size, "invalid %s=\"%.64s\": expected %s", name, value,
 		 var->accepted);
@@ -236,9 +254,19 @@ static int take_metrics_client(struct erp_config *cfg, const char *prefix, size_
 	return 0;
 }
 
+static int take_trusted_proxy(struct erp_config *cfg, const char *prefix, size_t len)
+{
+	if (cfg->trusted_proxy_count == ERP_CONFIG_MAX_TRUSTED_PROXIES ||
+	    ip_prefix_parse(prefix, len, &cfg->trusted_proxies[cfg->trusted_proxy_count]))
+		return -1;
+	cfg->trusted_proxy_count++;
+	return 0;
+}
+
 static const char *const level_names[] = { "debug", "info", "warn", "error" };
 static const char *const format_names[] = { "json", "text" };
 static const char *const switch_names[] = { "off", "on" };
+static const char *const statement_names[] = { "prepared", "unnamed" };
 
 int config_load(struct erp_config *cfg, erp_config_lookup_fn lookup, void *ctx, char *err,
 		size_t err_size)
@@ -264,12 +292,18 @@ int config_load(struct erp_config *cfg, erp_config_lookup_fn lookup, void *ctx, 
 	if (load_choice(&l, "ERP_LOG_FORMAT", format_names, 2, &choice))
 		return -1;
 	cfg->log_format = (enum erp_log_format)choice;
+	if (load_choice(&l, "ERP_DB_STATEMENTS", statement_names, 2, &choice))
+		goto fail;
+	cfg->db_unnamed_statements = choice == 1;
 	if (load_choice(&l, "ERP_AUTH_CACHE", switch_names, 2, &choice))
 		return -1;
 	cfg->auth_cache = choice == 1;
 	text = value_of(&l, "ERP_MIGRATIONS_DIR");
 	if (!*text || strlen(text) > 4096)
 		return reject(&l, "ERP_MIGRATIONS_DIR", text);
+	text = value_of(&l, "ERP_CONSOLE_DIR");
+	if (strlen(text) > 4096)
+		return reject(&l, "ERP_CONSOLE_DIR", text);
 	/* Whether the file is there and fit is checked by the commands that need it (audit_mac.h). */
 	text = value_of(&l, "ERP_AUDIT_KEY_FILE");
 	if (strlen(text) > 4096)
@@ -299,6 +333,7 @@ int config_load(struct erp_config *cfg, erp_config_lookup_fn lookup, void *ctx, 
 	LOAD_UINT(&l, "ERP_SHUTDOWN_GRACE_S", 0, 300, cfg->shutdown_grace_s);
 	LOAD_UINT(&l, "ERP_DB_STATEMENT_TIMEOUT_MS", 0, 600000, cfg->db_statement_timeout_ms);
 	LOAD_UINT(&l, "ERP_DB_CONNECT_TIMEOUT_S", 1, 60, cfg->db_connect_timeout_s);
+	LOAD_UINT(&l, "ERP_REPLICA_WAIT_MS", 0, 1000, cfg->replica_wait_ms);
 	LOAD_UINT(&l, "ERP_RATE_LIMIT_PER_USER", 0, 100000, cfg->rate_limit_per_user);
 	LOAD_UINT(&l, "ERP_RATE_LIMIT_BURST", 1, 1000000, cfg->rate_limit_burst);
 	LOAD_UINT(&l, "ERP_SESSION_TTL_S", 60, 2592000, cfg->session_ttl_s);
@@ -311,12 +346,17 @@ int config_load(struct erp_config *cfg, erp_config_lookup_fn lookup, void *ctx, 
 	LOAD_UINT(&l, "ERP_IDEMPOTENCY_RETENTION_HOURS", 24, 8760, cfg->idempotency_retention_hours);
 
 	if (load_list(&l, cfg, "ERP_CORS_ORIGINS", take_origin) ||
-	    load_list(&l, cfg, "ERP_METRICS_ALLOW", take_metrics_client))
+	    load_list(&l, cfg, "ERP_METRICS_ALLOW", take_metrics_client) ||
+	    load_list(&l, cfg, "ERP_TRUSTED_PROXIES", take_trusted_proxy))
 		goto fail;
 	cfg->database_url = erp_xstrdup(value_of(&l, "ERP_DATABASE_URL"));
+	text = value_of(&l, "ERP_DATABASE_LISTEN_URL");
+	cfg->database_listen_url = erp_xstrdup(*text ? text : cfg->database_url);
+	cfg->database_replica_url = erp_xstrdup(value_of(&l, "ERP_DATABASE_REPLICA_URL"));
 	cfg->http_addr = erp_xstrdup(value_of(&l, "ERP_HTTP_ADDR"));
 	cfg->migrations_dir = erp_xstrdup(value_of(&l, "ERP_MIGRATIONS_DIR"));
 	cfg->audit_key_file = erp_xstrdup(value_of(&l, "ERP_AUDIT_KEY_FILE"));
+	cfg->console_dir = erp_xstrdup(value_of(&l, "ERP_CONSOLE_DIR"));
 	return 0;
 fail:
 	config_release(cfg);
@@ -337,9 +377,12 @@ int config_load_env(struct erp_config *cfg, char *err, size_t err_size)
 void config_release(struct erp_config *cfg)
 {
 	erp_free(cfg->database_url);
+	erp_free(cfg->database_listen_url);
+	erp_free(cfg->database_replica_url);
 	erp_free(cfg->http_addr);
 	erp_free(cfg->migrations_dir);
 	erp_free(cfg->audit_key_file);
+	erp_free(cfg->console_dir);
 	for (size_t i = 0; i < cfg->cors_origin_count; i++)
 		erp_free(cfg->cors_origins[i]);
 	memset(cfg, 0, sizeof(*cfg));

@@ -22,10 +22,18 @@ enum erp_env {
 enum erp_log_level { ERP_LOG_DEBUG, ERP_LOG_INFO, ERP_LOG_WARN, ERP_LOG_ERROR };
 enum erp_log_format { ERP_LOG_FORMAT_JSON, ERP_LOG_FORMAT_TEXT };
 
-enum { ERP_CONFIG_MAX_CORS_ORIGINS = 16, ERP_CONFIG_MAX_METRICS_ALLOW = 32 };
+enum {
+	ERP_CONFIG_MAX_CORS_ORIGINS = 16,
+	ERP_CONFIG_MAX_METRICS_ALLOW = 32,
+	ERP_CONFIG_MAX_TRUSTED_PROXIES = 32,
+};
 
 struct erp_config {
 	char *database_url;          /* libpq connection string or URL; may hold a password */
+	char *database_listen_url;   /* for LISTEN: the primary directly (database_url when unset) */
+	char *database_replica_url;  /* a streaming replica for report reads; "" when none */
+	unsigned replica_wait_ms;    /* longest a replica read waits for it to catch up */
+	bool db_unnamed_statements;  /* PQexecParams for every statement (transaction poolers) */
 	char *http_addr;             /* IPv4 or IPv6 literal to bind */
 	uint16_t http_port;          /* 0 lets the kernel choose */
 	enum erp_env env;
@@ -38,6 +46,8 @@ struct erp_config {
 	char *cors_origins[ERP_CONFIG_MAX_CORS_ORIGINS];
 	size_t metrics_allow_count;   /* clients that may read /metrics; none: nobody */
 	struct ip_prefix metrics_allow[ERP_CONFIG_MAX_METRICS_ALLOW];
+	size_t trusted_proxy_count;   /* peers whose X-Forwarded-For is believed; none: nobody's */
+	struct ip_prefix trusted_proxies[ERP_CONFIG_MAX_TRUSTED_PROXIES];
 	size_t max_body_bytes;
 	unsigned max_json_depth;
 	unsigned connection_timeout_s;
@@ -48,6 +58,7 @@ struct erp_config {
 	unsigned db_statement_timeout_ms;
 	unsigned db_connect_timeout_s;
 	char *migrations_dir;
+	char *console_dir;            /* the web console's files; "" when not served */
 	char *audit_key_file;         /* path of the audit MAC key ("" when unset); never its contents */
 	unsigned rate_limit_per_user;   /* requests per second per authenticated user; 0: off */
 	unsigned rate_limit_burst;      /* requests at once before the rate applies */

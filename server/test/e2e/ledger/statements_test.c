@@ -347,6 +347,105 @@ START_TEST(malformed_statements_are_refused)
 }
 END_TEST
 
+static bool starts_with(const char *text, const char *prefix)
+{
+	return strncmp(text, prefix, strlen(prefix)) == 0;
+}
+
+/* Records (CRLF-ended lines) in text; a quoted field's own line breaks do not count. */
+static long records(const char *text)
+{
+	long n = 0;
+	bool quoted = false;
+
+	for (const char *p = text; *p; p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		else if (!quoted && p[0] == '\r' && p[1] == '\n')
+			n++;
+	}
+	return n;
+}
+
+/* GETs path as CSV as token (asserts 200 text/csv) into r. */
+static void csv_as(const char *token, const char *path, struct test_response *r)
+{
+	char *type;
+
+	ck_assert_int_eq(test_ledger_call(&L, token, "GET", path, "Accept: text/csv", NULL, r), 200);
+	type = test_response_header(r, "Content-Type");
+	ck_assert_ptr_nonnull(type);
+	ck_assert_msg(strncmp(type, "text/csv", 8) == 0, "%s", type);
+	free(type);
+}
+
+static void csv(const char *path, struct test_response *r)
+{
+	csv_as(keeper.token, path, r);
+}
+
+START_TEST(reports_and_lists_answer_csv_on_request)
+{
+	struct test_response r;
+	char id[40];
+	long lines;
+
+	csv(REPORTS "/trial-balance?from=2026-01-01&as_of=2026-06-30", &r);
+	ck_assert(starts_with(r.body, "code,name,type,currency,opening,debit,credit,closing\r\n"));
+	ck_assert_ptr_nonnull(strstr(r.body, "\r\n3900,Account 3900,equity,EUR,-1980.00,0.00,0.00,-1980.00\r\n"));
+	test_response_free(&r);
+
+	csv(REPORTS "/profit-and-loss?from=2025-01-01&to=2025-12-31&compare=previous-year", &r);
+	ck_assert(starts_with(r.body, "section,code,name,parent,level,currency,amount,total,"
+				      "compare_amount,compare_total\r\n"));
+	ck_assert_ptr_nonnull(strstr(r.body, "\r\nrevenue,4100,Account 4100,4000,1,EUR,12780.00,12780.00,0.00,0.00\r\n"));
+	ck_assert_ptr_nonnull(strstr(r.body, "\r\nsummary,,result,,,EUR,1980.00,1980.00,0.00,0.00\r\n"));
+	test_response_free(&r);
+
+	csv(REPORTS "/balance-sheet?as_of=2026-06-30", &r);
+	ck_assert_ptr_nonnull(strstr(r.body, "\r\nsummary,,result of the year,,,EUR,3810.00,3810.00,,\r\n"));
+	test_response_free(&r);
+
+	/* The account ledger: every posted line, with the running balance to the closing one. */
+	csv("/api/v1/companies/ST/accounts/1100/ledger?limit=1", &r);
+	lines = test_ledger_db_number(&L, "SELECT count(*) FROM ledger_lines l JOIN ledger_accounts a"
+				      " ON a.id = l.account_id JOIN companies c ON c.id = a.company_id"
+				      " WHERE c.code = 'ST' AND a.code = '1100' AND l.posted_on IS NOT NULL");
+	ck_assert_int_eq(records(r.body), lines + 1);
+	ck_assert(starts_with(r.body, "date,posting,number,line,memo,debit,credit,description,balance\r\n"));
+	{
+		/* The last record's last field is the closing balance: 10000 + 18 x (500 + 300 - 400). */
+		size_t n = strlen(r.body);
+		const char *last = r.body + n - 2;
+
+		while (last > r.body && last[-1] != ',')
+			last--;
+		ck_assert_msg(strcmp(last, "17200.00\r\n") == 0, "%s", last);
+	}
+	test_response_free(&r);
+
+	/* The journal: one record per line; a memo with a comma, quotes and a line break is quoted. */
+	ck_assert_int_eq(test_ledger_call(&L, clerk.token, "POST", "/api/v1/companies/ST/journal-entries",
+		NULL, "{\"date\":\"2026-06-30\",\"memo\":\"Rent, \\\"June\\\"\\nsecond line\","
+		"\"lines\":[{\"account\":\"5100\",\"debit\":\"1.00\"},{\"account\":\"1100\",\"credit\":\"1.00\"}]}",
+		NULL), 201);
+	csv_as(approver.token, "/api/v1/companies/ST/journal-entries", &r);
+	lines = test_ledger_db_number(&L, "SELECT count(*) FROM ledger_lines l JOIN companies c"
+				      " ON c.id = l.company_id WHERE c.code = 'ST'");
+	ck_assert_int_eq(records(r.body), lines + 1);
+	ck_assert_ptr_nonnull(strstr(r.body, ",draft,\"Rent, \"\"June\"\"\nsecond line\",,manual,1,5100,EUR,1.00,,,\r\n"));
+	test_response_free(&r);
+	csv_as(approver.token, "/api/v1/companies/ST/journal-entries?account=3000", &r);
+	ck_assert_int_eq(records(r.body), 1 + 2);
+	test_response_free(&r);
+	(void)id;
+
+	/* Refusals stay problem documents. */
+	ck_assert_int_eq(test_ledger_call(&L, keeper.token, "GET", REPORTS "/profit-and-loss",
+					  "Accept: text/csv", NULL, NULL), 422);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("e2e/ledger/statements");
@@ -359,6 +458,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, every_balance_sheet_balances);
 	tcase_add_test(tc, the_year_result_shows_until_the_year_is_closed);
 	tcase_add_test(tc, malformed_statements_are_refused);
+	tcase_add_test(tc, reports_and_lists_answer_csv_on_request);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <strings.h>
 
 #include "common/alloc.h"
@@ -125,6 +126,9 @@ void test_response_check(struct erp_request *req)
 		drift(req, "the route declares no answer with status %d", req->status);
 	else if (schema == ERP_NO_BODY && req->response_length)
 		drift(req, "the route declares no body, and a body was sent");
-	else if (check_headers(req) && schema != ERP_NO_BODY && schema != ERP_TEXT_BODY)
+	else if (req->content_type && strncmp(req->content_type, "text/csv", 8) == 0) {
+		if (!(req->route->headers & ERP_ANSWERS_CSV))
+			drift(req, "a CSV answer, and the route does not declare ERP_ANSWERS_CSV");
+	} else if (check_headers(req) && schema != ERP_NO_BODY && schema != ERP_TEXT_BODY)
 		check_json(req, schema);
 }

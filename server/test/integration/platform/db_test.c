@@ -54,6 +54,46 @@ START_TEST(parameters_are_passed_and_statements_prepared_once)
 }
 END_TEST
 
+static int insert_two_work(struct db_conn *conn, void *ctx)
+{
+	const char *first[] = { "U1", NULL }, *second[] = { "U2", "U1" };
+	struct db_batch *batch = db_batch_new(ctx);
+
+	(void)db_batch_add(batch, &insert_item, 2, first, NULL);
+	(void)db_batch_add(batch, &insert_item, 2, second, NULL);
+	return db_batch_run(conn, batch);
+}
+
+/*
+ * ERP_DB_STATEMENTS=unnamed: single statements, batches and transactions all
+ * work, and the session never holds a named statement (a transaction
+ * pooler may give the next transaction another server connection).
+ */
+START_TEST(unnamed_statements_leave_nothing_prepared)
+{
+	struct db_options options = { .connect_timeout_s = 2, .application_name = "db_test",
+				      .unnamed_statements = true };
+	struct db_conn *conn = db_open(url, &options);
+	struct arena *arena = arena_new(512);
+	const char *params[] = { "it's" }, *conflict[] = { "U1", NULL };
+	PGresult *res;
+
+	ck_assert_int_eq(db_connect(conn), ERP_OK);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(db_query(conn, arena, &select_echo, 1, params, &res), ERP_OK);
+		ck_assert_str_eq(PQgetvalue(res, 0, 0), "it's!");
+	}
+	ck_assert_int_eq(db_transaction(conn, insert_two_work, arena), ERP_OK);
+	ck_assert_int_eq(test_db_count(conn, &count_items), 2);
+	ck_assert_int_eq(db_query(conn, NULL, &insert_item, 2, conflict, NULL), ERP_ERR_CONFLICT);
+	res = PQexec(db_pg(conn), "SELECT count(*) FROM pg_prepared_statements");
+	ck_assert_str_eq(PQgetvalue(res, 0, 0), "0");
+	PQclear(res);
+	arena_free(arena);
+	db_close(conn);
+}
+END_TEST
+
 START_TEST(constraint_errors_map_to_codes)
 {
 	struct db_conn *conn = test_db_connected(url, "db_test");
@@ -256,6 +296,7 @@ Suite *test_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, parameters_are_passed_and_statements_prepared_once);
+	tcase_add_test(tc, unnamed_statements_leave_nothing_prepared);
 	tcase_add_test(tc, constraint_errors_map_to_codes);
 	tcase_add_test(tc, serialization_failures_are_retried);
 	tcase_add_test(tc, deadlocks_are_retried_and_give_up_after_five);

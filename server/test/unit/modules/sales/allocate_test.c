@@ -166,6 +166,20 @@ START_TEST(aging_buckets_by_days_past_due)
 }
 END_TEST
 
+/* The aging's SQL groups by width_bucket() over these days: the same buckets as the rule. */
+START_TEST(aging_first_days_are_the_rules_bounds)
+{
+	char text[32];
+
+	ck_assert_int_eq(sales_aging_first_days_text(text, sizeof(text)), 12);
+	ck_assert_str_eq(text, "{1,31,61,91}");
+	ck_assert_int_eq(sales_aging_first_days_text(text, 12), -1);
+	for (int64_t days = -2; days <= 120; days++)
+		ck_assert_int_eq(sales_aging_bucket_of(days),
+				 days < 1 ? 0 : days < 31 ? 1 : days < 61 ? 2 : days < 91 ? 3 : 4);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("unit/modules/sales/allocate");
@@ -176,6 +190,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, a_single_allocation_is_refused_at_its_amount);
 	tcase_add_test(tc, payment_numbers_read_pay_year_sequence);
 	tcase_add_loop_test(tc, aging_buckets_by_days_past_due, 0, COUNT(buckets));
+	tcase_add_test(tc, aging_first_days_are_the_rules_bounds);
 	suite_add_tcase(s, tc);
 	return s;
 }
