@@ -1,7 +1,7 @@
 /*
  * The ledger's targets for the route-permission matrix (test/support/matrix.h):
- * the account, period and journal entry its {code}, {period} and
- * journal-entry {id} paths name, valid bodies for its writes, and a draft of
+ * the account, period, fiscal year and journal entry its {code}, {period},
+ * {year} and journal-entry {id} paths name, valid bodies for its writes, and a draft of
  * the caller's own for the route only a draft's author may use.
  */
 #include <check.h>
@@ -71,6 +71,8 @@ static const char *param(const char *pattern, const char *name)
 		return "1000";
 	if (strcmp(name, "period") == 0)
 		return target_period;
+	if (strcmp(name, "year") == 0)
+		return "2026";  /* setup's fiscal year */
 	if (strcmp(name, "id") == 0 && strstr(pattern, "/journal-entries/{id}"))
 		return target_entry;
 	return NULL;
