@@ -59,6 +59,26 @@ export async function api(method, path, { body, query, ifMatch, idempotencyKey }
 	return { data, etag, status: response.status };
 }
 
+// A report as the server writes it in CSV (Accept: text/csv): a Blob, or
+// null where the server answers that route only in JSON (then the caller
+// makes the file from the JSON it has). Refusals throw ApiError.
+export async function fetchCsv(path, query) {
+	const headers = { Accept: 'text/csv, application/problem+json' };
+	if (token) headers.Authorization = `Bearer ${token}`;
+	let response;
+	try {
+		response = await fetch(path + queryString(query), { headers, credentials: 'omit', cache: 'no-store' });
+	} catch {
+		throw new ApiError(0, { title: 'Network error', detail: 'The server could not be reached; try again.' });
+	}
+	const type = response.headers.get('Content-Type') || '';
+	if (response.ok && type.startsWith('text/csv')) return response.blob();
+	if (response.ok || response.status === 406) return null;
+	const problem = type.includes('json') ? await response.json().catch(() => null) : await response.text();
+	if (response.status === 401 && token) onUnauthorized(problem);
+	throw new ApiError(response.status, problem);
+}
+
 export const companyPath = (company, rest) => `/api/v1/companies/${encodeURIComponent(company)}${rest}`;
 
 // The ETag of a resource at a version, for If-Match when no ETag was read.

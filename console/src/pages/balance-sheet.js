@@ -34,7 +34,7 @@ export function BalanceSheetPage({ company }) {
 		<form class="filters" aria-label="Balance sheet date" onSubmit=${(e) => e.preventDefault()}>
 			<label>As of <input type="date" value=${query.as_of} onChange=${(e) => setQuery({ ...query, as_of: e.target.value })} /></label>
 			<${CompareSelect} value=${query.compare} onChange=${(compare) => setQuery({ ...query, compare })} />
-			${r ? html`<${CsvButton} filename=${`balance-sheet-${company}-${r.as_of}.csv`} header=${CSV_HEADER}
+			${r ? html`<${CsvButton} source=${{ path: companyPath(company, '/reports/balance-sheet'), query }} filename=${`balance-sheet-${company}-${r.as_of}.csv`} header=${CSV_HEADER}
 				rows=${[...r.sections.flatMap(csvRows),
 					['equity', '', 'Result of the current year', '', year.amount, year.compare_amount],
 					['equity', '', 'Results of earlier years not closed', '', r.earlier_results.amount, r.earlier_results.compare_amount],

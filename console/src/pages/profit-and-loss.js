@@ -22,7 +22,7 @@ export function ProfitAndLossPage({ company }) {
 			<label>From <input type="date" value=${range.from} onChange=${set('from')} /></label>
 			<label>To <input type="date" value=${range.to} onChange=${set('to')} /></label>
 			<${CompareSelect} value=${range.compare} onChange=${(compare) => setRange({ ...range, compare })} />
-			${r ? html`<${CsvButton} filename=${`profit-and-loss-${company}-${r.from}-${r.to}.csv`} header=${CSV_HEADER}
+			${r ? html`<${CsvButton} source=${{ path: companyPath(company, '/reports/profit-and-loss'), query: range }} filename=${`profit-and-loss-${company}-${r.from}-${r.to}.csv`} header=${CSV_HEADER}
 				rows=${[...r.sections.flatMap(csvRows), ['result', '', 'Result', '', r.result, r.compare_result]]} />` : ''}
 		</form>
 		<${ProblemBanner} error=${report.error} />

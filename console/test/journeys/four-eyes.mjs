@@ -3,9 +3,16 @@
 // the button says why. An approver, in a second browser context, posts it;
 // the trial balance, the profit and loss and the balance sheet (which
 // balances) show the amount.
+import { readFile } from 'node:fs/promises';
 import { USERS } from '../support/seed.mjs';
 import { checkPage, go, logIn, newPage, screenshot } from '../support/browser.mjs';
 import { expect, expectText } from '../support/expect.mjs';
+
+// The text of the file "Download CSV" saves.
+async function downloadedText(page) {
+	const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+	return readFile(await download.path(), 'utf8');
+}
 
 export async function bookkeeperWritesAndApproverPosts({ browser, baseUrl, password, problems, screenshots }) {
 	const { context, page } = await newPage(browser, baseUrl, problems);
@@ -85,6 +92,8 @@ export async function bookkeeperWritesAndApproverPosts({ browser, baseUrl, passw
 	await second.page.getByLabel('Compare with').selectOption('previous-year');
 	await expectText(second.page.locator('thead tr'), new RegExp(`${new Date().getUTCFullYear() - 1}-01-01`), 'the comparison column for the previous year');
 	const result = (await second.page.locator('tr[data-result] td').first().innerText()).trim();
+	const pnlCsv = await downloadedText(second.page);
+	expect(/5310/.test(pnlCsv) && /120\.50/.test(pnlCsv), `the profit and loss CSV has the posted expense: ${pnlCsv.slice(0, 300)}`);
 	await screenshot(second.page, screenshots, 'profit-and-loss');
 	await checkPage(second.page, problems, 'profit and loss');
 
@@ -94,6 +103,8 @@ export async function bookkeeperWritesAndApproverPosts({ browser, baseUrl, passw
 	await expectText(second.page.locator('.verdict'), /^Balanced/, 'the balance sheet balances');
 	await second.page.getByLabel('Compare with').selectOption('previous-period');
 	await expectText(second.page.locator('thead tr'), /\d{4}-\d\d-\d\d.*\d{4}-\d\d-\d\d/s, 'the comparison column for the previous period');
+	const sheetCsv = await downloadedText(second.page);
+	expect(sheetCsv.includes('1200') && sheetCsv.includes(bank), `the balance sheet CSV has the bank account's ${bank}: ${sheetCsv.slice(0, 300)}`);
 	await screenshot(second.page, screenshots, 'balance-sheet');
 	await checkPage(second.page, problems, 'balance sheet');
 
