@@ -34,8 +34,8 @@ RUN test -n "${ERP_VERSION}" \
 # The Makefile's image-root target lays out under build/image/ what the image
 # carries, where it carries it: erp-server and every erp-<name> of
 # server/scripts/<name>.c in usr/local/bin, the merged role catalog (which
-# erp-seed-roles reads by default, from the path given here) and the
-# migrations in opt/erp.
+# erp-seed-roles reads by default, from the path given here), the migrations
+# and the built web console (served under /console/) in opt/erp.
 RUN make -j"$(nproc)" BUILD=build VERSION="${ERP_VERSION}" \
       DEFAULT_ROLE_CATALOG=/opt/erp/role-catalog.json image-root
 
@@ -65,6 +65,7 @@ COPY --from=build /src/build/image/ /
 RUN ! ldd /usr/local/bin/erp-* | grep -F "not found"
 
 ENV ERP_MIGRATIONS_DIR=/opt/erp/migrations \
+    ERP_CONSOLE_DIR=/opt/erp/console \
     ERP_HTTP_ADDR=0.0.0.0 \
     ERP_HTTP_PORT=8080 \
     ERP_ENV=production \

@@ -195,17 +195,18 @@ $(CONSOLE_INDEX): tools/console-build $(CONSOLE_SRC)
 # --- the container image ---------------------------------------------------------
 # What the image carries (the Dockerfile's build stage runs this target and
 # copies $(IMAGE_ROOT) to /): erp-server and every admin script, the role
-# catalog and the migrations, laid out as they lie in the image.
+# catalog, the migrations and the built console, laid out as they lie in the image.
 # tools/check-containers checks that every script is among them.
 IMAGE_ROOT := $(BUILD)/image
 IMAGE_BINS := $(SERVER_BIN) $(SCRIPT_BINS)
 
-image-root: $(IMAGE_BINS) $(ROLE_CATALOG)
+image-root: $(IMAGE_BINS) $(ROLE_CATALOG) $(CONSOLE_INDEX)
 	rm -rf $(IMAGE_ROOT)
 	install -d $(IMAGE_ROOT)/usr/local/bin $(IMAGE_ROOT)/opt/erp
 	install -m 0755 $(IMAGE_BINS) $(IMAGE_ROOT)/usr/local/bin/
 	install -m 0644 $(ROLE_CATALOG) $(IMAGE_ROOT)/opt/erp/role-catalog.json
 	cp -R server/prisma/migrations $(IMAGE_ROOT)/opt/erp/migrations
+	cp -R $(BUILD)/console $(IMAGE_ROOT)/opt/erp/console
 
 # --- the two commands ---------------------------------------------------------
 run: deps build

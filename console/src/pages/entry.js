@@ -44,10 +44,20 @@ function postRefusal(me, company, entry) {
 	return null;
 }
 
-function StaleConflict({ current, onReload }) {
+// Who made the change that beat the caller's save: only a draft's author may
+// change it (the server refuses anyone else), so a draft still the caller's
+// was changed by the caller elsewhere; a posted one by a poster, who is never
+// its author (four-eyes); a draft now someone else's was taken over.
+function changedBy(me, current) {
+	if (current.status === 'posted') return 'posted by another user';
+	if (current.author_id === me.user.id) return 'by you, in another window or tab';
+	return 'by another user, who took the draft over';
+}
+
+function StaleConflict({ me, current, onReload }) {
 	return html`<div class="problem conflict" role="alert">
 		<strong>Someone changed this entry after you opened it.</strong>
-		${current ? html` It is now at version ${current.version}, changed ${when(current.updated_at)}${current.status === 'posted' ? `, and posted as ${current.number}` : ''}.` : ''}
+		${current ? html` It is now at version ${current.version}, changed ${when(current.updated_at)} ${changedBy(me, current)}${current.status === 'posted' ? `, as ${current.number}` : ''}.` : ''}
 		Your changes were not saved.
 		<div><button type="button" onClick=${onReload}>Reload the current version</button></div>
 	</div>`;
@@ -128,7 +138,7 @@ function Editor({ me, company, entry, accounts, onSaved }) {
 		}
 	};
 	return html`<form onSubmit=${save} aria-label="Journal entry">
-		${stale ? html`<${StaleConflict} current=${stale.current} onReload=${onSaved} />` : ''}
+		${stale ? html`<${StaleConflict} me=${me} current=${stale.current} onReload=${onSaved} />` : ''}
 		<${ProblemBanner} error=${error} />
 		<div class="row">
 			<${Field} label="Date" type="date" pointer="/date" problem=${error} value=${form.date} onInput=${set('date')} required />

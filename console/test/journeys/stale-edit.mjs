@@ -27,7 +27,7 @@ export async function staleEditIsCaught({ browser, baseUrl, password, problems, 
 
 	await a.page.getByLabel('Memo').fill('Coffee beans (fair trade)');
 	await a.page.getByRole('button', { name: 'Save changes' }).click();
-	await expectText(a.page.locator('.conflict'), /Someone changed this entry.*version 2/s, 'the stale save is caught');
+	await expectText(a.page.locator('.conflict'), /Someone changed this entry.*version 2.*by you, in another window or tab/s, 'the stale save is caught, and by whom');
 	await screenshot(a.page, screenshots, 'stale-edit');
 	await checkPage(a.page, problems, 'stale edit');
 	await a.page.getByRole('button', { name: 'Reload the current version' }).click();
