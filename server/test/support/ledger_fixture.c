@@ -233,6 +233,50 @@ void test_ledger_post(const struct test_ledger *ledger, const char *token, const
 	test_response_free(&r);
 }
 
+void test_ledger_crew_start(const struct test_ledger *ledger, struct test_ledger_crew *crew,
+			    const char *prefix)
+{
+	const char *p = prefix;
+
+	snprintf(crew->prefix, sizeof(crew->prefix), "%s", prefix);
+	test_ledger_role(ledger, test_ledger_path("%s-keeper", p),
+			 "[\"ledger.account.manage\",\"ledger.account.read\","
+			 "\"ledger.period.manage\",\"ledger.period.read\"]");
+	test_ledger_role(ledger, test_ledger_path("%s-clerk", p),
+			 "[\"ledger.journal.create\",\"ledger.journal.read\"]");
+	test_ledger_role(ledger, test_ledger_path("%s-approver", p),
+			 "[\"ledger.journal.post\",\"ledger.journal.read\"]");
+	test_ledger_role(ledger, test_ledger_path("%s-reader", p), "[\"ledger.report.read\"]");
+	test_ledger_user(ledger, test_ledger_path("keeper@%s.test", p), &crew->keeper);
+	test_ledger_user(ledger, test_ledger_path("clerk@%s.test", p), &crew->clerk);
+	test_ledger_user(ledger, test_ledger_path("approver@%s.test", p), &crew->approver);
+	test_ledger_user(ledger, test_ledger_path("reader@%s.test", p), &crew->reader);
+}
+
+void test_ledger_posted_books(const struct test_ledger *ledger, const struct test_ledger_crew *crew,
+			      const char *code, int entries, char second[40])
+{
+	const char *p = crew->prefix;
+
+	test_ledger_company(ledger, code, "EUR");
+	test_ledger_grant(ledger, crew->keeper.id, test_ledger_path("%s-keeper", p), code, NULL);
+	test_ledger_grant(ledger, crew->clerk.id, test_ledger_path("%s-clerk", p), code, NULL);
+	test_ledger_grant(ledger, crew->approver.id, test_ledger_path("%s-approver", p), code, NULL);
+	test_ledger_grant(ledger, crew->reader.id, test_ledger_path("%s-reader", p), code, NULL);
+	test_ledger_account(ledger, crew->keeper.token, code, "1000", "asset", NULL);
+	test_ledger_account(ledger, crew->keeper.token, code, "4000", "revenue", NULL);
+	test_ledger_fiscal_year(ledger, crew->keeper.token, code, 2026);
+	for (int i = 1; i <= entries; i++) {
+		char id[40];
+
+		test_ledger_draft(ledger, crew->clerk.token, code, test_ledger_path("2026-02-%02d", i),
+				  "1000", "4000", test_ledger_path("%d.00", 10 * i), "Sale", id);
+		test_ledger_post(ledger, crew->approver.token, code, id, NULL);
+		if (i == 2 && second)
+			snprintf(second, 40, "%s", id);
+	}
+}
+
 void test_ledger_lock_period(const struct test_ledger *ledger, const char *requester_token,
 			     const char *confirmer_token, const char *company, const char *period_id)
 {

@@ -130,6 +130,32 @@ void test_ledger_post(const struct test_ledger *ledger, const char *token, const
 		      const char *id, char number[24]);
 
 /*
+ * The people of a set of posted books, each with one role of their own:
+ * <prefix>-keeper (accounts and periods), <prefix>-clerk (drafts),
+ * <prefix>-approver (postings), <prefix>-reader (reports).
+ */
+struct test_ledger_crew {
+	char prefix[16];
+	struct test_ledger_user keeper, clerk, approver, reader;
+};
+
+/*
+ * Creates the crew's four roles and its users keeper@<prefix>.test,
+ * clerk@..., approver@..., reader@... (prefix: a few lower-case letters).
+ */
+void test_ledger_crew_start(const struct test_ledger *ledger, struct test_ledger_crew *crew,
+			    const char *prefix);
+
+/*
+ * Company code in EUR with the crew granted there, accounts 1000 (asset) and
+ * 4000 (revenue), fiscal year 2026 and entries posted sales: entry i (from 1)
+ * on 2026-02-i debits 1000 and credits 4000 with 10 * i. Writes the second
+ * entry's id into second unless it is NULL.
+ */
+void test_ledger_posted_books(const struct test_ledger *ledger, const struct test_ledger_crew *crew,
+			      const char *code, int entries, char second[40]);
+
+/*
  * Locks period_id of company the four-eyes way: requester_token asks for it
  * (asserts 202), confirmer_token confirms (asserts 200). The period must be
  * closed, ended, the company's earlier periods locked and no drafts in it.
