@@ -118,6 +118,74 @@ static void admin_create(const struct test_ledger *ledger, const char *path, jso
 	json_decref(body);
 }
 
+void test_ledger_pending_path(struct test_ledger_pending *pending, const char *format, ...)
+{
+	va_list args;
+
+	va_start(args, format);
+	vsnprintf(pending->path_text, sizeof(pending->path_text), format, args);
+	va_end(args);
+	pending->path = pending->path_text;
+}
+
+void test_ledger_pending_run(const struct test_ledger *ledger, struct test_ledger_pending *pending)
+{
+	char *text = NULL;
+
+	pending->status = test_ledger_try(ledger, pending->token,
+					  pending->method ? pending->method : "POST", pending->path,
+					  pending->extra_header, pending->body, NULL, &text);
+	pending->answered_ms = test_now_ms();
+	snprintf(pending->answer, sizeof(pending->answer), "%s", text ? text : "");
+	free(text);
+}
+
+static void *pending_thread(void *arg)
+{
+	struct test_ledger_pending *pending = arg;
+
+	test_ledger_pending_run(pending->ledger, pending);
+	return NULL;
+}
+
+void test_ledger_pending_start(const struct test_ledger *ledger, struct test_ledger_pending *pending)
+{
+	pending->ledger = ledger;
+	ck_assert_int_eq(pthread_create(&pending->thread, NULL, pending_thread, pending), 0);
+}
+
+void test_ledger_pending_join(struct test_ledger_pending *pending)
+{
+	ck_assert_int_eq(pthread_join(pending->thread, NULL), 0);
+}
+
+void test_ledger_sql_ok(PGconn *conn, const char *sql)
+{
+	PGresult *res = PQexec(conn, sql);
+
+	ck_assert_msg(PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK,
+		      "%s: %s", sql, PQerrorMessage(conn));
+	PQclear(res);
+}
+
+PGconn *test_ledger_begin(const struct test_ledger *ledger)
+{
+	PGconn *conn = PQconnectdb(ledger->db_url);
+
+	ck_assert_msg(PQstatus(conn) == CONNECTION_OK, "%s", PQerrorMessage(conn));
+	test_ledger_sql_ok(conn, "BEGIN");
+	return conn;
+}
+
+double test_ledger_end(PGconn *conn, const char *how)
+{
+	double ended_ms = test_now_ms();
+
+	test_ledger_sql_ok(conn, how);
+	PQfinish(conn);
+	return ended_ms;
+}
+
 void test_ledger_company(const struct test_ledger *ledger, const char *code, const char *currency)
 {
 	admin_create(ledger, "/api/v1/companies",

@@ -9,6 +9,8 @@
  * years, drafts, postings). Each helper asserts its own success, so a test
  * reads as the story it checks.
  */
+#include <libpq-fe.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -81,6 +83,48 @@ long test_ledger_call(const struct test_ledger *ledger, const char *token, const
 long test_ledger_try(const struct test_ledger *ledger, const char *token, const char *method,
 		     const char *path, const char *extra_header, const char *body, char id[40],
 		     char **text);
+
+/*
+ * A request run on a thread of its own (or on the caller's), so a test can
+ * hold a lock meanwhile: set token, path and what else it needs, start it,
+ * join it, then read status, answer (the body, cut to fit) and answered_ms
+ * (test_now_ms() when the answer came).
+ */
+struct test_ledger_pending {
+	const char *token;
+	const char *method;       /* POST when NULL */
+	const char *path;         /* may point at path_text (test_ledger_pending_path()) */
+	const char *extra_header; /* may be NULL */
+	const char *body;         /* may be NULL */
+	long status;              /* -1: no answer */
+	char answer[512];
+	double answered_ms;
+	char path_text[256];
+	const struct test_ledger *ledger;
+	pthread_t thread;
+};
+
+/* Sets pending's path from a printf format, kept in pending itself. */
+void test_ledger_pending_path(struct test_ledger_pending *pending, const char *format, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Runs pending's request on the calling thread (no Check assertion: fit for client threads). */
+void test_ledger_pending_run(const struct test_ledger *ledger, struct test_ledger_pending *pending);
+
+/* Starts pending's request on a new thread; asserts it started. */
+void test_ledger_pending_start(const struct test_ledger *ledger, struct test_ledger_pending *pending);
+
+/* Waits for pending's thread; asserts it joined. */
+void test_ledger_pending_join(struct test_ledger_pending *pending);
+
+/* Runs sql on conn; asserts it succeeded (a command or rows). */
+void test_ledger_sql_ok(PGconn *conn, const char *sql);
+
+/* A connection of its own to the ledger's database with a transaction begun. */
+PGconn *test_ledger_begin(const struct test_ledger *ledger);
+
+/* Ends conn's transaction with how ("COMMIT" or "ROLLBACK") and closes it; returns when (test_now_ms()). */
+double test_ledger_end(PGconn *conn, const char *how);
 
 /* The administrator creates company code in currency; asserts 201. */
 void test_ledger_company(const struct test_ledger *ledger, const char *code, const char *currency);
