@@ -21,55 +21,56 @@ static void put_be(uint8_t *out, uint64_t value, int bytes)
 	}
 }
 
-/*
- * Calls emit(ctx, bytes, length) for each piece of the encoding in order: the
- * one definition both the buffer writer and the streaming hash use, so they
- * cannot drift apart.
- */
-typedef void (*emit_fn)(void *ctx, const uint8_t *bytes, size_t length);
-
-static void encode(const char *tag, const struct audit_chain_field *fields, size_t count,
-		   emit_fn emit, void *ctx)
+void audit_chain_emit_header(const char *tag, size_t count, audit_chain_emit_fn emit, void *ctx)
 {
-	uint8_t header[8];
+	uint8_t be_count[4];
 
 	emit(ctx, (const uint8_t *)tag, strlen(tag));
-	put_be(header, (uint64_t)count, 4);
-	emit(ctx, header, 4);
-	for (size_t i = 0; i < count; i++) {
-		uint8_t present = fields[i].value ? 1 : 0;
-
-		emit(ctx, &present, 1);
-		if (!present)
-			continue;
-		put_be(header, (uint64_t)fields[i].length, 8);
-		emit(ctx, header, 8);
-		emit(ctx, (const uint8_t *)fields[i].value, fields[i].length);
-	}
+	put_be(be_count, (uint64_t)count, 4);
+	emit(ctx, be_count, 4);
 }
 
-struct buffer_sink {
-	uint8_t *out;
-	size_t size;
-	size_t length;
-};
-
-static void emit_to_buffer(void *ctx, const uint8_t *bytes, size_t length)
+void audit_chain_emit_field(struct audit_chain_field field, audit_chain_emit_fn emit, void *ctx)
 {
-	struct buffer_sink *sink = ctx;
+	uint8_t present = field.value ? 1 : 0, length[8];
 
-	if (sink->out && sink->length + length <= sink->size)
-		memcpy(sink->out + sink->length, bytes, length);
-	sink->length += length;
+	emit(ctx, &present, 1);
+	if (!present)
+		return;
+	put_be(length, (uint64_t)field.length, 8);
+	emit(ctx, length, 8);
+	emit(ctx, (const uint8_t *)field.value, field.length);
+}
+
+/*
+ * The whole encoding of fields, piece by piece: the one definition the
+ * buffer writer, the streaming hashes and the ledger's chain use, so they
+ * cannot drift apart.
+ */
+static void encode(const char *tag, const struct audit_chain_field *fields, size_t count,
+		   audit_chain_emit_fn emit, void *ctx)
+{
+	audit_chain_emit_header(tag, count, emit, ctx);
+	for (size_t i = 0; i < count; i++)
+		audit_chain_emit_field(fields[i], emit, ctx);
+}
+
+void audit_chain_to_buffer(void *buffer, const uint8_t *bytes, size_t length)
+{
+	struct audit_chain_buffer *b = buffer;
+
+	if (b->out && b->length + length <= b->size)
+		memcpy(b->out + b->length, bytes, length);
+	b->length += length;
 }
 
 size_t audit_chain_encode(const struct audit_chain_field *fields, size_t count, uint8_t *out,
 			  size_t out_size)
 {
-	struct buffer_sink sink = { out, out_size, 0 };
+	struct audit_chain_buffer buffer = { out, out_size, 0 };
 
-	encode(chain_tag, fields, count, emit_to_buffer, &sink);
-	return sink.length;
+	encode(chain_tag, fields, count, audit_chain_to_buffer, &buffer);
+	return buffer.length;
 }
 
 static void emit_to_hash(void *ctx, const uint8_t *bytes, size_t length)

@@ -37,6 +37,31 @@ struct audit_chain_field {
 struct audit_chain_field audit_chain_text(const char *text);
 
 /*
+ * The encoding in pieces, for a form whose fields are not at hand as one
+ * array (the ledger's chain, modules/ledger/chain_form.h): emit(ctx, bytes,
+ * length) receives each piece in order. The header is the tag and the field
+ * count; then one audit_chain_emit_field() per field, count of them.
+ */
+typedef void (*audit_chain_emit_fn)(void *ctx, const uint8_t *bytes, size_t length);
+
+void audit_chain_emit_header(const char *tag, size_t count, audit_chain_emit_fn emit, void *ctx);
+void audit_chain_emit_field(struct audit_chain_field field, audit_chain_emit_fn emit, void *ctx);
+
+/*
+ * An emit target that writes into out (size bytes) while it fits and counts
+ * every byte in length: pass audit_chain_to_buffer and a struct
+ * audit_chain_buffer { out, size, 0 }; with out NULL or too small, length is
+ * still the length needed.
+ */
+struct audit_chain_buffer {
+	uint8_t *out;
+	size_t size;
+	size_t length;
+};
+
+void audit_chain_to_buffer(void *buffer, const uint8_t *bytes, size_t length);
+
+/*
  * Writes the encoding of fields into out (out_size bytes) and returns its
  * length; when out is NULL or too small, only returns the length needed.
  */

@@ -118,6 +118,74 @@ static void admin_create(const struct test_ledger *ledger, const char *path, jso
 	json_decref(body);
 }
 
+void test_ledger_pending_path(struct test_ledger_pending *pending, const char *format, ...)
+{
+	va_list args;
+
+	va_start(args, format);
+	vsnprintf(pending->path_text, sizeof(pending->path_text), format, args);
+	va_end(args);
+	pending->path = pending->path_text;
+}
+
+void test_ledger_pending_run(const struct test_ledger *ledger, struct test_ledger_pending *pending)
+{
+	char *text = NULL;
+
+	pending->status = test_ledger_try(ledger, pending->token,
+					  pending->method ? pending->method : "POST", pending->path,
+					  pending->extra_header, pending->body, NULL, &text);
+	pending->answered_ms = test_now_ms();
+	snprintf(pending->answer, sizeof(pending->answer), "%s", text ? text : "");
+	free(text);
+}
+
+static void *pending_thread(void *arg)
+{
+	struct test_ledger_pending *pending = arg;
+
+	test_ledger_pending_run(pending->ledger, pending);
+	return NULL;
+}
+
+void test_ledger_pending_start(const struct test_ledger *ledger, struct test_ledger_pending *pending)
+{
+	pending->ledger = ledger;
+	ck_assert_int_eq(pthread_create(&pending->thread, NULL, pending_thread, pending), 0);
+}
+
+void test_ledger_pending_join(struct test_ledger_pending *pending)
+{
+	ck_assert_int_eq(pthread_join(pending->thread, NULL), 0);
+}
+
+void test_ledger_sql_ok(PGconn *conn, const char *sql)
+{
+	PGresult *res = PQexec(conn, sql);
+
+	ck_assert_msg(PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK,
+		      "%s: %s", sql, PQerrorMessage(conn));
+	PQclear(res);
+}
+
+PGconn *test_ledger_begin(const struct test_ledger *ledger)
+{
+	PGconn *conn = PQconnectdb(ledger->db_url);
+
+	ck_assert_msg(PQstatus(conn) == CONNECTION_OK, "%s", PQerrorMessage(conn));
+	test_ledger_sql_ok(conn, "BEGIN");
+	return conn;
+}
+
+double test_ledger_end(PGconn *conn, const char *how)
+{
+	double ended_ms = test_now_ms();
+
+	test_ledger_sql_ok(conn, how);
+	PQfinish(conn);
+	return ended_ms;
+}
+
 void test_ledger_company(const struct test_ledger *ledger, const char *code, const char *currency)
 {
 	admin_create(ledger, "/api/v1/companies",
@@ -231,6 +299,50 @@ void test_ledger_post(const struct test_ledger *ledger, const char *token, const
 	if (number)
 		snprintf(number, 24, "%s", test_ledger_text(r.json, "number"));
 	test_response_free(&r);
+}
+
+void test_ledger_crew_start(const struct test_ledger *ledger, struct test_ledger_crew *crew,
+			    const char *prefix)
+{
+	const char *p = prefix;
+
+	snprintf(crew->prefix, sizeof(crew->prefix), "%s", prefix);
+	test_ledger_role(ledger, test_ledger_path("%s-keeper", p),
+			 "[\"ledger.account.manage\",\"ledger.account.read\","
+			 "\"ledger.period.manage\",\"ledger.period.read\"]");
+	test_ledger_role(ledger, test_ledger_path("%s-clerk", p),
+			 "[\"ledger.journal.create\",\"ledger.journal.read\"]");
+	test_ledger_role(ledger, test_ledger_path("%s-approver", p),
+			 "[\"ledger.journal.post\",\"ledger.journal.read\"]");
+	test_ledger_role(ledger, test_ledger_path("%s-reader", p), "[\"ledger.report.read\"]");
+	test_ledger_user(ledger, test_ledger_path("keeper@%s.test", p), &crew->keeper);
+	test_ledger_user(ledger, test_ledger_path("clerk@%s.test", p), &crew->clerk);
+	test_ledger_user(ledger, test_ledger_path("approver@%s.test", p), &crew->approver);
+	test_ledger_user(ledger, test_ledger_path("reader@%s.test", p), &crew->reader);
+}
+
+void test_ledger_posted_books(const struct test_ledger *ledger, const struct test_ledger_crew *crew,
+			      const char *code, int entries, char second[40])
+{
+	const char *p = crew->prefix;
+
+	test_ledger_company(ledger, code, "EUR");
+	test_ledger_grant(ledger, crew->keeper.id, test_ledger_path("%s-keeper", p), code, NULL);
+	test_ledger_grant(ledger, crew->clerk.id, test_ledger_path("%s-clerk", p), code, NULL);
+	test_ledger_grant(ledger, crew->approver.id, test_ledger_path("%s-approver", p), code, NULL);
+	test_ledger_grant(ledger, crew->reader.id, test_ledger_path("%s-reader", p), code, NULL);
+	test_ledger_account(ledger, crew->keeper.token, code, "1000", "asset", NULL);
+	test_ledger_account(ledger, crew->keeper.token, code, "4000", "revenue", NULL);
+	test_ledger_fiscal_year(ledger, crew->keeper.token, code, 2026);
+	for (int i = 1; i <= entries; i++) {
+		char id[40];
+
+		test_ledger_draft(ledger, crew->clerk.token, code, test_ledger_path("2026-02-%02d", i),
+				  "1000", "4000", test_ledger_path("%d.00", 10 * i), "Sale", id);
+		test_ledger_post(ledger, crew->approver.token, code, id, NULL);
+		if (i == 2 && second)
+			snprintf(second, 40, "%s", id);
+	}
 }
 
 void test_ledger_lock_period(const struct test_ledger *ledger, const char *requester_token,

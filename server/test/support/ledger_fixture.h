@@ -9,6 +9,8 @@
  * years, drafts, postings). Each helper asserts its own success, so a test
  * reads as the story it checks.
  */
+#include <libpq-fe.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -82,6 +84,48 @@ long test_ledger_try(const struct test_ledger *ledger, const char *token, const 
 		     const char *path, const char *extra_header, const char *body, char id[40],
 		     char **text);
 
+/*
+ * A request run on a thread of its own (or on the caller's), so a test can
+ * hold a lock meanwhile: set token, path and what else it needs, start it,
+ * join it, then read status, answer (the body, cut to fit) and answered_ms
+ * (test_now_ms() when the answer came).
+ */
+struct test_ledger_pending {
+	const char *token;
+	const char *method;       /* POST when NULL */
+	const char *path;         /* may point at path_text (test_ledger_pending_path()) */
+	const char *extra_header; /* may be NULL */
+	const char *body;         /* may be NULL */
+	long status;              /* -1: no answer */
+	char answer[512];
+	double answered_ms;
+	char path_text[256];
+	const struct test_ledger *ledger;
+	pthread_t thread;
+};
+
+/* Sets pending's path from a printf format, kept in pending itself. */
+void test_ledger_pending_path(struct test_ledger_pending *pending, const char *format, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Runs pending's request on the calling thread (no Check assertion: fit for client threads). */
+void test_ledger_pending_run(const struct test_ledger *ledger, struct test_ledger_pending *pending);
+
+/* Starts pending's request on a new thread; asserts it started. */
+void test_ledger_pending_start(const struct test_ledger *ledger, struct test_ledger_pending *pending);
+
+/* Waits for pending's thread; asserts it joined. */
+void test_ledger_pending_join(struct test_ledger_pending *pending);
+
+/* Runs sql on conn; asserts it succeeded (a command or rows). */
+void test_ledger_sql_ok(PGconn *conn, const char *sql);
+
+/* A connection of its own to the ledger's database with a transaction begun. */
+PGconn *test_ledger_begin(const struct test_ledger *ledger);
+
+/* Ends conn's transaction with how ("COMMIT" or "ROLLBACK") and closes it; returns when (test_now_ms()). */
+double test_ledger_end(PGconn *conn, const char *how);
+
 /* The administrator creates company code in currency; asserts 201. */
 void test_ledger_company(const struct test_ledger *ledger, const char *code, const char *currency);
 
@@ -128,6 +172,32 @@ void test_ledger_draft(const struct test_ledger *ledger, const char *token, cons
  */
 void test_ledger_post(const struct test_ledger *ledger, const char *token, const char *company,
 		      const char *id, char number[24]);
+
+/*
+ * The people of a set of posted books, each with one role of their own:
+ * <prefix>-keeper (accounts and periods), <prefix>-clerk (drafts),
+ * <prefix>-approver (postings), <prefix>-reader (reports).
+ */
+struct test_ledger_crew {
+	char prefix[16];
+	struct test_ledger_user keeper, clerk, approver, reader;
+};
+
+/*
+ * Creates the crew's four roles and its users keeper@<prefix>.test,
+ * clerk@..., approver@..., reader@... (prefix: a few lower-case letters).
+ */
+void test_ledger_crew_start(const struct test_ledger *ledger, struct test_ledger_crew *crew,
+			    const char *prefix);
+
+/*
+ * Company code in EUR with the crew granted there, accounts 1000 (asset) and
+ * 4000 (revenue), fiscal year 2026 and entries posted sales: entry i (from 1)
+ * on 2026-02-i debits 1000 and credits 4000 with 10 * i. Writes the second
+ * entry's id into second unless it is NULL.
+ */
+void test_ledger_posted_books(const struct test_ledger *ledger, const struct test_ledger_crew *crew,
+			      const char *code, int entries, char second[40]);
 
 /*
  * Locks period_id of company the four-eyes way: requester_token asks for it

@@ -1,49 +1,32 @@
 /*
  * The canonical form of a posted entry and its SHA-256 (chain_form.h): one
- * walk over the fields feeds both the byte writer the unit tests read and
- * the streaming hash the posting and the verifier use, so they cannot
- * drift apart.
+ * walk over the fields, in the kernel's field encoding (the audit chain's,
+ * shared-kernel/audit_chain.h, with the ledger's tag), feeds both the byte
+ * writer the unit tests read and the streaming hash the posting and the
+ * verifier use, so they cannot drift apart.
  */
 #include "modules/ledger/chain_form.h"
 
 #include <sodium.h>
 #include <stdio.h>
-#include <string.h>
+
+#include "shared-kernel/audit_chain.h"
 
 static const char tag[] = "erp-ledger-chain-v1";
 
 enum { HEADER_FIELDS = 10, LINE_FIELDS = 6 };
 
-typedef void (*emit_fn)(void *sink, const uint8_t *bytes, size_t length);
-
-static void put_be(uint8_t *out, uint64_t value, int bytes)
+/* One field of the form: the kernel's field encoding (shared-kernel/audit_chain.h). */
+static void field(const char *value, audit_chain_emit_fn emit, void *sink)
 {
-	for (int i = bytes - 1; i >= 0; i--) {
-		out[i] = (uint8_t)(value & 0xff);
-		value >>= 8;
-	}
+	audit_chain_emit_field(audit_chain_text(value), emit, sink);
 }
 
-static void field(const char *value, emit_fn emit, void *sink)
-{
-	uint8_t present = value ? 1 : 0, length[8];
-
-	emit(sink, &present, 1);
-	if (!value)
-		return;
-	put_be(length, (uint64_t)strlen(value), 8);
-	emit(sink, length, 8);
-	emit(sink, (const uint8_t *)value, strlen(value));
-}
-
-static void walk(const struct ledger_chain_entry *e, emit_fn emit, void *sink)
+static void walk(const struct ledger_chain_entry *e, audit_chain_emit_fn emit, void *sink)
 {
 	char line_count[24];
-	uint8_t count[4];
 
-	emit(sink, (const uint8_t *)tag, strlen(tag));
-	put_be(count, (uint64_t)(HEADER_FIELDS + LINE_FIELDS * e->line_count + 1), 4);
-	emit(sink, count, 4);
+	audit_chain_emit_header(tag, HEADER_FIELDS + LINE_FIELDS * e->line_count + 1, emit, sink);
 	snprintf(line_count, sizeof(line_count), "%zu", e->line_count);
 	field(e->company_id, emit, sink);
 	field(e->position, emit, sink);
@@ -68,27 +51,12 @@ static void walk(const struct ledger_chain_entry *e, emit_fn emit, void *sink)
 	field(e->prev_hash, emit, sink);
 }
 
-struct buffer_sink {
-	uint8_t *out;
-	size_t size;
-	size_t length;
-};
-
-static void to_buffer(void *sink, const uint8_t *bytes, size_t length)
-{
-	struct buffer_sink *b = sink;
-
-	if (b->out && b->length + length <= b->size)
-		memcpy(b->out + b->length, bytes, length);
-	b->length += length;
-}
-
 size_t ledger_chain_form(const struct ledger_chain_entry *entry, uint8_t *out, size_t size)
 {
-	struct buffer_sink sink = { out, size, 0 };
+	struct audit_chain_buffer buffer = { out, size, 0 };
 
-	walk(entry, to_buffer, &sink);
-	return sink.length;
+	walk(entry, audit_chain_to_buffer, &buffer);
+	return buffer.length;
 }
 
 static void to_hash(void *sink, const uint8_t *bytes, size_t length)

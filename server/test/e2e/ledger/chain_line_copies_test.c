@@ -20,44 +20,15 @@
 #include "test/support/testlib.h"
 
 static struct test_ledger L;
-static struct test_ledger_user keeper, clerk, approver, reader;
+static struct test_ledger_crew crew;
 static char lb_second[40];
-
-static void books(const char *code, char second[40])
-{
-	test_ledger_company(&L, code, "EUR");
-	test_ledger_grant(&L, keeper.id, "lc-keeper", code, NULL);
-	test_ledger_grant(&L, clerk.id, "lc-clerk", code, NULL);
-	test_ledger_grant(&L, approver.id, "lc-approver", code, NULL);
-	test_ledger_grant(&L, reader.id, "lc-reader", code, NULL);
-	test_ledger_account(&L, keeper.token, code, "1000", "asset", NULL);
-	test_ledger_account(&L, keeper.token, code, "4000", "revenue", NULL);
-	test_ledger_fiscal_year(&L, keeper.token, code, 2026);
-	for (int i = 1; i <= 3; i++) {
-		char id[40];
-
-		test_ledger_draft(&L, clerk.token, code, test_ledger_path("2026-02-%02d", i), "1000", "4000",
-				  test_ledger_path("%d.00", 10 * i), "Sale", id);
-		test_ledger_post(&L, approver.token, code, id, NULL);
-		if (i == 2 && second)
-			snprintf(second, 40, "%s", id);
-	}
-}
 
 static void start_shared(void)
 {
 	test_ledger_start(&L, "t_ledger_chain_line_copies", NULL);
-	test_ledger_role(&L, "lc-keeper", "[\"ledger.account.manage\",\"ledger.account.read\","
-					  "\"ledger.period.manage\",\"ledger.period.read\"]");
-	test_ledger_role(&L, "lc-clerk", "[\"ledger.journal.create\",\"ledger.journal.read\"]");
-	test_ledger_role(&L, "lc-approver", "[\"ledger.journal.post\",\"ledger.journal.read\"]");
-	test_ledger_role(&L, "lc-reader", "[\"ledger.report.read\"]");
-	test_ledger_user(&L, "keeper@lc.test", &keeper);
-	test_ledger_user(&L, "clerk@lc.test", &clerk);
-	test_ledger_user(&L, "approver@lc.test", &approver);
-	test_ledger_user(&L, "reader@lc.test", &reader);
-	books("LA", NULL);
-	books("LB", lb_second);
+	test_ledger_crew_start(&L, &crew, "lc");
+	test_ledger_posted_books(&L, &crew, "LA", 3, NULL);
+	test_ledger_posted_books(&L, &crew, "LB", 3, lb_second);
 }
 
 /* The books were broken on purpose: the server stops without the fixture's verification. */

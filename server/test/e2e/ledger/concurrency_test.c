@@ -373,80 +373,15 @@ END_TEST
 
 /* --- two writers at once: a request that must wait for another's transaction ---------------------- */
 
-/* A request run on its own thread, so the test can hold a lock meanwhile. */
-struct pending {
-	pthread_t thread;
-	const char *token;
-	const char *method;       /* POST when NULL */
-	const char *path;
-	const char *extra_header; /* may be NULL */
-	const char *body;         /* may be NULL */
-	long status;
-	char answer[512];
-	double answered_ms;
-};
-
-static void *pending_run(void *arg)
-{
-	struct pending *p = arg;
-	char *text = NULL;
-
-	p->status = request(p->token, p->method ? p->method : "POST", p->path, p->extra_header,
-			    p->body, NULL, &text);
-	p->answered_ms = test_now_ms();
-	snprintf(p->answer, sizeof(p->answer), "%s", text ? text : "");
-	free(text);
-	return NULL;
-}
-
-static void pending_start(struct pending *p)
-{
-	ck_assert_int_eq(pthread_create(&p->thread, NULL, pending_run, p), 0);
-}
-
-static void pending_join(struct pending *p)
-{
-	ck_assert_int_eq(pthread_join(p->thread, NULL), 0);
-}
-
-static void sql_ok(PGconn *conn, const char *sql)
-{
-	PGresult *res = PQexec(conn, sql);
-
-	ck_assert_msg(PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK,
-		      "%s: %s", sql, PQerrorMessage(conn));
-	PQclear(res);
-}
-
-/* A connection of its own with a transaction begun. */
-static PGconn *begin_transaction(void)
-{
-	PGconn *conn = PQconnectdb(L.db_url);
-
-	ck_assert_msg(PQstatus(conn) == CONNECTION_OK, "%s", PQerrorMessage(conn));
-	sql_ok(conn, "BEGIN");
-	return conn;
-}
-
-/* Ends conn's transaction (COMMIT or ROLLBACK) and closes it; returns when that happened. */
-static double end_transaction(PGconn *conn, const char *how)
-{
-	double ended_ms = test_now_ms();
-
-	sql_ok(conn, how);
-	PQfinish(conn);
-	return ended_ms;
-}
-
 /*
  * Holds the numbering row of company (code) and fiscal_year in a transaction: a posting
  * there stops at its number, after everything it checked and locked before.
  */
 static PGconn *hold_number(const char *company, int fiscal_year)
 {
-	PGconn *blocker = begin_transaction();
+	PGconn *blocker = test_ledger_begin(&L);
 
-	sql_ok(blocker, test_ledger_path(
+	test_ledger_sql_ok(blocker, test_ledger_path(
 		"INSERT INTO ledger_numbering (company_id, fiscal_year, last_number)"
 		" SELECT id, %d, 0 FROM companies WHERE code = '%s'"
 		" ON CONFLICT (company_id, fiscal_year)"
@@ -470,30 +405,30 @@ static void await_lock_waiters(int count)
 
 START_TEST(an_edit_and_a_posting_at_once_post_only_the_version_reviewed)
 {
-	struct pending edit = { 0 }, post = { 0 };
+	struct test_ledger_pending edit = { 0 }, post = { 0 };
 	char id[40], entry_path[256], post_path[256], *posted;
 	PGconn *blocker;
 
 	test_ledger_draft(&L, creators[0].token, "CC", "2026-06-06", "1000", "4000", "10.00", "Reviewed", id);
 	/* Both requests wait for the entry's row, then run one after the other. */
-	blocker = begin_transaction();
-	sql_ok(blocker, test_ledger_path("SELECT id FROM ledger_entries WHERE id = '%s' FOR UPDATE", id));
+	blocker = test_ledger_begin(&L);
+	test_ledger_sql_ok(blocker, test_ledger_path("SELECT id FROM ledger_entries WHERE id = '%s' FOR UPDATE", id));
 	snprintf(entry_path, sizeof(entry_path), ENTRIES "/%s", id);
-	edit = (struct pending){ .token = creators[0].token, .method = "PUT", .path = entry_path,
+	edit = (struct test_ledger_pending){ .token = creators[0].token, .method = "PUT", .path = entry_path,
 				 .extra_header = DRAFT_ETAG,
 				 .body = "{\"date\":\"2026-06-06\",\"memo\":\"Reviewed\",\"lines\":["
 					 "{\"account\":\"1000\",\"debit\":\"990000.00\"},"
 					 "{\"account\":\"4000\",\"credit\":\"990000.00\"}]}" };
 	snprintf(post_path, sizeof(post_path), ENTRIES "/%s/post", id);
-	post = (struct pending){ .token = approvers[1].token, .path = post_path, .extra_header = DRAFT_ETAG };
+	post = (struct test_ledger_pending){ .token = approvers[1].token, .path = post_path, .extra_header = DRAFT_ETAG };
 	/* One at a time: a worker thread blocked in a handler holds the connections it accepted. */
-	pending_start(&edit);
+	test_ledger_pending_start(&L, &edit);
 	await_lock_waiters(1);
-	pending_start(&post);
+	test_ledger_pending_start(&L, &post);
 	await_lock_waiters(2);
-	end_transaction(blocker, "COMMIT");
-	pending_join(&edit);
-	pending_join(&post);
+	test_ledger_end(blocker, "COMMIT");
+	test_ledger_pending_join(&edit);
+	test_ledger_pending_join(&post);
 
 	/* Either the reviewed 10.00 is posted and the edit comes too late, or the edit wins and the
 	 * posting is stale: never 990000.00 posted on a review of 10.00. */
@@ -509,7 +444,7 @@ END_TEST
 
 START_TEST(two_confirmations_of_one_settings_change_at_once_apply_it_once)
 {
-	struct pending confirm[2];
+	struct test_ledger_pending confirm[2];
 	PGconn *blocker;
 	int applied = 0;
 
@@ -519,19 +454,19 @@ START_TEST(two_confirmations_of_one_settings_change_at_once_apply_it_once)
 	test_ledger_grant(&L, approvers[2].id, "cc-settings", "CC", NULL);
 	ck_assert_int_eq(test_ledger_call(&L, approvers[2].token, "PUT", "/api/v1/companies/CC/ledger-settings",
 					  "If-Match: \"1\"", "{\"self_posting\":true}", NULL), 202);
-	blocker = begin_transaction();
-	sql_ok(blocker, "SELECT company_id FROM ledger_settings WHERE company_id ="
+	blocker = test_ledger_begin(&L);
+	test_ledger_sql_ok(blocker, "SELECT company_id FROM ledger_settings WHERE company_id ="
 			" (SELECT id FROM companies WHERE code = 'CC') FOR UPDATE");
 	for (int i = 0; i < 2; i++) {
-		confirm[i] = (struct pending){ .token = lockers[i].token,
+		confirm[i] = (struct test_ledger_pending){ .token = lockers[i].token,
 					       .path = "/api/v1/companies/CC/ledger-settings/confirm",
 					       .extra_header = "If-Match: \"2\"" };
-		pending_start(&confirm[i]);
+		test_ledger_pending_start(&L, &confirm[i]);
 		await_lock_waiters(i + 1); /* one at a time, as above */
 	}
-	end_transaction(blocker, "COMMIT");
+	test_ledger_end(blocker, "COMMIT");
 	for (int i = 0; i < 2; i++) {
-		pending_join(&confirm[i]);
+		test_ledger_pending_join(&confirm[i]);
 		if (confirm[i].status == 200)
 			applied++;
 		else
@@ -551,7 +486,7 @@ END_TEST
 
 START_TEST(a_lock_is_not_confirmed_while_a_posting_into_the_period_still_runs)
 {
-	struct pending post = { 0 }, confirm = { 0 };
+	struct test_ledger_pending post = { 0 }, confirm = { 0 };
 	char id[40], period[40], post_path[256], confirm_path[256];
 	PGconn *blocker;
 	double released_ms;
@@ -571,19 +506,19 @@ START_TEST(a_lock_is_not_confirmed_while_a_posting_into_the_period_still_runs)
 	/* Hold 2020's number: the posting stops there, after it checked its period. */
 	blocker = hold_number("CC", 2020);
 	snprintf(post_path, sizeof(post_path), ENTRIES "/%s/post", id);
-	post = (struct pending){ .token = approvers[1].token, .path = post_path, .extra_header = DRAFT_ETAG };
-	pending_start(&post);
+	post = (struct test_ledger_pending){ .token = approvers[1].token, .path = post_path, .extra_header = DRAFT_ETAG };
+	test_ledger_pending_start(&L, &post);
 	await_lock_waiters(1);
 
 	/* The confirmation must not come before the posting is decided. */
 	snprintf(confirm_path, sizeof(confirm_path), "/api/v1/companies/CC/fiscal-periods/%s/lock/confirm",
 		 period);
-	confirm = (struct pending){ .token = lockers[1].token, .path = confirm_path };
-	pending_start(&confirm);
+	confirm = (struct test_ledger_pending){ .token = lockers[1].token, .path = confirm_path };
+	test_ledger_pending_start(&L, &confirm);
 	usleep(500 * 1000);
-	released_ms = end_transaction(blocker, "ROLLBACK");
-	pending_join(&post);
-	pending_join(&confirm);
+	released_ms = test_ledger_end(blocker, "ROLLBACK");
+	test_ledger_pending_join(&post);
+	test_ledger_pending_join(&confirm);
 
 	/* The posting came first and stands (no draft is left); the lock was confirmed only after it. */
 	ck_assert_msg(post.status == 200, "%ld %s", post.status, post.answer);
@@ -598,7 +533,7 @@ END_TEST
 
 START_TEST(a_deactivation_waits_for_a_posting_to_the_account_that_still_runs)
 {
-	struct pending post = { 0 }, deactivate = { 0 };
+	struct test_ledger_pending post = { 0 }, deactivate = { 0 };
 	char id[40], post_path[256];
 	PGconn *blocker;
 	double released_ms;
@@ -607,18 +542,18 @@ START_TEST(a_deactivation_waits_for_a_posting_to_the_account_that_still_runs)
 	test_ledger_draft(&L, creators[0].token, "CC", "2027-05-05", "7100", "4000", "7.00", "Deactivated later", id);
 	blocker = hold_number("CC", 2027);
 	snprintf(post_path, sizeof(post_path), ENTRIES "/%s/post", id);
-	post = (struct pending){ .token = approvers[1].token, .path = post_path, .extra_header = DRAFT_ETAG };
-	pending_start(&post);
+	post = (struct test_ledger_pending){ .token = approvers[1].token, .path = post_path, .extra_header = DRAFT_ETAG };
+	test_ledger_pending_start(&L, &post);
 	await_lock_waiters(1);
 
 	/* The posting has checked 7100 is active; the deactivation must wait for its outcome. */
-	deactivate = (struct pending){ .token = approvers[0].token,
+	deactivate = (struct test_ledger_pending){ .token = approvers[0].token,
 				       .path = "/api/v1/companies/CC/accounts/7100/deactivate" };
-	pending_start(&deactivate);
+	test_ledger_pending_start(&L, &deactivate);
 	usleep(500 * 1000);
-	released_ms = end_transaction(blocker, "ROLLBACK");
-	pending_join(&post);
-	pending_join(&deactivate);
+	released_ms = test_ledger_end(blocker, "ROLLBACK");
+	test_ledger_pending_join(&post);
+	test_ledger_pending_join(&deactivate);
 
 	ck_assert_msg(post.status == 200, "%ld %s", post.status, post.answer);
 	ck_assert_msg(deactivate.status == 200, "%ld %s", deactivate.status, deactivate.answer);
@@ -630,24 +565,24 @@ END_TEST
 
 START_TEST(a_posting_waits_for_a_deactivation_in_progress_and_is_refused)
 {
-	struct pending post = { 0 };
+	struct test_ledger_pending post = { 0 };
 	char id[40], post_path[256];
 	PGconn *change;
 
 	test_ledger_account(&L, approvers[0].token, "CC", "7200", "asset", NULL);
 	test_ledger_draft(&L, creators[0].token, "CC", "2027-05-06", "7200", "4000", "8.00", "Deactivated first", id);
 	/* A deactivation of 7200 in progress, as POST .../deactivate runs it. */
-	change = begin_transaction();
-	sql_ok(change, "SELECT id FROM ledger_accounts WHERE code = '7200'"
+	change = test_ledger_begin(&L);
+	test_ledger_sql_ok(change, "SELECT id FROM ledger_accounts WHERE code = '7200'"
 		       " AND company_id = (SELECT id FROM companies WHERE code = 'CC') FOR UPDATE");
-	sql_ok(change, "UPDATE ledger_accounts SET active = false, version = version + 1 WHERE code = '7200'"
+	test_ledger_sql_ok(change, "UPDATE ledger_accounts SET active = false, version = version + 1 WHERE code = '7200'"
 		       " AND company_id = (SELECT id FROM companies WHERE code = 'CC')");
 	snprintf(post_path, sizeof(post_path), ENTRIES "/%s/post", id);
-	post = (struct pending){ .token = approvers[1].token, .path = post_path, .extra_header = DRAFT_ETAG };
-	pending_start(&post);
+	post = (struct test_ledger_pending){ .token = approvers[1].token, .path = post_path, .extra_header = DRAFT_ETAG };
+	test_ledger_pending_start(&L, &post);
 	await_lock_waiters(1);
-	end_transaction(change, "COMMIT");
-	pending_join(&post);
+	test_ledger_end(change, "COMMIT");
+	test_ledger_pending_join(&post);
 
 	/* The posting read 7200 as the deactivation left it. */
 	ck_assert_msg(post.status == 422, "%ld %s", post.status, post.answer);
@@ -682,7 +617,7 @@ static char *company_currency(const char *code)
 
 START_TEST(a_currency_change_waits_for_the_first_posting_and_is_refused)
 {
-	struct pending post = { 0 }, patch = { 0 };
+	struct test_ledger_pending post = { 0 }, patch = { 0 };
 	char id[40], if_match[96], post_path[256], *currency;
 	PGconn *blocker;
 
@@ -692,18 +627,18 @@ START_TEST(a_currency_change_waits_for_the_first_posting_and_is_refused)
 		 test_ledger_read_if_match(&L, L.admin_token, "/api/v1/companies/CX"));
 	blocker = hold_number("CX", 2026);
 	snprintf(post_path, sizeof(post_path), "/api/v1/companies/CX/journal-entries/%s/post", id);
-	post = (struct pending){ .token = approvers[1].token, .path = post_path, .extra_header = DRAFT_ETAG };
-	pending_start(&post);
+	post = (struct test_ledger_pending){ .token = approvers[1].token, .path = post_path, .extra_header = DRAFT_ETAG };
+	test_ledger_pending_start(&L, &post);
 	await_lock_waiters(1);
 
 	/* The books are being kept in EUR: the change waits for the posting, then is refused. */
-	patch = (struct pending){ .token = L.admin_token, .method = "PATCH", .path = "/api/v1/companies/CX",
+	patch = (struct test_ledger_pending){ .token = L.admin_token, .method = "PATCH", .path = "/api/v1/companies/CX",
 				  .extra_header = if_match, .body = "{\"currency\":\"USD\"}" };
-	pending_start(&patch);
+	test_ledger_pending_start(&L, &patch);
 	usleep(500 * 1000);
-	end_transaction(blocker, "ROLLBACK");
-	pending_join(&post);
-	pending_join(&patch);
+	test_ledger_end(blocker, "ROLLBACK");
+	test_ledger_pending_join(&post);
+	test_ledger_pending_join(&patch);
 
 	ck_assert_msg(post.status == 200, "%ld %s", post.status, post.answer);
 	ck_assert_msg(patch.status == 409, "%ld %s", patch.status, patch.answer);
@@ -716,7 +651,7 @@ END_TEST
 
 START_TEST(a_currency_changed_before_the_first_posting_lands_first)
 {
-	struct pending post = { 0 };
+	struct test_ledger_pending post = { 0 };
 	char id[40], post_path[256], *currency;
 	PGconn *change;
 	struct test_response r;
@@ -724,15 +659,15 @@ START_TEST(a_currency_changed_before_the_first_posting_lands_first)
 	books_company("CY");
 	test_ledger_draft(&L, creators[0].token, "CY", "2026-03-04", "1000", "4000", "9.00", "First", id);
 	/* A change of CY to USD in progress, as PATCH runs it (no posting yet: allowed). */
-	change = begin_transaction();
-	sql_ok(change, "SELECT id FROM companies WHERE code = 'CY' FOR UPDATE");
-	sql_ok(change, "UPDATE companies SET currency = 'USD', version = version + 1 WHERE code = 'CY'");
+	change = test_ledger_begin(&L);
+	test_ledger_sql_ok(change, "SELECT id FROM companies WHERE code = 'CY' FOR UPDATE");
+	test_ledger_sql_ok(change, "UPDATE companies SET currency = 'USD', version = version + 1 WHERE code = 'CY'");
 	snprintf(post_path, sizeof(post_path), "/api/v1/companies/CY/journal-entries/%s/post", id);
-	post = (struct pending){ .token = approvers[1].token, .path = post_path, .extra_header = DRAFT_ETAG };
-	pending_start(&post);
+	post = (struct test_ledger_pending){ .token = approvers[1].token, .path = post_path, .extra_header = DRAFT_ETAG };
+	test_ledger_pending_start(&L, &post);
 	await_lock_waiters(1);
-	end_transaction(change, "COMMIT");
-	pending_join(&post);
+	test_ledger_end(change, "COMMIT");
+	test_ledger_pending_join(&post);
 	ck_assert_msg(post.status == 200, "%ld %s", post.status, post.answer);
 
 	/* Now there is a posting: the currency stays as it was when the books began. */
@@ -760,7 +695,7 @@ static long long unbalanced_entries(void)
 
 START_TEST(an_entry_is_not_written_in_a_currency_changed_meanwhile)
 {
-	struct pending create = {
+	struct test_ledger_pending create = {
 		.token = creators[0].token, .path = ENTRIES,
 		.body = "{\"date\":\"2027-04-04\",\"memo\":\"Currency race\",\"lines\":["
 			"{\"account\":\"7700\",\"debit\":\"100.00\"},{\"account\":\"4000\",\"credit\":\"100.00\"}]}",
@@ -769,15 +704,15 @@ START_TEST(an_entry_is_not_written_in_a_currency_changed_meanwhile)
 
 	test_ledger_account(&L, approvers[0].token, "CC", "7700", "asset", NULL);
 	/* A change of 7700 to JPY in progress, as PATCH runs it once it found no lines. */
-	change = begin_transaction();
-	sql_ok(change, "SELECT id FROM ledger_accounts WHERE code = '7700'"
+	change = test_ledger_begin(&L);
+	test_ledger_sql_ok(change, "SELECT id FROM ledger_accounts WHERE code = '7700'"
 		       " AND company_id = (SELECT id FROM companies WHERE code = 'CC') FOR UPDATE");
-	sql_ok(change, "UPDATE ledger_accounts SET currency = 'JPY', exponent = 0, version = version + 1"
+	test_ledger_sql_ok(change, "UPDATE ledger_accounts SET currency = 'JPY', exponent = 0, version = version + 1"
 		       " WHERE code = '7700' AND company_id = (SELECT id FROM companies WHERE code = 'CC')");
-	pending_start(&create);
+	test_ledger_pending_start(&L, &create);
 	await_lock_waiters(1);
-	end_transaction(change, "COMMIT");
-	pending_join(&create);
+	test_ledger_end(change, "COMMIT");
+	test_ledger_pending_join(&create);
 
 	/* 100.00 is no amount in JPY: refused, not stored as 10000 yen against 100.00 euro. */
 	ck_assert_msg(create.status == 422, "%ld %s", create.status, create.answer);
@@ -790,7 +725,7 @@ END_TEST
 
 START_TEST(a_currency_is_not_changed_under_an_entry_written_meanwhile)
 {
-	struct pending patch = {
+	struct test_ledger_pending patch = {
 		.token = approvers[0].token, .method = "PATCH",
 		.path = "/api/v1/companies/CC/accounts/7800", .extra_header = "If-Match: \"1\"",
 		.body = "{\"currency\":\"JPY\"}",
@@ -800,8 +735,8 @@ START_TEST(a_currency_is_not_changed_under_an_entry_written_meanwhile)
 
 	test_ledger_account(&L, approvers[0].token, "CC", "7800", "asset", NULL);
 	/* An entry on 7800 being written, as POST .../journal-entries inserts it, not yet committed. */
-	writer = begin_transaction();
-	sql_ok(writer, test_ledger_path(
+	writer = test_ledger_begin(&L);
+	test_ledger_sql_ok(writer, test_ledger_path(
 		"WITH c AS (SELECT id FROM companies WHERE code = 'CC'),"
 		" e AS (INSERT INTO ledger_entries (id, company_id, entry_date, memo, author_id)"
 		"       SELECT gen_random_uuid(), c.id, '2027-04-05', 'Written meanwhile', '%s' FROM c"
@@ -812,10 +747,10 @@ START_TEST(a_currency_is_not_changed_under_an_entry_written_meanwhile)
 		" FROM e, generate_series(1, 2) n, ledger_accounts a"
 		" WHERE a.company_id = e.company_id AND a.code = CASE n WHEN 1 THEN '7800' ELSE '4000' END",
 		creators[0].id));
-	pending_start(&patch);
+	test_ledger_pending_start(&L, &patch);
 	await_lock_waiters(1);
-	end_transaction(writer, "COMMIT");
-	pending_join(&patch);
+	test_ledger_end(writer, "COMMIT");
+	test_ledger_pending_join(&patch);
 
 	/* Once the entry is in, 7800 has lines: its currency is fixed. */
 	ck_assert_msg(patch.status == 409, "%ld %s", patch.status, patch.answer);

@@ -20,45 +20,16 @@
 #include "test/support/testlib.h"
 
 static struct test_ledger L;
-static struct test_ledger_user keeper, clerk, approver, reader;
+static struct test_ledger_crew crew;
 static char ib_second[40];
-
-static void books(const char *code, int entries, char second[40])
-{
-	test_ledger_company(&L, code, "EUR");
-	test_ledger_grant(&L, keeper.id, "in-keeper", code, NULL);
-	test_ledger_grant(&L, clerk.id, "in-clerk", code, NULL);
-	test_ledger_grant(&L, approver.id, "in-approver", code, NULL);
-	test_ledger_grant(&L, reader.id, "in-reader", code, NULL);
-	test_ledger_account(&L, keeper.token, code, "1000", "asset", NULL);
-	test_ledger_account(&L, keeper.token, code, "4000", "revenue", NULL);
-	test_ledger_fiscal_year(&L, keeper.token, code, 2026);
-	for (int i = 1; i <= entries; i++) {
-		char id[40];
-
-		test_ledger_draft(&L, clerk.token, code, test_ledger_path("2026-02-%02d", i), "1000", "4000",
-				  test_ledger_path("%d.00", 10 * i), "Sale", id);
-		test_ledger_post(&L, approver.token, code, id, NULL);
-		if (i == 2 && second)
-			snprintf(second, 40, "%s", id);
-	}
-}
 
 static void start_shared(void)
 {
 	test_ledger_start(&L, "t_ledger_integrity", NULL);
-	test_ledger_role(&L, "in-keeper", "[\"ledger.account.manage\",\"ledger.account.read\","
-					  "\"ledger.period.manage\",\"ledger.period.read\"]");
-	test_ledger_role(&L, "in-clerk", "[\"ledger.journal.create\",\"ledger.journal.read\"]");
-	test_ledger_role(&L, "in-approver", "[\"ledger.journal.post\",\"ledger.journal.read\"]");
-	test_ledger_role(&L, "in-reader", "[\"ledger.report.read\"]");
-	test_ledger_user(&L, "keeper@in.test", &keeper);
-	test_ledger_user(&L, "clerk@in.test", &clerk);
-	test_ledger_user(&L, "approver@in.test", &approver);
-	test_ledger_user(&L, "reader@in.test", &reader);
-	books("IA", 3, NULL);
-	books("IB", 4, ib_second);
-	books("IC", 3, NULL);
+	test_ledger_crew_start(&L, &crew, "in");
+	test_ledger_posted_books(&L, &crew, "IA", 3, NULL);
+	test_ledger_posted_books(&L, &crew, "IB", 4, ib_second);
+	test_ledger_posted_books(&L, &crew, "IC", 3, NULL);
 }
 
 /* The books were broken on purpose: the server stops without the fixture's verification. */
@@ -77,7 +48,7 @@ static void verify(struct script_run *run)
 /* The company's ledger-integrity report as reader (asserts 200); the caller frees it. */
 static void report(const char *company, struct test_response *r)
 {
-	ck_assert_int_eq(test_ledger_call(&L, reader.token, "GET",
+	ck_assert_int_eq(test_ledger_call(&L, crew.reader.token, "GET",
 					  test_ledger_path("/api/v1/companies/%s/reports/ledger-integrity",
 							   company), NULL, NULL, r), 200);
 }
@@ -121,7 +92,7 @@ START_TEST(intact_books_verify_and_the_report_shows_the_head_and_the_result)
 	/* The report is a reader's: an outsider gets the company's 404. */
 	ck_assert_int_eq(test_ledger_call(&L, L.admin_token, "GET",
 					  "/api/v1/companies/IA/reports/ledger-integrity", NULL, NULL, NULL), 404);
-	ck_assert_int_eq(test_ledger_call(&L, clerk.token, "GET",
+	ck_assert_int_eq(test_ledger_call(&L, crew.clerk.token, "GET",
 					  "/api/v1/companies/IA/reports/ledger-integrity", NULL, NULL, NULL), 403);
 }
 END_TEST

@@ -94,67 +94,20 @@ static void stop_shared(void)
 	curl_global_cleanup();
 }
 
-/* A request run on its own thread, so the test can hold a lock meanwhile. */
-struct pending {
-	pthread_t thread;
-	const char *token;
-	char path[256];
-	const char *extra_header;
-	long status;
-	char answer[512];
-	double answered_ms;
-};
-
-static void *pending_run(void *arg)
-{
-	struct pending *p = arg;
-	char *text = NULL;
-
-	p->status = test_ledger_try(&L, p->token, "POST", p->path, p->extra_header, NULL, NULL, &text);
-	p->answered_ms = test_now_ms();
-	snprintf(p->answer, sizeof(p->answer), "%s", text ? text : "");
-	free(text);
-	return NULL;
-}
-
-static void pending_start(struct pending *p)
-{
-	ck_assert_int_eq(pthread_create(&p->thread, NULL, pending_run, p), 0);
-}
-
-static void pending_join(struct pending *p)
-{
-	ck_assert_int_eq(pthread_join(p->thread, NULL), 0);
-}
-
-static void sql_ok(PGconn *conn, const char *sql)
-{
-	PGresult *res = PQexec(conn, sql);
-
-	ck_assert_msg(PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK,
-		      "%s: %s", sql, PQerrorMessage(conn));
-	PQclear(res);
-}
-
 /* A connection of its own holding company's row of table (keyed by company_id) FOR UPDATE. */
 static PGconn *hold(const char *table, const char *company)
 {
-	PGconn *conn = PQconnectdb(L.db_url);
+	PGconn *conn = test_ledger_begin(&L);
 
-	ck_assert_msg(PQstatus(conn) == CONNECTION_OK, "%s", PQerrorMessage(conn));
-	sql_ok(conn, "BEGIN");
-	sql_ok(conn, test_ledger_path("SELECT 1 FROM %s WHERE company_id ="
-				      " (SELECT id FROM companies WHERE code = '%s') FOR UPDATE", table, company));
+	test_ledger_sql_ok(conn, test_ledger_path("SELECT 1 FROM %s WHERE company_id ="
+						  " (SELECT id FROM companies WHERE code = '%s') FOR UPDATE",
+						  table, company));
 	return conn;
 }
 
 static double release(PGconn *conn)
 {
-	double at = test_now_ms();
-
-	sql_ok(conn, "ROLLBACK");
-	PQfinish(conn);
-	return at;
+	return test_ledger_end(conn, "ROLLBACK");
 }
 
 /* Waits (up to 10 s) until at least count sessions of the test database wait for a lock. */
@@ -197,9 +150,9 @@ static void assert_chain_whole(const char *company)
 					       " company_id = %s", of), posted);
 }
 
-static void confirm_path(struct pending *p, const char *company)
+static void confirm_path(struct test_ledger_pending *p, const char *company)
 {
-	snprintf(p->path, sizeof(p->path), "/api/v1/companies/%s/fiscal-years/2024/close/confirm", company);
+	test_ledger_pending_path(p, "/api/v1/companies/%s/fiscal-years/2024/close/confirm", company);
 	p->token = closer2.token;
 }
 
@@ -211,19 +164,19 @@ static void request_close(const char *company)
 }
 
 /* A late correction: a draft dated in 2024, for approver i to post (its path in p). */
-static void late_draft(const char *company, int i, struct pending *p)
+static void late_draft(const char *company, int i, struct test_ledger_pending *p)
 {
 	char id[40];
 
 	test_ledger_draft(&L, clerk.token, company, "2024-11-15", "1000", "4000", "12.34", "Late", id);
-	snprintf(p->path, sizeof(p->path), "/api/v1/companies/%s/journal-entries/%s/post", company, id);
+	test_ledger_pending_path(p, "/api/v1/companies/%s/journal-entries/%s/post", company, id);
 	p->token = approvers[i].token;
 	p->extra_header = "If-Match: \"1\"";
 }
 
 START_TEST(a_posting_under_way_lands_before_the_close_confirmed_meanwhile)
 {
-	struct pending post = { 0 }, confirm = { 0 };
+	struct test_ledger_pending post = { 0 }, confirm = { 0 };
 	PGconn *blocker;
 	double released_ms;
 
@@ -236,15 +189,15 @@ START_TEST(a_posting_under_way_lands_before_the_close_confirmed_meanwhile)
 				      " ON CONFLICT DO NOTHING"), 0);
 	release(blocker);
 	blocker = hold("ledger_numbering", "CA");
-	pending_start(&post);
+	test_ledger_pending_start(&L, &post);
 	await_lock_waiters(1);
 	confirm_path(&confirm, "CA");
-	pending_start(&confirm);
+	test_ledger_pending_start(&L, &confirm);
 	await_lock_waiters(2); /* the confirmation waits for the posting's period */
 	usleep(200 * 1000);
 	released_ms = release(blocker);
-	pending_join(&post);
-	pending_join(&confirm);
+	test_ledger_pending_join(&post);
+	test_ledger_pending_join(&confirm);
 
 	ck_assert_msg(post.status == 200, "%ld %s", post.status, post.answer);
 	ck_assert_msg(confirm.status == 200, "%ld %s", confirm.status, confirm.answer);
@@ -262,7 +215,7 @@ END_TEST
 
 START_TEST(a_posting_that_comes_while_the_close_is_confirmed_is_refused)
 {
-	struct pending post = { 0 }, confirm = { 0 };
+	struct test_ledger_pending post = { 0 }, confirm = { 0 };
 	PGconn *blocker;
 
 	request_close("CB");
@@ -272,7 +225,7 @@ START_TEST(a_posting_that_comes_while_the_close_is_confirmed_is_refused)
 				      " SELECT id FROM companies WHERE code = 'CB' ON CONFLICT DO NOTHING"), 0);
 	/* Something to close: a posting made before it all. */
 	{
-		struct pending early = { 0 };
+		struct test_ledger_pending early = { 0 };
 
 		late_draft("CB", 2, &early);
 		ck_assert_int_eq(test_ledger_call(&L, early.token, "POST", early.path, early.extra_header,
@@ -280,14 +233,14 @@ START_TEST(a_posting_that_comes_while_the_close_is_confirmed_is_refused)
 	}
 	blocker = hold("ledger_chain_heads", "CB");
 	confirm_path(&confirm, "CB");
-	pending_start(&confirm);
+	test_ledger_pending_start(&L, &confirm);
 	await_lock_waiters(1);
-	pending_start(&post);
+	test_ledger_pending_start(&L, &post);
 	await_lock_waiters(2); /* the posting waits for its period */
 	usleep(200 * 1000);
 	release(blocker);
-	pending_join(&confirm);
-	pending_join(&post);
+	test_ledger_pending_join(&confirm);
+	test_ledger_pending_join(&post);
 
 	ck_assert_msg(confirm.status == 200, "%ld %s", confirm.status, confirm.answer);
 	ck_assert_msg(post.status == 409 && strstr(post.answer, "fiscal year 2024 is closed"), "%ld %s",
@@ -301,7 +254,7 @@ END_TEST
 struct client {
 	pthread_t thread;
 	int index;
-	struct pending posts[PER_CLIENT];
+	struct test_ledger_pending posts[PER_CLIENT];
 	int landed, refused, other;
 	char problem[512];
 };
@@ -313,7 +266,7 @@ static void *client_run(void *arg)
 	for (int k = 0; k < PER_CLIENT; k++) {
 		/* Spread out, so the confirmation finds moments when no posting holds the period. */
 		usleep((useconds_t)(20 + 10 * c->index) * 1000);
-		pending_run(&c->posts[k]);
+		test_ledger_pending_run(&L, &c->posts[k]);
 		if (c->posts[k].status == 200)
 			c->landed++;
 		else if (c->posts[k].status == 409 && strstr(c->posts[k].answer, "fiscal year 2024 is closed"))
@@ -328,7 +281,7 @@ static void *client_run(void *arg)
 START_TEST(eight_clients_posting_while_the_close_is_confirmed_land_before_it_or_are_refused)
 {
 	static struct client clients[CLIENTS];
-	struct pending confirm = { 0 };
+	struct test_ledger_pending confirm = { 0 };
 	int landed = 0, refused = 0;
 
 	request_close("CR");
@@ -341,7 +294,7 @@ START_TEST(eight_clients_posting_while_the_close_is_confirmed_land_before_it_or_
 		ck_assert_int_eq(pthread_create(&clients[i].thread, NULL, client_run, &clients[i]), 0);
 	usleep(60 * 1000);
 	confirm_path(&confirm, "CR");
-	pending_run(&confirm);
+	test_ledger_pending_run(&L, &confirm);
 	for (int i = 0; i < CLIENTS; i++) {
 		ck_assert_int_eq(pthread_join(clients[i].thread, NULL), 0);
 		ck_assert_msg(clients[i].other == 0, "client %d: %s", i, clients[i].problem);
