@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "common/alloc.h"
+#include "common/monotonic.h"
 #include "platform/ops/log.h"
 #include "shared-kernel/errors.h"
 
@@ -80,14 +81,6 @@ static void count_round_trip(struct db_conn *conn)
 	thread_round_trips++;
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static void sleep_ms(unsigned ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
@@ -158,7 +151,7 @@ static void remember_failure(struct db_conn *conn, const char *sqlstate, const c
 
 static void mark_lost(struct db_conn *conn)
 {
-	uint64_t now = now_ns();
+	uint64_t now = monotonic_ns();
 
 	conn->lost = true;
 	atomic_store_explicit(&conn->open, false, memory_order_relaxed);
@@ -194,7 +187,7 @@ int db_connect(struct db_conn *conn)
 		PQfinish(conn->pg);
 		conn->pg = NULL;
 		forget_prepared(conn);
-	} else if (conn->next_attempt_ns && now_ns() < conn->next_attempt_ns) {
+	} else if (conn->next_attempt_ns && monotonic_ns() < conn->next_attempt_ns) {
 		conn->backing_off = true;
 		return ERP_ERR_UNAVAILABLE;
 	}
