@@ -1,6 +1,7 @@
 # dev-process.bash — sourced by tools/dev-run and tools/dev-stop: the
 # processes `make run` started, recorded so that `make stop` signals exactly
-# those and nothing else.
+# those and nothing else. tools/cluster checks its own records (one file per
+# part) with the same functions.
 #
 # .data/dev-run.pid has one line per process, "<role> <pid> <start time>":
 # role "supervisor" (tools/dev-run itself) or "server" (erp-server serve).

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "common/alloc.h"
+#include "common/monotonic.h"
 #include "platform/ops/log.h"
 #include "shared-kernel/errors.h"
 
@@ -80,14 +81,6 @@ static void count_round_trip(struct db_conn *conn)
 	thread_round_trips++;
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static void sleep_ms(unsigned ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
@@ -158,7 +151,7 @@ static void remember_failure(struct db_conn *conn, const char *sqlstate, const c
 
 static void mark_lost(struct db_conn *conn)
 {
-	uint64_t now = now_ns();
+	uint64_t now = monotonic_ns();
 
 	conn->lost = true;
 	atomic_store_explicit(&conn->open, false, memory_order_relaxed);
@@ -194,7 +187,7 @@ int db_connect(struct db_conn *conn)
 		PQfinish(conn->pg);
 		conn->pg = NULL;
 		forget_prepared(conn);
-	} else if (conn->next_attempt_ns && now_ns() < conn->next_attempt_ns) {
+	} else if (conn->next_attempt_ns && monotonic_ns() < conn->next_attempt_ns) {
 		conn->backing_off = true;
 		return ERP_ERR_UNAVAILABLE;
 	}
@@ -336,18 +329,25 @@ static bool needs_parse(const struct db_conn *conn, const struct db_step *steps,
 	return true;
 }
 
+/* Reads and frees the rest of the current query's answers, up to the NULL that ends them. */
+static void discard_results(PGconn *pg)
+{
+	PGresult *res;
+
+	while ((res = PQgetResult(pg)))
+		PQclear(res);
+}
+
 /*
  * The next query's result in the pipeline, having read the NULL that ends
  * it; NULL when the connection failed and no result came.
  */
 static PGresult *next_result(PGconn *pg)
 {
-	PGresult *result = PQgetResult(pg), *extra;
+	PGresult *result = PQgetResult(pg);
 
-	if (!result)
-		return NULL;
-	while ((extra = PQgetResult(pg)))
-		PQclear(extra);
+	if (result)
+		discard_results(pg);
 	return result;
 }
 
@@ -863,6 +863,16 @@ const char *db_value(const PGresult *res, int row, const char *name)
 	return PQgetvalue(res, row, column);
 }
 
+/* A streamed statement's failure: classified, and its answers read to the end. */
+static int stream_failed(struct db_conn *conn, PGresult *res)
+{
+	int rc = classify(conn, res);
+
+	PQclear(res);
+	discard_results(conn->pg);
+	return rc;
+}
+
 int db_stream_begin(struct db_conn *conn, const struct db_statement *statement, int param_count,
 		    const char *const *params)
 {
@@ -884,17 +894,12 @@ int db_stream_begin(struct db_conn *conn, const struct db_statement *statement, 
 		conn->stream_row = first;
 		return ERP_OK;
 	}
-	rc = classify(conn, first);
-	PQclear(first);
-	while ((first = PQgetResult(conn->pg)))
-		PQclear(first);
-	return rc;
+	return stream_failed(conn, first);
 }
 
 int db_stream_next(struct db_conn *conn, PGresult **row)
 {
 	PGresult *res = conn->stream_row ? conn->stream_row : PQgetResult(conn->pg);
-	int rc;
 
 	conn->stream_row = NULL;
 	*row = NULL;
@@ -907,13 +912,8 @@ int db_stream_next(struct db_conn *conn, PGresult **row)
 	if (PQresultStatus(res) == PGRES_TUPLES_OK) {
 		/* The end: the query's last (empty) result, then NULL. */
 		PQclear(res);
-		while ((res = PQgetResult(conn->pg)))
-			PQclear(res);
+		discard_results(conn->pg);
 		return 0;
 	}
-	rc = classify(conn, res);
-	PQclear(res);
-	while ((res = PQgetResult(conn->pg)))
-		PQclear(res);
-	return rc;
+	return stream_failed(conn, res);
 }

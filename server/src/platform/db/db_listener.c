@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "common/alloc.h"
+#include "common/monotonic.h"
 #include "platform/ops/log.h"
 
 enum {
@@ -74,15 +75,6 @@ struct db_listener {
 	bool answer_seen;
 	bool connect_failure_logged;
 };
-
-/* CLOCK_MONOTONIC, as http_now_ns() (callers pass times taken with it). */
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static bool is_channel_name(const char *name)
 {
@@ -152,7 +144,7 @@ static bool overdue(const struct db_listener *l, uint64_t now, unsigned timeout_
 
 bool db_listener_sync(struct db_listener *l, uint64_t since_ns, unsigned timeout_ms)
 {
-	uint64_t now = now_ns(), target, connection;
+	uint64_t now = monotonic_ns(), target, connection;
 	struct timespec deadline;
 	bool fresh = false;
 
@@ -225,7 +217,7 @@ static int connect_and_listen(struct db_listener *l)
 	const char *keys[] = { "dbname", "application_name", "client_encoding", "keepalives",
 			       "keepalives_idle", "connect_timeout", NULL };
 	const char *values[] = { l->url, l->application_name, "UTF8", "1", "10", timeout, NULL };
-	uint64_t began = now_ns();
+	uint64_t began = monotonic_ns();
 	PGconn *pg;
 	bool ok;
 
@@ -324,7 +316,7 @@ static int send_barrier_if_wanted(struct db_listener *l)
 	send = l->wanted > l->sent;
 	if (send) {
 		l->sent++;          /* numbered before it leaves: see the top of this file */
-		l->sent_at_ns = now_ns();
+		l->sent_at_ns = monotonic_ns();
 	}
 	pthread_mutex_unlock(&l->lock);
 	if (!send)

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/monotonic.h"
 #include "shared-kernel/errors.h"
 
 /* How long to pause between two questions to the replica: about a loopback round trip. */
@@ -19,14 +20,6 @@ static const struct db_statement replica_caught_up = {
 	"SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() >= $1::pg_lsn END"
 	" AS caught_up", true,
 };
-
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
 
 /* Asks the replica once: 1 caught up, 0 not yet, -1 never (no standby) or unreachable. */
 static int ask_replica(struct db_conn *replica, const char *lsn)
@@ -61,8 +54,8 @@ int db_replica_wait(struct db_conn *primary, struct db_conn *replica, struct are
 	lsn = db_value(res, 0, "lsn");
 	if (!lsn)
 		return ERP_ERR_UNAVAILABLE;
-	deadline = now_us() + (uint64_t)wait_ms * 1000u;
-	while ((caught_up = ask_replica(replica, lsn)) == 0 && now_us() < deadline)
+	deadline = monotonic_ns() + (uint64_t)wait_ms * 1000000u;
+	while ((caught_up = ask_replica(replica, lsn)) == 0 && monotonic_ns() < deadline)
 		nanosleep(&pause, NULL);
 	return caught_up == 1 ? ERP_OK : ERP_ERR_UNAVAILABLE;
 }

@@ -181,11 +181,6 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
 	return (ssize_t)n;
 }
 
-static ssize_t body_read(void *state, uint64_t pos, char *out, size_t max)
-{
-	return stream_read(state, pos, out, max);
-}
-
 int csv_respond_stream(struct erp_request *req, const char *const *names,
 		       const char *const *columns, size_t count, const struct db_statement *statement,
 		       int param_count, const char *const *params)
@@ -227,7 +222,7 @@ int csv_respond_stream(struct erp_request *req, const char *const *names,
 		stream_release(s);
 		return rc == ERP_ERR_NO_MEMORY ? rc : ERP_ERR_UNAVAILABLE;
 	}
-	body->read = body_read;
+	body->read = stream_read;
 	body->release = stream_release;
 	body->state = s;
 	req->body_stream = body;

@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "common/json.h"
+#include "common/monotonic.h"
 #include "platform/db/db.h"
 #include "platform/http/schema.h"
 #include "platform/http/server.h"
@@ -16,10 +16,7 @@
 
 uint64_t http_now_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return monotonic_ns();
 }
 
 const char *http_header(const struct erp_request *req, const char *name)

@@ -174,7 +174,7 @@ bool http_caller_holds(struct erp_request *req, const char *permission);
 /* The database connection of the calling worker thread (see platform/db/db.h). */
 struct db_conn *http_db(struct erp_request *req);
 
-/* Monotonic clock in nanoseconds. */
+/* Monotonic clock in nanoseconds (common/monotonic.h), for handlers. */
 uint64_t http_now_ns(void);
 
 #endif

@@ -6,8 +6,6 @@
  */
 #include "platform/http/server.h"
 
-#include "platform/http/client_address.h"
-
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>

@@ -245,22 +245,26 @@ static int take_origin(struct erp_config *cfg, const char *origin, size_t len)
 	return 0;
 }
 
+/* Appends one address or CIDR prefix to an allow-list of at most max; -1 when full or unreadable. */
+static int take_prefix(struct ip_prefix *list, size_t *count, size_t max, const char *prefix,
+		       size_t len)
+{
+	if (*count == max || ip_prefix_parse(prefix, len, &list[*count]))
+		return -1;
+	(*count)++;
+	return 0;
+}
+
 static int take_metrics_client(struct erp_config *cfg, const char *prefix, size_t len)
 {
-	if (cfg->metrics_allow_count == ERP_CONFIG_MAX_METRICS_ALLOW ||
-	    ip_prefix_parse(prefix, len, &cfg->metrics_allow[cfg->metrics_allow_count]))
-		return -1;
-	cfg->metrics_allow_count++;
-	return 0;
+	return take_prefix(cfg->metrics_allow, &cfg->metrics_allow_count,
+			   ERP_CONFIG_MAX_METRICS_ALLOW, prefix, len);
 }
 
 static int take_trusted_proxy(struct erp_config *cfg, const char *prefix, size_t len)
 {
-	if (cfg->trusted_proxy_count == ERP_CONFIG_MAX_TRUSTED_PROXIES ||
-	    ip_prefix_parse(prefix, len, &cfg->trusted_proxies[cfg->trusted_proxy_count]))
-		return -1;
-	cfg->trusted_proxy_count++;
-	return 0;
+	return take_prefix(cfg->trusted_proxies, &cfg->trusted_proxy_count,
+			   ERP_CONFIG_MAX_TRUSTED_PROXIES, prefix, len);
 }
 
 static const char *const level_names[] = { "debug", "info", "warn", "error" };
