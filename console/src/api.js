@@ -59,9 +59,8 @@ export async function api(method, path, { body, query, ifMatch, idempotencyKey }
 	return { data, etag, status: response.status };
 }
 
-// A report as the server writes it in CSV (Accept: text/csv): a Blob, or
-// null where the server answers that route only in JSON (then the caller
-// makes the file from the JSON it has). Refusals throw ApiError.
+// A report as the server writes it in CSV (Accept: text/csv): a Blob.
+// Refusals, and an answer in another format, throw ApiError.
 export async function fetchCsv(path, query) {
 	const headers = { Accept: 'text/csv, application/problem+json' };
 	if (token) headers.Authorization = `Bearer ${token}`;
@@ -73,7 +72,7 @@ export async function fetchCsv(path, query) {
 	}
 	const type = response.headers.get('Content-Type') || '';
 	if (response.ok && type.startsWith('text/csv')) return response.blob();
-	if (response.ok || response.status === 406) return null;
+	if (response.ok) throw new ApiError(response.status, { title: 'Not CSV', detail: 'The server answered this report in another format than CSV.' });
 	const problem = type.includes('json') ? await response.json().catch(() => null) : await response.text();
 	if (response.status === 401 && token) onUnauthorized(problem);
 	throw new ApiError(response.status, problem);

@@ -1,7 +1,7 @@
 // The menu: each item names the permission it needs, in the company chosen
 // or globally; the caller sees only those they hold (from /api/v1/me). The
 // server checks again on every request: hiding is for clarity, not security.
-import { holds } from './session.js';
+import { holds, holdsGlobally } from './session.js';
 
 export const MENU = [
 	{ section: 'Ledger', label: 'Chart of accounts', page: 'accounts', permission: 'ledger.account.read' },
@@ -22,7 +22,7 @@ export const MENU = [
 ];
 
 export function menuFor(me, company) {
-	return MENU.filter((item) => (item.global ? me.global_permissions.includes(item.permission) : holds(me, company, item.permission)));
+	return MENU.filter((item) => (item.global ? holdsGlobally(me, item.permission) : holds(me, company, item.permission)));
 }
 
 export const itemPath = (item, company) => (item.global ? `/admin/${item.page}` : `/c/${company}/${item.page}`);

@@ -53,10 +53,15 @@ export async function logOut() {
 
 whenUnauthorized(() => end('Your session has ended (it expired or was closed elsewhere). Please log in again.'));
 
+// Whether the caller holds a permission globally (the administration's).
+export function holdsGlobally(me, permission) {
+	return Boolean(me && me.global_permissions.includes(permission));
+}
+
 // Whether the caller holds a permission in a company (or globally).
 export function holds(me, company, permission) {
 	if (!me) return false;
-	if (me.global_permissions.includes(permission)) return true;
+	if (holdsGlobally(me, permission)) return true;
 	const scope = me.companies.find((c) => c.code === company);
 	return Boolean(scope && scope.permissions.includes(permission));
 }

@@ -19,8 +19,7 @@ export function AccountLedger({ company, code }) {
 		<form class="filters" aria-label="Ledger dates" onSubmit=${(e) => e.preventDefault()}>
 			<label>From <input type="date" value=${range.from} onChange=${(e) => setRange({ ...range, from: e.target.value })} /></label>
 			<label>To <input type="date" value=${range.to} onChange=${(e) => setRange({ ...range, to: e.target.value })} /></label>
-			<${CsvButton} source=${{ path: companyPath(company, `/accounts/${encodeURIComponent(code)}/ledger`), query: range }} filename=${`ledger-${company}-${code}.csv`} header=${['date', 'number', 'memo', 'debit', 'credit', 'balance']}
-				rows=${list.items.map((l) => [l.date, l.number, l.memo, l.debit, l.credit, l.balance])} />
+			<${CsvButton} source=${{ path: companyPath(company, `/accounts/${encodeURIComponent(code)}/ledger`), query: range }} filename=${`ledger-${company}-${code}.csv`} />
 		</form>
 		<${ProblemBanner} error=${list.error} />
 		<table><thead><tr><th>Date</th><th>Entry</th><th>Memo</th><th class="num">Debit</th><th class="num">Credit</th><th class="num">Balance</th></tr></thead>

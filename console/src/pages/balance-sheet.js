@@ -9,7 +9,7 @@ import { ProblemBanner } from '../ui/problem.js';
 import { useLoad } from '../ui/use-load.js';
 import { CsvButton } from '../ui/csv.js';
 import { today } from '../ui/dates.js';
-import { CompareSelect, CSV_HEADER, csvRows, SectionRows } from './statement-lines.js';
+import { CompareSelect, SectionRows } from './statement-lines.js';
 
 const TITLES = { asset: 'Assets', liability: 'Liabilities', equity: 'Equity' };
 
@@ -34,12 +34,7 @@ export function BalanceSheetPage({ company }) {
 		<form class="filters" aria-label="Balance sheet date" onSubmit=${(e) => e.preventDefault()}>
 			<label>As of <input type="date" value=${query.as_of} onChange=${(e) => setQuery({ ...query, as_of: e.target.value })} /></label>
 			<${CompareSelect} value=${query.compare} onChange=${(compare) => setQuery({ ...query, compare })} />
-			${r ? html`<${CsvButton} source=${{ path: companyPath(company, '/reports/balance-sheet'), query }} filename=${`balance-sheet-${company}-${r.as_of}.csv`} header=${CSV_HEADER}
-				rows=${[...r.sections.flatMap(csvRows),
-					['equity', '', 'Result of the current year', '', year.amount, year.compare_amount],
-					['equity', '', 'Results of earlier years not closed', '', r.earlier_results.amount, r.earlier_results.compare_amount],
-					['total', '', 'Total assets', '', r.total_assets, r.compare_total_assets],
-					['total', '', 'Total liabilities and equity', '', r.total_liabilities_and_equity, r.compare_total_liabilities_and_equity]]} />` : ''}
+			${r ? html`<${CsvButton} source=${{ path: companyPath(company, '/reports/balance-sheet'), query }} filename=${`balance-sheet-${company}-${r.as_of}.csv`} />` : ''}
 		</form>
 		<${ProblemBanner} error=${report.error} />
 		${r ? html`<p class=${r.balanced ? 'verdict good' : 'verdict bad'} data-balanced=${String(r.balanced)}>${r.balanced

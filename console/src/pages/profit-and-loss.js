@@ -7,7 +7,7 @@ import { ProblemBanner } from '../ui/problem.js';
 import { useLoad } from '../ui/use-load.js';
 import { CsvButton } from '../ui/csv.js';
 import { today } from '../ui/dates.js';
-import { CompareSelect, CSV_HEADER, csvRows, SectionRows } from './statement-lines.js';
+import { CompareSelect, SectionRows } from './statement-lines.js';
 
 const LABELS = { revenue: 'revenue', expense: 'expense' };
 
@@ -22,8 +22,7 @@ export function ProfitAndLossPage({ company }) {
 			<label>From <input type="date" value=${range.from} onChange=${set('from')} /></label>
 			<label>To <input type="date" value=${range.to} onChange=${set('to')} /></label>
 			<${CompareSelect} value=${range.compare} onChange=${(compare) => setRange({ ...range, compare })} />
-			${r ? html`<${CsvButton} source=${{ path: companyPath(company, '/reports/profit-and-loss'), query: range }} filename=${`profit-and-loss-${company}-${r.from}-${r.to}.csv`} header=${CSV_HEADER}
-				rows=${[...r.sections.flatMap(csvRows), ['result', '', 'Result', '', r.result, r.compare_result]]} />` : ''}
+			${r ? html`<${CsvButton} source=${{ path: companyPath(company, '/reports/profit-and-loss'), query: range }} filename=${`profit-and-loss-${company}-${r.from}-${r.to}.csv`} />` : ''}
 		</form>
 		<${ProblemBanner} error=${report.error} />
 		${r ? html`<table class="report statement"><caption>${r.from} to ${r.to}, in ${r.currency}</caption>

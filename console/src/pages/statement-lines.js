@@ -8,7 +8,7 @@ import { link } from '../router.js';
 const indent = (level) => `indent-${Math.min(level, 6)}`;
 
 // The rows in display order: { a, subtotal } (subtotal: the parent closing).
-export function statementRows(accounts) {
+function statementRows(accounts) {
 	const rows = [];
 	const open = [];
 	accounts.forEach((a, i) => {
@@ -29,14 +29,6 @@ export function SectionRows({ company, section, label, compared }) {
 		<tr class="total" data-section=${section.type}><th scope="row">Total ${label}</th>
 			<td class="num">${section.total}</td>${compared ? html`<td class="num">${section.compare_total}</td>` : ''}</tr>`;
 }
-
-// The same rows for a CSV file.
-export function csvRows(section) {
-	return statementRows(section.accounts).map(({ a, subtotal }) => [section.type, a.code, subtotal ? `Total ${a.name}` : a.name, a.level,
-		subtotal ? a.total : a.amount, subtotal ? a.compare_total : a.compare_amount]);
-}
-
-export const CSV_HEADER = ['section', 'code', 'name', 'level', 'amount', 'compare_amount'];
 
 export function CompareSelect({ value, onChange }) {
 	return html`<label>Compare with <select value=${value} onChange=${(e) => onChange(e.target.value)}>

@@ -5,11 +5,12 @@
 import { useState } from '../../vendor/hooks.js';
 import { html } from '../html.js';
 import { api, listAll } from '../api.js';
-import { holds } from '../session.js';
+import { holds, holdsGlobally } from '../session.js';
 import { Field } from '../ui/field.js';
 import { ProblemBanner } from '../ui/problem.js';
 import { useLoad } from '../ui/use-load.js';
 import { useSubmit } from '../ui/use-submit.js';
+import { dayOf } from '../ui/dates.js';
 
 function SodRefusal({ error }) {
 	if (!error || error.status !== 409 || !/segregation|conflict/i.test(error.problem.detail || '')) return html`<${ProblemBanner} error=${error} />`;
@@ -53,8 +54,8 @@ function Grant({ me, user, onGranted }) {
 export function UserPage({ me, id }) {
 	const user = useLoad(async () => (await api('GET', `/api/v1/users/${encodeURIComponent(id)}`)).data, [id]);
 	const assignments = useLoad(async () => (await api('GET', `/api/v1/users/${encodeURIComponent(id)}/role-assignments`)).data.items, [id]);
-	const manage = me.global_permissions.includes('iam.user.manage');
-	const assign = me.global_permissions.includes('iam.assignment.manage');
+	const manage = holdsGlobally(me, 'iam.user.manage');
+	const assign = holdsGlobally(me, 'iam.assignment.manage');
 	const toggle = useSubmit(async () => {
 		await api('POST', `/api/v1/users/${id}/${user.data.active ? 'deactivate' : 'reactivate'}`);
 		user.reload();
@@ -72,7 +73,7 @@ export function UserPage({ me, id }) {
 		${manage && u.id !== me.user.id ? html`<p><button type="button" disabled=${toggle.busy} onClick=${() => toggle.submit()}>${u.active ? 'Deactivate' : 'Reactivate'} ${u.email}</button></p>` : ''}
 		<h2>Role assignments</h2>
 		<table><thead><tr><th>Role</th><th>Company</th><th>Granted</th><th>Override</th><th><span class="visually-hidden">Actions</span></th></tr></thead>
-		<tbody>${(assignments.data || []).map((a) => html`<tr><td>${a.role}</td><td>${a.company || 'global'}</td><td>${a.granted_at.slice(0, 10)}</td>
+		<tbody>${(assignments.data || []).map((a) => html`<tr><td>${a.role}</td><td>${a.company || 'global'}</td><td>${dayOf(a.granted_at)}</td>
 			<td>${a.sod_override ? `yes: ${a.reason}` : 'no'}</td>
 			<td>${assign ? html`<button type="button" onClick=${() => revoke.submit(a.id)}>Revoke ${a.role}</button>` : ''}</td></tr>`)}</tbody></table>
 		${assign && u.id !== me.user.id ? html`<${Grant} me=${me} user=${u} onGranted=${assignments.reload} />` : ''}`;

@@ -3,10 +3,12 @@ import { useState } from '../../vendor/hooks.js';
 import { html } from '../html.js';
 import { api } from '../api.js';
 import { link } from '../router.js';
+import { holdsGlobally } from '../session.js';
 import { Field } from '../ui/field.js';
 import { ProblemBanner } from '../ui/problem.js';
 import { usePagedList } from '../ui/pager.js';
 import { useSubmit } from '../ui/use-submit.js';
+import { dayOf } from '../ui/dates.js';
 import { UserPage } from './user.js';
 import { GrantRequests } from './grant-requests.js';
 
@@ -39,7 +41,7 @@ export function UsersPage({ me, rest }) {
 function UserList({ me }) {
 	const [filter, setFilter] = useState({ email: '', active: '' });
 	const list = usePagedList('/api/v1/users', filter);
-	const manage = me.global_permissions.includes('iam.user.manage');
+	const manage = holdsGlobally(me, 'iam.user.manage');
 	return html`<h1>Users</h1>
 		<form class="filters" aria-label="Filter users" onSubmit=${(e) => e.preventDefault()}>
 			<label>Email <input value=${filter.email} onChange=${(e) => setFilter({ ...filter, email: e.target.value })} /></label>
@@ -50,8 +52,8 @@ function UserList({ me }) {
 		<${ProblemBanner} error=${list.error} />
 		<table><thead><tr><th>Email</th><th>Name</th><th>Active</th><th>Created</th></tr></thead>
 		<tbody>${list.items.map((u) => html`<tr><td><a href=${link(`/admin/users/${u.id}`)}>${u.email}</a></td><td>${u.display_name}</td>
-			<td>${u.active ? 'yes' : 'no'}</td><td>${u.created_at.slice(0, 10)}</td></tr>`)}</tbody></table>
+			<td>${u.active ? 'yes' : 'no'}</td><td>${dayOf(u.created_at)}</td></tr>`)}</tbody></table>
 		${list.pager}
 		${manage ? html`<${NewUser} onCreated=${list.reload} />` : ''}
-		${me.global_permissions.includes('iam.assignment.read') ? html`<${GrantRequests} me=${me} />` : ''}`;
+		${holdsGlobally(me, 'iam.assignment.read') ? html`<${GrantRequests} me=${me} />` : ''}`;
 }

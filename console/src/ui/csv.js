@@ -1,7 +1,7 @@
 // A report as a CSV file. With a source ({ path, query }) the server's own
-// CSV is fetched (every row, not only the page on screen); where the server
-// answers that route only in JSON, the file is made in the browser from the
-// header and rows given.
+// CSV is fetched (every row, not only the page on screen); without one (the
+// routes the server answers only in JSON), the file is made in the browser
+// from the header and rows given.
 import { useState } from '../../vendor/hooks.js';
 import { html } from '../html.js';
 import { fetchCsv } from '../api.js';
@@ -26,8 +26,7 @@ export function CsvButton({ filename, header, rows, source }) {
 	const download = async () => {
 		setState({ busy: true, error: null });
 		try {
-			const blob = source ? await fetchCsv(source.path, source.query) : null;
-			save(blob || new Blob([[header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n'], { type: 'text/csv' }), filename);
+			save(source ? await fetchCsv(source.path, source.query) : new Blob([[header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n'], { type: 'text/csv' }), filename);
 			setState({ busy: false, error: null });
 		} catch (error) {
 			setState({ busy: false, error });

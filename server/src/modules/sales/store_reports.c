@@ -58,6 +58,11 @@ const struct db_statement sales_sql_aging = {
 	"       NULL::bigint AS allocated_minor, o.created_at AS at"                               \
 	"  FROM sales_open_items o WHERE o.company_id = $1 AND o.partner_id = $2::uuid"
 
+/* What the documents of customer $2 of company $1 dated before $3 came to (opening_minor). */
+#define STATEMENT_OPENING                                                                         \
+	"SELECT coalesce(sum(o.amount_minor), 0)::bigint AS opening_minor FROM sales_open_items o" \
+	" WHERE o.company_id = $1 AND o.partner_id = $2::uuid AND o.document_date < $3::date"
+
 /*
  * $1 company, $2 partner id, $3 from, $4 to: the opening balance (what its
  * documents dated before from came to), then each document and allocation
@@ -76,12 +81,10 @@ const struct db_statement sales_sql_statement = {
 	"    JOIN sales_open_items d ON d.id = a.debit_item_id"
 	"   WHERE a.company_id = $1 AND a.partner_id = $2::uuid AND a.undone_at IS NULL"
 	"     AND a.allocation_date BETWEEN $3::date AND $4::date),"
-	" opening AS ("
-	"  SELECT coalesce(sum(o.amount_minor), 0)::bigint AS minor FROM sales_open_items o"
-	"   WHERE o.company_id = $1 AND o.partner_id = $2::uuid AND o.document_date < $3::date)"
-	" SELECT (SELECT minor FROM opening) AS opening_minor, l.day, l.kind, l.number, l.document,"
-	"        l.movement_minor, l.against, l.allocated_minor,"
-	"        (SELECT minor FROM opening)"
+	" opening AS (" STATEMENT_OPENING ")"
+	" SELECT (SELECT opening_minor FROM opening) AS opening_minor, l.day, l.kind, l.number,"
+	"        l.document, l.movement_minor, l.against, l.allocated_minor,"
+	"        (SELECT opening_minor FROM opening)"
 	"        + sum(l.movement_minor) OVER (ORDER BY l.day, l.rank, l.at, l.number"
 	"                                      ROWS UNBOUNDED PRECEDING) AS balance_minor"
 	"   FROM lines l ORDER BY l.day, l.rank, l.at, l.number",
@@ -91,7 +94,6 @@ const struct db_statement sales_sql_statement = {
 /* $1 company, $2 partner id, $3 from: the opening balance alone (a range without lines). */
 const struct db_statement sales_sql_statement_opening = {
 	"sales_statement_opening",
-	"SELECT coalesce(sum(o.amount_minor), 0)::bigint AS opening_minor FROM sales_open_items o"
-	" WHERE o.company_id = $1 AND o.partner_id = $2::uuid AND o.document_date < $3::date",
+	STATEMENT_OPENING,
 	true,
 };
