@@ -270,6 +270,20 @@ void test_ledger_period_id(const struct test_ledger *ledger, const char *token, 
 	ck_assert_msg(strlen(id) == 36, "company %s has no period %s", company, name);
 }
 
+void test_ledger_close_periods(const struct test_ledger *ledger, const char *token,
+			       const char *company, int fiscal_year)
+{
+	for (int month = 1; month <= 12; month++) {
+		char id[40];
+
+		test_ledger_period_id(ledger, token, company,
+				      test_ledger_path("%d-%02d", fiscal_year, month), id);
+		ck_assert_int_eq(test_ledger_call(ledger, token, "POST",
+						  test_ledger_path("/api/v1/companies/%s/fiscal-periods/%s/close",
+								   company, id), NULL, NULL, NULL), 200);
+	}
+}
+
 void test_ledger_draft(const struct test_ledger *ledger, const char *token, const char *company,
 		       const char *date, const char *debit_account, const char *credit_account,
 		       const char *amount, const char *memo, char id[40])
@@ -299,6 +313,17 @@ void test_ledger_post(const struct test_ledger *ledger, const char *token, const
 	if (number)
 		snprintf(number, 24, "%s", test_ledger_text(r.json, "number"));
 	test_response_free(&r);
+}
+
+long test_ledger_year_step(const struct test_ledger *ledger, const char *token, const char *company,
+			   int fiscal_year, const char *step, struct test_response *r)
+{
+	const char *year = test_ledger_path("/api/v1/companies/%s/fiscal-years/%d", company, fiscal_year);
+	const char *if_match = strcmp(step, "close/confirm") == 0 ?
+				       test_ledger_read_if_match(ledger, token, year) : NULL;
+
+	return test_ledger_call(ledger, token, "POST", test_ledger_path("%s/%s", year, step), if_match,
+				NULL, r);
 }
 
 void test_ledger_crew_start(const struct test_ledger *ledger, struct test_ledger_crew *crew,

@@ -156,6 +156,10 @@ void test_ledger_fiscal_year(const struct test_ledger *ledger, const char *token
 void test_ledger_period_id(const struct test_ledger *ledger, const char *token, const char *company,
 			   const char *name, char id[40]);
 
+/* Closes every monthly period of fiscal_year in company as token; asserts 200 for each. */
+void test_ledger_close_periods(const struct test_ledger *ledger, const char *token,
+			       const char *company, int fiscal_year);
+
 /*
  * Creates a balanced two-line draft as token: debit_account debited and
  * credit_account credited with amount (decimal text) on date. Asserts 201;
@@ -172,6 +176,15 @@ void test_ledger_draft(const struct test_ledger *ledger, const char *token, cons
  */
 void test_ledger_post(const struct test_ledger *ledger, const char *token, const char *company,
 		      const char *id, char number[24]);
+
+/*
+ * A step of company's fiscal_year close as token: "close", "close/confirm"
+ * (under the version token reads first, as a reviewer would),
+ * "close/cancel", "reopen". Returns the status (the answer as in
+ * test_ledger_call()).
+ */
+long test_ledger_year_step(const struct test_ledger *ledger, const char *token, const char *company,
+			   int fiscal_year, const char *step, struct test_response *r);
 
 /*
  * The people of a set of posted books, each with one role of their own:

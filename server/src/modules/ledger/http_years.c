@@ -17,18 +17,23 @@ static int year_param(const struct erp_request *req)
 	return *end || end - text != 4 || year < 1900 || year > 9999 ? 0 : (int)year;
 }
 
-/* A step of the {year}'s close, answered with status when it is taken. */
+/*
+ * A step of the {year}'s close, answered with status when it is taken; the
+ * confirmation names the version its user reviewed (If-Match).
+ */
 static int change_year(struct erp_request *req, enum ledger_year_step step, int status)
 {
-	int year = year_param(req);
+	int year = year_param(req), expected_version = 0;
 	struct erp_ctx ctx;
 	json_t *after;
 	int rc;
 
 	if (!year)
 		return ERP_ERR_NOT_FOUND;
+	if (step == LEDGER_YEAR_CONFIRM_CLOSE && etag_if_match(req, &expected_version))
+		return 0;
 	http_usecase_ctx(&ctx, req);
-	rc = ledger_fiscal_year_change(&ctx, year, step, &after);
+	rc = ledger_fiscal_year_change(&ctx, year, step, expected_version, &after);
 	return rc ? http_respond_failure(req, &ctx, rc) : etag_respond_entity(req, status, after);
 }
 

@@ -633,10 +633,11 @@ static const struct erp_route routes[] = {
 	  ledger_fiscal_year_confirm_close,
 	  "Close the year another user asked to close: the closing entry (YC-<year>-<n>) moves each"
 	  " revenue and expense balance to retained earnings on the year's last day, and nothing"
-	  " more is posted into the year. 403 to the user who asked; 409 while a period is open or"
-	  " no retained-earnings account is set.",
+	  " more is posted into the year. If-Match names the version of the year read with the"
+	  " request (412 when it was cancelled and asked for again since). 403 to the user who"
+	  " asked; 409 while a period is open or no retained-earnings account is set.",
 	  .response = &year_status_schema,
-	  .operation_id = "confirmFiscalYearClose", .headers = ERP_ANSWERS_ETAG },
+	  .operation_id = "confirmFiscalYearClose", .headers = ERP_TAKES_IF_MATCH | ERP_ANSWERS_ETAG },
 	{ ERP_POST, COMPANY "/fiscal-years/{year}/close/cancel", "ledger.year.close",
 	  ledger_fiscal_year_cancel_close, "Drop the request to close the year.",
 	  .response = &year_status_schema,

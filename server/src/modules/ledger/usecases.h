@@ -269,10 +269,12 @@ enum ledger_year_step {
 /*
  * Takes the company's fiscal_year one step, as ctx->actor_id. *year: the
  * year after (arena JSON: status, who asked and confirmed, the closing
- * entry). ERP_ERR_NOT_FOUND for a year without periods.
+ * entry). ERP_ERR_NOT_FOUND for a year without periods. expected_version:
+ * the year's version the confirmer read (a confirmation of another request
+ * than the one reviewed is ERP_ERR_STALE); the other steps ignore it.
  */
 int ledger_fiscal_year_change(struct erp_ctx *ctx, int fiscal_year, enum ledger_year_step step,
-			      json_t **year);
+			      int expected_version, json_t **year);
 
 /* The company's fiscal_year as clients see it (arena JSON); ERP_ERR_NOT_FOUND without periods. */
 int ledger_fiscal_year_read(struct erp_ctx *ctx, int fiscal_year, json_t **year);

@@ -32,6 +32,7 @@ struct year_change {
 	int fiscal_year;
 	char year_text[16];
 	enum ledger_year_step step;
+	int expected_version;       /* the confirmer's If-Match: the request they reviewed */
 	PGresult *periods;          /* name, status: every period of the year, locked */
 	json_t *before;             /* the year as clients see it, locked */
 	json_t *after;
@@ -300,6 +301,21 @@ static int check_requester_active(struct erp_ctx *ctx, struct year_change *c, co
 					    c->fiscal_year, requester, c->fiscal_year));
 }
 
+/*
+ * Whether the locked year is at the version the confirmer read: a request
+ * cancelled and asked for again meanwhile is not the one they reviewed.
+ */
+static int check_reviewed(struct erp_ctx *ctx, struct year_change *c, const char *requester)
+{
+	if (json_integer_value(json_object_get(c->before, "version")) == c->expected_version)
+		return ERP_OK;
+	return erp_refuse_made(&ctx->refusal, ERP_ERR_STALE,
+			       arena_printf(ctx->arena, "the close of fiscal year %d changed since you"
+					    " read it: it is now asked for by %s at %s; read the year"
+					    " again before you confirm", c->fiscal_year, requester,
+					    field(c->before, "close_requested_at")));
+}
+
 static int confirm_close(struct erp_ctx *ctx, struct year_change *c)
 {
 	const char *requester = field(c->before, "close_requested_by"), *entry_id, *number;
@@ -316,7 +332,9 @@ static int confirm_close(struct erp_ctx *ctx, struct year_change *c)
 				       arena_printf(ctx->arena, "four-eyes: you asked for the close of fiscal"
 						    " year %d; another user with ledger.year.close must"
 						    " confirm it", c->fiscal_year));
-	rc = check_requester_active(ctx, c, requester);
+	rc = check_reviewed(ctx, c, requester);
+	if (!rc)
+		rc = check_requester_active(ctx, c, requester);
 	if (!rc)
 		rc = check_closable(ctx, c, &account);
 	if (!rc)
@@ -467,9 +485,10 @@ static int step_work(struct erp_ctx *ctx, void *state)
 }
 
 int ledger_fiscal_year_change(struct erp_ctx *ctx, int fiscal_year, enum ledger_year_step step,
-			      json_t **year)
+			      int expected_version, json_t **year)
 {
-	struct year_change c = { .fiscal_year = fiscal_year, .step = step };
+	struct year_change c = { .fiscal_year = fiscal_year, .step = step,
+				 .expected_version = expected_version };
 	int rc;
 
 	if ((size_t)step >= ERP_COUNT(steps))

@@ -18,6 +18,7 @@
 #include <curl/curl.h>
 #include <libpq-fe.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,8 @@
 enum { CLIENTS = 8, PER_CLIENT = 6 };
 
 static struct test_ledger L;
-static struct test_ledger_user keeper, clerk, approvers[CLIENTS], closer1, closer2, settings;
+static struct test_ledger_user keeper, clerk, approvers[CLIENTS], closer1, closer2, closer3,
+	settings;
 
 static const char *const server_env[] = { "ERP_THREADS=12", "ERP_RATE_LIMIT_PER_USER=0", NULL };
 
@@ -46,6 +48,7 @@ static void books(const char *code)
 		test_ledger_grant(&L, approvers[i].id, "cy-approver", code, NULL);
 	test_ledger_grant(&L, closer1.id, "cy-closer", code, NULL);
 	test_ledger_grant(&L, closer2.id, "cy-closer", code, NULL);
+	test_ledger_grant(&L, closer3.id, "cy-closer", code, NULL);
 	test_ledger_grant(&L, settings.id, "cy-settings", code, NULL);
 	test_ledger_account(&L, keeper.token, code, "1000", "asset", NULL);
 	test_ledger_account(&L, keeper.token, code, "3000", "equity", NULL);
@@ -55,14 +58,7 @@ static void books(const char *code)
 					  test_ledger_path("%s/retained-earnings-account", path),
 					  test_ledger_read_if_match(&L, settings.token, path),
 					  "{\"account\":\"3000\"}", NULL), 200);
-	for (int month = 1; month <= 12; month++) {
-		char id[40];
-
-		test_ledger_period_id(&L, keeper.token, code, test_ledger_path("2024-%02d", month), id);
-		ck_assert_int_eq(test_ledger_call(&L, keeper.token, "POST",
-						  test_ledger_path("/api/v1/companies/%s/fiscal-periods/%s/close",
-								   code, id), NULL, NULL, NULL), 200);
-	}
+	test_ledger_close_periods(&L, keeper.token, code, 2024);
 }
 
 static void start_shared(void)
@@ -82,10 +78,13 @@ static void start_shared(void)
 		test_ledger_user(&L, test_ledger_path("approver%d@cy.test", i), &approvers[i]);
 	test_ledger_user(&L, "closer1@cy.test", &closer1);
 	test_ledger_user(&L, "closer2@cy.test", &closer2);
+	test_ledger_user(&L, "closer3@cy.test", &closer3);
 	test_ledger_user(&L, "settings@cy.test", &settings);
 	books("CA");
 	books("CB");
 	books("CR");
+	books("CD");
+	books("CE");
 }
 
 static void stop_shared(void)
@@ -110,16 +109,22 @@ static double release(PGconn *conn)
 	return test_ledger_end(conn, "ROLLBACK");
 }
 
+/* Whether at least count sessions of the test database wait for a lock within tries x 10 ms. */
+static bool lock_waiters_reach(int count, int tries)
+{
+	for (int i = 0; i < tries; i++) {
+		if (test_ledger_db_number(&L, "SELECT count(*) FROM pg_stat_activity WHERE"
+					  " datname = current_database() AND wait_event_type = 'Lock'") >= count)
+			return true;
+		usleep(10 * 1000);
+	}
+	return false;
+}
+
 /* Waits (up to 10 s) until at least count sessions of the test database wait for a lock. */
 static void await_lock_waiters(int count)
 {
-	for (int i = 0; i < 1000; i++) {
-		if (test_ledger_db_number(&L, "SELECT count(*) FROM pg_stat_activity WHERE"
-					  " datname = current_database() AND wait_event_type = 'Lock'") >= count)
-			return;
-		usleep(10 * 1000);
-	}
-	ck_abort_msg("no session waits for a lock");
+	ck_assert_msg(lock_waiters_reach(count, 1000), "no %d sessions wait for a lock", count);
 }
 
 /* The year's revenue on its last day: zero once closed, unless a posting landed beside the close. */
@@ -150,10 +155,23 @@ static void assert_chain_whole(const char *company)
 					       " company_id = %s", of), posted);
 }
 
+/* closer's confirmation of company's close, under the version closer reads now (kept in if_match). */
+static void confirm_as(struct test_ledger_pending *p, const char *company,
+		       const struct test_ledger_user *closer, char if_match[64])
+{
+	snprintf(if_match, 64, "%s",
+		 test_ledger_read_if_match(&L, closer->token,
+					   test_ledger_path("/api/v1/companies/%s/fiscal-years/2024", company)));
+	test_ledger_pending_path(p, "/api/v1/companies/%s/fiscal-years/2024/close/confirm", company);
+	p->token = closer->token;
+	p->extra_header = if_match;
+}
+
 static void confirm_path(struct test_ledger_pending *p, const char *company)
 {
-	test_ledger_pending_path(p, "/api/v1/companies/%s/fiscal-years/2024/close/confirm", company);
-	p->token = closer2.token;
+	static char if_match[64];
+
+	confirm_as(p, company, &closer2, if_match);
 }
 
 static void request_close(const char *company)
@@ -314,6 +332,69 @@ START_TEST(eight_clients_posting_while_the_close_is_confirmed_land_before_it_or_
 }
 END_TEST
 
+/* Starts both requests while the company's years are held, so they meet at the year's lock. */
+static void run_together(const char *company, struct test_ledger_pending *a,
+			 struct test_ledger_pending *b)
+{
+	PGconn *blocker = hold("ledger_fiscal_years", company);
+
+	test_ledger_pending_start(&L, a);
+	test_ledger_pending_start(&L, b);
+	/*
+	 * Both usually wait at the lock; the second may also queue behind the
+	 * first in the server (libmicrohttpd runs a thread's connections one at a
+	 * time), and then comes right after it: the outcome must be the same.
+	 */
+	await_lock_waiters(1);
+	lock_waiters_reach(2, 300);
+	release(blocker);
+	test_ledger_pending_join(a);
+	test_ledger_pending_join(b);
+}
+
+START_TEST(two_requests_to_close_at_once_leave_one_pending)
+{
+	struct test_ledger_pending ask1 = { .token = closer1.token }, ask2 = { .token = closer2.token };
+
+	test_ledger_pending_path(&ask1, "/api/v1/companies/CD/fiscal-years/2024/close");
+	test_ledger_pending_path(&ask2, "/api/v1/companies/CD/fiscal-years/2024/close");
+	run_together("CD", &ask1, &ask2);
+	ck_assert_msg((ask1.status == 202 && ask2.status == 409) || (ask1.status == 409 && ask2.status == 202),
+		      "%ld %s / %ld %s", ask1.status, ask1.answer, ask2.status, ask2.answer);
+	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT count(*) FROM audit_events WHERE action ="
+					       " 'ledger.fiscal_year.close_requested' AND company_id ="
+					       " (SELECT id FROM companies WHERE code = 'CD')"), 1);
+}
+END_TEST
+
+START_TEST(two_confirmations_at_once_close_the_year_once)
+{
+	struct test_ledger_pending late = { 0 }, by2 = { 0 }, by3 = { 0 };
+	char if_match2[64], if_match3[64];
+
+	late_draft("CE", 0, &late); /* something for the closing entry to move */
+	test_ledger_pending_run(&L, &late);
+	ck_assert_msg(late.status == 200, "%ld %s", late.status, late.answer);
+	request_close("CE");
+	confirm_as(&by2, "CE", &closer2, if_match2);
+	confirm_as(&by3, "CE", &closer3, if_match3);
+	run_together("CE", &by2, &by3);
+	/* One closes the year; the other finds it closed (409) or changed since it read it (412). */
+	ck_assert_msg((by2.status == 200) != (by3.status == 200), "%ld %s / %ld %s", by2.status,
+		      by2.answer, by3.status, by3.answer);
+	ck_assert_msg(by2.status == 200 || by2.status == 409 || by2.status == 412, "%ld %s", by2.status, by2.answer);
+	ck_assert_msg(by3.status == 200 || by3.status == 409 || by3.status == 412, "%ld %s", by3.status, by3.answer);
+	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT count(*) FROM ledger_entries e JOIN companies c"
+					       " ON c.id = e.company_id WHERE c.code = 'CE'"
+					       " AND e.number LIKE 'YC-2024-%%'"), 1);
+	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT count(*) FROM audit_events WHERE action ="
+					       " 'ledger.fiscal_year.closed' AND entity_id = '2024' AND company_id ="
+					       " (SELECT id FROM companies WHERE code = 'CE')"), 1);
+	ck_assert_int_eq(revenue_2024("CE"), 0);
+	assert_chain_whole("CE");
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("e2e/ledger/year_close_concurrency");
@@ -324,6 +405,8 @@ Suite *test_suite(void)
 	tcase_add_test(tc, a_posting_under_way_lands_before_the_close_confirmed_meanwhile);
 	tcase_add_test(tc, a_posting_that_comes_while_the_close_is_confirmed_is_refused);
 	tcase_add_test(tc, eight_clients_posting_while_the_close_is_confirmed_land_before_it_or_are_refused);
+	tcase_add_test(tc, two_requests_to_close_at_once_leave_one_pending);
+	tcase_add_test(tc, two_confirmations_at_once_close_the_year_once);
 	suite_add_tcase(s, tc);
 	return s;
 }

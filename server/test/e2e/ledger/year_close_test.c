@@ -84,24 +84,14 @@ static void posted(const char *company, const char *date, const char *debit, con
 /* Closes every period of fiscal_year in company. */
 static void close_periods(const char *company, int fiscal_year)
 {
-	for (int month = 1; month <= 12; month++) {
-		char id[40];
-
-		test_ledger_period_id(&L, keeper.token, company,
-				      test_ledger_path("%d-%02d", fiscal_year, month), id);
-		ck_assert_int_eq(test_ledger_call(&L, keeper.token, "POST",
-						  test_ledger_path("/api/v1/companies/%s/fiscal-periods/%s/close",
-								   company, id), NULL, NULL, NULL), 200);
-	}
+	test_ledger_close_periods(&L, keeper.token, company, fiscal_year);
 }
 
-/* A step of fiscal_year's close as token: "close", "close/confirm", "close/cancel", "reopen". */
+/* A step of fiscal_year's close as token (test_ledger_year_step()). */
 static long year_step(const char *token, const char *company, int fiscal_year, const char *step,
 		      struct test_response *r)
 {
-	return test_ledger_call(&L, token, "POST",
-				test_ledger_path("/api/v1/companies/%s/fiscal-years/%d/%s", company,
-						 fiscal_year, step), NULL, NULL, r);
+	return test_ledger_year_step(&L, token, company, fiscal_year, step, r);
 }
 
 /* Asserts a refusal: status, problem type and a phrase of its detail. */
