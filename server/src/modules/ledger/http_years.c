@@ -18,20 +18,19 @@ static int year_param(const struct erp_request *req)
 }
 
 /*
- * A step of the {year}'s close, answered with status when it is taken; the
- * confirmation names the version its user reviewed (If-Match).
+ * A step of the {year}'s close, answered with status when it is taken;
+ * expected_version: the version a confirmation names (If-Match), 0 otherwise.
  */
-static int change_year(struct erp_request *req, enum ledger_year_step step, int status)
+static int change_year(struct erp_request *req, enum ledger_year_step step, int expected_version,
+		       int status)
 {
-	int year = year_param(req), expected_version = 0;
+	int year = year_param(req);
 	struct erp_ctx ctx;
 	json_t *after;
 	int rc;
 
 	if (!year)
 		return ERP_ERR_NOT_FOUND;
-	if (step == LEDGER_YEAR_CONFIRM_CLOSE && etag_if_match(req, &expected_version))
-		return 0;
 	http_usecase_ctx(&ctx, req);
 	rc = ledger_fiscal_year_change(&ctx, year, step, expected_version, &after);
 	return rc ? http_respond_failure(req, &ctx, rc) : etag_respond_entity(req, status, after);
@@ -53,20 +52,27 @@ int ledger_fiscal_year_get(struct erp_request *req)
 
 int ledger_fiscal_year_request_close(struct erp_request *req)
 {
-	return change_year(req, LEDGER_YEAR_REQUEST_CLOSE, 202); /* waits for another user */
+	return change_year(req, LEDGER_YEAR_REQUEST_CLOSE, 0, 202); /* waits for another user */
 }
 
+/* The confirmer names the version of the year they reviewed (If-Match). */
 int ledger_fiscal_year_confirm_close(struct erp_request *req)
 {
-	return change_year(req, LEDGER_YEAR_CONFIRM_CLOSE, 200);
+	int expected_version;
+
+	if (!year_param(req))
+		return ERP_ERR_NOT_FOUND;
+	if (etag_if_match(req, &expected_version))
+		return 0;
+	return change_year(req, LEDGER_YEAR_CONFIRM_CLOSE, expected_version, 200);
 }
 
 int ledger_fiscal_year_cancel_close(struct erp_request *req)
 {
-	return change_year(req, LEDGER_YEAR_CANCEL_CLOSE, 200);
+	return change_year(req, LEDGER_YEAR_CANCEL_CLOSE, 0, 200);
 }
 
 int ledger_fiscal_year_reopen(struct erp_request *req)
 {
-	return change_year(req, LEDGER_YEAR_REOPEN, 200);
+	return change_year(req, LEDGER_YEAR_REOPEN, 0, 200);
 }
