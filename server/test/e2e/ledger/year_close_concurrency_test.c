@@ -109,22 +109,24 @@ static double release(PGconn *conn)
 	return test_ledger_end(conn, "ROLLBACK");
 }
 
-/* Whether at least count sessions of the test database wait for a lock within tries x 10 ms. */
-static bool lock_waiters_reach(int count, int tries)
+/* Whether at least count sessions of the test database wait for a lock within ms milliseconds. */
+static bool lock_waiters_reach(int count, double ms)
 {
-	for (int i = 0; i < tries; i++) {
+	double deadline = test_now_ms() + ms;
+
+	do {
 		if (test_ledger_db_number(&L, "SELECT count(*) FROM pg_stat_activity WHERE"
 					  " datname = current_database() AND wait_event_type = 'Lock'") >= count)
 			return true;
 		usleep(10 * 1000);
-	}
+	} while (test_now_ms() < deadline);
 	return false;
 }
 
 /* Waits (up to 10 s) until at least count sessions of the test database wait for a lock. */
 static void await_lock_waiters(int count)
 {
-	ck_assert_msg(lock_waiters_reach(count, 1000), "no %d sessions wait for a lock", count);
+	ck_assert_msg(lock_waiters_reach(count, 10000), "no %d sessions wait for a lock", count);
 }
 
 /* The year's revenue on its last day: zero once closed, unless a posting landed beside the close. */
@@ -346,7 +348,7 @@ static void run_together(const char *company, struct test_ledger_pending *a,
 	 * time), and then comes right after it: the outcome must be the same.
 	 */
 	await_lock_waiters(1);
-	lock_waiters_reach(2, 300);
+	lock_waiters_reach(2, 1000);
 	release(blocker);
 	test_ledger_pending_join(a);
 	test_ledger_pending_join(b);
