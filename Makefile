@@ -274,6 +274,7 @@ test-kit:
 bench: deps build
 	@tools/bench
 	@tools/bench-ledger
+	@tools/bench-posting
 	@tools/bench-sales
 	@tools/bench-cluster
 

@@ -19,9 +19,11 @@
 void ledger_chain_queue_lock(struct db_batch *batch, const char *const key[2],
 			     struct ledger_chain_link *link)
 {
+	/* The content first: the entry is locked already, and what runs after the head's lock
+	   runs while the company's other postings wait for it. */
+	db_batch_add(batch, &ledger_sql_chain_content, 2, key, &link->content);
 	db_batch_add(batch, &ledger_sql_chain_head_ensure, 2, key, NULL);
 	db_batch_add(batch, &ledger_sql_chain_head_lock, 2, key, &link->head);
-	db_batch_add(batch, &ledger_sql_chain_content, 2, key, &link->content);
 }
 
 int ledger_chain_link_make(struct erp_ctx *ctx, struct ledger_chain_link *link, const char *entry_id,

@@ -241,8 +241,9 @@ struct ledger_chain_link {
 
 /*
  * Queues on a posting's lock batch, after its period, company and account
- * locks and before its number: the company's chain head (made if missing,
- * locked until commit) and the content of entry key[0] in company key[1].
+ * locks and before its number: the content of entry key[0] in company
+ * key[1], then the company's chain head (made if missing, locked until
+ * commit).
  * key's texts must live until the batch runs.
  */
 void ledger_chain_queue_lock(struct db_batch *batch, const char *const key[2],

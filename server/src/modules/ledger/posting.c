@@ -100,7 +100,6 @@ static int mark(struct erp_ctx *ctx, struct ledger_post *post, const struct post
 	int rc;
 
 	db_batch_add(batch, &ledger_sql_post_stamp_lines, 2, stamp, NULL);
-	db_batch_add(batch, &ledger_sql_post_balances, 2, stamp, NULL);
 	db_batch_add(batch, &ledger_sql_post_mark, 9, marks, NULL);
 	ledger_chain_queue_advance(ctx, batch, &facts->chain);
 	db_batch_add(batch, &ledger_sql_entry_get, 2, get, &res);

@@ -5,11 +5,17 @@
  */
 #include "modules/ledger/internal.h"
 
-/* $1 entry, $2 company: the company's head row, made on its first posting. */
+/*
+ * $1 entry, $2 company: the company's head row, made on its first posting.
+ * Looked for first: it exists for every posting but a company's first, and
+ * an INSERT that meets it still tries the insertion (and waits for the
+ * posting holding it to learn whether it stays).
+ */
 const struct db_statement ledger_sql_chain_head_ensure = {
 	"ledger_chain_head_ensure",
 	"INSERT INTO ledger_chain_heads (company_id)"
 	" SELECT e.company_id FROM ledger_entries e WHERE e.id = $1 AND e.company_id = $2::uuid"
+	"  AND NOT EXISTS (SELECT FROM ledger_chain_heads h WHERE h.company_id = e.company_id)"
 	" ON CONFLICT (company_id) DO NOTHING",
 	false,
 };

@@ -117,32 +117,27 @@ const struct db_statement ledger_sql_post_next_closing_number = {
 	false,
 };
 
-/* $1 entry, $2 the posting date: its lines stamped for the reports. */
+/*
+ * $1 entry, $2 the posting date: its lines stamped for the reports
+ * (posted_on, and posting_no in the order postings of a company commit,
+ * which the reports' paging follows) and added to their accounts'
+ * balances of the day and of the month (ledger_account_balances), in the
+ * posting's transaction. Balance rows are taken in one order (span,
+ * account), and only by postings holding their company's chain head and
+ * numbering row, so they add no wait and no deadlock (docs/architecture.md,
+ * "Balances kept as entries post").
+ */
 const struct db_statement ledger_sql_post_stamp_lines = {
 	"ledger_post_stamp_lines",
-	"UPDATE ledger_lines SET posted_on = $2, posting_no = nextval('ledger_posting_no')"
-	" WHERE entry_id = $1",
-	false,
-};
-
-/*
- * $1 entry, $2 the posting date: the entry's lines added to their accounts'
- * balances of the day and of the month (ledger_account_balances), in the
- * posting's transaction. Rows are taken in one order (span, account), and
- * only by postings, which already queue on the numbering row of their
- * company and year: a posting that reaches these rows holds that row, so
- * they add no wait and no deadlock (docs/architecture.md, "Balances kept as
- * entries post").
- */
-const struct db_statement ledger_sql_post_balances = {
-	"ledger_post_balances",
-	"INSERT INTO ledger_account_balances"
+	"WITH stamped AS (UPDATE ledger_lines SET posted_on = $2, posting_no = nextval('ledger_posting_no')"
+	"   WHERE entry_id = $1 RETURNING company_id, account_id, debit_minor, credit_minor)"
+	" INSERT INTO ledger_account_balances"
 	" (company_id, span, starts_on, account_id, debit_minor, credit_minor)"
 	" SELECT l.company_id, s.span,"
 	"  CASE s.span WHEN 'day' THEN $2::date ELSE date_trunc('month', $2::date)::date END,"
 	"  l.account_id, sum(l.debit_minor), sum(l.credit_minor)"
-	" FROM ledger_lines l CROSS JOIN (VALUES ('day'), ('month')) s (span)"
-	" WHERE l.entry_id = $1 GROUP BY 1, 2, 3, 4 ORDER BY 2, 4"
+	" FROM stamped l CROSS JOIN (VALUES ('day'), ('month')) s (span)"
+	" GROUP BY 1, 2, 3, 4 ORDER BY 2, 4"
 	" ON CONFLICT (company_id, span, starts_on, account_id) DO UPDATE"
 	" SET debit_minor = ledger_account_balances.debit_minor + excluded.debit_minor,"
 	"     credit_minor = ledger_account_balances.credit_minor + excluded.credit_minor",
