@@ -1,12 +1,12 @@
 /*
  * Linking a posting into its company's hash chain (chain_form.h): the
- * posting's lock round trip also takes the company's chain head (FOR
- * UPDATE, after the entry's period, company and accounts, before its
- * number) and reads what the hash covers; once the number is known the
- * hash is computed here, and the mark round trip stores it and moves the
- * head. The head serialises a company's postings until commit, which the
- * numbering row already did per fiscal year: docs/benchmarks.md has the
- * cost.
+ * posting's lock round trip also reads what the hash covers and then takes
+ * the company's chain head (FOR UPDATE, after the entry's period, company
+ * and accounts, before its number); once the number is known the hash is
+ * computed here, and the mark round trip stores it and moves the head. The
+ * head serialises a company's postings until commit, which the numbering
+ * row already did per fiscal year: docs/benchmarks.md ("Posting throughput
+ * beside the commit before") has the cost.
  */
 #include <stdio.h>
 #include <stdlib.h>
