@@ -39,17 +39,14 @@ INSERT INTO ledger_chain_heads (company_id, last_seq, last_hash, last_entry_id)
 SELECT e.company_id, e.chain_seq, e.entry_hash, e.id FROM ledger_entries e
 WHERE e.company_id = (SELECT id FROM companies WHERE code = 'BIG') AND e.chain_seq = 500000;
 INSERT INTO ledger_numbering SELECT id, 2025, 500000 FROM companies WHERE code = 'BIG';
--- The balances the postings would have added to (store_posting.c,
--- ledger_sql_post_add_balances), spread over all 8 stripes: the most rows a
--- report can meet, as when postings came over 8 or more connections.
-INSERT INTO ledger_account_balances
-       (company_id, span, starts_on, account_id, stripe, debit_minor, credit_minor)
+-- The balances the postings would have added to (store_posting.c, ledger_sql_post_balances).
+INSERT INTO ledger_account_balances (company_id, span, starts_on, account_id, debit_minor, credit_minor)
 SELECT l.company_id, s.span,
        CASE s.span WHEN 'day' THEN l.posted_on ELSE date_trunc('month', l.posted_on)::date END,
-       l.account_id, l.posting_no % 8, sum(l.debit_minor), sum(l.credit_minor)
+       l.account_id, sum(l.debit_minor), sum(l.credit_minor)
 FROM ledger_lines l CROSS JOIN (VALUES ('day'), ('month')) s (span)
 WHERE l.company_id = (SELECT id FROM companies WHERE code = 'BIG')
-GROUP BY 1, 2, 3, 4, 5;
+GROUP BY 1, 2, 3, 4;
 COMMIT;
 VACUUM ANALYZE ledger_lines;
 VACUUM ANALYZE ledger_entries;

@@ -228,7 +228,7 @@ static const struct db_statement post_stamp_lines = {
 	" WHERE entry_id = $1",
 	false,
 };
-/* The lines added to their accounts' day and month balances, as the server's posting adds them (stripe 0). */
+/* The lines added to their accounts' day and month balances, as the server's posting adds them. */
 static const struct db_statement post_balances = {
 	"seed_demo_post_balances",
 	"INSERT INTO ledger_account_balances"
@@ -238,7 +238,7 @@ static const struct db_statement post_balances = {
 	"  l.account_id, sum(l.debit_minor), sum(l.credit_minor)"
 	" FROM ledger_lines l CROSS JOIN (VALUES ('day'), ('month')) s (span)"
 	" WHERE l.entry_id = $1 GROUP BY 1, 2, 3, 4 ORDER BY 2, 4"
-	" ON CONFLICT (company_id, span, starts_on, account_id, stripe) DO UPDATE"
+	" ON CONFLICT (company_id, span, starts_on, account_id) DO UPDATE"
 	" SET debit_minor = ledger_account_balances.debit_minor + excluded.debit_minor,"
 	"     credit_minor = ledger_account_balances.credit_minor + excluded.credit_minor",
 	false,

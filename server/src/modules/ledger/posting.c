@@ -33,9 +33,7 @@ struct posting_facts {
  * company and its accounts (FOR SHARE, so a close or lock, a currency change
  * or a deactivation waits for this posting, or this posting for it and then
  * reads what it left), its fiscal year's status (read after the period's
- * lock, which a year's close takes first), the lines added to the balances
- * on this connection's stripe (a posting the rules refuse rolls them back,
- * store_posting.c), the company's chain head (FOR UPDATE: one order of
+ * lock, which a year's close takes first), the company's chain head (FOR UPDATE: one order of
  * posted entries per company, chain.c), then the next number of its fiscal year (the
  * numbering row stays locked until commit: postings of a company and year
  * queue there, and a posting a rule refuses gives its number back when it
@@ -54,7 +52,6 @@ static int lock(struct erp_ctx *ctx, const struct ledger_post *post, struct post
 	db_batch_add(batch, &ledger_sql_post_share_year, 2, key, &year);
 	db_batch_add(batch, &ledger_sql_post_share_company, 2, key, NULL);
 	db_batch_add(batch, &ledger_sql_post_share_accounts, 2, key, &accounts);
-	db_batch_add(batch, &ledger_sql_post_add_balances, 2, key, NULL);
 	ledger_chain_queue_lock(batch, key, &out->chain);
 	db_batch_add(batch, post->year_close ? &ledger_sql_post_next_closing_number
 					     : &ledger_sql_post_next_number, 2, key, &number);
@@ -83,9 +80,10 @@ static int lock(struct erp_ctx *ctx, const struct ledger_post *post, struct post
 
 /*
  * One round trip that posts the locked draft: lines stamped with the
- * posting date and sequence, the entry marked with its number, the poster,
- * closed and its link in the chain, the chain's head moved to it;
- * post->entry: the entry as clients see it after (arena).
+ * posting date and sequence and added to their accounts' balances, the
+ * entry marked with its number, the poster, closed and its link in the
+ * chain, the chain's head moved to it; post->entry: the entry as clients
+ * see it after (arena).
  */
 static int mark(struct erp_ctx *ctx, struct ledger_post *post, const struct posting_facts *facts,
 		bool closed)

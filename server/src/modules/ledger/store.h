@@ -51,7 +51,6 @@ extern const struct db_statement ledger_sql_post_share_company;
 extern const struct db_statement ledger_sql_post_share_accounts;
 extern const struct db_statement ledger_sql_post_next_number;
 extern const struct db_statement ledger_sql_post_next_closing_number;
-extern const struct db_statement ledger_sql_post_add_balances;
 extern const struct db_statement ledger_sql_post_stamp_lines;
 extern const struct db_statement ledger_sql_post_mark;
 

@@ -118,41 +118,29 @@ const struct db_statement ledger_sql_post_next_closing_number = {
 };
 
 /*
- * $1 entry, $2 company: the entry's lines added to their accounts' balances
- * of the day and of the month (ledger_account_balances), in the posting's
- * transaction, on the stripe of this database connection (pg_backend_pid()
- * % 8): postings on other connections add to other rows, so they do not
- * wait for each other here, and a posting adds to them before it takes its
- * company's chain head (docs/architecture.md, "Balances kept as entries
- * post"). Rows are taken in one order (span, account).
- */
-const struct db_statement ledger_sql_post_add_balances = {
-	"ledger_post_add_balances",
-	"INSERT INTO ledger_account_balances"
-	" (company_id, span, starts_on, account_id, stripe, debit_minor, credit_minor)"
-	" SELECT l.company_id, s.span,"
-	"  CASE s.span WHEN 'day' THEN e.entry_date ELSE date_trunc('month', e.entry_date)::date END,"
-	"  l.account_id, pg_backend_pid() % 8, sum(l.debit_minor), sum(l.credit_minor)"
-	" FROM" POSTING_ENTRY " JOIN ledger_lines l ON l.entry_id = e.id"
-	" CROSS JOIN (VALUES ('day'), ('month')) s (span)"
-	" WHERE" POSTING_MATCH
-	" GROUP BY 1, 2, 3, 4 ORDER BY 2, 4"
-	" ON CONFLICT (company_id, span, starts_on, account_id, stripe) DO UPDATE"
-	" SET debit_minor = ledger_account_balances.debit_minor + excluded.debit_minor,"
-	"     credit_minor = ledger_account_balances.credit_minor + excluded.credit_minor",
-	false,
-};
-
-/*
  * $1 entry, $2 the posting date: its lines stamped for the reports
  * (posted_on, and posting_no in the order postings of a company commit,
- * which the reports' paging follows: the posting holds its company's chain
- * head).
+ * which the reports' paging follows) and added to their accounts'
+ * balances of the day and of the month (ledger_account_balances), in the
+ * posting's transaction. Balance rows are taken in one order (span,
+ * account), and only by postings holding their company's chain head and
+ * numbering row, so they add no wait and no deadlock (docs/architecture.md,
+ * "Balances kept as entries post").
  */
 const struct db_statement ledger_sql_post_stamp_lines = {
 	"ledger_post_stamp_lines",
-	"UPDATE ledger_lines SET posted_on = $2, posting_no = nextval('ledger_posting_no')"
-	" WHERE entry_id = $1",
+	"WITH stamped AS (UPDATE ledger_lines SET posted_on = $2, posting_no = nextval('ledger_posting_no')"
+	"   WHERE entry_id = $1 RETURNING company_id, account_id, debit_minor, credit_minor)"
+	" INSERT INTO ledger_account_balances"
+	" (company_id, span, starts_on, account_id, debit_minor, credit_minor)"
+	" SELECT l.company_id, s.span,"
+	"  CASE s.span WHEN 'day' THEN $2::date ELSE date_trunc('month', $2::date)::date END,"
+	"  l.account_id, sum(l.debit_minor), sum(l.credit_minor)"
+	" FROM stamped l CROSS JOIN (VALUES ('day'), ('month')) s (span)"
+	" GROUP BY 1, 2, 3, 4 ORDER BY 2, 4"
+	" ON CONFLICT (company_id, span, starts_on, account_id) DO UPDATE"
+	" SET debit_minor = ledger_account_balances.debit_minor + excluded.debit_minor,"
+	"     credit_minor = ledger_account_balances.credit_minor + excluded.credit_minor",
 	false,
 };
 

@@ -2,12 +2,12 @@
 #include "modules/ledger/internal.h"
 
 /*
- * No parameters: every balance row (ledger_account_balances, its stripes
- * summed) that differs from the sums of the posted lines it stands for, a
- * row the lines need but that is missing, or a row no line stands behind
- * (company_id, account, span, starts_on, the lines' debit and credit, the
- * row's, as decimal text; "none" for a missing row), in that order; at most
- * 1001, so the caller can say there are more.
+ * No parameters: every balance row (ledger_account_balances) that differs
+ * from the sums of the posted lines it stands for, a row the lines need but
+ * that is missing, or a row no line stands behind (company_id, account,
+ * span, starts_on, the lines' debit and credit, the row's, as decimal text;
+ * "none" for a missing row), in that order; at most 1001, so the caller can
+ * say there are more.
  */
 const struct db_statement ledger_sql_verify_balances = {
 	"ledger_verify_balances",
@@ -16,8 +16,8 @@ const struct db_statement ledger_sql_verify_balances = {
 	"     sum(l.debit_minor) AS d, sum(l.credit_minor) AS c"
 	"   FROM ledger_lines l CROSS JOIN (VALUES ('day'), ('month')) s (span)"
 	"   WHERE l.posted_on IS NOT NULL GROUP BY 1, 2, 3, 4),"
-	" kept AS (SELECT company_id, span, starts_on, account_id, sum(debit_minor) AS d,"
-	"     sum(credit_minor) AS c FROM ledger_account_balances GROUP BY 1, 2, 3, 4),"
+	" kept AS (SELECT company_id, span, starts_on, account_id, debit_minor AS d,"
+	"     credit_minor AS c FROM ledger_account_balances),"
 	" diff AS (SELECT company_id, span, starts_on, account_id, x.d AS line_d, x.c AS line_c,"
 	"     k.d AS kept_d, k.c AS kept_c"
 	"   FROM lines x FULL JOIN kept k USING (company_id, span, starts_on, account_id)"

@@ -4,8 +4,7 @@
  * erp-server-test binary: postings and reversals on days across months add
  * to the day and month rows; the trial balance, read from them, equals the
  * sums of the posted lines for every range tried (opening, movements,
- * closing), also when a row is spread over stripes; a range that is empty
- * or malformed is refused; and
+ * closing); a range that is empty or malformed is refused; and
  * `erp-server audit verify-ledger` names a balance row that no longer
  * matches its lines (exit 65), and refuses an unmigrated database (69).
  *
@@ -123,8 +122,7 @@ static long long line_sum(const char *column, const char *code, const char *from
 		column, code, from ? from : "1000-01-01", to);
 }
 
-/* The trial balance, for every range tried, equals the sums of the posted lines. */
-static void expect_trial_balances_equal_the_lines(void)
+START_TEST(the_trial_balance_from_the_balances_equals_the_lines_for_every_range)
 {
 	/* Whole months, ragged ends on both sides, one day, month ends and starts, no from. */
 	static const char *const ranges[][2] = {
@@ -179,75 +177,6 @@ static void expect_trial_balances_equal_the_lines(void)
 		test_response_free(&r);
 	}
 }
-
-START_TEST(the_trial_balance_from_the_balances_equals_the_lines_for_every_range)
-{
-	expect_trial_balances_equal_the_lines();
-}
-END_TEST
-
-/* Runs verify-ledger on db_url. */
-static void verify(const char *db_url, struct script_run *run)
-{
-	const char *const args[] = { "verify-ledger", NULL };
-
-	script_fixture_audit(run, db_url, args);
-}
-
-/*
- * Postings on different database connections add to different stripes of
- * a row: half of every BL row moved to another stripe, every reader still
- * sums them to the lines (the trial balance, the account ledger's running
- * balance from a date, the verifier).
- */
-START_TEST(balances_spread_over_stripes_read_as_one)
-{
-	struct test_response r;
-	struct script_run run;
-	long long expected;
-
-	ck_assert_int_eq(test_db_exec(L.db_url,
-		"BEGIN;"
-		" CREATE TEMP TABLE half ON COMMIT DROP AS SELECT b.company_id, b.span, b.starts_on,"
-		"  b.account_id, b.stripe, b.debit_minor / 2 AS d, b.credit_minor / 2 AS c"
-		"  FROM ledger_account_balances b JOIN companies c ON c.id = b.company_id WHERE c.code = 'BL';"
-		" UPDATE ledger_account_balances b SET debit_minor = b.debit_minor - h.d,"
-		"  credit_minor = b.credit_minor - h.c FROM half h"
-		"  WHERE (b.company_id, b.span, b.starts_on, b.account_id, b.stripe)"
-		"   = (h.company_id, h.span, h.starts_on, h.account_id, h.stripe);"
-		" INSERT INTO ledger_account_balances"
-		"  (company_id, span, starts_on, account_id, stripe, debit_minor, credit_minor)"
-		"  SELECT company_id, span, starts_on, account_id, (stripe + 3) % 8, d, c FROM half"
-		"  ON CONFLICT (company_id, span, starts_on, account_id, stripe) DO UPDATE"
-		"  SET debit_minor = ledger_account_balances.debit_minor + excluded.debit_minor,"
-		"   credit_minor = ledger_account_balances.credit_minor + excluded.credit_minor;"
-		" COMMIT"), 0);
-	/* 1000's day of 2026-01-15 (debit 120.50, credit 30.25) is now on two stripes, neither whole. */
-	ck_assert_int_eq(test_ledger_db_number(&L,
-		"SELECT count(*) FROM ledger_account_balances b JOIN companies c ON c.id = b.company_id"
-		" JOIN ledger_accounts a ON a.id = b.account_id WHERE c.code = 'BL' AND a.code = '1000'"
-		" AND b.span = 'day' AND b.starts_on = '2026-01-15' AND b.debit_minor BETWEEN 1 AND 12049"),
-		2);
-
-	expect_trial_balances_equal_the_lines();
-	expected = test_ledger_db_number(&L,
-		"SELECT sum(l.debit_minor - l.credit_minor) FROM ledger_lines l"
-		" JOIN ledger_accounts a ON a.id = l.account_id JOIN companies c ON c.id = a.company_id"
-		" WHERE c.code = 'BL' AND a.code = '1000' AND l.posted_on IS NOT NULL"
-		" AND (l.posted_on, l.posting_no) <= (SELECT x.posted_on, x.posting_no FROM ledger_lines x"
-		"  WHERE x.account_id = a.id AND x.posted_on >= '2026-02-15'"
-		"  ORDER BY x.posted_on, x.posting_no LIMIT 1)");
-	ck_assert_int_eq(test_ledger_call(&L, keeper.token, "GET",
-					  "/api/v1/companies/BL/accounts/1000/ledger?from=2026-02-15&limit=1",
-					  NULL, NULL, &r), 200);
-	ck_assert_msg(cents(test_ledger_text(json_array_get(json_object_get(r.json, "items"), 0),
-					     "balance")) == expected, "%s; the lines say %lld", r.body, expected);
-	test_response_free(&r);
-	verify(L.db_url, &run);
-	ck_assert_msg(run.status == 0, "%d %s %s", run.status, run.out, run.err);
-	ck_assert_ptr_nonnull(strstr(run.out, "balances: sound"));
-	script_run_free(&run);
-}
 END_TEST
 
 START_TEST(an_empty_or_malformed_range_is_refused)
@@ -276,14 +205,19 @@ static int occurrences(const char *text, const char *needle)
 	return n;
 }
 
+/* Runs verify-ledger on db_url. */
+static void verify(const char *db_url, struct script_run *run)
+{
+	const char *const args[] = { "verify-ledger", NULL };
+
+	script_fixture_audit(run, db_url, args);
+}
+
 START_TEST(verify_ledger_names_a_balance_row_that_differs_from_its_lines)
 {
 	struct script_run run;
-	/* One stripe of the row (balances_spread_over_stripes_read_as_one made two). */
 	const char *row = "FROM companies c, ledger_accounts a WHERE b.company_id = c.id"
-			  " AND c.code = 'BL' AND a.id = b.account_id AND b.stripe = (SELECT max(x.stripe)"
-			  " FROM ledger_account_balances x WHERE x.company_id = b.company_id"
-			  " AND x.account_id = b.account_id AND x.span = b.span AND x.starts_on = b.starts_on)";
+			  " AND c.code = 'BL' AND a.id = b.account_id";
 
 	verify(L.db_url, &run);
 	ck_assert_msg(run.status == 0, "%d %s %s", run.status, run.out, run.err);
@@ -346,7 +280,6 @@ Suite *test_suite(void)
 
 	tcase_add_unchecked_fixture(tc, start_shared, stop_shared);
 	tcase_add_test(tc, the_trial_balance_from_the_balances_equals_the_lines_for_every_range);
-	tcase_add_test(tc, balances_spread_over_stripes_read_as_one);
 	tcase_add_test(tc, an_empty_or_malformed_range_is_refused);
 	tcase_add_test(tc, verify_ledger_names_a_balance_row_that_differs_from_its_lines);
 	tcase_add_test(tc, verify_ledger_refuses_an_unmigrated_database);
