@@ -54,10 +54,7 @@ void test_ledger_start_as_app(struct test_ledger *ledger, const char *db_name, c
  */
 void test_ledger_verify_books(const struct test_ledger *ledger);
 
-/*
- * Stops the server, then test_ledger_verify_books() (a failed verification
- * leaves no server behind); asserts a clean exit.
- */
+/* test_ledger_verify_books(), then stops the server; asserts a clean exit. */
 void test_ledger_stop(struct test_ledger *ledger);
 
 /*

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sodium.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -297,6 +298,7 @@ int test_server_start(struct test_server *server, const char *binary, const char
 	char path[1024];
 	static int counter;
 	const char *key_path = test_audit_key_path();
+	pid_t starter;
 
 	snprintf(path, sizeof(path), "%s/%s", test_env("ERP_TEST_BUILD"), binary);
 	for (int attempt = 0; attempt < 5; attempt++) {
@@ -308,12 +310,22 @@ int test_server_start(struct test_server *server, const char *binary, const char
 		snprintf(server->log_path, sizeof(server->log_path), "%s/test-logs/server-%d-%d.log",
 			 test_env("ERP_TEST_BUILD"), (int)getpid(), counter++);
 		unlink(server->log_path);
+		starter = getpid();
 		server->pid = fork();
 		if (server->pid < 0)
 			return -1;
 		if (server->pid == 0) {
 			char port[16];
-			int fd = open(server->log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+			int fd;
+
+			/*
+			 * Ends with the thread that started it: a fixture's failed
+			 * assertion ends the test binary before any teardown, which
+			 * would leave the server running.
+			 */
+			if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != starter)
+				_exit(127);
+			fd = open(server->log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 
 			if (fd >= 0) {
 				dup2(fd, STDOUT_FILENO);

@@ -86,7 +86,8 @@ struct test_server {
  * plus extra environment entries ("NAME=value", NULL-terminated, may be
  * NULL; they win over the defaults, ERP_DATABASE_URL and the audit key file
  * of test_audit_key_path() included). Waits until /healthz answers. Returns
- * 0, or -1 with the log shown.
+ * 0, or -1 with the log shown. The server gets SIGTERM when the thread
+ * that started it ends, so a test binary that dies leaves none running.
  */
 int test_server_start(struct test_server *server, const char *binary, const char *database_url,
 		      const char *const extra_env[]);
