@@ -39,7 +39,7 @@ INSERT INTO ledger_chain_heads (company_id, last_seq, last_hash, last_entry_id)
 SELECT e.company_id, e.chain_seq, e.entry_hash, e.id FROM ledger_entries e
 WHERE e.company_id = (SELECT id FROM companies WHERE code = 'BIG') AND e.chain_seq = 500000;
 INSERT INTO ledger_numbering SELECT id, 2025, 500000 FROM companies WHERE code = 'BIG';
--- The balances the postings would have added to (store_posting.c, ledger_sql_post_balances).
+-- The balances the sealer would have added to (sealer.c, ledger_sql_seal_balances).
 INSERT INTO ledger_account_balances (company_id, span, starts_on, account_id, debit_minor, credit_minor)
 SELECT l.company_id, s.span,
        CASE s.span WHEN 'day' THEN l.posted_on ELSE date_trunc('month', l.posted_on)::date END,

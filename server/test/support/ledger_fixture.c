@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "test/support/iam_fixture.h"
 #include "test/support/script_fixture.h"
@@ -43,11 +44,23 @@ void test_ledger_start_as_app(struct test_ledger *ledger, const char *db_name, c
 	start(ledger, db_name, login, NULL);
 }
 
+void test_ledger_wait_sealed(const struct test_ledger *ledger)
+{
+	for (int tries = 0; tries < 1000; tries++) {
+		if (test_ledger_db_number(ledger, "SELECT count(*) FROM ledger_entries"
+						  " WHERE status = 'posted' AND chain_seq IS NULL") == 0)
+			return;
+		usleep(10 * 1000);
+	}
+	ck_abort_msg("posted entries still wait for their seal after 10 s");
+}
+
 void test_ledger_verify_books(const struct test_ledger *ledger)
 {
 	const char *const args[] = { "verify-ledger", NULL };
 	struct script_run run;
 
+	test_ledger_wait_sealed(ledger);
 	script_fixture_audit(&run, ledger->db_url, args);
 	ck_assert_msg(run.status == 0, "erp-server audit verify-ledger exited %d:\n%s%s", run.status,
 		      run.out, run.err);

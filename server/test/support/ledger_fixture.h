@@ -49,8 +49,15 @@ void test_ledger_start(struct test_ledger *ledger, const char *db_name, const ch
 void test_ledger_start_as_app(struct test_ledger *ledger, const char *db_name, const char *login);
 
 /*
- * Runs `erp-server audit verify-ledger` on the ledger's database; asserts
- * exit 0 (its findings in the failure's message).
+ * Waits (up to 10 s) until the server's sealer has linked every posted
+ * entry into its company's chain and the balances (sealer.c).
+ */
+void test_ledger_wait_sealed(const struct test_ledger *ledger);
+
+/*
+ * test_ledger_wait_sealed(), then runs `erp-server audit verify-ledger` on
+ * the ledger's database; asserts exit 0 (its findings in the failure's
+ * message).
  */
 void test_ledger_verify_books(const struct test_ledger *ledger);
 

@@ -9,6 +9,9 @@
  * company's result is recorded in ledger_integrity_checks (the one write),
  * which GET .../reports/ledger-integrity shows.
  *
+ * Entries posted but not sealed yet (sealer.c) are counted; one that has
+ * waited too long is a problem.
+ *
  * Entries are read a page at a time (keyset on the chain position), each
  * page in an arena of its own, so memory does not grow with the books.
  */
@@ -25,10 +28,15 @@
 
 enum { PAGE_ENTRIES = 500, PROBLEMS_KEPT = 200 };
 
+/* How long a committed entry may wait for its seal before the verifier calls it a problem. */
+#define SEAL_WAIT_MAX "1 minute"
+
+
 /* What the walk of one company's chain found. */
 struct chain_walk {
 	const char *company_id;
 	long long entries;
+	long long waiting;           /* posted, not sealed yet */
 	long long last_seq;          /* the last place seen */
 	char last_hash[LEDGER_CHAIN_HASH_HEX + 1]; /* the last stored hash seen ("" none) */
 	char first_broken_id[40];    /* "" while intact */
@@ -64,43 +72,6 @@ static void first_broken(struct chain_walk *w, const char *id, const char *numbe
 	snprintf(w->first_broken_number, sizeof(w->first_broken_number), "%s", number ? number : "");
 }
 
-/* The hash the entry in row should have, from what is stored now; -1 when its lines do not parse. */
-static int recompute(struct arena *arena, const char *company_id, PGresult *res, int row,
-		     char hex[LEDGER_CHAIN_HASH_HEX + 1])
-{
-	const char *text = db_value(res, row, "lines");
-	json_t *lines = text ? erp_json_loadb(text, strlen(text), 0, NULL, NULL) : NULL;
-	struct ledger_chain_line *parsed;
-	size_t count;
-
-	if (!lines || arena_cleanup_add(arena, (arena_cleanup_fn)json_decref, lines))
-		return -1;
-	count = json_array_size(lines);
-	parsed = arena_calloc(arena, count ? count : 1, sizeof(*parsed));
-	if (!parsed)
-		return -1;
-	for (size_t i = 0; i < count; i++) {
-		json_t *line = json_array_get(lines, i);
-
-#define TEXT(name) json_string_value(json_object_get(line, name))
-		parsed[i] = (struct ledger_chain_line){
-			.line_no = TEXT("line_no"), .account = TEXT("account"), .currency = TEXT("currency"),
-			.debit_minor = TEXT("debit_minor"), .credit_minor = TEXT("credit_minor"),
-			.description = TEXT("description"),
-		};
-#undef TEXT
-	}
-	ledger_chain_hash(&(struct ledger_chain_entry){
-		.company_id = company_id, .position = db_value(res, row, "chain_seq"),
-		.number = db_value(res, row, "number"), .date = db_value(res, row, "date"),
-		.source = db_value(res, row, "source"), .memo = db_value(res, row, "memo"),
-		.reference = db_value(res, row, "reference"), .author_id = db_value(res, row, "author_id"),
-		.posted_by = db_value(res, row, "posted_by"), .lines = parsed, .line_count = count,
-		.prev_hash = db_value(res, row, "prev_hash"),
-	}, hex);
-	return 0;
-}
-
 /* Checks the entry in row against the walk so far; moves the walk on. */
 static int check_entry(struct chain_walk *w, struct arena *arena, PGresult *res, int row)
 {
@@ -112,9 +83,9 @@ static int check_entry(struct chain_walk *w, struct arena *arena, PGresult *res,
 	int rc = ERP_OK;
 
 	w->entries++;
-	if (!seq_text || !stored) {
+	if (!seq_text || !stored) { /* the CHECK that pairs them dropped, and a row changed */
 		first_broken(w, id, number);
-		return problem(w, "entry %s (%s) is posted but not in the chain", number, id);
+		return problem(w, "entry %s (%s) has a place in the chain without a hash", number, id);
 	}
 	seq = strtoll(seq_text, NULL, 10);
 	if (seq != w->last_seq + 1) {
@@ -126,7 +97,7 @@ static int check_entry(struct chain_walk *w, struct arena *arena, PGresult *res,
 		first_broken(w, id, number);
 		rc = problem(w, "entry %s (%s) does not link to the hash of the entry before it", number, id);
 	}
-	if (!rc && recompute(arena, w->company_id, res, row, computed))
+	if (!rc && ledger_chain_hash_row(arena, w->company_id, res, row, seq_text, prev, computed))
 		rc = ERP_ERR_NO_MEMORY;
 	if (!rc && strcmp(computed, stored) != 0) {
 		first_broken(w, id, number);
@@ -163,15 +134,8 @@ static int walk_chain(struct db_conn *db, struct chain_walk *w)
 		rows = rc ? 0 : PQntuples(res);
 		for (int row = 0; !rc && row < rows; row++)
 			rc = check_entry(w, page, res, row);
-		if (!rc && rows) {
-			const char *last = db_value(res, rows - 1, "chain_seq");
-
-			/* Unchained entries come last, in one page of their own at most once. */
-			if (!last)
-				rows = 0;
-			else
-				snprintf(after, sizeof(after), "%s", last);
-		}
+		if (!rc && rows)
+			snprintf(after, sizeof(after), "%s", db_value(res, rows - 1, "chain_seq"));
 		arena_free(page);
 	}
 	return rc;
@@ -189,6 +153,29 @@ static int check_head(struct chain_walk *w, PGresult *companies, int row)
 	if (head_seq && (!head_hash || strcmp(head_hash, w->last_hash) != 0))
 		return problem(w, "the chain head's hash is not the last entry's");
 	return ERP_OK;
+}
+
+/*
+ * Entries committed but not sealed yet are outside the chain for a moment
+ * (sealer.c): counted, and a problem once one has waited longer than
+ * SEAL_WAIT_MAX, since then nothing seals the company's postings (no
+ * server running since it crashed, or a sealer that fails).
+ */
+static int check_unsealed(struct db_conn *db, struct arena *arena, struct chain_walk *w)
+{
+	const char *params[] = { w->company_id, SEAL_WAIT_MAX };
+	PGresult *res;
+	int rc = db_query(db, arena, &ledger_sql_chain_unsealed, 2, params, &res);
+
+	if (rc)
+		return rc;
+	w->waiting = strtoll(db_value(res, 0, "waiting"), NULL, 10);
+	if (!db_value(res, 0, "late_id"))
+		return ERP_OK;
+	return problem(w, "entry %s (%s), posted at %s, is not sealed after %s: %lld entr%s wait"
+		       " outside the chain; a running erp-server seals them", db_value(res, 0, "late_number"),
+		       db_value(res, 0, "late_id"), db_value(res, 0, "late_posted_at"), SEAL_WAIT_MAX,
+		       w->waiting, w->waiting == 1 ? "y" : "ies");
 }
 
 /* Gaps in the numbers of each series and fiscal year. */
@@ -251,15 +238,17 @@ static int verify_company(struct db_conn *db, struct arena *arena, PGresult *com
 	if (!rc)
 		rc = check_head(&w, companies, row);
 	if (!rc)
+		rc = check_unsealed(db, arena, &w);
+	if (!rc)
 		rc = check_numbering(db, arena, &w);
 	intact = w.problem_count == 0;
 	if (!rc) {
 		if (w.first_broken_id[0])
 			fprintf(out, "chain: company %s: first entry that no longer matches: %s (%s)\n",
 				w.company_id, w.first_broken_number, w.first_broken_id);
-		fprintf(out, "chain: company %s: %s: %lld entr%s in the chain, head %s\n", w.company_id,
-			intact ? "intact" : "BROKEN", w.entries, w.entries == 1 ? "y" : "ies",
-			w.last_hash[0] ? w.last_hash : "(none)");
+		fprintf(out, "chain: company %s: %s: %lld entr%s in the chain, head %s, %lld waiting for"
+			" the seal\n", w.company_id, intact ? "intact" : "BROKEN", w.entries,
+			w.entries == 1 ? "y" : "ies", w.last_hash[0] ? w.last_hash : "(none)", w.waiting);
 		*problems += w.problem_count;
 		rc = keep(arena, &w, intact, results);
 	}

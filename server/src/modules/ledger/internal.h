@@ -17,6 +17,8 @@
 #include "platform/http/resource.h"
 #include "shared-kernel/usecase.h"
 
+struct erp_server;
+
 /* --- rules without a database (service.c) ----------------------------------------- */
 
 /* A line as the rules check it: the input, then what its account and its amounts give. */
@@ -227,39 +229,27 @@ struct ledger_post {
  */
 int ledger_post_draft(struct erp_ctx *ctx, struct ledger_post *post);
 
-/* --- the company's hash chain of posted entries (chain.c, chain_form.h) ----------------- */
-
-/* A posting's link in its company's chain: what the lock round trip read, then the hash. */
-struct ledger_chain_link {
-	PGresult *head;            /* last_seq, last_hash: the company's head, locked */
-	PGresult *content;         /* what the hash covers, one row per line */
-	char position[24];         /* the entry's place: last_seq + 1 */
-	const char *prev_hash;     /* the head's hash; NULL for the company's first entry */
-	const char *entry_id;
-	char hash[65];
-};
+/* --- the company's hash chain of posted entries (chain.c, sealer.c, chain_form.h) ------- */
 
 /*
- * Queues on a posting's lock batch, after its period, company and account
- * locks and before its number: the content of entry key[0] in company
- * key[1], then the company's chain head (made if missing, locked until
- * commit).
- * key's texts must live until the batch runs.
+ * The hash (chain_form.h) of the entry in row of res, a row of
+ * CHAIN_ROW_SQL of store_chain.c (number, date, source, memo, reference, author_id,
+ * posted_by, lines), at place position after prev_hash (NULL: the first),
+ * in company_id. 0, or -1 when its lines do not parse or memory runs out.
  */
-void ledger_chain_queue_lock(struct db_batch *batch, const char *const key[2],
-			     struct ledger_chain_link *link);
+int ledger_chain_hash_row(struct arena *arena, const char *company_id, PGresult *res, int row,
+			  const char *position, const char *prev_hash, char hex[65]);
 
 /*
- * After that batch, with the entry's number: the entry's place, previous
- * hash and hash (chain_form.h), posted by ctx->actor_id in ctx->company.
- * 0, or ERP_ERR_NO_MEMORY / ERP_ERR_INTERNAL.
+ * The sealer (sealer.c): links the entries its companies' postings
+ * committed into each company's chain and adds their lines to the
+ * balances, in a thread of its own. ledger_sealer_add() gives it to the
+ * server (in the module's init: it starts when the server listens and
+ * drains before it stops); ledger_sealer_wake(NULL) asks it to look now,
+ * which a posting does once it commits (db_after_commit()).
  */
-int ledger_chain_link_make(struct erp_ctx *ctx, struct ledger_chain_link *link, const char *entry_id,
-			   const char *number);
-
-/* Queues on the posting's mark batch: the head moved to the entry (link must live until it runs). */
-void ledger_chain_queue_advance(struct erp_ctx *ctx, struct db_batch *batch,
-				const struct ledger_chain_link *link);
+int ledger_sealer_add(struct erp_server *server);
+void ledger_sealer_wake(void *unused);
 
 /* --- the books checked (verify.c) -------------------------------------------------------- */
 

@@ -806,6 +806,12 @@ static const struct erp_verifier verifiers[] = {
 	  ledger_verify_books },
 };
 
+/* The sealer links what postings commit into the chain and the balances (sealer.c). */
+static int init(struct erp_server *server)
+{
+	return ledger_sealer_add(server);
+}
+
 const struct erp_module ledger_module = {
 	.name = "ledger",
 	.description = "General ledger",
@@ -819,6 +825,7 @@ const struct erp_module ledger_module = {
 	.privileged_count = ERP_COUNT(privileged),
 	.depends_on = depends_on,
 	.depends_on_count = ERP_COUNT(depends_on),
+	.init = init,
 	.verifiers = verifiers,
 	.verifier_count = ERP_COUNT(verifiers),
 };

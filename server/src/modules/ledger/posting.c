@@ -24,7 +24,6 @@ struct posting_facts {
 	const char *year_status;   /* the fiscal year's, read after the period's lock; NULL: no period */
 	const char *inactive;      /* codes of inactive accounts ("1100, 9000", share-locked), or NULL */
 	const char *sequence;      /* the number taken in the entry's fiscal year; NULL without a period */
-	struct ledger_chain_link chain; /* the company's chain head, locked, and the entry's content */
 };
 
 /*
@@ -33,11 +32,10 @@ struct posting_facts {
  * company and its accounts (FOR SHARE, so a close or lock, a currency change
  * or a deactivation waits for this posting, or this posting for it and then
  * reads what it left), its fiscal year's status (read after the period's
- * lock, which a year's close takes first), the company's chain head (FOR UPDATE: one order of
- * posted entries per company, chain.c), then the next number of its fiscal year (the
- * numbering row stays locked until commit: postings of a company and year
- * queue there, and a posting a rule refuses gives its number back when it
- * rolls back). ERP_ERR_NOT_FOUND when the company has no such entry.
+ * lock, which a year's close takes first), then the next number of its
+ * fiscal year (the numbering row stays locked until commit: postings of a
+ * company and year queue there, and a posting a rule refuses gives its
+ * number back when it rolls back). ERP_ERR_NOT_FOUND when the company has no such entry.
  */
 static int lock(struct erp_ctx *ctx, const struct ledger_post *post, struct posting_facts *out)
 {
@@ -52,7 +50,6 @@ static int lock(struct erp_ctx *ctx, const struct ledger_post *post, struct post
 	db_batch_add(batch, &ledger_sql_post_share_year, 2, key, &year);
 	db_batch_add(batch, &ledger_sql_post_share_company, 2, key, NULL);
 	db_batch_add(batch, &ledger_sql_post_share_accounts, 2, key, &accounts);
-	ledger_chain_queue_lock(batch, key, &out->chain);
 	db_batch_add(batch, post->year_close ? &ledger_sql_post_next_closing_number
 					     : &ledger_sql_post_next_number, 2, key, &number);
 	rc = db_batch_run(ctx->db, batch);
@@ -80,10 +77,9 @@ static int lock(struct erp_ctx *ctx, const struct ledger_post *post, struct post
 
 /*
  * One round trip that posts the locked draft: lines stamped with the
- * posting date and sequence and added to their accounts' balances, the
- * entry marked with its number, the poster, closed and its link in the
- * chain, the chain's head moved to it; post->entry: the entry as clients
- * see it after (arena).
+ * posting date and sequence, the entry marked with its number, the poster
+ * and closed; post->entry: the entry as clients see it after (arena). Its
+ * link in the chain and its lines' balances follow its commit (sealer.c).
  */
 static int mark(struct erp_ctx *ctx, struct ledger_post *post, const struct posting_facts *facts,
 		bool closed)
@@ -92,16 +88,14 @@ static int mark(struct erp_ctx *ctx, struct ledger_post *post, const struct post
 	/* A closing entry's number is of its year's closing series: no JE sequence. */
 	const char *marks[] = { post->entry_id, db_value(facts->entry, 0, "fiscal_year"),
 				post->year_close ? NULL : facts->sequence, post->number, ctx->actor_id,
-				closed && !post->year_close ? "true" : "false",
-				facts->chain.position, facts->chain.prev_hash, facts->chain.hash };
+				closed && !post->year_close ? "true" : "false" };
 	const char *get[] = { ctx->company->id, post->entry_id };
 	struct db_batch *batch = db_batch_new(ctx->arena);
 	PGresult *res;
 	int rc;
 
 	db_batch_add(batch, &ledger_sql_post_stamp_lines, 2, stamp, NULL);
-	db_batch_add(batch, &ledger_sql_post_mark, 9, marks, NULL);
-	ledger_chain_queue_advance(ctx, batch, &facts->chain);
+	db_batch_add(batch, &ledger_sql_post_mark, 6, marks, NULL);
 	db_batch_add(batch, &ledger_sql_entry_get, 2, get, &res);
 	rc = db_batch_run(ctx->db, batch);
 	if (rc)
@@ -189,7 +183,8 @@ static int audit_posting(struct erp_ctx *ctx, struct ledger_post *post, const ch
 /*
  * Three round trips with the caller's COMMIT: lock and number (the rules
  * then read what is locked), mark, and the audit and domain events, which
- * travel with COMMIT (db_query_at_commit()).
+ * travel with COMMIT (db_query_at_commit()); once it commits, the sealer
+ * is woken to link the entry into its company's chain.
  */
 int ledger_post_draft(struct erp_ctx *ctx, struct ledger_post *post)
 {
@@ -207,9 +202,9 @@ int ledger_post_draft(struct erp_ctx *ctx, struct ledger_post *post)
 		    (int)strtol(db_value(facts.entry, 0, "fiscal_year"), NULL, 10),
 		    (int)strtol(facts.sequence, NULL, 10), post->number, sizeof(post->number)) < 0)
 		return ERP_ERR_INTERNAL;
-	rc = ledger_chain_link_make(ctx, &facts.chain, post->entry_id, post->number);
+	rc = mark(ctx, post, &facts, closed);
 	if (!rc)
-		rc = mark(ctx, post, &facts, closed);
+		rc = db_after_commit(ctx->db, ledger_sealer_wake, NULL);
 	if (!rc && closed && !post->year_close) {
 		closed_period = arena_printf(ctx->arena, "posted into closed period %s",
 					     db_value(facts.entry, 0, "period"));

@@ -56,12 +56,17 @@ extern const struct db_statement ledger_sql_post_mark;
 
 /* --- store_chain.c: the hash chain of posted entries and its verification ------------------- */
 
-extern const struct db_statement ledger_sql_chain_head_ensure;
-extern const struct db_statement ledger_sql_chain_head_lock;
-extern const struct db_statement ledger_sql_chain_content;
-extern const struct db_statement ledger_sql_chain_head_advance;
+extern const struct db_statement ledger_sql_seal_companies;
+extern const struct db_statement ledger_sql_seal_async;
+extern const struct db_statement ledger_sql_seal_head_ensure;
+extern const struct db_statement ledger_sql_seal_head_lock;
+extern const struct db_statement ledger_sql_seal_entries;
+extern const struct db_statement ledger_sql_seal_mark;
+extern const struct db_statement ledger_sql_seal_balances;
+extern const struct db_statement ledger_sql_seal_head_advance;
 extern const struct db_statement ledger_sql_chain_companies;
 extern const struct db_statement ledger_sql_chain_walk;
+extern const struct db_statement ledger_sql_chain_unsealed;
 extern const struct db_statement ledger_sql_numbering_gaps;
 extern const struct db_statement ledger_sql_integrity_record;
 extern const struct db_statement ledger_sql_integrity_report;

@@ -113,7 +113,8 @@ const struct db_statement ledger_sql_accounts_resolve = {
  * $1 company, $2 code, $3 a date (NULL: everything posted): the account's
  * posted balance up to it, debits minus credits in minor units
  * ("balance_minor"), from the balances (the months before the date's month,
- * then its days); no row when the company has no such account.
+ * then its days, and the lines not sealed yet); no row when the company has
+ * no such account.
  */
 const struct db_statement ledger_sql_account_balance = {
 	"ledger_api_account_balance",
@@ -122,7 +123,10 @@ const struct db_statement ledger_sql_account_balance = {
 	"     AND ((b.span = 'month' AND ($3::date IS NULL"
 	"           OR b.starts_on < date_trunc('month', $3::date)::date))"
 	"       OR (b.span = 'day' AND b.starts_on >= date_trunc('month', $3::date)::date"
-	"           AND b.starts_on <= $3::date))), 0) AS balance_minor"
+	"           AND b.starts_on <= $3::date))), 0)"
+	"  + coalesce((SELECT sum(u.debit_minor - u.credit_minor) FROM ledger_unsealed_lines(a.company_id) u"
+	"   WHERE u.account_id = a.id AND ($3::date IS NULL OR u.posted_on <= $3::date)), 0)"
+	"  AS balance_minor"
 	" FROM ledger_accounts a WHERE a.company_id = $1 AND a.code = $2",
 	true,
 };

@@ -1,62 +1,126 @@
 /*
- * The statements of the company's hash chain of posted entries (chain.c,
- * integrity.c): the head a posting takes and moves, the content it hashes,
- * and what the verifier reads back and records.
+ * The statements of the company's hash chain of posted entries (sealer.c,
+ * integrity.c): what the sealer locks, reads and writes as it links
+ * committed entries, and what the verifier reads back and records.
  */
 #include "modules/ledger/internal.h"
 
 /*
- * $1 entry, $2 company: the company's head row, made on its first posting.
- * Looked for first: it exists for every posting but a company's first, and
- * an INSERT that meets it still tries the insertion (and waits for the
- * posting holding it to learn whether it stays).
+ * What the hash covers of entry e (chain_form.h), as ledger_chain_hash_row()
+ * reads it: id, number, date, source, memo, reference, author_id,
+ * posted_by, and its lines as a JSON array in line order.
  */
-const struct db_statement ledger_sql_chain_head_ensure = {
-	"ledger_chain_head_ensure",
+#define CHAIN_ROW_SQL                                                                        \
+	"e.id, e.number, to_char(e.entry_date, 'YYYY-MM-DD') AS date, e.source, e.memo,"       \
+	"  e.reference, e.author_id, e.posted_by,"                                            \
+	"  (SELECT coalesce(json_agg(json_build_object('line_no', l.line_no::text,"           \
+	"      'account', a.code, 'currency', a.currency::text,"                              \
+	"      'debit_minor', l.debit_minor::text, 'credit_minor', l.credit_minor::text,"      \
+	"      'description', l.description) ORDER BY l.line_no), '[]')"                        \
+	"     FROM ledger_lines l JOIN ledger_accounts a ON a.id = l.account_id"              \
+	"    WHERE l.entry_id = e.id) AS lines"
+
+/* --- the sealer (sealer.c) ---------------------------------------------------------------- */
+
+/* The companies with posted entries not sealed yet (id), from the partial index alone. */
+const struct db_statement ledger_sql_seal_companies = {
+	"ledger_seal_companies",
+	"SELECT DISTINCT company_id AS id FROM ledger_entries"
+	" WHERE status = 'posted' AND chain_seq IS NULL",
+	false,
+};
+
+/*
+ * No parameters: the seal's transaction commits without waiting for its
+ * flush. A seal lost in a crash of the database leaves its entries
+ * unsealed (their postings' own commits were flushed), and the next look
+ * links them again (docs/architecture.md says when the order can differ).
+ */
+const struct db_statement ledger_sql_seal_async = {
+	"ledger_seal_async",
+	"SELECT set_config('synchronous_commit', 'off', true)",
+	false,
+};
+
+/* $1 company: its head row, made before its first seal. */
+const struct db_statement ledger_sql_seal_head_ensure = {
+	"ledger_seal_head_ensure",
 	"INSERT INTO ledger_chain_heads (company_id)"
-	" SELECT e.company_id FROM ledger_entries e WHERE e.id = $1 AND e.company_id = $2::uuid"
-	"  AND NOT EXISTS (SELECT FROM ledger_chain_heads h WHERE h.company_id = e.company_id)"
+	" SELECT $1::uuid WHERE NOT EXISTS (SELECT FROM ledger_chain_heads WHERE company_id = $1::uuid)"
 	" ON CONFLICT (company_id) DO NOTHING",
 	false,
 };
 
 /*
- * $1 entry, $2 company: the head locked until commit (last_seq, last_hash).
- * Postings of a company queue here, so each links to the one committed
- * before it.
+ * $1 company: its head locked until commit (last_seq, last_hash); no row
+ * while another sealer holds it (that one links the entries, or this one
+ * on its next look).
  */
-const struct db_statement ledger_sql_chain_head_lock = {
-	"ledger_chain_head_lock",
-	"SELECT h.last_seq, h.last_hash FROM ledger_chain_heads h"
-	" WHERE h.company_id = (SELECT e.company_id FROM ledger_entries e"
-	"   WHERE e.id = $1 AND e.company_id = $2::uuid) FOR UPDATE",
+const struct db_statement ledger_sql_seal_head_lock = {
+	"ledger_seal_head_lock",
+	"SELECT last_seq, last_hash FROM ledger_chain_heads WHERE company_id = $1::uuid"
+	" FOR UPDATE SKIP LOCKED",
 	false,
 };
 
 /*
- * What the hash covers of entry $1 in company $2, one row per line in line
- * order (chain_form.h): the entry's date, source, memo, reference and
- * author_id, each line's line_no, account, currency, debit_minor,
- * credit_minor and description.
+ * $1 company, $2 how many: its committed posted entries not sealed yet,
+ * locked, in the order they took their posting numbers (for a company and
+ * fiscal year, the order they committed), with what the hash covers. The
+ * entries are found in the partial index first and then by id: the
+ * planner's estimate of "posted and not sealed" is the product of two
+ * shares that drafts make large, and it would scan the table instead
+ * (ledger_unsealed_lines() in the migration says the same).
  */
-#define CHAIN_CONTENT_SQL                                                                    \
-	"SELECT to_char(e.entry_date, 'YYYY-MM-DD') AS date, e.source, e.memo, e.reference,"  \
-	"  e.author_id, l.line_no, a.code AS account, a.currency::text AS currency,"          \
-	"  l.debit_minor, l.credit_minor, l.description"                                      \
-	" FROM ledger_entries e JOIN ledger_lines l ON l.entry_id = e.id"                     \
-	" JOIN ledger_accounts a ON a.id = l.account_id"
-
-const struct db_statement ledger_sql_chain_content = {
-	"ledger_chain_content",
-	CHAIN_CONTENT_SQL " WHERE e.id = $1 AND e.company_id = $2::uuid ORDER BY l.line_no",
+const struct db_statement ledger_sql_seal_entries = {
+	"ledger_seal_entries",
+	"SELECT " CHAIN_ROW_SQL " FROM ledger_entries e"
+	" WHERE e.id = ANY (ARRAY(SELECT u.id FROM ledger_entries u WHERE u.company_id = $1::uuid"
+	"     AND u.status = 'posted' AND u.chain_seq IS NULL))"
+	"   AND e.company_id = $1::uuid AND e.status = 'posted' AND e.chain_seq IS NULL"
+	" ORDER BY (SELECT min(l.posting_no) FROM ledger_lines l WHERE l.entry_id = e.id), e.id"
+	" LIMIT $2::int FOR UPDATE OF e",
 	false,
 };
 
-/* $1 company, $2 new last_seq, $3 its hash, $4 its entry: the head moved one entry on. */
-const struct db_statement ledger_sql_chain_head_advance = {
-	"ledger_chain_head_advance",
+/*
+ * $1 company, $2 entries, $3 their places, $4 the hashes before them, $5
+ * theirs (arrays in one order): the entries sealed.
+ */
+const struct db_statement ledger_sql_seal_mark = {
+	"ledger_seal_mark",
+	"UPDATE ledger_entries e SET chain_seq = u.seq, prev_hash = u.prev, entry_hash = u.hash"
+	" FROM unnest($2::uuid[], $3::bigint[], $4::text[], $5::text[]) AS u (id, seq, prev, hash)"
+	" WHERE e.id = u.id AND e.company_id = $1::uuid",
+	false,
+};
+
+/*
+ * $1 entries (an array): their lines added to their accounts' balances of
+ * the day and of the month (ledger_account_balances), rows taken in one
+ * order.
+ */
+const struct db_statement ledger_sql_seal_balances = {
+	"ledger_seal_balances",
+	"INSERT INTO ledger_account_balances"
+	" (company_id, span, starts_on, account_id, debit_minor, credit_minor)"
+	" SELECT l.company_id, s.span,"
+	"  CASE s.span WHEN 'day' THEN l.posted_on ELSE date_trunc('month', l.posted_on)::date END,"
+	"  l.account_id, sum(l.debit_minor), sum(l.credit_minor)"
+	" FROM ledger_lines l CROSS JOIN (VALUES ('day'), ('month')) s (span)"
+	" WHERE l.entry_id = ANY ($1::uuid[])"
+	" GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
+	" ON CONFLICT (company_id, span, starts_on, account_id) DO UPDATE"
+	" SET debit_minor = ledger_account_balances.debit_minor + excluded.debit_minor,"
+	"     credit_minor = ledger_account_balances.credit_minor + excluded.credit_minor",
+	false,
+};
+
+/* $1 company, $2 new last_seq, $3 its hash, $4 its entry: the head moved to the last sealed. */
+const struct db_statement ledger_sql_seal_head_advance = {
+	"ledger_seal_head_advance",
 	"UPDATE ledger_chain_heads SET last_seq = $2::bigint, last_hash = $3, last_entry_id = $4,"
-	" updated_at = now() WHERE company_id = $1",
+	" updated_at = now() WHERE company_id = $1::uuid",
 	false,
 };
 
@@ -74,30 +138,37 @@ const struct db_statement ledger_sql_chain_companies = {
 
 /*
  * $1 company, $2 the chain position after which to read, $3 how many
- * entries: posted entries in chain order with what the hash covers (lines as
- * a JSON array in line order) and what is stored (chain_seq, prev_hash,
- * entry_hash), and how many of its lines the reports would book on another
- * day or company than the entry's ("misplaced": a line's posted_on and
- * company_id are copies the hash does not cover, and the balances, the
- * trial balance and the year-end close read them). Entries posted without
- * a place in the chain come last.
+ * entries: sealed entries in chain order with what the hash covers
+ * (CHAIN_ROW_SQL) and what is stored (chain_seq, prev_hash, entry_hash),
+ * and how many of its lines the reports would book on another day or
+ * company than the entry's ("misplaced": a line's posted_on and company_id
+ * are copies the hash does not cover, and the balances, the trial balance
+ * and the year-end close read them).
  */
 const struct db_statement ledger_sql_chain_walk = {
 	"ledger_chain_walk",
-	"SELECT e.id, e.number, e.chain_seq, e.prev_hash, e.entry_hash,"
-	"  to_char(e.entry_date, 'YYYY-MM-DD') AS date, e.source, e.memo, e.reference,"
-	"  e.author_id, e.posted_by,"
-	"  (SELECT coalesce(json_agg(json_build_object('line_no', l.line_no::text, 'account', a.code,"
-	"      'currency', a.currency::text, 'debit_minor', l.debit_minor::text,"
-	"      'credit_minor', l.credit_minor::text, 'description', l.description)"
-	"      ORDER BY l.line_no), '[]')"
-	"     FROM ledger_lines l JOIN ledger_accounts a ON a.id = l.account_id"
-	"    WHERE l.entry_id = e.id) AS lines,"
+	"SELECT " CHAIN_ROW_SQL ", e.chain_seq, e.prev_hash, e.entry_hash,"
 	"  (SELECT count(*) FROM ledger_lines l WHERE l.entry_id = e.id"
 	"    AND (l.posted_on IS DISTINCT FROM e.entry_date OR l.company_id <> e.company_id)) AS misplaced"
 	" FROM ledger_entries e"
-	" WHERE e.company_id = $1 AND e.status = 'posted' AND coalesce(e.chain_seq, 9223372036854775807) > $2::bigint"
-	" ORDER BY e.chain_seq NULLS LAST, e.number LIMIT $3::int",
+	" WHERE e.company_id = $1 AND e.status = 'posted' AND e.chain_seq > $2::bigint"
+	" ORDER BY e.chain_seq LIMIT $3::int",
+	true,
+};
+
+/*
+ * $1 company, $2 how long an entry may wait for its seal (an interval):
+ * posted entries not sealed yet (waiting), and the oldest of those that
+ * waited longer (late_id, late_number, late_posted_at; NULL when none).
+ */
+const struct db_statement ledger_sql_chain_unsealed = {
+	"ledger_chain_unsealed",
+	"SELECT (SELECT count(*) FROM ledger_entries WHERE company_id = $1 AND status = 'posted'"
+	"   AND chain_seq IS NULL) AS waiting, l.id AS late_id, l.number AS late_number,"
+	"  l.posted_at AS late_posted_at"
+	" FROM (SELECT 1) x LEFT JOIN LATERAL (SELECT id, number, posted_at FROM ledger_entries"
+	"   WHERE company_id = $1 AND status = 'posted' AND chain_seq IS NULL"
+	"     AND posted_at < now() - $2::interval ORDER BY posted_at, id LIMIT 1) l ON true",
 	true,
 };
 

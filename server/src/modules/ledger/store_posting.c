@@ -119,41 +119,28 @@ const struct db_statement ledger_sql_post_next_closing_number = {
 
 /*
  * $1 entry, $2 the posting date: its lines stamped for the reports
- * (posted_on, and posting_no in the order postings of a company commit,
- * which the reports' paging follows) and added to their accounts'
- * balances of the day and of the month (ledger_account_balances), in the
- * posting's transaction. Balance rows are taken in one order (span,
- * account), and only by postings holding their company's chain head and
- * numbering row, so they add no wait and no deadlock (docs/architecture.md,
- * "Balances kept as entries post").
+ * (posted_on, and posting_no in the order postings of a company and fiscal
+ * year commit, which the reports' paging and the sealer follow). The
+ * balances take them when the entry is sealed (sealer.c); until then their
+ * readers add them (ledger_unsealed_lines(), migration
+ * 20261217000000_ledger_sealed_after_commit).
  */
 const struct db_statement ledger_sql_post_stamp_lines = {
 	"ledger_post_stamp_lines",
-	"WITH stamped AS (UPDATE ledger_lines SET posted_on = $2, posting_no = nextval('ledger_posting_no')"
-	"   WHERE entry_id = $1 RETURNING company_id, account_id, debit_minor, credit_minor)"
-	" INSERT INTO ledger_account_balances"
-	" (company_id, span, starts_on, account_id, debit_minor, credit_minor)"
-	" SELECT l.company_id, s.span,"
-	"  CASE s.span WHEN 'day' THEN $2::date ELSE date_trunc('month', $2::date)::date END,"
-	"  l.account_id, sum(l.debit_minor), sum(l.credit_minor)"
-	" FROM stamped l CROSS JOIN (VALUES ('day'), ('month')) s (span)"
-	" GROUP BY 1, 2, 3, 4 ORDER BY 2, 4"
-	" ON CONFLICT (company_id, span, starts_on, account_id) DO UPDATE"
-	" SET debit_minor = ledger_account_balances.debit_minor + excluded.debit_minor,"
-	"     credit_minor = ledger_account_balances.credit_minor + excluded.credit_minor",
+	"UPDATE ledger_lines SET posted_on = $2, posting_no = nextval('ledger_posting_no')"
+	" WHERE entry_id = $1",
 	false,
 };
 
 /*
  * $1 entry, $2 fiscal year, $3 sequence, $4 number, $5 poster, $6 whether
- * into a closed period, $7 its place in the company's chain, $8 the hash
- * before it, $9 its hash: the entry posted, a new version.
+ * into a closed period: the entry posted, a new version (sealed after its
+ * commit, sealer.c).
  */
 const struct db_statement ledger_sql_post_mark = {
 	"ledger_post_mark",
 	"UPDATE ledger_entries SET status = 'posted', fiscal_year = $2, sequence = $3, number = $4,"
 	" posted_by = $5, posted_at = now(), posted_into_closed_period = $6::boolean,"
-	" chain_seq = $7::bigint, prev_hash = $8, entry_hash = $9,"
 	" version = version + 1, updated_at = now() WHERE id = $1",
 	false,
 };

@@ -44,7 +44,7 @@ const struct db_statement ledger_sql_report_account = {
  * account's posted lines by date, then by posting number, with the running
  * balance. A page costs the same at any depth: its starting balance is the
  * balance before the page's first day from the balances (the months before
- * that day's month, then its days) plus, after a cursor, the lines of the
+ * that day's month, then its days, and the lines not sealed yet) plus, after a cursor, the lines of the
  * cursor's day up to the cursor; the window sum runs over the page's own
  * rows only. Every line has a posting number of its own (one nextval per
  * line), so the pair is unique: the window sum has no ties and a page
@@ -61,6 +61,9 @@ const struct db_statement ledger_sql_account_ledger = {
 	"       AND ((b.span = 'month' AND b.starts_on < date_trunc('month', start.day)::date)"
 	"         OR (b.span = 'day' AND b.starts_on >= date_trunc('month', start.day)::date"
 	"             AND b.starts_on < start.day))), 0)"
+	"   + coalesce((SELECT sum(u.debit_minor - u.credit_minor)"
+	"     FROM ledger_unsealed_lines($3::uuid) u, a, start"
+	"     WHERE u.account_id = a.id AND u.posted_on < start.day), 0)"
 	"   + coalesce((SELECT sum(l.debit_minor - l.credit_minor) FROM ledger_lines l, a"
 	"     WHERE $1::date IS NOT NULL AND l.account_id = a.id AND l.posted_on = $1::date"
 	"       AND l.posting_no <= $2::bigint), 0) AS v),"
@@ -168,7 +171,9 @@ const struct db_statement ledger_sql_account_ledger_export = {
 	"     AND b.account_id = a.id"
 	"     AND ((b.span = 'month' AND b.starts_on < date_trunc('month', $3::date)::date)"
 	"       OR (b.span = 'day' AND b.starts_on >= date_trunc('month', $3::date)::date"
-	"           AND b.starts_on < $3::date))), 0) AS v)"
+	"           AND b.starts_on < $3::date))), 0)"
+	"   + coalesce((SELECT sum(u.debit_minor - u.credit_minor) FROM ledger_unsealed_lines($1::uuid) u, a"
+	"     WHERE u.account_id = a.id AND u.posted_on < $3::date), 0) AS v)"
 	" SELECT l.posted_on AS date, l.posting_no AS posting, e.number, l.line_no AS line, e.memo,"
 	"  CASE WHEN l.debit_minor > 0 THEN erp_minor_text(l.debit_minor, a.exponent) END AS debit,"
 	"  CASE WHEN l.credit_minor > 0 THEN erp_minor_text(l.credit_minor, a.exponent) END AS credit,"

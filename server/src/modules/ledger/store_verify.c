@@ -3,7 +3,8 @@
 
 /*
  * No parameters: every balance row (ledger_account_balances) that differs
- * from the sums of the posted lines it stands for, a row the lines need but
+ * from the sums of the sealed entries' lines it stands for (an entry's
+ * lines join the balances as it is sealed, sealer.c), a row the lines need but
  * that is missing, or a row no line stands behind (company_id, account,
  * span, starts_on, the lines' debit and credit, the row's, as decimal text;
  * "none" for a missing row), in that order; at most 1001, so the caller can
@@ -14,8 +15,9 @@ const struct db_statement ledger_sql_verify_balances = {
 	"WITH lines AS (SELECT l.company_id, s.span, CASE s.span WHEN 'day' THEN l.posted_on"
 	"     ELSE date_trunc('month', l.posted_on)::date END AS starts_on, l.account_id,"
 	"     sum(l.debit_minor) AS d, sum(l.credit_minor) AS c"
-	"   FROM ledger_lines l CROSS JOIN (VALUES ('day'), ('month')) s (span)"
-	"   WHERE l.posted_on IS NOT NULL GROUP BY 1, 2, 3, 4),"
+	"   FROM ledger_lines l JOIN ledger_entries e ON e.id = l.entry_id"
+	"   CROSS JOIN (VALUES ('day'), ('month')) s (span)"
+	"   WHERE l.posted_on IS NOT NULL AND e.chain_seq IS NOT NULL GROUP BY 1, 2, 3, 4),"
 	" kept AS (SELECT company_id, span, starts_on, account_id, debit_minor AS d,"
 	"     credit_minor AS c FROM ledger_account_balances),"
 	" diff AS (SELECT company_id, span, starts_on, account_id, x.d AS line_d, x.c AS line_c,"

@@ -37,6 +37,8 @@ struct db_conn {
 	PGresult *stream_row; /* db_stream_begin()'s first answer, until db_stream_next() takes it */
 	size_t at_commit_count;
 	size_t at_commit_capacity;
+	struct db_after_commit after_commit[DB_AFTER_COMMIT_MAX]; /* run once COMMIT succeeded */
+	size_t after_commit_count;
 	unsigned long round_trips;
 	atomic_bool open; /* for the pool's gauge, read by other threads */
 	bool backing_off; /* the last call was refused without trying (already logged) */
@@ -122,6 +124,7 @@ static void drop_at_commit(struct db_conn *conn)
 	for (size_t i = 0; i < conn->at_commit_count; i++)
 		erp_free((void *)conn->at_commit[i].params);
 	conn->at_commit_count = 0;
+	conn->after_commit_count = 0;
 }
 
 void db_close(struct db_conn *conn)
@@ -662,6 +665,21 @@ int db_query_at_commit(struct db_conn *conn, const struct db_statement *statemen
 	return ERP_OK;
 }
 
+int db_after_commit(struct db_conn *conn, void (*fn)(void *arg), void *arg)
+{
+	if (!conn->in_work) {
+		fn(arg);
+		return ERP_OK;
+	}
+	for (size_t i = 0; i < conn->after_commit_count; i++)
+		if (conn->after_commit[i].fn == fn && conn->after_commit[i].arg == arg)
+			return ERP_OK;
+	if (conn->after_commit_count == DB_AFTER_COMMIT_MAX)
+		return ERP_ERR_INTERNAL;
+	conn->after_commit[conn->after_commit_count++] = (struct db_after_commit){ fn, arg };
+	return ERP_OK;
+}
+
 /*
  * COMMIT, with the writes queued for it, in one round trip (BEGIN too when
  * the work ran nothing else). Nothing at all when the work wrote nothing.
@@ -710,10 +728,17 @@ int db_transaction(struct db_conn *conn, db_work_fn work, void *ctx)
 			rc = work(conn, ctx);
 			conn->in_work = false;
 			if (rc == ERP_OK) {
+				struct db_after_commit after[DB_AFTER_COMMIT_MAX];
+				size_t after_count = conn->after_commit_count;
+
+				memcpy(after, conn->after_commit, sizeof(after));
 				rc = commit(conn);
 				drop_at_commit(conn);
-				if (rc == ERP_OK)
+				if (rc == ERP_OK) {
+					for (size_t i = 0; i < after_count; i++)
+						after[i].fn(after[i].arg);
 					return ERP_OK;
+				}
 				if (rc == ERP_ERR_UNAVAILABLE && conn->lost) {
 					/* The commit may or may not have happened: never repeat it. */
 					log_warn("db.commit_unknown", "connection lost during COMMIT");

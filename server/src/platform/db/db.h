@@ -127,6 +127,20 @@ int db_query_at_commit(struct db_conn *conn, const struct db_statement *statemen
 		       int param_count, const char *const *params);
 
 /*
+ * fn(arg), once the transaction of the db_transaction() work that asks
+ * commits (nothing if it rolls back), after COMMIT's answer: to wake what
+ * reads the committed rows. Asked twice with the same fn and arg, it runs
+ * once. Outside a work it runs at once. Returns 0, or ERP_ERR_INTERNAL when
+ * a work asks for more than DB_AFTER_COMMIT_MAX different ones.
+ */
+enum { DB_AFTER_COMMIT_MAX = 4 };
+struct db_after_commit {
+	void (*fn)(void *arg);
+	void *arg;
+};
+int db_after_commit(struct db_conn *conn, void (*fn)(void *arg), void *arg);
+
+/*
  * Runs fixed SQL text with no parameters (BEGIN, COMMIT, schema migrations).
  * Never pass text that contains input. Returns like db_query().
  */

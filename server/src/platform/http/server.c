@@ -179,6 +179,23 @@ int server_add_readiness_check(struct erp_server *server, const char *name, erp_
 	return 0;
 }
 
+int server_add_worker(struct erp_server *server, const struct erp_worker *worker)
+{
+	if (server->worker_count == SERVER_MAX_WORKERS)
+		return -1;
+	server->workers[server->worker_count++] = *worker;
+	return 0;
+}
+
+static void stop_workers(struct erp_server *server)
+{
+	while (server->workers_started > 0) {
+		struct erp_worker *worker = &server->workers[--server->workers_started];
+
+		worker->stop(worker->arg);
+	}
+}
+
 /* --- one request ------------------------------------------------------------ */
 
 /* inet_ntop() formats through sprintf; this runs on every request. */
@@ -581,6 +598,14 @@ int server_start(struct erp_server *server, char *err, size_t err_size)
 		snprintf(err, err_size, "the metrics table is full");
 		return -1;
 	}
+	for (; server->workers_started < server->worker_count; server->workers_started++) {
+		struct erp_worker *worker = &server->workers[server->workers_started];
+
+		if (worker->start(worker->arg)) {
+			snprintf(err, err_size, "cannot start %s", worker->name);
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -621,10 +646,12 @@ void server_stop(struct erp_server *server, unsigned grace_s)
 	if (listener != MHD_INVALID_SOCKET)
 		close(listener);
 	server->daemon = NULL;
+	stop_workers(server);
 }
 
 void server_release(struct erp_server *server)
 {
+	stop_workers(server);
 	router_free(server->router);
 	metrics_free(server->metrics);
 	rate_limit_free(server->rate_limit);

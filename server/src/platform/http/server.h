@@ -27,7 +27,21 @@ struct static_files;
  */
 typedef int (*erp_readiness_fn)(struct erp_request *req, char *reason, size_t reason_size);
 
-enum { SERVER_MAX_READINESS_CHECKS = 8 };
+enum { SERVER_MAX_READINESS_CHECKS = 8, SERVER_MAX_WORKERS = 4 };
+
+/*
+ * A module's background work (the ledger's sealer): start(arg) runs in
+ * server_start() once the server listens (0, or -1: the server does not
+ * start); stop(arg) in server_stop() after the last request has ended, or
+ * in server_release() for a server that started it but did not serve, in
+ * the reverse order.
+ */
+struct erp_worker {
+	const char *name;
+	int (*start)(void *arg);
+	void (*stop)(void *arg);
+	void *arg;
+};
 
 /*
  * Sees every request begin (its headers are readable, the pipeline has not
@@ -76,6 +90,9 @@ struct erp_server {
 	erp_readiness_fn readiness[SERVER_MAX_READINESS_CHECKS];
 	const char *readiness_names[SERVER_MAX_READINESS_CHECKS];
 	size_t readiness_count;
+	struct erp_worker workers[SERVER_MAX_WORKERS];
+	size_t worker_count;
+	size_t workers_started;
 	const struct erp_request_observer *observer; /* NULL unless a test build sets one */
 	struct MHD_Daemon *daemon;
 	unsigned short bound_port;
@@ -99,6 +116,9 @@ int server_init(struct erp_server *server, const struct erp_config *config,
 int server_add_readiness_check(struct erp_server *server, const char *name, erp_readiness_fn fn);
 
 /* Starts listening (config address/port). 0 or -1 with err. */
+/* Adds a worker (in a module's init); -1 when SERVER_MAX_WORKERS are there already. */
+int server_add_worker(struct erp_server *server, const struct erp_worker *worker);
+
 int server_start(struct erp_server *server, char *err, size_t err_size);
 
 /*

@@ -219,6 +219,7 @@ START_TEST(verify_ledger_names_a_balance_row_that_differs_from_its_lines)
 	const char *row = "FROM companies c, ledger_accounts a WHERE b.company_id = c.id"
 			  " AND c.code = 'BL' AND a.id = b.account_id";
 
+	test_ledger_wait_sealed(&L);
 	verify(L.db_url, &run);
 	ck_assert_msg(run.status == 0, "%d %s %s", run.status, run.out, run.err);
 	ck_assert_ptr_nonnull(strstr(run.out, "balances: sound"));

@@ -29,6 +29,7 @@ static void start_shared(void)
 	test_ledger_crew_start(&L, &crew, "lc");
 	test_ledger_posted_books(&L, &crew, "LA", 3, NULL);
 	test_ledger_posted_books(&L, &crew, "LB", 3, lb_second);
+	test_ledger_wait_sealed(&L);
 }
 
 /* The books were broken on purpose: the server stops without the fixture's verification. */

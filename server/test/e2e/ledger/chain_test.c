@@ -1,8 +1,9 @@
 /*
  * The hash chain of posted entries, end to end against the real
  * erp-server-test binary: every posting (manual, reversal, a module's
- * through ledger.h) takes the next place in its company's chain, links to
- * the hash before it, and its hash is the canonical form's
+ * through ledger.h) is sealed after it commits into the next place in its
+ * company's chain (sealer.c), links to the hash before it, and its hash is
+ * the canonical form's
  * (modules/ledger/chain_form.h) — the server's C computation and the
  * migration's SQL one (ledger_chain_hash_of()) agree on every entry; each
  * company has its own chain and head.
@@ -65,6 +66,7 @@ static void assert_chain(const char *company, long long count)
 {
 	const char *of = test_ledger_path("(SELECT id FROM companies WHERE code = '%s')", company);
 
+	test_ledger_wait_sealed(&L);
 	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT count(*) FROM ledger_entries WHERE company_id = %s"
 					       " AND status = 'posted'", of), count);
 	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT count(DISTINCT chain_seq) FROM ledger_entries"
@@ -121,19 +123,44 @@ START_TEST(every_posting_takes_the_next_place_in_its_company_chain)
 }
 END_TEST
 
-/* The database keeps the chain's shape whoever writes: a head never goes back, a posted entry is chained. */
-START_TEST(the_database_refuses_a_head_moved_back_or_an_unchained_posting)
+/*
+ * The database keeps the chain's shape whoever writes: a head never goes
+ * back, nor forward to anything but a sealed entry; a posted entry takes
+ * its seal once, with nothing else changed.
+ */
+START_TEST(the_database_refuses_a_head_moved_or_a_seal_written_but_by_the_rules)
 {
-	char id[40];
+	const char *ch2 = "(SELECT id FROM companies WHERE code = 'CH2')";
+	char id[40], waiting[40];
+	PGconn *head;
 
 	posted("CH2", "2026-03-01", "5.00", id);
-	ck_assert_int_ne(test_db_exec(L.db_url, "UPDATE ledger_chain_heads SET last_seq = last_seq - 1"
-					       " WHERE company_id = (SELECT id FROM companies WHERE code = 'CH2')"), 0);
+	test_ledger_wait_sealed(&L);
+	ck_assert_int_ne(test_db_exec(L.db_url, test_ledger_path("UPDATE ledger_chain_heads"
+		" SET last_seq = last_seq - 1 WHERE company_id = %s", ch2)), 0);
+	ck_assert_int_ne(test_db_exec(L.db_url, test_ledger_path("UPDATE ledger_chain_heads"
+		" SET last_seq = last_seq + 1 WHERE company_id = %s", ch2)), 0);
 	ck_assert_int_ne(test_db_exec(L.db_url, "DELETE FROM ledger_chain_heads"), 0);
-	test_ledger_draft(&L, clerk.token, "CH2", "2026-03-02", "1000", "4000", "1.00", "Unchained", id);
-	ck_assert_int_ne(test_db_exec(L.db_url, test_ledger_path(
-		"UPDATE ledger_entries SET status = 'posted', number = 'JE-2026-999999', posted_at = now(),"
-		" posted_by = '%s' WHERE id = '%s'", approver.id, id)), 0);
+	ck_assert_int_ne(test_db_exec(L.db_url, test_ledger_path("UPDATE ledger_entries"
+		" SET entry_hash = repeat('0', 64) WHERE id = '%s'", id)), 0);
+
+	/* While the company's head is held, its postings commit and wait for their seal. */
+	head = test_ledger_begin(&L);
+	test_ledger_sql_ok(head, test_ledger_path("SELECT 1 FROM ledger_chain_heads WHERE company_id = %s"
+						  " FOR UPDATE", ch2));
+	posted("CH2", "2026-03-02", "7.00", waiting);
+	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT count(*) FROM ledger_entries WHERE id = '%s'"
+					       " AND status = 'posted' AND chain_seq IS NULL", waiting), 1);
+	/* A seal that changes anything else is refused; so is a seal of a draft. */
+	ck_assert_int_ne(test_db_exec(L.db_url, test_ledger_path("UPDATE ledger_entries"
+		" SET chain_seq = 99, prev_hash = repeat('1', 64), entry_hash = repeat('2', 64),"
+		" memo = 'Changed as it is sealed' WHERE id = '%s'", waiting)), 0);
+	test_ledger_draft(&L, clerk.token, "CH2", "2026-03-03", "1000", "4000", "1.00", "Draft", id);
+	ck_assert_int_ne(test_db_exec(L.db_url, test_ledger_path("UPDATE ledger_entries"
+		" SET chain_seq = 99, prev_hash = repeat('1', 64), entry_hash = repeat('2', 64)"
+		" WHERE id = '%s'", id)), 0);
+	test_ledger_end(head, "ROLLBACK");
+	assert_chain("CH2", 3);
 }
 END_TEST
 
@@ -145,7 +172,7 @@ Suite *test_suite(void)
 	tcase_add_unchecked_fixture(tc, start_shared, stop_shared);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, every_posting_takes_the_next_place_in_its_company_chain);
-	tcase_add_test(tc, the_database_refuses_a_head_moved_back_or_an_unchained_posting);
+	tcase_add_test(tc, the_database_refuses_a_head_moved_or_a_seal_written_but_by_the_rules);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -30,6 +30,8 @@ static void start_shared(void)
 	test_ledger_posted_books(&L, &crew, "IA", 3, NULL);
 	test_ledger_posted_books(&L, &crew, "IB", 4, ib_second);
 	test_ledger_posted_books(&L, &crew, "IC", 3, NULL);
+	test_ledger_posted_books(&L, &crew, "ID", 1, NULL);
+	test_ledger_wait_sealed(&L);
 }
 
 /* The books were broken on purpose: the server stops without the fixture's verification. */
@@ -147,6 +149,70 @@ START_TEST(a_number_taken_out_by_renumbering_is_reported_as_a_gap)
 }
 END_TEST
 
+/* The closing balance of account 1000 in company ID's trial balance (asserts 200). */
+static const char *id_cash_closing(void)
+{
+	static char closing[32];
+	struct test_response r;
+	json_t *accounts;
+
+	ck_assert_int_eq(test_ledger_call(&L, crew.reader.token, "GET",
+					  "/api/v1/companies/ID/reports/trial-balance?as_of=2026-12-31",
+					  NULL, NULL, &r), 200);
+	accounts = json_object_get(r.json, "accounts");
+	closing[0] = '\0';
+	for (size_t i = 0; i < json_array_size(accounts); i++)
+		if (strcmp(test_ledger_text(json_array_get(accounts, i), "code"), "1000") == 0)
+			snprintf(closing, sizeof(closing), "%s",
+				 test_ledger_text(json_array_get(accounts, i), "closing"));
+	test_response_free(&r);
+	return closing;
+}
+
+/*
+ * An entry committed but not sealed yet (here: its company's head held, as
+ * a sealer of another server would) is in the reports already, counted by
+ * the verifier, and a problem once it has waited longer than a minute.
+ */
+START_TEST(an_entry_waiting_for_its_seal_is_counted_and_one_left_too_long_is_named)
+{
+	const char *company = "(SELECT id FROM companies WHERE code = 'ID')";
+	char *id_company = test_db_value(L.db_url, "SELECT id FROM companies WHERE code = 'ID'");
+	char expected[200], id[40];
+	struct script_run run;
+	PGconn *head = test_ledger_begin(&L);
+
+	ck_assert_ptr_nonnull(id_company);
+	test_ledger_sql_ok(head, test_ledger_path("SELECT 1 FROM ledger_chain_heads WHERE company_id = %s"
+						  " FOR UPDATE", company));
+	test_ledger_draft(&L, crew.clerk.token, "ID", "2026-02-10", "1000", "4000", "5.00", "Waiting", id);
+	test_ledger_post(&L, crew.approver.token, "ID", id, NULL);
+	ck_assert_str_eq(id_cash_closing(), "15.00");
+	verify(&run);
+	snprintf(expected, sizeof(expected), "company %s: intact: 1 entry in the chain", id_company);
+	ck_assert_msg(strstr(run.out, expected), "no \"%s\" in %s", expected, run.out);
+	ck_assert_msg(strstr(run.out, "1 waiting for the seal"), "%s", run.out);
+	script_run_free(&run);
+
+	tamper(test_ledger_path("UPDATE ledger_entries SET posted_at = posted_at - interval '2 minutes'"
+				" WHERE id = '%s'", id));
+	verify(&run);
+	snprintf(expected, sizeof(expected), "company %s: BROKEN: 1 entry in the chain", id_company);
+	ck_assert_msg(strstr(run.out, expected), "no \"%s\" in %s", expected, run.out);
+	ck_assert_msg(strstr(run.out, "is not sealed after 1 minute"), "%s", run.out);
+	script_run_free(&run);
+
+	test_ledger_end(head, "ROLLBACK");
+	test_ledger_wait_sealed(&L);
+	ck_assert_str_eq(id_cash_closing(), "15.00");
+	verify(&run);
+	snprintf(expected, sizeof(expected), "company %s: intact: 2 entries in the chain", id_company);
+	ck_assert_msg(strstr(run.out, expected), "no \"%s\" in %s", expected, run.out);
+	script_run_free(&run);
+	free(id_company);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("e2e/ledger/integrity");
@@ -157,6 +223,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, intact_books_verify_and_the_report_shows_the_head_and_the_result);
 	tcase_add_test(tc, a_posted_line_changed_with_the_triggers_off_is_named);
 	tcase_add_test(tc, a_number_taken_out_by_renumbering_is_reported_as_a_gap);
+	tcase_add_test(tc, an_entry_waiting_for_its_seal_is_counted_and_one_left_too_long_is_named);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -127,6 +127,7 @@ static long long balance(const char *company, const char *account, const char *d
 /* Every posted entry of company is chained and its hash is what it covers. */
 static void assert_chained(const char *company)
 {
+	test_ledger_wait_sealed(&L);
 	ck_assert_int_eq(test_ledger_db_number(&L, "SELECT count(*) FROM ledger_entries e JOIN companies c"
 					       " ON c.id = e.company_id WHERE c.code = '%s' AND e.status = 'posted'"
 					       " AND e.entry_hash IS DISTINCT FROM ledger_chain_hash_of(e.id)",
