@@ -16,13 +16,15 @@
  * with COMMIT: two round trips per batch, however many entries it links.
  */
 #include <errno.h>
+#include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "common/alloc.h"
+#include "common/json.h"
+#include "common/monotonic.h"
 #include "modules/ledger/chain_form.h"
 #include "modules/ledger/internal.h"
 #include "platform/http/server.h"
@@ -58,79 +60,51 @@ struct seal_job {
 	int sealed; /* entries linked */
 };
 
-/* "{a,b,NULL}": a SQL array literal of items that need no quoting (uuids, digits, hex). */
-static char *array_literal(struct arena *arena, const char *const *items, int count)
-{
-	size_t size = 3;
-	char *text, *at;
-
-	for (int i = 0; i < count; i++)
-		size += (items[i] ? strlen(items[i]) : 4) + 1;
-	text = arena_alloc(arena, size);
-	if (!text)
-		return NULL;
-	at = text;
-	*at++ = '{';
-	for (int i = 0; i < count; i++) {
-		const char *item = items[i] ? items[i] : "NULL";
-		size_t length = strlen(item);
-
-		if (i)
-			*at++ = ',';
-		memcpy(at, item, length);
-		at += length;
-	}
-	*at++ = '}';
-	*at = '\0';
-	return text;
-}
-
-/* The entries' places, previous hashes and hashes, after the head; their writes queued for COMMIT. */
+/*
+ * The entries' places, previous hashes and hashes after the head, as the
+ * JSON array of seals the mark and the balances read; their writes queued
+ * for COMMIT.
+ */
 static int link_entries(struct db_conn *db, struct seal_job *job, PGresult *head, PGresult *entries)
 {
 	int rows = PQntuples(entries);
-	const char **ids = arena_calloc(job->arena, (size_t)rows, sizeof(*ids));
-	const char **places = arena_calloc(job->arena, (size_t)rows, sizeof(*places));
-	const char **prevs = arena_calloc(job->arena, (size_t)rows, sizeof(*prevs));
-	const char **hashes = arena_calloc(job->arena, (size_t)rows, sizeof(*hashes));
 	long long last_seq = strtoll(db_value(head, 0, "last_seq"), NULL, 10);
 	const char *prev = db_value(head, 0, "last_hash");
-	const char *mark[5], *balances[1], *advance[4];
-	int rc;
+	json_t *seals = json_array();
+	char *text = NULL, place[24];
+	int rc = seals ? ERP_OK : ERP_ERR_NO_MEMORY;
 
-	if (!ids || !places || !prevs || !hashes)
-		return ERP_ERR_NO_MEMORY;
-	for (int row = 0; row < rows; row++) {
+	for (int row = 0; !rc && row < rows; row++) {
 		char *hash = arena_alloc(job->arena, LEDGER_CHAIN_HASH_HEX + 1);
 
-		ids[row] = db_value(entries, row, "id");
-		places[row] = arena_printf(job->arena, "%lld", last_seq + 1 + row);
-		prevs[row] = prev;
-		if (!hash || !places[row] ||
-		    ledger_chain_hash_row(job->arena, job->company_id, entries, row, places[row], prev,
-					  hash))
-			return ERP_ERR_NO_MEMORY;
-		hashes[row] = prev = hash;
+		snprintf(place, sizeof(place), "%lld", last_seq + 1 + row);
+		if (!hash || ledger_chain_hash_row(job->arena, job->company_id, entries, row, place, prev,
+						   hash) ||
+		    json_array_append_new(seals, json_pack("{s:s, s:I, s:s?, s:s}", "id",
+							  db_value(entries, row, "id"), "seq",
+							  (json_int_t)(last_seq + 1 + row), "prev", prev,
+							  "hash", hash)))
+			rc = ERP_ERR_NO_MEMORY;
+		prev = hash;
 	}
-	mark[0] = job->company_id;
-	mark[1] = array_literal(job->arena, ids, rows);
-	mark[2] = array_literal(job->arena, places, rows);
-	mark[3] = array_literal(job->arena, prevs, rows);
-	mark[4] = array_literal(job->arena, hashes, rows);
-	if (!mark[1] || !mark[2] || !mark[3] || !mark[4])
-		return ERP_ERR_NO_MEMORY;
-	balances[0] = mark[1];
-	advance[0] = job->company_id;
-	advance[1] = places[rows - 1];
-	advance[2] = hashes[rows - 1];
-	advance[3] = ids[rows - 1];
-	rc = db_query_at_commit(db, &ledger_sql_seal_mark, 5, mark);
-	if (!rc)
-		rc = db_query_at_commit(db, &ledger_sql_seal_balances, 1, balances);
-	if (!rc)
-		rc = db_query_at_commit(db, &ledger_sql_seal_head_advance, 4, advance);
+	if (!rc) {
+		text = erp_json_dumps(seals, JSON_COMPACT);
+		rc = text ? ERP_OK : ERP_ERR_NO_MEMORY;
+	}
+	if (!rc) {
+		const char *mark[] = { job->company_id, text }, *balances[] = { text };
+		const char *advance[] = { job->company_id, place, prev, db_value(entries, rows - 1, "id") };
+
+		rc = db_query_at_commit(db, &ledger_sql_seal_mark, 2, mark);
+		if (!rc)
+			rc = db_query_at_commit(db, &ledger_sql_seal_balances, 1, balances);
+		if (!rc)
+			rc = db_query_at_commit(db, &ledger_sql_seal_head_advance, 4, advance);
+	}
 	if (!rc)
 		job->sealed = rows;
+	free(text);
+	json_decref(seals);
 	return rc;
 }
 
@@ -202,16 +176,13 @@ static bool look(void)
 	return sealed > 0;
 }
 
-/* until: now + ms on CLOCK_MONOTONIC. */
+/* until: now + ms on CLOCK_MONOTONIC (monotonic_ns(), the cond's clock). */
 static void deadline(struct timespec *until, long ms)
 {
-	clock_gettime(CLOCK_MONOTONIC, until);
-	until->tv_sec += ms / 1000;
-	until->tv_nsec += (ms % 1000) * 1000000L;
-	if (until->tv_nsec >= 1000000000L) {
-		until->tv_sec++;
-		until->tv_nsec -= 1000000000L;
-	}
+	uint64_t at = monotonic_ns() + (uint64_t)ms * 1000000u;
+
+	until->tv_sec = (time_t)(at / 1000000000u);
+	until->tv_nsec = (long)(at % 1000000000u);
 }
 
 /* Waits under the lock until until, or (when woken counts) a wake; false once stopping. */

@@ -66,17 +66,15 @@ const struct db_statement ledger_sql_seal_head_lock = {
 /*
  * $1 company, $2 how many: its committed posted entries not sealed yet,
  * locked, in the order they took their posting numbers (for a company and
- * fiscal year, the order they committed), with what the hash covers. The
- * entries are found in the partial index first and then by id: the
- * planner's estimate of "posted and not sealed" is the product of two
- * shares that drafts make large, and it would scan the table instead
- * (ledger_unsealed_lines() in the migration says the same).
+ * fiscal year, the order they committed), with what the hash covers;
+ * found by id (ledger_unsealed_entries() in the migration says why), the
+ * ids read once (a scalar subquery: a function call in the condition could
+ * be run again for every entry the plan visits).
  */
 const struct db_statement ledger_sql_seal_entries = {
 	"ledger_seal_entries",
 	"SELECT " CHAIN_ROW_SQL " FROM ledger_entries e"
-	" WHERE e.id = ANY (ARRAY(SELECT u.id FROM ledger_entries u WHERE u.company_id = $1::uuid"
-	"     AND u.status = 'posted' AND u.chain_seq IS NULL))"
+	" WHERE e.id = ANY ((SELECT ledger_unsealed_entries($1::uuid))::uuid[])"
 	"   AND e.company_id = $1::uuid AND e.status = 'posted' AND e.chain_seq IS NULL"
 	" ORDER BY (SELECT min(l.posting_no) FROM ledger_lines l WHERE l.entry_id = e.id), e.id"
 	" LIMIT $2::int FOR UPDATE OF e",
@@ -84,21 +82,21 @@ const struct db_statement ledger_sql_seal_entries = {
 };
 
 /*
- * $1 company, $2 entries, $3 their places, $4 the hashes before them, $5
- * theirs (arrays in one order): the entries sealed.
+ * $1 company, $2 the seals: a JSON array of {"id", "seq", "prev", "hash"}
+ * (prev null for the company's first): the entries sealed.
  */
 const struct db_statement ledger_sql_seal_mark = {
 	"ledger_seal_mark",
 	"UPDATE ledger_entries e SET chain_seq = u.seq, prev_hash = u.prev, entry_hash = u.hash"
-	" FROM unnest($2::uuid[], $3::bigint[], $4::text[], $5::text[]) AS u (id, seq, prev, hash)"
+	" FROM jsonb_to_recordset($2::jsonb) AS u (id uuid, seq bigint, prev text, hash text)"
 	" WHERE e.id = u.id AND e.company_id = $1::uuid",
 	false,
 };
 
 /*
- * $1 entries (an array): their lines added to their accounts' balances of
- * the day and of the month (ledger_account_balances), rows taken in one
- * order.
+ * $1 the seals (as ledger_sql_seal_mark's): their entries' lines added to
+ * their accounts' balances of the day and of the month
+ * (ledger_account_balances), rows taken in one order.
  */
 const struct db_statement ledger_sql_seal_balances = {
 	"ledger_seal_balances",
@@ -108,7 +106,7 @@ const struct db_statement ledger_sql_seal_balances = {
 	"  CASE s.span WHEN 'day' THEN l.posted_on ELSE date_trunc('month', l.posted_on)::date END,"
 	"  l.account_id, sum(l.debit_minor), sum(l.credit_minor)"
 	" FROM ledger_lines l CROSS JOIN (VALUES ('day'), ('month')) s (span)"
-	" WHERE l.entry_id = ANY ($1::uuid[])"
+	" WHERE l.entry_id IN (SELECT u.id FROM jsonb_to_recordset($1::jsonb) AS u (id uuid))"
 	" GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
 	" ON CONFLICT (company_id, span, starts_on, account_id) DO UPDATE"
 	" SET debit_minor = ledger_account_balances.debit_minor + excluded.debit_minor,"
