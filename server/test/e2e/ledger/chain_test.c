@@ -164,6 +164,43 @@ START_TEST(the_database_refuses_a_head_moved_or_a_seal_written_but_by_the_rules)
 }
 END_TEST
 
+/*
+ * Two servers on one database, each with its sealer, and postings to one
+ * company through both at once, by two approvers: one chain, every entry
+ * in it once, each linked to the one before; the second server's last
+ * look as it stops leaves nothing unsealed.
+ */
+START_TEST(two_servers_posting_at_once_seal_one_chain)
+{
+	enum { POSTINGS = 16 };
+	const char *of = "(SELECT id FROM companies WHERE code = 'CH1')";
+	struct test_ledger other = L;
+	struct test_ledger_pending posts[POSTINGS];
+	long long before = test_ledger_db_number(&L, "SELECT count(*) FROM ledger_entries"
+						 " WHERE company_id = %s AND status = 'posted'", of);
+
+	ck_assert_int_eq(test_server_start(&other.server, "bin/erp-server-test", L.db_url, NULL), 0);
+	memset(posts, 0, sizeof(posts));
+	for (int i = 0; i < POSTINGS; i++) {
+		char id[40];
+
+		test_ledger_draft(&L, clerk.token, "CH1", "2026-04-01", "1000", "4000",
+				  test_ledger_path("%d.00", i + 1), "Two servers", id);
+		test_ledger_pending_path(&posts[i], "/api/v1/companies/CH1/journal-entries/%s/post", id);
+		posts[i].token = i % 2 ? approver.token : approver2.token;
+		posts[i].extra_header = "If-Match: \"1\"";
+	}
+	for (int i = 0; i < POSTINGS; i++)
+		test_ledger_pending_start(i % 2 ? &L : &other, &posts[i]);
+	for (int i = 0; i < POSTINGS; i++) {
+		test_ledger_pending_join(&posts[i]);
+		ck_assert_msg(posts[i].status == 200, "%ld %s", posts[i].status, posts[i].answer);
+	}
+	ck_assert_int_eq(test_server_stop(&other.server), 0);
+	assert_chain("CH1", before + POSTINGS);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("e2e/ledger/chain");
@@ -173,6 +210,7 @@ Suite *test_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, every_posting_takes_the_next_place_in_its_company_chain);
 	tcase_add_test(tc, the_database_refuses_a_head_moved_or_a_seal_written_but_by_the_rules);
+	tcase_add_test(tc, two_servers_posting_at_once_seal_one_chain);
 	suite_add_tcase(s, tc);
 	return s;
 }
