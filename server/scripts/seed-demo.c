@@ -228,53 +228,23 @@ static const struct db_statement post_stamp_lines = {
 	" WHERE entry_id = $1",
 	false,
 };
-/* The lines added to their accounts' day and month balances, as the server's posting adds them. */
-static const struct db_statement post_balances = {
-	"seed_demo_post_balances",
-	"INSERT INTO ledger_account_balances"
-	" (company_id, span, starts_on, account_id, debit_minor, credit_minor)"
-	" SELECT l.company_id, s.span,"
-	"  CASE s.span WHEN 'day' THEN $2::date ELSE date_trunc('month', $2::date)::date END,"
-	"  l.account_id, sum(l.debit_minor), sum(l.credit_minor)"
-	" FROM ledger_lines l CROSS JOIN (VALUES ('day'), ('month')) s (span)"
-	" WHERE l.entry_id = $1 GROUP BY 1, 2, 3, 4 ORDER BY 2, 4"
-	" ON CONFLICT (company_id, span, starts_on, account_id) DO UPDATE"
-	" SET debit_minor = ledger_account_balances.debit_minor + excluded.debit_minor,"
-	"     credit_minor = ledger_account_balances.credit_minor + excluded.credit_minor",
-	false,
-};
-/* The company's chain head, made if missing, locked as the server's postings lock it (chain.c). */
-static const struct db_statement post_chain_head_ensure = {
-	"seed_demo_post_chain_head_ensure",
-	"INSERT INTO ledger_chain_heads (company_id) VALUES ($1) ON CONFLICT (company_id) DO NOTHING",
-	false,
-};
-static const struct db_statement post_chain_head_lock = {
-	"seed_demo_post_chain_head_lock",
-	"SELECT (last_seq + 1)::text AS position, last_hash FROM ledger_chain_heads"
-	" WHERE company_id = $1 FOR UPDATE",
+/* The entry posted, a new version, as the server's posting marks it (store_posting.c). */
+static const struct db_statement post_mark = {
+	"seed_demo_post_mark",
+	"UPDATE ledger_entries SET status = 'posted', fiscal_year = $2, sequence = $3, number = $4,"
+	" posted_by = $5, posted_at = now(), posted_into_closed_period = false,"
+	" version = version + 1, updated_at = now() WHERE id = $1 AND status = 'draft'",
 	false,
 };
 /*
- * The entry posted and linked into the chain: the hash is the ledger's
- * canonical form, computed by the database function its migration defines
- * (the server computes the same bytes in modules/ledger/chain_form.c).
+ * The company's posted entries sealed as the server's sealer seals them
+ * (ledger_seal(): the chain and the balances, written by the database);
+ * NULL while a running server's sealer holds the company, which then
+ * seals them itself.
  */
-static const struct db_statement post_mark = {
-	"seed_demo_post_mark",
-	"UPDATE ledger_entries e SET status = 'posted', fiscal_year = $2, sequence = $3, number = $4,"
-	" posted_by = $5, posted_at = now(), posted_into_closed_period = false,"
-	" chain_seq = $6::bigint, prev_hash = $7,"
-	" entry_hash = ledger_chain_hash_form(e.company_id, $6::bigint, $4, e.entry_date, e.source,"
-	"   e.memo, e.reference, e.author_id, $5::uuid, e.id, $7),"
-	" version = version + 1, updated_at = now() WHERE id = $1 AND status = 'draft'"
-	" RETURNING entry_hash",
-	false,
-};
-static const struct db_statement post_chain_head_advance = {
-	"seed_demo_post_chain_head_advance",
-	"UPDATE ledger_chain_heads SET last_seq = $2::bigint, last_hash = $3, last_entry_id = $4,"
-	" updated_at = now() WHERE company_id = $1",
+static const struct db_statement post_seal = {
+	"seed_demo_post_seal",
+	"SELECT ledger_seal($1::uuid, 1000) AS sealed",
 	false,
 };
 
@@ -1100,7 +1070,7 @@ static int post_draft(struct script_ctx *ctx, struct demo *d, const struct demo_
 	const char *entry[] = { id }, *company[] = { d->company_id };
 	const char *period_status, *fiscal_year, *entry_date;
 	char number[32];
-	PGresult *res, *period, *head;
+	PGresult *res, *period;
 	int rc;
 
 	rc = require_permission(ctx, d, e->poster, "ledger.journal.post", "post entries");
@@ -1124,10 +1094,6 @@ static int post_draft(struct script_ctx *ctx, struct demo *d, const struct demo_
 		rc = script_query(ctx, &post_share_company, 1, company, NULL);
 	if (!rc)
 		rc = script_query(ctx, &post_share_accounts, 1, entry, &res);
-	if (!rc)
-		rc = script_query(ctx, &post_chain_head_ensure, 1, company, NULL);
-	if (!rc)
-		rc = script_query(ctx, &post_chain_head_lock, 1, company, &head);
 	if (rc)
 		return rc;
 	period_status = column(period, "status");
@@ -1151,24 +1117,17 @@ static int post_draft(struct script_ctx *ctx, struct demo *d, const struct demo_
 	{
 		const char *stamp[] = { id, entry_date };
 		const char *mark[] = { id, fiscal_year, column(res, "last_number"), number,
-				       e->poster->id, column(head, "position"), column(head, "last_hash") };
+				       e->poster->id };
 
 		rc = script_query(ctx, &post_stamp_lines, 2, stamp, NULL);
 		if (!rc)
-			rc = script_query(ctx, &post_balances, 2, stamp, NULL);
-		if (!rc)
-			rc = script_query(ctx, &post_mark, 7, mark, &res);
+			rc = script_query(ctx, &post_mark, 5, mark, &res);
 	}
 	if (rc)
 		return rc;
 	if (strcmp(PQcmdTuples(res), "1") != 0)
 		return script_fail(ctx, EX_DATAERR, "entry %s was not a draft any more", e->reference);
-	{
-		const char *advance[] = { d->company_id, column(head, "position"), column(res, "entry_hash"),
-					  id };
-
-		rc = script_query(ctx, &post_chain_head_advance, 4, advance, NULL);
-	}
+	rc = script_query(ctx, &post_seal, 1, company, NULL);
 	if (rc)
 		return rc;
 	script_change(ctx, "ledger_entries", "%s: posted as %s by %s", e->reference, number,

@@ -8,24 +8,23 @@
  * case (entries another server posted, or one that stopped before it
  * sealed them), and once more as the server stops, after its last request.
  *
- * Per company, one transaction per batch of up to SEAL_BATCH entries: the
- * company's chain head (FOR UPDATE SKIP LOCKED: a company another sealer
- * holds is left to it and looked at again later), the entries (locked, in
- * the order they took their posting numbers), their hashes computed here,
- * then their places and hashes, their lines' balances and the head written
- * with COMMIT: two round trips per batch, however many entries it links.
+ * Per company, one transaction per batch of up to SEAL_BATCH entries, in
+ * one round trip: the database seals them (ledger_seal(), migration
+ * 20261218000000): it takes the company's chain head (SKIP LOCKED: a
+ * company another sealer holds is left to it and looked at again later),
+ * links the entries in the order they took their posting numbers with
+ * hashes it computes from the stored rows, adds their lines to the
+ * balances and moves the head. The server's login writes none of those
+ * itself (docs/controls/ledger.md, "Who writes the seal").
  */
 #include <errno.h>
-#include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "common/json.h"
 #include "common/monotonic.h"
-#include "modules/ledger/chain_form.h"
 #include "modules/ledger/internal.h"
 #include "platform/http/server.h"
 #include "platform/ops/log.h"
@@ -60,76 +59,24 @@ struct seal_job {
 	int sealed; /* entries linked */
 };
 
-/*
- * The entries' places, previous hashes and hashes after the head, as the
- * JSON array of seals the mark and the balances read; their writes queued
- * for COMMIT.
- */
-static int link_entries(struct db_conn *db, struct seal_job *job, PGresult *head, PGresult *entries)
-{
-	int rows = PQntuples(entries);
-	long long last_seq = strtoll(db_value(head, 0, "last_seq"), NULL, 10);
-	const char *prev = db_value(head, 0, "last_hash");
-	json_t *seals = json_array();
-	char *text = NULL, place[24];
-	int rc = seals ? ERP_OK : ERP_ERR_NO_MEMORY;
-
-	for (int row = 0; !rc && row < rows; row++) {
-		char *hash = arena_alloc(job->arena, LEDGER_CHAIN_HASH_HEX + 1);
-
-		snprintf(place, sizeof(place), "%lld", last_seq + 1 + row);
-		if (!hash || ledger_chain_hash_row(job->arena, job->company_id, entries, row, place, prev,
-						   hash) ||
-		    json_array_append_new(seals, json_pack("{s:s, s:I, s:s?, s:s}", "id",
-							  db_value(entries, row, "id"), "seq",
-							  (json_int_t)(last_seq + 1 + row), "prev", prev,
-							  "hash", hash)))
-			rc = ERP_ERR_NO_MEMORY;
-		prev = hash;
-	}
-	if (!rc) {
-		text = erp_json_dumps(seals, JSON_COMPACT);
-		rc = text ? ERP_OK : ERP_ERR_NO_MEMORY;
-	}
-	if (!rc) {
-		const char *mark[] = { job->company_id, text }, *balances[] = { text };
-		const char *advance[] = { job->company_id, place, prev, db_value(entries, rows - 1, "id") };
-
-		rc = db_query_at_commit(db, &ledger_sql_seal_mark, 2, mark);
-		if (!rc)
-			rc = db_query_at_commit(db, &ledger_sql_seal_balances, 1, balances);
-		if (!rc)
-			rc = db_query_at_commit(db, &ledger_sql_seal_head_advance, 4, advance);
-	}
-	if (!rc)
-		job->sealed = rows;
-	free(text);
-	json_decref(seals);
-	return rc;
-}
-
 static int seal_batch(struct db_conn *db, void *arg)
 {
 	struct seal_job *job = arg;
-	char limit[16];
-	const char *company[] = { job->company_id }, *read[] = { job->company_id, limit };
+	char most[16];
+	const char *params[] = { job->company_id, most };
 	struct db_batch *batch = db_batch_new(job->arena);
-	PGresult *head, *entries;
+	PGresult *res;
 	int rc;
 
 	job->sealed = 0;
-	snprintf(limit, sizeof(limit), "%d", SEAL_BATCH);
+	snprintf(most, sizeof(most), "%d", SEAL_BATCH);
 	db_batch_add(batch, &ledger_sql_seal_async, 0, NULL, NULL);
-	db_batch_add(batch, &ledger_sql_seal_head_ensure, 1, company, NULL);
-	db_batch_add(batch, &ledger_sql_seal_head_lock, 1, company, &head);
-	db_batch_add(batch, &ledger_sql_seal_entries, 2, read, &entries);
+	db_batch_add(batch, &ledger_sql_seal, 2, params, &res);
 	rc = db_batch_run(db, batch);
-	if (rc)
-		return rc;
-	/* Held by another sealer: its to link. Read before the head was ours: nothing to link. */
-	if (PQntuples(head) == 0 || PQntuples(entries) == 0)
-		return ERP_OK;
-	return link_entries(db, job, head, entries);
+	/* NULL: held by another sealer, its to link. */
+	if (!rc && !PQgetisnull(res, 0, 0))
+		job->sealed = (int)strtol(db_value(res, 0, "sealed"), NULL, 10);
+	return rc;
 }
 
 /* Every company with entries to seal, batch after batch; 0 or the first failure's code. */

@@ -58,12 +58,7 @@ extern const struct db_statement ledger_sql_post_mark;
 
 extern const struct db_statement ledger_sql_seal_companies;
 extern const struct db_statement ledger_sql_seal_async;
-extern const struct db_statement ledger_sql_seal_head_ensure;
-extern const struct db_statement ledger_sql_seal_head_lock;
-extern const struct db_statement ledger_sql_seal_entries;
-extern const struct db_statement ledger_sql_seal_mark;
-extern const struct db_statement ledger_sql_seal_balances;
-extern const struct db_statement ledger_sql_seal_head_advance;
+extern const struct db_statement ledger_sql_seal;
 extern const struct db_statement ledger_sql_chain_companies;
 extern const struct db_statement ledger_sql_chain_walk;
 extern const struct db_statement ledger_sql_chain_unsealed;

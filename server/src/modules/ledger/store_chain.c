@@ -1,14 +1,15 @@
 /*
  * The statements of the company's hash chain of posted entries (sealer.c,
- * integrity.c): what the sealer locks, reads and writes as it links
- * committed entries, and what the verifier reads back and records.
+ * integrity.c): what the sealer asks the database to seal, and what the
+ * verifier reads back and records.
  */
 #include "modules/ledger/internal.h"
 
 /*
  * What the hash covers of entry e (chain_form.h), as ledger_chain_hash_row()
- * reads it: id, number, date, source, memo, reference, author_id,
- * posted_by, and its lines as a JSON array in line order.
+ * reads it for the verifier: id, number, date, source, memo, reference,
+ * author_id, posted_by, and its lines as a JSON array in line order. (The
+ * database's ledger_chain_hash_form() reads the same rows as it seals.)
  */
 #define CHAIN_ROW_SQL                                                                        \
 	"e.id, e.number, to_char(e.entry_date, 'YYYY-MM-DD') AS date, e.source, e.memo,"       \
@@ -42,83 +43,15 @@ const struct db_statement ledger_sql_seal_async = {
 	false,
 };
 
-/* $1 company: its head row, made before its first seal. */
-const struct db_statement ledger_sql_seal_head_ensure = {
-	"ledger_seal_head_ensure",
-	"INSERT INTO ledger_chain_heads (company_id)"
-	" SELECT $1::uuid WHERE NOT EXISTS (SELECT FROM ledger_chain_heads WHERE company_id = $1::uuid)"
-	" ON CONFLICT (company_id) DO NOTHING",
-	false,
-};
-
 /*
- * $1 company: its head locked until commit (last_seq, last_hash); no row
- * while another sealer holds it (that one links the entries, or this one
- * on its next look).
+ * $1 company, $2 how many at most: its entries not sealed yet, sealed by
+ * the database (ledger_seal(), migration 20261218000000: the hashes, the
+ * balances and the head, in this transaction): "sealed", how many, NULL
+ * while another sealer holds the company's head.
  */
-const struct db_statement ledger_sql_seal_head_lock = {
-	"ledger_seal_head_lock",
-	"SELECT last_seq, last_hash FROM ledger_chain_heads WHERE company_id = $1::uuid"
-	" FOR UPDATE SKIP LOCKED",
-	false,
-};
-
-/*
- * $1 company, $2 how many: its committed posted entries not sealed yet,
- * locked, in the order they took their posting numbers (for a company and
- * fiscal year, the order they committed), with what the hash covers;
- * found by id (ledger_unsealed_entries() in the migration says why), the
- * ids read once (a scalar subquery: a function call in the condition could
- * be run again for every entry the plan visits).
- */
-const struct db_statement ledger_sql_seal_entries = {
-	"ledger_seal_entries",
-	"SELECT " CHAIN_ROW_SQL " FROM ledger_entries e"
-	" WHERE e.id = ANY ((SELECT ledger_unsealed_entries($1::uuid))::uuid[])"
-	"   AND e.company_id = $1::uuid AND e.status = 'posted' AND e.chain_seq IS NULL"
-	" ORDER BY (SELECT min(l.posting_no) FROM ledger_lines l WHERE l.entry_id = e.id), e.id"
-	" LIMIT $2::int FOR UPDATE OF e",
-	false,
-};
-
-/*
- * $1 company, $2 the seals: a JSON array of {"id", "seq", "prev", "hash"}
- * (prev null for the company's first): the entries sealed.
- */
-const struct db_statement ledger_sql_seal_mark = {
-	"ledger_seal_mark",
-	"UPDATE ledger_entries e SET chain_seq = u.seq, prev_hash = u.prev, entry_hash = u.hash"
-	" FROM jsonb_to_recordset($2::jsonb) AS u (id uuid, seq bigint, prev text, hash text)"
-	" WHERE e.id = u.id AND e.company_id = $1::uuid",
-	false,
-};
-
-/*
- * $1 the seals (as ledger_sql_seal_mark's): their entries' lines added to
- * their accounts' balances of the day and of the month
- * (ledger_account_balances), rows taken in one order.
- */
-const struct db_statement ledger_sql_seal_balances = {
-	"ledger_seal_balances",
-	"INSERT INTO ledger_account_balances"
-	" (company_id, span, starts_on, account_id, debit_minor, credit_minor)"
-	" SELECT l.company_id, s.span,"
-	"  CASE s.span WHEN 'day' THEN l.posted_on ELSE date_trunc('month', l.posted_on)::date END,"
-	"  l.account_id, sum(l.debit_minor), sum(l.credit_minor)"
-	" FROM ledger_lines l CROSS JOIN (VALUES ('day'), ('month')) s (span)"
-	" WHERE l.entry_id IN (SELECT u.id FROM jsonb_to_recordset($1::jsonb) AS u (id uuid))"
-	" GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
-	" ON CONFLICT (company_id, span, starts_on, account_id) DO UPDATE"
-	" SET debit_minor = ledger_account_balances.debit_minor + excluded.debit_minor,"
-	"     credit_minor = ledger_account_balances.credit_minor + excluded.credit_minor",
-	false,
-};
-
-/* $1 company, $2 new last_seq, $3 its hash, $4 its entry: the head moved to the last sealed. */
-const struct db_statement ledger_sql_seal_head_advance = {
-	"ledger_seal_head_advance",
-	"UPDATE ledger_chain_heads SET last_seq = $2::bigint, last_hash = $3, last_entry_id = $4,"
-	" updated_at = now() WHERE company_id = $1::uuid",
+const struct db_statement ledger_sql_seal = {
+	"ledger_seal",
+	"SELECT ledger_seal($1::uuid, $2::int) AS sealed",
 	false,
 };
 

@@ -17,6 +17,8 @@
  *    (ledger_settings_four_eyes), and "a period becomes locked only ... by a
  *    locked_by other than the lock_requested_by": one login writing both
  *    names;
+ *  - "Only the database seals" (ledger_seal()): a seal of the login's own,
+ *    a head moved, a balance written, the seal function replaced;
  *  - not claimed for the database, tried because the promise covers it:
  *    a draft posted around the server by its own author, and a reviewed
  *    draft's amounts changed under the version the approver reviewed.
@@ -352,6 +354,146 @@ START_TEST(one_user_does_not_hold_both_sides_through_rows_the_app_login_writes)
 }
 END_TEST
 
+/* --- the seal (docs/controls/ledger.md, "Who writes the seal") --------------------------------- */
+
+/* As as_app(), one statement; its one value, or NULL for SQL NULL (static storage); asserts it ran. */
+static const char *app_value(const char *sql)
+{
+	static char value[128];
+	PGconn *conn = PQconnectdb(app_url);
+	PGresult *res;
+	bool null;
+
+	ck_assert_msg(PQstatus(conn) == CONNECTION_OK, "%s", PQerrorMessage(conn));
+	res = PQexec(conn, sql);
+	ck_assert_msg(PQresultStatus(res) == PGRES_TUPLES_OK, "%s: %s", sql, PQerrorMessage(conn));
+	null = PQgetisnull(res, 0, 0);
+	snprintf(value, sizeof(value), "%s", null ? "" : PQgetvalue(res, 0, 0));
+	PQclear(res);
+	PQfinish(conn);
+	return null ? NULL : value;
+}
+
+/*
+ * A posted entry of DB waiting for its seal: the owner holds the company's
+ * chain head (made by a first sealed posting) while the approver posts it.
+ * The caller ends the returned transaction.
+ */
+static PGconn *waiting_entry(const char *date, const char *memo, char id[40])
+{
+	char first[40], sql[256];
+	PGconn *head;
+
+	posted_entry(date, "1.00", "the head made", first);
+	test_ledger_wait_sealed(&L);
+	head = test_ledger_begin(&L);
+	snprintf(sql, sizeof(sql), "SELECT 1 FROM ledger_chain_heads WHERE company_id = '%s' FOR UPDATE",
+		 company_id);
+	test_ledger_sql_ok(head, sql);
+	posted_entry(date, "10.00", memo, id);
+	ck_assert_int_eq(owner_number("SELECT count(*) FROM ledger_entries WHERE id = '%s'"
+				      " AND chain_seq IS NULL", id), 1);
+	return head;
+}
+
+static void assert_refused(const char *sql, const char *what)
+{
+	const char *state = as_app(sql);
+
+	ck_assert_msg(state != NULL && strcmp(state, "42501") == 0,
+		      "broke: the erp_app login %s (%s): %s", what, state ? state : "committed", sql);
+}
+
+/*
+ * The place after the head with a hash of its choosing, a place far ahead
+ * (where the company's sealing would stop), a posted entry born sealed:
+ * the application's login writes no seal; the sealer then seals the
+ * waiting entry with the hash of its stored rows.
+ */
+START_TEST(the_app_login_writes_no_seal_of_its_own)
+{
+	char id[40], sql[1024];
+	PGconn *head = waiting_entry("2026-03-10", "waits for its seal", id);
+	long long next = owner_number("SELECT last_seq + 1 FROM ledger_chain_heads WHERE company_id = '%s'",
+				      company_id);
+
+	snprintf(sql, sizeof(sql),
+		 "UPDATE ledger_entries SET chain_seq = %lld, entry_hash = repeat('0', 64),"
+		 " prev_hash = (SELECT last_hash FROM ledger_chain_heads WHERE company_id = '%s')"
+		 " WHERE id = '%s'", next, company_id, id);
+	assert_refused(sql, "sealed a waiting entry after the head with a hash of its choosing");
+	snprintf(sql, sizeof(sql),
+		 "UPDATE ledger_entries SET chain_seq = %lld, prev_hash = repeat('1', 64),"
+		 " entry_hash = repeat('2', 64) WHERE id = '%s'", next + 1000, id);
+	assert_refused(sql, "sealed a waiting entry a thousand places ahead");
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO ledger_entries (id, company_id, status, entry_date, memo, fiscal_year,"
+		 " sequence, number, posted_at, chain_seq, prev_hash, entry_hash) VALUES"
+		 " (gen_random_uuid(), '%s', 'posted', '2026-03-10', 'born sealed', 2026, 900100,"
+		 " 'JE-2026-900100', now(), %lld, repeat('1', 64), repeat('2', 64))", company_id, next + 2000);
+	assert_refused(sql, "inserted a posted entry with a seal");
+	test_ledger_end(head, "ROLLBACK");
+	test_ledger_wait_sealed(&L);
+	ck_assert_int_eq(owner_number("SELECT count(*) FROM ledger_entries WHERE id = '%s'"
+				      " AND entry_hash = ledger_chain_hash_of(id)", id), 1);
+}
+END_TEST
+
+/* The heads and the balances: the seal's alone to write. */
+START_TEST(the_app_login_moves_no_head_and_writes_no_balance)
+{
+	char sql[1024];
+
+	snprintf(sql, sizeof(sql), "UPDATE ledger_chain_heads SET updated_at = now() WHERE company_id = '%s'",
+		 company_id);
+	assert_refused(sql, "wrote its company's chain head");
+	assert_refused("INSERT INTO ledger_chain_heads (company_id) SELECT id FROM companies"
+		       " ON CONFLICT (company_id) DO NOTHING", "made chain heads");
+	snprintf(sql, sizeof(sql), "UPDATE ledger_account_balances SET debit_minor = debit_minor + 100"
+				   " WHERE company_id = '%s'", company_id);
+	assert_refused(sql, "changed the balances");
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO ledger_account_balances (company_id, span, starts_on, account_id,"
+		 " debit_minor, credit_minor) VALUES ('%s', 'day', '2026-12-31', '%s', 100, 0)",
+		 company_id, cash_id);
+	assert_refused(sql, "added a balance");
+	snprintf(sql, sizeof(sql), "DELETE FROM ledger_account_balances WHERE company_id = '%s'", company_id);
+	assert_refused(sql, "deleted the balances");
+	assert_refused("CREATE OR REPLACE FUNCTION ledger.ledger_seal(uuid, integer) RETURNS integer"
+		       " LANGUAGE sql AS 'SELECT 0'", "replaced the seal function");
+}
+END_TEST
+
+/*
+ * What the login may do: ask the database to seal. While another holds the
+ * head it seals nothing (NULL); afterwards the entry is sealed (by it or
+ * the sealer, whichever comes first) with the hash of its stored rows, and
+ * nonsense arguments are refused.
+ */
+START_TEST(the_app_login_seals_only_as_the_database_seals)
+{
+	char id[40], sql[256];
+	PGconn *head = waiting_entry("2026-03-11", "sealed on request", id);
+	const char *sealed;
+	long long length = owner_number("SELECT last_seq FROM ledger_chain_heads WHERE company_id = '%s'",
+					company_id);
+
+	snprintf(sql, sizeof(sql), "SELECT ledger_seal('%s', 10)", company_id);
+	ck_assert_ptr_null(app_value(sql));
+	test_ledger_end(head, "ROLLBACK");
+	sealed = app_value(sql);
+	ck_assert_msg(sealed && (strcmp(sealed, "0") == 0 || strcmp(sealed, "1") == 0), "%s",
+		      sealed ? sealed : "NULL");
+	test_ledger_wait_sealed(&L);
+	ck_assert_int_eq(owner_number("SELECT count(*) FROM ledger_entries WHERE id = '%s'"
+				      " AND entry_hash = ledger_chain_hash_of(id)", id), 1);
+	ck_assert_int_eq(owner_number("SELECT last_seq FROM ledger_chain_heads WHERE company_id = '%s'",
+				      company_id), length + 1);
+	snprintf(sql, sizeof(sql), "SELECT ledger_seal('%s', 0)", company_id);
+	ck_assert_str_eq(as_app(sql), "22023");
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("e2e/attack/database_app");
@@ -366,6 +508,9 @@ Suite *test_suite(void)
 	tcase_add_test(tc, a_draft_is_not_posted_around_the_server_by_its_author);
 	tcase_add_test(tc, a_reviewed_draft_does_not_change_under_the_version_reviewed);
 	tcase_add_test(tc, one_user_does_not_hold_both_sides_through_rows_the_app_login_writes);
+	tcase_add_test(tc, the_app_login_writes_no_seal_of_its_own);
+	tcase_add_test(tc, the_app_login_moves_no_head_and_writes_no_balance);
+	tcase_add_test(tc, the_app_login_seals_only_as_the_database_seals);
 	suite_add_tcase(s, tc);
 	return s;
 }
