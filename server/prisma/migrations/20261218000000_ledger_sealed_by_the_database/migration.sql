@@ -63,9 +63,12 @@ $$;
 -- the batch with the bodies of its hashes, in the order the entries took
 -- their posting numbers (a plan made once, where a statement per entry
 -- made the database plan the form again for each: about twice as slow); the loop
--- chains the hashes; one statement writes the seals.
+-- chains the hashes; one statement writes the seals. pg_temp named last:
+-- else a caller's temporary view or function would be found first by an
+-- unqualified name in a trigger that runs inside (ledger_entries_four_eyes()
+-- names ledger_settings), with the owner's rights.
 CREATE FUNCTION ledger.ledger_seal(company uuid, most integer) RETURNS integer
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, ledger AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, ledger, pg_temp AS $$
 DECLARE
     waiting uuid[];
     head ledger.ledger_chain_heads%ROWTYPE;

@@ -15,7 +15,7 @@
  * links the entries in the order they took their posting numbers with
  * hashes it computes from the stored rows, adds their lines to the
  * balances and moves the head. The server's login writes none of those
- * itself (docs/controls/ledger.md, "Who writes the seal").
+ * itself (docs/controls/ledger.md, "Only the database seals").
  */
 #include <errno.h>
 #include <pthread.h>

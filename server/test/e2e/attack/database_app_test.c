@@ -354,7 +354,7 @@ START_TEST(one_user_does_not_hold_both_sides_through_rows_the_app_login_writes)
 }
 END_TEST
 
-/* --- the seal (docs/controls/ledger.md, "Who writes the seal") --------------------------------- */
+/* --- the seal (docs/controls/ledger.md, "Only the database seals") --------------------------------- */
 
 /* As as_app(), one statement; its one value, or NULL for SQL NULL (static storage); asserts it ran. */
 static const char *app_value(const char *sql)
