@@ -17,7 +17,7 @@
 -- The canonical form of 20261214000000_ledger_chain but for its last field,
 -- the hash before (prev_hash, at the end): what ledger_seal() computes for a
 -- whole batch in one statement, then chains in a loop, the hash of each
--- entry being sha256(body || field(prev)). ledger_chain_hash_form() is
+-- entry being ledger_chain_hash(body, prev). ledger_chain_hash_form() is
 -- restated on it, so the form has one definition in SQL; the C one
 -- (chain_form.c) is the verifier's, and the tests compare the two.
 CREATE FUNCTION ledger.ledger_chain_body(p_company uuid, p_seq bigint, p_number text,
@@ -48,13 +48,19 @@ LANGUAGE sql STABLE AS $$
              WHERE x.entry_id = p_entry) l
 $$;
 
+-- The hash of a body after the hash prev before it (NULL: the first): the
+-- step ledger_seal() chains, and ledger_chain_hash_form() restated on it.
+CREATE FUNCTION ledger.ledger_chain_hash(body bytea, prev text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT encode(sha256(body || ledger.ledger_chain_field(prev)), 'hex')
+$$;
+
 CREATE OR REPLACE FUNCTION ledger.ledger_chain_hash_form(p_company uuid, p_seq bigint, p_number text,
         p_date date, p_source text, p_memo text, p_reference text, p_author uuid, p_poster uuid,
         p_entry uuid, p_prev text) RETURNS text
 LANGUAGE sql STABLE AS $$
-    SELECT encode(sha256(ledger.ledger_chain_body(p_company, p_seq, p_number, p_date, p_source,
-                             p_memo, p_reference, p_author, p_poster, p_entry)
-                         || ledger.ledger_chain_field(p_prev)), 'hex')
+    SELECT ledger.ledger_chain_hash(ledger.ledger_chain_body(p_company, p_seq, p_number, p_date,
+               p_source, p_memo, p_reference, p_author, p_poster, p_entry), p_prev)
 $$;
 
 -- Up to most of company's posted entries not sealed yet, sealed: how many,
@@ -96,8 +102,10 @@ BEGIN
         RETURN NULL;
     END IF;
 
-    -- Found by id (ledger_unsealed_entries() says why); read once the head
-    -- is ours, so an entry another sealer linked meanwhile is left out.
+    -- The entries waiting when the call began, found by id
+    -- (ledger_unsealed_entries() says why), read again now that the head is
+    -- ours: one another sealer linked meanwhile is left out, and one that
+    -- committed meanwhile waits for the next call.
     SELECT array_agg(n.id ORDER BY n.place),
            array_agg(ledger.ledger_chain_body(company, n.place, n.number, n.entry_date, n.source,
                          n.memo, n.reference, n.author_id, n.posted_by, n.id) ORDER BY n.place)
@@ -119,7 +127,7 @@ BEGIN
     hashes := prevs;
     FOR i IN 1 .. cardinality(ids) LOOP
         prevs[i] := prev;
-        prev := encode(sha256(bodies[i] || ledger.ledger_chain_field(prev)), 'hex');
+        prev := ledger.ledger_chain_hash(bodies[i], prev);
         hashes[i] := prev;
     END LOOP;
 
