@@ -18,7 +18,8 @@
  *    locked_by other than the lock_requested_by": one login writing both
  *    names;
  *  - "Only the database seals" (ledger_seal()): a seal of the login's own,
- *    a head moved, a balance written, the seal function replaced;
+ *    a head moved, a balance written, the seal function replaced, two
+ *    logins sealing at once;
  *  - not claimed for the database, tried because the promise covers it:
  *    a draft posted around the server by its own author, and a reviewed
  *    draft's amounts changed under the version the approver reviewed.
@@ -494,6 +495,79 @@ START_TEST(the_app_login_seals_only_as_the_database_seals)
 }
 END_TEST
 
+/*
+ * conn (an erp_app login) seals DB's next waiting entry itself, in a
+ * transaction it leaves open, holding the head: a waiting entry is made
+ * (waiting_entry()), the owner lets go of the head and conn asks at once.
+ * The server's sealer may ask first; then another try, up to five.
+ */
+static void seal_first(PGconn *conn, const char *date)
+{
+	char id[40], sql[256];
+
+	snprintf(sql, sizeof(sql), "SELECT ledger_seal('%s', 10)", company_id);
+	for (int attempt = 0; attempt < 5; attempt++) {
+		PGconn *head = waiting_entry(date, "sealed by the login", id);
+		PGresult *res;
+		bool sealed;
+
+		test_ledger_sql_ok(conn, "BEGIN");
+		test_ledger_end(head, "ROLLBACK");
+		res = PQexec(conn, sql);
+		ck_assert_msg(PQresultStatus(res) == PGRES_TUPLES_OK, "%s", PQerrorMessage(conn));
+		sealed = !PQgetisnull(res, 0, 0) && strcmp(PQgetvalue(res, 0, 0), "1") == 0;
+		PQclear(res);
+		if (sealed)
+			return;
+		test_ledger_sql_ok(conn, "ROLLBACK");
+	}
+	ck_abort_msg("the server's sealer sealed first five times in a row");
+}
+
+/* DB's chain: as long as its posted entries, each in it once (the verifier walks the links). */
+static void assert_every_posted_entry_sealed(void)
+{
+	ck_assert_int_eq(owner_number("SELECT last_seq FROM ledger_chain_heads WHERE company_id = '%s'",
+				      company_id),
+			 owner_number("SELECT count(*) FROM ledger_entries WHERE company_id = '%s'"
+				      " AND status = 'posted'", company_id));
+}
+
+/*
+ * Two logins of erp_app at once: while the first holds the company's head
+ * (its seal not committed), the second's seal links nothing (NULL, at once:
+ * it does not wait); after the first commits, the second finds nothing left
+ * to seal on what it read before, and the chain has each entry once.
+ */
+START_TEST(two_logins_sealing_at_once_link_each_entry_once)
+{
+	PGconn *first = PQconnectdb(app_url), *second;
+	char sql[256];
+	const char *value;
+
+	ck_assert_msg(PQstatus(first) == CONNECTION_OK, "%s", PQerrorMessage(first));
+	second = PQconnectdb(test_db_login_url(L.db_url, APP_LOGIN "_2", "erp_app"));
+	ck_assert_msg(PQstatus(second) == CONNECTION_OK, "%s", PQerrorMessage(second));
+	seal_first(first, "2026-03-13");
+	snprintf(sql, sizeof(sql), "SELECT ledger_seal('%s', 10)", company_id);
+	{
+		PGresult *res = PQexec(second, sql);
+
+		ck_assert_msg(PQresultStatus(res) == PGRES_TUPLES_OK, "%s", PQerrorMessage(second));
+		ck_assert_msg(PQgetisnull(res, 0, 0), "the second login sealed %s entries while the first"
+			      " held the head", PQgetvalue(res, 0, 0));
+		PQclear(res);
+	}
+	test_ledger_sql_ok(first, "COMMIT");
+	PQfinish(first);
+	PQfinish(second);
+	value = app_value(sql);
+	ck_assert_msg(value && strcmp(value, "0") == 0, "%s", value ? value : "NULL");
+	test_ledger_verify_books(&L);
+	assert_every_posted_entry_sealed();
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("e2e/attack/database_app");
@@ -511,6 +585,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, the_app_login_writes_no_seal_of_its_own);
 	tcase_add_test(tc, the_app_login_moves_no_head_and_writes_no_balance);
 	tcase_add_test(tc, the_app_login_seals_only_as_the_database_seals);
+	tcase_add_test(tc, two_logins_sealing_at_once_link_each_entry_once);
 	suite_add_tcase(s, tc);
 	return s;
 }

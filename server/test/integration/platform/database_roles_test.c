@@ -110,6 +110,25 @@ START_TEST(app_login_reads_what_the_server_reads)
 }
 END_TEST
 
+/*
+ * A function that runs with its owner's rights names pg_temp last on its
+ * search_path: else the caller's temporary tables, views and functions
+ * come first for every unqualified name in it and in the triggers it
+ * fires (PostgreSQL searches an unnamed pg_temp before anything else).
+ */
+START_TEST(security_definer_functions_name_pg_temp_last)
+{
+	char *unpinned = test_db_value(owner_url,
+		"SELECT coalesce(string_agg(p.oid::regprocedure::text, ', '), 'none') FROM pg_proc p"
+		" WHERE p.prosecdef AND NOT EXISTS (SELECT FROM unnest(coalesce(p.proconfig, '{}')) c"
+		"   WHERE c ~ '^search_path=.*pg_temp$')");
+
+	ck_assert_ptr_nonnull(unpinned);
+	ck_assert_msg(strcmp(unpinned, "none") == 0, "without pg_temp last: %s", unpinned);
+	free(unpinned);
+}
+END_TEST
+
 START_TEST(occurred_at_is_the_database_clock_whatever_was_sent)
 {
 	test_db_expect(app_url,
@@ -325,6 +344,7 @@ Suite *test_suite(void)
 	tcase_add_test(app, app_login_is_refused_every_write_it_must_not_make);
 	tcase_add_test(app, app_login_reads_what_the_server_reads);
 	tcase_add_test(app, occurred_at_is_the_database_clock_whatever_was_sent);
+	tcase_add_test(app, security_definer_functions_name_pg_temp_last);
 	suite_add_tcase(suite, app);
 	tcase_add_checked_fixture(scripts, setup_both, NULL);
 	tcase_add_test(scripts, only_a_script_runs_rows_go_without_a_mac);
